@@ -1,0 +1,101 @@
+"""Every setting of the app in one place.
+
+Settings are data: a name (also the environment variable that overrides it), a default and a
+help text. ``README.md`` lists each one and ``tests/test_config.py`` checks that it does.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA_DIR = ROOT / "data"
+
+
+def _bool(text: str) -> bool:
+    value = text.strip().lower()
+    if value in {"1", "true", "yes", "on"}:
+        return True
+    if value in {"0", "false", "no", "off"}:
+        return False
+    raise ValueError(f"expected on/off, got {text!r}")
+
+
+def _choice(*options: str) -> Callable[[str], str]:
+    def parse(text: str) -> str:
+        value = text.strip().lower()
+        if value not in options:
+            raise ValueError(f"expected one of {', '.join(options)}, got {text!r}")
+        return value
+
+    return parse
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One setting: its environment variable, default (as text), parser and help text."""
+
+    name: str
+    default: str
+    help: str
+    parse: Callable[[str], object] = str
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting(
+        "DATABASE_URL",
+        f"sqlite:///{DATA_DIR / 'gridbank.sqlite'}",
+        "SQLAlchemy URL of the database. Default: a SQLite file under data/ that `make run` "
+        "creates and fills with the demo county. Production: postgresql+psycopg://user:pw@host/db.",
+    ),
+    Setting("GM_LANGUAGE", "zh", "Default interface language: zh (Chinese) or en (English).",
+            _choice("zh", "en")),
+    Setting(
+        "GM_MAP_TILES",
+        "none",
+        "Basemap tiles: none (offline, default), osm, tianditu, amap, or an intranet URL "
+        "template such as http://tiles.bank.local/{z}/{x}/{y}.png. Only a value other than "
+        "none lets the browser leave the machine.",
+    ),
+    Setting("GM_TIANDITU_KEY", "", "Key for Tianditu tiles (only with GM_MAP_TILES=tianditu)."),
+    Setting("GM_DEMO_ACCOUNTS", "on",
+            "Demo accounts hq / branch / manager (password demo) can sign in: on or off. "
+            "Turn off on any real deployment.", _bool),
+    Setting("GM_SESSION_HOURS", "12", "Hours a sign-in lasts before the user must sign in again.",
+            int),
+    Setting("GM_SECRET_KEY", "",
+            "Secret that signs the sign-in cookie. Empty: a random key is generated once and "
+            "kept in data/secret.key."),
+    Setting("GM_DEMO_CUSTOMERS", "230000",
+            "Individual customers in the demo county that `make run` seeds on first run "
+            "(merchants and corporates are added in proportion).", int),
+    Setting("GM_DEMO_SEED", "20261123", "Random seed of the demo county (same seed, same bank).",
+            int),
+    Setting("GM_QUERY_ROW_LIMIT", "5000", "Most rows any table on a page shows.", int),
+)
+
+_BY_NAME = {s.name: s for s in SETTINGS}
+
+
+def get(name: str):
+    """Return the parsed value of setting ``name`` (environment first, then the default).
+
+    Raises
+    ------
+    KeyError
+        If ``name`` is not a setting.
+    ValueError
+        If the environment holds a value the setting cannot parse; the message names it.
+    """
+    setting = _BY_NAME[name]
+    raw = os.environ.get(name, setting.default)
+    try:
+        return setting.parse(raw)
+    except ValueError as exc:
+        raise ValueError(f"setting {name}: {exc}") from None
+
+
+def database_url() -> str:
+    return str(get("DATABASE_URL"))

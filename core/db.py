@@ -1,0 +1,126 @@
+"""One engine from settings, schema upgrades through Alembic, and small query helpers."""
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+from sqlalchemy import Engine, create_engine, event, inspect, text
+from sqlalchemy.engine import Connection
+
+from core import config
+
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+
+
+@lru_cache(maxsize=8)
+def get_engine(url: str | None = None) -> Engine:
+    """Return the process-wide engine for ``url`` (default: the DATABASE_URL setting)."""
+    return make_engine(url or config.database_url())
+
+
+def make_engine(url: str) -> Engine:
+    """Build an engine; SQLite gets WAL, foreign keys and a busy timeout."""
+    if url.startswith("sqlite"):
+        path = url.split("///", 1)[-1]
+        if path and path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"timeout": 30})
+
+        @event.listens_for(engine, "connect")
+        def _pragmas(dbapi_conn, _record):  # pragma: no cover - runs per connection
+            cur = dbapi_conn.cursor()
+            cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute("PRAGMA foreign_keys=ON")
+            cur.execute("PRAGMA synchronous=NORMAL")
+            cur.close()
+
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+def _alembic_config(engine: Engine):
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    cfg.set_main_option("sqlalchemy.url", engine.url.render_as_string(hide_password=False))
+    return cfg
+
+
+def upgrade(engine: Engine) -> None:
+    """Create the schema or bring it to the newest migration."""
+    from alembic import command
+
+    cfg = _alembic_config(engine)
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "head")
+
+
+def is_empty(engine: Engine) -> bool:
+    """True when the database has no customers table or no bank in it yet."""
+    if not inspect(engine).has_table("bank"):
+        return True
+    with engine.connect() as conn:
+        return conn.execute(text("SELECT COUNT(*) FROM bank")).scalar_one() == 0
+
+
+def read_frame(conn: Connection, statement, params: dict | None = None) -> pd.DataFrame:
+    """Run a SQLAlchemy statement and return its rows as a DataFrame."""
+    result = conn.execute(statement, params or {})
+    return pd.DataFrame(result.fetchall(), columns=list(result.keys()))
+
+
+def table_counts(engine: Engine) -> dict[str, int]:
+    """Row count of every table (for the seed summary and tests)."""
+    names = inspect(engine).get_table_names()
+    with engine.connect() as conn:
+        return {n: conn.execute(text(f'SELECT COUNT(*) FROM "{n}"')).scalar_one()
+                for n in sorted(names) if n != "alembic_version"}
+
+
+def _native_rows(df: pd.DataFrame) -> list[tuple]:
+    """Rows of ``df`` as tuples of plain Python values (dates as ISO text, NaN as None)."""
+    out = df.copy()
+    for col in out.columns:
+        s = out[col]
+        if pd.api.types.is_datetime64_any_dtype(s):
+            has_time = (s.dropna().dt.normalize() != s.dropna()).any()
+            out[col] = s.dt.strftime("%Y-%m-%d %H:%M:%S" if has_time else "%Y-%m-%d")
+    out = out.astype(object).where(out.notna(), None)
+    return list(out.itertuples(index=False, name=None))
+
+
+def bulk_insert(conn: Connection, table: str, df: pd.DataFrame, chunk: int = 50_000,
+                progress=None) -> None:
+    """Insert every row of ``df`` (columns named as in ``table``) in fast driver batches.
+
+    PostgreSQL gets ``COPY``; SQLite a prepared ``executemany``. ``progress(done, total)`` is
+    called after each chunk. Runs inside the caller's transaction, so a failure writes nothing.
+    """
+    cols = list(df.columns)
+    col_list = ", ".join(f'"{c}"' for c in cols)
+    total = len(df)
+    for start in range(0, total, chunk):
+        rows = _native_rows(df.iloc[start:start + chunk])
+        if conn.dialect.name == "postgresql":
+            with conn.connection.cursor() as cur:
+                with cur.copy(f'COPY "{table}" ({col_list}) FROM STDIN') as copy:
+                    for row in rows:
+                        copy.write_row(row)
+        else:
+            marks = ", ".join("?" for _ in cols)
+            conn.exec_driver_sql(f'INSERT INTO "{table}" ({col_list}) VALUES ({marks})', rows)
+        if progress:
+            progress(min(start + chunk, total), total)
+
+
+def reset_sequences(conn: Connection, tables: list[str]) -> None:
+    """After inserting explicit ids on PostgreSQL, move each id sequence past the max."""
+    if conn.dialect.name != "postgresql":
+        return
+    for t in tables:
+        conn.exec_driver_sql(
+            f"SELECT setval(pg_get_serial_sequence('\"{t}\"', 'id'), "
+            f"COALESCE((SELECT MAX(id) FROM \"{t}\"), 0) + 1, false)")

@@ -1,0 +1,1 @@
+"""The demo county: a deterministic synthetic bank built on the real 平塘县 geography."""

@@ -1,0 +1,283 @@
+"""Build the demo county into a database: ``python -m core seed``.
+
+Deterministic for a seed and an as-of date. Everything is written in one transaction, so a
+failed seed leaves the database as it was.
+"""
+from __future__ import annotations
+
+import sys
+import time
+from datetime import date, datetime
+
+import numpy as np
+import pandas as pd
+import shapely
+from sqlalchemy import Engine
+
+from core import identity
+from core.auth import hash_password
+from core.db import bulk_insert, is_empty, reset_sequences, upgrade
+from core.demo.activity import make_targets_and_actuals, make_visits
+from core.demo.bank import BranchPlan, make_units, plan_branches, staff_grids
+from core.demo.people import UnitInfo, make_customers
+from core.metrics import METRICS
+from geo.county import load_townships, load_villages, to_geojson, village_areas
+
+OTHER_BANKS = ("中国农业银行", "中国邮政储蓄银行", "中国建设银行", "中国工商银行", "中国银行",
+               "贵州银行", "村镇银行")
+LIAISON_ROLES = ("村干部", "农金员", "网格员", "村民组长", "物业")
+DEMO_PASSWORD = "demo"
+ID_TABLES = ["bank", "village", "branch", "manager", "app_user", "grid", "grid_staff", "liaison",
+             "customer", "holding", "other_bank_fund", "visit", "target", "actual", "campaign"]
+
+
+class Progress:
+    """Prints each step with its duration; long inserts show a running percentage."""
+
+    def __init__(self, quiet: bool = False):
+        self.quiet = quiet
+        self.t0 = time.perf_counter()
+
+    def step(self, text: str) -> None:
+        if not self.quiet:
+            print(f"[{time.perf_counter() - self.t0:6.1f}s] {text}", flush=True)
+
+    def rows(self, table: str):
+        def report(done: int, total: int) -> None:
+            if not self.quiet and total > 50_000:
+                print(f"\r         {table}: {done:,}/{total:,} ({done / total:.0%})",
+                      end="\n" if done == total else "", flush=True, file=sys.stdout)
+        return report
+
+
+def build_county(n_individuals: int, seed: int, as_of: date) -> dict[str, pd.DataFrame]:
+    """Return every table of the demo county as DataFrames with explicit ids."""
+    rng = np.random.default_rng(seed)
+    townships = load_townships()
+    villages = load_villages()
+    areas = village_areas(villages, townships)
+    units = make_units(villages, areas, rng)
+    branches = plan_branches(units, {k: v[0] for k, v in townships.items()}, rng)
+
+    t: dict[str, pd.DataFrame] = {}
+    t["bank"] = pd.DataFrame([{"id": 1, "code": "PTRCB", "name": "平塘农村商业银行",
+                               "county_code": "522727"}])
+    t["village"] = pd.DataFrame([{
+        "id": i, "code": v.code, "name": v.name, "short_name": v.short_name,
+        "town_code": v.town_code, "town_name": v.town_name, "kind": v.kind, "lon": v.lon,
+        "lat": v.lat, "households": 0, "residents": 0, "geometry": to_geojson(areas[v.code]),
+        "crs": "EPSG:4326"} for i, v in enumerate(villages, start=1)])
+    village_id = dict(zip(t["village"]["code"], t["village"]["id"]))
+    town_name = {k: v[0] for k, v in townships.items()}
+
+    t["branch"] = pd.DataFrame([{
+        "id": i, "bank_id": 1, "code": b.code, "name": b.name, "town_code": b.town_code,
+        "is_county_town": b.is_county_town, "lon": round(b.lon, 6), "lat": round(b.lat, 6)}
+        for i, b in enumerate(branches, start=1)])
+    t["manager"] = _managers(branches, rng)
+    grids, staff, infos = _grids(branches, town_name, t["manager"], rng)
+    t["grid"], t["grid_staff"] = grids, staff
+    t["liaison"] = _liaisons(grids[grids["level"] == 2], rng)
+
+    customers = make_customers(infos, n_individuals, rng, as_of)
+    unit_grid = grids[grids["level"] == 2]["id"].to_numpy()
+    unit_of = customers.pop("unit_index").to_numpy()
+    customers.insert(0, "id", np.arange(1, len(customers) + 1))
+    customers["grid2_id"] = unit_grid[unit_of]
+    parent = dict(zip(grids["id"], grids["parent_id"]))
+    customers["grid1_id"] = customers["grid2_id"].map(parent)
+    customers["branch_id"] = np.array([i.branch_index + 1 for i in infos])[unit_of]
+    customers["manager_id"] = t["manager"]["id"].to_numpy()[
+        np.array([i.manager_index for i in infos])[unit_of]]
+    customers["village_id"] = [village_id[infos[u].unit.village_code] for u in unit_of]
+
+    visits = make_visits(customers, t["manager"]["id"].to_numpy(), rng, as_of)
+    visits.insert(0, "id", np.arange(1, len(visits) + 1))
+    last = visits.groupby("customer_id")["visited_at"].max().dt.normalize()
+    customers["last_visit_on"] = customers["id"].map(last)
+    t["visit"] = visits
+    t["customer"] = customers
+    t["holding"] = _holdings(customers, rng, as_of)
+    t["other_bank_fund"] = _other_bank_funds(customers, rng, as_of)
+
+    counts = customers.groupby("village_id").size()
+    t["village"]["residents"] = (t["village"]["id"].map(counts).fillna(0) * 1.45).astype(int)
+    t["village"]["households"] = (t["village"]["residents"] / 2.8).astype(int)
+    residents = customers.groupby("grid2_id").size() * 1.45
+    g = t["grid"]
+    g["residents"] = g["id"].map(residents).fillna(0).astype(int)
+    for_parent = g[g["level"] == 2].groupby("parent_id")["residents"].sum()
+    g.loc[g["level"] == 1, "residents"] = g.loc[g["level"] == 1, "id"].map(for_parent).fillna(0)
+    g["residents"] = g["residents"].astype(int)
+    g["households"] = (g["residents"] / 2.8).astype(int)
+
+    t["metric"] = pd.DataFrame([m.__dict__ for m in METRICS])
+    targets, actuals = make_targets_and_actuals(customers, t["manager"], rng, as_of)
+    t["target"] = targets.assign(id=np.arange(1, len(targets) + 1))
+    t["actual"] = actuals.assign(id=np.arange(1, len(actuals) + 1))
+    t["campaign"] = _campaigns(as_of)
+    t["app_user"] = _demo_users(t["branch"], t["manager"], grids)
+    return t
+
+
+def _managers(branches: list[BranchPlan], rng: np.random.Generator) -> pd.DataFrame:
+    n = sum(b.managers for b in branches)
+    female = rng.random(n) < 0.45
+    names = identity.make_names(rng, rng.integers(0, len(identity.SURNAMES), n), female)
+    branch_ids = np.repeat(np.arange(1, len(branches) + 1), [b.managers for b in branches])
+    return pd.DataFrame({"id": np.arange(1, n + 1), "branch_id": branch_ids,
+                         "code": [f"M{i:04d}" for i in range(1, n + 1)], "name": names,
+                         "phone": identity.make_phones(rng, n), "active": True})
+
+
+def _grids(branches: list[BranchPlan], town_name: dict[str, str], managers: pd.DataFrame,
+           rng: np.random.Generator) -> tuple[pd.DataFrame, pd.DataFrame, list[UnitInfo]]:
+    now = datetime(2026, 1, 1)
+    level1, level2, staff, infos = [], [], [], []
+    manager_ids = managers.groupby("branch_id")["id"].apply(list)
+    next_id = len(branches) + 1
+    for bi, b in enumerate(branches):
+        gid = bi + 1
+        level1.append({"id": gid, "code": f"G1-{b.code}", "name": f"{b.name}辖区", "level": 1,
+                       "parent_id": None, "branch_id": gid,
+                       "geometry": to_geojson(shapely.union_all([u.area for u in b.units]))})
+        loads = rng.uniform(0.7, 1.3, len(b.units)) * np.array([u.area.area for u in b.units])
+        post_a, post_b = staff_grids(loads / loads.sum(), b.managers)
+        mids = manager_ids[gid]
+        for k, u in enumerate(b.units):
+            level2.append({"id": next_id, "code": f"G2-{u.code}", "name": u.name, "level": 2,
+                           "parent_id": gid, "branch_id": gid, "geometry": to_geojson(u.area)})
+            staff.append({"grid_id": next_id, "manager_id": mids[post_a[k]], "post": "A"})
+            if post_b[k] != post_a[k]:
+                staff.append({"grid_id": next_id, "manager_id": mids[post_b[k]], "post": "B"})
+            infos.append(UnitInfo(u, town_name[u.town_code], bi,
+                                  manager_index=mids[post_a[k]] - 1, urban=u.kind != "village"))
+            next_id += 1
+    grids = pd.DataFrame(level1 + level2)
+    grids["dimension"] = "region"
+    grids["crs"] = "EPSG:4326"
+    grids["saved_filter"] = None
+    grids["households"] = 0
+    grids["residents"] = 0
+    grids["created_at"] = now
+    staff_df = pd.DataFrame(staff)
+    staff_df.insert(0, "id", np.arange(1, len(staff_df) + 1))
+    return grids, staff_df, infos
+
+
+def _liaisons(level2: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
+    counts = rng.integers(2, 6, len(level2))
+    grid_ids = np.repeat(level2["id"].to_numpy(), counts)
+    n = len(grid_ids)
+    return pd.DataFrame({
+        "id": np.arange(1, n + 1), "grid_id": grid_ids,
+        "name": identity.make_names(rng, rng.integers(0, len(identity.SURNAMES), n),
+                                    rng.random(n) < 0.4),
+        "role": rng.choice(LIAISON_ROLES, size=n, p=[0.35, 0.25, 0.2, 0.15, 0.05]),
+        "phone": identity.make_phones(rng, n)})
+
+
+def _holdings(c: pd.DataFrame, rng: np.random.Generator, as_of: date) -> pd.DataFrame:
+    """Product rows whose balances add up to the customer totals."""
+    as_of64 = np.datetime64(as_of, "D")
+    parts = []
+
+    def add(mask, product, balance, opened=None, matures=None, npl=None):
+        n = int(mask.sum())
+        parts.append(pd.DataFrame({
+            "customer_id": c.loc[mask, "id"].to_numpy(), "product": product,
+            "balance": np.round(np.asarray(balance)[mask.to_numpy()], 2),
+            "opened_on": opened[mask.to_numpy()] if opened is not None else
+            c.loc[mask, "opened_on"].to_numpy(),
+            "matures_on": matures[mask.to_numpy()] if matures is not None else
+            np.full(n, np.datetime64("NaT"), dtype="datetime64[D]"),
+            "npl": npl[mask.to_numpy()] if npl is not None else np.zeros(n, dtype=bool)}))
+
+    current = c["deposit_balance"] - c["time_deposit_balance"]
+    add(c["deposit_balance"] > 0, "current_deposit", current)
+    term_days = rng.choice([91, 182, 365, 730, 1095], size=len(c))
+    opened = as_of64 - rng.integers(0, 1, len(c)) - (rng.random(len(c)) * term_days).astype(int)
+    add(c["time_deposit_balance"] > 0, "time_deposit", c["time_deposit_balance"],
+        opened=opened, matures=opened + term_days)
+    add(c["loan_balance"] > 0, "loan", c["loan_balance"],
+        matures=as_of64 + rng.integers(30, 3 * 365, len(c)),
+        npl=rng.random(len(c)) < 0.04)
+    add(c["credit_line"] > 0, "credit_line", c["credit_line"])
+    add(c["wealth_balance"] > 0, "wealth", c["wealth_balance"],
+        matures=as_of64 + rng.integers(1, 365, len(c)))
+    out = pd.concat(parts, ignore_index=True).sort_values("customer_id", kind="stable")
+    out.insert(0, "id", np.arange(1, len(out) + 1))
+    return out
+
+
+def _other_bank_funds(c: pd.DataFrame, rng: np.random.Generator, as_of: date) -> pd.DataFrame:
+    parts = []
+    for kind, col in (("deposit", "other_bank_deposit"), ("loan", "other_bank_loan")):
+        rows = c[c[col] > 0]
+        parts.append(pd.DataFrame({
+            "customer_id": rows["id"].to_numpy(),
+            "bank_name": rng.choice(OTHER_BANKS, size=len(rows),
+                                    p=[0.3, 0.25, 0.15, 0.1, 0.08, 0.07, 0.05]),
+            "kind": kind, "amount": rows[col].to_numpy(),
+            "noted_on": np.datetime64(as_of, "D") - rng.integers(0, 540, len(rows))}))
+    out = pd.concat(parts, ignore_index=True)
+    out.insert(0, "id", np.arange(1, len(out) + 1))
+    return out
+
+
+def _campaigns(as_of: date) -> pd.DataFrame:
+    y = as_of.year
+    return pd.DataFrame([
+        {"id": 1, "code": f"KMH{y}", "name": f"{y}年开门红", "starts_on": date(y, 1, 1),
+         "ends_on": date(y, 3, 31)},
+        {"id": 2, "code": f"XRFB{y}", "name": f"{y}年夏日风暴", "starts_on": date(y, 6, 1),
+         "ends_on": date(y, 8, 31)},
+        {"id": 3, "code": f"KMH{y + 1}", "name": f"{y + 1}年开门红",
+         "starts_on": date(y, 12, 1), "ends_on": date(y + 1, 3, 31)}])
+
+
+def _demo_users(branches: pd.DataFrame, managers: pd.DataFrame,
+                grids: pd.DataFrame) -> pd.DataFrame:
+    """hq, a county-town branch leader and one of that branch's managers; password demo."""
+    branch = branches[branches["is_county_town"]].iloc[0]
+    manager = managers[managers["branch_id"] == branch["id"]].iloc[0]
+    digest = hash_password(DEMO_PASSWORD)
+    now = datetime(2026, 1, 1)
+    return pd.DataFrame([
+        {"id": 1, "username": "hq", "display_name": "总行分析员", "role": "hq",
+         "branch_id": None, "manager_id": None},
+        {"id": 2, "username": "branch", "display_name": f"{branch['name']}行长", "role": "branch",
+         "branch_id": int(branch["id"]), "manager_id": None},
+        {"id": 3, "username": "manager", "display_name": str(manager["name"]),
+         "role": "manager", "branch_id": int(branch["id"]), "manager_id": int(manager["id"])},
+    ]).assign(password_hash=digest, active=True, is_demo=True, created_at=now)
+
+
+INSERT_ORDER = ["bank", "village", "branch", "manager", "app_user", "grid", "grid_staff",
+                "liaison", "customer", "holding", "other_bank_fund", "visit", "metric", "target",
+                "actual", "campaign"]
+
+
+def seed(engine: Engine, n_individuals: int, seed: int = 20261123, as_of: date | None = None,
+         quiet: bool = False) -> dict[str, int]:
+    """Create the schema and fill an empty database with the demo county.
+
+    Returns the row count per table. Raises ``RuntimeError`` if the database already holds
+    a bank (seeding never overwrites data).
+    """
+    progress = Progress(quiet)
+    as_of = as_of or date.today()
+    progress.step("数据库结构 / schema")
+    upgrade(engine)
+    if not is_empty(engine):
+        raise RuntimeError("database already holds data; seed only fills an empty database")
+    progress.step(f"生成演示县 / building the demo county ({n_individuals:,} individuals)")
+    tables = build_county(n_individuals, seed, as_of)
+    progress.step("写入数据库 / writing")
+    with engine.begin() as conn:
+        for name in INSERT_ORDER:
+            cols = [c for c in tables[name].columns]
+            bulk_insert(conn, name, tables[name][cols], progress=progress.rows(name))
+        reset_sequences(conn, ID_TABLES)
+    progress.step("完成 / done")
+    return {name: len(tables[name]) for name in INSERT_ORDER}

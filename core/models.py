@@ -1,0 +1,302 @@
+"""The schema: SQLAlchemy 2.0 typed models shared by SQLite and PostgreSQL.
+
+Money is stored in yuan (``Numeric`` would be exact but slow to aggregate at a million rows;
+balances are kept as floats rounded to the fen). Polygons are GeoJSON text in WGS-84
+(EPSG:4326) with their CRS named beside them. Customers carry the ids of the grids they fall
+in, so "customers of grid X" is an indexed lookup, not a geometry query.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import (Boolean, Date, DateTime, Float, ForeignKey, Index, Integer, SmallInteger,
+                        String, Text, UniqueConstraint)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+ROLES = ("hq", "branch", "manager")
+CUSTOMER_KINDS = ("individual", "merchant", "corporate")
+CUSTOMER_STATUSES = ("active", "dormant", "potential")
+GRID_DIMENSIONS = ("region", "industry", "group")
+ORG_LEVELS = ("bank", "branch", "manager")
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Bank(Base):
+    __tablename__ = "bank"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    name: Mapped[str] = mapped_column(String(100))
+    county_code: Mapped[str] = mapped_column(String(12))
+
+
+class Village(Base):
+    """A village or community (行政村/社区); its area is illustrative (Voronoi cell)."""
+
+    __tablename__ = "village"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(12), unique=True)
+    name: Mapped[str] = mapped_column(String(100))
+    short_name: Mapped[str] = mapped_column(String(50))
+    town_code: Mapped[str] = mapped_column(String(9), index=True)
+    town_name: Mapped[str] = mapped_column(String(50))
+    kind: Mapped[str] = mapped_column(String(20))
+    lon: Mapped[float] = mapped_column(Float)
+    lat: Mapped[float] = mapped_column(Float)
+    households: Mapped[int] = mapped_column(Integer, default=0)
+    residents: Mapped[int] = mapped_column(Integer, default=0)
+    geometry: Mapped[str | None] = mapped_column(Text)
+    crs: Mapped[str] = mapped_column(String(16), default="EPSG:4326")
+
+
+class Branch(Base):
+    """A branch (支行) with its outlet location."""
+
+    __tablename__ = "branch"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    bank_id: Mapped[int] = mapped_column(ForeignKey("bank.id"))
+    code: Mapped[str] = mapped_column(String(16), unique=True)
+    name: Mapped[str] = mapped_column(String(100))
+    town_code: Mapped[str] = mapped_column(String(9))
+    is_county_town: Mapped[bool] = mapped_column(Boolean, default=False)
+    lon: Mapped[float] = mapped_column(Float)
+    lat: Mapped[float] = mapped_column(Float)
+
+
+class Manager(Base):
+    """A customer manager (客户经理) of one branch."""
+
+    __tablename__ = "manager"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    branch_id: Mapped[int] = mapped_column(ForeignKey("branch.id"), index=True)
+    code: Mapped[str] = mapped_column(String(16), unique=True)
+    name: Mapped[str] = mapped_column(String(50))
+    phone: Mapped[str] = mapped_column(String(20))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class User(Base):
+    """A person who signs in; role and org unit decide what they see."""
+
+    __tablename__ = "app_user"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(50), unique=True)
+    display_name: Mapped[str] = mapped_column(String(50))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(10))
+    branch_id: Mapped[int | None] = mapped_column(ForeignKey("branch.id"))
+    manager_id: Mapped[int | None] = mapped_column(ForeignKey("manager.id"))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class UserSession(Base):
+    """A sign-in: the cookie holds the token, the database only its hash."""
+
+    __tablename__ = "user_session"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    expires_at: Mapped[datetime] = mapped_column(DateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class Grid(Base):
+    """A grid: level 1 (a branch's jurisdiction) or 2 (a manager's responsibility field).
+
+    Region grids carry a polygon (GeoJSON text, ``crs``); industry and group grids carry a
+    saved customer filter (JSON text) instead.
+    """
+
+    __tablename__ = "grid"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    name: Mapped[str] = mapped_column(String(100))
+    level: Mapped[int] = mapped_column(SmallInteger)
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("grid.id"))
+    branch_id: Mapped[int] = mapped_column(ForeignKey("branch.id"), index=True)
+    dimension: Mapped[str] = mapped_column(String(10), default="region")
+    geometry: Mapped[str | None] = mapped_column(Text)
+    crs: Mapped[str] = mapped_column(String(16), default="EPSG:4326")
+    saved_filter: Mapped[str | None] = mapped_column(Text)
+    households: Mapped[int] = mapped_column(Integer, default=0)
+    residents: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class GridStaff(Base):
+    """定岗: post A or B of a grid, held by a manager."""
+
+    __tablename__ = "grid_staff"
+    __table_args__ = (UniqueConstraint("grid_id", "post"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    grid_id: Mapped[int] = mapped_column(ForeignKey("grid.id"), index=True)
+    manager_id: Mapped[int] = mapped_column(ForeignKey("manager.id"), index=True)
+    post: Mapped[str] = mapped_column(String(1))
+
+
+class Liaison(Base):
+    """定员: a liaison person (网格联络员) of a grid."""
+
+    __tablename__ = "liaison"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    grid_id: Mapped[int] = mapped_column(ForeignKey("grid.id"), index=True)
+    name: Mapped[str] = mapped_column(String(50))
+    role: Mapped[str] = mapped_column(String(20))
+    phone: Mapped[str] = mapped_column(String(20))
+
+
+class Customer(Base):
+    """A customer, existing or potential, with the totals pages aggregate on.
+
+    Per-product detail lives in ``holding``; the totals here are their sums, kept so that a
+    page aggregates one indexed table in SQL.
+    """
+
+    __tablename__ = "customer"
+    __table_args__ = (
+        Index("ix_customer_branch_status", "branch_id", "status"),
+        Index("ix_customer_manager_status", "manager_id", "status"),
+        Index("ix_customer_grid2", "grid2_id"),
+        Index("ix_customer_grid1", "grid1_id"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cust_no: Mapped[str] = mapped_column(String(20), unique=True)
+    kind: Mapped[str] = mapped_column(String(12))
+    status: Mapped[str] = mapped_column(String(10))
+    name: Mapped[str] = mapped_column(String(100))
+    id_number: Mapped[str] = mapped_column(String(18))
+    phone: Mapped[str] = mapped_column(String(20))
+    address: Mapped[str] = mapped_column(String(200))
+    gender: Mapped[str | None] = mapped_column(String(1))
+    birth_year: Mapped[int | None] = mapped_column(SmallInteger)
+    occupation: Mapped[str] = mapped_column(String(20))
+    industry: Mapped[str | None] = mapped_column(String(30))
+    household_no: Mapped[int | None] = mapped_column(Integer)
+    is_migrant: Mapped[bool] = mapped_column(Boolean, default=False)
+    village_id: Mapped[int | None] = mapped_column(ForeignKey("village.id"), index=True)
+    lon: Mapped[float | None] = mapped_column(Float)
+    lat: Mapped[float | None] = mapped_column(Float)
+    branch_id: Mapped[int | None] = mapped_column(ForeignKey("branch.id"))
+    manager_id: Mapped[int | None] = mapped_column(ForeignKey("manager.id"))
+    grid1_id: Mapped[int | None] = mapped_column(ForeignKey("grid.id"))
+    grid2_id: Mapped[int | None] = mapped_column(ForeignKey("grid.id"))
+    opened_on: Mapped[date | None] = mapped_column(Date)
+    last_txn_on: Mapped[date | None] = mapped_column(Date)
+    last_visit_on: Mapped[date | None] = mapped_column(Date)
+    deposit_balance: Mapped[float] = mapped_column(Float, default=0.0)
+    time_deposit_balance: Mapped[float] = mapped_column(Float, default=0.0)
+    loan_balance: Mapped[float] = mapped_column(Float, default=0.0)
+    credit_line: Mapped[float] = mapped_column(Float, default=0.0)
+    wealth_balance: Mapped[float] = mapped_column(Float, default=0.0)
+    has_debit_card: Mapped[bool] = mapped_column(Boolean, default=False)
+    has_mobile_banking: Mapped[bool] = mapped_column(Boolean, default=False)
+    has_acquiring: Mapped[bool] = mapped_column(Boolean, default=False)
+    has_etc: Mapped[bool] = mapped_column(Boolean, default=False)
+    other_bank_deposit: Mapped[float] = mapped_column(Float, default=0.0)
+    other_bank_loan: Mapped[float] = mapped_column(Float, default=0.0)
+
+
+class Holding(Base):
+    """One product a customer holds here: current/time deposit, loan, credit line, wealth."""
+
+    __tablename__ = "holding"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customer.id"), index=True)
+    product: Mapped[str] = mapped_column(String(20))
+    balance: Mapped[float] = mapped_column(Float)
+    opened_on: Mapped[date | None] = mapped_column(Date)
+    matures_on: Mapped[date | None] = mapped_column(Date)
+    npl: Mapped[bool] = mapped_column(Boolean, default=False)  # non-performing loan (不良)
+
+
+class OtherBankFund(Base):
+    """What a manager learned of a customer's money at another bank (他行存款/他行贷款)."""
+
+    __tablename__ = "other_bank_fund"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customer.id"), index=True)
+    bank_name: Mapped[str] = mapped_column(String(50))
+    kind: Mapped[str] = mapped_column(String(10))
+    amount: Mapped[float] = mapped_column(Float)
+    noted_on: Mapped[date] = mapped_column(Date)
+
+
+class Visit(Base):
+    """A manager's visit to a customer, with the check-in position and outcome."""
+
+    __tablename__ = "visit"
+    __table_args__ = (Index("ix_visit_manager_time", "manager_id", "visited_at"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    manager_id: Mapped[int] = mapped_column(ForeignKey("manager.id"))
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customer.id"), index=True)
+    visited_at: Mapped[datetime] = mapped_column(DateTime)
+    channel: Mapped[str] = mapped_column(String(12))
+    lon: Mapped[float | None] = mapped_column(Float)
+    lat: Mapped[float | None] = mapped_column(Float)
+    outcome: Mapped[str] = mapped_column(String(20))
+    products: Mapped[str | None] = mapped_column(String(100))
+    amount: Mapped[float] = mapped_column(Float, default=0.0)
+    notes: Mapped[str | None] = mapped_column(Text)
+
+
+class Metric(Base):
+    """A metric of the target catalogue (deposits, loans, visits...)."""
+
+    __tablename__ = "metric"
+    code: Mapped[str] = mapped_column(String(32), primary_key=True)
+    name_zh: Mapped[str] = mapped_column(String(50))
+    name_en: Mapped[str] = mapped_column(String(80))
+    unit: Mapped[str] = mapped_column(String(10))
+    higher_is_better: Mapped[bool] = mapped_column(Boolean, default=True)
+    source: Mapped[str] = mapped_column(String(10))
+
+
+class _OrgPeriodValue:
+    """Columns shared by targets and actuals: a metric's value for an org unit and month."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    year: Mapped[int] = mapped_column(SmallInteger)
+    month: Mapped[int] = mapped_column(SmallInteger)  # 1-12; 0 means the whole year
+    org_level: Mapped[str] = mapped_column(String(8))
+    org_id: Mapped[int] = mapped_column(Integer)
+    metric: Mapped[str] = mapped_column(ForeignKey("metric.code"))
+    value: Mapped[float] = mapped_column(Float)
+
+
+class Target(_OrgPeriodValue, Base):
+    __tablename__ = "target"
+    __table_args__ = (UniqueConstraint("year", "month", "org_level", "org_id", "metric"),)
+
+
+class Actual(_OrgPeriodValue, Base):
+    __tablename__ = "actual"
+    __table_args__ = (UniqueConstraint("year", "month", "org_level", "org_id", "metric"),)
+
+
+class Campaign(Base):
+    """A marketing campaign (开门红, 夏日风暴...)."""
+
+    __tablename__ = "campaign"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    name: Mapped[str] = mapped_column(String(100))
+    starts_on: Mapped[date] = mapped_column(Date)
+    ends_on: Mapped[date] = mapped_column(Date)
+
+
+class AuditLog(Base):
+    """Who did what and when: sign-ins, exports, changes."""
+
+    __tablename__ = "audit_log"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime, index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    action: Mapped[str] = mapped_column(String(30))
+    entity: Mapped[str | None] = mapped_column(String(30))
+    entity_id: Mapped[str | None] = mapped_column(String(50))
+    detail: Mapped[str | None] = mapped_column(Text)

@@ -1,0 +1,179 @@
+"""The demo county's geometry: boundary, townships, villages and their illustrative areas.
+
+Everything is WGS-84 (EPSG:4326, lon/lat). Village areas exist in no public source: they are
+Voronoi cells of the village points, clipped to their township, which tile each township and
+so the county exactly. Label them illustrative (示意) wherever they are shown.
+"""
+from __future__ import annotations
+
+import csv
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import shapely
+from shapely.geometry import MultiPoint, Point, mapping, shape
+
+from core.config import DATA_DIR
+
+CRS = "EPSG:4326"
+COUNTY_FILE = "pingtang_county_wgs84.geojson"
+TOWNSHIP_FILE = "pingtang_townships_synthetic_wgs84.geojson"
+VILLAGE_FILE = "pingtang_villages_synthetic_points.csv"
+
+
+@dataclass(frozen=True)
+class Village:
+    """A village-level unit with its point (WGS-84)."""
+
+    code: str
+    name: str
+    short_name: str
+    town_code: str
+    town_name: str
+    kind: str
+    lon: float
+    lat: float
+
+    @property
+    def is_community(self) -> bool:
+        return self.kind.startswith("社区")
+
+
+def load_county(data_dir: Path = DATA_DIR) -> shapely.Geometry:
+    """Return the county boundary polygon.
+
+    Examples
+    --------
+    >>> round(load_county().area, 3)
+    0.251
+    """
+    with open(data_dir / COUNTY_FILE, encoding="utf-8") as fh:
+        features = json.load(fh)["features"]
+    return shapely.union_all([shape(f["geometry"]) for f in features])
+
+
+def load_townships(data_dir: Path = DATA_DIR) -> dict[str, tuple[str, shapely.Geometry]]:
+    """Return ``{town_code: (town_name, polygon)}`` of the (synthetic) township areas."""
+    with open(data_dir / TOWNSHIP_FILE, encoding="utf-8") as fh:
+        features = json.load(fh)["features"]
+    return {f["properties"]["code"]: (f["properties"]["town"], shape(f["geometry"]))
+            for f in features}
+
+
+def load_villages(data_dir: Path = DATA_DIR) -> list[Village]:
+    """Return the 131 villages and communities, sorted by code."""
+    with open(data_dir / VILLAGE_FILE, encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    villages = [Village(r["village_code"], r["village_name"], r["short_name"], r["town_code"],
+                        r["town_name"], r["kind"], float(r["lon_wgs84"]), float(r["lat_wgs84"]))
+                for r in rows]
+    return sorted(villages, key=lambda v: v.code)
+
+
+def voronoi_cells(points: np.ndarray, area: shapely.Geometry) -> list[shapely.Geometry]:
+    """Split ``area`` into one cell per point (nearest point), in the order of ``points``.
+
+    Parameters
+    ----------
+    points : ndarray of shape (n, 2)
+        Seed points (lon, lat), all inside ``area``.
+    area : shapely geometry
+        The polygon to tile.
+
+    Returns
+    -------
+    list of shapely geometries that tile ``area`` without gaps or overlaps.
+
+    Examples
+    --------
+    >>> from shapely.geometry import box
+    >>> cells = voronoi_cells(np.array([[0.25, 0.5], [0.75, 0.5]]), box(0, 0, 1, 1))
+    >>> [round(c.area, 2) for c in cells]
+    [0.5, 0.5]
+    """
+    points = np.asarray(points, dtype=float)
+    if len(points) == 1:
+        return [area]
+    raw = shapely.voronoi_polygons(MultiPoint(points), extend_to=area.envelope)
+    cells = list(shapely.get_parts(raw))
+    ordered: list[shapely.Geometry] = []
+    for x, y in points:
+        cell = next(c for c in cells if c.covers(Point(x, y)))
+        ordered.append(shapely.make_valid(cell.intersection(area)))
+    return _without_overlaps(ordered)
+
+
+def _without_overlaps(cells: list[shapely.Geometry]) -> list[shapely.Geometry]:
+    """Give shared boundary slivers (from floating point) to the first cell only."""
+    taken = None
+    result = []
+    for cell in cells:
+        if taken is not None:
+            cell = shapely.make_valid(cell.difference(taken))
+        result.append(_polygonal(cell))
+        taken = cell if taken is None else shapely.union(taken, cell)
+    return result
+
+
+def _polygonal(geom: shapely.Geometry) -> shapely.Geometry:
+    """Drop points and lines a clipping may leave in a collection."""
+    if geom.geom_type in ("Polygon", "MultiPolygon"):
+        return geom
+    polys = [g for g in shapely.get_parts(geom) if g.geom_type in ("Polygon", "MultiPolygon")]
+    return shapely.union_all(polys)
+
+
+def village_areas(villages: list[Village],
+                  townships: dict[str, tuple[str, shapely.Geometry]]) -> dict[str, shapely.Geometry]:
+    """Return ``{village_code: polygon}``: Voronoi cells of each township's villages."""
+    areas: dict[str, shapely.Geometry] = {}
+    for town_code, (_name, polygon) in townships.items():
+        members = [v for v in villages if v.town_code == town_code]
+        cells = voronoi_cells(np.array([(v.lon, v.lat) for v in members]), polygon)
+        areas.update({v.code: c for v, c in zip(members, cells)})
+    return areas
+
+
+def sample_points_in(polygon: shapely.Geometry, n: int, rng: np.random.Generator) -> np.ndarray:
+    """Return ``n`` points drawn uniformly inside ``polygon`` (rejection sampling)."""
+    minx, miny, maxx, maxy = polygon.bounds
+    shapely.prepare(polygon)
+    out = np.empty((0, 2))
+    while len(out) < n:
+        need = max(16, int((n - len(out)) * 1.6 * (polygon.envelope.area / polygon.area)))
+        cand = np.column_stack([rng.uniform(minx, maxx, need), rng.uniform(miny, maxy, need)])
+        out = np.vstack([out, cand[shapely.contains_xy(polygon, cand[:, 0], cand[:, 1])]])
+    return out[:n]
+
+
+def split_area(polygon: shapely.Geometry, parts: int,
+               rng: np.random.Generator) -> list[shapely.Geometry]:
+    """Split a polygon into ``parts`` compact sub-areas (county-town sub-grids).
+
+    Seeds are spread by farthest-point sampling over random interior points, so the parts
+    come out of similar size and deterministic for an ``rng``.
+    """
+    if parts <= 1:
+        return [polygon]
+    candidates = sample_points_in(polygon, 400, rng)
+    chosen = [int(np.argmin(((candidates - candidates.mean(0)) ** 2).sum(1)))]
+    for _ in range(parts - 1):
+        d = np.min(((candidates[:, None, :] - candidates[chosen][None]) ** 2).sum(2), axis=1)
+        chosen.append(int(np.argmax(d)))
+    # move seeds halfway to the centre so the parts are not thin slices along the border
+    seeds = candidates[chosen]
+    seeds = (seeds + candidates.mean(0)) / 2 + rng.normal(0, 1e-5, seeds.shape)
+    return voronoi_cells(seeds, polygon)
+
+
+def to_geojson(geom: shapely.Geometry, precision: int = 6) -> str:
+    """Serialise a geometry as GeoJSON text with ``precision`` decimals."""
+    return json.dumps(mapping(shapely.set_precision(geom, 10 ** -precision)),
+                      ensure_ascii=False, separators=(",", ":"))
+
+
+def from_geojson(text: str) -> shapely.Geometry:
+    """Parse GeoJSON geometry text."""
+    return shape(json.loads(text))
