@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import Engine, insert, select, update
+from sqlalchemy.orm import Session
 
 from core import config
 from core.models import AuditLog, User, UserSession
@@ -75,12 +76,11 @@ def authenticate(engine: Engine, username: str, password: str) -> SignedIn:
     SignInError
         ``unknown_user``, ``wrong_password``, ``inactive_user`` or ``demo_disabled``.
     """
-    with engine.connect() as conn:
-        user = conn.execute(select(User).where(User.username == username.strip())).first()
+    with Session(engine, expire_on_commit=False) as session:
+        user = session.scalars(select(User).where(User.username == username.strip())).first()
     if user is None:
         hash_password(password)  # same work as a real check, so timing tells nothing
         raise SignInError("unknown_user")
-    user = user[0] if isinstance(user, tuple) else user
     if not verify_password(password, user.password_hash):
         _audit(engine, user.id, "sign_in_failed")
         raise SignInError("wrong_password")
@@ -112,17 +112,16 @@ def resume_session(engine: Engine, token: str | None,
                    now: datetime | None = None) -> SignedIn | None:
     """The user of a cookie token, or None when it is unknown, expired, revoked or the user
     has been deactivated since."""
-    if not token:
+    if not token or not isinstance(token, str):
         return None
     now = now or datetime.now()
     stmt = (select(User).join(UserSession, UserSession.user_id == User.id)
             .where(UserSession.token_hash == _token_hash(token),
                    UserSession.revoked_at.is_(None), UserSession.expires_at > now))
-    with engine.connect() as conn:
-        row = conn.execute(stmt).first()
-    if row is None:
+    with Session(engine, expire_on_commit=False) as session:
+        user = session.scalars(stmt).first()
+    if user is None:
         return None
-    user = row[0]
     if not user.active or (user.is_demo and not config.get("GM_DEMO_ACCOUNTS")):
         return None
     return SignedIn(user.id, user.username, user.display_name, _user_scope(user))

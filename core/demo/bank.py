@@ -19,7 +19,7 @@ OUTLETS_PER_TOWN = {COUNTY_TOWN: 6, "522727101": 2, "522727102": 2, "522727104":
                     "522727106": 2, "522727107": 2}
 COUNTY_TOWN_SUBAREAS = (8, 8, 6, 6)  # sub-grids of the county town's four communities
 DIRECTIONS = ("城东", "城东北", "城北", "城西北", "城西", "城西南", "城南", "城东南")
-# Share of the county's residents by township (county town larger; est.)
+# Share of the county's residents living in the county town (est.)
 COUNTY_TOWN_RESIDENT_SHARE = 0.24
 
 

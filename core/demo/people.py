@@ -15,7 +15,7 @@ import pandas as pd
 import shapely
 
 from core import identity
-from core.demo.bank import Unit
+from core.demo.bank import COUNTY_TOWN, COUNTY_TOWN_RESIDENT_SHARE, Unit
 from geo.county import sample_points_in
 
 COUNTY_AREA_CODE = "522727"
@@ -26,7 +26,7 @@ OCCUPATIONS = ("farmer", "migrant", "public", "employee", "self_employed", "stud
 MERCHANTS_PER_INDIVIDUAL = 3_000 / 230_000
 CORPORATES_PER_INDIVIDUAL = 1_500 / 230_000
 # Calibrated so ~230k individuals hold ~30亿 (DEMO_DATA); a larger county scales per capita.
-DEPOSIT_MEDIAN = 6_000.0
+DEPOSIT_MEDIAN = 6_600.0
 DEPOSIT_SIGMA = 1.7  # 1.9 in DEMO_DATA before multipliers; they widen it
 
 
@@ -41,31 +41,25 @@ class UnitInfo:
     urban: bool  # county town or town seat
 
 
-def unit_weights(units: list[UnitInfo], rng: np.random.Generator) -> np.ndarray:
-    """Share of the county's residents in each unit (county town ~24 %, seats larger)."""
-    base = rng.lognormal(0.0, 0.35, len(units))
-    kind = np.array([u.unit.kind for u in units])
-    base = np.where(kind == "market", base * 2.5, base)
-    county_town = np.array([u.unit.kind == "subarea" for u in units])
-    # sub-areas of one community share its weight; then rescale the county town to its share
-    w = base * np.array([u.unit.weight for u in units]) * np.where(county_town, 4.0, 1.0)
-    town_rest = np.array([u.unit.town_code == "522727001" and not ct
-                          for u, ct in zip(units, county_town)])
-    urban_share = 0.24
-    w_ct = w[county_town | town_rest]
-    w[county_town | town_rest] = w_ct / w_ct.sum() * urban_share
-    w[~(county_town | town_rest)] *= (1 - urban_share) / w[~(county_town | town_rest)].sum()
+def unit_weights(units: list[Unit], rng: np.random.Generator) -> np.ndarray:
+    """Share of the county's residents in each unit: the county town (金盆街道) holds ~24 %,
+    town-seat market streets are denser than villages."""
+    kind = np.array([u.kind for u in units])
+    w = rng.lognormal(0.0, 0.35, len(units)) * np.array([u.weight for u in units])
+    w = np.where(kind == "market", w * 2.5, w)
+    county_town = np.array([u.town_code == COUNTY_TOWN for u in units])
+    w[county_town] *= COUNTY_TOWN_RESIDENT_SHARE / w[county_town].sum()
+    w[~county_town] *= (1 - COUNTY_TOWN_RESIDENT_SHARE) / w[~county_town].sum()
     return w / w.sum()
 
 
-def make_customers(units: list[UnitInfo], n_individuals: int, rng: np.random.Generator,
-                   as_of: date) -> pd.DataFrame:
+def make_customers(units: list[UnitInfo], weights: np.ndarray, n_individuals: int,
+                   rng: np.random.Generator, as_of: date) -> pd.DataFrame:
     """Return one row per customer with every column of the ``customer`` table but ids.
 
     Columns ``unit_index`` (into ``units``) and ``household_no`` tie customers to their grid
     unit and household; the seeder maps them to database ids.
     """
-    weights = unit_weights(units, rng)
     people = _individuals(units, weights, n_individuals, rng, as_of)
     merchants = _businesses(units, weights, int(round(n_individuals * MERCHANTS_PER_INDIVIDUAL)),
                             "merchant", rng, as_of)
@@ -286,7 +280,7 @@ def _businesses(units: list[UnitInfo], weights: np.ndarray, n: int, kind: str,
         industries = np.array(MERCHANT_INDUSTRIES, dtype=object)
         other_loan_rate = 0.15
     else:
-        deposit = 120_000 * (rng.pareto(1.1, n) + 1)
+        deposit = np.minimum(120_000 * (rng.pareto(1.1, n) + 1), 1.2e8)  # largest ~1.2亿
         loan = np.where(rng.random(n) < 0.40, rng.lognormal(np.log(2.0e6), 1.0, n), 0.0)
         industries = np.array(CORPORATE_INDUSTRIES, dtype=object)
         other_loan_rate = 0.20

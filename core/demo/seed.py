@@ -19,7 +19,7 @@ from core.auth import hash_password
 from core.db import bulk_insert, is_empty, reset_sequences, upgrade
 from core.demo.activity import make_targets_and_actuals, make_visits
 from core.demo.bank import BranchPlan, make_units, plan_branches, staff_grids
-from core.demo.people import UnitInfo, make_customers
+from core.demo.people import UnitInfo, make_customers, unit_weights
 from core.metrics import METRICS
 from geo.county import load_townships, load_villages, to_geojson, village_areas
 
@@ -75,11 +75,12 @@ def build_county(n_individuals: int, seed: int, as_of: date) -> dict[str, pd.Dat
         "is_county_town": b.is_county_town, "lon": round(b.lon, 6), "lat": round(b.lat, 6)}
         for i, b in enumerate(branches, start=1)])
     t["manager"] = _managers(branches, rng)
-    grids, staff, infos = _grids(branches, town_name, t["manager"], rng)
+    weights = unit_weights([u for b in branches for u in b.units], rng)
+    grids, staff, infos = _grids(branches, weights, town_name, t["manager"])
     t["grid"], t["grid_staff"] = grids, staff
     t["liaison"] = _liaisons(grids[grids["level"] == 2], rng)
 
-    customers = make_customers(infos, n_individuals, rng, as_of)
+    customers = make_customers(infos, weights, n_individuals, rng, as_of)
     unit_grid = grids[grids["level"] == 2]["id"].to_numpy()
     unit_of = customers.pop("unit_index").to_numpy()
     customers.insert(0, "id", np.arange(1, len(customers) + 1))
@@ -130,8 +131,10 @@ def _managers(branches: list[BranchPlan], rng: np.random.Generator) -> pd.DataFr
                          "phone": identity.make_phones(rng, n), "active": True})
 
 
-def _grids(branches: list[BranchPlan], town_name: dict[str, str], managers: pd.DataFrame,
-           rng: np.random.Generator) -> tuple[pd.DataFrame, pd.DataFrame, list[UnitInfo]]:
+def _grids(branches: list[BranchPlan], weights: np.ndarray, town_name: dict[str, str],
+           managers: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, list[UnitInfo]]:
+    """Level-1 grids (a branch's units), level-2 grids (one per unit), A/B posts balanced by
+    residents, and what the customer generator needs per unit (in level-2 grid order)."""
     now = datetime(2026, 1, 1)
     level1, level2, staff, infos = [], [], [], []
     manager_ids = managers.groupby("branch_id")["id"].apply(list)
@@ -141,8 +144,8 @@ def _grids(branches: list[BranchPlan], town_name: dict[str, str], managers: pd.D
         level1.append({"id": gid, "code": f"G1-{b.code}", "name": f"{b.name}辖区", "level": 1,
                        "parent_id": None, "branch_id": gid,
                        "geometry": to_geojson(shapely.union_all([u.area for u in b.units]))})
-        loads = rng.uniform(0.7, 1.3, len(b.units)) * np.array([u.area.area for u in b.units])
-        post_a, post_b = staff_grids(loads / loads.sum(), b.managers)
+        loads = weights[len(infos):len(infos) + len(b.units)]
+        post_a, post_b = staff_grids(loads, b.managers)
         mids = manager_ids[gid]
         for k, u in enumerate(b.units):
             level2.append({"id": next_id, "code": f"G2-{u.code}", "name": u.name, "level": 2,

@@ -1,0 +1,82 @@
+"""Every text a user reads, in Chinese (default) and English.
+
+``t(key, lang)`` looks a key up; a missing key raises, and ``tests/test_i18n.py`` checks that
+every key has both languages and that every ``t("...")`` in the code exists here.
+"""
+from __future__ import annotations
+
+LANGUAGES = ("zh", "en")
+
+TEXT: dict[str, tuple[str, str]] = {
+    # frame
+    "app.title": ("农商行网格化营销管理", "Grid marketing for rural commercial banks"),
+    "app.demo_banner": ("演示数据:人物均为虚构,村级区域为示意", "Demo data: all people are "
+                        "fictitious; village areas are illustrative"),
+    "nav.overview": ("总览", "Overview"),
+    "sidebar.language": ("语言 / Language", "Language / 语言"),
+    "sidebar.sign_out": ("退出登录", "Sign out"),
+    "sidebar.org": ("所属机构", "Org unit"),
+    "role.hq": ("总行", "Head office"),
+    "role.branch": ("支行行长", "Branch leader"),
+    "role.manager": ("客户经理", "Customer manager"),
+    "org.bank": ("全行", "Whole bank"),
+    # sign-in
+    "signin.title": ("登录", "Sign in"),
+    "signin.username": ("用户名", "Username"),
+    "signin.password": ("密码", "Password"),
+    "signin.submit": ("登录", "Sign in"),
+    "signin.demo_hint": ("演示账号:hq(总行)、branch(支行行长)、manager(客户经理),密码均为 demo",
+                         "Demo accounts: hq (head office), branch (branch leader), manager "
+                         "(customer manager); password demo"),
+    "signin.unknown_user": ("用户名不存在,请检查后重试。", "Unknown username. Check it and try "
+                            "again."),
+    "signin.wrong_password": ("密码错误,请重试。", "Wrong password. Try again."),
+    "signin.inactive_user": ("该账号已停用,请联系总行管理员。", "This account is deactivated. "
+                             "Contact the head-office administrator."),
+    "signin.demo_disabled": ("演示账号已关闭。", "Demo accounts are turned off."),
+    "signin.empty": ("请输入用户名和密码。", "Enter a username and a password."),
+    "signin.signed_out": ("已退出登录。", "You have signed out."),
+    # overview
+    "overview.title": ("总览", "Overview"),
+    "overview.caption": ("{org} · 数据截至今日 · 金额单位:万元", "{org} · as of today · amounts "
+                         "in 万元 (10,000 yuan)"),
+    "overview.customers": ("客户总数", "Customers"),
+    "overview.existing": ("存量客户", "Existing"),
+    "overview.potential": ("潜在客户", "Potential"),
+    "overview.in_grid_rate": ("入格率", "In-grid rate"),
+    "overview.deposits": ("存款余额(万元)", "Deposits (万元)"),
+    "overview.loans": ("贷款余额(万元)", "Loans (万元)"),
+    "overview.managers": ("客户经理", "Managers"),
+    "overview.grids": ("一级/二级网格", "Grids L1/L2"),
+    "overview.by_branch": ("分支行明细", "By branch"),
+    "overview.by_manager": ("客户经理明细", "By manager"),
+    "overview.by_grid": ("网格明细", "By grid"),
+    "overview.chart": ("存贷款余额对比(万元)", "Deposits and loans (万元)"),
+    "overview.empty": ("当前范围内暂无客户数据。", "No customers in your scope yet."),
+    "col.name.branch": ("支行", "Branch"),
+    "col.name.manager": ("客户经理", "Manager"),
+    "col.name.grid": ("网格", "Grid"),
+    "col.customers": ("客户数", "Customers"),
+    "col.existing": ("存量", "Existing"),
+    "col.potential": ("潜在", "Potential"),
+    "col.in_grid_rate": ("入格率", "In-grid rate"),
+    "col.deposits_wan": ("存款(万元)", "Deposits (万元)"),
+    "col.loans_wan": ("贷款(万元)", "Loans (万元)"),
+    "col.mobile_rate": ("手机银行渗透率", "Mobile-banking rate"),
+    "unit.wan": ("万元", "万元"),
+    "error.database": ("数据库暂时无法访问,请稍后重试或联系管理员。", "The database cannot be "
+                       "reached. Try again later or contact the administrator."),
+}
+
+
+def t(key: str, lang: str = "zh", **values) -> str:
+    """Return the text for ``key`` in ``lang`` with ``{placeholders}`` filled.
+
+    Examples
+    --------
+    >>> t("overview.customers", "en")
+    'Customers'
+    """
+    zh, en = TEXT[key]
+    text = en if lang == "en" else zh
+    return text.format(**values) if values else text

@@ -1,0 +1,138 @@
+"""The Overview (总览): headline figures and a breakdown for the caller's scope.
+
+All aggregation happens in SQL (one GROUP BY over the indexed customer table); no customer
+row is read into pandas.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+import plotly.graph_objects as go
+from sqlalchemy import Engine, case, distinct, func, select
+
+from core.db import read_frame
+from core.format import to_wan
+from core.models import Branch, Customer, Grid, GridStaff, Manager
+from core.scope import Scope
+
+
+@dataclass(frozen=True)
+class Headline:
+    """The figures at the top of the Overview."""
+
+    customers: int
+    existing: int
+    potential: int
+    in_grid: int
+    deposits: float  # yuan
+    loans: float  # yuan
+    managers: int
+    grids_level1: int
+    grids_level2: int
+
+    @property
+    def in_grid_rate(self) -> float:
+        """入格率: share of customers that sit in a second-level grid."""
+        return self.in_grid / self.customers if self.customers else 0.0
+
+
+def _customer_measures():
+    existing = case((Customer.status != "potential", 1), else_=0)
+    return [
+        func.count().label("customers"),
+        func.coalesce(func.sum(existing), 0).label("existing"),
+        func.coalesce(func.sum(1 - existing), 0).label("potential"),
+        func.count(Customer.grid2_id).label("in_grid"),
+        func.coalesce(func.sum(Customer.deposit_balance), 0.0).label("deposits"),
+        func.coalesce(func.sum(Customer.loan_balance), 0.0).label("loans"),
+        func.coalesce(func.sum(case((Customer.has_mobile_banking, 1), else_=0)), 0)
+        .label("mobile_banking"),
+    ]
+
+
+def load_headline(engine: Engine, scope: Scope) -> Headline:
+    """Headline figures of ``scope``: customers, 入格率, deposits, loans, managers, grids."""
+    where = scope.where(Customer.branch_id, Customer.manager_id)
+    with engine.connect() as conn:
+        row = conn.execute(select(*_customer_measures()).where(where)).one()
+        managers = conn.execute(select(func.count()).select_from(Manager).where(
+            Manager.active, scope.where(Manager.branch_id, Manager.id))).scalar_one()
+        grids = dict(conn.execute(_grid_count_query(scope)).all())
+    return Headline(int(row.customers), int(row.existing), int(row.potential),
+                    int(row.in_grid), float(row.deposits), float(row.loans), int(managers),
+                    int(grids.get(1, 0)), int(grids.get(2, 0)))
+
+
+def _grid_count_query(scope: Scope):
+    if scope.role == "manager":  # the grids where they hold post A or B, and their parents
+        posts = select(GridStaff.grid_id).where(GridStaff.manager_id == scope.manager_id)
+        mine = select(Grid.id, Grid.parent_id).where(Grid.id.in_(posts)).subquery()
+        return select(2, func.count(distinct(mine.c.id))).union_all(
+            select(1, func.count(distinct(mine.c.parent_id))))
+    return (select(Grid.level, func.count()).where(scope.where(Grid.branch_id))
+            .group_by(Grid.level))
+
+
+def breakdown_level(scope: Scope) -> str:
+    """What the Overview table is broken down by: branch, manager or grid."""
+    return {"hq": "branch", "branch": "manager", "manager": "grid"}[scope.role]
+
+
+def load_breakdown(engine: Engine, scope: Scope) -> pd.DataFrame:
+    """One row per branch (head office), manager (branch leader) or grid (manager).
+
+    Columns: name, customers, existing, potential, in_grid_rate, deposits_wan, loans_wan,
+    mobile_rate. Sorted by deposits, largest first.
+    """
+    level = breakdown_level(scope)
+    key, name_col, join_table = {
+        "branch": (Customer.branch_id, Branch.name, Branch),
+        "manager": (Customer.manager_id, Manager.name, Manager),
+        "grid": (Customer.grid2_id, Grid.name, Grid),
+    }[level]
+    measures = select(key.label("key"), *_customer_measures()).where(
+        scope.where(Customer.branch_id, Customer.manager_id)).group_by(key).subquery()
+    stmt = (select(name_col.label("name"), measures)
+            .join(measures, measures.c.key == join_table.id)
+            .order_by(measures.c.deposits.desc()))
+    with engine.connect() as conn:
+        df = read_frame(conn, stmt)
+    return shape_breakdown(df)
+
+
+def shape_breakdown(df: pd.DataFrame) -> pd.DataFrame:
+    """Turn raw sums into the table a banker reads (万元, rates)."""
+    out = pd.DataFrame({
+        "name": df["name"],
+        "customers": df["customers"].astype(int),
+        "existing": df["existing"].astype(int),
+        "potential": df["potential"].astype(int),
+        "in_grid_rate": (df["in_grid"] / df["customers"].where(df["customers"] > 0)).fillna(0),
+        "deposits_wan": to_wan(df["deposits"]),
+        "loans_wan": to_wan(df["loans"]),
+        "mobile_rate": (df["mobile_banking"] / df["existing"].where(df["existing"] > 0))
+        .fillna(0),
+    })
+    return out.reset_index(drop=True)
+
+
+def breakdown_chart(table: pd.DataFrame, labels: dict[str, str]) -> go.Figure:
+    """Grouped bars of deposits and loans (万元) per row of the breakdown."""
+    top = table.head(30)
+    fig = go.Figure([
+        go.Bar(name=labels["deposits_wan"], x=top["name"], y=top["deposits_wan"]),
+        go.Bar(name=labels["loans_wan"], x=top["name"], y=top["loans_wan"]),
+    ])
+    fig.update_layout(barmode="group", height=380, margin=dict(l=10, r=10, t=30, b=10),
+                      yaxis_title=labels["unit"], legend=dict(orientation="h", y=1.1),
+                      separators=".,")
+    fig.update_yaxes(tickformat=",.0f")
+    return fig
+
+
+def org_names(engine: Engine) -> dict[str, dict[int, str]]:
+    """Names of branches and managers by id (for the sidebar and captions)."""
+    with engine.connect() as conn:
+        return {"branch": dict(conn.execute(select(Branch.id, Branch.name)).all()),
+                "manager": dict(conn.execute(select(Manager.id, Manager.name)).all())}

@@ -1,0 +1,54 @@
+"""总览 / Overview: the signed-in scope's customers, 入格率, deposits, loans, managers, grids."""
+import streamlit as st
+
+from core import config, ui
+from core.format import count, pct, wan
+from core.overview import breakdown_chart, breakdown_level
+
+user = st.session_state["user"]
+scope = user.scope
+url = config.database_url()
+
+st.title(ui.tr("overview.title"))
+st.caption(ui.tr("overview.caption", org=ui.org_name(scope)))
+
+head = ui.headline(url, scope)
+if head.customers == 0:
+    st.info(ui.tr("overview.empty"))
+    st.stop()
+
+cols = st.columns(4)
+cols[0].metric(ui.tr("overview.customers"), count(head.customers),
+               help=f"{ui.tr('overview.existing')} {count(head.existing)} · "
+                    f"{ui.tr('overview.potential')} {count(head.potential)}")
+cols[1].metric(ui.tr("overview.existing"), count(head.existing))
+cols[2].metric(ui.tr("overview.potential"), count(head.potential))
+cols[3].metric(ui.tr("overview.in_grid_rate"), pct(head.in_grid_rate))
+cols = st.columns(4)
+cols[0].metric(ui.tr("overview.deposits"), wan(head.deposits))
+cols[1].metric(ui.tr("overview.loans"), wan(head.loans))
+cols[2].metric(ui.tr("overview.managers"), count(head.managers))
+cols[3].metric(ui.tr("overview.grids"), f"{head.grids_level1} / {head.grids_level2}")
+
+level = breakdown_level(scope)
+table = ui.breakdown(url, scope)
+labels = {c: ui.tr(f"col.{c}") for c in ("deposits_wan", "loans_wan")} | {
+    "unit": ui.tr("unit.wan")}
+st.subheader(ui.tr("overview.chart"))
+st.plotly_chart(breakdown_chart(table, labels), key="overview_chart")
+
+st.subheader(ui.tr(f"overview.by_{level}"))
+st.dataframe(
+    table, hide_index=True, key="overview_table",
+    column_config={
+        "name": st.column_config.TextColumn(ui.tr(f"col.name.{level}")),
+        "customers": st.column_config.NumberColumn(ui.tr("col.customers"), format="localized"),
+        "existing": st.column_config.NumberColumn(ui.tr("col.existing"), format="localized"),
+        "potential": st.column_config.NumberColumn(ui.tr("col.potential"), format="localized"),
+        "in_grid_rate": st.column_config.NumberColumn(ui.tr("col.in_grid_rate"),
+                                                      format="percent"),
+        "deposits_wan": st.column_config.NumberColumn(ui.tr("col.deposits_wan"),
+                                                      format="localized"),
+        "loans_wan": st.column_config.NumberColumn(ui.tr("col.loans_wan"), format="localized"),
+        "mobile_rate": st.column_config.NumberColumn(ui.tr("col.mobile_rate"), format="percent"),
+    })
