@@ -5,7 +5,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
-from sqlalchemy import Engine, create_engine, event, inspect, text
+from sqlalchemy import Engine, Integer, create_engine, event, inspect, text
 from sqlalchemy.engine import Connection
 
 from core import config
@@ -44,7 +44,8 @@ def _alembic_config(engine: Engine):
 
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
-    cfg.set_main_option("sqlalchemy.url", engine.url.render_as_string(hide_password=False))
+    url = engine.url.render_as_string(hide_password=False)
+    cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
     return cfg
 
 
@@ -80,12 +81,18 @@ def table_counts(engine: Engine) -> dict[str, int]:
                 for n in sorted(names) if n != "alembic_version"}
 
 
-def _native_rows(df: pd.DataFrame) -> list[tuple]:
-    """Rows of ``df`` as tuples of plain Python values (dates as ISO text, NaN as None)."""
+def _native_rows(df: pd.DataFrame, integer_cols: set[str] = frozenset()) -> list[tuple]:
+    """Rows of ``df`` as tuples of plain Python values (dates as ISO text, NaN as None).
+
+    ``integer_cols`` are turned back into integers where pandas made them floats (a column
+    of ids with gaps, say), since PostgreSQL refuses "1.0" for an integer.
+    """
     out = df.copy()
     for col in out.columns:
         s = out[col]
-        if pd.api.types.is_datetime64_any_dtype(s):
+        if col in integer_cols and pd.api.types.is_float_dtype(s):
+            out[col] = s.astype("Int64")
+        elif pd.api.types.is_datetime64_any_dtype(s):
             has_time = (s.dropna().dt.normalize() != s.dropna()).any()
             out[col] = s.dt.strftime("%Y-%m-%d %H:%M:%S" if has_time else "%Y-%m-%d")
     out = out.astype(object).where(out.notna(), None)
@@ -99,11 +106,15 @@ def bulk_insert(conn: Connection, table: str, df: pd.DataFrame, chunk: int = 50_
     PostgreSQL gets ``COPY``; SQLite a prepared ``executemany``. ``progress(done, total)`` is
     called after each chunk. Runs inside the caller's transaction, so a failure writes nothing.
     """
+    from core.models import Base
+
+    columns = Base.metadata.tables[table].columns
+    integer_cols = {c for c in df.columns if isinstance(columns[c].type, Integer)}
     cols = list(df.columns)
     col_list = ", ".join(f'"{c}"' for c in cols)
     total = len(df)
     for start in range(0, total, chunk):
-        rows = _native_rows(df.iloc[start:start + chunk])
+        rows = _native_rows(df.iloc[start:start + chunk], integer_cols)
         if conn.dialect.name == "postgresql":
             with conn.connection.cursor() as cur:
                 with cur.copy(f'COPY "{table}" ({col_list}) FROM STDIN') as copy:

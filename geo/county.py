@@ -127,13 +127,41 @@ def _polygonal(geom: shapely.Geometry) -> shapely.Geometry:
 
 def village_areas(villages: list[Village],
                   townships: dict[str, tuple[str, shapely.Geometry]]) -> dict[str, shapely.Geometry]:
-    """Return ``{village_code: polygon}``: Voronoi cells of each township's villages."""
-    areas: dict[str, shapely.Geometry] = {}
+    """Return ``{village_code: polygon}``: Voronoi cells of each township's villages, snapped
+    together to the 6-decimal grid the database stores."""
+    codes, cells = [], []
     for town_code, (_name, polygon) in townships.items():
         members = [v for v in villages if v.town_code == town_code]
-        cells = voronoi_cells(np.array([(v.lon, v.lat) for v in members]), polygon)
-        areas.update({v.code: c for v, c in zip(members, cells)})
-    return areas
+        cells += voronoi_cells(np.array([(v.lon, v.lat) for v in members]), polygon)
+        codes += [v.code for v in members]
+    return dict(zip(codes, snap_coverage(cells)))
+
+
+def snap_coverage(polygons: list[shapely.Geometry],
+                  grid_size: float = 1e-6) -> list[shapely.Geometry]:
+    """Snap polygons that tile an area to a coordinate grid and keep them tiling it exactly.
+
+    Snapping each polygon on its own opens slivers wherever a vertex of one neighbour lies
+    on the edge of the other. Here the shared linework is noded once, snapped once and
+    polygonised; each face goes back to the polygon that holds it.
+    """
+    lines = shapely.union_all([shapely.boundary(p) for p in polygons])
+    # snapping can make lines cross anew: node them again on the grid before polygonising
+    lines = shapely.union_all(shapely.get_parts(shapely.set_precision(lines, grid_size)),
+                              grid_size=grid_size)
+    faces = shapely.get_parts(shapely.polygonize(shapely.get_parts(lines)))
+    tree = shapely.STRtree(polygons)
+    face_idx, poly_idx = tree.query(faces, predicate="intersects")
+    overlap = shapely.area(shapely.intersection(faces[face_idx], np.asarray(polygons)[poly_idx]))
+    best: dict[int, tuple[float, int]] = {}
+    for f, p, a in zip(face_idx, poly_idx, overlap):  # each face to its largest overlap
+        if a > best.get(int(f), (-1.0, -1))[0]:
+            best[int(f)] = (float(a), int(p))
+    grouped: dict[int, list] = {}
+    for f, (_a, p) in best.items():
+        grouped.setdefault(p, []).append(faces[f])
+    return [shapely.union_all(grouped.get(i, []), grid_size=grid_size)
+            for i in range(len(polygons))]
 
 
 def sample_points_in(polygon: shapely.Geometry, n: int, rng: np.random.Generator) -> np.ndarray:

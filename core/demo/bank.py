@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import shapely
 
-from geo.county import Village, split_area
+from geo.county import Village, snap_coverage, split_area
 
 COUNTY_TOWN = "522727001"  # 金盆街道
 OUTLETS_PER_TOWN = {COUNTY_TOWN: 6, "522727101": 2, "522727102": 2, "522727104": 2,
@@ -66,6 +66,9 @@ def make_units(villages: list[Village], areas: dict[str, shapely.Geometry],
                               area, 1.0))
         else:
             units.append(Unit(v.code, v.short_name, "village", v.code, v.town_code, area, 1.0))
+    # the split added vertices off the stored 6-decimal grid: snap all units together
+    for unit, area in zip(units, snap_coverage([u.area for u in units])):
+        unit.area = area
     return units
 
 

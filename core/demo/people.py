@@ -91,9 +91,12 @@ def _points_in_units(units: list[UnitInfo], unit_index: np.ndarray, household: n
         else:
             seat = area.representative_point()
             pts = np.array([seat.x, seat.y]) + rng.normal(0, 1_000 * DEG_PER_M, (len(hh), 2))
+        # stored coordinates have 6 decimals: a point must stay inside after rounding
+        pts = np.round(pts, 6)
         outside = ~shapely.contains_xy(area, pts[:, 0], pts[:, 1])
-        if outside.any():
-            pts[outside] = sample_points_in(area, int(outside.sum()), rng)
+        while outside.any():
+            pts[outside] = np.round(sample_points_in(area, int(outside.sum()), rng), 6)
+            outside = ~shapely.contains_xy(area, pts[:, 0], pts[:, 1])
         xy[rows] = pts[inverse]
     return xy
 
@@ -280,7 +283,9 @@ def _businesses(units: list[UnitInfo], weights: np.ndarray, n: int, kind: str,
         industries = np.array(MERCHANT_INDUSTRIES, dtype=object)
         other_loan_rate = 0.15
     else:
-        deposit = np.minimum(120_000 * (rng.pareto(1.1, n) + 1), 1.2e8)  # largest ~1.2亿
+        # the largest depositor grows with the county: ~1.2亿 at full size
+        cap = 1.2e8 * max(n / (CORPORATES_PER_INDIVIDUAL * 230_000), 0.05)
+        deposit = np.minimum(120_000 * (rng.pareto(1.1, n) + 1), cap)
         loan = np.where(rng.random(n) < 0.40, rng.lognormal(np.log(2.0e6), 1.0, n), 0.0)
         industries = np.array(CORPORATE_INDUSTRIES, dtype=object)
         other_loan_rate = 0.20

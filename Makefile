@@ -1,0 +1,39 @@
+# Two commands: `make run` serves the app, `make test` runs the whole suite.
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+PORT   ?= 8501
+
+.PHONY: setup run test bench browser clean-db
+
+setup: $(VENV)/.installed
+
+$(VENV)/.installed: requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+## Create/upgrade the database (seed the demo county on first run) and serve the app.
+run: setup
+	$(PY) -m core prepare
+	$(PY) -m streamlit run app.py --server.address 127.0.0.1 --server.port $(PORT)
+
+## Chromium and CJK fonts from Debian's archive for the browser tests (only when missing).
+browser:
+	@command -v chromium >/dev/null 2>&1 && fc-list :lang=zh 2>/dev/null | grep -q . || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && \
+	  $$SUDO apt-get install -y -qq --no-install-recommends chromium fonts-noto-cjk; }
+
+## Unit, database (SQLite; PostgreSQL too when TEST_DATABASE_URL is set), AppTest, browser.
+test: setup browser
+	$(PY) -m pytest -q $(PYTEST_ARGS)
+
+## Benchmarks at the default size and at 1,000,000 customers; prints a table.
+bench: setup
+	$(PY) -m benchmarks
+
+## Delete the default SQLite database (the next `make run` seeds it again).
+clean-db:
+	rm -f data/gridbank.sqlite data/gridbank.sqlite-wal data/gridbank.sqlite-shm

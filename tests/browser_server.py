@@ -1,0 +1,81 @@
+"""Start the Streamlit app on a free loopback port for the browser tests.
+
+Not a test module (pytest.ini ignores it); ``tests/test_browser.py`` imports it.
+"""
+from __future__ import annotations
+
+import contextlib
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+from typing import Iterator
+
+ROOT = Path(__file__).resolve().parent.parent
+HOST = "127.0.0.1"
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind((HOST, 0))
+        return sock.getsockname()[1]
+
+
+def _healthy(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:
+            return response.status == 200
+    except (urllib.error.URLError, OSError):
+        return False
+
+
+@contextlib.contextmanager
+def streamlit_server(database_url: str, timeout: float = 60.0,
+                     extra_env: dict[str, str] | None = None) -> Iterator[str]:
+    """Run ``streamlit run app.py`` against ``database_url``; yield its base URL.
+
+    The server's output goes to a temporary file that is printed when it fails to start.
+    The process is terminated (then killed) when the block ends.
+    """
+    port = free_port()
+    env = dict(os.environ, DATABASE_URL=database_url, PYTHONUNBUFFERED="1")
+    env.update(extra_env or {})
+    cmd = [sys.executable, "-m", "streamlit", "run", "app.py",
+           "--server.headless", "true", "--server.address", HOST,
+           "--server.port", str(port), "--server.fileWatcherType", "none",
+           "--browser.gatherUsageStats", "false"]
+    base = f"http://{HOST}:{port}"
+    with tempfile.TemporaryFile(mode="w+b") as log:
+        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+
+        def output() -> str:
+            log.flush()
+            log.seek(0)
+            return log.read().decode(errors="replace")
+
+        try:
+            deadline = time.monotonic() + timeout
+            while not _healthy(f"{base}/_stcore/health"):
+                if proc.poll() is not None:
+                    print(output(), file=sys.stderr)
+                    raise RuntimeError(f"streamlit exited with code {proc.returncode} before "
+                                       f"answering on {base}:\n{output()}")
+                if time.monotonic() > deadline:
+                    print(output(), file=sys.stderr)
+                    raise RuntimeError(f"streamlit did not answer on {base}/_stcore/health "
+                                       f"within {timeout:.0f} s:\n{output()}")
+                time.sleep(0.1)  # polling interval, not a wait for readiness
+            yield base
+        finally:
+            if proc.poll() is None:
+                proc.terminate()
+                try:
+                    proc.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    proc.kill()
+                    proc.wait(timeout=10)

@@ -1,0 +1,89 @@
+"""Shared fixtures: throwaway databases seeded with a small demo county.
+
+Every database test runs on SQLite and, when TEST_DATABASE_URL is set (CI sets it), on the
+PostgreSQL server it names, each test module in a schema of its own that is dropped after.
+"""
+from __future__ import annotations
+
+import os
+import uuid
+from datetime import date
+from urllib.parse import quote
+
+import pytest
+from sqlalchemy import text
+
+from core.db import make_engine, upgrade
+from core.demo.seed import seed
+
+AS_OF = date(2026, 11, 23)
+SMALL_COUNTY = 3_000  # individuals; enough for every branch and manager to have customers
+SEED = 7
+BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
+
+
+def _pg_schema_url(schema: str) -> str:
+    base = os.environ["TEST_DATABASE_URL"]
+    sep = "&" if "?" in base else "?"
+    return f"{base}{sep}options={quote(f'-csearch_path={schema}')}"
+
+
+@pytest.fixture(scope="session")
+def empty_database_factory(tmp_path_factory):
+    """Make empty databases; PostgreSQL schemas are dropped at the end of the session."""
+    schemas: list[str] = []
+
+    def make(backend: str) -> str:
+        if backend == "sqlite":
+            return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite'}"
+        schema = f"gm_test_{uuid.uuid4().hex[:10]}"
+        admin = make_engine(os.environ["TEST_DATABASE_URL"])
+        with admin.begin() as conn:
+            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+        admin.dispose()
+        schemas.append(schema)
+        return _pg_schema_url(schema)
+
+    yield make
+    if schemas:
+        admin = make_engine(os.environ["TEST_DATABASE_URL"])
+        with admin.begin() as conn:
+            for schema in schemas:
+                conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+        admin.dispose()
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def seeded_url(request, empty_database_factory) -> str:
+    """URL of a database holding the small demo county (seed 7, as of 2026-11-23)."""
+    url = empty_database_factory(request.param)
+    engine = make_engine(url)
+    seed(engine, SMALL_COUNTY, seed=SEED, as_of=AS_OF, quiet=True)
+    engine.dispose()
+    return url
+
+
+@pytest.fixture(scope="session")
+def seeded_engine(seeded_url):
+    engine = make_engine(seeded_url)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture(params=BACKENDS)
+def empty_engine(request, empty_database_factory):
+    """A fresh database with the schema and nothing else."""
+    engine = make_engine(empty_database_factory(request.param))
+    upgrade(engine)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def sqlite_seeded_url(empty_database_factory) -> str:
+    """The small demo county on SQLite only (for the app and browser tests)."""
+    url = empty_database_factory("sqlite")
+    engine = make_engine(url)
+    seed(engine, SMALL_COUNTY, seed=SEED, as_of=AS_OF, quiet=True)
+    engine.dispose()
+    return url

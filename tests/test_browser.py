@@ -1,0 +1,276 @@
+"""The real app in Debian's Chromium: sign-in, the sign-in cookie, sign-out, Overview by role.
+
+Every request the browser makes is checked: only loopback, ``data:`` and ``blob:`` may pass
+(a bank intranet has no internet), anything else is recorded, aborted and fails the test.
+Uses the Playwright sync API directly (no pytest-playwright) and never downloads a browser.
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+CHROMIUM = Path("/usr/bin/chromium")
+if not CHROMIUM.exists():
+    pytest.skip("browser tests need Debian's Chromium at /usr/bin/chromium "
+                "(apt-get install chromium fonts-noto-cjk)", allow_module_level=True)
+
+from playwright.sync_api import Page, expect, sync_playwright  # noqa: E402
+
+from tests.browser_server import streamlit_server  # noqa: E402
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "test-results"
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost",
+]
+LOOPBACK = {"127.0.0.1", "localhost", "[::1]", "::1"}
+# Known app bug (reported, app.py not ours to edit): st.set_page_config(page_icon=
+# ":material/grid_view:") makes Streamlit's frontend set the favicon to
+# https://fonts.gstatic.com/s/i/short-term/release/materialsymbolsrounded/grid_view/default/24px.svg
+# An emoji page_icon becomes a data: URL instead. The guard aborts this request like any other;
+# the offline test reports it as an expected failure until app.py is fixed, and passes after.
+KNOWN_FAVICON_LEAK = re.compile(
+    r"^https://fonts\.gstatic\.com/s/i/short-term/release/materialsymbolsrounded/[a-z0-9_]+/")
+FIRST_LOAD_MS = 30_000
+COOKIE = "gm_session"
+
+METRIC = '[data-testid="stMetric"]'
+METRIC_VALUE = '[data-testid="stMetricValue"]'
+METRIC_LABEL = '[data-testid="stMetricLabel"]'
+SIDEBAR = '[data-testid="stSidebar"]'
+FORM = '[data-testid="stForm"]'
+METRIC_LABELS = ("客户总数", "存量客户", "潜在客户", "入格率", "存款余额(万元)",
+                 "贷款余额(万元)", "客户经理", "一级/二级网格")
+
+
+def is_local(url: str) -> bool:
+    if url.startswith(("data:", "blob:", "about:")):
+        return True
+    return urlsplit(url).hostname in LOOPBACK
+
+
+# ---- fixtures ---------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def base_url(sqlite_seeded_url):
+    with streamlit_server(sqlite_seeded_url) as base:
+        yield base
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+class Guarded:
+    """A browser context whose every request and websocket goes through a loopback guard."""
+
+    def __init__(self, browser):
+        self.outside: list[str] = []  # non-loopback URLs the browser tried to reach
+        self.context = browser.new_context(viewport={"width": 1400, "height": 1800},
+                                           locale="zh-CN")
+        self.context.route("**/*", self._route)
+        self.context.on("request", lambda request: self._note(request.url))
+        self.context.on("page", self._watch)
+
+    def _note(self, url: str) -> None:
+        if not is_local(url):
+            self.outside.append(url)
+
+    def _route(self, route) -> None:
+        if is_local(route.request.url):
+            route.continue_()
+        else:
+            self._note(route.request.url)
+            route.abort()
+
+    def _watch(self, page: Page) -> None:
+        page.on("websocket", lambda ws: self._note(ws.url))
+
+    def new_page(self) -> Page:
+        page = self.context.new_page()
+        page.set_default_timeout(FIRST_LOAD_MS)
+        return page
+
+    def cookie(self) -> str | None:
+        return next((c["value"] for c in self.context.cookies() if c["name"] == COOKIE), None)
+
+    def known_leaks(self) -> list[str]:
+        return [url for url in self.outside if KNOWN_FAVICON_LEAK.match(url)]
+
+    def assert_offline(self) -> None:
+        """Nothing but the known favicon bug tried to leave loopback."""
+        unexpected = [url for url in self.outside if not KNOWN_FAVICON_LEAK.match(url)]
+        assert not unexpected, f"the browser tried to leave the machine: {unexpected}"
+
+
+@pytest.fixture
+def guarded(browser):
+    """A fresh context (no cookies) per test; fails the test if anything left loopback."""
+    guarded = Guarded(browser)
+    yield guarded
+    guarded.context.close()
+    guarded.assert_offline()
+
+
+# ---- helpers ----------------------------------------------------------------------------
+
+def submit_sign_in(page: Page, base: str, username: str, password: str) -> None:
+    if not page.url.startswith(base):
+        page.goto(base)
+    expect(page.get_by_label("用户名")).to_be_visible(timeout=FIRST_LOAD_MS)
+    page.get_by_label("用户名").fill(username)
+    page.get_by_label("密码").fill(password)
+    page.get_by_role("button", name="登录", exact=True).click()
+
+
+def expect_overview(page: Page) -> None:
+    """The Overview with all eight metrics, and no sign-in form."""
+    metrics = page.locator(METRIC)
+    expect(metrics).to_have_count(len(METRIC_LABELS), timeout=FIRST_LOAD_MS)
+    expect(page.locator(METRIC_LABEL)).to_have_text(list(METRIC_LABELS))
+    expect(page.locator(FORM)).to_have_count(0)
+    expect(page.get_by_label("密码")).to_have_count(0)
+
+
+def expect_sign_in_form(page: Page) -> None:
+    """The sign-in form (in either language) and no Overview metric."""
+    expect(page.locator(FORM)).to_be_visible(timeout=FIRST_LOAD_MS)
+    expect(page.locator(FORM).locator('input[type="password"]')).to_be_visible()
+    expect(page.locator(METRIC)).to_have_count(0)
+
+
+def sign_in(page: Page, base: str, username: str, guarded: Guarded) -> str:
+    """Sign in with the demo password; return the token the browser's cookie now holds."""
+    submit_sign_in(page, base, username, "demo")
+    expect_overview(page)
+    # the cookie is written by a script in the run after the sign-in
+    page.wait_for_function(f"document.cookie.includes('{COOKIE}=')")
+    token = guarded.cookie()
+    assert token, "signed in but the gm_session cookie is not set"
+    return token
+
+
+def metric_value(page: Page, label: str) -> str:
+    metric = page.locator(METRIC).filter(
+        has=page.locator(METRIC_LABEL, has_text=re.compile(f"^{re.escape(label)}$")))
+    expect(metric).to_have_count(1)
+    return metric.locator(METRIC_VALUE).inner_text().strip()
+
+
+# ---- tests ------------------------------------------------------------------------------
+
+def test_hq_signs_in_and_sees_the_overview_offline(base_url, guarded):
+    page = guarded.new_page()
+    sign_in(page, base_url, "hq", guarded)
+
+    customers = metric_value(page, "客户总数")
+    assert re.fullmatch(r"\d{1,3}(,\d{3})*", customers), customers
+    assert int(customers.replace(",", "")) > 0
+    existing = int(metric_value(page, "存量客户").replace(",", ""))
+    potential = int(metric_value(page, "潜在客户").replace(",", ""))
+    assert existing + potential == int(customers.replace(",", ""))
+    rate = metric_value(page, "入格率")
+    assert re.fullmatch(r"\d{1,3}\.\d%", rate), rate
+    assert 0 < float(rate[:-1]) <= 100
+    assert re.fullmatch(r"\d+ / \d+", metric_value(page, "一级/二级网格"))
+
+    main = page.locator('[data-testid="stMain"]')
+    expect(main.get_by_role("heading", name="总览")).to_be_visible()
+    expect(main).to_contain_text("分支行明细")  # hq sees the table by branch
+    expect(page.locator(SIDEBAR)).to_contain_text("总行")
+    expect(page.locator('[data-testid="stPlotlyChart"] .main-svg').first).to_be_visible()
+    expect(page.locator('[data-testid="stDataFrame"]')).to_be_visible()
+    expect(page.locator('[data-testid="stException"]')).to_have_count(0)
+
+    RESULTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(RESULTS / "overview-hq.png"), full_page=True)
+    guarded.assert_offline()
+    if guarded.known_leaks():  # everything else passed; delete these two lines once app.py is fixed
+        pytest.xfail(f"app bug: material page_icon favicon is fetched from the internet: "
+                     f"{sorted(set(guarded.known_leaks()))}")
+
+
+def test_sign_in_survives_reload_and_a_new_tab(base_url, guarded):
+    page = guarded.new_page()
+    sign_in(page, base_url, "hq", guarded)
+
+    page.reload()
+    expect_overview(page)
+    assert metric_value(page, "客户总数") != "0"
+
+    tab = guarded.new_page()
+    tab.goto(base_url + "/overview")
+    expect_overview(tab)
+    expect(tab.locator(SIDEBAR).get_by_role("button", name="退出登录")).to_be_visible()
+    guarded.assert_offline()
+
+
+def test_wrong_password_and_unknown_user_are_refused(base_url, guarded):
+    page = guarded.new_page()
+    submit_sign_in(page, base_url, "hq", "not-the-password")
+    expect(page.get_by_text("密码错误")).to_be_visible()
+    expect(page.locator(METRIC)).to_have_count(0)
+    expect(page.locator(FORM)).to_be_visible()
+    assert guarded.cookie() is None
+
+    submit_sign_in(page, base_url, "nobody-here", "demo")
+    expect(page.get_by_text("用户名不存在")).to_be_visible()
+    expect(page.get_by_text("密码错误")).to_have_count(0)
+    expect(page.locator(METRIC)).to_have_count(0)
+    assert guarded.cookie() is None
+    assert "gm_session=" not in page.evaluate("document.cookie")
+    guarded.assert_offline()
+
+
+def test_sign_out_ends_the_session_everywhere(base_url, guarded):
+    page = guarded.new_page()
+    token = sign_in(page, base_url, "hq", guarded)
+    other_tab = guarded.new_page()  # a second tab, signed in through the shared cookie
+    other_tab.goto(base_url + "/overview")
+    expect_overview(other_tab)
+
+    page.locator(SIDEBAR).get_by_role("button", name="退出登录").click()
+    expect_sign_in_form(page)
+    expect(page.get_by_text("已退出登录")).to_be_visible()
+    page.wait_for_function(f"!document.cookie.includes('{COOKIE}=')")
+    assert guarded.cookie() is None
+
+    fresh = guarded.new_page()
+    fresh.goto(base_url + "/overview")
+    expect_sign_in_form(fresh)
+
+    # the other tab still shows the Overview; its next click finds the session revoked
+    other_tab.locator(SIDEBAR).get_by_text("English").click()
+    expect_sign_in_form(other_tab)
+
+    # a copy of the old cookie (kept by another browser, say) no longer signs anyone in
+    guarded.context.add_cookies([{"name": COOKIE, "value": token, "url": base_url}])
+    replay = guarded.new_page()
+    replay.goto(base_url + "/overview")
+    expect_sign_in_form(replay)
+    guarded.assert_offline()
+
+
+@pytest.mark.parametrize("username, heading, not_heading", [
+    ("branch", "客户经理明细", "分支行明细"),
+    ("manager", "网格明细", "客户经理明细"),
+])
+def test_overview_table_follows_the_role(base_url, guarded, username, heading, not_heading):
+    page = guarded.new_page()
+    sign_in(page, base_url, username, guarded)
+    main = page.locator('[data-testid="stMain"]')
+    expect(main.get_by_role("heading", name=heading, exact=True)).to_be_visible()
+    expect(main.get_by_role("heading", name=not_heading, exact=True)).to_have_count(0)
+    assert int(metric_value(page, "客户总数").replace(",", "")) > 0
+    guarded.assert_offline()
