@@ -19,7 +19,7 @@ if user is None:
                                   icon=":material/login:", url_path="signin", default=True)],
                          position="hidden")
     ui.flush_cookie()
-    page.run()
+    ui.run_page(page)
     st.stop()
 
 PAGES = {  # page file, i18n title key, icon, URL path, roles that may open it
@@ -31,4 +31,4 @@ pages = [st.Page(path, title=ui.tr(title), icon=icon, url_path=url)
 page = st.navigation(pages)
 ui.sidebar(user)
 ui.flush_cookie()
-page.run()
+ui.run_page(page)

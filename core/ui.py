@@ -20,6 +20,7 @@ STATE_DEFAULTS = {
     "token": None,  # the sign-in token (also in the browser cookie)
     "cookie_js": None,  # cookie change to send to the browser on the next run
     "notice": None,  # i18n key of a message to show once (e.g. signed out)
+    "frame_ran": False,  # set by app.py right before a page runs; the page takes it
 }
 
 
@@ -37,6 +38,26 @@ def lang() -> str:
 def tr(key: str, **values) -> str:
     """Text for ``key`` in the session's language."""
     return t(key, lang(), **values)
+
+
+# ---- the frame/page handshake ----------------------------------------------------------
+
+def run_page(page) -> None:
+    """Run a page from the frame (app.py), telling it the sign-in gate has run."""
+    st.session_state["frame_ran"] = True
+    page.run()
+
+
+def page_user() -> auth.SignedIn:
+    """The signed-in user, for the first line of every page.
+
+    With a ``pages/`` folder next to app.py, Streamlit's legacy multipage mode runs a page file
+    on its own for the first request after the server starts (and AppTest does so on every
+    run). Such a run skips the sign-in gate; send it through the frame instead.
+    """
+    if not st.session_state.pop("frame_ran", False) or st.session_state.get("user") is None:
+        st.switch_page("app.py")
+    return st.session_state["user"]
 
 
 # ---- sign-in ---------------------------------------------------------------------------

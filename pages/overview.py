@@ -5,8 +5,7 @@ from core import config, ui
 from core.format import count, pct, wan
 from core.overview import breakdown_chart, breakdown_level
 
-user = st.session_state["user"]
-scope = user.scope
+scope = ui.page_user().scope
 url = config.database_url()
 
 st.title(ui.tr("overview.title"))

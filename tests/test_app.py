@@ -1,0 +1,119 @@
+"""AppTest of the frame and every page: sign-in, scope, language, sign-out."""
+from pathlib import Path
+
+import pytest
+from streamlit.runtime.pages_manager import PagesManager
+from streamlit.testing.v1 import AppTest
+
+ROOT = Path(__file__).resolve().parent.parent
+APP = str(ROOT / "app.py")
+
+
+@pytest.fixture
+def app(sqlite_seeded_url, monkeypatch):
+    """The app as a running server has it after its first request: in st.navigation mode.
+
+    AppTest re-enters Streamlit's legacy pages-folder mode before every run (it resets
+    PagesManager.uses_pages_directory), which runs the current page file without app.py and
+    so without the sidebar; a server leaves that mode for good at its first request.
+    ``ui.page_user`` covers that first request (see the browser tests).
+    """
+    original_init = PagesManager.__init__
+
+    def init_in_navigation_mode(self, *args, **kwargs):
+        original_init(self, *args, **kwargs)
+        PagesManager.uses_pages_directory = False
+
+    monkeypatch.setattr(PagesManager, "__init__", init_in_navigation_mode)
+    monkeypatch.setenv("DATABASE_URL", sqlite_seeded_url)
+    monkeypatch.delenv("GM_LANGUAGE", raising=False)
+    monkeypatch.delenv("GM_DEMO_ACCOUNTS", raising=False)
+    return AppTest.from_file(APP, default_timeout=60)
+
+
+def sign_in(at: AppTest, username: str, password: str = "demo") -> AppTest:
+    at.run()
+    at.text_input(key="signin_username").input(username)
+    at.text_input(key="signin_password").input(password)
+    at.button(key="FormSubmitter:sign_in-登录").click()
+    return at.run()
+
+
+def metrics(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def test_first_run_shows_the_sign_in_form_and_no_data(app):
+    app.run()
+    assert not app.exception
+    assert app.text_input(key="signin_username").label == "用户名"
+    assert not app.metric
+
+
+@pytest.mark.parametrize("username, password, message", [
+    ("hq", "nope", "密码错误"), ("ghost", "demo", "用户名不存在"), ("", "", "请输入用户名和密码")])
+def test_refused_sign_in_shows_why_and_no_data(app, username, password, message):
+    sign_in(app, username, password)
+    assert not app.exception
+    assert any(message in e.value for e in app.error)
+    assert not app.metric and not app.dataframe
+
+
+def test_demo_accounts_off_refuses_them(app, monkeypatch):
+    monkeypatch.setenv("GM_DEMO_ACCOUNTS", "off")
+    sign_in(app, "hq")
+    assert any("演示账号已关闭" in e.value for e in app.error)
+    assert not app.metric
+
+
+def test_head_office_sees_the_bank_by_branch(app):
+    sign_in(app, "hq")
+    assert not app.exception
+    m = metrics(app)
+    assert int(m["客户总数"].replace(",", "")) > 3000
+    assert m["入格率"] == "100.0%"
+    assert m["一级/二级网格"] == "21 / 155"
+    table = app.dataframe[0].value
+    assert len(table) == 21
+    assert any("分支行明细" in s.value for s in app.subheader)
+
+
+def test_branch_leader_sees_their_managers(app):
+    sign_in(app, "branch")
+    m = metrics(app)
+    assert m["一级/二级网格"].startswith("1 / ")
+    assert any("客户经理明细" in s.value for s in app.subheader)
+    table = app.dataframe[0].value
+    assert 1 <= len(table) <= 6
+    assert table["customers"].sum() == int(m["客户总数"].replace(",", ""))
+
+
+def test_manager_sees_their_grids(app):
+    sign_in(app, "manager")
+    assert any("网格明细" in s.value for s in app.subheader)
+    assert metrics(app)["客户经理"] == "1"
+
+
+def test_language_switch_to_english(app):
+    sign_in(app, "hq")
+    app.sidebar.segmented_control(key="lang").set_value("en").run()
+    assert not app.exception
+    assert "Customers" in metrics(app)
+    assert app.title[0].value == "Overview"
+
+
+def test_sign_out_returns_to_the_sign_in_form(app):
+    sign_in(app, "hq")
+    assert app.metric
+    app.sidebar.button(key="sign_out").click().run()
+    assert not app.metric
+    assert app.text_input(key="signin_username")
+    assert any("已退出登录" in i.value for i in app.info)
+
+
+def test_overview_page_switch(app):
+    sign_in(app, "branch")
+    app.switch_page("pages/overview.py").run()
+    assert not app.exception
+    assert app.title[0].value == "总览"
+
