@@ -26,7 +26,8 @@ branch 1 and manager 1 (with that manager's branch), on SQLite:
 
 The table goes to stdout and to ``<out>/results.md``; progress goes to stderr. Databases
 live in a temporary directory that is removed at the end, unless ``--keep-db`` puts them in
-``<out>``. Expect about 1 minute for 230,000 + 1,000,000 on 2 cores (SQLite only).
+``<out>``. Expect about 1 minute for 230,000 + 1,000,000 on 2 cores (SQLite only). Single
+runs vary by 30-50 % on a shared machine; compare magnitudes, or run it twice.
 """
 from __future__ import annotations
 

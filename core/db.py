@@ -81,22 +81,25 @@ def table_counts(engine: Engine) -> dict[str, int]:
                 for n in sorted(names) if n != "alembic_version"}
 
 
-def _native_rows(df: pd.DataFrame, integer_cols: set[str] = frozenset()) -> list[tuple]:
-    """Rows of ``df`` as tuples of plain Python values (dates as ISO text, NaN as None).
+def _native_column(s: pd.Series, integer: bool) -> list:
+    """One column as plain Python values: dates as ISO text, NaN/NaT as None."""
+    missing = s.isna().to_numpy()
+    if pd.api.types.is_datetime64_any_dtype(s):
+        present = s[~missing]
+        has_time = (present.dt.normalize() != present).any()
+        s = s.dt.strftime("%Y-%m-%d %H:%M:%S" if has_time else "%Y-%m-%d")
+    elif integer and pd.api.types.is_float_dtype(s):
+        s = s.fillna(0).astype("int64")  # ids with gaps became floats; "1.0" is no integer
+    values = s.tolist()  # numpy scalars become Python int/float/bool/str
+    if missing.any():
+        for i in missing.nonzero()[0]:
+            values[i] = None
+    return values
 
-    ``integer_cols`` are turned back into integers where pandas made them floats (a column
-    of ids with gaps, say), since PostgreSQL refuses "1.0" for an integer.
-    """
-    out = df.copy()
-    for col in out.columns:
-        s = out[col]
-        if col in integer_cols and pd.api.types.is_float_dtype(s):
-            out[col] = s.astype("Int64")
-        elif pd.api.types.is_datetime64_any_dtype(s):
-            has_time = (s.dropna().dt.normalize() != s.dropna()).any()
-            out[col] = s.dt.strftime("%Y-%m-%d %H:%M:%S" if has_time else "%Y-%m-%d")
-    out = out.astype(object).where(out.notna(), None)
-    return list(out.itertuples(index=False, name=None))
+
+def _native_rows(df: pd.DataFrame, integer_cols: set[str] = frozenset()) -> list[tuple]:
+    """Rows of ``df`` as tuples of plain Python values, converted column by column."""
+    return list(zip(*(_native_column(df[c], c in integer_cols) for c in df.columns)))
 
 
 def bulk_insert(conn: Connection, table: str, df: pd.DataFrame, chunk: int = 50_000,

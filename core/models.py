@@ -163,6 +163,9 @@ class Customer(Base):
         Index("ix_customer_manager_status", "manager_id", "status"),
         Index("ix_customer_grid2", "grid2_id"),
         Index("ix_customer_grid1", "grid1_id"),
+        # covers the Overview's aggregation, so a bank-wide GROUP BY reads the index only
+        Index("ix_customer_overview", "branch_id", "manager_id", "grid2_id", "status",
+              "has_mobile_banking", "deposit_balance", "loan_balance"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     cust_no: Mapped[str] = mapped_column(String(20), unique=True)

@@ -47,7 +47,8 @@ def make_visits(customers: pd.DataFrame, manager_ids: np.ndarray, rng: np.random
         rows = by_manager.get(manager_id)
         if rows is None or len(rows) == 0:
             continue
-        n = int(rng.integers(40, 81) * len(workdays) / 21.75)  # per working month
+        # 40-80 a month (drawn inside the range so month-to-month noise stays within it)
+        n = int(rng.integers(42, 79) * len(workdays) / 21.75)
         w = weights[rows]
         picked = rows[rng.choice(len(rows), size=n, p=w / w.sum())]
         day = np.sort(rng.choice(workdays, size=n))

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-23 08:36:55.095112
+Create Date: 2026-11-23 08:51:04.724464
 """
 from alembic import op
 import sqlalchemy as sa
@@ -200,6 +200,7 @@ def upgrade() -> None:
         batch_op.create_index('ix_customer_grid1', ['grid1_id'], unique=False)
         batch_op.create_index('ix_customer_grid2', ['grid2_id'], unique=False)
         batch_op.create_index('ix_customer_manager_status', ['manager_id', 'status'], unique=False)
+        batch_op.create_index('ix_customer_overview', ['branch_id', 'manager_id', 'grid2_id', 'status', 'has_mobile_banking', 'deposit_balance', 'loan_balance'], unique=False)
         batch_op.create_index(batch_op.f('ix_customer_village_id'), ['village_id'], unique=False)
 
     op.create_table('grid_staff',
@@ -340,6 +341,7 @@ def downgrade() -> None:
     op.drop_table('grid_staff')
     with op.batch_alter_table('customer', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_customer_village_id'))
+        batch_op.drop_index('ix_customer_overview')
         batch_op.drop_index('ix_customer_manager_status')
         batch_op.drop_index('ix_customer_grid2')
         batch_op.drop_index('ix_customer_grid1')
