@@ -4,9 +4,15 @@ from sqlalchemy.exc import DBAPIError
 
 from core import ui
 
-st.set_page_config(page_title="农商行网格化营销管理", page_icon=":material/grid_view:",
-                   layout="wide")
+# An emoji icon: Streamlit inlines it as a data: URL (a :material/...: icon is fetched from a
+# public font server, which a bank intranet cannot reach).
+st.set_page_config(page_title="农商行网格化营销管理", page_icon="🏦", layout="wide")
 ui.init_state()
+
+PAGES = {  # URL path: page file, i18n title key, icon, roles that may open it
+    "overview": ("pages/overview.py", "nav.overview", ":material/dashboard:",
+                 ("hq", "branch", "manager")),
+}
 
 try:
     user = ui.current_user()
@@ -15,20 +21,20 @@ except DBAPIError:  # the database is unreachable: say so instead of a traceback
     st.stop()
 
 if user is None:
-    page = st.navigation([st.Page(ui.sign_in_page, title=ui.tr("signin.title"),
-                                  icon=":material/login:", url_path="signin", default=True)],
-                         position="hidden")
-    ui.flush_cookie()
+    # Every page address leads to the sign-in form, so a bookmark works once signed in.
+    gate = [st.Page(ui.sign_in_page, title=ui.tr("signin.title"), icon=":material/login:",
+                    url_path="signin", default=True)]
+    gate += [st.Page(ui.sign_in_page, title=ui.tr("signin.title"), url_path=url,
+                     visibility="hidden") for url in PAGES]
+    page = st.navigation(gate, position="hidden")
     ui.run_page(page)
     st.stop()
 
-PAGES = {  # page file, i18n title key, icon, URL path, roles that may open it
-    "overview": ("pages/overview.py", "nav.overview", ":material/dashboard:",
-                 ("hq", "branch", "manager")),
-}
 pages = [st.Page(path, title=ui.tr(title), icon=icon, url_path=url)
          for url, (path, title, icon, roles) in PAGES.items() if user.scope.role in roles]
-page = st.navigation(pages)
+# "/" and "/signin" lead to the first page, which keeps its own address (/overview).
+landing = [st.Page(ui.landing(pages[0]), title=pages[0].title, url_path=url, default=url == "home",
+                   visibility="hidden") for url in ("home", "signin")]
+page = st.navigation(landing + pages)
 ui.sidebar(user)
-ui.flush_cookie()
 ui.run_page(page)

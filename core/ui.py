@@ -48,6 +48,15 @@ def run_page(page) -> None:
     page.run()
 
 
+def landing(first_page):
+    """A page callable that sends the user on to ``first_page`` (the root address)."""
+
+    def go_to_first_page() -> None:
+        st.switch_page(first_page)
+
+    return go_to_first_page
+
+
 def page_user() -> auth.SignedIn:
     """The signed-in user, for the first line of every page.
 
@@ -57,6 +66,7 @@ def page_user() -> auth.SignedIn:
     """
     if not st.session_state.pop("frame_ran", False) or st.session_state.get("user") is None:
         st.switch_page("app.py")
+    flush_cookie()  # here, not in the frame: a landing page's redirect would drop it
     return st.session_state["user"]
 
 
@@ -91,7 +101,10 @@ def _cookie_script(token: str, max_age: int) -> str:
 
 
 def flush_cookie() -> None:
-    """Send a pending cookie change to the browser (runs once, then forgets it)."""
+    """Send a pending cookie change to the browser (runs once, then forgets it).
+
+    Called by the page that finally renders, so no redirect discards the script.
+    """
     script = st.session_state.get("cookie_js")
     if script:
         st.html(script, unsafe_allow_javascript=True)
@@ -100,6 +113,7 @@ def flush_cookie() -> None:
 
 def sign_in_page() -> None:
     """The sign-in form (the only page before signing in)."""
+    flush_cookie()
     st.title(tr("app.title"))
     if st.session_state.get("notice"):
         st.info(tr(st.session_state["notice"]))

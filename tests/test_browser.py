@@ -19,6 +19,8 @@ if not CHROMIUM.exists():
 
 from playwright.sync_api import Page, expect, sync_playwright  # noqa: E402
 
+from core import auth  # noqa: E402
+from core.db import make_engine  # noqa: E402
 from tests.browser_server import streamlit_server  # noqa: E402
 
 pytestmark = pytest.mark.browser
@@ -31,13 +33,6 @@ CHROMIUM_ARGS = [
     "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost",
 ]
 LOOPBACK = {"127.0.0.1", "localhost", "[::1]", "::1"}
-# Known app bug (reported, app.py not ours to edit): st.set_page_config(page_icon=
-# ":material/grid_view:") makes Streamlit's frontend set the favicon to
-# https://fonts.gstatic.com/s/i/short-term/release/materialsymbolsrounded/grid_view/default/24px.svg
-# An emoji page_icon becomes a data: URL instead. The guard aborts this request like any other;
-# the offline test reports it as an expected failure until app.py is fixed, and passes after.
-KNOWN_FAVICON_LEAK = re.compile(
-    r"^https://fonts\.gstatic\.com/s/i/short-term/release/materialsymbolsrounded/[a-z0-9_]+/")
 FIRST_LOAD_MS = 30_000
 COOKIE = "gm_session"
 
@@ -46,6 +41,7 @@ METRIC_VALUE = '[data-testid="stMetricValue"]'
 METRIC_LABEL = '[data-testid="stMetricLabel"]'
 SIDEBAR = '[data-testid="stSidebar"]'
 FORM = '[data-testid="stForm"]'
+DIALOG = '[data-testid="stDialog"]'
 METRIC_LABELS = ("客户总数", "存量客户", "潜在客户", "入格率", "存款余额(万元)",
                  "贷款余额(万元)", "客户经理", "一级/二级网格")
 
@@ -75,9 +71,9 @@ def browser():
 class Guarded:
     """A browser context whose every request and websocket goes through a loopback guard."""
 
-    def __init__(self, browser):
+    def __init__(self, browser, viewport: dict | None = None):
         self.outside: list[str] = []  # non-loopback URLs the browser tried to reach
-        self.context = browser.new_context(viewport={"width": 1400, "height": 1800},
+        self.context = browser.new_context(viewport=viewport or {"width": 1280, "height": 800},
                                            locale="zh-CN")
         self.context.route("**/*", self._route)
         self.context.on("request", lambda request: self._note(request.url))
@@ -105,22 +101,31 @@ class Guarded:
     def cookie(self) -> str | None:
         return next((c["value"] for c in self.context.cookies() if c["name"] == COOKIE), None)
 
-    def known_leaks(self) -> list[str]:
-        return [url for url in self.outside if KNOWN_FAVICON_LEAK.match(url)]
-
     def assert_offline(self) -> None:
-        """Nothing but the known favicon bug tried to leave loopback."""
-        unexpected = [url for url in self.outside if not KNOWN_FAVICON_LEAK.match(url)]
-        assert not unexpected, f"the browser tried to leave the machine: {unexpected}"
+        """Nothing tried to leave loopback."""
+        assert not self.outside, f"the browser tried to leave the machine: {self.outside}"
 
 
 @pytest.fixture
-def guarded(browser):
-    """A fresh context (no cookies) per test; fails the test if anything left loopback."""
-    guarded = Guarded(browser)
-    yield guarded
-    guarded.context.close()
-    guarded.assert_offline()
+def make_guarded(browser):
+    """Make fresh contexts (no cookies); fails the test if any of them left loopback."""
+    made: list[Guarded] = []
+
+    def make(**viewport) -> Guarded:
+        made.append(Guarded(browser, viewport or None))
+        return made[-1]
+
+    yield make
+    for guarded in made:
+        guarded.context.close()
+    for guarded in made:
+        guarded.assert_offline()
+
+
+@pytest.fixture
+def guarded(make_guarded) -> Guarded:
+    """A fresh context of its own for a test."""
+    return make_guarded()
 
 
 # ---- helpers ----------------------------------------------------------------------------
@@ -170,7 +175,8 @@ def metric_value(page: Page, label: str) -> str:
 
 # ---- tests ------------------------------------------------------------------------------
 
-def test_hq_signs_in_and_sees_the_overview_offline(base_url, guarded):
+def test_hq_signs_in_and_sees_the_overview_offline(base_url, make_guarded):
+    guarded = make_guarded(width=1400, height=1800)  # the whole page fits the screenshot
     page = guarded.new_page()
     sign_in(page, base_url, "hq", guarded)
 
@@ -196,9 +202,6 @@ def test_hq_signs_in_and_sees_the_overview_offline(base_url, guarded):
     RESULTS.mkdir(exist_ok=True)
     page.screenshot(path=str(RESULTS / "overview-hq.png"), full_page=True)
     guarded.assert_offline()
-    if guarded.known_leaks():  # everything else passed; delete these two lines once app.py is fixed
-        pytest.xfail(f"app bug: material page_icon favicon is fetched from the internet: "
-                     f"{sorted(set(guarded.known_leaks()))}")
 
 
 def test_sign_in_survives_reload_and_a_new_tab(base_url, guarded):
@@ -209,9 +212,10 @@ def test_sign_in_survives_reload_and_a_new_tab(base_url, guarded):
     expect_overview(page)
     assert metric_value(page, "客户总数") != "0"
 
-    tab = guarded.new_page()
+    tab = guarded.new_page()  # shares the context's cookies
     tab.goto(base_url + "/overview")
     expect_overview(tab)
+    expect(tab.locator(DIALOG)).to_have_count(0)  # no 'Page not found'
     expect(tab.locator(SIDEBAR).get_by_role("button", name="退出登录")).to_be_visible()
     guarded.assert_offline()
 
@@ -246,19 +250,16 @@ def test_sign_out_ends_the_session_everywhere(base_url, guarded):
     page.wait_for_function(f"!document.cookie.includes('{COOKIE}=')")
     assert guarded.cookie() is None
 
-    fresh = guarded.new_page()
-    fresh.goto(base_url + "/overview")
-    expect_sign_in_form(fresh)
-
     # the other tab still shows the Overview; its next click finds the session revoked
     other_tab.locator(SIDEBAR).get_by_text("English").click()
     expect_sign_in_form(other_tab)
 
-    # a copy of the old cookie (kept by another browser, say) no longer signs anyone in
+    # a new page opening /overview, even with a copy of the old cookie (as another tab or
+    # browser may still hold), gets the sign-in form: the session is revoked in the database
     guarded.context.add_cookies([{"name": COOKIE, "value": token, "url": base_url}])
-    replay = guarded.new_page()
-    replay.goto(base_url + "/overview")
-    expect_sign_in_form(replay)
+    fresh = guarded.new_page()
+    fresh.goto(base_url + "/overview")
+    expect_sign_in_form(fresh)
     guarded.assert_offline()
 
 
@@ -274,3 +275,34 @@ def test_overview_table_follows_the_role(base_url, guarded, username, heading, n
     expect(main.get_by_role("heading", name=not_heading, exact=True)).to_have_count(0)
     assert int(metric_value(page, "客户总数").replace(",", "")) > 0
     guarded.assert_offline()
+
+
+# ---- once-found bugs: a public favicon, and 'Page not found' on a bookmarked address ---------
+
+def test_favicon_stays_on_the_machine(base_url, guarded):
+    page = guarded.new_page()
+    page.goto(base_url)
+    expect(page.get_by_label("用户名")).to_be_visible(timeout=FIRST_LOAD_MS)
+    favicon = page.evaluate("document.querySelector(\"link[rel='shortcut icon']\").href")
+    assert is_local(favicon), f"favicon from outside the machine: {favicon}"
+    assert not guarded.outside, guarded.outside
+
+
+def test_bookmarked_overview_opens_without_page_not_found(base_url, guarded, sqlite_seeded_url):
+    # signed out: the bookmark should show a usable sign-in form
+    page = guarded.new_page()
+    page.goto(base_url + "/overview")
+    expect_sign_in_form(page)
+    expect(page.locator(DIALOG)).to_have_count(0, timeout=1_000)
+
+    # signed in (a session started in the database, as the sign-in form would)
+    engine = make_engine(sqlite_seeded_url)
+    try:
+        token = auth.start_session(engine, auth.authenticate(engine, "hq", "demo"))
+    finally:
+        engine.dispose()
+    guarded.context.add_cookies([{"name": COOKIE, "value": token, "url": base_url}])
+    page.goto(base_url + "/overview")
+    expect_overview(page)
+    expect(page.locator(DIALOG)).to_have_count(0, timeout=1_000)
+    page.locator(SIDEBAR).get_by_text("English").click(timeout=5_000)  # usable, not inert
