@@ -44,6 +44,11 @@ TEXT: dict[str, tuple[str, str]] = {
     "overview.existing": ("存量客户", "Existing"),
     "overview.potential": ("潜在客户", "Potential"),
     "overview.in_grid_rate": ("入格率", "In-grid rate"),
+    "overview.in_grid_help": ("在二级网格内的客户占全部客户的比例", "Share of customers that sit "
+                              "in a second-level grid"),
+    "overview.filing_rate": ("建档率", "Filing rate"),
+    "overview.filing_help": ("已建档客户占网格内已知成年常住人口的比例", "Filed customers against "
+                             "the adults known to live in the grids"),
     "overview.deposits": ("存款余额(万元)", "Deposits (万元)"),
     "overview.loans": ("贷款余额(万元)", "Loans (万元)"),
     "overview.managers": ("客户经理", "Managers"),
@@ -59,10 +64,11 @@ TEXT: dict[str, tuple[str, str]] = {
     "col.customers": ("客户数", "Customers"),
     "col.existing": ("存量", "Existing"),
     "col.potential": ("潜在", "Potential"),
-    "col.in_grid_rate": ("入格率", "In-grid rate"),
+    "col.in_grid_pct": ("入格率(%)", "In-grid (%)"),
+    "col.filing_pct": ("建档率(%)", "Filing rate (%)"),
     "col.deposits_wan": ("存款(万元)", "Deposits (万元)"),
     "col.loans_wan": ("贷款(万元)", "Loans (万元)"),
-    "col.mobile_rate": ("手机银行渗透率", "Mobile-banking rate"),
+    "col.mobile_pct": ("手机银行渗透率(%)", "Mobile banking (%)"),
     "unit.wan": ("万元", "万元"),
     "error.database": ("数据库暂时无法访问,请稍后重试或联系管理员。", "The database cannot be "
                        "reached. Try again later or contact the administrator."),

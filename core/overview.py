@@ -30,11 +30,17 @@ class Headline:
     managers: int
     grids_level1: int
     grids_level2: int
+    residents: int  # adults known to live in the scope's second-level grids
 
     @property
     def in_grid_rate(self) -> float:
         """入格率: share of customers that sit in a second-level grid."""
         return self.in_grid / self.customers if self.customers else 0.0
+
+    @property
+    def filing_rate(self) -> float:
+        """建档率: filed customers against the adults known to live in the grids."""
+        return min(self.customers / self.residents, 1.0) if self.residents else 0.0
 
 
 def _customer_measures():
@@ -59,9 +65,19 @@ def load_headline(engine: Engine, scope: Scope) -> Headline:
         managers = conn.execute(select(func.count()).select_from(Manager).where(
             Manager.active, scope.where(Manager.branch_id, Manager.id))).scalar_one()
         grids = dict(conn.execute(_grid_count_query(scope)).all())
+        residents = conn.execute(select(func.coalesce(func.sum(_scope_grids(scope).c.residents),
+                                                      0))).scalar_one()
     return Headline(int(row.customers), int(row.existing), int(row.potential),
                     int(row.in_grid), float(row.deposits), float(row.loans), int(managers),
-                    int(grids.get(1, 0)), int(grids.get(2, 0)))
+                    int(grids.get(1, 0)), int(grids.get(2, 0)), int(residents))
+
+
+def _scope_grids(scope: Scope):
+    """The scope's second-level grids with their post-A manager and residents."""
+    stmt = (select(Grid.id, Grid.branch_id, GridStaff.manager_id, Grid.residents)
+            .join(GridStaff, (GridStaff.grid_id == Grid.id) & (GridStaff.post == "A"))
+            .where(Grid.level == 2, scope.where(Grid.branch_id, GridStaff.manager_id)))
+    return stmt.subquery()
 
 
 def _grid_count_query(scope: Scope):
@@ -82,8 +98,8 @@ def breakdown_level(scope: Scope) -> str:
 def load_breakdown(engine: Engine, scope: Scope) -> pd.DataFrame:
     """One row per branch (head office), manager (branch leader) or grid (manager).
 
-    Columns: name, customers, existing, potential, in_grid_rate, deposits_wan, loans_wan,
-    mobile_rate. Sorted by deposits, largest first.
+    Columns: name, customers, existing, potential, in_grid_pct, filing_pct, deposits_wan,
+    loans_wan, mobile_pct. Sorted by deposits, largest first.
     """
     level = breakdown_level(scope)
     key, name_col, join_table = {
@@ -96,23 +112,34 @@ def load_breakdown(engine: Engine, scope: Scope) -> pd.DataFrame:
     stmt = (select(name_col.label("name"), measures)
             .join(measures, measures.c.key == join_table.id)
             .order_by(measures.c.deposits.desc()))
+    grids = _scope_grids(scope)
+    grid_key = {"branch": grids.c.branch_id, "manager": grids.c.manager_id,
+                "grid": grids.c.id}[level]
+    residents = select(grid_key.label("key"), func.sum(grids.c.residents).label("residents")
+                       ).group_by(grid_key)
     with engine.connect() as conn:
         df = read_frame(conn, stmt)
+        known = read_frame(conn, residents)
+    df["residents"] = df["key"].map(dict(zip(known["key"], known["residents"]))).fillna(0)
     return shape_breakdown(df)
 
 
 def shape_breakdown(df: pd.DataFrame) -> pd.DataFrame:
-    """Turn raw sums into the table a banker reads (万元, rates)."""
+    """Turn raw sums into the table a banker reads: 万元, and rates in percent (0-100)."""
+
+    def percent(part: pd.Series, whole: pd.Series) -> pd.Series:
+        return (100 * part / whole.where(whole > 0)).fillna(0.0).clip(upper=100.0).round(1)
+
     out = pd.DataFrame({
         "name": df["name"],
         "customers": df["customers"].astype(int),
         "existing": df["existing"].astype(int),
         "potential": df["potential"].astype(int),
-        "in_grid_rate": (df["in_grid"] / df["customers"].where(df["customers"] > 0)).fillna(0),
+        "in_grid_pct": percent(df["in_grid"], df["customers"]),
+        "filing_pct": percent(df["customers"], df["residents"]),
         "deposits_wan": to_wan(df["deposits"]),
         "loans_wan": to_wan(df["loans"]),
-        "mobile_rate": (df["mobile_banking"] / df["existing"].where(df["existing"] > 0))
-        .fillna(0),
+        "mobile_pct": percent(df["mobile_banking"], df["existing"]),
     })
     return out.reset_index(drop=True)
 

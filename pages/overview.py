@@ -1,4 +1,5 @@
-"""总览 / Overview: the signed-in scope's customers, 入格率, deposits, loans, managers, grids."""
+"""总览 / Overview: the signed-in scope's customers, 入格率, 建档率, deposits, loans, managers,
+grids, with a chart and a table one level down."""
 import streamlit as st
 
 from core import config, ui
@@ -16,14 +17,15 @@ if head.customers == 0:
     st.info(ui.tr("overview.empty"))
     st.stop()
 
-cols = st.columns(4)
-cols[0].metric(ui.tr("overview.customers"), count(head.customers),
-               help=f"{ui.tr('overview.existing')} {count(head.existing)} · "
-                    f"{ui.tr('overview.potential')} {count(head.potential)}")
+cols = st.columns(5)
+cols[0].metric(ui.tr("overview.customers"), count(head.customers))
 cols[1].metric(ui.tr("overview.existing"), count(head.existing))
 cols[2].metric(ui.tr("overview.potential"), count(head.potential))
-cols[3].metric(ui.tr("overview.in_grid_rate"), pct(head.in_grid_rate))
-cols = st.columns(4)
+cols[3].metric(ui.tr("overview.in_grid_rate"), pct(head.in_grid_rate),
+               help=ui.tr("overview.in_grid_help"))
+cols[4].metric(ui.tr("overview.filing_rate"), pct(head.filing_rate),
+               help=ui.tr("overview.filing_help"))
+cols = st.columns(5)
 cols[0].metric(ui.tr("overview.deposits"), wan(head.deposits))
 cols[1].metric(ui.tr("overview.loans"), wan(head.loans))
 cols[2].metric(ui.tr("overview.managers"), count(head.managers))
@@ -37,17 +39,10 @@ st.subheader(ui.tr("overview.chart"))
 st.plotly_chart(breakdown_chart(table, labels), key="overview_chart")
 
 st.subheader(ui.tr(f"overview.by_{level}"))
+number = {"customers": "%d", "existing": "%d", "potential": "%d", "in_grid_pct": "%.1f",
+          "filing_pct": "%.1f", "deposits_wan": "%.2f", "loans_wan": "%.2f", "mobile_pct": "%.1f"}
 st.dataframe(
     table, hide_index=True, key="overview_table",
-    column_config={
-        "name": st.column_config.TextColumn(ui.tr(f"col.name.{level}")),
-        "customers": st.column_config.NumberColumn(ui.tr("col.customers"), format="localized"),
-        "existing": st.column_config.NumberColumn(ui.tr("col.existing"), format="localized"),
-        "potential": st.column_config.NumberColumn(ui.tr("col.potential"), format="localized"),
-        "in_grid_rate": st.column_config.NumberColumn(ui.tr("col.in_grid_rate"),
-                                                      format="percent"),
-        "deposits_wan": st.column_config.NumberColumn(ui.tr("col.deposits_wan"),
-                                                      format="localized"),
-        "loans_wan": st.column_config.NumberColumn(ui.tr("col.loans_wan"), format="localized"),
-        "mobile_rate": st.column_config.NumberColumn(ui.tr("col.mobile_rate"), format="percent"),
-    })
+    column_config={"name": st.column_config.TextColumn(ui.tr(f"col.name.{level}"))} | {
+        col: st.column_config.NumberColumn(ui.tr(f"col.{col}"), format=fmt)
+        for col, fmt in number.items()})

@@ -72,6 +72,7 @@ def test_head_office_sees_the_bank_by_branch(app):
     m = metrics(app)
     assert int(m["客户总数"].replace(",", "")) > 3000
     assert m["入格率"] == "100.0%"
+    assert 55.0 <= float(m["建档率"].rstrip("%")) <= 90.0
     assert m["一级/二级网格"] == "21 / 155"
     table = app.dataframe[0].value
     assert len(table) == 21

@@ -42,7 +42,7 @@ METRIC_LABEL = '[data-testid="stMetricLabel"]'
 SIDEBAR = '[data-testid="stSidebar"]'
 FORM = '[data-testid="stForm"]'
 DIALOG = '[data-testid="stDialog"]'
-METRIC_LABELS = ("客户总数", "存量客户", "潜在客户", "入格率", "存款余额(万元)",
+METRIC_LABELS = ("客户总数", "存量客户", "潜在客户", "入格率", "建档率", "存款余额(万元)",
                  "贷款余额(万元)", "客户经理", "一级/二级网格")
 
 

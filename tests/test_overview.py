@@ -22,6 +22,10 @@ def test_headline_matches_the_customer_table(seeded_engine):
     assert head.deposits == pytest.approx(c["deposit_balance"].sum())
     assert head.loans == pytest.approx(c["loan_balance"].sum())
     assert head.in_grid_rate == pytest.approx(c["grid2_id"].notna().mean())
+    with seeded_engine.connect() as conn:
+        residents = conn.execute(text("SELECT SUM(residents) FROM grid WHERE level = 2")
+                                 ).scalar_one()
+    assert head.filing_rate == pytest.approx(len(c) / residents)
     assert (head.managers, head.grids_level1, head.grids_level2) == (managers, 21, 155)
 
 
@@ -34,18 +38,21 @@ def test_hq_breakdown_has_every_branch_sorted_by_deposits(seeded_engine):
     table = load_breakdown(seeded_engine, Scope("hq"))
     assert len(table) == 21
     assert table["deposits_wan"].is_monotonic_decreasing
-    assert table["in_grid_rate"].between(0, 1).all()
+    assert table["in_grid_pct"].between(0, 100).all()
+    assert table["filing_pct"].between(50, 95).all()  # the demo files 55-90 % per grid
     assert table["customers"].sum() == load_headline(seeded_engine, Scope("hq")).customers
 
 
 def test_shape_breakdown_turns_sums_into_banker_units():
     raw = pd.DataFrame({"name": ["甲", "乙"], "customers": [10, 0], "existing": [8, 0],
                         "potential": [2, 0], "in_grid": [9, 0], "deposits": [1_234_567.0, 0.0],
-                        "loans": [50_000.0, 0.0], "mobile_banking": [4, 0]})
+                        "loans": [50_000.0, 0.0], "mobile_banking": [4, 0],
+                        "residents": [16, 0]})
     out = shape_breakdown(raw)
     assert out["deposits_wan"].tolist() == [123.46, 0.0]
-    assert out["in_grid_rate"].tolist() == [0.9, 0.0]  # an empty row is 0, not NaN
-    assert out["mobile_rate"].tolist() == [0.5, 0.0]
+    assert out["in_grid_pct"].tolist() == [90.0, 0.0]  # an empty row is 0, not NaN
+    assert out["filing_pct"].tolist() == [62.5, 0.0]
+    assert out["mobile_pct"].tolist() == [50.0, 0.0]
 
 
 def test_chart_has_deposit_and_loan_bars():

@@ -192,7 +192,7 @@ def _individuals(units: list[UnitInfo], weights: np.ndarray, n: int,
                                          rng.uniform(3e4, 1e5, n)])
     has_line = head & existing & is_village & (rng.random(n) < 0.65)
     credit_line = np.where(has_line, np.round(line_amount, -3), 0.0)
-    borrows = head & existing & (rng.random(n) < np.where(has_line, 0.40, 0.08))
+    borrows = head & existing & (rng.random(n) < np.where(has_line, 0.40, 0.07))
     loan = np.where(has_line, credit_line * rng.uniform(0.5, 1.0, n),
                     rng.lognormal(np.log(80_000), 0.7, n))
     loan = np.where(borrows, np.round(loan, -2), 0.0)
@@ -286,7 +286,7 @@ def _businesses(units: list[UnitInfo], weights: np.ndarray, n: int, kind: str,
         # the largest depositor grows with the county: ~1.2亿 at full size
         cap = 1.2e8 * max(n / (CORPORATES_PER_INDIVIDUAL * 230_000), 0.05)
         deposit = np.minimum(120_000 * (rng.pareto(1.1, n) + 1), cap)
-        loan = np.where(rng.random(n) < 0.40, rng.lognormal(np.log(2.0e6), 1.0, n), 0.0)
+        loan = np.where(rng.random(n) < 0.40, rng.lognormal(np.log(1.6e6), 1.0, n), 0.0)
         industries = np.array(CORPORATE_INDUSTRIES, dtype=object)
         other_loan_rate = 0.20
     deposit = np.where(existing, np.round(np.where(dormant, deposit * 0.1, deposit), 2), 0.0)

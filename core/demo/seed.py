@@ -101,16 +101,7 @@ def build_county(n_individuals: int, seed: int, as_of: date) -> dict[str, pd.Dat
     t["holding"] = _holdings(customers, rng, as_of)
     t["other_bank_fund"] = _other_bank_funds(customers, rng, as_of)
 
-    counts = customers.groupby("village_id").size()
-    t["village"]["residents"] = (t["village"]["id"].map(counts).fillna(0) * 1.45).astype(int)
-    t["village"]["households"] = (t["village"]["residents"] / 2.8).astype(int)
-    residents = customers.groupby("grid2_id").size() * 1.45
-    g = t["grid"]
-    g["residents"] = g["id"].map(residents).fillna(0).astype(int)
-    for_parent = g[g["level"] == 2].groupby("parent_id")["residents"].sum()
-    g.loc[g["level"] == 1, "residents"] = g.loc[g["level"] == 1, "id"].map(for_parent).fillna(0)
-    g["residents"] = g["residents"].astype(int)
-    g["households"] = (g["residents"] / 2.8).astype(int)
+    _residents(t["grid"], t["village"], customers, rng)
 
     t["metric"] = pd.DataFrame([m.__dict__ for m in METRICS])
     targets, actuals = make_targets_and_actuals(customers, t["manager"], rng, as_of)
@@ -119,6 +110,31 @@ def build_county(n_individuals: int, seed: int, as_of: date) -> dict[str, pd.Dat
     t["campaign"] = _campaigns(as_of)
     t["app_user"] = _demo_users(t["branch"], t["manager"], grids)
     return t
+
+
+def _residents(grids: pd.DataFrame, villages: pd.DataFrame, customers: pd.DataFrame,
+               rng: np.random.Generator) -> None:
+    """Adult residents and households known to live in each grid and village.
+
+    Managers have filed 55-90 % of a grid's adult residents (建档率), less in remote
+    villages; grids and villages get residents = filed customers / that rate.
+    """
+    level2 = grids["level"] == 2
+    filed = grids.loc[level2, "id"].map(customers.groupby("grid2_id").size()).fillna(0)
+    rate = rng.uniform(0.55, 0.90, int(level2.sum()))
+    grids.loc[level2, "residents"] = np.ceil(filed / rate).astype(int)
+    per_parent = grids[level2].groupby("parent_id")["residents"].sum()
+    grids.loc[~level2, "residents"] = grids.loc[~level2, "id"].map(per_parent).fillna(0)
+    grids["residents"] = grids["residents"].astype(int)
+    grids["households"] = (grids["residents"] / 2.8).round().astype(int)
+    # a village's residents: its grids' residents in proportion to its filed customers
+    share = customers.groupby(["grid2_id", "village_id"]).size().rename("n").reset_index()
+    share["of_grid"] = share["n"] / share.groupby("grid2_id")["n"].transform("sum")
+    share["residents"] = share["of_grid"] * share["grid2_id"].map(
+        grids.set_index("id")["residents"])
+    per_village = share.groupby("village_id")["residents"].sum()
+    villages["residents"] = villages["id"].map(per_village).fillna(0).round().astype(int)
+    villages["households"] = (villages["residents"] / 2.8).round().astype(int)
 
 
 def _managers(branches: list[BranchPlan], rng: np.random.Generator) -> pd.DataFrame:
