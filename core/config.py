@@ -33,6 +33,20 @@ def _choice(*options: str) -> Callable[[str], str]:
     return parse
 
 
+TILE_PROVIDERS = ("none", "osm", "tianditu", "amap")
+
+
+def _tiles(text: str) -> str:
+    value = text.strip()
+    if value.lower() in TILE_PROVIDERS:
+        return value.lower()
+    if value.startswith(("http://", "https://")) and all(
+            part in value for part in ("{z}", "{x}", "{y}")):
+        return value
+    raise ValueError(f"expected one of {', '.join(TILE_PROVIDERS)} or a URL template with "
+                     f"{{z}}, {{x}} and {{y}}, got {text!r}")
+
+
 @dataclass(frozen=True)
 class Setting:
     """One setting: its environment variable, default (as text), parser and help text."""
@@ -58,6 +72,7 @@ SETTINGS: tuple[Setting, ...] = (
         "Basemap tiles: none (offline, default), osm, tianditu, amap, or an intranet URL "
         "template such as http://tiles.bank.local/{z}/{x}/{y}.png. Only a value other than "
         "none lets the browser leave the machine.",
+        _tiles,
     ),
     Setting("GM_TIANDITU_KEY", "", "Key for Tianditu tiles (only with GM_MAP_TILES=tianditu)."),
     Setting("GM_DEMO_ACCOUNTS", "on",
@@ -65,15 +80,11 @@ SETTINGS: tuple[Setting, ...] = (
             "Turn off on any real deployment.", _bool),
     Setting("GM_SESSION_HOURS", "12", "Hours a sign-in lasts before the user must sign in again.",
             int),
-    Setting("GM_SECRET_KEY", "",
-            "Secret that signs the sign-in cookie. Empty: a random key is generated once and "
-            "kept in data/secret.key."),
     Setting("GM_DEMO_CUSTOMERS", "230000",
             "Individual customers in the demo county that `make run` seeds on first run "
             "(merchants and corporates are added in proportion).", int),
     Setting("GM_DEMO_SEED", "20261123", "Random seed of the demo county (same seed, same bank).",
             int),
-    Setting("GM_QUERY_ROW_LIMIT", "5000", "Most rows any table on a page shows.", int),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}

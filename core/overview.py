@@ -158,8 +158,12 @@ def breakdown_chart(table: pd.DataFrame, labels: dict[str, str]) -> go.Figure:
     return fig
 
 
-def org_names(engine: Engine) -> dict[str, dict[int, str]]:
-    """Names of branches and managers by id (for the sidebar and captions)."""
+
+def load_org_names(engine: Engine, scope: Scope) -> tuple[str | None, str | None]:
+    """The names of the scope's branch and manager (None where the scope has none)."""
     with engine.connect() as conn:
-        return {"branch": dict(conn.execute(select(Branch.id, Branch.name)).all()),
-                "manager": dict(conn.execute(select(Manager.id, Manager.name)).all())}
+        branch = (conn.execute(select(Branch.name).where(Branch.id == scope.branch_id))
+                  .scalar_one_or_none() if scope.branch_id is not None else None)
+        manager = (conn.execute(select(Manager.name).where(Manager.id == scope.manager_id))
+                   .scalar_one_or_none() if scope.manager_id is not None else None)
+    return branch, manager

@@ -115,6 +115,8 @@ def sign_in_page() -> None:
     """The sign-in form (the only page before signing in)."""
     flush_cookie()
     st.title(tr("app.title"))
+    if config.get("GM_DEMO_ACCOUNTS"):
+        st.caption(tr("app.demo_banner"))
     if st.session_state.get("notice"):
         st.info(tr(st.session_state["notice"]))
         st.session_state["notice"] = None
@@ -166,18 +168,16 @@ def sidebar(user: auth.SignedIn) -> None:
 
 
 @st.cache_data(ttl=3600, show_spinner=False)
-def _org_names(url: str) -> dict:
-    return overview.org_names(get_engine(url))
+def _org_names(url: str, scope: Scope) -> tuple[str | None, str | None]:
+    return overview.load_org_names(get_engine(url), scope)
 
 
 def org_name(scope: Scope) -> str:
-    names = _org_names(config.database_url())
+    """The scope's org unit as users say it: 全行, a branch, or branch / manager."""
     if scope.role == "hq":
         return tr("org.bank")
-    branch = names["branch"].get(scope.branch_id, "?")
-    if scope.role == "branch":
-        return branch
-    return f"{branch} / {names['manager'].get(scope.manager_id, '?')}"
+    branch, manager = _org_names(config.database_url(), scope)
+    return branch if scope.role == "branch" else f"{branch} / {manager}"
 
 
 # ---- cached queries (scope is part of every cache key) ----------------------------------

@@ -1,9 +1,15 @@
 """AppTest of the frame and every page: sign-in, scope, language, sign-out."""
+from datetime import datetime
 from pathlib import Path
 
 import pytest
 from streamlit.runtime.pages_manager import PagesManager
+from sqlalchemy import insert
 from streamlit.testing.v1 import AppTest
+
+from core.auth import hash_password
+from core.db import make_engine
+from core.models import User
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
@@ -56,6 +62,18 @@ def test_refused_sign_in_shows_why_and_no_data(app, username, password, message)
     sign_in(app, username, password)
     assert not app.exception
     assert any(message in e.value for e in app.error)
+    assert not app.metric and not app.dataframe
+
+
+def test_deactivated_user_is_told_and_sees_nothing(app, sqlite_seeded_url):
+    engine = make_engine(sqlite_seeded_url)
+    with engine.begin() as conn:
+        conn.execute(insert(User).values(
+            username="former", display_name="已离职", password_hash=hash_password("pw-9"),
+            role="hq", active=False, is_demo=False, created_at=datetime(2026, 1, 1)))
+    engine.dispose()
+    sign_in(app, "former", "pw-9")
+    assert any("该账号已停用" in e.value for e in app.error)
     assert not app.metric and not app.dataframe
 
 

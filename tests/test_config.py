@@ -26,7 +26,9 @@ def test_environment_overrides_default(monkeypatch):
 
 
 @pytest.mark.parametrize("name, bad", [("GM_LANGUAGE", "fr"), ("GM_DEMO_ACCOUNTS", "maybe"),
-                                       ("GM_SESSION_HOURS", "twelve")])
+                                       ("GM_SESSION_HOURS", "twelve"),
+                                       ("GM_MAP_TILES", "google"),
+                                       ("GM_MAP_TILES", "http://tiles.local/{z}/{x}.png")])
 def test_bad_value_names_the_setting(monkeypatch, name, bad):
     monkeypatch.setenv(name, bad)
     with pytest.raises(ValueError, match=name):
@@ -36,3 +38,9 @@ def test_bad_value_names_the_setting(monkeypatch, name, bad):
 def test_default_database_is_sqlite_under_data():
     assert config.SETTINGS[0].default.startswith("sqlite:///")
     assert config.SETTINGS[0].default.endswith("data/gridbank.sqlite")
+
+
+@pytest.mark.parametrize("value", ["none", "OSM", "http://tiles.bank.local/{z}/{x}/{y}.png"])
+def test_tile_setting_accepts_providers_and_templates(monkeypatch, value):
+    monkeypatch.setenv("GM_MAP_TILES", value)
+    assert config.get("GM_MAP_TILES") in (value, value.lower())
