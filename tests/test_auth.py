@@ -5,7 +5,7 @@ import pytest
 from sqlalchemy import insert, select, update
 
 from core import auth
-from core.models import User, UserSession
+from core.models import AuditLog, User, UserSession
 from core.scope import Scope
 
 
@@ -97,3 +97,16 @@ def test_deactivating_a_user_ends_their_open_session(empty_engine):
     with empty_engine.begin() as conn:
         conn.execute(update(User).where(User.username == "u1").values(active=False))
     assert auth.resume_session(empty_engine, token) is None
+
+
+def test_sign_ins_failures_and_sign_outs_are_audited(empty_engine):
+    add_user(empty_engine, "u1")
+    with pytest.raises(auth.SignInError):
+        auth.authenticate(empty_engine, "u1", "wrong")
+    user = auth.authenticate(empty_engine, "u1", "pw-123")
+    auth.start_session(empty_engine, user)
+    auth.end_sessions(empty_engine, user.user_id)
+    with empty_engine.connect() as conn:
+        actions = conn.execute(select(AuditLog.action).where(AuditLog.user_id == user.user_id)
+                               .order_by(AuditLog.id)).scalars().all()
+    assert actions == ["sign_in_failed", "sign_in", "sign_out"]
