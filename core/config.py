@@ -33,6 +33,20 @@ def _choice(*options: str) -> Callable[[str], str]:
     return parse
 
 
+def _numbers(count: int) -> Callable[[str], tuple[float, ...]]:
+    def parse(text: str) -> tuple[float, ...]:
+        try:
+            values = tuple(float(v) for v in text.split(","))
+        except ValueError:
+            values = ()
+        if len(values) != count or any(v < 0 for v in values):
+            raise ValueError(f"expected {count} non-negative numbers separated by commas, "
+                             f"got {text!r}")
+        return values
+
+    return parse
+
+
 TILE_PROVIDERS = ("none", "osm", "tianditu", "amap")
 
 
@@ -80,6 +94,13 @@ SETTINGS: tuple[Setting, ...] = (
             "Turn off on any real deployment.", _bool),
     Setting("GM_SESSION_HOURS", "12", "Hours a sign-in lasts before the user must sign in again.",
             int),
+    Setting("GM_TIER_AUM", "200000,50000",
+            "AUM (deposits + wealth, yuan) from which a customer is high-end (高端) and core "
+            "(核心); below is basic (基础).", _numbers(2)),
+    Setting("GM_VISITS_PER_YEAR", "12,4,1",
+            "Visits a year a high-end, core and basic customer should get (monthly, quarterly, "
+            "yearly); grid workload and overdue visits follow it.", _numbers(3)),
+    Setting("GM_MINUTES_PER_VISIT", "30", "Minutes a visit takes, for grid workload.", int),
     Setting("GM_DEMO_CUSTOMERS", "230000",
             "Individual customers in the demo county that `make run` seeds on first run "
             "(merchants and corporates are added in proportion).", int),
@@ -88,6 +109,7 @@ SETTINGS: tuple[Setting, ...] = (
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}
+
 
 
 def get(name: str):

@@ -4,6 +4,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import Engine, Integer, create_engine, event, inspect, text
 from sqlalchemy.engine import Connection
@@ -73,6 +74,39 @@ def read_frame(conn: Connection, statement, params: dict | None = None) -> pd.Da
     return pd.DataFrame(result.fetchall(), columns=list(result.keys()))
 
 
+def read_columns(engine: Engine, sql: str) -> pd.DataFrame:
+    """Run a read-only SELECT of many rows the fast way and return a DataFrame.
+
+    For the few computations that need every customer row (re-assignment, proposals). SQLite:
+    the DB-API rows straight into one numpy array when every column is numeric (~1.5 s for a
+    million rows of 8 columns, against ~9 s through ``pd.read_sql``). PostgreSQL: Arrow
+    through ADBC (~0.5 s). ADBC is not used on SQLite: it links its own copy of SQLite, and
+    two copies in one process break each other's file locks (stale reads, even corruption).
+    Numeric columns with NULLs come back as floats with NaN.
+    """
+    if engine.url.get_backend_name() == "postgresql":
+        import adbc_driver_postgresql.dbapi as adbc
+
+        uri = engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
+        with adbc.connect(uri) as conn, conn.cursor() as cur:
+            cur.execute(sql)
+            return cur.fetch_arrow_table().to_pandas()
+    raw = engine.raw_connection()
+    try:
+        cur = raw.cursor()
+        cur.execute(sql)
+        columns = [d[0] for d in cur.description]
+        rows = cur.fetchall()
+        cur.close()
+    finally:
+        raw.close()
+    try:
+        return pd.DataFrame(np.array(rows, dtype=float).reshape(len(rows), len(columns)),
+                            columns=columns)
+    except (TypeError, ValueError):  # text columns: the general path
+        return pd.DataFrame.from_records(rows, columns=columns)
+
+
 def table_counts(engine: Engine) -> dict[str, int]:
     """Row count of every table (for the seed summary and tests)."""
     names = inspect(engine).get_table_names()
@@ -103,16 +137,18 @@ def _native_rows(df: pd.DataFrame, integer_cols: set[str] = frozenset()) -> list
 
 
 def bulk_insert(conn: Connection, table: str, df: pd.DataFrame, chunk: int = 50_000,
-                progress=None) -> None:
+                progress=None, integer_cols: set[str] | None = None) -> None:
     """Insert every row of ``df`` (columns named as in ``table``) in fast driver batches.
 
     PostgreSQL gets ``COPY``; SQLite a prepared ``executemany``. ``progress(done, total)`` is
     called after each chunk. Runs inside the caller's transaction, so a failure writes nothing.
+    ``integer_cols`` is needed only for a table outside the schema (a temporary table).
     """
-    from core.models import Base
+    if integer_cols is None:  # a table of the schema: its integer columns
+        from core.models import Base
 
-    columns = Base.metadata.tables[table].columns
-    integer_cols = {c for c in df.columns if isinstance(columns[c].type, Integer)}
+        columns = Base.metadata.tables[table].columns
+        integer_cols = {c for c in df.columns if isinstance(columns[c].type, Integer)}
     cols = list(df.columns)
     col_list = ", ".join(f'"{c}"' for c in cols)
     total = len(df)

@@ -51,6 +51,18 @@ class Village(Base):
     crs: Mapped[str] = mapped_column(String(16), default="EPSG:4326")
 
 
+class AreaUnit(Base):
+    """A building block of second-level grids: a whole village, or a sub-area (片区) of a
+    county-town community. Proposals combine whole blocks and never split one."""
+
+    __tablename__ = "area_unit"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    name: Mapped[str] = mapped_column(String(100))
+    village_id: Mapped[int] = mapped_column(ForeignKey("village.id"), index=True)
+    geometry: Mapped[str] = mapped_column(Text)
+
+
 class Branch(Base):
     """A branch (支行) with its outlet location."""
 
@@ -126,6 +138,23 @@ class Grid(Base):
     households: Mapped[int] = mapped_column(Integer, default=0)
     residents: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class GridVersion(Base):
+    """One applied change of grids (import, drawing, proposal, restore): the grids of its
+    scope before and after, so any version can be restored."""
+
+    __tablename__ = "grid_version"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    level: Mapped[int] = mapped_column(SmallInteger)
+    branch_id: Mapped[int | None] = mapped_column(ForeignKey("branch.id"))  # level-2 changes
+    action: Mapped[str] = mapped_column(String(20))  # import / draw / proposal / restore
+    note: Mapped[str | None] = mapped_column(String(200))
+    before: Mapped[str] = mapped_column(Text)  # JSON list of grids
+    after: Mapped[str] = mapped_column(Text)
+    customers_moved: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class GridStaff(Base):

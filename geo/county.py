@@ -112,12 +112,12 @@ def _without_overlaps(cells: list[shapely.Geometry]) -> list[shapely.Geometry]:
     for cell in cells:
         if taken is not None:
             cell = shapely.make_valid(cell.difference(taken))
-        result.append(_polygonal(cell))
+        result.append(polygonal(cell))
         taken = cell if taken is None else shapely.union(taken, cell)
     return result
 
 
-def _polygonal(geom: shapely.Geometry) -> shapely.Geometry:
+def polygonal(geom: shapely.Geometry) -> shapely.Geometry:
     """Drop points and lines a clipping may leave in a collection."""
     if geom.geom_type in ("Polygon", "MultiPolygon"):
         return geom

@@ -87,3 +87,12 @@ def sqlite_seeded_url(empty_database_factory) -> str:
     seed(engine, SMALL_COUNTY, seed=SEED, as_of=AS_OF, quiet=True)
     engine.dispose()
     return url
+
+
+@pytest.fixture(params=BACKENDS)
+def fresh_county(request, empty_database_factory):
+    """A small demo county of its own, for tests that change it (function scope)."""
+    engine = make_engine(empty_database_factory(request.param))
+    seed(engine, 1_500, seed=SEED, as_of=AS_OF, quiet=True)
+    yield engine
+    engine.dispose()

@@ -27,8 +27,9 @@ OTHER_BANKS = ("中国农业银行", "中国邮政储蓄银行", "中国建设�
                "贵州银行", "村镇银行")
 LIAISON_ROLES = ("村干部", "农金员", "网格员", "村民组长", "物业")
 DEMO_PASSWORD = "demo"
-ID_TABLES = ["bank", "village", "branch", "manager", "app_user", "grid", "grid_staff", "liaison",
-             "customer", "holding", "other_bank_fund", "visit", "target", "actual", "campaign"]
+ID_TABLES = ["bank", "village", "area_unit", "branch", "manager", "app_user", "grid",
+             "grid_staff", "liaison", "customer", "holding", "other_bank_fund", "visit",
+             "target", "actual", "campaign"]
 
 
 class Progress:
@@ -79,6 +80,12 @@ def build_county(n_individuals: int, seed: int, as_of: date) -> dict[str, pd.Dat
     grids, staff, infos = _grids(branches, weights, town_name, t["manager"])
     t["grid"], t["grid_staff"] = grids, staff
     t["liaison"] = _liaisons(grids[grids["level"] == 2], rng)
+    all_units = [u for b in branches for u in b.units]  # in level-2 grid order
+    t["area_unit"] = pd.DataFrame({
+        "id": np.arange(1, len(all_units) + 1), "code": [u.code for u in all_units],
+        "name": [u.name for u in all_units],
+        "village_id": [village_id[u.village_code] for u in all_units],
+        "geometry": [to_geojson(u.area) for u in all_units]})
 
     customers = make_customers(infos, weights, n_individuals, rng, as_of)
     unit_grid = grids[grids["level"] == 2]["id"].to_numpy()
@@ -272,9 +279,9 @@ def _demo_users(branches: pd.DataFrame, managers: pd.DataFrame,
     ]).assign(password_hash=digest, active=True, is_demo=True, created_at=now)
 
 
-INSERT_ORDER = ["bank", "village", "branch", "manager", "app_user", "grid", "grid_staff",
-                "liaison", "customer", "holding", "other_bank_fund", "visit", "metric", "target",
-                "actual", "campaign"]
+INSERT_ORDER = ["bank", "village", "area_unit", "branch", "manager", "app_user", "grid",
+                "grid_staff", "liaison", "customer", "holding", "other_bank_fund", "visit",
+                "metric", "target", "actual", "campaign"]
 
 
 def seed(engine: Engine, n_individuals: int, seed: int = 20261123, as_of: date | None = None,
