@@ -6,13 +6,17 @@ PORT   ?= 8501
 
 .PHONY: setup run test bench browser clean-db
 
-setup: $(VENV)/.installed
+setup: $(VENV)/.installed static/vendor/.stamp
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements.txt
 	touch $@
+
+## The map's JS/CSS (Leaflet, plugins...) from the npm registry, as pinned in static/vendor.json.
+static/vendor/.stamp: static/vendor.json | $(VENV)/.installed
+	$(PY) -m geo.assets fetch
 
 ## Create/upgrade the database (seed the demo county on first run) and serve the app.
 run: setup

@@ -12,6 +12,7 @@ ui.init_state()
 PAGES = {  # URL path: page file, i18n title key, icon, roles that may open it
     "overview": ("pages/overview.py", "nav.overview", ":material/dashboard:",
                  ("hq", "branch", "manager")),
+    "map": ("pages/map.py", "nav.map", ":material/map:", ("hq", "branch", "manager")),
 }
 
 try:

@@ -11,8 +11,8 @@ from core.identity import mask_name, mask_phone
 from core.models import Branch, Customer, Grid, GridStaff, Liaison, Manager, Visit
 from core.scope import Scope
 
-METRICS = ("customers", "deposits_wan", "in_grid_pct", "mobile_pct", "other_bank_wan",
-           "visits_90d")
+METRICS = ("customers", "deposits_wan", "in_grid_pct", "filing_pct", "mobile_pct",
+           "other_bank_wan", "visits_90d")
 
 
 def _visible_grids(scope: Scope):
@@ -54,7 +54,9 @@ def grid_figures(engine: Engine, scope: Scope, level: int, as_of: date | None = 
                  ) -> pd.DataFrame:
     """Per grid of ``level``: the figures the map colours by (see ``METRICS``).
 
-    Only the scope's customers count (a manager's map shows their own book).
+    Only the scope's customers count (a manager's map shows their own book). Rates are in
+    percent; 入格率 of a first-level grid is the share of its customers that also sit in a
+    second-level grid (of a second-level grid, 100 by construction).
     """
     key = Customer.grid1_id if level == 1 else Customer.grid2_id
     existing = case((Customer.status != "potential", 1), else_=0)
@@ -63,6 +65,7 @@ def grid_figures(engine: Engine, scope: Scope, level: int, as_of: date | None = 
               .where(Visit.visited_at >= since).group_by(Visit.customer_id).subquery())
     stmt = (select(key.label("grid_id"), func.count().label("customers"),
                    func.sum(existing).label("existing"),
+                   func.count(Customer.grid2_id).label("in_level2"),
                    func.sum(Customer.deposit_balance).label("deposits"),
                    func.sum(case((Customer.has_mobile_banking, 1), else_=0)).label("mobile"),
                    func.sum(Customer.other_bank_deposit).label("other_bank"),
@@ -72,11 +75,19 @@ def grid_figures(engine: Engine, scope: Scope, level: int, as_of: date | None = 
             .group_by(key))
     with engine.connect() as conn:
         df = read_frame(conn, stmt)
+        residents = dict(conn.execute(select(Grid.id, Grid.residents).where(
+            Grid.level == level)).all())
     df["deposits_wan"] = (df["deposits"].astype(float) / 1e4).round(2)
     df["other_bank_wan"] = (df["other_bank"].astype(float) / 1e4).round(2)
-    df["mobile_pct"] = (100 * df["mobile"] / df["existing"].where(df["existing"] > 0)).fillna(0)
-    df["in_grid_pct"] = 100.0  # every counted customer sits in this grid by construction
+    df["mobile_pct"] = _pct(df["mobile"], df["existing"])
+    # level 1: customers of the jurisdiction that also sit in a second-level grid
+    df["in_grid_pct"] = _pct(df["in_level2"], df["customers"])
+    df["filing_pct"] = _pct(df["customers"], df["grid_id"].map(residents).astype(float))
     return df[["grid_id", *METRICS]]
+
+
+def _pct(part: pd.Series, whole: pd.Series) -> pd.Series:
+    return (100 * part.astype(float) / whole.where(whole > 0)).clip(upper=100).round(1)
 
 
 def grid_card(engine: Engine, scope: Scope, grid_id: int) -> dict | None:

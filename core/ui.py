@@ -9,7 +9,7 @@ import json
 
 import streamlit as st
 
-from core import auth, config, overview
+from core import auth, config, gridmap, overview
 from core.db import get_engine
 from core.i18n import LANGUAGES, t
 from core.scope import Scope
@@ -190,3 +190,37 @@ def headline(url: str, scope: Scope) -> overview.Headline:
 @st.cache_data(ttl=600, show_spinner=False)
 def breakdown(url: str, scope: Scope):
     return overview.load_breakdown(get_engine(url), scope)
+
+
+@st.cache_data(ttl=600, show_spinner=False, max_entries=64)
+def map_layers(url: str, scope: Scope, metric: str, version: int) -> gridmap.MapLayers:
+    """The scope's map data; ``version`` (grids changed) is part of the key."""
+    return gridmap.map_layers(get_engine(url), scope, metric)
+
+
+@st.cache_data(ttl=60, show_spinner=False)
+def grid_version(url: str) -> int:
+    return gridmap.grid_version(get_engine(url))
+
+
+@st.cache_data(ttl=600, show_spinner=False, max_entries=256)
+def grid_card(url: str, scope: Scope, grid_id: int, version: int) -> dict | None:
+    from core.grids import grid_card as load
+
+    return load(get_engine(url), scope, grid_id)
+
+
+
+def grid_map(url: str, scope: Scope, metric: str, version: int, tiles: str):
+    """The folium map of the scope. Built anew on every run on purpose: streamlit-folium
+    rewrites a map's element ids while rendering it, so a cached map object would render a
+    different script the second time and remount (losing the click); a fresh map renders
+    the same script every time."""
+    from geo.mapview import build_grid_map
+
+    layers = map_layers(url, scope, metric, version)
+    return build_grid_map(layers.level1, layers.level2, layers.outlets, layers.customers,
+                          colors1=list(layers.level1["color"]),
+                          colors2=list(layers.level2["color"]), tiles=tiles,
+                          tiles_key=config.get("GM_TIANDITU_KEY"),
+                          label_level2=len(layers.level2) <= 40)
