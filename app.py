@@ -13,6 +13,8 @@ PAGES = {  # URL path: page file, i18n title key, icon, roles that may open it
     "overview": ("pages/overview.py", "nav.overview", ":material/dashboard:",
                  ("hq", "branch", "manager")),
     "map": ("pages/map.py", "nav.map", ":material/map:", ("hq", "branch", "manager")),
+    "grids": ("pages/grids.py", "nav.grids", ":material/polyline:", ("hq", "branch")),
+    "staffing": ("pages/staffing.py", "nav.staffing", ":material/groups:", ("hq", "branch")),
 }
 
 try:

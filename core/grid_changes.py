@@ -20,8 +20,8 @@ from sqlalchemy.orm import Session
 
 from core.assignment import (GridSet, changed_rows, compute_assignment, read_customers,
                              read_grid_sets, write_assignment)
-from core.models import AuditLog, Grid, GridStaff, GridVersion, Liaison
-from geo.county import to_geojson
+from core.models import AuditLog, Branch, Grid, GridStaff, GridVersion, Liaison
+from geo.county import polygonal, to_geojson
 
 OUTSIDE_PARENT_TOLERANCE = 0.01  # share of a grid's area that may lie outside its parent
 
@@ -59,7 +59,7 @@ class ChangeProblem:
 class Impact:
     """What a change does to customers before it is applied."""
 
-    customers: int = 0  # customers whose second-level grid or manager changes
+    customers: int = 0  # customers whose grid (of the changed level) or manager changes
     deposits: float = 0.0  # their deposits (yuan)
     households: int = 0
     branch_moves: int = 0  # customers whose branch changes
@@ -143,8 +143,9 @@ def preview(engine: Engine, change: Change) -> Impact:
     if change.level == 2:  # the replaced grids get new ids: compare by manager and place
         moved = ~_same(old_m, new_m) | (np.isnan(old_g2) != np.isnan(new_g2))
         moved |= _regrouped(old_g2, new_g2)
-    else:
-        moved = ~_same(old_g2, new_g2) | ~_same(old_m, new_m)
+    else:  # first-level grids keep their ids: a move is a change of jurisdiction
+        moved = ~_same(customers["grid1_id"].to_numpy(float), new["grid1_id"].to_numpy(float))
+        moved |= ~_same(old_g2, new_g2) | ~_same(old_m, new_m)
     branch_moves = ~_same(customers["branch_id"].to_numpy(float), new["branch_id"].to_numpy(float))
     households = customers.loc[moved, "household_no"].dropna().nunique()
     moves = (pd.DataFrame({"from": old_g2[moved], "to": new_g2[moved]})
@@ -311,3 +312,79 @@ def restore_change(engine: Engine, version_id: int) -> Change:
              for g in json.loads(v.before)]
     return Change(v.level, grids, v.branch_id, action="restore",
                   note=f"恢复到版本 {version_id} 之前 / before version {version_id}")
+
+
+def current_grids(engine: Engine, level: int, branch_id: int | None = None) -> list[NewGrid]:
+    """The grids a change of this scope would replace, as they are now (posts kept)."""
+    where = "g.level = :level AND g.dimension = 'region'"
+    params: dict = {"level": level}
+    if level == 2:
+        where += " AND g.branch_id = :branch"
+        params["branch"] = branch_id
+    with engine.connect() as conn:
+        rows = conn.execute(text(f"""
+            SELECT g.code, g.name, g.geometry, g.branch_id,
+              (SELECT manager_id FROM grid_staff s WHERE s.grid_id = g.id AND s.post = 'A'),
+              (SELECT manager_id FROM grid_staff s WHERE s.grid_id = g.id AND s.post = 'B')
+            FROM grid g WHERE {where} ORDER BY g.id"""), params).all()
+    return [NewGrid(c, n, shape(json.loads(g)), b, a, bb) for c, n, g, b, a, bb in rows]
+
+
+def change_from_file(engine: Engine, frame: pd.DataFrame, level: int,
+                     branch_id: int | None) -> tuple[Change, list[ChangeProblem]]:
+    """A change from imported polygons (name, code, geometry, row).
+
+    Level 1: each polygon names its branch by name (营业部 or 营业部辖区) or code; level 2: the
+    polygons become the branch's grids, keeping the posts of a grid whose code they reuse.
+    """
+    problems: list[ChangeProblem] = []
+    grids: list[NewGrid] = []
+    with engine.connect() as conn:
+        branches = conn.execute(select(Branch.id, Branch.code, Branch.name)).all()
+        code = conn.execute(select(Branch.code).where(Branch.id == branch_id)).scalar()
+    by_key = {}
+    for b in branches:
+        by_key.update({b.code: b, f"G1-{b.code}": b, b.name: b, f"{b.name}辖区": b})
+    keep = {g.code: g for g in current_grids(engine, level, branch_id)}
+    for r in frame.itertuples():
+        if level == 1:
+            branch = by_key.get(str(r.code or "").strip()) or by_key.get(str(r.name).strip())
+            if branch is None:
+                problems.append(ChangeProblem(f"#{r.row} {r.name}", "找不到对应支行",
+                                              "no branch of that name or code"))
+                continue
+            grids.append(NewGrid(f"G1-{branch.code}", f"{branch.name}辖区", r.geometry,
+                                 branch.id))
+        else:
+            grid_code = str(r.code).strip() if r.code else f"G2-{code}-I{r.row:02d}"
+            old = keep.get(grid_code)
+            grids.append(NewGrid(grid_code, str(r.name), r.geometry, branch_id,
+                                 old.manager_a if old else None,
+                                 old.manager_b if old else None))
+    return Change(level, grids, branch_id, action="import"), problems
+
+
+def change_from_drawing(engine: Engine, level: int, branch_id: int | None,
+                        polygon: shapely.Geometry, target_code: str | None = None,
+                        name: str | None = None) -> Change:
+    """A change from one drawn polygon: it redraws grid ``target_code`` or becomes a new grid
+    ``name``; neighbours lose what it now covers, so the grids never overlap."""
+    grids = current_grids(engine, level, branch_id)
+    for g in grids:
+        if g.code != target_code:
+            g.geometry = polygonal(shapely.difference(g.geometry, polygon, grid_size=1e-6))
+    grids = [g for g in grids if not g.geometry.is_empty]
+    if target_code is not None:
+        for g in grids:
+            if g.code == target_code:
+                g.geometry = polygon
+    else:
+        with engine.connect() as conn:
+            code = conn.execute(select(Branch.code).where(Branch.id == branch_id)).scalar()
+        prefix = f"G2-{code}-D" if level == 2 else "G1-D"
+        existing = {g.code for g in grids}
+        n = 1
+        while f"{prefix}{n:02d}" in existing:
+            n += 1
+        grids.append(NewGrid(f"{prefix}{n:02d}", name or f"新网格{n}", polygon, branch_id))
+    return Change(level, grids, branch_id, action="draw")

@@ -104,6 +104,89 @@ TEXT: dict[str, tuple[str, str]] = {
     "card.opportunities": ("重点营销机会(他行资金最多)", "Top opportunities (most money at "
                            "other banks)"),
     "card.none": ("—", "—"),
+    # staffing
+    "nav.staffing": ("定岗定员", "Staffing"),
+    "staffing.title": ("定岗定员", "Posts and liaisons"),
+    "staffing.caption": ("每个二级网格设A、B岗客户经理,配2-5名网格联络员;网格客户随A岗经理",
+                         "Each level-2 grid has post A and B managers and 2-5 liaison "
+                         "persons; its customers follow the post-A manager"),
+    "staffing.empty": ("当前范围内没有二级网格。", "No level-2 grids in your scope."),
+    "staffing.grid": ("网格", "Grid"),
+    "staffing.none": ("(空缺)", "(vacant)"),
+    "staffing.liaison_hint": ("电话已脱敏,不修改则保留原号码", "Phones are masked; leave one "
+                              "unchanged to keep the stored number"),
+    "staffing.save": ("保存", "Save"),
+    "staffing.saved": ("已保存。", "Saved."),
+    "staffing.row": ("第{row}行 ", "Row {row} "),
+    "staffing.field.A": ("A岗", "Post A"),
+    "staffing.field.B": ("B岗", "Post B"),
+    "staffing.field.liaisons": ("联络员", "Liaisons"),
+    "staffing.field.name": ("姓名", "Name"),
+    "staffing.field.role": ("身份", "Role"),
+    "staffing.field.phone": ("电话", "Phone"),
+    # grid management
+    "nav.grids": ("网格管理", "Grid management"),
+    "grids.title": ("网格管理", "Grid management"),
+    "grids.caption.hq": ("总行维护一级网格(支行辖区)", "Head office maintains level-1 grids "
+                         "(branch jurisdictions)"),
+    "grids.caption.branch": ("支行维护本行二级网格(客户经理责任田)", "The branch maintains its "
+                             "level-2 grids (managers' grids)"),
+    "grids.tab.import": ("导入", "Import"),
+    "grids.tab.draw": ("绘制", "Draw"),
+    "grids.tab.propose": ("自动方案", "Proposal"),
+    "grids.tab.versions": ("版本", "Versions"),
+    "grids.file": ("边界文件(GeoJSON、Shapefile压缩包或KML)", "Boundary file (GeoJSON, zipped "
+                   "Shapefile or KML)"),
+    "grids.crs": ("文件坐标系", "Coordinate system of the file"),
+    "grids.read": ("读取并检查", "Read and check"),
+    "grids.import_problem": ("第{row}个要素 [{field}]:{message}", "Feature {row} [{field}]: "
+                             "{message}"),
+    "grids.file_problem": ("文件 [{field}]:{message}", "File [{field}]: {message}"),
+    "grids.unknown_branch": ("找不到对应支行(名称或编码应与支行一致)", "no branch of that name "
+                             "or code"),
+    "grids.draw_hint": ("用左侧工具画出多边形,然后选择用途", "Draw a polygon with the tools on "
+                        "the left, then choose what it is"),
+    "grids.draw_mode": ("所画多边形用于", "Use the drawn polygon to"),
+    "grids.draw_new": ("新增网格", "add a new grid"),
+    "grids.draw_replace": ("重画已有网格的边界", "redraw an existing grid"),
+    "grids.draw_name": ("新网格名称", "Name of the new grid"),
+    "grids.draw_target": ("要重画的网格", "Grid to redraw"),
+    "grids.draw_none": ("尚未画出多边形。", "Nothing drawn yet."),
+    "grids.draw_use": ("生成变更", "Prepare the change"),
+    "grids.propose_l1": ("按网点就近生成一级网格方案", "Propose level-1 grids from outlets"),
+    "grids.propose_l2": ("按工作量均衡生成本行二级网格方案", "Propose this branch's level-2 "
+                         "grids balanced by workload"),
+    "grids.balance": ("均衡情况(与平均值的最大偏差)", "Balance (largest deviation from the "
+                      "mean)"),
+    "grids.dev_workload": ("工作量偏差", "Workload"),
+    "grids.dev_customers": ("客户数偏差", "Customers"),
+    "grids.dev_deposits": ("存款偏差", "Deposits"),
+    "grids.compactness": ("紧凑度", "Compactness"),
+    "grids.best_possible": ("整村划分下工作量偏差至少为 {value}", "With whole villages the "
+                            "workload deviation cannot go below {value}"),
+    "grids.county_l2": ("全县二级网格方案参考(不直接生效)", "County-wide level-2 proposals "
+                        "(for reference)"),
+    "grids.county_l2_run": ("计算全县方案", "Compute for the whole county"),
+    "grids.versions_empty": ("还没有应用过的变更。", "No change applied yet."),
+    "grids.restore": ("恢复到所选版本之前的状态", "Restore the grids as before the selected "
+                      "version"),
+    "grids.change_title": ("待确认的变更", "Change to confirm"),
+    "grids.change_grids": ("变更涉及 {n} 个网格", "The change holds {n} grids"),
+    "grids.problems": ("以下问题需先修正,未作任何保存:", "Fix these first; nothing was saved:"),
+    "grids.impact_customers": ("换网格或换经理的客户", "Customers changing grid or manager"),
+    "grids.impact_deposits": ("涉及存款(万元)", "Their deposits (万元)"),
+    "grids.impact_households": ("涉及户数", "Households"),
+    "grids.impact_branch": ("换支行的客户", "Customers changing branch"),
+    "grids.impact_blind": ("盲区客户 变更前→后", "Blind-spot customers before → after"),
+    "grids.confirm": ("确认应用", "Apply"),
+    "grids.cancel": ("放弃", "Discard"),
+    "grids.applied": ("已应用为版本 {version},{moved} 名客户重新分配。", "Applied as version "
+                      "{version}; {moved} customers re-assigned."),
+    "col.version": ("版本", "Version"),
+    "col.time": ("时间", "Time"),
+    "col.action": ("操作", "Action"),
+    "col.note": ("说明", "Note"),
+    "col.moved": ("重新分配客户", "Customers re-assigned"),
     "col.liaison_name": ("姓名", "Name"),
     "col.liaison_role": ("身份", "Role"),
     "col.phone": ("电话", "Phone"),

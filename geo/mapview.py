@@ -159,3 +159,55 @@ def build_grid_map(level1: pd.DataFrame, level2: pd.DataFrame, outlets: pd.DataF
         "background:#08519c;border:1px solid #fff;border-radius:50%;text-align:center}"
         ".leaflet-heatmap-layer,.grid-label{pointer-events:none}</style>"))
     return offline_map(m)
+
+
+def grid_frame(grids) -> pd.DataFrame:
+    """Grids (objects with ``name`` and ``geometry``) as the frame the map builders take."""
+    return pd.DataFrame({"id": range(1, len(grids) + 1), "name": [g.name for g in grids],
+                         "polygon": [g.geometry for g in grids], "label": ""})
+
+
+def build_draw_map(grids: pd.DataFrame, context: pd.DataFrame | None = None,
+                   tiles: str = "none", tiles_key: str = "") -> folium.Map:
+    """A map to draw on: the grids being changed (labelled), an optional context layer (the
+    parent grid), and Leaflet.Draw's polygon and rectangle tools."""
+    from folium.plugins import Draw
+
+    url, attribution, tile_crs = tile_layer(tiles, tiles_key)
+    m = folium.Map(tiles=None, control_scale=True, maxZoom=18)
+    if url:
+        folium.TileLayer(url, attr=attribution, max_zoom=18).add_to(m)
+    layers = [("context", context, "#08519c", 0.05), ("grids", grids, "#41ab5d", 0.3)]
+    shapes = []
+    for name, frame, color, opacity in layers:
+        if frame is None or frame.empty:
+            continue
+        feats = _features(frame, list(frame["polygon"]), 2, [color] * len(frame), "", tile_crs)
+        folium.GeoJson(feats, name=name, style_function=lambda f, c=color, o=opacity: {
+            "color": c, "weight": 1.5, "fillColor": c, "fillOpacity": o,
+            "className": f"draw-{name}"},
+            tooltip=folium.GeoJsonTooltip(["name"], labels=False)).add_to(m)
+        shapes += list(frame["polygon"])
+    if shapes:
+        minx, miny, maxx, maxy = shapely.union_all(shapes).bounds
+        m.fit_bounds([[miny, minx], [maxy, maxx]])
+    Draw(export=False, draw_options={"polyline": False, "circle": False, "marker": False,
+                                     "circlemarker": False, "polygon": True,
+                                     "rectangle": True},
+         edit_options={"edit": False}).add_to(m)
+    return offline_map(m)
+
+
+def drawn_polygon(drawing: dict | None, tiles: str = "none") -> shapely.Geometry | None:
+    """The polygon a user drew (streamlit-folium's ``last_active_drawing``) in WGS-84, or None
+    when it is missing or not a polygon."""
+    if not drawing or (drawing.get("geometry") or {}).get("type") not in ("Polygon",
+                                                                          "MultiPolygon"):
+        return None
+    geom = shape(drawing["geometry"])
+    _, _, tile_crs = tile_layer(tiles)
+    if tile_crs != "WGS84":
+        from geo.crs import geometry_to_wgs84
+
+        geom = geometry_to_wgs84(geom, tile_crs)
+    return shapely.set_precision(geom, 1e-6)

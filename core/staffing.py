@@ -1,0 +1,126 @@
+"""定岗/定员: the A and B managers of a grid and its 2-5 liaison persons."""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from datetime import datetime
+
+import pandas as pd
+from sqlalchemy import Engine, delete, insert, select, update
+
+from core.identity import mask_phone
+from core.models import AuditLog, Customer, Grid, GridStaff, Liaison, Manager
+from core.scope import Scope
+
+LIAISON_ROLES = ("村干部", "农金员", "网格员", "村民组长", "物业", "其他")
+PHONE = re.compile(r"^1\d{10}$")
+
+
+@dataclass(frozen=True)
+class StaffProblem:
+    row: int | None  # 1-based liaison row, None for the posts
+    field: str
+    message_zh: str
+    message_en: str
+
+
+def load_staffing(engine: Engine, scope: Scope, grid_id: int) -> dict | None:
+    """A grid's posts, the managers who may hold them, and its liaisons (phones masked).
+
+    None when the grid is not a second-level grid the scope may manage (head office: any;
+    branch leader: their branch's).
+    """
+    with engine.connect() as conn:
+        grid = conn.execute(select(Grid.id, Grid.name, Grid.branch_id).where(
+            Grid.id == grid_id, Grid.level == 2, scope.where(Grid.branch_id))).first()
+        if grid is None or scope.role == "manager":
+            return None
+        posts = dict(conn.execute(select(GridStaff.post, GridStaff.manager_id)
+                                  .where(GridStaff.grid_id == grid_id)).all())
+        managers = dict(conn.execute(select(Manager.id, Manager.name).where(
+            Manager.branch_id == grid.branch_id, Manager.active).order_by(Manager.id)).all())
+        liaisons = pd.DataFrame(conn.execute(select(Liaison.id, Liaison.name, Liaison.role,
+                                                    Liaison.phone)
+                                             .where(Liaison.grid_id == grid_id)
+                                             .order_by(Liaison.id)).all(),
+                                columns=["id", "name", "role", "phone"])
+    liaisons["phone"] = liaisons["phone"].map(mask_phone)
+    return {"grid": dict(grid._mapping), "a": posts.get("A"), "b": posts.get("B"),
+            "managers": managers, "liaisons": liaisons}
+
+
+def check_staffing(manager_a: int | None, manager_b: int | None, managers: dict[int, str],
+                   liaisons: pd.DataFrame, stored_phones: dict[int, str]) -> list[StaffProblem]:
+    """What is wrong with an edited staffing, row and field named; empty when it can be saved.
+
+    ``liaisons`` has name, role, phone and ``id`` (NaN for new rows); a phone still shown
+    masked (``138****5678``) keeps the stored number of that row.
+    """
+    problems = []
+    if manager_a is None or manager_a not in managers:
+        problems.append(StaffProblem(None, "A", "请选择本支行的A岗客户经理",
+                                     "choose a post-A manager of this branch"))
+    if manager_b is not None and manager_b not in managers:
+        problems.append(StaffProblem(None, "B", "B岗须为本支行客户经理",
+                                     "post B must be a manager of this branch"))
+    if manager_b is not None and manager_b == manager_a:
+        problems.append(StaffProblem(None, "B", "A岗与B岗不能是同一人",
+                                     "posts A and B must be different people"))
+    rows = liaisons.dropna(how="all", subset=["name", "role", "phone"])
+    if not 2 <= len(rows) <= 5:
+        problems.append(StaffProblem(None, "liaisons", f"联络员须为2-5人(现为{len(rows)}人)",
+                                     f"2-5 liaison persons needed (now {len(rows)})"))
+    for i, (_, r) in enumerate(rows.iterrows(), start=1):
+        if not str(r.get("name") or "").strip():
+            problems.append(StaffProblem(i, "name", "姓名不能为空", "name is empty"))
+        if r.get("role") not in LIAISON_ROLES:
+            problems.append(StaffProblem(i, "role", f"身份须为:{'/'.join(LIAISON_ROLES)}",
+                                         f"role must be one of {', '.join(LIAISON_ROLES)}"))
+        phone = str(r.get("phone") or "").strip()
+        kept = r.get("id") == r.get("id") and r.get("id") is not None and "*" in phone
+        if kept and int(r["id"]) not in stored_phones:
+            problems.append(StaffProblem(i, "phone", "请填写完整手机号", "enter the full phone"))
+        elif not kept and not PHONE.match(phone):
+            problems.append(StaffProblem(i, "phone", "手机号须为11位数字,以1开头",
+                                         "phone must be 11 digits starting with 1"))
+    return problems
+
+
+def save_staffing(engine: Engine, scope: Scope, grid_id: int, manager_a: int,
+                  manager_b: int | None, liaisons: pd.DataFrame, user_id: int | None) -> None:
+    """Write posts and liaisons in one transaction after checking them.
+
+    Raises ValueError listing the problems (nothing is written) when the staffing is wrong
+    or the grid is outside the caller's scope.
+    """
+    current = load_staffing(engine, scope, grid_id)
+    if current is None:
+        raise ValueError("grid not found in your scope")
+    with engine.connect() as conn:
+        stored = dict(conn.execute(select(Liaison.id, Liaison.phone)
+                                   .where(Liaison.grid_id == grid_id)).all())
+    problems = check_staffing(manager_a, manager_b, current["managers"], liaisons, stored)
+    if problems:
+        raise ValueError("; ".join(f"{p.row or ''} {p.field}: {p.message_en}" for p in problems))
+    rows = liaisons.dropna(how="all", subset=["name", "role", "phone"])
+    now = datetime.now()
+    with engine.begin() as conn:
+        conn.execute(delete(GridStaff).where(GridStaff.grid_id == grid_id))
+        conn.execute(insert(GridStaff).values(grid_id=grid_id, manager_id=manager_a, post="A"))
+        if manager_b is not None:
+            conn.execute(insert(GridStaff).values(grid_id=grid_id, manager_id=manager_b,
+                                                  post="B"))
+        conn.execute(delete(Liaison).where(Liaison.grid_id == grid_id))
+        for _, r in rows.iterrows():
+            phone = str(r["phone"]).strip()
+            if "*" in phone:
+                phone = stored[int(r["id"])]
+            conn.execute(insert(Liaison).values(grid_id=grid_id, name=str(r["name"]).strip(),
+                                                role=r["role"], phone=phone))
+        conn.execute(insert(AuditLog).values(
+            at=now, user_id=user_id, action="staffing", entity="grid", entity_id=str(grid_id),
+            detail=json.dumps({"a": manager_a, "b": manager_b, "liaisons": len(rows)})))
+        # the grid's customers follow its post-A manager
+        conn.execute(update(Customer).where(Customer.grid2_id == grid_id)
+                     .values(manager_id=manager_a))
