@@ -15,6 +15,7 @@ PAGES = {  # URL path: page file, i18n title key, icon, roles that may open it
     "map": ("pages/map.py", "nav.map", ":material/map:", ("hq", "branch", "manager")),
     "grids": ("pages/grids.py", "nav.grids", ":material/polyline:", ("hq", "branch")),
     "staffing": ("pages/staffing.py", "nav.staffing", ":material/groups:", ("hq", "branch")),
+    "audit": ("pages/audit.py", "nav.audit", ":material/fact_check:", ("hq", "branch")),
 }
 
 try:

@@ -1,7 +1,18 @@
-"""Seed and Overview benchmark: ``python -m benchmarks [--sizes N ...] [--out DIR]``.
+"""Benchmarks: ``python -m benchmarks [--only seed|grids ...] [--sizes N ...] [--out DIR]``.
 
-What is measured
-----------------
+Two parts, both run by default (``make bench``); ``--only seed`` or ``--only grids`` runs one.
+
+seed
+    Seeding and the Overview at each ``--sizes`` (below).
+grids
+    Grid maps at 1,000,000 customers and 2,000 level-2 grids: re-assignment after a grid
+    change against a geopandas sjoin, the map's payload and Python time, its first draw in
+    Chromium, and grid proposals (``benchmarks/grid_maps.py`` says what exactly). It uses the
+    1,000,000-customer database the seed part just built, or seeds one (about 30 s), and
+    changes it (its level-2 grids are replaced).
+
+What the seed part measures
+---------------------------
 For each size (individual customers; default 230,000 and 1,000,000; merchants and corporates
 come on top, so "customers (all kinds)" is a little larger):
 
@@ -24,10 +35,13 @@ branch 1 and manager 1 (with that manager's branch), on SQLite:
 * cached - the second call of the ``st.cache_data`` wrappers ``core.ui.headline`` and
   ``core.ui.breakdown`` outside a Streamlit runtime (in-memory cache; warnings silenced).
 
-The table goes to stdout and to ``<out>/results.md``; progress goes to stderr. Databases
-live in a temporary directory that is removed at the end, unless ``--keep-db`` puts them in
-``<out>``. Expect about 1 minute for 230,000 + 1,000,000 on 2 cores (SQLite only). Single
-runs vary by 30-50 % on a shared machine; compare magnitudes, or run it twice.
+The tables go to stdout; progress goes to stderr. Each part also writes its tables to
+``<out>/results-<part>.md``, and ``<out>/results.md`` is rebuilt from those files, so it
+holds the latest run of every part even after ``--only``. Databases live in a temporary
+directory that is removed at the end, unless ``--keep-db`` puts them in ``<out>``. Expect
+about 1 minute for the seed part (230,000 + 1,000,000 on 2 cores, SQLite only) and 2-3
+minutes more for the grid part. Single runs vary by 30-50 % on a shared machine; compare
+magnitudes, or run it twice.
 """
 from __future__ import annotations
 
@@ -42,6 +56,9 @@ from pathlib import Path
 
 DEFAULT_SIZES = [230_000, 1_000_000]
 DEFAULT_OUT = Path(__file__).resolve().parent / "out"
+PARTS = ("seed", "grids")
+GRID_CUSTOMERS = 1_000_000
+GRID_TARGET = 2_000
 
 
 def log(text: str) -> None:
@@ -64,9 +81,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     Returns
     -------
     argparse.Namespace
-        ``sizes``, ``out``, ``database_url``, ``keep_db``, ``repeats``.
+        ``only``, ``sizes``, ``out``, ``database_url``, ``keep_db``, ``repeats``, ``grids``,
+        ``grid_customers``, ``grid_repeats``, ``rounds``, ``browser``.
     """
     p = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.split("\n")[0])
+    p.add_argument("--only", nargs="+", choices=PARTS, default=list(PARTS), metavar="PART",
+                   help="run only these parts: seed, grids (default: both)")
     p.add_argument("--sizes", type=int, nargs="+", default=DEFAULT_SIZES,
                    help="individual customers per run (default: 230000 1000000)")
     p.add_argument("--out", type=Path, default=DEFAULT_OUT,
@@ -76,15 +96,80 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--keep-db", action="store_true",
                    help="write the SQLite files to --out and keep them")
     p.add_argument("--repeats", type=int, default=5, help="warm calls per scope (default: 5)")
+    p.add_argument("--grids", type=int, default=GRID_TARGET,
+                   help="grids part: level-2 grids to make (default: 2000)")
+    p.add_argument("--grid-customers", type=int, default=GRID_CUSTOMERS,
+                   help="grids part: individual customers (default: 1000000)")
+    p.add_argument("--grid-repeats", type=int, default=3,
+                   help="grids part: timed re-assignments, sjoins and warm map builds "
+                        "(default: 3)")
+    p.add_argument("--rounds", type=int, default=3,
+                   help="grids part: measured navigations to the map in Chromium (default: 3)")
+    p.add_argument("--no-browser", dest="browser", action="store_false",
+                   help="grids part: skip the Chromium measurement")
     args = p.parse_args(argv)
+    args.only = [part for part in PARTS if part in args.only]
     args.sizes = sorted(set(args.sizes))
     if min(args.sizes) < 100:
         p.error("sizes must be at least 100")
     return args
 
 
-def run(args: argparse.Namespace) -> str:
-    """Run every measurement and return the Markdown report.
+def _header() -> str:
+    return (f"Benchmark of {datetime.now():%Y-%m-%d %H:%M}, {platform.python_implementation()} "
+            f"{platform.python_version()}, {os.cpu_count()} CPUs, seed 20261123, "
+            f"as of 2026-11-23.\n\n")
+
+
+def _seed_part(args: argparse.Namespace, db_dir: Path) -> tuple[str, dict]:
+    """Seed each size (and time the Overview at the largest); the table and the results."""
+    from benchmarks.overview_timing import time_overview
+    from benchmarks.report import build_rows, markdown_table
+    from benchmarks.seeding import seed_postgres, seed_sqlite
+
+    sqlite, postgres, overview = {}, {}, {}
+    for n in args.sizes:
+        log(f"seeding SQLite with {n:,} individuals in {db_dir}")
+        r = sqlite[n] = seed_sqlite(db_dir, n)
+        log(f"  {r.counts['customer']:,} customers in {r.seconds:.1f} s "
+            f"({_phases(r.phases)}), {r.size_mb:,.1f} MB")
+        if n == args.sizes[-1]:
+            log(f"timing the Overview on {n:,} (cold, warm x{args.repeats}, cached)")
+            overview[n] = time_overview(r.url, args.repeats)
+            for t in overview[n]:
+                log(f"  {t.scope}: cold {t.cold_ms:.1f} ms, warm {t.warm_ms:.1f} ms, "
+                    f"cached {t.cached_ms:.2f} ms")
+        if args.database_url:
+            log(f"seeding PostgreSQL schema gm_bench_{n}")
+            p = postgres[n] = seed_postgres(args.database_url, n)
+            log(f"  {p.seconds:.1f} s ({_phases(p.phases)}), {p.size_mb:,.1f} MB")
+    return markdown_table(args.sizes, build_rows(args.sizes, sqlite, postgres, overview)), sqlite
+
+
+def _grids_part(args: argparse.Namespace, db_dir: Path, seeded: dict) -> str:
+    """The grid-map benchmarks on the seed part's database of ``--grid-customers`` (or a
+    new one); their tables."""
+    from benchmarks.grid_maps import run_grids, tables
+    from benchmarks.seeding import seed_sqlite
+
+    n = args.grid_customers
+    if n in seeded:
+        url, source = seeded[n].url, f"the seed part's {n:,}-individual SQLite file, reused"
+        log(f"grids: reusing the seed part's database of {n:,} individuals")
+    else:
+        log(f"grids: seeding SQLite with {n:,} individuals in {db_dir}")
+        r = seed_sqlite(db_dir, n)
+        url = r.url
+        source = (f"SQLite seeded here with {n:,} individuals "
+                  f"({r.counts['customer']:,} customers) in {r.seconds:.1f} s")
+        log(f"  {r.counts['customer']:,} customers in {r.seconds:.1f} s ({_phases(r.phases)})")
+    report = run_grids(url, target=args.grids, repeats=args.grid_repeats, rounds=args.rounds,
+                       browser=args.browser, source=source)
+    return tables(report)
+
+
+def run(args: argparse.Namespace) -> dict[str, str]:
+    """Run the parts asked for and return their Markdown reports.
 
     Parameters
     ----------
@@ -93,37 +178,50 @@ def run(args: argparse.Namespace) -> str:
 
     Returns
     -------
-    str
-        The results table (plus a one-line header naming the machine and date).
+    dict[str, str]
+        Part name (``seed``, ``grids``) to its report: a one-line header naming the machine
+        and date, then the part's tables.
     """
-    from benchmarks.overview_timing import time_overview
-    from benchmarks.report import build_rows, markdown_table
-    from benchmarks.seeding import seed_postgres, seed_sqlite
-
     args.out.mkdir(parents=True, exist_ok=True)
-    sqlite, postgres, overview = {}, {}, {}
+    reports: dict[str, str] = {}
     with tempfile.TemporaryDirectory(prefix="gm_bench_") as tmp:
         db_dir = args.out if args.keep_db else Path(tmp)
-        for n in args.sizes:
-            log(f"seeding SQLite with {n:,} individuals in {db_dir}")
-            r = sqlite[n] = seed_sqlite(db_dir, n)
-            log(f"  {r.counts['customer']:,} customers in {r.seconds:.1f} s "
-                f"({_phases(r.phases)}), {r.size_mb:,.1f} MB")
-            if n == args.sizes[-1]:
-                log(f"timing the Overview on {n:,} (cold, warm x{args.repeats}, cached)")
-                overview[n] = time_overview(r.url, args.repeats)
-                for t in overview[n]:
-                    log(f"  {t.scope}: cold {t.cold_ms:.1f} ms, warm {t.warm_ms:.1f} ms, "
-                        f"cached {t.cached_ms:.2f} ms")
-            if args.database_url:
-                log(f"seeding PostgreSQL schema gm_bench_{n}")
-                p = postgres[n] = seed_postgres(args.database_url, n)
-                log(f"  {p.seconds:.1f} s ({_phases(p.phases)}), {p.size_mb:,.1f} MB")
-    table = markdown_table(args.sizes, build_rows(args.sizes, sqlite, postgres, overview))
-    cpus = os.cpu_count()
-    header = (f"Benchmark of {datetime.now():%Y-%m-%d %H:%M}, {platform.python_implementation()} "
-              f"{platform.python_version()}, {cpus} CPUs, seed 20261123, as of 2026-11-23.\n\n")
-    return header + table
+        seeded: dict = {}
+        if "seed" in args.only:
+            table, seeded = _seed_part(args, db_dir)
+            reports["seed"] = _header() + table
+        if "grids" in args.only:
+            reports["grids"] = _header() + _grids_part(args, db_dir, seeded)
+    return reports
+
+
+def write_results(out: Path, reports: dict[str, str]) -> str:
+    """Write ``<out>/results-<part>.md`` for each part run, and ``<out>/results.md`` from the
+    latest file of every part; return what this run printed.
+
+    Parameters
+    ----------
+    out : Path
+        The output directory.
+    reports : dict[str, str]
+        Part name to report, as returned by ``run``.
+
+    Returns
+    -------
+    str
+        The reports of this run, joined by a blank line.
+    """
+    legacy = out / "results.md"  # written before the parts had files of their own
+    if (not (out / "results-seed.md").exists() and legacy.exists()
+            and "| measure |" in (text := legacy.read_text(encoding="utf-8"))
+            and "### Grid maps" not in text):
+        (out / "results-seed.md").write_text(text, encoding="utf-8")
+    for part, text in reports.items():
+        (out / f"results-{part}.md").write_text(text, encoding="utf-8")
+    latest = [(out / f"results-{part}.md") for part in PARTS]
+    combined = "\n".join(f.read_text(encoding="utf-8") for f in latest if f.exists())
+    (out / "results.md").write_text(combined, encoding="utf-8")
+    return "\n".join(reports.values())
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -141,8 +239,7 @@ def main(argv: list[str] | None = None) -> int:
     """
     args = parse_args(argv)
     t0 = time.perf_counter()
-    report = run(args)
-    (args.out / "results.md").write_text(report, encoding="utf-8")
+    report = write_results(args.out, run(args))
     print(report, end="", flush=True)
     log(f"done in {time.perf_counter() - t0:.0f} s; table written to {args.out / 'results.md'}")
     return 0

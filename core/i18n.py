@@ -103,7 +103,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "card.liaisons": ("网格联络员", "Liaison persons"),
     "card.opportunities": ("重点营销机会(他行资金最多)", "Top opportunities (most money at "
                            "other banks)"),
-    "card.none": ("—", "—"),
+    "card.none": ("(空缺)", "(vacant)"),
     # staffing
     "nav.staffing": ("定岗定员", "Staffing"),
     "staffing.title": ("定岗定员", "Posts and liaisons"),
@@ -195,6 +195,68 @@ TEXT: dict[str, tuple[str, str]] = {
     "col.other_bank_wan": ("他行存款(万元)", "At other banks (万元)"),
     "error.database": ("数据库暂时无法访问,请稍后重试或联系管理员。", "The database cannot be "
                        "reached. Try again later or contact the administrator."),
+    # audit (四定审计)
+    "nav.audit": ("四定审计", "Four-fixes audit"),
+    "audit.title": ("四定审计", "Four-fixes audit (四定)"),
+    "audit.caption": ("{org} · 定格:客户和区域都在网格中;定岗:每个二级网格有A/B岗;定员:每个二级网格"
+                      "2-5名联络员", "{org} · fix the grid: every customer and every area in a "
+                      "grid; fix the post: posts A/B in every level-2 grid; fix the people: 2-5 "
+                      "liaison persons per level-2 grid"),
+    "audit.metric.blind_spot_customers": ("盲区客户", "Blind-spot customers"),
+    "audit.metric.gaps": ("网格空白", "Gaps"),
+    "audit.metric.overlaps": ("网格重叠", "Overlaps"),
+    "audit.metric.outside_parent": ("超出上级网格", "Outside parent grid"),
+    "audit.metric.missing_post": ("缺A/B岗网格", "Grids missing post A/B"),
+    "audit.metric.few_liaisons": ("联络员不足网格", "Grids short of liaisons"),
+    "audit.tab.grid": ("定格", "Fix the grid"),
+    "audit.tab.staff": ("定岗定员", "Posts and people"),
+    "audit.tab.rate": ("入格率", "In-grid rate"),
+    "audit.blind": ("营销盲区:未入二级网格的客户(按村)", "Blind spots: customers in no level-2 "
+                    "grid, by village"),
+    "audit.unknown_village": ("未知村", "Unknown village"),
+    "audit.coverage": ("网格空白与重叠", "Gaps and overlaps"),
+    "audit.coverage_help": ("一级网格对照县域边界,二级网格对照所属一级网格;小于 {km2} 平方公里的碎片不计。",
+                            "Level 1 against the county boundary, level 2 against its level-1 "
+                            "grid; slivers under {km2} km² are ignored."),
+    "audit.outside": ("超出上级网格的二级网格(超出面积>1%)", "Level-2 grids outside their "
+                      "level-1 grid (more than 1 % of their area)"),
+    "audit.staffing": ("定岗定员问题(二级网格)", "Post and liaison problems (level-2 grids)"),
+    "audit.level1": ("一级网格", "Level 1"),
+    "audit.level2": ("二级网格", "Level 2"),
+    "audit.kind.gap": ("空白", "Gap"),
+    "audit.kind.overlap": ("重叠", "Overlap"),
+    "audit.problem.no_a": ("缺A岗", "No post A"),
+    "audit.problem.no_b": ("缺B岗", "No post B"),
+    "audit.problem.few_liaisons": ("联络员少于2名", "Fewer than 2 liaisons"),
+    "audit.problem.many_liaisons": ("联络员多于5名", "More than 5 liaisons"),
+    "audit.by": ("统计口径", "Count by"),
+    "audit.by.grid": ("按二级网格", "By level-2 grid"),
+    "audit.by.village": ("按村(社区)", "By village"),
+    "audit.in_grid_rate": ("入格率", "In-grid rate"),
+    "audit.rate_help": ("入格率 = 已入二级网格的客户 / 全部客户;建档率 = 已建档客户 / 常住人口。",
+                        "In-grid rate = customers in a level-2 grid / all customers; filing "
+                        "rate = filed customers / residents."),
+    "audit.none": ("未发现问题。", "No problems found."),
+    "audit.show_on_map": ("在地图上查看", "Show on the map"),
+    "audit.col.village": ("村(社区)", "Village"),
+    "audit.col.town": ("乡镇", "Town"),
+    "audit.col.level": ("层级", "Level"),
+    "audit.col.kind": ("类型", "Kind"),
+    "audit.col.grid": ("网格", "Grid"),
+    "audit.col.other_grid": ("相关网格", "Other grid"),
+    "audit.col.branch": ("支行", "Branch"),
+    "audit.col.area_km2": ("面积(平方公里)", "Area (km²)"),
+    "audit.col.villages": ("所在村(社区)", "Villages"),
+    "audit.col.lon": ("经度", "Longitude"),
+    "audit.col.lat": ("纬度", "Latitude"),
+    "audit.col.parent": ("上级网格", "Parent grid"),
+    "audit.col.outside_km2": ("超出面积(平方公里)", "Outside (km²)"),
+    "audit.col.outside_pct": ("超出比例(%)", "Outside (%)"),
+    "audit.col.problem": ("问题", "Problem"),
+    "audit.col.posts": ("在岗A/B岗数", "Posts held"),
+    "audit.col.liaisons": ("联络员数", "Liaisons"),
+    "audit.col.in_grid": ("已入格客户", "In a grid"),
+    "audit.col.residents": ("常住人口", "Residents"),
 }
 
 

@@ -31,10 +31,12 @@ def load_staffing(engine: Engine, scope: Scope, grid_id: int) -> dict | None:
     None when the grid is not a second-level grid the scope may manage (head office: any;
     branch leader: their branch's).
     """
+    if scope.role == "manager":  # managers do not staff grids
+        return None
     with engine.connect() as conn:
         grid = conn.execute(select(Grid.id, Grid.name, Grid.branch_id).where(
             Grid.id == grid_id, Grid.level == 2, scope.where(Grid.branch_id))).first()
-        if grid is None or scope.role == "manager":
+        if grid is None:
             return None
         posts = dict(conn.execute(select(GridStaff.post, GridStaff.manager_id)
                                   .where(GridStaff.grid_id == grid_id)).all())

@@ -125,7 +125,7 @@ def build_grid_map(level1: pd.DataFrame, level2: pd.DataFrame, outlets: pd.DataF
         layer = folium.GeoJson(
             _features(grids, list(grids["polygon"]), level, colors, "", tile_crs),
             name=f"level{level}", style_function=style(level),
-            highlight_function=lambda f: {"weight": 3, "fillOpacity": 0.7},
+            highlight_function=None,
             tooltip=folium.GeoJsonTooltip(["name", "value"], aliases=["", ""], labels=False))
         layer.add_to(m)
         if level == 1 or label_level2:
@@ -133,7 +133,7 @@ def build_grid_map(level1: pd.DataFrame, level2: pd.DataFrame, outlets: pd.DataF
                 p = g["polygon"].representative_point()
                 if tile_crs != "WGS84":
                     p = geometry_from_wgs84(p, tile_crs)
-                folium.Marker([p.y, p.x], icon=folium.DivIcon(
+                folium.Marker([p.y, p.x], interactive=False, icon=folium.DivIcon(
                     html=f'<div class="grid-label grid-label-l{level}">{g["name"]}</div>',
                     icon_size=(120, 18), icon_anchor=(60, 9))).add_to(m)
     for _, o in outlets.iterrows():
