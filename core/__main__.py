@@ -5,6 +5,10 @@ Commands
 seed     create the schema and fill an empty database with the demo county
 upgrade  create the schema or bring it to the newest migration
 prepare  what ``make run`` does: upgrade, and seed the demo county when the database is empty
+assign   re-assign every customer to the grids as they are now
+import-grids FILE --crs WGS84|GCJ02|CGCS2000 --level 1|2 [--branch CODE]
+         replace the first-level grids, or one branch's second-level grids, with a file's
+         polygons (GeoJSON, zipped Shapefile, KML); checked first, nothing written on a problem
 """
 from __future__ import annotations
 
@@ -37,6 +41,15 @@ def main(argv: list[str] | None = None) -> int:
                        ("prepare", "upgrade, and seed when the database is empty")):
         p = sub.add_parser(name, help=text)
         p.add_argument("--database-url", default=None, help=url_help)
+    a = sub.add_parser("assign", help="re-assign every customer to the current grids")
+    a.add_argument("--database-url", default=None, help=url_help)
+    g = sub.add_parser("import-grids", help="replace grids with a file's polygons")
+    g.add_argument("file", help="GeoJSON, zipped Shapefile or KML")
+    g.add_argument("--crs", required=True, choices=("WGS84", "GCJ02", "CGCS2000"),
+                   help="the coordinate system the file is in")
+    g.add_argument("--level", type=int, required=True, choices=(1, 2))
+    g.add_argument("--branch", default=None, help="branch code (level 2)")
+    g.add_argument("--database-url", default=None, help=url_help)
     args = parser.parse_args(argv)
 
     from core.db import is_empty, make_engine, upgrade
@@ -47,6 +60,16 @@ def main(argv: list[str] | None = None) -> int:
             upgrade(engine)
             print("schema up to date")
             return 0
+        if args.command == "assign":
+            from core.assignment import reassign
+
+            result = reassign(engine)
+            print(f"customers={result.customers:,} changed={result.changed:,} "
+                  f"blind_spots={result.blind_spots:,} "
+                  f"placed_by_village={result.placed_by_village:,}")
+            return 0
+        if args.command == "import-grids":
+            return _import_grids(engine, args)
         if args.command == "prepare":
             upgrade(engine)
             if not is_empty(engine):
@@ -63,6 +86,45 @@ def main(argv: list[str] | None = None) -> int:
     except (RuntimeError, ValueError) as exc:
         print(f"错误 / error: {exc}", file=sys.stderr)
         return 2
+
+
+def _import_grids(engine, args) -> int:
+    from pathlib import Path
+
+    from sqlalchemy import text
+
+    from core.grid_changes import apply, change_from_file, check_change, preview
+    from geo.county import load_county
+    from geo.io import PolygonImportError, read_polygons
+
+    branch_id = None
+    if args.level == 2:
+        with engine.connect() as conn:
+            branch_id = conn.execute(text("SELECT id FROM branch WHERE code = :c"),
+                                     {"c": args.branch or ""}).scalar()
+        if branch_id is None:
+            print(f"错误 / error: --branch: unknown branch code {args.branch!r}",
+                  file=sys.stderr)
+            return 2
+    path = Path(args.file)
+    try:
+        frame = read_polygons(path.read_bytes(), path.name, args.crs, boundary=load_county())
+    except (OSError, PolygonImportError) as exc:
+        problems = getattr(exc, "problems", None) or [exc]
+        for p in problems:
+            print(f"错误 / error: {p}", file=sys.stderr)
+        return 2
+    change, problems = change_from_file(engine, frame, args.level, branch_id)
+    problems += check_change(engine, change)
+    for p in problems:
+        print(f"错误 / error: {p.grid}: {p.message_zh} / {p.message_en}", file=sys.stderr)
+    if problems:
+        return 2
+    impact = preview(engine, change)
+    version = apply(engine, change, user_id=None)
+    print(f"version={version} grids={len(change.grids)} customers_moved={impact.customers:,} "
+          f"blind_spots={impact.blind_spots_after:,}")
+    return 0
 
 
 if __name__ == "__main__":

@@ -17,6 +17,7 @@ from folium.elements import JSCSSMixin
 from folium.plugins import Draw, FastMarkerCluster, HeatMap, MarkerCluster
 
 from geo import assets
+from geo import vendor as vendor_module
 from geo.assets import AssetError, AssetFetchError, external_urls, offline_map
 
 BASE = assets.vendor_base_url()  # /app/static/vendor/ unless server.baseUrlPath is set
@@ -108,7 +109,7 @@ def test_manifest_matches_what_folium_links():
 
 def test_css_relative_references_resolve(vendor):
     manifest = assets.load_manifest()
-    assets._check_tree(manifest, vendor)  # raises on a missing image or font
+    vendor_module._check_tree(manifest, vendor)  # raises on a missing image or font
     draw_css = (vendor / "leaflet-draw/dist/leaflet.draw.css").read_text()
     assert "images/spritesheet" in draw_css
     assert (vendor / "leaflet-draw/dist/images/spritesheet.svg").is_file()
@@ -194,7 +195,7 @@ def test_fetch_is_idempotent(vendor, monkeypatch):
     def no_npm(*args, **kwargs):
         raise AssertionError("npm must not run when static/vendor matches the manifest")
 
-    monkeypatch.setattr(assets.subprocess, "run", no_npm)
+    monkeypatch.setattr(vendor_module.subprocess, "run", no_npm)
     assert assets.fetch(quiet=True) is False
     assert assets.is_installed()
 

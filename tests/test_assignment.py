@@ -1,6 +1,5 @@
 """Customers into grids: the vectorised point-in-polygon, village fallback, writing diffs."""
 import numpy as np
-import pytest
 from shapely.geometry import box
 from sqlalchemy import text
 

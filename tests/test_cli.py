@@ -38,3 +38,30 @@ def test_bad_arguments_are_named(tmp_path):
     assert bad.returncode == 2 and "--customers" in bad.stderr
     bad_date = run("seed", "--as-of", "2026-13-01")
     assert bad_date.returncode == 2 and "--as-of" in bad_date.stderr
+
+
+def test_assign_and_import_grids(tmp_path):
+    import json
+
+    from sqlalchemy import text
+
+    url = f"sqlite:///{tmp_path / 'cli.sqlite'}"
+    assert run("seed", "--customers", "300", "--database-url", url).returncode == 0
+    done = run("assign", "--database-url", url)
+    assert done.returncode == 0 and "changed=0" in done.stdout
+    engine = make_engine(url)
+    with engine.connect() as conn:
+        code, rows = conn.execute(text("SELECT code FROM branch WHERE id = 7")).scalar(), \
+            conn.execute(text("SELECT code, name, geometry FROM grid WHERE level = 2 "
+                              "AND branch_id = 7")).all()
+    features = [{"type": "Feature", "properties": {"code": c, "name": n + "(新)"},
+                 "geometry": json.loads(g)} for c, n, g in rows]
+    path = tmp_path / "grids.geojson"
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": features}))
+    ok = run("import-grids", str(path), "--crs", "WGS84", "--level", "2", "--branch", code,
+             "--database-url", url)
+    assert ok.returncode == 0, ok.stderr
+    assert "version=1" in ok.stdout and "customers_moved=0" in ok.stdout
+    bad = run("import-grids", str(path), "--crs", "GCJ02", "--level", "2", "--branch", "nope",
+              "--database-url", url)
+    assert bad.returncode == 2 and "--branch" in bad.stderr
