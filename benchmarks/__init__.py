@@ -1,4 +1,5 @@
-"""Benchmarks of the demo seed and the Overview queries: ``python -m benchmarks``.
+"""Benchmarks of the demo seed, the Overview queries and the grid maps at 2,000 grids:
+``python -m benchmarks [--only seed|grids]``.
 
 See ``benchmarks/__main__.py`` for what is measured and how.
 """

@@ -100,9 +100,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                    help="grids part: level-2 grids to make (default: 2000)")
     p.add_argument("--grid-customers", type=int, default=GRID_CUSTOMERS,
                    help="grids part: individual customers (default: 1000000)")
-    p.add_argument("--grid-repeats", type=int, default=3,
+    p.add_argument("--grid-repeats", type=int, default=5,
                    help="grids part: timed re-assignments, sjoins and warm map builds "
-                        "(default: 3)")
+                        "(default: 5)")
     p.add_argument("--rounds", type=int, default=3,
                    help="grids part: measured navigations to the map in Chromium (default: 3)")
     p.add_argument("--no-browser", dest="browser", action="store_false",

@@ -16,14 +16,16 @@ seed benchmark builds (or seeds one). What is measured:
    predicate="within")`` of the same points (numpy lon/lat already in memory) into the same
    2,000 polygons (already parsed), from building the points to the joined frame.
 2. Map payload: for head office, the demo branch and the demo manager, the map is built as
-   the page builds it (``core.gridmap.map_layers`` then ``geo.mapview.build_grid_map`` with
-   the arguments of ``core.ui.grid_map``) and handed to ``streamlit_folium.st_folium`` with
-   the page's arguments, outside a Streamlit runtime, with the component function replaced
-   by a recorder: the payload is exactly what ``st_folium`` would send. Reported: the
+   the page builds it (``core.ui.map_layers`` -> ``core.gridmap.map_layers``, then
+   ``core.ui.grid_map`` -> ``geo.mapview.build_grid_map``) and handed to
+   ``streamlit_folium.st_folium`` with the arguments pages/map.py passes, outside a
+   Streamlit runtime, with the component function replaced by a recorder: the payload is
+   exactly what ``st_folium`` would send. Reported: the
    strings (script, header, html, css and js links; UTF-8 bytes), the JSON of all the
    component's arguments, and that JSON gzip-compressed (level 6, as the websocket's
    permessage-deflate). Python times: ``map_layers`` cold (new engine, first call) and warm
-   (median of further calls), with its steps; ``build_grid_map``; ``st_folium``'s rendering;
+   (median of further calls), with its steps; ``build_grid_map`` called directly with the
+   arguments ``core.ui.grid_map`` passes; ``st_folium``'s rendering;
    and the page's per-run path (``core.ui.map_layers`` from ``st.cache_data`` +
    ``core.ui.grid_map`` + ``st_folium``), which every navigation and rerun pays.
 3. First draw in Chromium (``benchmarks.map_browser``): hq's ``/map`` after ``/overview``,
@@ -86,7 +88,8 @@ def step_timers(module, names, seconds: dict[str, float]):
     The functions are looked up as module globals at call time, so wrapping the attribute
     times the calls made from inside the module; no source file changes.
     """
-    originals = {name: getattr(module, name) for name in names}
+    # a name the module no longer has is skipped (its step then shows 0), not an error
+    originals = {name: getattr(module, name) for name in names if hasattr(module, name)}
 
     def timed(name, func):
         def wrapper(*args, **kwargs):
@@ -317,20 +320,24 @@ def time_payload(url: str, scope: Scope, label: str, repeats: int) -> Payload:
         out.layer_steps = {k: statistics.median(s.get(k, 0.0) for s in steps)
                            for k in LAYER_STEPS}
         out.build_s = statistics.median(builds)
-        kwargs, out.folium_s = folium_payload(folium_map)
+        _kwargs, out.folium_s = folium_payload(folium_map)
     finally:
         engine.dispose()
     out.level1, out.level2 = len(layers.level1), len(layers.level2)
     out.customer_rows = len(layers.customers)
     out.customers_as = "bins" if "count" in layers.customers else "points"
+    out.per_run_s, kwargs = time_page_run(url, scope)
     out.strings_bytes, out.json_bytes, out.gzip_bytes, out.script_bytes = payload_sizes(kwargs)
     return out
 
 
-def time_page_run(url: str, scope: Scope) -> float:
-    """Seconds of the map page's own per-run work once ``core.ui.map_layers`` is cached:
-    the cached layers (as the fragment reads them), ``core.ui.grid_map`` (reads them again
-    and builds the map) and ``st_folium``. Outside a Streamlit runtime (in-memory cache)."""
+def time_page_run(url: str, scope: Scope) -> tuple[float, dict]:
+    """The map page's own per-run work once ``core.ui.map_layers`` is cached: the cached
+    layers (as the fragment reads them), ``core.ui.grid_map`` (reads them again and builds
+    the map) and ``st_folium``. Outside a Streamlit runtime (in-memory cache).
+
+    Returns the seconds and the component arguments ``st_folium`` produced (the payload is
+    measured on these: the map exactly as the page builds it)."""
     import streamlit.logger
 
     streamlit.logger.set_log_level(logging.ERROR)  # "No runtime found" and the like
@@ -343,8 +350,8 @@ def time_page_run(url: str, scope: Scope) -> float:
         t0 = time.perf_counter()
         ui.map_layers(url, scope, METRIC, version)
         folium_map = ui.grid_map(url, scope, METRIC, version, config.get("GM_MAP_TILES"))
-        folium_payload(folium_map)
-        return time.perf_counter() - t0
+        kwargs, _seconds = folium_payload(folium_map)
+        return time.perf_counter() - t0, kwargs
     finally:
         ui.map_layers.clear()
         ui.grid_version.clear()
@@ -467,7 +474,6 @@ def run_grids(url: str, *, target: int = 2_000, repeats: int = 3, rounds: int = 
         for scope, label in bench_scopes(engine):
             try:
                 p = time_payload(url, scope, label, repeats)
-                p.per_run_s = time_page_run(url, scope)
             except Exception as exc:  # noqa: BLE001
                 p = Payload(label, error=_error(exc))
                 log(f"  {label} FAILED: {p.error}")

@@ -106,7 +106,7 @@ def build_grid_map(level1: pd.DataFrame, level2: pd.DataFrame, outlets: pd.DataF
         folium.TileLayer(url, attr=attribution, name="basemap", max_zoom=18).add_to(m)
     shapes = list(level1["polygon"]) + list(level2["polygon"])
     if shapes:
-        minx, miny, maxx, maxy = shapely.union_all(shapes).bounds
+        minx, miny, maxx, maxy = shapely.total_bounds(shapes)
         m.fit_bounds([[miny, minx], [maxy, maxx]])
 
     def style(level: int):

@@ -12,16 +12,15 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from playwright.sync_api import Page, expect, sync_playwright
+
+from core import auth
+from core.db import make_engine
+from tests.browser_server import streamlit_server
+
+# Debian's Chromium; `make test` installs it when missing. No skip: a missing browser must
+# fail the suite, not hide the browser tests.
 CHROMIUM = Path("/usr/bin/chromium")
-if not CHROMIUM.exists():
-    pytest.skip("browser tests need Debian's Chromium at /usr/bin/chromium "
-                "(apt-get install chromium fonts-noto-cjk)", allow_module_level=True)
-
-from playwright.sync_api import Page, expect, sync_playwright  # noqa: E402
-
-from core import auth  # noqa: E402
-from core.db import make_engine  # noqa: E402
-from tests.browser_server import streamlit_server  # noqa: E402
 
 pytestmark = pytest.mark.browser
 

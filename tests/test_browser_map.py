@@ -12,18 +12,14 @@ import pytest
 from shapely.geometry import shape
 from sqlalchemy import text
 
-from tests.test_browser import (CHROMIUM, FIRST_LOAD_MS, browser,  # noqa: F401
-                                make_guarded, sign_in)
+from tests.test_browser import FIRST_LOAD_MS, browser, make_guarded, sign_in  # noqa: F401
 
-if not CHROMIUM.exists():  # pragma: no cover - test_browser skips the module already
-    pytest.skip("needs Debian's Chromium", allow_module_level=True)
+from playwright.sync_api import expect
 
-from playwright.sync_api import expect  # noqa: E402
-
-from core.db import make_engine  # noqa: E402
-from core.demo.seed import seed  # noqa: E402
-from tests.browser_server import streamlit_server  # noqa: E402
-from tests.conftest import AS_OF, SEED  # noqa: E402
+from core.db import make_engine
+from core.demo.seed import seed
+from tests.browser_server import streamlit_server
+from tests.conftest import AS_OF, SEED
 
 pytestmark = pytest.mark.browser
 MAP = 'iframe[title="streamlit_folium.st_folium"]'
