@@ -12,6 +12,7 @@ from urllib.parse import quote
 
 import pytest
 from sqlalchemy import text
+from streamlit.runtime.pages_manager import PagesManager
 
 from core.db import make_engine, upgrade
 from core.demo.seed import seed
@@ -96,3 +97,21 @@ def fresh_county(request, empty_database_factory):
     seed(engine, 1_500, seed=SEED, as_of=AS_OF, quiet=True)
     yield engine
     engine.dispose()
+
+
+@pytest.fixture
+def navigation_mode(monkeypatch):
+    """AppTest as a running server has it after its first request: in st.navigation mode.
+
+    AppTest re-enters Streamlit's legacy pages-folder mode before every run (it resets
+    PagesManager.uses_pages_directory), which runs the current page file without app.py and
+    so without the sidebar; a server leaves that mode for good at its first request.
+    ``ui.page_user`` covers that first request (see the browser tests).
+    """
+    original_init = PagesManager.__init__
+
+    def init_in_navigation_mode(self, *args, **kwargs):
+        original_init(self, *args, **kwargs)
+        PagesManager.uses_pages_directory = False
+
+    monkeypatch.setattr(PagesManager, "__init__", init_in_navigation_mode)

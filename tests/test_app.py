@@ -3,7 +3,6 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-from streamlit.runtime.pages_manager import PagesManager
 from sqlalchemy import insert
 from streamlit.testing.v1 import AppTest
 
@@ -16,21 +15,8 @@ APP = str(ROOT / "app.py")
 
 
 @pytest.fixture
-def app(sqlite_seeded_url, monkeypatch):
-    """The app as a running server has it after its first request: in st.navigation mode.
-
-    AppTest re-enters Streamlit's legacy pages-folder mode before every run (it resets
-    PagesManager.uses_pages_directory), which runs the current page file without app.py and
-    so without the sidebar; a server leaves that mode for good at its first request.
-    ``ui.page_user`` covers that first request (see the browser tests).
-    """
-    original_init = PagesManager.__init__
-
-    def init_in_navigation_mode(self, *args, **kwargs):
-        original_init(self, *args, **kwargs)
-        PagesManager.uses_pages_directory = False
-
-    monkeypatch.setattr(PagesManager, "__init__", init_in_navigation_mode)
+def app(sqlite_seeded_url, monkeypatch, navigation_mode):
+    """The app on the small demo county (in navigation mode: see conftest)."""
     monkeypatch.setenv("DATABASE_URL", sqlite_seeded_url)
     monkeypatch.delenv("GM_LANGUAGE", raising=False)
     monkeypatch.delenv("GM_DEMO_ACCOUNTS", raising=False)

@@ -3,7 +3,6 @@ import json
 from pathlib import Path
 
 import pytest
-from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 
 from core.db import make_engine
@@ -14,20 +13,13 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture
-def own_county(tmp_path, monkeypatch):
+def own_county(tmp_path, monkeypatch, navigation_mode):
     """The app on a county of its own (these tests change grids); navigation mode as in
     tests/test_app.py."""
     url = f"sqlite:///{tmp_path / 'county.sqlite'}"
     engine = make_engine(url)
     seed(engine, 1_500, seed=SEED, as_of=AS_OF, quiet=True)
     engine.dispose()
-    original_init = PagesManager.__init__
-
-    def init_in_navigation_mode(self, *args, **kwargs):
-        original_init(self, *args, **kwargs)
-        PagesManager.uses_pages_directory = False
-
-    monkeypatch.setattr(PagesManager, "__init__", init_in_navigation_mode)
     monkeypatch.setenv("DATABASE_URL", url)
     monkeypatch.delenv("GM_MAP_TILES", raising=False)
     return url

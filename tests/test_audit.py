@@ -8,7 +8,6 @@ import pytest
 import shapely
 from shapely.geometry import box
 from sqlalchemy import delete, func, insert, select, update
-from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 
 from core.audit import (area_km2, blind_spots_by_village, coverage_problems, in_grid_rate,
@@ -284,15 +283,8 @@ def test_staffing_gaps_are_listed_per_grid(fresh_county):
 # ---- the page ---------------------------------------------------------------------------
 
 @pytest.fixture
-def app(sqlite_seeded_url, monkeypatch):
-    """The app in st.navigation mode (see tests/test_app.py for why the patch)."""
-    original_init = PagesManager.__init__
-
-    def init_in_navigation_mode(self, *args, **kwargs):
-        original_init(self, *args, **kwargs)
-        PagesManager.uses_pages_directory = False
-
-    monkeypatch.setattr(PagesManager, "__init__", init_in_navigation_mode)
+def app(sqlite_seeded_url, monkeypatch, navigation_mode):
+    """The app in st.navigation mode (see conftest)."""
     monkeypatch.setenv("DATABASE_URL", sqlite_seeded_url)
     monkeypatch.delenv("GM_LANGUAGE", raising=False)
     monkeypatch.delenv("GM_DEMO_ACCOUNTS", raising=False)
