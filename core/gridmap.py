@@ -52,26 +52,48 @@ def customer_layer(engine: Engine, scope: Scope) -> pd.DataFrame:
                          "count": bins["count"].astype(float)})
 
 
-def map_layers(engine: Engine, scope: Scope, metric: str) -> MapLayers:
-    """Everything the map of ``scope`` coloured by ``metric`` needs."""
+@dataclass
+class MapData:
+    """A scope's map before colouring: the same for every metric, so it is loaded once."""
+
+    grids: pd.DataFrame  # both levels, with the simplified ``polygon``
+    figures: dict[int, pd.DataFrame]  # level -> grid_figures (every metric), by grid id
+    outlets: pd.DataFrame
+    customers: pd.DataFrame
+
+
+def load_map_data(engine: Engine, scope: Scope) -> MapData:
+    """Grids, their figures for every metric, outlets and customers of ``scope``."""
     grids = load_grids(engine, scope)
     grids["polygon"] = simplify_grids(list(grids["geometry"]))
+    grids = grids.drop(columns="geometry")
+    figures = {level: grid_figures(engine, scope, level).set_index("grid_id")
+               for level in (1, 2)}
+    with engine.connect() as conn:
+        outlets = read_frame(conn, select(Branch.name, Branch.lon, Branch.lat).where(
+            Branch.id.in_(grids["branch_id"].unique().tolist())))
+    return MapData(grids, figures, outlets, customer_layer(engine, scope))
+
+
+def colour(data: MapData, metric: str) -> MapLayers:
+    """The map data coloured by ``metric`` (cheap: no query)."""
     levels = []
     edges: list[float] = []
     for level in (1, 2):
-        g = grids[grids["level"] == level].drop(columns="geometry").reset_index(drop=True)
-        figures = grid_figures(engine, scope, level).set_index("grid_id")
+        g = data.grids[data.grids["level"] == level].reset_index(drop=True)
+        figures = data.figures[level]
         g["value"] = g["id"].map(figures[metric]) if len(figures) else float("nan")
         g["label"] = g["value"].map(_label)
         g["color"], level_edges = classify(g["value"])
         if level == 2:
             edges = level_edges
         levels.append(g)
-    with engine.connect() as conn:
-        branch_ids = grids["branch_id"].unique().tolist()
-        outlets = read_frame(conn, select(Branch.name, Branch.lon, Branch.lat)
-                             .where(Branch.id.in_(branch_ids)))
-    return MapLayers(levels[0], levels[1], outlets, customer_layer(engine, scope), edges)
+    return MapLayers(levels[0], levels[1], data.outlets, data.customers, edges)
+
+
+def map_layers(engine: Engine, scope: Scope, metric: str) -> MapLayers:
+    """Everything the map of ``scope`` coloured by ``metric`` needs."""
+    return colour(load_map_data(engine, scope), metric)
 
 
 def _label(value: float) -> str:

@@ -194,10 +194,17 @@ def breakdown(url: str, scope: Scope):
     return overview.load_breakdown(get_engine(url), scope)
 
 
+@st.cache_data(ttl=600, show_spinner=False, max_entries=32)
+def map_data(url: str, scope: Scope, version: int) -> gridmap.MapData:
+    """The scope's grids, figures, outlets and customers, once for every metric; ``version``
+    (grids changed) is part of the key."""
+    return gridmap.load_map_data(get_engine(url), scope)
+
+
 @st.cache_data(ttl=600, show_spinner=False, max_entries=64)
 def map_layers(url: str, scope: Scope, metric: str, version: int) -> gridmap.MapLayers:
-    """The scope's map data; ``version`` (grids changed) is part of the key."""
-    return gridmap.map_layers(get_engine(url), scope, metric)
+    """The scope's map coloured by ``metric`` (switching metric queries nothing)."""
+    return gridmap.colour(map_data(url, scope, version), metric)
 
 
 @st.cache_data(ttl=60, show_spinner=False)
