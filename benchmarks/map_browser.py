@@ -25,7 +25,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.error
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
