@@ -18,8 +18,8 @@ from shapely.geometry import shape
 from sqlalchemy import Engine, delete, insert, select, text, update
 from sqlalchemy.orm import Session
 
-from core.assignment import (GridSet, changed_rows, compute_assignment, read_customers,
-                             read_grid_sets, write_assignment)
+from core.assignment import (GridSet, changed_rows, compute_assignment, movable_where,
+                             read_customers, read_grid_sets, write_assignment)
 from core.models import AuditLog, Branch, Grid, GridStaff, GridVersion, Liaison
 from geo.county import polygonal, to_geojson
 
@@ -112,8 +112,10 @@ def _parent_polygon(engine: Engine, branch_id: int | None) -> shapely.Geometry:
     return shape(json.loads(geom))
 
 
-def _proposed_sets(engine: Engine, change: Change) -> tuple[GridSet, GridSet, dict]:
-    """The level-1 and level-2 grid sets as they would be after ``change``."""
+def _proposed_sets(engine: Engine, change: Change
+                   ) -> tuple[GridSet, GridSet, dict, str | None]:
+    """The level-1 and level-2 grid sets as they would be after ``change``, and the SQL
+    condition of the customers it can move (None: every customer)."""
     level1, level2, villages = read_grid_sets(engine)
     new_ids = -np.arange(1, len(change.grids) + 1)  # not yet in the database
     new = GridSet(new_ids, [g.geometry for g in change.grids],
@@ -121,7 +123,7 @@ def _proposed_sets(engine: Engine, change: Change) -> tuple[GridSet, GridSet, di
                   np.array([np.nan if g.manager_a is None else g.manager_a
                             for g in change.grids], dtype=float))
     if change.level == 1:
-        return new, level2, villages
+        return new, level2, villages, None
     with engine.connect() as conn:
         replaced = set(conn.execute(select(Grid.id).where(
             Grid.level == 2, Grid.branch_id == change.branch_id)).scalars())
@@ -130,13 +132,14 @@ def _proposed_sets(engine: Engine, change: Change) -> tuple[GridSet, GridSet, di
                      [p for p, k in zip(level2.polygons, keep) if k] + new.polygons,
                      np.concatenate([level2.branch_ids[keep], new.branch_ids]),
                      np.concatenate([level2.manager_ids[keep], new.manager_ids]))
-    return level1, merged, villages
+    return level1, merged, villages, movable_where(replaced)
 
 
 def preview(engine: Engine, change: Change) -> Impact:
     """Customers, deposits and households that would change grid or manager."""
-    customers = read_customers(engine, extra="deposit_balance, household_no")
-    level1, level2, villages = _proposed_sets(engine, change)
+    level1, level2, villages, where = _proposed_sets(engine, change)
+    # everyone else keeps their grid, so the figures below count only these customers
+    customers = read_customers(engine, extra="deposit_balance, household_no", where=where)
     new = compute_assignment(customers, level1, level2, villages)
     old_g2, new_g2 = customers["grid2_id"].to_numpy(float), new["grid2_id"].to_numpy(float)
     old_m, new_m = customers["manager_id"].to_numpy(float), new["manager_id"].to_numpy(float)
@@ -150,6 +153,7 @@ def preview(engine: Engine, change: Change) -> Impact:
     households = customers.loc[moved, "household_no"].dropna().nunique()
     moves = (pd.DataFrame({"from": old_g2[moved], "to": new_g2[moved]})
              .value_counts(dropna=False).rename("customers").reset_index())
+    # every blind spot is among the customers read (movable_where), before and after
     return Impact(int(moved.sum()), float(customers.loc[moved, "deposit_balance"].sum()),
                   int(households), int(branch_moves.sum()), int(np.isnan(old_g2).sum()),
                   int(np.isnan(new_g2).sum()), moves)
@@ -237,11 +241,16 @@ def apply(engine: Engine, change: Change, user_id: int | None) -> int:
         gone = [row.id for row in existing.values() if row.id not in keep_ids]
         session.flush()
         after = _snapshot(conn, change.level, change.branch_id, skip=gone)
-        # re-assign against the new grids (without the ones going), then drop those
-        customers = read_customers(engine)
+        # re-assign against the new grids (without the ones going), then drop those; a
+        # level-2 change can move only customers of the branch's grids, old and new
         level1, level2, villages = read_grid_sets(conn)
-        new = compute_assignment(customers, level1.without(gone), level2.without(gone),
-                                 villages)
+        level1, level2 = level1.without(gone), level2.without(gone)
+        where = None
+        if change.level == 2:
+            changed = {row.id for row in existing.values()} | set(keep_ids)
+            where = movable_where(changed)
+        customers = read_customers(engine, where=where)
+        new = compute_assignment(customers, level1, level2, villages)
         moved = write_assignment(conn, changed_rows(customers, new))
         if gone:
             conn.execute(update(Grid).where(Grid.parent_id.in_(gone)).values(parent_id=None))
