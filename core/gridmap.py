@@ -9,6 +9,7 @@ from sqlalchemy import Engine, func, select
 
 from core.db import read_frame
 from core.grids import grid_figures, load_grids
+from core.progress import MAP_METRIC, year_completion
 from core.models import Branch, Customer, GridVersion
 from core.scope import Scope
 from geo.assign import assign_points
@@ -69,6 +70,12 @@ def load_map_data(engine: Engine, scope: Scope) -> MapData:
     grids = grids.drop(columns="geometry")
     figures = {level: grid_figures(engine, scope, level).set_index("grid_id")
                for level in (1, 2)}
+    # target completion: of the branch (level 1) and of the post-A manager (level 2)
+    completion = year_completion(engine, MAP_METRIC)
+    for level, key, org in ((1, "branch_id", "branch"), (2, "manager_a_id", "manager")):
+        owner = grids[grids["level"] == level].set_index("id")[key]
+        figures[level]["target_pct"] = owner.map(completion[org]).reindex(
+            figures[level].index)
     with engine.connect() as conn:
         outlets = read_frame(conn, select(Branch.name, Branch.lon, Branch.lat).where(
             Branch.id.in_(grids["branch_id"].unique().tolist())))

@@ -12,7 +12,8 @@ from core.models import Branch, Customer, Grid, GridStaff, Liaison, Manager, Vis
 from core.scope import Scope
 
 METRICS = ("customers", "deposits_wan", "in_grid_pct", "filing_pct", "mobile_pct",
-           "other_bank_wan", "visits_90d")
+           "other_bank_wan", "visits_90d", "target_pct")
+CUSTOMER_METRICS = METRICS[:-1]  # from the grid's customers; target_pct from its org unit
 
 
 def _visible_grids(scope: Scope):
@@ -52,7 +53,7 @@ def load_grids(engine: Engine, scope: Scope, level: int | None = None) -> pd.Dat
 
 def grid_figures(engine: Engine, scope: Scope, level: int, as_of: date | None = None
                  ) -> pd.DataFrame:
-    """Per grid of ``level``: the figures the map colours by (see ``METRICS``).
+    """Per grid of ``level``: the figures the map colours by (``CUSTOMER_METRICS``).
 
     Only the scope's customers count (a manager's map shows their own book). Rates are in
     percent; 入格率 of a first-level grid is the share of its customers that also sit in a
@@ -83,7 +84,7 @@ def grid_figures(engine: Engine, scope: Scope, level: int, as_of: date | None = 
     # level 1: customers of the jurisdiction that also sit in a second-level grid
     df["in_grid_pct"] = _pct(df["in_level2"], df["customers"])
     df["filing_pct"] = _pct(df["customers"], df["grid_id"].map(residents).astype(float))
-    return df[["grid_id", *METRICS]]
+    return df[["grid_id", *CUSTOMER_METRICS]]
 
 
 def _pct(part: pd.Series, whole: pd.Series) -> pd.Series:

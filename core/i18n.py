@@ -84,6 +84,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "map.metric.mobile_pct": ("手机银行渗透率(%)", "Mobile banking (%)"),
     "map.metric.other_bank_wan": ("他行资金(万元)", "Other-bank funds (万元)"),
     "map.metric.visits_90d": ("近90天走访", "Visits, last 90 days"),
+    "map.metric.target_pct": ("存款增量目标完成率(%)", "Deposit-increase target done (%)"),
     "map.legend": ("二级网格着色:{metric}", "Level-2 colours: {metric}"),
     "map.hint": ("点击网格查看网格卡片", "Click a grid to open its card"),
     "map.customers_heat": ("客户分布为热力图(按约1公里方格汇总)", "Customers as a heat map "
