@@ -16,6 +16,12 @@ PAGES = {  # URL path: page file, i18n title key, icon, roles that may open it
     "grids": ("pages/grids.py", "nav.grids", ":material/polyline:", ("hq", "branch")),
     "staffing": ("pages/staffing.py", "nav.staffing", ":material/groups:", ("hq", "branch")),
     "audit": ("pages/audit.py", "nav.audit", ":material/fact_check:", ("hq", "branch")),
+    "segments": ("pages/segments.py", "nav.segments", ":material/query_stats:",
+                 ("hq", "branch")),
+    "lists": ("pages/lists.py", "nav.lists", ":material/checklist:", ("hq", "branch", "manager")),
+    "customer": ("pages/customer.py", "nav.customer", ":material/person_search:",
+                 ("hq", "branch", "manager")),
+    "tags": ("pages/tags.py", "nav.tags", ":material/sell:", ("hq",)),
 }
 
 try:

@@ -9,6 +9,8 @@ assign   re-assign every customer to the grids as they are now
 import-grids FILE --crs WGS84|GCJ02|CGCS2000 --level 1|2 [--branch CODE]
          replace the first-level grids, or one branch's second-level grids, with a file's
          polygons (GeoJSON, zipped Shapefile, KML); checked first, nothing written on a problem
+segment  [--k K] [--seed S] [--as-of DATE]
+         recompute every customer's tags and segment (k chosen by silhouette unless given)
 """
 from __future__ import annotations
 
@@ -50,6 +52,13 @@ def main(argv: list[str] | None = None) -> int:
     g.add_argument("--level", type=int, required=True, choices=(1, 2))
     g.add_argument("--branch", default=None, help="branch code (level 2)")
     g.add_argument("--database-url", default=None, help=url_help)
+    sg = sub.add_parser("segment", help="recompute tags and segments for every customer")
+    sg.add_argument("--k", type=int, default=None,
+                    help="number of segments (default: chosen by silhouette, 4-10)")
+    sg.add_argument("--seed", type=int, default=None, help="random seed of the clustering")
+    sg.add_argument("--as-of", type=date.fromisoformat, default=None,
+                    help="date the tags are computed for (YYYY-MM-DD, default: today)")
+    sg.add_argument("--database-url", default=None, help=url_help)
     args = parser.parse_args(argv)
 
     from core.db import is_empty, make_engine, upgrade
@@ -70,6 +79,8 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         if args.command == "import-grids":
             return _import_grids(engine, args)
+        if args.command == "segment":
+            return _segment(engine, args)
         if args.command == "prepare":
             upgrade(engine)
             if not is_empty(engine):
@@ -86,6 +97,23 @@ def main(argv: list[str] | None = None) -> int:
     except (RuntimeError, ValueError) as exc:
         print(f"错误 / error: {exc}", file=sys.stderr)
         return 2
+
+
+def _segment(engine, args) -> int:
+    from core.profiling import DEFAULT_SEED, load_segments, profile_customers
+
+    if args.k is not None and not 2 <= args.k <= 30:
+        print("错误 / error: --k: must be between 2 and 30", file=sys.stderr)
+        return 2
+    result = profile_customers(engine, args.as_of, args.k,
+                               DEFAULT_SEED if args.seed is None else args.seed)
+    print(f"customers={result.customers:,} k={result.k} silhouette="
+          f"{result.silhouette if result.silhouette is None else round(result.silhouette, 3)} "
+          f"segment_changes={result.segments_written:,} seconds={result.seconds:.1f}")
+    for s in load_segments(engine).itertuples():
+        print(f"  {s.code} {s.name_zh} / {s.name_en}: {s.size:,} customers, "
+              f"{s.deposit_share:.1%} of deposits")
+    return 0
 
 
 def _import_grids(engine, args) -> int:

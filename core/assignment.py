@@ -22,7 +22,7 @@ import shapely
 from shapely.geometry import shape
 from sqlalchemy import Connection, Engine, text
 
-from core.db import bulk_insert, read_columns
+from core.db import read_columns, update_rows
 from geo.assign import assign_points, place_without_coordinates
 
 ASSIGNED = ["grid1_id", "grid2_id", "branch_id", "manager_id"]
@@ -160,21 +160,8 @@ def changed_rows(old: pd.DataFrame, new: pd.DataFrame) -> pd.DataFrame:
 
 
 def write_assignment(conn: Connection, changes: pd.DataFrame) -> int:
-    """Write changed assignments in one UPDATE ... FROM a temporary table."""
-    if changes.empty:
-        return 0
-    conn.exec_driver_sql("CREATE TEMPORARY TABLE tmp_assignment (id INTEGER PRIMARY KEY, "
-                         "grid1_id INTEGER, grid2_id INTEGER, branch_id INTEGER, "
-                         "manager_id INTEGER)")
-    try:
-        bulk_insert(conn, "tmp_assignment", changes, integer_cols=set(changes.columns))
-        conn.exec_driver_sql("""
-            UPDATE customer SET grid1_id = t.grid1_id, grid2_id = t.grid2_id,
-                   branch_id = t.branch_id, manager_id = t.manager_id
-            FROM tmp_assignment t WHERE customer.id = t.id""")
-    finally:
-        conn.exec_driver_sql("DROP TABLE tmp_assignment")
-    return len(changes)
+    """Write changed assignments (id and the ``ASSIGNED`` columns) in one UPDATE."""
+    return update_rows(conn, "customer", changes[["id", *ASSIGNED]])
 
 
 @dataclass(frozen=True)

@@ -107,6 +107,29 @@ def read_columns(engine: Engine, sql: str) -> pd.DataFrame:
         return pd.DataFrame.from_records(rows, columns=columns)
 
 
+def sql_literal(value: str) -> str:
+    """A text value as a standard SQL string literal (quotes doubled), for the few queries
+    written as text for the fast read path; never for user input that could be bound.
+
+    Examples
+    --------
+    >>> print(sql_literal("O'Brien"))
+    'O''Brien'
+    """
+    if "\x00" in value:
+        raise ValueError("text with a NUL character")
+    return "'" + value.replace("'", "''") + "'"
+
+
+def days_before(engine: Engine, column: str, as_of) -> str:
+    """SQL for the whole days from ``column`` (a date) to ``as_of`` (NULL stays NULL), in the
+    engine's dialect: PostgreSQL subtracts dates, SQLite compares Julian days."""
+    day = as_of.isoformat()[:10]  # a date object's own text: digits and dashes only
+    if engine.url.get_backend_name() == "postgresql":
+        return f"(DATE '{day}' - CAST({column} AS DATE))"
+    return f"CAST(julianday('{day}') - julianday({column}) AS INTEGER)"
+
+
 def table_counts(engine: Engine) -> dict[str, int]:
     """Row count of every table (for the seed summary and tests)."""
     names = inspect(engine).get_table_names()
@@ -164,6 +187,32 @@ def bulk_insert(conn: Connection, table: str, df: pd.DataFrame, chunk: int = 50_
             conn.exec_driver_sql(f'INSERT INTO "{table}" ({col_list}) VALUES ({marks})', rows)
         if progress:
             progress(min(start + chunk, total), total)
+
+
+def update_rows(conn: Connection, table: str, values: pd.DataFrame) -> int:
+    """Set columns of ``table`` for the rows whose ids ``values`` holds (columns: id and the
+    columns to set, named as in the table), in one UPDATE ... FROM a temporary table.
+
+    Runs in the caller's transaction. Returns the number of rows given.
+    """
+    from core.models import Base
+
+    if values.empty:
+        return 0
+    columns = Base.metadata.tables[table].columns
+    cols = [c for c in values.columns if c != "id"]
+    temp = f"tmp_update_{table}"
+    types = ", ".join(f'"{c}" {columns[c].type.compile(conn.dialect)}' for c in cols)
+    conn.exec_driver_sql(f"CREATE TEMPORARY TABLE {temp} (id INTEGER PRIMARY KEY, {types})")
+    try:
+        integer = {"id"} | {c for c in cols if isinstance(columns[c].type, Integer)}
+        bulk_insert(conn, temp, values[["id", *cols]], integer_cols=integer)
+        assignments = ", ".join(f'"{c}" = t."{c}"' for c in cols)
+        conn.exec_driver_sql(f'UPDATE "{table}" SET {assignments} FROM {temp} t '
+                             f'WHERE "{table}".id = t.id')
+    finally:
+        conn.exec_driver_sql(f"DROP TABLE {temp}")
+    return len(values)
 
 
 def reset_sequences(conn: Connection, tables: list[str]) -> None:

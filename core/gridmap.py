@@ -84,18 +84,26 @@ def load_map_data(engine: Engine, scope: Scope) -> MapData:
 
 def colour(data: MapData, metric: str) -> MapLayers:
     """The map data coloured by ``metric`` (cheap: no query)."""
+    return colour_by(data, {level: data.figures[level][metric] if len(data.figures[level])
+                            else pd.Series(dtype=float) for level in (1, 2)})
+
+
+def colour_by(data: MapData, values: dict[int, pd.Series], customers: bool = True
+              ) -> MapLayers:
+    """The map data coloured by any values per grid (``{level: Series by grid id}``), such
+    as the explorer's selection; ``customers=False`` leaves the customer layer out."""
     levels = []
     edges: list[float] = []
     for level in (1, 2):
         g = data.grids[data.grids["level"] == level].reset_index(drop=True)
-        figures = data.figures[level]
-        g["value"] = g["id"].map(figures[metric]) if len(figures) else float("nan")
+        g["value"] = g["id"].map(values.get(level, pd.Series(dtype=float)))
         g["label"] = g["value"].map(_label)
         g["color"], level_edges = classify(g["value"])
         if level == 2:
             edges = level_edges
         levels.append(g)
-    return MapLayers(levels[0], levels[1], data.outlets, data.customers, edges)
+    return MapLayers(levels[0], levels[1], data.outlets,
+                     data.customers if customers else data.customers.iloc[0:0], edges)
 
 
 def map_layers(engine: Engine, scope: Scope, metric: str) -> MapLayers:

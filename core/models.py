@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import (Boolean, Date, DateTime, Float, ForeignKey, Index, Integer, SmallInteger,
-                        String, Text, UniqueConstraint)
+from sqlalchemy import (BigInteger, Boolean, Date, DateTime, Float, ForeignKey, Index, Integer,
+                        SmallInteger, String, Text, UniqueConstraint)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 ROLES = ("hq", "branch", "manager")
@@ -231,6 +231,104 @@ class Customer(Base):
     has_etc: Mapped[bool] = mapped_column(Boolean, default=False)
     other_bank_deposit: Mapped[float] = mapped_column(Float, default=0.0)
     other_bank_loan: Mapped[float] = mapped_column(Float, default=0.0)
+    # written by core.tags / core.segments (python -m core segment); no foreign key on
+    # segment_id, so adding the column to a large SQLite table needs no table rebuild
+    tier: Mapped[str | None] = mapped_column(String(8))  # high / core / basic
+    lifecycle: Mapped[str | None] = mapped_column(String(12))
+    tag_mask: Mapped[int] = mapped_column(BigInteger, default=0,
+                                          server_default="0")  # a bit per flag tag
+    segment_id: Mapped[int | None] = mapped_column(Integer)
+
+
+class BalanceMonth(Base):
+    """A customer's balances at the end of a month (月末余额); the current month holds the
+    balances as of the data date. Twelve months give the balance trend."""
+
+    __tablename__ = "balance_month"
+    __table_args__ = {"sqlite_with_rowid": False}
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customer.id"), primary_key=True)
+    month: Mapped[date] = mapped_column(Date, primary_key=True)  # first day of the month
+    deposit_balance: Mapped[float] = mapped_column(Float)
+    loan_balance: Mapped[float] = mapped_column(Float)
+    wealth_balance: Mapped[float] = mapped_column(Float)
+
+
+class Tag(Base):
+    """A customer tag (标签): a rule over customer fields with thresholds head office edits.
+
+    ``rule`` is JSON: ``{"all": [[field, op, value], ...]}`` where a value may be
+    ``{"param": name}``, looked up in ``params`` (JSON of numbers). Tier and lifecycle tags
+    are exclusive: the first of the category (by ``position``) whose rule holds wins; flag
+    tags each own a ``bit`` of ``customer.tag_mask``.
+    """
+
+    __tablename__ = "tag"
+    code: Mapped[str] = mapped_column(String(32), primary_key=True)
+    category: Mapped[str] = mapped_column(String(10))  # tier / lifecycle / flag
+    position: Mapped[int] = mapped_column(SmallInteger)
+    bit: Mapped[int | None] = mapped_column(SmallInteger, unique=True)
+    label_zh: Mapped[str] = mapped_column(String(50))
+    label_en: Mapped[str] = mapped_column(String(80))
+    description_zh: Mapped[str] = mapped_column(String(300))
+    description_en: Mapped[str] = mapped_column(String(300))
+    rule: Mapped[str] = mapped_column(Text)
+    params: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[datetime | None] = mapped_column(DateTime)
+    updated_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+
+
+class TaggingRun(Base):
+    """One recomputation of tags or of segments, for the record and as a cache key."""
+
+    __tablename__ = "tagging_run"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(10))  # tags / segments
+    started_at: Mapped[datetime] = mapped_column(DateTime)
+    seconds: Mapped[float] = mapped_column(Float)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    customers: Mapped[int] = mapped_column(Integer)
+    as_of: Mapped[date] = mapped_column(Date)
+    k: Mapped[int | None] = mapped_column(SmallInteger)
+    k_chosen_by: Mapped[str | None] = mapped_column(String(12))  # silhouette / analyst
+    silhouette: Mapped[float | None] = mapped_column(Float)
+    seed: Mapped[int | None] = mapped_column(Integer)
+    detail: Mapped[str | None] = mapped_column(Text)  # JSON: silhouette per k, features...
+
+
+class Segment(Base):
+    """A customer segment (客群) found by clustering. A segment keeps its id, code and name
+    across runs whose clusters match it, so saved lists that name it stay valid."""
+
+    __tablename__ = "segment"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(8), unique=True)  # S01, S02...
+    name_zh: Mapped[str] = mapped_column(String(100))
+    name_en: Mapped[str] = mapped_column(String(160))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    first_run_id: Mapped[int] = mapped_column(ForeignKey("tagging_run.id"))
+    last_run_id: Mapped[int] = mapped_column(ForeignKey("tagging_run.id"))
+    size: Mapped[int] = mapped_column(Integer)
+    deposit_share: Mapped[float] = mapped_column(Float)
+    centroid: Mapped[str] = mapped_column(Text)  # JSON: mean of each feature (raw units)
+    profile: Mapped[str] = mapped_column(Text)  # JSON: segment vs bank, per measure
+
+
+class CustomerList(Base):
+    """A saved explorer filter (名单) handed to a branch or a manager, where it becomes a
+    source for visit planning. Industry and group grids are saved filters too, kept in
+    ``grid`` (dimension industry / group, post A = the owning manager)."""
+
+    __tablename__ = "customer_list"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100))
+    saved_filter: Mapped[str] = mapped_column(Text)  # JSON of core.explorer.Filters
+    note: Mapped[str | None] = mapped_column(String(200))
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    branch_id: Mapped[int | None] = mapped_column(ForeignKey("branch.id"), index=True)
+    manager_id: Mapped[int | None] = mapped_column(ForeignKey("manager.id"), index=True)
+    customers: Mapped[int] = mapped_column(Integer, default=0)  # members when saved
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
 
 
 class Holding(Base):

@@ -76,17 +76,20 @@ def _scope_grids(scope: Scope):
     """The scope's second-level grids with their post-A manager and residents."""
     stmt = (select(Grid.id, Grid.branch_id, GridStaff.manager_id, Grid.residents)
             .join(GridStaff, (GridStaff.grid_id == Grid.id) & (GridStaff.post == "A"))
-            .where(Grid.level == 2, scope.where(Grid.branch_id, GridStaff.manager_id)))
+            .where(Grid.level == 2, Grid.dimension == "region",
+                   scope.where(Grid.branch_id, GridStaff.manager_id)))
     return stmt.subquery()
 
 
 def _grid_count_query(scope: Scope):
     if scope.role == "manager":  # the grids where they hold post A or B, and their parents
         posts = select(GridStaff.grid_id).where(GridStaff.manager_id == scope.manager_id)
-        mine = select(Grid.id, Grid.parent_id).where(Grid.id.in_(posts)).subquery()
+        mine = select(Grid.id, Grid.parent_id).where(Grid.id.in_(posts),
+                                                     Grid.dimension == "region").subquery()
         return select(2, func.count(distinct(mine.c.id))).union_all(
             select(1, func.count(distinct(mine.c.parent_id))))
-    return (select(Grid.level, func.count()).where(scope.where(Grid.branch_id))
+    return (select(Grid.level, func.count()).where(scope.where(Grid.branch_id),
+                                                   Grid.dimension == "region")
             .group_by(Grid.level))
 
 

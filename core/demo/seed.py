@@ -18,6 +18,7 @@ from core import identity
 from core.auth import hash_password
 from core.db import bulk_insert, is_empty, reset_sequences, upgrade
 from core.demo.activity import make_targets_and_actuals, make_visits
+from core.demo.balances import make_balance_months
 from core.demo.bank import BranchPlan, make_units, plan_branches, staff_grids
 from core.demo.people import UnitInfo, make_customers, unit_weights
 from core.metrics import METRICS
@@ -105,6 +106,8 @@ def build_county(n_individuals: int, seed: int, as_of: date) -> dict[str, pd.Dat
     customers["last_visit_on"] = customers["id"].map(last)
     t["visit"] = visits
     t["customer"] = customers
+    # a stream of its own, so adding the history left every other demo figure as it was
+    t["balance_month"] = make_balance_months(customers, np.random.default_rng([seed, 1]), as_of)
     t["holding"] = _holdings(customers, rng, as_of)
     t["other_bank_fund"] = _other_bank_funds(customers, rng, as_of)
 
@@ -280,16 +283,18 @@ def _demo_users(branches: pd.DataFrame, managers: pd.DataFrame,
 
 
 INSERT_ORDER = ["bank", "village", "area_unit", "branch", "manager", "app_user", "grid",
-                "grid_staff", "liaison", "customer", "holding", "other_bank_fund", "visit",
-                "metric", "target", "actual", "campaign"]
+                "grid_staff", "liaison", "customer", "balance_month", "holding",
+                "other_bank_fund", "visit", "metric", "target", "actual", "campaign"]
 
 
 def seed(engine: Engine, n_individuals: int, seed: int = 20261123, as_of: date | None = None,
          quiet: bool = False) -> dict[str, int]:
-    """Create the schema and fill an empty database with the demo county.
+    """Create the schema and fill an empty database with the demo county, then tag and
+    segment its customers (``core.profiling.profile_customers``).
 
     Returns the row count per table. Raises ``RuntimeError`` if the database already holds
-    a bank (seeding never overwrites data).
+    a bank (seeding never overwrites data). The county is written in one transaction;
+    tags and segments follow in their own, and can be recomputed any time.
     """
     progress = Progress(quiet)
     as_of = as_of or date.today()
@@ -305,5 +310,9 @@ def seed(engine: Engine, n_individuals: int, seed: int = 20261123, as_of: date |
             cols = [c for c in tables[name].columns]
             bulk_insert(conn, name, tables[name][cols], progress=progress.rows(name))
         reset_sequences(conn, ID_TABLES)
+    progress.step("标签与客群 / tags and segments")
+    from core.profiling import profile_customers
+
+    profile_customers(engine, as_of, seed=seed)
     progress.step("完成 / done")
     return {name: len(tables[name]) for name in INSERT_ORDER}

@@ -1,0 +1,64 @@
+"""客户视图 / Customer view (一图识客户): one customer's profile, tags and segment, holdings here
+and at other banks, twelve months of balances, visits, grid and managers, and what to offer
+next with the reason for each. Only customers of the signed-in scope can be opened."""
+import streamlit as st
+
+from core import config, ui
+from core.segment_charts import trend_chart
+
+user = ui.page_user()
+scope, url = user.scope, config.database_url()
+
+st.title(ui.tr("customer.title"))
+query = st.text_input(ui.tr("customer.search"), key="customer_query",
+                      placeholder=ui.tr("customer.search_hint"))
+if query:
+    found = ui.find_customers(url, scope, query)
+    if found.empty:
+        st.warning(ui.tr("customer.not_found"))
+    else:
+        choice = st.selectbox(ui.tr("customer.pick"), list(found["id"]), key="customer_pick",
+                              format_func=lambda i: " · ".join(
+                                  str(v) for v in found.set_index("id").loc[i, ["cust_no",
+                                                                                "name",
+                                                                                "branch"]]))
+        st.session_state["customer_id"] = int(choice)
+customer_id = st.session_state.get("customer_id")
+view = ui.customer_view(url, scope, customer_id, user.user_id) if customer_id else None
+if view is None:
+    st.info(ui.tr("customer.hint" if not customer_id else "customer.out_of_scope"))
+    st.stop()
+
+p, g = view["profile"], view["grid"]
+st.subheader(f"{p['name']} · {p['cust_no']}")
+chips = [ui.tr(f"kind.{p['kind']}"), ui.tr(f"status.{p['status']}")]
+chips += [t.label(ui.lang()) for t in (view["tier"], view["lifecycle"]) if t is not None]
+st.markdown(" ".join(f"`{c}`" for c in chips) + "  " + " ".join(
+    f":orange-badge[{t.label(ui.lang())}]" for t in view["flags"]))
+if view["segment"]:
+    s = view["segment"]
+    st.caption(ui.tr("customer.segment", code=s["code"],
+                     name=s["name_zh" if ui.lang() == "zh" else "name_en"]))
+left, middle, right = st.columns(3)
+left.markdown(ui.customer_profile_markdown(p))
+middle.markdown(ui.customer_money_markdown(p))
+right.markdown(ui.tr("customer.grid_card", grid2=g["grid2"] or "-", grid1=g["grid1"] or "-",
+                     branch=g["branch"] or "-", manager=g["manager"] or "-",
+                     post_a=g["post_a"] or "-", post_b=g["post_b"] or "-"))
+st.markdown(f"#### {ui.tr('customer.offers')}")
+if view["offers"]:
+    for offer in view["offers"]:
+        st.markdown(f"- **{ui.tr('product.' + offer.product)}**:"
+                    f"{offer.reason_zh if ui.lang() == 'zh' else offer.reason_en}")
+else:
+    st.caption(ui.tr("customer.no_offers"))
+if not view["trend"].empty:
+    st.plotly_chart(trend_chart(view["trend"], {
+        "deposit_balance": ui.tr("customer.deposits"), "loan_balance": ui.tr("customer.loans"),
+        "wealth_balance": ui.tr("customer.wealth"), "unit": ui.tr("unit.wan"),
+        "title": ui.tr("customer.trend")}), key="customer_trend")
+tabs = st.tabs([ui.tr("customer.holdings"), ui.tr("customer.other_banks"),
+                ui.tr("customer.visits")])
+ui.customer_tables(view, tabs)
+st.caption(ui.tr("customer.privacy") + (" " + ui.tr("customer.contact_shown")
+                                        if p["contact_shown"] else ""))

@@ -1,0 +1,58 @@
+"""名单 / Lists: the saved lists (名单) and industry / group grids the scope works with, how
+many of their customers are in the scope now, and for head office and branch leaders the
+way back into the explorer or to withdraw one."""
+import streamlit as st
+
+from core import config, explorer, ui
+from core.explorer import Filters
+
+user = ui.page_user()
+scope, url = user.scope, config.database_url()
+version = ui.profile_version(url)
+
+st.title(ui.tr("lists.title"))
+st.caption(ui.tr("lists.caption", org=ui.org_name(scope)))
+lists = ui.saved_lists(url, scope)
+if lists.empty:
+    st.info(ui.tr("lists.empty"))
+    st.stop()
+frame = ui.explorer_frame(url, scope, version)
+ctx = ui.explorer_context(url, version)
+members = []
+for text in lists["saved_filter"]:
+    try:
+        members.append(int(explorer.select_rows(frame, Filters.from_json(text), ctx).sum()))
+    except ValueError:
+        members.append(None)
+table = lists.assign(members=members, kind=lists["kind"].map(lambda k: ui.tr(f"lists.kind.{k}")))
+picked = st.dataframe(
+    table, hide_index=True, key="lists_table", on_select="rerun", selection_mode="single-row",
+    column_order=["kind", "name", "branch", "manager", "customers", "members", "created_at"],
+    column_config={"kind": ui.tr("lists.kind"), "name": ui.tr("lists.name"),
+                   "branch": ui.tr("lists.branch"), "manager": ui.tr("lists.manager"),
+                   "customers": st.column_config.NumberColumn(ui.tr("lists.col.saved"),
+                                                              format="%d"),
+                   "members": st.column_config.NumberColumn(ui.tr("lists.col.members"),
+                                                            format="%d"),
+                   "created_at": st.column_config.DatetimeColumn(ui.tr("lists.col.created"),
+                                                                 format="YYYY-MM-DD HH:mm")})
+st.caption(ui.tr("lists.members_note"))
+rows = picked.selection.rows if picked else []
+if not rows:
+    st.stop()
+item = lists.iloc[rows[0]]
+if scope.role in ("hq", "branch"):
+    left, right = st.columns(2)
+    if left.button(ui.tr("lists.open_in_explorer"), key="lists_open", type="primary",
+                   on_click=ui.load_filters_into_widgets,
+                   args=(Filters.from_json(item["saved_filter"]),)):
+        st.switch_page("pages/segments.py")
+    if right.button(ui.tr("lists.withdraw"), key="lists_withdraw"):
+        from core.lists import withdraw
+
+        if withdraw(ui.get_engine(url), scope, user.user_id, item["kind"], int(item["id"])):
+            ui.saved_lists.clear()
+            ui.explorer_context.clear()
+            ui.explorer_grid_options.clear()
+            st.rerun()
+        st.error(ui.tr("lists.cannot_withdraw"))

@@ -1,0 +1,68 @@
+"""标签与客群 / Tags and segments (head office): each tag's rule and thresholds, editable;
+saving recomputes every customer's tags. The segments found by clustering, how many and how
+much each holds; re-running keeps the identity (code and name) of segments it finds again."""
+import pandas as pd
+import streamlit as st
+
+from core import config, ui
+
+user = ui.page_user()
+scope, url = user.scope, config.database_url()
+version = ui.profile_version(url)
+
+st.title(ui.tr("tags.title"))
+st.caption(ui.tr("tags.caption"))
+tag_defs = ui.tags(url, version)
+counts = ui.tag_counts(url, version)
+st.subheader(ui.tr("tags.tags"))
+st.dataframe(pd.DataFrame([{
+    "category": ui.tr(f"tags.category.{t.category}"), "label": t.label(ui.lang()),
+    "rule": t.description(ui.lang()), "customers": counts.get(t.code, 0)} for t in tag_defs]),
+    hide_index=True, key="tags_table", column_config={
+        "category": ui.tr("tags.col.category"), "label": ui.tr("tags.col.tag"),
+        "rule": ui.tr("tags.col.rule"),
+        "customers": st.column_config.NumberColumn(ui.tr("explorer.customers"), format="%d")})
+
+st.subheader(ui.tr("tags.thresholds"))
+params = pd.DataFrame([{"code": t.code, "tag": t.label(ui.lang()), "param": name,
+                        "meaning": ui.tr(f"tags.param.{name}"), "value": float(value)}
+                       for t in tag_defs for name, value in t.params.items()])
+edited = st.data_editor(params, hide_index=True, key="tags_params", disabled=["tag", "meaning"],
+                        column_order=["tag", "meaning", "value"], column_config={
+                            "tag": ui.tr("tags.col.tag"), "meaning": ui.tr("tags.col.param"),
+                            "value": st.column_config.NumberColumn(ui.tr("tags.col.value"),
+                                                                   min_value=0.0)})
+if st.button(ui.tr("tags.save"), type="primary", key="tags_save"):
+    changes = {}
+    for row in edited.itertuples():
+        changes.setdefault(row.code, {})[row.param] = row.value
+    with st.spinner(ui.tr("tags.recomputing")):
+        problems, seconds = ui.save_tag_thresholds(url, changes, user.user_id)
+    if problems:
+        st.error(ui.tr("tags.problems") + "\n\n" + "\n".join(f"- {p}" for p in problems))
+    else:
+        st.success(ui.tr("tags.saved", seconds=f"{seconds:.1f}"))
+
+st.subheader(ui.tr("tags.segments"))
+segs = ui.segments(url, version)
+if segs.empty:
+    st.info(ui.tr("tags.no_segments"))
+else:
+    ui.segment_table(segs.rename(columns={"id": "segment_id", "size": "customers"}).assign(
+        deposits=[s["segment"]["deposits"] for s in segs["profile"]]), segs)
+run = ui.latest_segment_run(url, version)
+if run:
+    st.caption(ui.tr("tags.last_run", at=str(run["started_at"])[:16], k=run["k"],
+                     how=ui.tr(f"tags.k_by.{run['k_chosen_by']}"),
+                     silhouette="-" if run["silhouette"] is None else f"{run['silhouette']:.3f}",
+                     customers=f"{run['customers']:,}", seconds=f"{run['seconds']:.1f}"))
+with st.form("segment_run"):
+    c = st.columns(3)
+    auto = c[0].checkbox(ui.tr("tags.k_auto"), value=True, key="seg_auto")
+    k = c[1].number_input(ui.tr("tags.k"), min_value=2, max_value=15, value=6, key="seg_k")
+    run_it = c[2].form_submit_button(ui.tr("tags.run"))
+if run_it:
+    with st.spinner(ui.tr("tags.recomputing")):
+        result = ui.rerun_segments(url, None if auto else int(k), user.user_id)
+    st.success(ui.tr("tags.run_done", k=result.k, seconds=f"{result.seconds:.1f}",
+                     changed=f"{result.segments_written:,}"))
