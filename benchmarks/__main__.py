@@ -1,6 +1,6 @@
-"""Benchmarks: ``python -m benchmarks [--only seed|grids ...] [--sizes N ...] [--out DIR]``.
+"""Benchmarks: ``python -m benchmarks [--only seed|grids|segments ...] [--sizes N ...]``.
 
-Two parts, both run by default (``make bench``); ``--only seed`` or ``--only grids`` runs one.
+Three parts, all run by default (``make bench``); ``--only <part>`` runs some.
 
 seed
     Seeding and the Overview at each ``--sizes`` (below).
@@ -10,6 +10,10 @@ grids
     Chromium, and grid proposals (``benchmarks/grid_maps.py`` says what exactly). It uses the
     1,000,000-customer database the seed part just built, or seeds one (about 30 s), and
     changes it (its level-2 grids are replaced).
+segments
+    Tags and segments of every customer at 1,000,000 customers (from scratch and again),
+    explorer filter changes and its page rerun, the customer view
+    (``benchmarks/segments.py`` says what exactly); on the same 1,000,000-customer database.
 
 What the seed part measures
 ---------------------------
@@ -56,7 +60,7 @@ from pathlib import Path
 
 DEFAULT_SIZES = [230_000, 1_000_000]
 DEFAULT_OUT = Path(__file__).resolve().parent / "out"
-PARTS = ("seed", "grids")
+PARTS = ("seed", "grids", "segments")
 GRID_CUSTOMERS = 1_000_000
 GRID_TARGET = 2_000
 
@@ -86,7 +90,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     """
     p = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.split("\n")[0])
     p.add_argument("--only", nargs="+", choices=PARTS, default=list(PARTS), metavar="PART",
-                   help="run only these parts: seed, grids (default: both)")
+                   help="run only these parts: seed, grids, segments (default: all)")
     p.add_argument("--sizes", type=int, nargs="+", default=DEFAULT_SIZES,
                    help="individual customers per run (default: 230000 1000000)")
     p.add_argument("--out", type=Path, default=DEFAULT_OUT,
@@ -131,6 +135,7 @@ def _seed_part(args: argparse.Namespace, db_dir: Path) -> tuple[str, dict]:
     for n in args.sizes:
         log(f"seeding SQLite with {n:,} individuals in {db_dir}")
         r = sqlite[n] = seed_sqlite(db_dir, n)
+        r.source = f"the seed part's {n:,}-individual SQLite file, reused"
         log(f"  {r.counts['customer']:,} customers in {r.seconds:.1f} s "
             f"({_phases(r.phases)}), {r.size_mb:,.1f} MB")
         if n == args.sizes[-1]:
@@ -150,22 +155,37 @@ def _grids_part(args: argparse.Namespace, db_dir: Path, seeded: dict) -> str:
     """The grid-map benchmarks on the seed part's database of ``--grid-customers`` (or a
     new one); their tables."""
     from benchmarks.grid_maps import run_grids, tables
+
+    url, source = _big_database(args, db_dir, seeded, "grids")
+    report = run_grids(url, target=args.grids, repeats=args.grid_repeats, rounds=args.rounds,
+                       browser=args.browser, source=source)
+    return tables(report)
+
+
+def _big_database(args: argparse.Namespace, db_dir: Path, seeded: dict, part: str
+                  ) -> tuple[str, str]:
+    """The seed part's database of ``--grid-customers`` individuals, or a new one (seeded
+    once and remembered in ``seeded``); its URL and a line saying where it came from."""
     from benchmarks.seeding import seed_sqlite
 
     n = args.grid_customers
     if n in seeded:
-        url, source = seeded[n].url, f"the seed part's {n:,}-individual SQLite file, reused"
-        log(f"grids: reusing the seed part's database of {n:,} individuals")
-    else:
-        log(f"grids: seeding SQLite with {n:,} individuals in {db_dir}")
-        r = seed_sqlite(db_dir, n)
-        url = r.url
-        source = (f"SQLite seeded here with {n:,} individuals "
-                  f"({r.counts['customer']:,} customers) in {r.seconds:.1f} s")
-        log(f"  {r.counts['customer']:,} customers in {r.seconds:.1f} s ({_phases(r.phases)})")
-    report = run_grids(url, target=args.grids, repeats=args.grid_repeats, rounds=args.rounds,
-                       browser=args.browser, source=source)
-    return tables(report)
+        log(f"{part}: reusing the database of {n:,} individuals")
+        return seeded[n].url, seeded[n].source
+    log(f"{part}: seeding SQLite with {n:,} individuals in {db_dir}")
+    r = seed_sqlite(db_dir, n)
+    r.source = (f"SQLite seeded here with {n:,} individuals ({r.counts['customer']:,} "
+                f"customers) in {r.seconds:.1f} s")
+    seeded[n] = r
+    log(f"  {r.counts['customer']:,} customers in {r.seconds:.1f} s ({_phases(r.phases)})")
+    return r.url, r.source
+
+
+def _segments_part(args: argparse.Namespace, db_dir: Path, seeded: dict) -> str:
+    from benchmarks.segments import run_segments, tables
+
+    url, source = _big_database(args, db_dir, seeded, "segments")
+    return tables(run_segments(url, repeats=args.repeats, source=source))
 
 
 def run(args: argparse.Namespace) -> dict[str, str]:
@@ -192,6 +212,8 @@ def run(args: argparse.Namespace) -> dict[str, str]:
             reports["seed"] = _header() + table
         if "grids" in args.only:
             reports["grids"] = _header() + _grids_part(args, db_dir, seeded)
+        if "segments" in args.only:
+            reports["segments"] = _header() + _segments_part(args, db_dir, seeded)
     return reports
 
 

@@ -36,11 +36,12 @@ def build_rows(sizes: list[int], sqlite: dict[int, SeedResult],
     rows = [
         row("customers (all kinds)", lambda r: r.counts["customer"]),
         row("seed time, SQLite (s)", lambda r: r.seconds, 1),
-        row("· schema / build / write (s)", lambda r: None),
+        row("· schema / build / write / tags+segments (s)", lambda r: None),
         row("database size, SQLite (MB)", lambda r: r.size_mb, 1),
     ]
     rows[2][1:] = [" / ".join(f"{sqlite[n].phases.get(k, 0):.1f}" for k in
-                              ("schema", "build", "write")) if n in sqlite else "-"
+                              ("schema", "build", "write", "profile")) if n in sqlite
+                   else "-"
                    for n in sizes]
     if postgres:
         rows += [row("seed time, PostgreSQL (s)", lambda r: r.seconds, 1, postgres),

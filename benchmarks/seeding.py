@@ -5,10 +5,11 @@ SQLite: a new file per size; the size is the main file plus ``-wal``/``-shm`` (i
 reached through ``?options=-csearch_path=<schema>``, measured with ``pg_total_relation_size``
 (tables with their indexes and TOAST) and dropped afterwards.
 
-The seed's phases are split by wrapping ``core.demo.seed.upgrade`` and
-``core.demo.seed.build_county`` with timers for the duration of one call (in this process
-only; no source file is changed): schema = Alembic upgrade, build = generating the county in
-pandas, write = the rest (bulk inserts and commit).
+The seed's phases are split by wrapping ``core.demo.seed.upgrade``,
+``core.demo.seed.build_county`` and ``core.profiling.profile_customers`` with timers for the
+duration of one call (in this process only; no source file is changed): schema = Alembic
+upgrade, build = generating the county in pandas, profile = tags and segments of every
+customer, write = the rest (bulk inserts and commit).
 """
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from pathlib import Path
 from sqlalchemy import make_url, text
 
 import core.demo.seed as seed_module
+import core.profiling as profiling_module
 from core.db import make_engine
 
 SEED = 20261123
@@ -45,7 +47,7 @@ class SeedResult:
     counts : dict[str, int]
         Rows per table, as returned by ``seed``.
     phases : dict[str, float]
-        Seconds spent in ``schema``, ``build`` and ``write``.
+        Seconds spent in ``schema``, ``build``, ``write`` and ``profile``.
     """
 
     n: int
@@ -54,13 +56,16 @@ class SeedResult:
     size_mb: float
     counts: dict[str, int]
     phases: dict[str, float] = field(default_factory=dict)
+    source: str = ""  # where a later part says its database came from
 
 
 @contextlib.contextmanager
 def _phase_timers(phases: dict[str, float]):
-    """Time ``upgrade`` and ``build_county`` inside ``core.demo.seed`` while active."""
-    originals = {"schema": ("upgrade", seed_module.upgrade),
-                 "build": ("build_county", seed_module.build_county)}
+    """Time ``upgrade``, ``build_county`` and ``profile_customers`` while active."""
+    originals = {"schema": (seed_module, "upgrade", seed_module.upgrade),
+                 "build": (seed_module, "build_county", seed_module.build_county),
+                 "profile": (profiling_module, "profile_customers",
+                             profiling_module.profile_customers)}
 
     def timed(label, func):
         def wrapper(*args, **kwargs):
@@ -71,13 +76,13 @@ def _phase_timers(phases: dict[str, float]):
                 phases[label] = phases.get(label, 0.0) + time.perf_counter() - t0
         return wrapper
 
-    for label, (name, func) in originals.items():
-        setattr(seed_module, name, timed(label, func))
+    for label, (module, name, func) in originals.items():
+        setattr(module, name, timed(label, func))
     try:
         yield
     finally:
-        for name, func in originals.values():
-            setattr(seed_module, name, func)
+        for module, name, func in originals.values():
+            setattr(module, name, func)
 
 
 def _timed_seed(engine, n: int) -> tuple[float, dict[str, int], dict[str, float]]:

@@ -109,7 +109,8 @@ def _segment(engine, args) -> int:
                                DEFAULT_SEED if args.seed is None else args.seed)
     print(f"customers={result.customers:,} k={result.k} silhouette="
           f"{result.silhouette if result.silhouette is None else round(result.silhouette, 3)} "
-          f"segment_changes={result.segments_written:,} seconds={result.seconds:.1f}")
+          f"segment_changes={result.segments_written:,} "
+          f"profiles_written={result.profiles_written:,} seconds={result.seconds:.1f}")
     for s in load_segments(engine).itertuples():
         print(f"  {s.code} {s.name_zh} / {s.name_en}: {s.size:,} customers, "
               f"{s.deposit_share:.1%} of deposits")

@@ -17,8 +17,8 @@ from sqlalchemy.orm import aliased
 from core.db import read_frame
 from core.features import load_features
 from core.identity import mask_address, mask_id_number, mask_name, mask_phone
-from core.models import (AuditLog, BalanceMonth, Branch, Customer, Grid, GridStaff, Holding,
-                         Manager, OtherBankFund, Segment, Visit)
+from core.models import (AuditLog, BalanceMonth, Branch, Customer, CustomerProfile, Grid,
+                         GridStaff, Holding, Manager, OtherBankFund, Segment, Visit)
 from core.profiling import load_segments, segment_peers
 from core.recommend import recommend
 from core.scope import Scope
@@ -64,9 +64,11 @@ def load_customer(engine: Engine, scope: Scope, customer_id: int, as_of: date | 
     grid2, grid1 = aliased(Grid), aliased(Grid)
     with engine.connect() as conn:
         row = conn.execute(
-            select(Customer.__table__, Branch.name.label("branch"),
-                   Manager.name.label("manager"), grid2.name.label("grid2"),
-                   grid1.name.label("grid1"))
+            select(Customer.__table__, CustomerProfile.tier, CustomerProfile.lifecycle,
+                   CustomerProfile.tag_mask, CustomerProfile.segment_id,
+                   Branch.name.label("branch"), Manager.name.label("manager"),
+                   grid2.name.label("grid2"), grid1.name.label("grid1"))
+            .outerjoin(CustomerProfile, CustomerProfile.customer_id == Customer.id)
             .outerjoin(Branch, Branch.id == Customer.branch_id)
             .outerjoin(Manager, Manager.id == Customer.manager_id)
             .outerjoin(grid2, grid2.id == Customer.grid2_id)
@@ -142,8 +144,7 @@ def load_customer(engine: Engine, scope: Scope, customer_id: int, as_of: date | 
 def offers_for(engine: Engine, customer_id: int, as_of: date,
                segment_id: int | None) -> list:
     """What to offer one customer, judged against what their segment holds."""
-    features = load_features(engine, as_of, with_tags=True, ids=[customer_id],
-                             industry_list=[])
+    features = load_features(engine, as_of, with_tags=True, ids=[customer_id], lean=True)
     peers = None
     if segment_id is not None:
         peers = segment_peers(load_segments(engine, active_only=False))
@@ -161,12 +162,14 @@ def customer_rows(engine: Engine, scope: Scope, ids: list[int]) -> pd.DataFrame:
         return pd.DataFrame(columns=["id", "cust_no", "name", "kind", "tier", "lifecycle",
                                      "segment_id", "branch", "manager", "grid", "deposit",
                                      "aum", "other_bank_deposit", "phone"])
-    stmt = (select(Customer.id, Customer.cust_no, Customer.name, Customer.kind, Customer.tier,
-                   Customer.lifecycle, Customer.segment_id, Branch.name.label("branch"),
+    stmt = (select(Customer.id, Customer.cust_no, Customer.name, Customer.kind,
+                   CustomerProfile.tier, CustomerProfile.lifecycle, CustomerProfile.segment_id,
+                   Branch.name.label("branch"),
                    Manager.name.label("manager"), Grid.name.label("grid"),
                    Customer.deposit_balance.label("deposit"),
                    (Customer.deposit_balance + Customer.wealth_balance).label("aum"),
                    Customer.other_bank_deposit, Customer.phone)
+            .outerjoin(CustomerProfile, CustomerProfile.customer_id == Customer.id)
             .outerjoin(Branch, Branch.id == Customer.branch_id)
             .outerjoin(Manager, Manager.id == Customer.manager_id)
             .outerjoin(Grid, Grid.id == Customer.grid2_id)

@@ -301,6 +301,9 @@ TEXT: dict[str, tuple[str, str]] = {
     "explorer.caption": ("{org} · 筛选条件即时生效 · 金额单位:万元", "{org} · filters apply at "
                          "once · amounts in 万元"),
     "explorer.empty": ("当前范围内暂无客户。", "No customers in your scope."),
+    "explorer.loading": ("正在载入客户数据(全行百万客户首次约需十秒,之后筛选即时生效)……",
+                         "Loading customers (about ten seconds the first time for a bank of a "
+                         "million; filters are instant after that)…"),
     "explorer.filters": ("筛选条件", "Filters"),
     "explorer.any": ("不限", "Any"),
     "explorer.branch": ("支行", "Branch"),

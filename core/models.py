@@ -231,13 +231,20 @@ class Customer(Base):
     has_etc: Mapped[bool] = mapped_column(Boolean, default=False)
     other_bank_deposit: Mapped[float] = mapped_column(Float, default=0.0)
     other_bank_loan: Mapped[float] = mapped_column(Float, default=0.0)
-    # written by core.tags / core.segments (python -m core segment); no foreign key on
-    # segment_id, so adding the column to a large SQLite table needs no table rebuild
+
+
+class CustomerProfile(Base):
+    """A customer's tags and segment, written by ``core.profiling`` (python -m core segment):
+    tier, lifecycle, a bit per flag tag, segment. Apart from ``customer`` so that
+    recomputing them for a million customers rewrites a narrow table, not the wide one."""
+
+    __tablename__ = "customer_profile"
+    __table_args__ = {"sqlite_with_rowid": False}
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customer.id"), primary_key=True)
     tier: Mapped[str | None] = mapped_column(String(8))  # high / core / basic
     lifecycle: Mapped[str | None] = mapped_column(String(12))
-    tag_mask: Mapped[int] = mapped_column(BigInteger, default=0,
-                                          server_default="0")  # a bit per flag tag
-    segment_id: Mapped[int | None] = mapped_column(Integer)
+    tag_mask: Mapped[int] = mapped_column(BigInteger, default=0)
+    segment_id: Mapped[int | None] = mapped_column(ForeignKey("segment.id"))
 
 
 class BalanceMonth(Base):

@@ -266,7 +266,7 @@ def name_of(found: list[Trait], words: int = 4) -> tuple[str, str]:
     lead = [t for t in found if t.measure in ("county_town", "town_seat", "village", "age")]
     kind = [t for t in found if t.measure in ("potential", "business")]
     # prospects have no products, tenure or transactions: saying so adds nothing
-    implied = ({"products", "idle_months", "tenure_years", "deposit_median"}
+    implied = ({"products", "idle_months", "tenure_years", "deposit_median", "mobile"}
                if any(t.measure == "potential" for t in kind) else set())
     rest = sorted((t for t in found if t not in lead and t not in kind
                    and t.measure not in implied), key=lambda t: -t.strength)

@@ -10,17 +10,15 @@ rule. Every other tag is a flag with a bit of ``customer.tag_mask``.
 from __future__ import annotations
 
 import json
-import time
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime
+from datetime import datetime
 
 import numpy as np
 import pandas as pd
 from sqlalchemy import Engine, func, insert, select, update
 
 from core import config
-from core.db import update_rows
-from core.features import KINDS, STATUSES, load_features
+from core.features import KINDS, STATUSES
 from core.models import AuditLog, Tag, TaggingRun
 
 TIERS = ("high", "core", "basic")
@@ -278,36 +276,6 @@ def save_params(engine: Engine, changes: dict[str, dict], user_id: int | None) -
                 at=now, user_id=user_id, action="tag_params", entity="tag", entity_id=code,
                 detail=json.dumps({"old": tags[code].params, "new": new})))
     return []
-
-
-def recompute_tags(engine: Engine, as_of: date | None = None, user_id: int | None = None,
-                   features: pd.DataFrame | None = None) -> int:
-    """Evaluate every tag for every customer; store tier, lifecycle and tag_mask where they
-    changed. Returns the id of the new ``tagging_run`` row.
-
-    ``features`` (``load_features(..., with_tags=True)``) saves reading them again.
-    """
-    t0 = time.perf_counter()
-    as_of = as_of or date.today()
-    started = datetime.now()
-    tags = load_tags(engine)
-    if features is None:
-        features = load_features(engine, as_of, with_tags=True)
-    tier, lifecycle, mask = evaluate(tags, features)
-    values = pd.DataFrame({"id": features["id"].to_numpy(), "tier": tier,
-                           "lifecycle": lifecycle, "tag_mask": mask})
-    changed = ((features["tier"].to_numpy() != tier) | (features["lifecycle"].to_numpy()
-                                                        != lifecycle)
-               | (features["tag_mask"].to_numpy() != mask))
-    with engine.begin() as conn:
-        written = update_rows(conn, "customer", values[changed])
-        run = conn.execute(insert(TaggingRun).values(
-            kind="tags", started_at=started, seconds=time.perf_counter() - t0,
-            user_id=user_id, customers=len(values), as_of=as_of,
-            detail=json.dumps({"counts": tag_counts(tags, tier, lifecycle, mask),
-                               "written": written}, ensure_ascii=False))
-            .returning(TaggingRun.id)).scalar_one()
-    return run
 
 
 def tag_counts(tags: list[TagDef], tier, lifecycle, mask) -> dict[str, int]:

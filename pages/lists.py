@@ -16,7 +16,8 @@ lists = ui.saved_lists(url, scope)
 if lists.empty:
     st.info(ui.tr("lists.empty"))
     st.stop()
-frame = ui.explorer_frame(url, scope, version)
+with st.spinner(ui.tr("explorer.loading")):
+    frame = ui.explorer_frame(url, scope, version)
 ctx = ui.explorer_context(url, version)
 members = []
 for text in lists["saved_filter"]:

@@ -15,7 +15,8 @@ version = ui.profile_version(url)
 
 st.title(ui.tr("explorer.title"))
 st.caption(ui.tr("explorer.caption", org=ui.org_name(scope)))
-frame = ui.explorer_frame(url, scope, version)
+with st.spinner(ui.tr("explorer.loading")):
+    frame = ui.explorer_frame(url, scope, version)
 if frame.empty:
     st.info(ui.tr("explorer.empty"))
     st.stop()

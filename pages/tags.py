@@ -24,18 +24,19 @@ st.dataframe(pd.DataFrame([{
         "customers": st.column_config.NumberColumn(ui.tr("explorer.customers"), format="%d")})
 
 st.subheader(ui.tr("tags.thresholds"))
-params = pd.DataFrame([{"code": t.code, "tag": t.label(ui.lang()), "param": name,
-                        "meaning": ui.tr(f"tags.param.{name}"), "value": float(value)}
-                       for t in tag_defs for name, value in t.params.items()])
-edited = st.data_editor(params, hide_index=True, key="tags_params", disabled=["tag", "meaning"],
-                        column_order=["tag", "meaning", "value"], column_config={
-                            "tag": ui.tr("tags.col.tag"), "meaning": ui.tr("tags.col.param"),
-                            "value": st.column_config.NumberColumn(ui.tr("tags.col.value"),
-                                                                   min_value=0.0)})
-if st.button(ui.tr("tags.save"), type="primary", key="tags_save"):
-    changes = {}
-    for row in edited.itertuples():
-        changes.setdefault(row.code, {})[row.param] = row.value
+with st.form("tag_thresholds"):
+    changes: dict[str, dict] = {}
+    editable = [t for t in tag_defs if t.params]
+    for row in range(0, len(editable), 3):
+        cols = st.columns(3)
+        for col, t in zip(cols, editable[row:row + 3]):
+            col.markdown(f"**{t.label(ui.lang())}**")
+            for name, value in t.params.items():
+                changes.setdefault(t.code, {})[name] = col.number_input(
+                    ui.tr(f"tags.param.{name}"), value=float(value), min_value=0.0,
+                    key=f"tp_{t.code}_{name}")
+    saved = st.form_submit_button(ui.tr("tags.save"), type="primary")
+if saved:
     with st.spinner(ui.tr("tags.recomputing")):
         problems, seconds = ui.save_tag_thresholds(url, changes, user.user_id)
     if problems:

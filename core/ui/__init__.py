@@ -1,0 +1,212 @@
+"""Streamlit glue shared by app.py and the pages: state, sign-in, sidebar, cached queries.
+
+``core.ui`` is the only package in core/ that imports streamlit. This module holds the
+frame's part (state, language, sign-in, sidebar, the Overview's queries); ``grids``,
+``segments`` and ``customers`` hold the glue of those pages, and everything is reachable
+as ``ui.<name>``. Session-state keys used across pages are declared once in
+``STATE_DEFAULTS``.
+"""
+from __future__ import annotations
+
+import json
+
+import streamlit as st
+
+from core import auth, config, overview
+from core.db import get_engine
+from core.i18n import LANGUAGES, t
+from core.scope import Scope
+
+STATE_DEFAULTS = {
+    "lang": None,  # filled from GM_LANGUAGE on first use
+    "user": None,  # auth.SignedIn once signed in
+    "token": None,  # the sign-in token (also in the browser cookie)
+    "cookie_js": None,  # cookie change to send to the browser on the next run
+    "notice": None,  # i18n key of a message to show once (e.g. signed out)
+    "frame_ran": False,  # set by app.py right before a page runs; the page takes it
+    "map_grid": None,  # the grid whose card the map shows (the audit and staffing pages too)
+    "grid_change": None,  # a grid change waiting for review (core.grid_changes.Change)
+    "customer_id": None,  # the customer the customer view shows (set by the explorer too)
+}
+
+
+def init_state() -> None:
+    for key, default in STATE_DEFAULTS.items():
+        st.session_state.setdefault(key, default)
+    if st.session_state["lang"] not in LANGUAGES:
+        st.session_state["lang"] = config.get("GM_LANGUAGE")
+
+
+def lang() -> str:
+    return st.session_state.get("lang") or config.get("GM_LANGUAGE")
+
+
+def tr(key: str, **values) -> str:
+    """Text for ``key`` in the session's language."""
+    return t(key, lang(), **values)
+
+
+# ---- the frame/page handshake ----------------------------------------------------------
+
+def run_page(page) -> None:
+    """Run a page from the frame (app.py), telling it the sign-in gate has run."""
+    st.session_state["frame_ran"] = True
+    page.run()
+
+
+def landing(first_page):
+    """A page callable that sends the user on to ``first_page`` (the root address)."""
+
+    def go_to_first_page() -> None:
+        st.switch_page(first_page)
+
+    return go_to_first_page
+
+
+def page_user() -> auth.SignedIn:
+    """The signed-in user, for the first line of every page.
+
+    With a ``pages/`` folder next to app.py, Streamlit's legacy multipage mode runs a page file
+    on its own for the first request after the server starts (and AppTest does so on every
+    run). Such a run skips the sign-in gate; send it through the frame instead.
+    """
+    if not st.session_state.pop("frame_ran", False) or st.session_state.get("user") is None:
+        st.switch_page("app.py")
+    flush_cookie()  # here, not in the frame: a landing page's redirect would drop it
+    return st.session_state["user"]
+
+
+# ---- sign-in ---------------------------------------------------------------------------
+
+def current_user() -> auth.SignedIn | None:
+    """The signed-in user: from this session, else from the browser's sign-in cookie.
+
+    The token is checked against the database on every run, so a sign-out elsewhere or a
+    deactivated account ends the session at the next click.
+    """
+    token = st.session_state.get("token") or st.context.cookies.get(auth.COOKIE_NAME)
+    user = auth.resume_session(get_engine(), token)
+    if user is None:
+        if st.session_state.get("user") is not None:
+            _forget()
+        return None
+    st.session_state["user"] = user
+    st.session_state["token"] = token
+    return user
+
+
+def _forget() -> None:
+    st.session_state["user"] = None
+    st.session_state["token"] = None
+    st.session_state["cookie_js"] = _cookie_script("", 0)
+
+
+def _cookie_script(token: str, max_age: int) -> str:
+    value = json.dumps(f"{auth.COOKIE_NAME}={token}; path=/; max-age={max_age}; SameSite=Strict")
+    return f"<script>document.cookie = {value};</script>"
+
+
+def flush_cookie() -> None:
+    """Send a pending cookie change to the browser (runs once, then forgets it).
+
+    Called by the page that finally renders, so no redirect discards the script.
+    """
+    script = st.session_state.get("cookie_js")
+    if script:
+        st.html(script, unsafe_allow_javascript=True)
+        st.session_state["cookie_js"] = None
+
+
+def sign_in_page() -> None:
+    """The sign-in form (the only page before signing in)."""
+    flush_cookie()
+    st.title(tr("app.title"))
+    if config.get("GM_DEMO_ACCOUNTS"):
+        st.caption(tr("app.demo_banner"))
+    if st.session_state.get("notice"):
+        st.info(tr(st.session_state["notice"]))
+        st.session_state["notice"] = None
+    with st.form("sign_in"):
+        st.subheader(tr("signin.title"))
+        username = st.text_input(tr("signin.username"), key="signin_username")
+        password = st.text_input(tr("signin.password"), type="password", key="signin_password")
+        submitted = st.form_submit_button(tr("signin.submit"), type="primary")
+    if config.get("GM_DEMO_ACCOUNTS"):
+        st.caption(tr("signin.demo_hint"))
+    if not submitted:
+        return
+    if not username.strip() or not password:
+        st.error(tr("signin.empty"))
+        return
+    engine = get_engine()
+    try:
+        user = auth.authenticate(engine, username, password)
+    except auth.SignInError as exc:
+        st.error(tr(f"signin.{exc.code}"))
+        return
+    token = auth.start_session(engine, user)
+    hours = int(config.get("GM_SESSION_HOURS"))
+    st.session_state.update(user=user, token=token, cookie_js=_cookie_script(token, hours * 3600))
+    st.rerun()
+
+
+def sign_out() -> None:
+    user = st.session_state.get("user")
+    if user is not None:
+        auth.end_sessions(get_engine(), user.user_id)
+    _forget()
+    st.session_state["notice"] = "signin.signed_out"
+
+
+# ---- sidebar ---------------------------------------------------------------------------
+
+def sidebar(user: auth.SignedIn) -> None:
+    """User, org unit, language switch and sign-out."""
+    with st.sidebar:
+        st.markdown(f"**{user.display_name}** · {tr('role.' + user.scope.role)}")
+        st.caption(f"{tr('sidebar.org')}:{org_name(user.scope)}")
+        st.segmented_control(tr("sidebar.language"), options=list(LANGUAGES), key="lang",
+                             format_func=lambda code: {"zh": "中文", "en": "English"}[code])
+        if st.button(tr("sidebar.sign_out"), key="sign_out", icon=":material/logout:"):
+            sign_out()
+            st.rerun()
+        st.caption(tr("app.demo_banner"))
+
+
+@st.cache_data(ttl=3600, show_spinner=False)
+def _org_names(url: str, scope: Scope) -> tuple[str | None, str | None]:
+    return overview.load_org_names(get_engine(url), scope)
+
+
+def org_name(scope: Scope) -> str:
+    """The scope's org unit as users say it: 全行, a branch, or branch / manager."""
+    if scope.role == "hq":
+        return tr("org.bank")
+    branch, manager = _org_names(config.database_url(), scope)
+    return branch if scope.role == "branch" else f"{branch} / {manager}"
+
+
+# ---- cached queries (scope is part of every cache key) ----------------------------------
+
+@st.cache_data(ttl=600, show_spinner=False)
+def headline(url: str, scope: Scope) -> overview.Headline:
+    return overview.load_headline(get_engine(url), scope)
+
+
+@st.cache_data(ttl=600, show_spinner=False)
+def breakdown(url: str, scope: Scope):
+    return overview.load_breakdown(get_engine(url), scope)
+
+
+# the pages' glue, reachable as ui.<name> (imported last: they use tr, lang and the engine)
+from core.ui.customers import (customer_money_markdown, customer_profile_markdown,  # noqa: E402, F401
+                               customer_tables, customer_view, find_customers)
+from core.ui.grids import (county_proposals, grid_card, grid_map, grid_version,  # noqa: E402, F401
+                           grids_of_scope, map_data, map_layers, propose_change, review_change)
+from core.ui.segments import (FILTER_KEYS, branch_names, customer_table,  # noqa: E402, F401
+                              customer_table_columns, explorer_context, explorer_filters,
+                              explorer_frame, explorer_grid_options, latest_segment_run,
+                              load_filters_into_widgets, managers_of, plain_grid_map,
+                              profile_version, rerun_segments, save_list_form,
+                              save_tag_thresholds, saved_lists, segment_table, segments,
+                              selection_layers, tag_counts, tags)
