@@ -258,6 +258,21 @@ TEXT: dict[str, tuple[str, str]] = {
     "audit.col.liaisons": ("联络员数", "Liaisons"),
     "audit.col.in_grid": ("已入格客户", "In a grid"),
     "audit.col.residents": ("常住人口", "Residents"),
+    # visit authenticity (走访真实性)
+    "flag.rule.far_checkin": ("签到偏离客户", "Check-in far from customer"),
+    "flag.rule.speed": ("移动速度异常", "Implausible speed"),
+    "flag.rule.burst": ("短时密集走访", "Many visits in minutes"),
+    "flag.rule.same_spot": ("多客户同一签到点", "One check-in point, several customers"),
+    "flag.far_checkin": ("签到位置距客户 {distance} 米(阈值 {limit} 米)", "Check-in {distance} m "
+                         "from the customer (limit {limit} m)"),
+    "flag.speed": ("距上一次现场走访 {km} 公里、间隔 {minutes} 分钟,时速 {speed} 公里(阈值 {limit} "
+                   "公里)", "{km} km from the previous on-site visit in {minutes} min: {speed} "
+                   "km/h (limit {limit} km/h)"),
+    "flag.burst": ("{start} 至 {end} 共 {count} 次走访(阈值:{window} 分钟内 {limit} 次)",
+                   "{count} visits from {start} to {end} (limit: {limit} within {window} min)"),
+    "flag.same_spot": ("签到坐标({lon}, {lat})与另外 {others} 位客户的走访签到完全相同",
+                       "Check-in ({lon}, {lat}) identical to visits of {others} other "
+                       "customer(s)"),
 }
 
 
