@@ -273,6 +273,48 @@ TEXT: dict[str, tuple[str, str]] = {
     "flag.same_spot": ("签到坐标({lon}, {lat})与另外 {others} 位客户的走访签到完全相同",
                        "Check-in ({lon}, {lat}) identical to visits of {others} other "
                        "customer(s)"),
+    # visit priority (走访优先级)
+    "tier.high": ("高端客户", "high-end"),
+    "tier.core": ("核心客户", "core"),
+    "tier.basic": ("基础客户", "basic"),
+    "freq.monthly": ("每月一次", "monthly"),
+    "freq.quarterly": ("每季度一次", "quarterly"),
+    "freq.half_yearly": ("每半年一次", "half-yearly"),
+    "freq.yearly": ("每年一次", "yearly"),
+    "freq.per_year": ("每年 {n} 次", "{n} times a year"),
+    "reason.overdue": ("逾期走访 {days} 天({tier}{freq})", "visit overdue {days} days ({tier}: "
+                       "{freq})"),
+    "reason.never_visited": ("从未走访({tier}{freq})", "never visited ({tier}: {freq})"),
+    "reason.maturity": ("定期/理财 {days} 天后到期", "time deposit or wealth product matures in "
+                        "{days} days"),
+    "reason.spring_festival": ("春节返乡({date} 春节)", "home for Spring Festival ({date})"),
+    "reason.other_bank": ("他行存款 {wan} 万元", "{wan} 万元 at other banks"),
+    "reason.value": ("资产 {wan} 万元", "AUM {wan} 万元"),
+    "reason.no_mobile_banking": ("未开通手机银行", "no mobile banking"),
+    "reason.no_acquiring": ("商户未开通收单", "merchant without acquiring"),
+    "reason.unused_credit": ("授信未用 {wan} 万元", "{wan} 万元 of credit line unused"),
+    "reason.no_debit_card": ("未办借记卡", "no debit card"),
+    "reason.no_etc": ("未办ETC", "no ETC"),
+    "reason.dormant": ("睡眠客户待激活", "dormant: to reactivate"),
+    "reason.campaign": ("营销活动客户", "in a campaign"),
+    "product.mobile_banking": ("手机银行", "mobile banking"),
+    "product.acquiring": ("收单(POS/扫码)", "acquiring (POS/QR)"),
+    "product.loan": ("贷款", "loan"),
+    "product.debit_card": ("借记卡", "debit card"),
+    "product.etc": ("ETC卡", "ETC"),
+    "product.time_deposit": ("定期存款", "time deposit"),
+    "product.wealth": ("理财", "wealth products"),
+    "offer.mobile_banking": ("未开通,{age} 岁", "not signed up, aged {age}"),
+    "offer.mobile_banking_merchant": ("商户未开通", "merchant not signed up"),
+    "offer.acquiring": ("商户尚未开通", "merchant not signed up"),
+    "offer.loan": ("授信未用 {wan} 万元", "{wan} 万元 of the line unused"),
+    "offer.debit_card": ("尚未办卡", "no card yet"),
+    "offer.etc": ("经营车辆", "business vehicles"),
+    "offer.time_deposit_maturity": ("{days} 天后到期续存", "renew: matures in {days} days"),
+    "offer.time_deposit_other_bank": ("他行资金 {wan} 万元转入", "bring over {wan} 万元 from "
+                                      "other banks"),
+    "offer.time_deposit_spring_festival": ("返乡资金存入", "savings brought home"),
+    "offer.wealth": ("高端客户资金配置", "high-end customer: place the funds"),
 }
 
 
