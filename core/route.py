@@ -8,12 +8,14 @@ and back to the outlet, on straight-line (great-circle) distance.
    the day sizes (balanced: they differ by one at most), trying every starting point and
    every arrangement of the longer and shorter days by dynamic programming, each run priced
    as its own tour (``core.tour.quick_tour``: nearest neighbour and 2-opt, a close estimate).
-2. **Exchanges.** From each cut, a stop moves to another day (only from a longer to a
-   shorter one, so the sizes stay balanced) or two stops of different days swap, while that
-   shortens the week. Moves are ranked by insertion estimates and priced as tours before
-   they are kept. The shorter of the two results is then shaken: 30 times, two random pairs
-   of stops swap days, the exchanges run again, and the result is kept if shorter (a fixed
-   seed: same input, same week).
+2. **Exchanges.** From each cut, while that shortens the week: a stop moves to another day
+   (only from a longer to a shorter one, so the sizes stay balanced) or two stops of
+   different days swap, ranked by insertion estimates; when no such move helps, two days
+   cut after one stop each and trade what follows (2-opt*), which moves a whole hamlet
+   where single stops cannot. Every move is priced as tours before it is kept. The shorter
+   of the two results is then shaken: 30 times, two random pairs of stops swap days, the
+   exchanges run again, and the result is kept if shorter (a fixed seed: same input, same
+   week; ``core.day_exchange``).
 3. **Tours.** Each day is ordered by ``core.tour.solve_tour`` (nearest neighbour, 2-opt,
    Or-opt, iterated local search).
 
@@ -31,15 +33,12 @@ import numpy as np
 import pandas as pd
 
 from core import config
-from core.tour import quick_tour, solve_tour, tour_length
+from core.day_exchange import DayPricer, exchange, improve
+from core.tour import solve_tour
 from geo.distance import distance_matrix, local_xy
 
 REQUIRED_COLUMNS = ("id", "lon", "lat")
 _EPS = 1e-6  # metres
-_TRIES = 12  # exchange candidates priced exactly per round
-_MAX_ROUNDS = 200
-_SHAKES = 30  # perturbation rounds after the exchanges
-_SHAKE_SEED = 20261123
 
 
 @dataclass(frozen=True)
@@ -193,41 +192,14 @@ def split_days(dist: np.ndarray, x: np.ndarray, y: np.ndarray,
     ``dist`` is the distance matrix with the outlet as node 0; ``x``, ``y`` are the nodes'
     local metres around the outlet (for the sweep). See the module docstring.
     """
-    n = len(dist) - 1
-    if n == 0:
+    if len(dist) <= 1:
         return []
-    cache: dict[tuple[int, ...], tuple[np.ndarray, float]] = {}
-    rows = dist.tolist()
-
-    def price(nodes) -> tuple[np.ndarray, float]:
-        key = tuple(np.sort(nodes).tolist())
-        if key not in cache:
-            tour, length = quick_tour(rows, key)
-            cache[key] = (np.array(tour), length)
-        return cache[key]
-
-    def week(groups: list[np.ndarray]) -> float:
-        return sum(price(g)[1] for g in groups)
-
+    days = DayPricer(dist)
     sweep = 1 + np.argsort(np.arctan2(x[1:], y[1:]), kind="stable")
     giant = solve_tour(dist, kicks=0)[1:]
-    groups = min((_exchange(dist, _best_cut(order, sizes, price), price)
-                  for order in (sweep, giant)), key=week)
-    rng = np.random.default_rng(_SHAKE_SEED)
-    for _ in range(_SHAKES if len(groups) > 1 else 0):
-        trial = [g.copy() for g in groups]
-        for _ in range(2):  # swap two random pairs of stops between random days
-            a, b = rng.choice(len(trial), size=2, replace=False)
-            i, j = rng.integers(len(trial[a])), rng.integers(len(trial[b]))
-            trial[a][i], trial[b][j] = trial[b][j], trial[a][i]
-        trial = _exchange(dist, trial, price)
-        if week(trial) < week(groups) - _EPS:
-            groups = trial
-    final = []
-    for g in groups:
-        ids = np.array([0] + sorted(int(v) for v in g))
-        final.append(ids[solve_tour(dist[np.ix_(ids, ids)])])
-    return final
+    groups = min((exchange(days, _best_cut(order, sizes, days.price))
+                  for order in (sweep, giant)), key=days.week)
+    return improve(days, groups)
 
 
 def _best_cut(order: np.ndarray, sizes: list[int], price) -> list[np.ndarray]:
@@ -268,64 +240,6 @@ def _best_cut(order: np.ndarray, sizes: list[int], price) -> list[np.ndarray]:
     r0, day_lengths = best_cut
     starts = r0 + np.concatenate([[0], np.cumsum(day_lengths)[:-1]])
     return [ring[s:s + size] for s, size in zip(starts, day_lengths)]
-
-
-def _exchange(dist: np.ndarray, groups: list[np.ndarray], price) -> list[np.ndarray]:
-    """Move or swap stops between days while that shortens the week (sizes stay balanced)."""
-    groups = [np.asarray(g) for g in groups]
-    if len(groups) < 2:
-        return groups
-    for _ in range(_MAX_ROUNDS):
-        tours = [price(g)[0] for g in groups]
-        lengths = [price(g)[1] for g in groups]
-        moved = False
-        for a, s, b, u in _candidates(dist, tours, _TRIES):
-            ga = groups[a][groups[a] != s]
-            gb = groups[b] if u < 0 else groups[b][groups[b] != u]
-            gb = np.append(gb, s)
-            if u >= 0:
-                ga = np.append(ga, u)
-            if price(ga)[1] + price(gb)[1] < lengths[a] + lengths[b] - _EPS:
-                groups[a], groups[b] = ga, gb
-                moved = True
-                break
-        if not moved:
-            break
-    return groups
-
-
-def _candidates(dist: np.ndarray, tours: list[np.ndarray], limit: int) -> list[tuple]:
-    """Up to ``limit`` moves between days, best estimated saving first: ``(a, s, b, u)``
-    moves stop ``s`` from day ``a`` to day ``b`` and, unless ``u`` is -1, ``u`` back."""
-    stops = np.concatenate([t[1:] for t in tours])
-    day = np.concatenate([np.full(len(t) - 1, i) for i, t in enumerate(tours)])
-    size = np.array([len(t) - 1 for t in tours])
-    prev = np.concatenate([t[:-1] for t in tours])
-    nxt = np.concatenate([np.append(t[2:], 0) for t in tours])
-    removal = dist[prev, stops] + dist[stops, nxt] - dist[prev, nxt]
-    a_edge = np.concatenate(tours)
-    b_edge = np.concatenate([np.append(t[1:], 0) for t in tours])
-    starts = np.cumsum([0] + [len(t) for t in tours[:-1]])
-    near = dist[stops]
-    insert = near[:, a_edge] + near[:, b_edge] - dist[a_edge, b_edge][None, :]
-    cheapest = np.minimum.reduceat(insert, starts, axis=1)  # stop x day
-    relocate = cheapest - removal[:, None]
-    relocate[size[day][:, None] <= size[None, :]] = np.inf  # only long -> short day
-    into_other = cheapest[:, day]  # stop i into the day of stop j
-    swap = into_other + into_other.T - removal[:, None] - removal[None, :]
-    swap[~np.triu(day[:, None] != day[None, :], 1)] = np.inf
-    est = np.concatenate([relocate.ravel(), swap.ravel()])
-    order = np.argsort(est, kind="stable")[:limit]
-    n, k = relocate.shape
-    out = []
-    for idx in order[est[order] < -_EPS]:
-        if idx < n * k:
-            i, b = divmod(int(idx), k)
-            out.append((int(day[i]), int(stops[i]), b, -1))
-        else:
-            i, j = divmod(int(idx) - n * k, n)
-            out.append((int(day[i]), int(stops[i]), int(day[j]), int(stops[j])))
-    return out
 
 
 def _check_outlet(outlet) -> tuple[float, float]:

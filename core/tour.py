@@ -250,9 +250,10 @@ def quick_tour(rows: list[list[float]], stops) -> tuple[list[int], float]:
     return tour, sum(rows[tour[k - 1]][tour[k]] for k in range(1, m)) + rows[tour[-1]][0]
 
 
-def random_restarts(dist: np.ndarray, runs: int = 50, seed: int = 0) -> tuple[np.ndarray, float]:
-    """The best of ``runs`` local searches (``improve``) from random tours: a reference
-    answer where no exact one is affordable.
+def random_restarts(dist: np.ndarray, runs: int = 50, seed: int = 0,
+                    or_opt: bool = True) -> tuple[np.ndarray, float]:
+    """The best of ``runs`` local searches (``improve``; 2-opt only when ``or_opt`` is
+    False) from random tours: a reference answer where no exact one is affordable.
 
     Examples
     --------
@@ -266,7 +267,7 @@ def random_restarts(dist: np.ndarray, runs: int = 50, seed: int = 0) -> tuple[np
     best, best_len = None, np.inf
     for _ in range(runs):
         start = np.concatenate([[0], 1 + rng.permutation(len(dist) - 1)])
-        t = improve(dist, start)
+        t = improve(dist, start, or_opt=or_opt)
         length = tour_length(dist, t)
         if length < best_len - _EPS:
             best, best_len = t, length

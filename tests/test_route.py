@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 
 from core.optimum import HELD_KARP_MAX, held_karp, optimal_week, subset_tour_lengths
+from core.day_exchange import DayPricer, exchange, improve_days
 from core.route import day_sizes, plan_week, split_located
 from core.tour import improve, nearest_neighbour, random_restarts, solve_tour, tour_length
 from geo.distance import distance_matrix, haversine_m
@@ -151,6 +152,38 @@ def test_week_is_within_5_percent_of_the_exact_week_on_60_small_instances():
     assert gaps.min() > -1e-9
     assert gaps.max() <= 5.0
     assert gaps.mean() <= 1.0
+
+
+def random_split(n: int, sizes: list[int], rng: np.random.Generator) -> list[np.ndarray]:
+    return np.split(1 + rng.permutation(n), np.cumsum(sizes)[:-1])
+
+
+def test_week_of_36_within_5_percent_of_random_restarts():
+    # no exact answer at this size: the reference is the best of 8 searches from random splits
+    gaps = []
+    for seed in range(3):
+        stops = random_stops(700 + seed, 36)
+        d, sizes = matrix(stops), day_sizes(36, 5)
+        rng = np.random.default_rng(seed)
+        best = min(sum(tour_length(d, t) for t in improve_days(d, random_split(36, sizes, rng),
+                                                               seed=r))
+                   for r in range(8))
+        gaps.append(plan_week(OUTLET, stops).total_km * 1000 / best - 1)
+    gaps = np.array(gaps) * 100
+    print(f"\n36-stop week vs best of 8 random restarts: mean {gaps.mean():.2f} %, "
+          f"max {gaps.max():.2f} %")
+    assert gaps.max() <= 5.0
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_exchange_keeps_the_day_sizes_and_never_lengthens_the_week(seed):
+    d, sizes = matrix(random_stops(900 + seed, 23)), [5, 5, 5, 4, 4]
+    start = random_split(23, sizes, np.random.default_rng(seed))
+    pricer = DayPricer(d)
+    after = exchange(pricer, start)
+    assert sorted(map(len, after)) == sorted(sizes)
+    assert sorted(np.concatenate(after).tolist()) == list(range(1, 24))
+    assert pricer.week(after) < pricer.week(start)
 
 
 def test_optimal_week_is_the_best_of_every_split():
