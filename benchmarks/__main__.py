@@ -1,6 +1,7 @@
-"""Benchmarks: ``python -m benchmarks [--only seed|grids ...] [--sizes N ...] [--out DIR]``.
+"""Benchmarks: ``python -m benchmarks [--only seed|grids|route ...] [--sizes N ...] [--out DIR]``.
 
-Two parts, both run by default (``make bench``); ``--only seed`` or ``--only grids`` runs one.
+Three parts, all run by default (``make bench``); ``--only seed`` (or ``grids``, ``route``)
+runs one.
 
 seed
     Seeding and the Overview at each ``--sizes`` (below).
@@ -10,6 +11,11 @@ grids
     Chromium, and grid proposals (``benchmarks/grid_maps.py`` says what exactly). It uses the
     1,000,000-customer database the seed part just built, or seeds one (about 30 s), and
     changes it (its level-2 grids are replaced).
+route
+    The manager's week as pure functions, no database (``benchmarks/route_priority.py``):
+    the route for 36 stops and its quality against exact answers and random restarts,
+    priority scores for 3,000 customers, authenticity flags on 60,000 visits. About a
+    minute.
 
 What the seed part measures
 ---------------------------
@@ -56,7 +62,7 @@ from pathlib import Path
 
 DEFAULT_SIZES = [230_000, 1_000_000]
 DEFAULT_OUT = Path(__file__).resolve().parent / "out"
-PARTS = ("seed", "grids")
+PARTS = ("seed", "grids", "route")
 GRID_CUSTOMERS = 1_000_000
 GRID_TARGET = 2_000
 
@@ -82,11 +88,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     -------
     argparse.Namespace
         ``only``, ``sizes``, ``out``, ``database_url``, ``keep_db``, ``repeats``, ``grids``,
-        ``grid_customers``, ``grid_repeats``, ``rounds``, ``browser``.
+        ``grid_customers``, ``grid_repeats``, ``rounds``, ``browser``, ``route_weeks``.
     """
     p = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.split("\n")[0])
     p.add_argument("--only", nargs="+", choices=PARTS, default=list(PARTS), metavar="PART",
-                   help="run only these parts: seed, grids (default: both)")
+                   help="run only these parts: seed, grids, route (default: all)")
     p.add_argument("--sizes", type=int, nargs="+", default=DEFAULT_SIZES,
                    help="individual customers per run (default: 230000 1000000)")
     p.add_argument("--out", type=Path, default=DEFAULT_OUT,
@@ -107,6 +113,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                    help="grids part: measured navigations to the map in Chromium (default: 3)")
     p.add_argument("--no-browser", dest="browser", action="store_false",
                    help="grids part: skip the Chromium measurement")
+    p.add_argument("--route-weeks", type=int, default=20,
+                   help="route part: seeded 36-stop weeks to plan and time (default: 20)")
     args = p.parse_args(argv)
     args.only = [part for part in PARTS if part in args.only]
     args.sizes = sorted(set(args.sizes))
@@ -168,6 +176,13 @@ def _grids_part(args: argparse.Namespace, db_dir: Path, seeded: dict) -> str:
     return tables(report)
 
 
+def _route_part(args: argparse.Namespace) -> str:
+    """The manager's-week benchmarks (pure functions, synthetic data); their table."""
+    from benchmarks.route_priority import run_route_priority, tables
+
+    return tables(run_route_priority(weeks=args.route_weeks, repeats=args.repeats, log=log))
+
+
 def run(args: argparse.Namespace) -> dict[str, str]:
     """Run the parts asked for and return their Markdown reports.
 
@@ -179,8 +194,8 @@ def run(args: argparse.Namespace) -> dict[str, str]:
     Returns
     -------
     dict[str, str]
-        Part name (``seed``, ``grids``) to its report: a one-line header naming the machine
-        and date, then the part's tables.
+        Part name (``seed``, ``grids``, ``route``) to its report: a one-line header naming
+        the machine and date, then the part's tables.
     """
     args.out.mkdir(parents=True, exist_ok=True)
     reports: dict[str, str] = {}
@@ -192,6 +207,8 @@ def run(args: argparse.Namespace) -> dict[str, str]:
             reports["seed"] = _header() + table
         if "grids" in args.only:
             reports["grids"] = _header() + _grids_part(args, db_dir, seeded)
+        if "route" in args.only:
+            reports["route"] = _header() + _route_part(args)
     return reports
 
 
