@@ -101,7 +101,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                    help="PostgreSQL server to seed as well (default: $BENCH_DATABASE_URL)")
     p.add_argument("--keep-db", action="store_true",
                    help="write the SQLite files to --out and keep them")
-    p.add_argument("--repeats", type=int, default=5, help="warm calls per scope (default: 5)")
+    p.add_argument("--repeats", type=int, default=5,
+                   help="warm calls per scope; route part: per measurement (default: 5)")
     p.add_argument("--grids", type=int, default=GRID_TARGET,
                    help="grids part: level-2 grids to make (default: 2000)")
     p.add_argument("--grid-customers", type=int, default=GRID_CUSTOMERS,

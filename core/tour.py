@@ -6,9 +6,10 @@ implied. ``solve_tour`` is the planner's heuristic: nearest neighbour, then 2-op
 iterated local search (double-bridge kicks from a fixed seed). Each improvement step
 evaluates every move at once as a numpy matrix and applies the best one, so there is no
 Python loop over pairs, and the result depends only on the matrix (deterministic).
-``quick_tour`` is a plain-Python estimate for pricing many small candidate days. ``core.optimum`` has the exact answer for small tours, which the tests and
-benchmarks measure the heuristic against; ``random_restarts`` is a reference for sizes with
-no exact answer: the best of many local searches from random tours.
+``quick_tour`` is a plain-Python estimate for pricing many small candidate days.
+``core.optimum`` has the exact answer for small tours, which the tests and benchmarks
+measure the heuristic against; ``random_restarts`` is a reference for sizes with no exact
+answer: the best of many local searches from random tours.
 """
 from __future__ import annotations
 
