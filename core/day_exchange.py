@@ -87,8 +87,25 @@ def improve_days(dist: np.ndarray, groups: list, shakes: int = SHAKES,
 
 def improve(pricer: DayPricer, groups: list[np.ndarray], shakes: int = SHAKES,
             seed: int = SHAKE_SEED) -> list[np.ndarray]:
-    """Shake an exchanged week ``shakes`` times (two random pairs of stops swap days, then
-    ``exchange``; kept when shorter), then order each day with ``core.tour.solve_tour``."""
+    """Shake an exchanged week, then order each day.
+
+    ``shakes`` times two random pairs of stops swap days and ``exchange`` runs again; the
+    result is kept when shorter. Then each day gets its tour from ``core.tour.solve_tour``.
+
+    Parameters
+    ----------
+    pricer : DayPricer
+        On the week's distance matrix (its cache is shared with the caller).
+    groups : list of ndarray
+        Each day's stops, as ``exchange`` left them.
+    shakes, seed : int
+        Perturbation rounds and their random seed (fixed: same input, same week).
+
+    Returns
+    -------
+    list of ndarray
+        Each day's tour, starting with 0.
+    """
     dist = pricer.dist
     rng = np.random.default_rng(seed)
     for _ in range(shakes if len(groups) > 1 else 0):
@@ -109,6 +126,18 @@ def improve(pricer: DayPricer, groups: list[np.ndarray], shakes: int = SHAKES,
 
 def exchange(pricer: DayPricer, groups: list) -> list[np.ndarray]:
     """Apply improving moves between days until none is left (see the module docstring).
+
+    Parameters
+    ----------
+    pricer : DayPricer
+        Prices each candidate day.
+    groups : list of array_like of int
+        Each day's stops (node indices, not 0).
+
+    Returns
+    -------
+    list of ndarray
+        The days after the moves; their sizes are the same multiset as before.
 
     Examples
     --------

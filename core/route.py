@@ -179,14 +179,14 @@ def plan_week(outlet: tuple[float, float], stops: pd.DataFrame, days: int | None
     lat = np.concatenate([[lat0], located["lat"].to_numpy()])
     dist = distance_matrix(lon, lat)
     x, y = local_xy(lon, lat, lon0, lat0)
-    tours = [_orient(dist, t) for t in split_days(dist, x, y, sizes)]
+    tours = [_orient(dist, t) for t in _split_days(dist, x, y, sizes)]
     bearing = [np.arctan2(x[t[1:]].mean(), y[t[1:]].mean()) % (2 * np.pi) for t in tours]
     tours = [tours[i] for i in np.argsort(bearing, kind="stable")]
     return _result(located, unlocated, dist, tours)
 
 
-def split_days(dist: np.ndarray, x: np.ndarray, y: np.ndarray,
-               sizes: list[int]) -> list[np.ndarray]:
+def _split_days(dist: np.ndarray, x: np.ndarray, y: np.ndarray,
+                sizes: list[int]) -> list[np.ndarray]:
     """The days' tours (node arrays starting with 0, the outlet) for the given day sizes.
 
     ``dist`` is the distance matrix with the outlet as node 0; ``x``, ``y`` are the nodes'
