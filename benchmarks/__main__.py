@@ -1,6 +1,6 @@
-"""Benchmarks: ``python -m benchmarks [--only seed|grids|segments ...] [--sizes N ...]``.
+"""Benchmarks: ``python -m benchmarks [--only seed|grids|segments|route ...] [--sizes N ...]``.
 
-Three parts, all run by default (``make bench``); ``--only <part>`` runs some.
+Four parts, all run by default (``make bench``); ``--only <part> ...`` runs some.
 
 seed
     Seeding and the Overview at each ``--sizes`` (below).
@@ -14,6 +14,11 @@ segments
     Tags and segments of every customer at 1,000,000 customers (from scratch and again),
     explorer filter changes and its page rerun, the customer view
     (``benchmarks/segments.py`` says what exactly); on the same 1,000,000-customer database.
+route
+    The manager's week as pure functions, no database (``benchmarks/route_priority.py``):
+    the route for 36 stops and its quality against exact answers and random restarts,
+    priority scores for 3,000 customers, authenticity flags on 60,000 visits. About a
+    minute.
 
 What the seed part measures
 ---------------------------
@@ -60,7 +65,7 @@ from pathlib import Path
 
 DEFAULT_SIZES = [230_000, 1_000_000]
 DEFAULT_OUT = Path(__file__).resolve().parent / "out"
-PARTS = ("seed", "grids", "segments")
+PARTS = ("seed", "grids", "segments", "route")
 GRID_CUSTOMERS = 1_000_000
 GRID_TARGET = 2_000
 
@@ -86,11 +91,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     -------
     argparse.Namespace
         ``only``, ``sizes``, ``out``, ``database_url``, ``keep_db``, ``repeats``, ``grids``,
-        ``grid_customers``, ``grid_repeats``, ``rounds``, ``browser``.
+        ``grid_customers``, ``grid_repeats``, ``rounds``, ``browser``, ``route_weeks``.
     """
     p = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.split("\n")[0])
     p.add_argument("--only", nargs="+", choices=PARTS, default=list(PARTS), metavar="PART",
-                   help="run only these parts: seed, grids, segments (default: all)")
+                   help="run only these parts: seed, grids, segments, route (default: all)")
     p.add_argument("--sizes", type=int, nargs="+", default=DEFAULT_SIZES,
                    help="individual customers per run (default: 230000 1000000)")
     p.add_argument("--out", type=Path, default=DEFAULT_OUT,
@@ -99,7 +104,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                    help="PostgreSQL server to seed as well (default: $BENCH_DATABASE_URL)")
     p.add_argument("--keep-db", action="store_true",
                    help="write the SQLite files to --out and keep them")
-    p.add_argument("--repeats", type=int, default=5, help="warm calls per scope (default: 5)")
+    p.add_argument("--repeats", type=int, default=5,
+                   help="warm calls per scope; route part: per measurement (default: 5)")
     p.add_argument("--grids", type=int, default=GRID_TARGET,
                    help="grids part: level-2 grids to make (default: 2000)")
     p.add_argument("--grid-customers", type=int, default=GRID_CUSTOMERS,
@@ -111,6 +117,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                    help="grids part: measured navigations to the map in Chromium (default: 3)")
     p.add_argument("--no-browser", dest="browser", action="store_false",
                    help="grids part: skip the Chromium measurement")
+    p.add_argument("--route-weeks", type=int, default=20,
+                   help="route part: seeded 36-stop weeks to plan and time (default: 20)")
     args = p.parse_args(argv)
     args.only = [part for part in PARTS if part in args.only]
     args.sizes = sorted(set(args.sizes))
@@ -188,6 +196,13 @@ def _segments_part(args: argparse.Namespace, db_dir: Path, seeded: dict) -> str:
     return tables(run_segments(url, repeats=args.repeats, source=source))
 
 
+def _route_part(args: argparse.Namespace) -> str:
+    """The manager's-week benchmarks (pure functions, synthetic data); their table."""
+    from benchmarks.route_priority import run_route_priority, tables
+
+    return tables(run_route_priority(weeks=args.route_weeks, repeats=args.repeats, log=log))
+
+
 def run(args: argparse.Namespace) -> dict[str, str]:
     """Run the parts asked for and return their Markdown reports.
 
@@ -199,8 +214,8 @@ def run(args: argparse.Namespace) -> dict[str, str]:
     Returns
     -------
     dict[str, str]
-        Part name (``seed``, ``grids``) to its report: a one-line header naming the machine
-        and date, then the part's tables.
+        Part name (``seed``, ``grids``, ``route``) to its report: a one-line header naming
+        the machine and date, then the part's tables.
     """
     args.out.mkdir(parents=True, exist_ok=True)
     reports: dict[str, str] = {}
@@ -214,6 +229,8 @@ def run(args: argparse.Namespace) -> dict[str, str]:
             reports["grids"] = _header() + _grids_part(args, db_dir, seeded)
         if "segments" in args.only:
             reports["segments"] = _header() + _segments_part(args, db_dir, seeded)
+        if "route" in args.only:
+            reports["route"] = _header() + _route_part(args)
     return reports
 
 

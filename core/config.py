@@ -47,6 +47,19 @@ def _numbers(count: int) -> Callable[[str], tuple[float, ...]]:
     return parse
 
 
+def _positive(kind: Callable[[str], float]) -> Callable[[str], float]:
+    def parse(text: str) -> float:
+        try:
+            value = kind(text.strip())
+        except ValueError:
+            value = 0
+        if not value > 0:
+            raise ValueError(f"expected a positive {kind.__name__}, got {text!r}")
+        return value
+
+    return parse
+
+
 TILE_PROVIDERS = ("none", "osm", "tianditu", "amap")
 
 
@@ -101,6 +114,22 @@ SETTINGS: tuple[Setting, ...] = (
             "Visits a year a high-end, core and basic customer should get (monthly, quarterly, "
             "yearly); grid workload and overdue visits follow it.", _numbers(3)),
     Setting("GM_MINUTES_PER_VISIT", "30", "Minutes a visit takes, for grid workload.", int),
+    Setting("GM_VISITS_PER_WEEK", "36",
+            "Visits a customer manager plans a week: how many customers the planner picks.",
+            _positive(int)),
+    Setting("GM_WORK_DAYS", "5", "Working days a week the route splits the planned visits "
+            "into.", _positive(int)),
+    Setting("GM_CHECKIN_MAX_M", "500",
+            "Metres between a visit's check-in position and the customer above which the "
+            "visit is flagged.", _positive(float)),
+    Setting("GM_MAX_SPEED_KMH", "60",
+            "Speed (km/h) between two consecutive on-site visits of one manager above which "
+            "the later visit is flagged.", _positive(float)),
+    Setting("GM_BURST_VISITS", "3",
+            "This many visits or more by one manager within GM_BURST_MINUTES are flagged.",
+            _positive(int)),
+    Setting("GM_BURST_MINUTES", "10", "Minutes of the window of GM_BURST_VISITS.",
+            _positive(float)),
     Setting("GM_DEMO_CUSTOMERS", "230000",
             "Individual customers in the demo county that `make run` seeds on first run "
             "(merchants and corporates are added in proportion).", int),

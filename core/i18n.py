@@ -500,6 +500,56 @@ TEXT: dict[str, tuple[str, str]] = {
     "tags.run": ("重新计算标签与客群", "Recompute tags and segments"),
     "tags.run_done": ("已完成:k={k},用时 {seconds} 秒,{changed} 名客户换了客群。", "Done: k = "
                       "{k} in {seconds} s; {changed} customers changed segment."),
+    # visit authenticity (走访真实性)
+    "flag.rule.far_checkin": ("签到偏离客户", "Check-in far from customer"),
+    "flag.rule.speed": ("移动速度异常", "Implausible speed"),
+    "flag.rule.burst": ("短时密集走访", "Many visits in minutes"),
+    "flag.rule.same_spot": ("多客户同一签到点", "One check-in point, several customers"),
+    "flag.far_checkin": ("签到位置距客户 {distance} 米(阈值 {limit} 米)", "Check-in {distance} m "
+                         "from the customer (limit {limit} m)"),
+    "flag.speed": ("距上一次现场走访 {km} 公里、间隔 {minutes} 分钟,时速 {speed} 公里(阈值 {limit} "
+                   "公里)", "{km} km from the previous on-site visit in {minutes} min: {speed} "
+                   "km/h (limit {limit} km/h)"),
+    "flag.burst": ("{start} 至 {end} 共 {count} 次走访(阈值:{window} 分钟内 {limit} 次)",
+                   "{count} visits from {start} to {end} (limit: {limit} within {window} min)"),
+    "flag.same_spot": ("签到坐标({lon}, {lat})与另外 {others} 位客户的走访签到完全相同",
+                       "Check-in ({lon}, {lat}) identical to visits of {others} other "
+                       "customer(s)"),
+    # visit priority (走访优先级)
+    "tier.high": ("高端客户", "high-end"),
+    "tier.core": ("核心客户", "core"),
+    "tier.basic": ("基础客户", "basic"),
+    "freq.monthly": ("每月一次", "monthly"),
+    "freq.quarterly": ("每季度一次", "quarterly"),
+    "freq.half_yearly": ("每半年一次", "half-yearly"),
+    "freq.yearly": ("每年一次", "yearly"),
+    "freq.per_year": ("每年 {n} 次", "{n} times a year"),
+    "reason.overdue": ("逾期走访 {days} 天({tier}{freq})", "visit overdue {days} days ({tier}: "
+                       "{freq})"),
+    "reason.never_visited": ("从未走访({tier}{freq})", "never visited ({tier}: {freq})"),
+    "reason.maturity": ("定期/理财 {days} 天后到期", "time deposit or wealth product matures in "
+                        "{days} days"),
+    "reason.spring_festival": ("春节返乡({date} 春节)", "home for Spring Festival ({date})"),
+    "reason.other_bank": ("他行存款 {wan} 万元", "{wan} 万元 at other banks"),
+    "reason.value": ("资产 {wan} 万元", "AUM {wan} 万元"),
+    "reason.no_mobile_banking": ("未开通手机银行", "no mobile banking"),
+    "reason.no_acquiring": ("商户未开通收单", "merchant without acquiring"),
+    "reason.unused_credit": ("授信未用 {wan} 万元", "{wan} 万元 of credit line unused"),
+    "reason.no_debit_card": ("未办借记卡", "no debit card"),
+    "reason.no_etc": ("未办ETC", "no ETC"),
+    "reason.dormant": ("睡眠客户待激活", "dormant: to reactivate"),
+    "reason.campaign": ("营销活动客户", "in a campaign"),
+    "offer.mobile_banking": ("未开通,{age} 岁", "not signed up, aged {age}"),
+    "offer.mobile_banking_merchant": ("商户未开通", "merchant not signed up"),
+    "offer.acquiring": ("商户尚未开通", "merchant not signed up"),
+    "offer.loan": ("授信未用 {wan} 万元", "{wan} 万元 of the line unused"),
+    "offer.debit_card": ("尚未办卡", "no card yet"),
+    "offer.etc": ("经营车辆", "business vehicles"),
+    "offer.time_deposit_maturity": ("{days} 天后到期续存", "renew: matures in {days} days"),
+    "offer.time_deposit_other_bank": ("他行资金 {wan} 万元转入", "bring over {wan} 万元 from "
+                                      "other banks"),
+    "offer.time_deposit_spring_festival": ("返乡资金存入", "savings brought home"),
+    "offer.wealth": ("高端客户资金配置", "high-end customer: place the funds"),
 }
 
 

@@ -149,7 +149,8 @@ def profile(features: pd.DataFrame, labels: np.ndarray) -> pd.DataFrame:
     """Per segment (rows) and for the bank (row ``"bank"``): the measures a banker reads,
     and ``held_<product>``, the share holding each of ``PRODUCTS``.
 
-    Shares are 0-1; age of individuals only; money in yuan.
+    Shares are 0-1; age of individuals only; the median deposit of existing customers;
+    money in yuan.
     """
     f = features
     deposit = f["deposit"].astype(float)
@@ -169,10 +170,12 @@ def profile(features: pd.DataFrame, labels: np.ndarray) -> pd.DataFrame:
     })
 
     def describe(g: pd.DataFrame) -> dict:
+        held = g.loc[g["potential"] == 0, "deposit"]  # prospects hold nothing here yet
         return {"customers": len(g), "deposits": g["deposit"].sum(), "age": g["age"].mean(),
                 "county_town": g["county_town"].mean(), "town_seat": g["town_seat"].mean(),
                 "village": g["village"].mean(), "business": g["business"].mean(),
-                "potential": g["potential"].mean(), "deposit_median": g["deposit"].median(),
+                "potential": g["potential"].mean(),
+                "deposit_median": held.median() if len(held) else np.nan,
                 "deposit_mean": g["deposit"].mean(), "loan_share": g["loan_share"].mean(),
                 "wealth_share": g["wealth_share"].mean(),
                 "other_bank_mean": g["other_bank"].mean(), "products": g["products"].mean(),
@@ -232,7 +235,7 @@ def traits(segment: pd.Series, bank: pd.Series) -> list[Trait]:
     share("business", "商户企业", "businesses", at_least=0.5)
 
     ratio = (1 + segment["deposit_median"]) / (1 + bank["deposit_median"])
-    if ratio >= 3 or ratio <= 1 / 3:
+    if ratio == ratio and (ratio >= 3 or ratio <= 1 / 3):  # NaN: prospects only
         zh, en = ("高存款", "high deposits") if ratio > 1 else ("低存款", "low deposits")
         found.append(Trait("deposit_median", "high" if ratio > 1 else "low", zh, en,
                            abs(np.log(ratio)) / np.log(3)))

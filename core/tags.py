@@ -223,12 +223,14 @@ def ensure_default_tags(engine: Engine) -> int:
 
 
 def load_tags(engine: Engine) -> list[TagDef]:
-    """Every tag in the database, by category and position."""
+    """Every tag in the database: tier, lifecycle, flags, each in position order."""
     with engine.connect() as conn:
-        rows = conn.execute(select(Tag.__table__).order_by(Tag.category, Tag.position)).all()
-        return [TagDef(r.code, r.category, r.label_zh, r.label_en, r.description_zh,
-                       r.description_en, json.loads(r.rule), json.loads(r.params), r.position,
-                       r.bit) for r in rows]
+        rows = conn.execute(select(Tag.__table__)).all()
+    tags = [TagDef(r.code, r.category, r.label_zh, r.label_en, r.description_zh,
+                   r.description_en, json.loads(r.rule), json.loads(r.params), r.position, r.bit)
+            for r in rows]
+    order = {c: i for i, c in enumerate(CATEGORIES)}
+    return sorted(tags, key=lambda t: (order.get(t.category, len(order)), t.position))
 
 
 def check_params(tag: TagDef, params: dict) -> list[str]:

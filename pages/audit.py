@@ -29,8 +29,8 @@ def table(df: pd.DataFrame, key: str, columns: dict[str, str]) -> None:
     if df.empty:
         st.success(ui.tr("audit.none"))
         return
-    number = {"customers": "%d", "in_grid": "%d", "residents": "%d", "posts": "%d",
-              "liaisons": "%d",
+    number = {"customers": "localized", "in_grid": "localized", "residents": "localized",
+              "posts": "%d", "liaisons": "%d",
               "deposits_wan": "%.2f", "area_km2": "%.3f", "outside_km2": "%.3f",
               "lon": "%.5f", "lat": "%.5f"}
     config_ = {c: st.column_config.NumberColumn(ui.tr(label), format=number.get(c, "%.1f"))

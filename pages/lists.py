@@ -32,9 +32,9 @@ picked = st.dataframe(
     column_config={"kind": ui.tr("lists.kind"), "name": ui.tr("lists.name"),
                    "branch": ui.tr("lists.branch"), "manager": ui.tr("lists.manager"),
                    "customers": st.column_config.NumberColumn(ui.tr("lists.col.saved"),
-                                                              format="%d"),
+                                                              format="localized"),
                    "members": st.column_config.NumberColumn(ui.tr("lists.col.members"),
-                                                            format="%d"),
+                                                            format="localized"),
                    "created_at": st.column_config.DatetimeColumn(ui.tr("lists.col.created"),
                                                                  format="YYYY-MM-DD HH:mm")})
 st.caption(ui.tr("lists.members_note"))

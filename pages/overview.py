@@ -39,7 +39,8 @@ st.subheader(ui.tr("overview.chart"))
 st.plotly_chart(breakdown_chart(table, labels), key="overview_chart")
 
 st.subheader(ui.tr(f"overview.by_{level}"))
-number = {"customers": "%d", "existing": "%d", "potential": "%d", "in_grid_pct": "%.1f",
+number = {"customers": "localized", "existing": "localized", "potential": "localized",
+          "in_grid_pct": "%.1f",
           "filing_pct": "%.1f", "deposits_wan": "%.2f", "loans_wan": "%.2f", "mobile_pct": "%.1f"}
 st.dataframe(
     table, hide_index=True, key="overview_table",

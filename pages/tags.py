@@ -21,7 +21,7 @@ st.dataframe(pd.DataFrame([{
     hide_index=True, key="tags_table", column_config={
         "category": ui.tr("tags.col.category"), "label": ui.tr("tags.col.tag"),
         "rule": ui.tr("tags.col.rule"),
-        "customers": st.column_config.NumberColumn(ui.tr("explorer.customers"), format="%d")})
+        "customers": st.column_config.NumberColumn(ui.tr("explorer.customers"), format="localized")})
 
 st.subheader(ui.tr("tags.thresholds"))
 with st.form("tag_thresholds"):

@@ -199,7 +199,7 @@ def segment_table(sizes, segs) -> None:
                      "products": p.get("products"), "village": 100 * (p.get("village") or 0)})
     st.dataframe(pd.DataFrame(rows), hide_index=True, key="xf_segment_table", column_config={
         "code": tr("explorer.col.code"), "name": tr("explorer.col.segment"),
-        "customers": st.column_config.NumberColumn(tr("explorer.customers"), format="%d"),
+        "customers": st.column_config.NumberColumn(tr("explorer.customers"), format="localized"),
         "deposits": st.column_config.NumberColumn(tr("explorer.deposits"), format="%.2f"),
         "deposit_share": st.column_config.NumberColumn(tr("explorer.col.share"), format="%.1f"),
         "age": st.column_config.NumberColumn(tr("explorer.col.age"), format="%.1f"),
