@@ -27,3 +27,22 @@ def spring_festival(year: int) -> date:
     except KeyError:
         raise ValueError(f"Spring Festival of {year} is not in the calendar "
                          f"({min(SPRING_FESTIVAL)}-{max(SPRING_FESTIVAL)})") from None
+
+
+RETURN_BEFORE_DAYS, RETURN_AFTER_DAYS = 20, 15  # migrant workers are home around it
+
+
+def festival_window(day: date) -> date | None:
+    """The Spring Festival whose return window (20 days before to 15 after, when migrant
+    workers are home) holds ``day``, or None.
+
+    Examples
+    --------
+    >>> festival_window(date(2027, 1, 20)), festival_window(date(2026, 11, 23))
+    (datetime.date(2027, 2, 6), None)
+    """
+    for year in (day.year, day.year + 1):
+        festival = SPRING_FESTIVAL.get(year)
+        if festival and -RETURN_BEFORE_DAYS <= (day - festival).days <= RETURN_AFTER_DAYS:
+            return festival
+    return None

@@ -539,17 +539,6 @@ TEXT: dict[str, tuple[str, str]] = {
     "reason.no_etc": ("未办ETC", "no ETC"),
     "reason.dormant": ("睡眠客户待激活", "dormant: to reactivate"),
     "reason.campaign": ("营销活动客户", "in a campaign"),
-    "offer.mobile_banking": ("未开通,{age} 岁", "not signed up, aged {age}"),
-    "offer.mobile_banking_merchant": ("商户未开通", "merchant not signed up"),
-    "offer.acquiring": ("商户尚未开通", "merchant not signed up"),
-    "offer.loan": ("授信未用 {wan} 万元", "{wan} 万元 of the line unused"),
-    "offer.debit_card": ("尚未办卡", "no card yet"),
-    "offer.etc": ("经营车辆", "business vehicles"),
-    "offer.time_deposit_maturity": ("{days} 天后到期续存", "renew: matures in {days} days"),
-    "offer.time_deposit_other_bank": ("他行资金 {wan} 万元转入", "bring over {wan} 万元 from "
-                                      "other banks"),
-    "offer.time_deposit_spring_festival": ("返乡资金存入", "savings brought home"),
-    "offer.wealth": ("高端客户资金配置", "high-end customer: place the funds"),
 }
 
 

@@ -364,10 +364,15 @@ class OtherBankFund(Base):
 
 
 class Visit(Base):
-    """A manager's visit to a customer, with the check-in position and outcome."""
+    """A manager's visit to a customer, with the check-in position and outcome.
+
+    ``client_token`` is unique: the form that logs a visit sends one per visit, so a double
+    click or a resent form stores the visit once.
+    """
 
     __tablename__ = "visit"
-    __table_args__ = (Index("ix_visit_manager_time", "manager_id", "visited_at"),)
+    __table_args__ = (Index("ix_visit_manager_time", "manager_id", "visited_at"),
+                      Index("ix_visit_client_token", "client_token", unique=True))
     id: Mapped[int] = mapped_column(primary_key=True)
     manager_id: Mapped[int] = mapped_column(ForeignKey("manager.id"))
     customer_id: Mapped[int] = mapped_column(ForeignKey("customer.id"), index=True)
@@ -376,9 +381,43 @@ class Visit(Base):
     lon: Mapped[float | None] = mapped_column(Float)
     lat: Mapped[float | None] = mapped_column(Float)
     outcome: Mapped[str] = mapped_column(String(20))
-    products: Mapped[str | None] = mapped_column(String(100))
+    products: Mapped[str | None] = mapped_column(String(100))  # offered, comma-separated
+    products_signed: Mapped[str | None] = mapped_column(String(100))
     amount: Mapped[float] = mapped_column(Float, default=0.0)
     notes: Mapped[str | None] = mapped_column(Text)
+    checkin_source: Mapped[str | None] = mapped_column(String(8))  # typed / browser
+    recorded_at: Mapped[datetime | None] = mapped_column(DateTime)  # when it was logged
+    client_token: Mapped[str | None] = mapped_column(String(40))
+
+
+class VisitPlan(Base):
+    """A manager's visit plan for one week (the week starts on Monday)."""
+
+    __tablename__ = "visit_plan"
+    __table_args__ = (UniqueConstraint("manager_id", "week_start"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    manager_id: Mapped[int] = mapped_column(ForeignKey("manager.id"))
+    week_start: Mapped[date] = mapped_column(Date)
+    saved_at: Mapped[datetime] = mapped_column(DateTime)
+    saved_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+
+
+class VisitPlanItem(Base):
+    """One planned visit: the customer, its day and order on the route, why it was chosen
+    and what to offer; ``visit_id`` once the visit is logged."""
+
+    __tablename__ = "visit_plan_item"
+    __table_args__ = (UniqueConstraint("plan_id", "customer_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("visit_plan.id"), index=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customer.id"))
+    day: Mapped[int | None] = mapped_column(SmallInteger)  # 1 = Monday
+    seq: Mapped[int | None] = mapped_column(SmallInteger)  # order within the day
+    score: Mapped[float] = mapped_column(Float)
+    reasons: Mapped[str | None] = mapped_column(Text)
+    offers: Mapped[str | None] = mapped_column(Text)  # JSON: [[product, zh, en], ...]
+    source: Mapped[str] = mapped_column(String(40))  # grid / list:<id> / grid:<id>
+    visit_id: Mapped[int | None] = mapped_column(ForeignKey("visit.id"))
 
 
 class Metric(Base):
@@ -424,6 +463,7 @@ class Campaign(Base):
     name: Mapped[str] = mapped_column(String(100))
     starts_on: Mapped[date] = mapped_column(Date)
     ends_on: Mapped[date] = mapped_column(Date)
+    saved_filter: Mapped[str | None] = mapped_column(Text)  # its customers (explorer filter)
 
 
 class AuditLog(Base):

@@ -1,4 +1,4 @@
-"""Whom to visit this week: a priority score from 0 to 100, its reasons and what to offer.
+"""Whom to visit this week: a priority score from 0 to 100 and its reasons.
 
 The score adds six parts, each capped at its weight (``WEIGHTS``, 100 in all):
 
@@ -22,8 +22,9 @@ campaign   8      the customer is in a running campaign
 
 Each part that gives points (and the AUM from the core-tier threshold, other-bank money
 from 1万) adds a reason, in Chinese (``reasons``, joined by "、") and English
-(``reasons_en``), with its numbers. Recommended products follow the same conditions.
-Everything is computed column-wise: 3,000 customers take about 30 ms.
+(``reasons_en``), with its numbers. What to offer each customer is ``core.recommend``'s
+job (the one recommender, also behind the customer view). Everything is computed
+column-wise: 3,000 customers take about 30 ms.
 """
 from __future__ import annotations
 
@@ -34,6 +35,7 @@ import numpy as np
 import pandas as pd
 
 from core import config
+from core.calendar import festival_window
 from core.i18n import t
 
 REQUIRED_COLUMNS = ("id", "tier", "status", "last_visit_on", "aum", "deposit_balance",
@@ -52,33 +54,22 @@ OTHER_BANK_MIN = 10_000.0  # yuan: from here other-bank money is a reason
 MATURITY_DAYS = 30
 MOBILE_MAX_AGE = 60
 CREDIT_MIN = 10_000.0
-WEALTH_OTHER_BANK_MIN = 50_000.0
-SPRING_FESTIVAL = {2024: date(2024, 2, 10), 2025: date(2025, 1, 29), 2026: date(2026, 2, 17),
-                   2027: date(2027, 2, 6), 2028: date(2028, 1, 26), 2029: date(2029, 2, 13),
-                   2030: date(2030, 2, 3), 2031: date(2031, 1, 23)}
-SPRING_BEFORE_DAYS, SPRING_AFTER_DAYS = 20, 15
-_ITEM = {"zh": "{product}({offer})", "en": "{product} ({offer})"}  # a product and its reason
 _FORMATTER = string.Formatter()
 
 
 def spring_festival(as_of) -> date | None:
-    """The Spring Festival whose return window (20 days before to 15 after) holds ``as_of``.
+    """The Spring Festival whose return window holds ``as_of`` (``core.calendar``).
 
     Examples
     --------
     >>> spring_festival(date(2027, 1, 20)), spring_festival(date(2026, 11, 23))
     (datetime.date(2027, 2, 6), None)
     """
-    day = pd.Timestamp(as_of).date()
-    for year in (day.year, day.year + 1):
-        festival = SPRING_FESTIVAL.get(year)
-        if festival and -SPRING_BEFORE_DAYS <= (day - festival).days <= SPRING_AFTER_DAYS:
-            return festival
-    return None
+    return festival_window(pd.Timestamp(as_of).date())
 
 
 def score_customers(customers: pd.DataFrame, as_of, visits_per_year=None) -> pd.DataFrame:
-    """Score, reasons and recommended products for each customer, highest score first.
+    """Score and reasons for each customer, highest score first.
 
     Parameters
     ----------
@@ -97,8 +88,7 @@ def score_customers(customers: pd.DataFrame, as_of, visits_per_year=None) -> pd.
     -------
     DataFrame
         The input columns plus ``due_on``, ``overdue_days`` (days past the due date, 0 when
-        not yet due), ``score`` (0-100, one decimal), ``reasons``, ``reasons_en``,
-        ``recommended`` (list of product codes), ``recommended_zh``, ``recommended_en``.
+        not yet due), ``score`` (0-100, one decimal), ``reasons``, ``reasons_en``.
 
     Raises
     ------
@@ -120,8 +110,6 @@ def score_customers(customers: pd.DataFrame, as_of, visits_per_year=None) -> pd.
     ([[1, 54], [2, 0]], [43.7, 1.1])
     >>> ranked["reasons"].iat[0]
     '逾期走访 54 天(核心客户每季度一次)、定期/理财 12 天后到期、他行存款 12.0 万元、资产 8.0 万元'
-    >>> ranked["recommended"].iat[0]
-    ['time_deposit']
     """
     c = _columns(customers)
     as_of = np.datetime64(pd.Timestamp(as_of).date(), "D")
@@ -143,11 +131,10 @@ def score_customers(customers: pd.DataFrame, as_of, visits_per_year=None) -> pd.
               + WEIGHTS["campaign"] * on["campaign"])
     score = np.round(np.clip(points, 0, 100), 1)
 
-    reasons, offers, codes = _texts(c, on, tier, per_year, overdue, on["festival"])
+    reasons = _texts(c, on, tier, per_year, overdue, on["festival"])
     out = customers.reset_index(drop=True).assign(
         due_on=pd.to_datetime(due), overdue_days=overdue, score=score,
-        reasons=reasons.zh, reasons_en=reasons.en, recommended=codes,
-        recommended_zh=offers.zh, recommended_en=offers.en)
+        reasons=reasons.zh, reasons_en=reasons.en)
     order = np.lexsort((c["id"], -overdue, -score))
     return out.iloc[order].reset_index(drop=True)
 
@@ -188,15 +175,14 @@ def _conditions(c: dict, never: np.ndarray, overdue: np.ndarray, as_of: date) ->
         "etc": ~c["has_etc"] & np.isin(kind, ["merchant", "corporate"]),
         "dormant": c["status"] == "dormant",
         "campaign": c["in_campaign"],
-        "wealth": (c["tier"] == "high") & (maturing | (other >= WEALTH_OTHER_BANK_MIN)),
     }
 
 
 def _texts(c: dict, on: dict, tier: np.ndarray, per_year: np.ndarray, overdue: np.ndarray,
            festival: date | None):
-    """Reasons and offers in both languages, and the product codes, per customer."""
+    """Reasons in both languages, per customer."""
     n = len(c["id"])
-    reasons, offers = _Lines(n, "、", "; "), _Lines(n, "、", "; ")
+    reasons = _Lines(n, "、", "; ")
     tiers = {lang: np.array([t("tier.high", lang), t("tier.core", lang),
                              t("tier.basic", lang)]) for lang in ("zh", "en")}
     freq = {lang: np.array([_frequency(v, lang) for v in per_year]) for lang in ("zh", "en")}
@@ -228,32 +214,7 @@ def _texts(c: dict, on: dict, tier: np.ndarray, per_year: np.ndarray, overdue: n
         m = on[code]
         reasons.add(m, *(_fill(t(key, lang), wan=wan_unused[m]) for lang in ("zh", "en")))
 
-    codes = [[] for _ in range(n)]
-    known_age = ~np.isnan(c["age"])
-    years = np.nan_to_num(c["age"]).astype(np.int64)
-    for code, m, key, fields in (  # most pressing first
-            ("time_deposit", on["maturity"], "offer.time_deposit_maturity", {"days": days}),
-            ("wealth", on["wealth"], "offer.wealth", {}),
-            ("acquiring", on["acquiring"], "offer.acquiring", {}),
-            ("mobile_banking", on["mobile_banking"] & known_age, "offer.mobile_banking",
-             {"age": years}),
-            ("mobile_banking", on["mobile_banking"] & ~known_age,
-             "offer.mobile_banking_merchant", {}),
-            ("time_deposit", on["other_bank"] & ~on["maturity"],
-             "offer.time_deposit_other_bank", {"wan": wan_other}),
-            ("time_deposit", on["spring_festival"] & ~on["maturity"] & ~on["other_bank"],
-             "offer.time_deposit_spring_festival", {}),
-            ("loan", on["loan"], "offer.loan", {"wan": wan_unused}),
-            ("debit_card", on["debit_card"], "offer.debit_card", {}),
-            ("etc", on["etc"], "offer.etc", {})):
-        if not m.any():
-            continue
-        picked = {name: values[m] for name, values in fields.items()}
-        offers.add(m, *(_fill(_ITEM[lang], product=t(f"product.{code}", lang),
-                              offer=_fill(t(key, lang), **picked)) for lang in ("zh", "en")))
-        for i in np.flatnonzero(m):
-            codes[i].append(code)
-    return reasons, offers, codes
+    return reasons
 
 
 def pick_week(ranked: pd.DataFrame, capacity: int | None = None) -> pd.DataFrame:

@@ -1,16 +1,23 @@
 """Next products to offer a customer, each with the reason a manager can say out loud.
 
 Rules over the customer's features (``core.features.load_features`` columns) and the
-product penetration of the customer's segment (what similar customers already hold).
-Vectorised: the visit planner scores thousands of customers at once.
+product penetration of the customer's segment (what similar customers already hold), most
+pressing first: a product maturing, a high-end customer's money to place, money at other
+banks, a migrant worker home for Spring Festival, a first account, acquiring for a
+merchant, mobile banking, an unused credit line, ETC for a business, then what the
+segment holds. The one recommender of the app: the customer view and the visit planner
+both use it. Vectorised: the planner asks for thousands of customers at once.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 import numpy as np
 import pandas as pd
 
+from core import config
+from core.calendar import festival_window
 from core.features import PRODUCTS
 
 PEER_SHARE = 0.4  # a product at least this share of the segment holds is a "peer" product
@@ -31,7 +38,7 @@ def _wan(yuan: float) -> str:
 
 
 def recommend(features: pd.DataFrame, peers: pd.DataFrame | None = None,
-              limit: int = 4) -> list[list[Offer]]:
+              limit: int = 4, as_of: date | None = None) -> list[list[Offer]]:
     """Offers for every row of ``features``, most pressing first, at most ``limit`` each.
 
     Parameters
@@ -43,6 +50,10 @@ def recommend(features: pd.DataFrame, peers: pd.DataFrame | None = None,
     peers : DataFrame, optional
         Share (0-1) of each segment (index: segment id) holding each product (columns:
         ``PRODUCTS``), as ``core.explorer.penetration`` returns it.
+    limit : int
+        Offers per customer at most.
+    as_of : date, optional
+        The day (for the Spring-Festival window of migrant workers; default today).
 
     Examples
     --------
@@ -52,7 +63,7 @@ def recommend(features: pd.DataFrame, peers: pd.DataFrame | None = None,
     ...     "wealth": [0.0], "time_deposit": [0.0], "other_bank_deposit": [0.0],
     ...     "days_to_maturity": [float("nan")], "segment_id": [1]})
     >>> [o.product for o in recommend(f)[0]]
-    ['acquiring']
+    ['acquiring', 'etc']
     """
     n = len(features)
     f = features
@@ -69,9 +80,21 @@ def recommend(features: pd.DataFrame, peers: pd.DataFrame | None = None,
              lambda i: f"定期/理财 {days[i]:.0f} 天后到期,提前沟通续存或转理财",
              lambda i: f"a product matures in {days[i]:.0f} days: renew or move to wealth")
     other = f["other_bank_deposit"].to_numpy(dtype=float)
+    aum = f["deposit"].to_numpy(dtype=float) + f["wealth"].to_numpy(dtype=float)
+    high = (f["tier"].to_numpy() == "high" if "tier" in f
+            else aum >= float(config.get("GM_TIER_AUM")[0]))
+    with np.errstate(invalid="ignore"):
+        rule(high & ((days <= MATURITY_DAYS) | (other >= OTHER_BANK_MIN)), "wealth",
+             lambda i: "高端客户,到期或他行资金可做资产配置(理财)",
+             lambda i: "high-end customer with money to place: wealth products")
     rule(other >= OTHER_BANK_MIN, "time_deposit",
          lambda i: f"他行存款约 {_wan(other[i])} 万元,可营销转存",
          lambda i: f"about {_wan(other[i])} 万元 at other banks to win over")
+    festival = festival_window(as_of or date.today())
+    if festival is not None and "is_migrant" in f:
+        rule(f["is_migrant"].to_numpy(dtype=bool), "time_deposit",
+             lambda i: f"春节({festival})返乡,务工收入可存定期",
+             lambda i: f"home for Spring Festival ({festival}): savings into a time deposit")
     rule(~existing, "debit_card", lambda i: "潜在客户:首次开户办理借记卡",
          lambda i: "prospect: open a first account with a debit card")
     rule((f["kind"].to_numpy() == 1) & ~f["has_acquiring"].to_numpy(dtype=bool), "acquiring",
@@ -88,6 +111,9 @@ def recommend(features: pd.DataFrame, peers: pd.DataFrame | None = None,
     rule((line > 0) & (used <= CREDIT_USED_MAX), "loan",
          lambda i: f"授信 {_wan(line[i])} 万元仅用信 {used[i]:.0%},可推荐用信",
          lambda i: f"credit line of {_wan(line[i])} 万元 only {used[i]:.0%} drawn")
+    business = f["kind"].to_numpy() > 0
+    rule(existing & business & ~f["has_etc"].to_numpy(dtype=bool), "etc",
+         lambda i: "经营车辆可办ETC", lambda i: "business vehicles: ETC")
     if peers is not None and len(peers):
         held = {"debit_card": f["has_debit_card"], "mobile_banking": f["has_mobile_banking"],
                 "acquiring": f["has_acquiring"], "etc": f["has_etc"],

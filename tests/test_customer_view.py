@@ -94,6 +94,8 @@ FEATURES = {"status": 0, "kind": 0, "age": 40.0, "has_debit_card": True,
     ({"has_mobile_banking": False}, "mobile_banking", "同类客群开通率 70%"),
     ({"credit_line": 200_000.0, "loan": 20_000.0}, "loan", "仅用信 10%"),
     ({}, "wealth", "同类客群 55% 已持有理财"),
+    ({"deposit": 300_000.0, "other_bank_deposit": 80_000.0}, "wealth", "高端客户"),
+    ({"kind": 2}, "etc", "经营车辆可办ETC"),
 ])
 def test_each_offer_comes_with_its_reason(change, product, words):
     peers = pd.DataFrame({"debit_card": [0.9], "mobile_banking": [0.7], "acquiring": [0.0],
@@ -107,3 +109,13 @@ def test_each_offer_comes_with_its_reason(change, product, words):
 def test_no_mobile_banking_push_for_the_very_old_and_no_offer_without_a_reason():
     offers = recommend(pd.DataFrame([{**FEATURES, "age": 82.0, "has_mobile_banking": False}]))
     assert offers == [[]]
+
+
+def test_a_migrant_worker_home_for_spring_festival_gets_a_time_deposit_offer():
+    from datetime import date
+
+    row = pd.DataFrame([{**FEATURES, "is_migrant": True}])
+    during = recommend(row, as_of=date(2027, 1, 27))[0]
+    assert [o.product for o in during] == ["time_deposit"]
+    assert "春节(2027-02-06)返乡" in during[0].reason_zh
+    assert recommend(row, as_of=date(2026, 11, 23)) == [[]]

@@ -5,7 +5,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from core.priority import (REQUIRED_COLUMNS, SPRING_FESTIVAL, WEIGHTS, pick_week,
+from core.calendar import SPRING_FESTIVAL
+from core.priority import (REQUIRED_COLUMNS, WEIGHTS, pick_week,
                            score_customers, spring_festival)
 
 AS_OF = date(2026, 11, 23)
@@ -107,14 +108,11 @@ def test_each_reason_appears_exactly_when_its_condition_holds(trigger, miss, zh,
     assert zh in hit["reasons"] and en in hit["reasons_en"]
     assert zh not in near["reasons"] and en not in near["reasons_en"]
     assert hit["score"] > near["score"]
-    if product:
-        assert product in hit["recommended"]
 
 
-def test_a_customer_with_nothing_to_say_has_no_reason_and_no_product():
+def test_a_customer_with_nothing_to_say_has_no_reason():
     row = one()
     assert row["reasons"] == "" and row["reasons_en"] == ""
-    assert row["recommended"] == [] and row["recommended_zh"] == ""
     assert row["score"] == pytest.approx(WEIGHTS["value"] * np.log10(1.1) / np.log10(101),
                                          abs=0.05)
 
@@ -122,18 +120,7 @@ def test_a_customer_with_nothing_to_say_has_no_reason_and_no_product():
 def test_merchant_of_unknown_age_without_mobile_banking_is_a_gap():
     row = one(kind="merchant", has_acquiring=True, age=np.nan, has_mobile_banking=False)
     assert "未开通手机银行" in row["reasons"]
-    assert row["recommended_zh"].startswith("手机银行(商户未开通)")
     assert "未开通手机银行" not in one(age=np.nan, has_mobile_banking=False)["reasons"]
-
-
-def test_offers_carry_their_reasons_in_both_languages():
-    row = one(days_to_maturity=5, kind="merchant", has_acquiring=False, age=45,
-              has_mobile_banking=False, tier="high")
-    assert row["recommended"] == ["time_deposit", "wealth", "acquiring", "mobile_banking",
-                                  "etc"]
-    assert row["recommended_zh"].split("、")[:2] == ["定期存款(5 天后到期续存)",
-                                                    "理财(高端客户资金配置)"]
-    assert "mobile banking (not signed up, aged 45)" in row["recommended_en"]
 
 
 # --- Spring Festival --------------------------------------------------------------------
@@ -152,7 +139,6 @@ def test_migrant_worker_home_for_spring_festival():
     during = date(2027, 1, 27)
     row = one(as_of=during, is_migrant=True)
     assert "春节返乡(2027-02-06 春节)" in row["reasons"]
-    assert row["recommended"] == ["time_deposit"]
     assert "春节返乡" not in one(as_of=AS_OF, is_migrant=True)["reasons"]
     assert "春节返乡" not in one(as_of=during, is_migrant=False)["reasons"]
 

@@ -148,3 +148,34 @@ def _roll_up(manager_rows: pd.DataFrame, branch_of: dict, year: int,
     out["year"] = year
     out["value"] = out["value"].astype(float)
     return out[["year", "month", "org_level", "org_id", "metric", "value"]]
+
+
+def plant_doubtful_visits(visits: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
+    """Plant what the authenticity checks must find, as real data has it now and then:
+    ~1 % of on-site check-ins 0.7-3 km from the customer, a burst of four visits within six
+    minutes for three managers, and one check-in point reused for four customers by two
+    managers. ``visits`` as ``make_visits`` returns it; a copy comes back."""
+    v = visits.copy().reset_index(drop=True)
+    onsite = np.flatnonzero(v["channel"].to_numpy() == "onsite")
+    far = rng.choice(onsite, size=max(1, len(onsite) // 100), replace=False)
+    distance = rng.uniform(700, 3_000, len(far)) * DEG_PER_M
+    angle = rng.uniform(0, 2 * np.pi, len(far))
+    v.loc[far, "lon"] = np.round(v.loc[far, "lon"].to_numpy() + distance * np.cos(angle), 6)
+    v.loc[far, "lat"] = np.round(v.loc[far, "lat"].to_numpy() + distance * np.sin(angle), 6)
+    managers = v["manager_id"].unique()
+    for manager in rng.choice(managers, size=min(3, len(managers)), replace=False):
+        rows = np.flatnonzero((v["manager_id"].to_numpy() == manager)
+                              & (v["channel"].to_numpy() == "onsite"))
+        if len(rows) >= 4:
+            start = rows[rng.integers(0, len(rows) - 3)]
+            pick = rows[(rows >= start)][:4]
+            base = v.loc[pick[0], "visited_at"]
+            v.loc[pick, "visited_at"] = [base + pd.Timedelta(minutes=2 * i) for i in range(4)]
+    for manager in rng.choice(managers, size=min(2, len(managers)), replace=False):
+        rows = np.flatnonzero((v["manager_id"].to_numpy() == manager)
+                              & (v["channel"].to_numpy() == "onsite"))
+        if len(rows) >= 4:
+            pick = rows[rng.integers(0, len(rows) - 3):][:4]
+            if v.loc[pick, "customer_id"].nunique() == len(pick):
+                v.loc[pick, ["lon", "lat"]] = v.loc[pick[0], ["lon", "lat"]].to_numpy()
+    return v.sort_values("visited_at", kind="stable").reset_index(drop=True)

@@ -17,7 +17,7 @@ from sqlalchemy import Engine
 from core import identity
 from core.auth import hash_password
 from core.db import bulk_insert, is_empty, reset_sequences, upgrade
-from core.demo.activity import make_targets_and_actuals, make_visits
+from core.demo.activity import make_targets_and_actuals, make_visits, plant_doubtful_visits
 from core.demo.balances import make_balance_months
 from core.demo.bank import BranchPlan, make_units, plan_branches, staff_grids
 from core.demo.people import UnitInfo, make_customers, unit_weights
@@ -101,6 +101,7 @@ def build_county(n_individuals: int, seed: int, as_of: date) -> dict[str, pd.Dat
     customers["village_id"] = [village_id[infos[u].unit.village_code] for u in unit_of]
 
     visits = make_visits(customers, t["manager"]["id"].to_numpy(), rng, as_of)
+    visits = plant_doubtful_visits(visits, np.random.default_rng([seed, 2]))
     visits.insert(0, "id", np.arange(1, len(visits) + 1))
     last = visits.groupby("customer_id")["visited_at"].max().dt.normalize()
     customers["last_visit_on"] = customers["id"].map(last)
@@ -255,14 +256,18 @@ def _other_bank_funds(c: pd.DataFrame, rng: np.random.Generator, as_of: date) ->
 
 
 def _campaigns(as_of: date) -> pd.DataFrame:
+    """开门红 (the New-Year push: migrant workers home for Spring Festival) and 夏日风暴 (mobile
+    banking for those without), each with the explorer filter of its customers."""
     y = as_of.year
+    spring = '{"tags": ["spring_return"]}'
+    summer = '{"kinds": ["individual"], "missing": ["mobile_banking"]}'
     return pd.DataFrame([
         {"id": 1, "code": f"KMH{y}", "name": f"{y}年开门红", "starts_on": date(y, 1, 1),
-         "ends_on": date(y, 3, 31)},
+         "ends_on": date(y, 3, 31), "saved_filter": spring},
         {"id": 2, "code": f"XRFB{y}", "name": f"{y}年夏日风暴", "starts_on": date(y, 6, 1),
-         "ends_on": date(y, 8, 31)},
+         "ends_on": date(y, 8, 31), "saved_filter": summer},
         {"id": 3, "code": f"KMH{y + 1}", "name": f"{y + 1}年开门红",
-         "starts_on": date(y, 12, 1), "ends_on": date(y + 1, 3, 31)}])
+         "starts_on": date(y, 12, 1), "ends_on": date(y + 1, 3, 31), "saved_filter": spring}])
 
 
 def _demo_users(branches: pd.DataFrame, managers: pd.DataFrame,
