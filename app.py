@@ -22,6 +22,10 @@ PAGES = {  # URL path: page file, i18n title key, icon, roles that may open it
     "customer": ("pages/customer.py", "nav.customer", ":material/person_search:",
                  ("hq", "branch", "manager")),
     "tags": ("pages/tags.py", "nav.tags", ":material/sell:", ("hq",)),
+    "visits": ("pages/visits.py", "nav.visits", ":material/route:", ("branch", "manager")),
+    "visit_log": ("pages/visit_log.py", "nav.visit_log", ":material/edit_note:", ("manager",)),
+    "visit_check": ("pages/visit_check.py", "nav.visit_check", ":material/policy:",
+                    ("hq", "branch")),
 }
 
 try:

@@ -60,7 +60,8 @@ def load_features(engine: Engine, as_of: date, scope: Scope | None = None,
     """One row per customer of ``scope`` (default: the whole bank; ``ids``: only these
     customers), sorted by id.
 
-    Columns: id, branch_id, manager_id, grid2_id, village_id (NaN where missing), kind,
+    Columns: id, branch_id, manager_id, grid2_id, village_id (NaN where missing), lon, lat,
+    kind,
     status, occupation, industry (codes: positions in ``KINDS``, ``STATUSES``,
     ``OCCUPATIONS``, ``industry_list``; -1 unknown), location (``LOCATIONS``, -1 unknown),
     age, is_migrant and the has_* flags (bool), deposit, time_deposit, loan, credit_line,
@@ -69,8 +70,9 @@ def load_features(engine: Engine, as_of: date, scope: Scope | None = None,
     time deposit or wealth product to mature, NaN if none), deposit_6m_ago (month-end
     deposits six months before, NaN without history); with ``with_tags`` also the stored
     profile: tier, lifecycle (text or None), tag_mask and segment_id. ``lean`` leaves out
-    what tags and segments do not use (branch_id, manager_id, grid2_id, occupation,
-    industry, other_bank_loan, days_since_visit), a third less to read at a million rows.
+    what tags and segments do not use (branch_id, manager_id, grid2_id, lon, lat,
+    occupation, industry, other_bank_loan, days_since_visit), a third less to read at a
+    million rows.
 
     Examples
     --------
@@ -98,7 +100,7 @@ def load_features(engine: Engine, as_of: date, scope: Scope | None = None,
                f"{days_before(engine, 'c.opened_on', as_of)} AS tenure_days",
                f"{days_before(engine, 'c.last_txn_on', as_of)} AS days_since_txn"]
     if not lean:
-        columns += ["c.branch_id", "c.manager_id", "c.grid2_id",
+        columns += ["c.branch_id", "c.manager_id", "c.grid2_id", "c.lon", "c.lat",
                     f"{_codes('c.occupation', OCCUPATIONS)} AS occupation",
                     f"{_codes('c.industry', industry_list)} AS industry", "c.other_bank_loan",
                     f"{days_before(engine, 'c.last_visit_on', as_of)} AS days_since_visit"]

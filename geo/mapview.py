@@ -211,3 +211,53 @@ def drawn_polygon(drawing: dict | None, tiles: str = "none") -> shapely.Geometry
 
         geom = geometry_to_wgs84(geom, tile_crs)
     return shapely.set_precision(geom, 1e-6)
+
+
+DAY_COLORS = ("#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab02", "#a6761d")
+
+
+def build_route_map(outlet: tuple[float, float], stops: pd.DataFrame, tiles: str = "none",
+                    tiles_key: str = "") -> folium.Map:
+    """The week's route: the outlet (行), each day a closed line from and back to it in its
+    own colour, and numbered stops (the day's order) with the customer's name on hover.
+
+    ``stops``: day, seq, lon, lat, name, in route order. Lines carry the CSS class
+    ``route-day`` and stops ``route-stop``, so a test can count what the browser drew.
+    """
+    url, attribution, tile_crs = tile_layer(tiles, tiles_key)
+    m = folium.Map(tiles=None, control_scale=True, zoom_control=True, maxZoom=18)
+    if url:
+        folium.TileLayer(url, attr=attribution, name="basemap", max_zoom=18).add_to(m)
+
+    def shown(lon: float, lat: float) -> tuple[float, float]:
+        if tile_crs == "WGS84":
+            return lat, lon
+        p = geometry_from_wgs84(shapely.Point(lon, lat), tile_crs)
+        return p.y, p.x
+
+    home = shown(*outlet)
+    points = [home]
+    for day, part in stops.groupby("day", sort=True):
+        color = DAY_COLORS[(int(day) - 1) % len(DAY_COLORS)]
+        path = [home] + [shown(x, y) for x, y in zip(part["lon"], part["lat"])] + [home]
+        folium.PolyLine(path, color=color, weight=3, opacity=0.8,
+                        class_name="route-day").add_to(m)
+        for r in part.itertuples():
+            lat, lon = shown(r.lon, r.lat)
+            points.append((lat, lon))
+            folium.Marker([lat, lon], tooltip=f"{int(day)}-{int(r.seq)} {r.name}",
+                          icon=folium.DivIcon(
+                              html=f'<div class="route-stop" style="background:{color}">'
+                                   f'{int(r.seq)}</div>', icon_size=(20, 20),
+                              icon_anchor=(10, 10))).add_to(m)
+    folium.Marker(list(home), tooltip="网点 / outlet", icon=folium.DivIcon(
+        html='<div class="outlet-marker" title="网点">行</div>', icon_size=(18, 18),
+        icon_anchor=(9, 9))).add_to(m)
+    lats, lons = [p[0] for p in points], [p[1] for p in points]
+    m.fit_bounds([[min(lats), min(lons)], [max(lats), max(lons)]], padding=(20, 20))
+    m.get_root().header.add_child(folium.Element(
+        "<style>.route-stop{font:bold 11px/20px sans-serif;color:#fff;border:1px solid #fff;"
+        "border-radius:50%;text-align:center}.outlet-marker{font:bold 11px/18px sans-serif;"
+        "color:#fff;background:#08519c;border:1px solid #fff;border-radius:50%;"
+        "text-align:center}</style>"))
+    return offline_map(m)

@@ -27,6 +27,7 @@ STATE_DEFAULTS = {
     "map_grid": None,  # the grid whose card the map shows (the audit and staffing pages too)
     "grid_change": None,  # a grid change waiting for review (core.grid_changes.Change)
     "customer_id": None,  # the customer the customer view shows (set by the explorer too)
+    "visit_token": None,  # the visit the log form shows (one visit per token)
 }
 
 
@@ -203,6 +204,10 @@ from core.ui.customers import (customer_money_markdown, customer_profile_markdow
                                customer_tables, customer_view, find_customers)
 from core.ui.grids import (county_proposals, grid_card, grid_map, grid_version,  # noqa: E402, F401
                            grids_of_scope, map_data, map_layers, propose_change, review_change)
+from core.ui.visits import (apply_position, checkin_position, coverage_map,  # noqa: E402, F401
+                            manager_picker, managers_for, new_visit, now_minute,
+                            optional_number, picked, plan_editor, planner, planner_filters,
+                            route_section, set_picked, visit_checks, visit_token)
 from core.ui.segments import (FILTER_KEYS, branch_names, customer_table,  # noqa: E402, F401
                               customer_table_columns, explorer_context, explorer_filters,
                               explorer_frame, explorer_grid_options, latest_segment_run,

@@ -1,0 +1,100 @@
+"""The manager's week in Debian's Chromium: tick a visit, save the plan, see the route drawn,
+log the visit, and the week shows it logged; nothing leaves 127.0.0.1."""
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import text
+
+from playwright.sync_api import expect
+
+from core.db import make_engine
+from core.demo.seed import seed
+from tests.browser_server import streamlit_server
+from tests.conftest import AS_OF, SEED
+from tests.test_browser import FIRST_LOAD_MS, METRIC, browser, make_guarded, sign_in  # noqa: F401
+
+pytestmark = pytest.mark.browser
+MAP = 'iframe[title="streamlit_folium.st_folium"]'
+
+
+@pytest.fixture(scope="module")
+def county_url(tmp_path_factory):
+    url = f"sqlite:///{tmp_path_factory.mktemp('browser_visits') / 'county.sqlite'}"
+    engine = make_engine(url)
+    seed(engine, 1_500, seed=SEED, as_of=AS_OF, quiet=True)
+    engine.dispose()
+    return url
+
+
+@pytest.fixture(scope="module")
+def base_url(county_url):
+    with streamlit_server(county_url) as base:
+        yield base
+
+
+@pytest.fixture
+def guarded(make_guarded):
+    return make_guarded(width=1440, height=1100)
+
+
+def scalar(url, sql, **params):
+    engine = make_engine(url)
+    try:
+        with engine.connect() as conn:
+            return conn.execute(text(sql), params).scalar()
+    finally:
+        engine.dispose()
+
+
+def metric(page, label: str):
+    return page.locator(METRIC).filter(has_text=label)
+
+
+def test_pick_save_route_log_and_see_it_logged(base_url, county_url, guarded):
+    page = guarded.new_page()
+    sign_in(page, base_url, "manager", guarded)
+    page.goto(base_url + "/visits")
+    expect(page.get_by_role("heading", name="走访计划")).to_be_visible(timeout=FIRST_LOAD_MS)
+    page.get_by_role("button", name="清空").click()
+    expect(metric(page, "本周已选")).to_contain_text("0 / 36", timeout=FIRST_LOAD_MS)
+
+    # tick the first customer of the list: select its tick-box cell (the grid's first
+    # column, below the header row) and press the space bar, as a keyboard user does
+    grid = page.locator('[data-testid="stDataFrame"] canvas').first
+    expect(grid).to_be_visible()
+    box = grid.bounding_box()
+    page.mouse.click(box["x"] + 25, box["y"] + 35 + 17)
+    page.keyboard.press(" ")
+    expect(metric(page, "本周已选")).to_contain_text("1 / 36", timeout=FIRST_LOAD_MS)
+
+    page.get_by_role("button", name="保存计划并排路线").click()
+    expect(page.get_by_text("路线已按天排好")).to_be_visible(timeout=FIRST_LOAD_MS)
+    item = scalar(county_url, "SELECT customer_id FROM visit_plan_item")
+    assert scalar(county_url, "SELECT COUNT(*) FROM visit_plan_item") == 1
+
+    page.get_by_role("radio", name="路线与清单").click()
+    frame = page.frame_locator(MAP)
+    expect(frame.locator("path.route-day")).to_have_count(1, timeout=FIRST_LOAD_MS)
+    expect(frame.locator(".route-stop")).to_have_count(1)
+    expect(metric(page, "本周已登记")).to_contain_text("0 / 1")
+
+    # log the visit, typing the check-in
+    page.goto(base_url + "/visit_log")
+    expect(page.get_by_role("heading", name="走访登记")).to_be_visible(timeout=FIRST_LOAD_MS)
+    lon, lat = (scalar(county_url, f"SELECT {c} FROM customer WHERE id = :i", i=item)
+                for c in ("lon", "lat"))
+    page.get_by_label("签到经度").fill(f"{lon + 0.001:.6f}")
+    page.get_by_label("签到纬度").fill(f"{lat:.6f}")
+    page.get_by_label("备注").fill("客户有意办理定期")
+    page.get_by_role("button", name="保存走访").click()
+    expect(page.get_by_text("已保存走访记录")).to_be_visible(timeout=FIRST_LOAD_MS)
+    page.get_by_role("button", name="保存走访").click()  # sent again: stored once
+    expect(page.get_by_text("未重复保存")).to_be_visible(timeout=FIRST_LOAD_MS)
+    assert scalar(county_url, "SELECT COUNT(*) FROM visit WHERE client_token IS NOT NULL") == 1
+
+    # the week shows it logged
+    page.goto(base_url + "/visits")
+    expect(page.get_by_role("heading", name="走访计划")).to_be_visible(timeout=FIRST_LOAD_MS)
+    page.get_by_role("radio", name="路线与清单").click()
+    expect(metric(page, "本周已登记")).to_contain_text("1 / 1", timeout=FIRST_LOAD_MS)
+    expect(page.locator('[data-testid="stException"]')).to_have_count(0)
