@@ -1,6 +1,6 @@
-"""Benchmarks: ``python -m benchmarks [--only seed|grids|segments|route ...] [--sizes N ...]``.
+"""Benchmarks: ``python -m benchmarks [--only seed|grids|segments|visits|route ...]``.
 
-Four parts, all run by default (``make bench``); ``--only <part> ...`` runs some.
+Five parts, all run by default (``make bench``); ``--only <part> ...`` runs some.
 
 seed
     Seeding and the Overview at each ``--sizes`` (below).
@@ -14,6 +14,10 @@ segments
     Tags and segments of every customer at 1,000,000 customers (from scratch and again),
     explorer filter changes and its page rerun, the customer view
     (``benchmarks/segments.py`` says what exactly); on the same 1,000,000-customer database.
+visits
+    The visit planner of managers with 2,000-4,000 customers (and the largest book) at
+    1,000,000 customers, saving a routed plan, and the planner page's reruns
+    (``benchmarks/visits.py``); on the same 1,000,000-customer database.
 route
     The manager's week as pure functions, no database (``benchmarks/route_priority.py``):
     the route for 36 stops and its quality against exact answers and random restarts,
@@ -65,7 +69,7 @@ from pathlib import Path
 
 DEFAULT_SIZES = [230_000, 1_000_000]
 DEFAULT_OUT = Path(__file__).resolve().parent / "out"
-PARTS = ("seed", "grids", "segments", "route")
+PARTS = ("seed", "grids", "segments", "visits", "route")
 GRID_CUSTOMERS = 1_000_000
 GRID_TARGET = 2_000
 
@@ -95,7 +99,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     """
     p = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.split("\n")[0])
     p.add_argument("--only", nargs="+", choices=PARTS, default=list(PARTS), metavar="PART",
-                   help="run only these parts: seed, grids, segments, route (default: all)")
+                   help="run only these parts: seed, grids, segments, visits, route "
+                        "(default: all)")
     p.add_argument("--sizes", type=int, nargs="+", default=DEFAULT_SIZES,
                    help="individual customers per run (default: 230000 1000000)")
     p.add_argument("--out", type=Path, default=DEFAULT_OUT,
@@ -189,6 +194,13 @@ def _big_database(args: argparse.Namespace, db_dir: Path, seeded: dict, part: st
     return r.url, r.source
 
 
+def _visits_part(args: argparse.Namespace, db_dir: Path, seeded: dict) -> str:
+    from benchmarks.visits import run_visits, tables
+
+    url, source = _big_database(args, db_dir, seeded, "visits")
+    return tables(run_visits(url, repeats=args.repeats, source=source))
+
+
 def _segments_part(args: argparse.Namespace, db_dir: Path, seeded: dict) -> str:
     from benchmarks.segments import run_segments, tables
 
@@ -229,6 +241,8 @@ def run(args: argparse.Namespace) -> dict[str, str]:
             reports["grids"] = _header() + _grids_part(args, db_dir, seeded)
         if "segments" in args.only:
             reports["segments"] = _header() + _segments_part(args, db_dir, seeded)
+        if "visits" in args.only:
+            reports["visits"] = _header() + _visits_part(args, db_dir, seeded)
         if "route" in args.only:
             reports["route"] = _header() + _route_part(args)
     return reports

@@ -104,8 +104,10 @@ def product_bits(features: pd.DataFrame) -> np.ndarray:
 
 
 def load_frame(engine: Engine, scope: Scope, as_of: date | None = None) -> pd.DataFrame:
-    """The scope's customers as the explorer filters them (``FRAME_COLUMNS``)."""
-    f = load_features(engine, as_of or date.today(), scope, with_tags=True)
+    """The scope's customers as the explorer filters them (``FRAME_COLUMNS``); industries
+    coded by the bank's list (``context``)."""
+    f = load_features(engine, as_of or date.today(), scope, with_tags=True,
+                      industry_list=industries(engine))
     f["products"] = product_bits(f)
     out = f[list(FRAME_COLUMNS)].copy()
     for col in ("branch_id", "manager_id", "grid2_id", "segment_id"):
@@ -116,13 +118,15 @@ def load_frame(engine: Engine, scope: Scope, as_of: date | None = None) -> pd.Da
     return out.reset_index(drop=True)
 
 
-def context(engine: Engine, tags: list[TagDef]) -> Context:
-    """The filter context of the database: tags, industries and saved grids."""
+def context(engine: Engine, tags: list[TagDef], industry_list: list[str] | None = None
+            ) -> Context:
+    """The filter context of the database: tags, industries (those the frame was coded
+    with; default every industry of the bank) and saved grids."""
     with engine.connect() as conn:
         saved = conn.execute(select(Grid.id, Grid.saved_filter).where(
             Grid.dimension != "region", Grid.saved_filter.is_not(None)).order_by(Grid.id)).all()
-    return Context(tuple(tags), tuple(industries(engine)),
-                   tuple((int(i), str(s)) for i, s in saved))
+    industry_list = industries(engine) if industry_list is None else industry_list
+    return Context(tuple(tags), tuple(industry_list), tuple((int(i), str(s)) for i, s in saved))
 
 
 def _isin(values: np.ndarray, wanted) -> np.ndarray:

@@ -37,11 +37,17 @@ def _codes(column: str, values) -> str:
     return f"CASE {column} {whens} ELSE -1 END"
 
 
-def industries(engine: Engine) -> list[str]:
-    """The industries customers are filed under, sorted (their codes are positions here)."""
+def industries(engine: Engine, scope: Scope | None = None) -> list[str]:
+    """The industries customers (of ``scope``: default the bank) are filed under, sorted;
+    their codes are positions here."""
+    where = ""
+    if scope is not None and scope.role == "branch":
+        where = f" AND branch_id = {int(scope.branch_id)}"
+    elif scope is not None and scope.role == "manager":
+        where = f" AND manager_id = {int(scope.manager_id)}"
     with engine.connect() as conn:
         return sorted(r[0] for r in conn.execute(text(
-            "SELECT DISTINCT industry FROM customer WHERE industry IS NOT NULL")))
+            f"SELECT DISTINCT industry FROM customer WHERE industry IS NOT NULL{where}")))
 
 
 def village_locations(engine: Engine) -> dict[int, int]:
@@ -83,7 +89,7 @@ def load_features(engine: Engine, as_of: date, scope: Scope | None = None,
     [66.0, nan]
     """
     if industry_list is None:
-        industry_list = [] if lean else industries(engine)
+        industry_list = [] if lean else industries(engine, scope)
     terms = []
     if scope is not None and scope.role != "hq":
         terms.append(f"c.branch_id = {int(scope.branch_id)}" if scope.role == "branch"

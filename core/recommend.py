@@ -101,9 +101,13 @@ def recommend(features: pd.DataFrame, peers: pd.DataFrame | None = None,
          lambda i: "个体工商户未开通收单,可办理聚合码/POS",
          lambda i: "merchant without acquiring: QR code or POS")
     young = np.isnan(age) | (age < 70)
+    mobile_peers = _peer_shares(peers, f, "mobile_banking")
     rule(existing & ~f["has_mobile_banking"].to_numpy(dtype=bool) & young, "mobile_banking",
-         lambda i: "未开通手机银行" + _peer_text(peers, f, i, "mobile_banking", "zh"),
-         lambda i: "no mobile banking" + _peer_text(peers, f, i, "mobile_banking", "en"))
+         lambda i: "未开通手机银行" + ("" if mobile_peers[i] != mobile_peers[i]
+                                 else f";同类客群开通率 {mobile_peers[i]:.0%}"),
+         lambda i: "no mobile banking" + ("" if mobile_peers[i] != mobile_peers[i]
+                                          else f"; {mobile_peers[i]:.0%} of similar customers "
+                                               "have it"))
     line = f["credit_line"].to_numpy(dtype=float)
     loan = f["loan"].to_numpy(dtype=float)
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -119,9 +123,8 @@ def recommend(features: pd.DataFrame, peers: pd.DataFrame | None = None,
                 "acquiring": f["has_acquiring"], "etc": f["has_etc"],
                 "time_deposit": f["time_deposit"] > 0, "wealth": f["wealth"] > 0,
                 "loan": f["loan"] > 0, "credit_line": f["credit_line"] > 0}
-        segment = f["segment_id"].to_numpy()
         for product in ("wealth", "etc", "time_deposit", "credit_line"):
-            share = pd.Series(segment).map(peers[product]).to_numpy(dtype=float)
+            share = _peer_shares(peers, f, product)
             with np.errstate(invalid="ignore"):
                 mask = existing & ~held[product].to_numpy(dtype=bool) & (share >= PEER_SHARE)
             rule(mask, product,
@@ -141,12 +144,11 @@ _PRODUCT_ZH = {"debit_card": "借记卡", "mobile_banking": "手机银行", "acq
                "credit_line": "授信"}
 
 
-def _peer_text(peers, f: pd.DataFrame, i: int, product: str, lang: str) -> str:
-    if peers is None or product not in peers or f["segment_id"].iloc[i] not in peers.index:
-        return ""
-    share = float(peers.loc[f["segment_id"].iloc[i], product])
-    return (f";同类客群开通率 {share:.0%}" if lang == "zh"
-            else f"; {share:.0%} of similar customers have it")
+def _peer_shares(peers, f: pd.DataFrame, product: str) -> np.ndarray:
+    """Per row of ``f``: the share of its segment holding ``product`` (NaN if unknown)."""
+    if peers is None or product not in peers:
+        return np.full(len(f), np.nan)
+    return pd.Series(f["segment_id"].to_numpy()).map(peers[product]).to_numpy(dtype=float)
 
 
 assert set(_PRODUCT_ZH) == set(PRODUCTS)

@@ -19,7 +19,7 @@ from sqlalchemy import Engine, delete, insert, select, update
 from core import config
 from core.db import read_frame
 from core.explorer import Context, Filters, context, select_rows
-from core.features import KINDS, PRODUCTS, STATUSES, load_features
+from core.features import KINDS, PRODUCTS, STATUSES, industries, load_features
 from core.lists import load_lists
 from core.models import (AuditLog, Branch, Campaign, Customer, Grid, Manager, Village, Visit,
                          VisitPlan, VisitPlanItem)
@@ -95,10 +95,11 @@ def planner_frame(engine: Engine, manager: Scope, as_of: date) -> tuple[pd.DataF
     """
     from core.explorer import product_bits
 
-    f = load_features(engine, as_of, manager, with_tags=True)
+    industry_list = industries(engine, manager)  # the manager's own: a quick, indexed read
+    f = load_features(engine, as_of, manager, with_tags=True, industry_list=industry_list)
     if f.empty:
         return pd.DataFrame(), {}
-    ctx = context(engine, load_tags(engine))
+    ctx = context(engine, load_tags(engine), industry_list)
     frame = f.assign(products=product_bits(f), tier=f["tier"].fillna("basic"))
     frame["segment_id"] = frame["segment_id"].fillna(-1).astype(np.int64)
     campaigns = running_campaigns(engine, as_of)
@@ -122,7 +123,7 @@ def planner_frame(engine: Engine, manager: Scope, as_of: date) -> tuple[pd.DataF
         "loan_balance": frame["loan"]})
     scored = score_customers(ranked_input, as_of)
     peers = segment_peers(load_segments(engine, active_only=False))
-    offers = pd.Series(recommend(frame, peers, as_of=as_of), index=frame["id"].to_numpy())
+    offers = recommend(frame, peers, as_of=as_of)  # a list per row of ``frame``
     extra = frame.set_index("id")
     ids = scored["id"].to_numpy()
     with engine.connect() as conn:
@@ -149,13 +150,20 @@ def planner_frame(engine: Engine, manager: Scope, as_of: date) -> tuple[pd.DataF
         "last_visit_on": scored["last_visit_on"].to_numpy(),
         "overdue_days": scored["overdue_days"].to_numpy(), "score": scored["score"].to_numpy(),
         "reasons": scored["reasons"].to_numpy(), "reasons_en": scored["reasons_en"].to_numpy(),
-        "offers": offers.reindex(ids).to_numpy(),
     })
-    out["offer_codes"] = [[o.product for o in offer] for offer in out["offers"]]
-    position = pd.Series(np.arange(len(frame)), index=frame["id"].to_numpy())
-    out["campaigns"] = [in_campaign[position[i]] for i in ids]
-    out["sources"] = [sources[position[i]] for i in ids]
+    at = pd.Series(np.arange(len(frame)), index=frame["id"].to_numpy()).reindex(ids).to_numpy()
+    out["offers"] = _objects([offers[i] for i in at])
+    out["offer_codes"] = _objects([[o.product for o in offers[i]] for i in at])
+    out["campaigns"] = _objects([in_campaign[i] for i in at])
+    out["sources"] = _objects([sources[i] for i in at])
     return out, labels
+
+
+def _objects(values: list) -> np.ndarray:
+    """A column of Python objects (lists), without pandas guessing at nested shapes."""
+    out = np.empty(len(values), dtype=object)
+    out[:] = values
+    return out
 
 
 @dataclass(frozen=True)
