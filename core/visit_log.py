@@ -13,13 +13,12 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
 import pandas as pd
-from sqlalchemy import Engine, and_, func, insert, select, update
+from sqlalchemy import Engine, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from core.authenticity import flag_visits, summarize_flags
 from core.db import read_frame
-from core.models import (AuditLog, Customer, Grid, GridStaff, Manager, Visit, VisitPlan,
-                         VisitPlanItem)
+from core.models import AuditLog, Customer, Manager, Visit, VisitPlan, VisitPlanItem
 from core.features import PRODUCTS
 from core.scope import Scope
 
@@ -206,11 +205,3 @@ def coverage_by_grid(engine: Engine, scope: Scope, since: date) -> pd.DataFrame:
     df["coverage_pct"] = (100 * df["visited"] / df["customers"].where(df["customers"] > 0)
                           ).round(1)
     return df
-
-
-def my_grid_ids(engine: Engine, manager_id: int) -> list[int]:
-    """Second-level region grids where the manager holds post A or B."""
-    with engine.connect() as conn:
-        return list(conn.execute(select(GridStaff.grid_id).join(Grid, and_(
-            Grid.id == GridStaff.grid_id, Grid.dimension == "region"))
-            .where(GridStaff.manager_id == manager_id)).scalars())

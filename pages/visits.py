@@ -7,7 +7,8 @@ import streamlit as st
 
 from core import config, ui
 from core.priority import pick_week
-from core.visits import PlanError, filter_planner, load_plan, manager_scope, save_plan, week_of
+from core.visits import (PlanError, filter_planner, load_plan, manager_scope, plan_version,
+                         save_plan, week_of)
 
 user = ui.page_user()
 scope, url = user.scope, config.database_url()
@@ -27,8 +28,6 @@ view = st.segmented_control(ui.tr("explorer.view"), ["plan", "route"], default="
 if view == "route":
     ui.route_section(url, user, manager_id, week)
     st.stop()
-
-from core.visits import plan_version  # noqa: E402 - only the planner needs it
 
 rows, labels = ui.planner(url, manager, date.today(), plan_version(engine, manager_id),
                           ui.profile_version(url))
@@ -51,8 +50,7 @@ if cols[1].button(ui.tr("visits.top"), key="visits_top"):
 if cols[2].button(ui.tr("visits.clear"), key="visits_clear"):
     ui.set_picked(manager_id, week, [])
     st.rerun()
-save = cols[3].button(ui.tr("visits.save"), type="primary", key="visits_save",
-                      disabled=scope.role != "manager" and scope.role != "branch")
+save = cols[3].button(ui.tr("visits.save"), type="primary", key="visits_save")
 ui.plan_editor(shown, chosen, manager_id, week)
 if save:
     try:
