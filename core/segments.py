@@ -215,11 +215,12 @@ def traits(segment: pd.Series, bank: pd.Series) -> list[Trait]:
     1 product more or less; 6 months more or less idle; 4 years of tenure; a loan or wealth
     share of 40 % and 20 points above; twice the bank's other-bank funds; mobile banking at
     most 15 % (20 points below) or at least 75 % (20 points above)."""
-    found: list[Trait] = []
+    found: list[Trait] = []  # strength: how many times its threshold the difference is
 
     def share(measure: str, zh: str, en: str, at_least: float = 0.6, above: float = 0.2):
         if segment[measure] >= at_least and segment[measure] - bank[measure] >= above:
-            found.append(Trait(measure, "high", zh, en, segment[measure] - bank[measure]))
+            found.append(Trait(measure, "high", zh, en,
+                               (segment[measure] - bank[measure]) / above))
 
     share("county_town", "县城", "county town")
     share("town_seat", "集镇", "market town")
@@ -230,7 +231,7 @@ def traits(segment: pd.Series, bank: pd.Series) -> list[Trait]:
             zh, en = (("老年", "elderly") if segment["age"] >= 58 else
                       ("青年", "young") if segment["age"] <= 36 else
                       ("中年", "middle-aged"))
-            found.append(Trait("age", "high" if gap > 0 else "low", zh, en, abs(gap) / 10))
+            found.append(Trait("age", "high" if gap > 0 else "low", zh, en, abs(gap) / 5))
     share("potential", "潜在客户", "prospects", at_least=0.6)
     share("business", "商户企业", "businesses", at_least=0.5)
 
@@ -250,16 +251,17 @@ def traits(segment: pd.Series, bank: pd.Series) -> list[Trait]:
     for measure, zh, en in (("loan_share", "有贷款", "borrowers"),
                             ("wealth_share", "持理财", "wealth products")):
         if segment[measure] >= 0.4 and segment[measure] - bank[measure] >= 0.2:
-            found.append(Trait(measure, "high", zh, en, segment[measure] - bank[measure]))
+            found.append(Trait(measure, "high", zh, en,
+                               (segment[measure] - bank[measure]) / 0.2))
     if segment["other_bank_mean"] >= 2 * bank["other_bank_mean"] > 0:
         found.append(Trait("other_bank_mean", "high", "他行资金多", "funds at other banks",
-                           segment["other_bank_mean"] / bank["other_bank_mean"] - 1))
+                           segment["other_bank_mean"] / bank["other_bank_mean"] / 2))
     if segment["mobile"] <= 0.15 and bank["mobile"] - segment["mobile"] >= 0.2:
         found.append(Trait("mobile", "low", "无手机银行", "no mobile banking",
-                           bank["mobile"] - segment["mobile"]))
+                           (bank["mobile"] - segment["mobile"]) / 0.2))
     elif segment["mobile"] >= 0.75 and segment["mobile"] - bank["mobile"] >= 0.2:
         found.append(Trait("mobile", "high", "手机银行", "mobile banking",
-                           segment["mobile"] - bank["mobile"]))
+                           (segment["mobile"] - bank["mobile"]) / 0.2))
     return found
 
 
