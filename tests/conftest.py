@@ -6,9 +6,10 @@ PostgreSQL server it names, each test module in a schema of its own that is drop
 from __future__ import annotations
 
 import os
+import shutil
 import uuid
 from datetime import date
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
 import pytest
 from sqlalchemy import text
@@ -90,13 +91,76 @@ def sqlite_seeded_url(empty_database_factory) -> str:
     return url
 
 
+FRESH_COUNTY = 1_500  # individuals of the county a test may change
+
+
+@pytest.fixture(scope="session")
+def county_template(empty_database_factory):
+    """``get(backend)``: the URL of a small county seeded once per session, to be copied
+    by ``copy_county`` (seeding with tags and segments takes seconds; a copy does not)."""
+    made: dict[str, str] = {}
+
+    def get(backend: str) -> str:
+        if backend not in made:
+            url = empty_database_factory(backend)
+            engine = make_engine(url)
+            seed(engine, FRESH_COUNTY, seed=SEED, as_of=AS_OF, quiet=True)
+            if backend == "sqlite":  # everything into the main file, so a copy is whole
+                with engine.connect() as conn:
+                    conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+            engine.dispose()
+            made[backend] = url
+        return made[backend]
+
+    return get
+
+
+def _schema_of(url: str) -> str:
+    return unquote(url.rsplit("search_path%3D", 1)[-1] if "%3D" in url
+                   else url.rsplit("search_path=", 1)[-1])
+
+
+def copy_county(template: str, target: str) -> None:
+    """Make ``target`` (an empty database of the same backend) a copy of ``template``.
+
+    SQLite: a file copy. PostgreSQL: the schema by migration, then every table's rows in
+    dependency order, then the id sequences.
+    """
+    if template.startswith("sqlite"):
+        shutil.copyfile(template.split("///", 1)[1], target.split("///", 1)[1])
+        return
+    from core.db import reset_sequences
+    from core.models import Base
+
+    engine = make_engine(target)
+    upgrade(engine)
+    source = _schema_of(template)
+    with engine.begin() as conn:
+        for table in Base.metadata.sorted_tables:
+            conn.exec_driver_sql(f'INSERT INTO "{table.name}" SELECT * FROM '
+                                 f'"{source}"."{table.name}"')
+        reset_sequences(conn, [t.name for t in Base.metadata.sorted_tables
+                               if "id" in t.columns and t.columns["id"].autoincrement
+                               in (True, "auto") and t.columns["id"].primary_key])
+    engine.dispose()
+
+
 @pytest.fixture(params=BACKENDS)
-def fresh_county(request, empty_database_factory):
+def fresh_county(request, empty_database_factory, county_template):
     """A small demo county of its own, for tests that change it (function scope)."""
-    engine = make_engine(empty_database_factory(request.param))
-    seed(engine, 1_500, seed=SEED, as_of=AS_OF, quiet=True)
+    url = empty_database_factory(request.param)
+    copy_county(county_template(request.param), url)
+    engine = make_engine(url)
     yield engine
     engine.dispose()
+
+
+@pytest.fixture
+def county_copy(tmp_path, county_template) -> str:
+    """The URL of a SQLite copy of the small county (for AppTest and browser tests)."""
+    url = f"sqlite:///{tmp_path / 'county.sqlite'}"
+    copy_county(county_template("sqlite"), url)
+    return url
 
 
 @pytest.fixture

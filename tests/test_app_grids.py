@@ -5,24 +5,17 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from core.db import make_engine
-from core.demo.seed import seed
-from tests.conftest import AS_OF, SEED
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture
-def own_county(tmp_path, monkeypatch, navigation_mode):
+def own_county(county_copy, monkeypatch, navigation_mode):
     """The app on a county of its own (these tests change grids); navigation mode as in
     tests/test_app.py."""
-    url = f"sqlite:///{tmp_path / 'county.sqlite'}"
-    engine = make_engine(url)
-    seed(engine, 1_500, seed=SEED, as_of=AS_OF, quiet=True)
-    engine.dispose()
-    monkeypatch.setenv("DATABASE_URL", url)
+    monkeypatch.setenv("DATABASE_URL", county_copy)
     monkeypatch.delenv("GM_MAP_TILES", raising=False)
-    return url
+    return county_copy
 
 
 def open_page(username: str, page: str) -> AppTest:

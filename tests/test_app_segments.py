@@ -6,8 +6,6 @@ from sqlalchemy import text
 from streamlit.testing.v1 import AppTest
 
 from core.db import make_engine
-from core.demo.seed import seed
-from tests.conftest import AS_OF, SEED
 from tests.test_app_grids import map_script
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -20,14 +18,11 @@ def shared_county(sqlite_seeded_url, monkeypatch, navigation_mode):
 
 
 @pytest.fixture
-def own_county(tmp_path, monkeypatch, navigation_mode):
+def own_county(county_copy, monkeypatch, navigation_mode):
     """A county of its own, for tests that save lists or thresholds."""
-    url = f"sqlite:///{tmp_path / 'county.sqlite'}"
-    engine = make_engine(url)
-    seed(engine, 1_500, seed=SEED, as_of=AS_OF, quiet=True)
-    engine.dispose()
-    monkeypatch.setenv("DATABASE_URL", url)
-    return url
+    monkeypatch.setenv("DATABASE_URL", county_copy)
+    monkeypatch.delenv("GM_MAP_TILES", raising=False)
+    return county_copy
 
 
 def open_page(username: str, page: str) -> AppTest:

@@ -5,21 +5,17 @@ import pytest
 from sqlalchemy import text
 
 from core.db import make_engine
-from core.demo.seed import seed
-from tests.conftest import AS_OF, SEED
 from tests.test_app_grids import map_script
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture
-def county(tmp_path, monkeypatch, navigation_mode):
-    url = f"sqlite:///{tmp_path / 'county.sqlite'}"
-    engine = make_engine(url)
-    seed(engine, 1_500, seed=SEED, as_of=AS_OF, quiet=True)
-    engine.dispose()
-    monkeypatch.setenv("DATABASE_URL", url)
-    return url
+def county(county_copy, monkeypatch, navigation_mode):
+    """A county of its own (a copy of the session template)."""
+    monkeypatch.setenv("DATABASE_URL", county_copy)
+    monkeypatch.delenv("GM_MAP_TILES", raising=False)
+    return county_copy
 
 
 def open_page(username: str, page: str):

@@ -17,9 +17,8 @@ from tests.test_browser import FIRST_LOAD_MS, browser, make_guarded, sign_in  # 
 from playwright.sync_api import expect
 
 from core.db import make_engine
-from core.demo.seed import seed
 from tests.browser_server import streamlit_server
-from tests.conftest import AS_OF, SEED
+from tests.conftest import copy_county
 
 pytestmark = pytest.mark.browser
 MAP = 'iframe[title="streamlit_folium.st_folium"]'
@@ -33,11 +32,10 @@ def guarded(make_guarded):
 
 
 @pytest.fixture(scope="module")
-def county_url(tmp_path_factory):
+def county_url(tmp_path_factory, county_template):
+    """A copy of the session's small county (the tests change it)."""
     url = f"sqlite:///{tmp_path_factory.mktemp('browser_map') / 'county.sqlite'}"
-    engine = make_engine(url)
-    seed(engine, 1_500, seed=SEED, as_of=AS_OF, quiet=True)
-    engine.dispose()
+    copy_county(county_template("sqlite"), url)
     return url
 
 

@@ -8,9 +8,8 @@ from sqlalchemy import text
 from playwright.sync_api import expect
 
 from core.db import make_engine
-from core.demo.seed import seed
 from tests.browser_server import streamlit_server
-from tests.conftest import AS_OF, SEED
+from tests.conftest import copy_county
 from tests.test_browser import FIRST_LOAD_MS, METRIC, browser, make_guarded, sign_in  # noqa: F401
 
 pytestmark = pytest.mark.browser
@@ -18,11 +17,10 @@ MAP = 'iframe[title="streamlit_folium.st_folium"]'
 
 
 @pytest.fixture(scope="module")
-def county_url(tmp_path_factory):
+def county_url(tmp_path_factory, county_template):
+    """A copy of the session's small county (the tests change it)."""
     url = f"sqlite:///{tmp_path_factory.mktemp('browser_visits') / 'county.sqlite'}"
-    engine = make_engine(url)
-    seed(engine, 1_500, seed=SEED, as_of=AS_OF, quiet=True)
-    engine.dispose()
+    copy_county(county_template("sqlite"), url)
     return url
 
 
