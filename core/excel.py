@@ -369,18 +369,17 @@ def _fmt(value: float, unit: str) -> str:
 
 
 def _reconcile(rows: list[dict], annual: dict, units: pd.DataFrame) -> list[TargetProblem]:
-    """Every parent a file row touches (as parent or child) must equal its children's sum,
-    in the state after the import."""
+    """The parent of every unit in the file must equal its children's sum in the state after
+    the import (the children not in the file as stored)."""
     problems = []
     parent_of = {(u.org_level, u.org_id): (PARENT[u.org_level], int(u.parent_id))
                  for u in units.itertuples() if u.org_level in PARENT}
     children: dict[tuple, list] = {}
     for (level, org) in parent_of:
         children.setdefault(parent_of[(level, org)], []).append((level, org))
-    touched = {}
-    for r in rows:
+    touched = {}  # the parents of the file's rows (a unit whose children are not in the
+    for r in rows:  # file keeps them: they are split again from its new target later)
         unit = (r["org_level"], r["org_id"])
-        touched.setdefault((unit, r["metric"]), r["sheet_row"])
         if unit in parent_of:
             touched.setdefault((parent_of[unit], r["metric"]), r["sheet_row"])
     for (parent, metric), sheet_row in sorted(touched.items(), key=lambda kv: kv[1]):
