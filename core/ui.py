@@ -288,6 +288,78 @@ def review_change(user: auth.SignedIn) -> None:
 
 
 
+# ---- targets and progress (keyed by the data version: saves and recomputations) ------
+
+@st.cache_data(ttl=60, show_spinner=False)
+def progress_version(url: str) -> tuple:
+    from core.progress import data_version
+
+    return data_version(get_engine(url))
+
+
+@st.cache_data(ttl=600, show_spinner=False, max_entries=64)
+def progress_data(url: str, scope: Scope, version: tuple):
+    """The scope's targets and actuals (small tables: ~100 units x 15 metrics x 13 months)."""
+    from core.progress import load_progress
+
+    return load_progress(get_engine(url), scope)
+
+
+@st.cache_data(ttl=600, show_spinner=False, max_entries=128)
+def progress_tables(url: str, scope: Scope, version: tuple, period: str):
+    """Every unit and metric of the scope in ``period``, and the lag warnings."""
+    from core.progress import lag_warnings, progress_table
+
+    table = progress_table(progress_data(url, scope, version), period)
+    return table, lag_warnings(table)
+
+
+@st.cache_data(ttl=600, show_spinner=False, max_entries=256)
+def target_plan(url: str, version: tuple, year: int, metric: str, parent_level: str,
+                parent_id: int, parent_value: float, method: str):
+    """A proposed split of a parent's annual target (not saved)."""
+    from core.targets import propose_split
+
+    return propose_split(get_engine(url), year, metric, parent_level, parent_id, parent_value,
+                         method)
+
+
+PROGRESS_FORMATS = {"target": "%,.2f", "actual": "%,.2f", "completion_pct": "%.1f",
+                    "time_pct": "%.1f", "gap": "%,.2f", "rank": "%d", "behind_pts": "%.1f",
+                    "behind": "%,.2f", "year_end": "%,.2f", "pct": "%.1f", "last_year": "%,.2f",
+                    "current": "%,.2f", "weight": "%.2f", "old": "%,.2f", "new": "%,.2f"}
+PROGRESS_LABELS = {"pct": "col.forecast_pct", "target": "col.target"}
+
+
+def progress_columns(name_key: str = "col.metric") -> dict:
+    """Column labels and number formats of the progress and targets tables (1 decimal for
+    percentages, thousands separators for amounts)."""
+    config_ = {c: st.column_config.NumberColumn(tr(PROGRESS_LABELS.get(c, f"col.{c}")),
+                                                format=f)
+               for c, f in PROGRESS_FORMATS.items()}
+    config_ |= {c: st.column_config.TextColumn(tr(f"col.{c}"))
+                for c in ("unit", "status", "who", "metric", "miss", "user", "org", "month",
+                          "source")}
+    config_["at"] = st.column_config.DatetimeColumn(tr("col.at"), format="YYYY-MM-DD HH:mm")
+    return config_ | {"name": st.column_config.TextColumn(tr(name_key))}
+
+
+def plan_columns(name_key: str, unit: str) -> dict:
+    """The split editor's columns: only the new target is editable (manual method); money
+    to 4 decimals of 万元 (whole yuan)."""
+    cols = progress_columns(name_key)
+    cols["target"] = st.column_config.NumberColumn(
+        f"{tr('col.new_target')}({tr('unit.' + unit)})",
+        format="%,.4f" if unit == "yuan" else "%,.2f",
+        step={"yuan": 0.0001, "count": 1.0, "pct": 0.01}[unit])
+    return cols
+
+
+def saved() -> None:
+    """After a write: every cached figure may be stale."""
+    st.cache_data.clear()
+
+
 @st.cache_data(ttl=600, show_spinner=False)
 def county_proposals(url: str, version: int):
     """Balance of a level-2 proposal for every branch (computed, not applied)."""

@@ -1,0 +1,188 @@
+"""The progress page's tables and charts as bankers read them: money in 万元, counts in
+units, rates and completion in percent with one decimal; plotly figures of the monthly
+target line against actual bars, and of the running totals with the run-rate forecast.
+
+Pure: takes the frames of ``core.progress`` and returns frames and figures.
+"""
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from core.format import WAN
+from core.i18n import t
+from core.progress import ProgressData, forecast_table, monthly_series
+
+PROCESS = ("visits", "high_end_coverage", "marketing_success_rate")
+
+
+def to_display(values, unit: str):
+    """Stored values (yuan, units, percent) in the unit shown: 万元, units, percent."""
+    return values / WAN if unit == "yuan" else values
+
+
+def from_display(values, unit: str):
+    """Shown values back to the stored unit (万元 to yuan)."""
+    return values * WAN if unit == "yuan" else values
+
+
+def unit_label(unit: str, lang: str) -> str:
+    return t(f"unit.{unit}", lang)
+
+
+def metric_name(metrics: pd.DataFrame, code: str, lang: str) -> str:
+    return str(metrics.loc[code, "name_zh" if lang == "zh" else "name_en"])
+
+
+def unit_name(data: ProgressData, level: str, org_id: int, lang: str) -> str:
+    if level == "bank":
+        return t("org.bank", lang)
+    row = data.orgs[(data.orgs["org_level"] == level) & (data.orgs["org_id"] == org_id)]
+    return str(row["name"].iloc[0]) if len(row) else str(org_id)
+
+
+def _shape(rows: pd.DataFrame, metrics: pd.DataFrame, lang: str, name_col: str) -> pd.DataFrame:
+    unit = rows["metric"].map(metrics["unit"])
+    out = pd.DataFrame({
+        "name": rows[name_col],
+        "unit": unit.map(lambda u: unit_label(u, lang)),
+        "target": [to_display(v, u) for v, u in zip(rows["target"], unit)],
+        "actual": [to_display(v, u) for v, u in zip(rows["actual"], unit)],
+        "completion_pct": rows["completion_pct"],
+        "time_pct": rows["due_pct"].where(rows["time_pct"].notna()),
+        "gap": [to_display(v, u) for v, u in zip(rows["gap"], unit)],
+        "status": rows["status"].map(lambda s: t(f"status.{s}", lang) if s else "—"),
+        "rank": rows["rank"].astype("Int64"),
+    })
+    return out.reset_index(drop=True)
+
+
+def metric_rows(table: pd.DataFrame, data: ProgressData, level: str, org_id: int,
+                lang: str) -> pd.DataFrame:
+    """One unit, every metric with a target (in catalogue order)."""
+    rows = table[(table["org_level"] == level) & (table["org_id"] == org_id)].copy()
+    rows["label"] = rows["metric"].map(lambda c: metric_name(data.metrics, c, lang))
+    return _shape(rows, data.metrics, lang, "label")
+
+
+def child_rows(table: pd.DataFrame, data: ProgressData, level: str, org_id: int,
+               metric: str, lang: str) -> pd.DataFrame:
+    """The units one level below ``level``/``org_id`` for one metric, best first."""
+    below = {"bank": "branch", "branch": "manager"}.get(level)
+    rows = table[(table["org_level"] == below) & (table["metric"] == metric)]
+    if below == "manager":
+        rows = rows[rows["branch_id"] == org_id]
+    rows = rows.sort_values("lead_pts", ascending=False, na_position="last")
+    return _shape(rows.assign(rank=range(1, len(rows) + 1)), data.metrics, lang, "name")
+
+
+def lag_rows(warnings: pd.DataFrame, data: ProgressData, lang: str) -> pd.DataFrame:
+    """滞后预警: who, what, completion against time progress, how far behind (points and
+    in the metric's unit)."""
+    unit = warnings["metric"].map(data.metrics["unit"])
+    level = warnings["org_level"].map(lambda lv: t(f"level.{lv}", lang))
+    return pd.DataFrame({
+        "who": level + " · " + warnings["name"].astype(str),
+        "metric": warnings["metric"].map(lambda c: metric_name(data.metrics, c, lang)),
+        "completion_pct": warnings["completion_pct"],
+        "time_pct": warnings["due_pct"],
+        "behind_pts": -warnings["lead_pts"],
+        "behind": [to_display(v, u) for v, u in zip(warnings["behind"], unit)],
+        "unit": unit.map(lambda u: unit_label(u, lang)),
+        "status": warnings["status"].map(lambda s: t(f"status.{s}", lang)),
+    }).reset_index(drop=True)
+
+
+def forecast_rows(data: ProgressData, level: str, org_id: int, lang: str) -> pd.DataFrame:
+    """The run-rate forecast per metric of one unit, with the month a target is missed."""
+    f = forecast_table(data, level, org_id)
+    unit = f["metric"].map(data.metrics["unit"])
+    miss = f["miss_month"].map(lambda m: t("progress.miss_in", lang, month=int(m))
+                               if m == m and m is not None else t("progress.on_course", lang))
+    return pd.DataFrame({
+        "metric": f["metric"].map(lambda c: metric_name(data.metrics, c, lang)),
+        "unit": unit.map(lambda u: unit_label(u, lang)),
+        "target": [to_display(v, u) for v, u in zip(f["target"], unit)],
+        "year_end": [to_display(v, u) for v, u in zip(f["year_end"], unit)],
+        "pct": f["pct"], "miss": miss})
+
+
+def process_indicators(table: pd.DataFrame, level: str, org_id: int) -> dict[str, dict]:
+    """Visits against plan, high-end visit coverage and marketing success of one unit:
+    {metric: {actual, target, completion_pct, status}} (missing metrics left out)."""
+    rows = table[(table["org_level"] == level) & (table["org_id"] == org_id)
+                 & table["metric"].isin(PROCESS)].set_index("metric")
+    return {m: rows.loc[m, ["actual", "target", "completion_pct", "status"]].to_dict()
+            for m in PROCESS if m in rows.index}
+
+
+def trend_figures(data: ProgressData, level: str, org_id: int, metric: str,
+                  lang: str) -> tuple[go.Figure, go.Figure]:
+    """Monthly target line against actual bars; running totals (flows) or the month-end
+    path (stocks, rates) with the run-rate forecast as a dashed line."""
+    s = monthly_series(data, level, org_id, metric)
+    unit = data.metrics.loc[metric, "unit"]
+    kind = data.metrics.loc[metric, "kind"]
+    months = [t("progress.month_n", lang, month=m) for m in s["month"]]
+    label = unit_label(unit, lang)
+    monthly = go.Figure([
+        go.Bar(name=t("progress.actual", lang), x=months, y=to_display(s["actual"], unit),
+               marker_color="#2e75b6"),
+        go.Scatter(name=t("progress.target", lang), x=months, y=to_display(s["target"], unit),
+                   mode="lines+markers", line=dict(color="#c00000"))])
+    cum = go.Figure([
+        go.Scatter(name=t("progress.cum_target", lang), x=months,
+                   y=to_display(s["cum_target"], unit), mode="lines", line=dict(color="#c00000")),
+        go.Scatter(name=t("progress.cum_actual", lang), x=months,
+                   y=to_display(s["cum_actual"], unit), mode="lines+markers",
+                   line=dict(color="#2e75b6"))])
+    f = forecast_table(data, level, org_id)
+    f = f[f["metric"] == metric]
+    last = s["cum_actual"].last_valid_index()
+    if len(f) and last is not None and kind in ("flow", "stock"):
+        cum.add_trace(go.Scatter(
+            name=t("progress.forecast", lang), x=[months[last], months[-1]],
+            y=to_display(pd.Series([s["cum_actual"][last], f["year_end"].iloc[0]]), unit),
+            mode="lines", line=dict(color="#2e75b6", dash="dash")))
+    for fig, title in ((monthly, t("progress.chart_monthly", lang)),
+                       (cum, t("progress.chart_cumulative" if kind == "flow" else
+                               "progress.chart_path", lang))):
+        fig.update_layout(title=title, height=340, margin=dict(l=10, r=10, t=40, b=10),
+                          yaxis_title=label, legend=dict(orientation="h", y=-0.15),
+                          separators=".,")
+        fig.update_yaxes(tickformat=",.2f" if unit == "yuan" else ",.0f"
+                         if unit == "count" else ".1f")
+    return monthly, cum
+
+
+# ---- the targets page ------------------------------------------------------------------
+
+def plan_frame(plan: pd.DataFrame, unit: str) -> pd.DataFrame:
+    """A proposed split as the editor shows it (money in 万元, weights in percent)."""
+    return pd.DataFrame({"name": plan["name"], "last_year": to_display(plan["last_year"], unit),
+                         "weight": (100 * plan["weight"]).round(2),
+                         "current": to_display(plan["current"], unit),
+                         "target": to_display(plan["target"], unit)})
+
+
+def edited_targets(edited: pd.DataFrame, unit: str) -> pd.Series:
+    """The editor's target column back in the stored unit (whole yuan or units; rates to
+    0.01); text or empty cells stay NaN for ``check_split`` to name."""
+    values = from_display(pd.to_numeric(edited["target"], errors="coerce"), unit)
+    return values.round(2 if unit == "pct" else 0)
+
+
+def history_rows(history: pd.DataFrame, data: ProgressData, lang: str) -> pd.DataFrame:
+    """Target changes with unit and metric names, values in the shown unit."""
+    names = data.orgs.set_index(["org_level", "org_id"])["name"]
+    unit = history["metric"].map(data.metrics["unit"])
+    org = [t("org.bank", lang) if lv == "bank" else names.get((lv, o), str(o))
+           for lv, o in zip(history["org_level"], history["org_id"])]
+    return pd.DataFrame({
+        "at": history["at"], "user": history["user"].fillna("—"), "org": org,
+        "metric": history["metric"].map(lambda c: metric_name(data.metrics, c, lang)),
+        "month": history["month"].map(lambda m: t("period.year", lang) if m == 0
+                                      else t("progress.month_n", lang, month=int(m))),
+        "old": [to_display(v, u) for v, u in zip(history["old_value"], unit)],
+        "new": [to_display(v, u) for v, u in zip(history["new_value"], unit)],
+        "unit": unit.map(lambda u: unit_label(u, lang)), "source": history["source"]})

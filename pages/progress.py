@@ -1,0 +1,95 @@
+"""业绩进度 / Progress: target against actual for the signed-in scope, per metric, branch and
+manager, against time progress (序时进度), with trend, forecast, lag warnings and process
+indicators."""
+import streamlit as st
+
+from core import config, progress_view as view, ui
+from core.format import pct
+from core.progress import PERIODS, bands, time_progress
+
+scope = ui.page_user().scope
+url = config.database_url()
+lang = ui.lang()
+version = ui.progress_version(url)
+data = ui.progress_data(url, scope, version)
+
+st.title(ui.tr("progress.title"))
+if data.targets.empty:
+    st.info(ui.tr("progress.empty"))
+    st.stop()
+st.caption(ui.tr("progress.caption", org=ui.org_name(scope), as_of=data.as_of.isoformat(),
+                 **{p: pct(time_progress(data.as_of, p)) for p in PERIODS}))
+
+# drill-down: bank -> branch -> manager, as far as the scope reaches
+orgs = data.orgs
+left, mid, right = st.columns([2, 2, 3])
+period = left.segmented_control(ui.tr("progress.period"), PERIODS, default="year",
+                                format_func=lambda p: ui.tr(f"period.{p}"),
+                                key="progress_period") or "year"
+level, org_id = {"hq": ("bank", int(orgs["org_id"].iloc[0])), "branch": ("branch", scope.branch_id),
+                 "manager": ("manager", scope.manager_id)}[scope.role]
+if scope.role == "hq":
+    branches = orgs[orgs["org_level"] == "branch"]
+    branch_names = dict(zip(branches["org_id"], branches["name"]))
+    branch = mid.selectbox(ui.tr("progress.branch"), [None, *branch_names],
+                           key="progress_branch", format_func=lambda b: ui.tr("progress.all")
+                           if b is None else branch_names[b])
+    if branch is not None:
+        level, org_id = "branch", int(branch)
+if level == "branch":
+    staff = orgs[(orgs["org_level"] == "manager") & (orgs["branch_id"] == org_id)]
+    staff_names = dict(zip(staff["org_id"], staff["name"]))
+    manager = right.selectbox(ui.tr("progress.manager"), [None, *staff_names],
+                              key="progress_manager", format_func=lambda m: ui.tr("progress.all")
+                              if m is None else staff_names[m])
+    if manager is not None:
+        level, org_id = "manager", int(manager)
+
+table, warnings = ui.progress_tables(url, scope, version, period)
+unit = view.unit_name(data, level, org_id, lang)
+cols = ui.progress_columns()
+
+process = view.process_indicators(table, level, org_id)
+if process:
+    st.subheader(ui.tr("progress.process"))
+    boxes = st.columns(3)
+    for box, (metric, label) in zip(boxes, (("visits", "progress.visits_plan"),
+                                            ("high_end_coverage", "progress.coverage"),
+                                            ("marketing_success_rate", "progress.success"))):
+        if metric in process:
+            p = process[metric]
+            value = (f"{p['actual']:,.0f} / {p['target']:,.0f}" if metric == "visits"
+                     else f"{p['actual']:.1f}%")
+            box.metric(ui.tr(label), value, help=ui.tr(f"status.{p['status']}")
+                       if p["status"] else None)
+
+st.subheader(ui.tr("progress.by_metric", unit=unit))
+st.dataframe(view.metric_rows(table, data, level, org_id, lang), hide_index=True,
+             key="progress_metrics", column_config=cols)
+
+codes = [c for c in data.metrics.index if c in set(table["metric"])]
+metric = st.selectbox(ui.tr("progress.metric"), codes, key="progress_metric",
+                      format_func=lambda c: view.metric_name(data.metrics, c, lang))
+name = view.metric_name(data.metrics, metric, lang)
+if level != "manager":
+    st.subheader(ui.tr("progress.ranked", unit=unit, metric=name))
+    below = "branch" if level == "bank" else "manager"
+    st.dataframe(view.child_rows(table, data, level, org_id, metric, lang), hide_index=True,
+                 key="progress_children", column_config=ui.progress_columns(f"col.name.{below}"))
+
+st.subheader(ui.tr("progress.trend", unit=unit, metric=name))
+monthly, cumulative = view.trend_figures(data, level, org_id, metric, lang)
+a, b = st.columns(2)
+a.plotly_chart(monthly, key="progress_monthly")
+b.plotly_chart(cumulative, key="progress_cumulative")
+st.markdown(f"**{ui.tr('progress.forecast_title')}**")
+st.dataframe(view.forecast_rows(data, level, org_id, lang), hide_index=True,
+             key="progress_forecast", column_config=cols)
+
+st.subheader(ui.tr("progress.lags"))
+st.caption(ui.tr("progress.lags_help", band=f"{bands()[1]:g}"))
+if warnings.empty:
+    st.success(ui.tr("progress.no_lags"))
+else:
+    st.dataframe(view.lag_rows(warnings, data, lang), hide_index=True, key="progress_lags",
+                 column_config=cols)
