@@ -267,6 +267,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "unit.yuan": ("万元", "万元"),
     "unit.count": ("个", "units"),
     "unit.pct": ("百分比", "%"),
+    "unit.points": ("个百分点", " points"),
     "status.ahead": ("领先", "Ahead"),
     "status.on_track": ("正常", "On track"),
     "status.lagging": ("滞后", "Lagging"),
@@ -293,11 +294,26 @@ TEXT: dict[str, tuple[str, str]] = {
                            "Warned when completion is more than {band} points behind time "
                            "progress; for lower-is-better metrics (NPL ratio) the other way "
                            "round."),
+    "progress.lag_line": ("**{who}** · {metric}:完成 {done}%,应达 {due}%,落后 {behind} 个百分点"
+                          "(约 {amount})", "**{who}** · {metric}: {done} % done of {due} % due, "
+                          "{behind} points behind (about {amount})"),
+    "progress.lags_all": ("全部滞后项({n} 项)", "All lagging items ({n})"),
     "progress.no_lags": ("当前范围内没有滞后的指标。", "Nothing lags in your scope."),
     "progress.process": ("过程指标", "Process indicators"),
-    "progress.visits_plan": ("走访完成 / 计划", "Visits against plan"),
-    "progress.coverage": ("高端客户走访覆盖率", "High-end visit coverage"),
-    "progress.success": ("营销成功率", "Marketing success rate"),
+    "progress.visits": ("走访完成 / 全年计划", "Visits against the year's plan"),
+    "progress.visits_help": ("走访记录次数对比走访计划(走访次数目标);箭头为领先(+)或落后(-)序时进度的百分点",
+                             "Visits recorded against the visits target; the arrow: points "
+                             "ahead (+) or behind (-) time progress"),
+    "progress.high_end_coverage": ("高端客户走访覆盖率 / 目标", "High-end visit coverage / "
+                                   "target"),
+    "progress.high_end_coverage_help": ("近30天内走访过的高端客户(AUM达到 GM_TIER_AUM 高端门槛)占比",
+                                        "Share of high-end customers (AUM at the GM_TIER_AUM "
+                                        "threshold or more) visited in the last 30 days"),
+    "progress.marketing_success_rate": ("营销成功率 / 目标", "Marketing success / target"),
+    "progress.marketing_success_rate_help": ("本月走访中结果为正面(建档、意向、开户、存款、签约等,"
+                                             "非“无结果”)的比例", "Share of this month's visits "
+                                             "with a positive outcome (anything but none)"),
+    "progress.lead": ("{lead} 个百分点", "{lead} points"),
     "progress.miss_in": ("按当前进度 {month}月起落后计划", "Behind plan from month {month} at "
                          "this pace"),
     "progress.on_course": ("可完成", "On course"),

@@ -389,7 +389,8 @@ def forecast_table(data: ProgressData, org_level: str, org_id: int) -> pd.DataFr
         if meta["kind"] == "rate" or not meta["higher_is_better"]:
             continue
         s = monthly_series(data, org_level, org_id, code)
-        if s["target"].isna().all():
+        annual = s["target"].iloc[-1] if meta["kind"] == "stock" else s["target"].sum()
+        if s["target"].isna().all() or not annual > 0:
             continue
         actual = s["actual"].iloc[:month_now]
         target = s["target"]

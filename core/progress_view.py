@@ -26,6 +26,22 @@ def from_display(values, unit: str):
     return values * WAN if unit == "yuan" else values
 
 
+def fmt(value, unit: str) -> str:
+    """A stored value as shown: 万元 with thousands separators and two decimals, counts
+    whole, rates with two decimals; missing as a dash.
+
+    Examples
+    --------
+    >>> fmt(123_456_789.0, "yuan"), fmt(1234.0, "count"), fmt(3.1234, "pct"), fmt(None, "pct")
+    ('12,345.68', '1,234', '3.12', '—')
+    """
+    if value is None or value != value:
+        return "—"
+    if unit == "yuan":
+        return f"{value / WAN:,.2f}"
+    return f"{value:,.0f}" if unit == "count" else f"{value:.2f}"
+
+
 def unit_label(unit: str, lang: str) -> str:
     return t(f"unit.{unit}", lang)
 
@@ -41,18 +57,30 @@ def unit_name(data: ProgressData, level: str, org_id: int, lang: str) -> str:
     return str(row["name"].iloc[0]) if len(row) else str(org_id)
 
 
-def _shape(rows: pd.DataFrame, metrics: pd.DataFrame, lang: str, name_col: str) -> pd.DataFrame:
+def _shape(rows: pd.DataFrame, metrics: pd.DataFrame, lang: str, name_col: str,
+           as_text: bool) -> pd.DataFrame:
+    """Rows of ``progress_table`` as shown. ``as_text``: amounts as formatted text (a table
+    mixing units); else numbers in the shown unit (one metric per table)."""
     unit = rows["metric"].map(metrics["unit"])
+
+    def amount(col):
+        if as_text:
+            return [fmt(v, u) for v, u in zip(rows[col], unit)]
+        return [to_display(v, u) for v, u in zip(rows[col], unit)]
+
+    def percent(values):
+        return [f"{v:.1f}" if v == v else "—" for v in values] if as_text else values
+
     out = pd.DataFrame({
         "name": rows[name_col],
         "unit": unit.map(lambda u: unit_label(u, lang)),
-        "target": [to_display(v, u) for v, u in zip(rows["target"], unit)],
-        "actual": [to_display(v, u) for v, u in zip(rows["actual"], unit)],
-        "completion_pct": rows["completion_pct"],
-        "time_pct": rows["due_pct"].where(rows["time_pct"].notna()),
-        "gap": [to_display(v, u) for v, u in zip(rows["gap"], unit)],
+        "target": amount("target"), "actual": amount("actual"),
+        "completion_pct": percent(rows["completion_pct"]),
+        "time_pct": percent(rows["due_pct"].where(rows["time_pct"].notna())),
+        "gap": amount("gap"),
         "status": rows["status"].map(lambda s: t(f"status.{s}", lang) if s else "—"),
-        "rank": rows["rank"].astype("Int64"),
+        "rank": ([str(int(r)) if r == r else "—" for r in rows["rank"]] if as_text
+                 else rows["rank"].astype("Int64")),
     })
     return out.reset_index(drop=True)
 
@@ -62,7 +90,10 @@ def metric_rows(table: pd.DataFrame, data: ProgressData, level: str, org_id: int
     """One unit, every metric with a target (in catalogue order)."""
     rows = table[(table["org_level"] == level) & (table["org_id"] == org_id)].copy()
     rows["label"] = rows["metric"].map(lambda c: metric_name(data.metrics, c, lang))
-    return _shape(rows, data.metrics, lang, "label")
+    peers = table.loc[table["org_level"] == level, "org_id"].nunique()
+    if peers < 2:  # alone at its level in this scope: a rank says nothing
+        rows["rank"] = float("nan")
+    return _shape(rows, data.metrics, lang, "label", as_text=True)
 
 
 def child_rows(table: pd.DataFrame, data: ProgressData, level: str, org_id: int,
@@ -73,7 +104,9 @@ def child_rows(table: pd.DataFrame, data: ProgressData, level: str, org_id: int,
     if below == "manager":
         rows = rows[rows["branch_id"] == org_id]
     rows = rows.sort_values("lead_pts", ascending=False, na_position="last")
-    return _shape(rows.assign(rank=range(1, len(rows) + 1)), data.metrics, lang, "name")
+    out = _shape(rows.assign(rank=range(1, len(rows) + 1)), data.metrics, lang, "name",
+                 as_text=False)
+    return out.drop(columns="time_pct") if data.metrics.loc[metric, "kind"] == "rate" else out
 
 
 def lag_rows(warnings: pd.DataFrame, data: ProgressData, lang: str) -> pd.DataFrame:
@@ -87,10 +120,25 @@ def lag_rows(warnings: pd.DataFrame, data: ProgressData, lang: str) -> pd.DataFr
         "completion_pct": warnings["completion_pct"],
         "time_pct": warnings["due_pct"],
         "behind_pts": -warnings["lead_pts"],
-        "behind": [to_display(v, u) for v, u in zip(warnings["behind"], unit)],
+        "behind": [fmt(v, u) for v, u in zip(warnings["behind"], unit)],
         "unit": unit.map(lambda u: unit_label(u, lang)),
         "status": warnings["status"].map(lambda s: t(f"status.{s}", lang)),
     }).reset_index(drop=True)
+
+
+def lag_lines(warnings: pd.DataFrame, data: ProgressData, lang: str, top: int = 8
+              ) -> list[str]:
+    """The furthest-behind warnings as sentences (who, what, completion, time progress,
+    points behind, amount behind)."""
+    unit = warnings["metric"].map(data.metrics["unit"])
+    # a rate's shortfall is in percentage points
+    label = {u: t("unit.points", lang) if u == "pct" else unit_label(u, lang)
+             for u in ("yuan", "count", "pct")}
+    return [t("progress.lag_line", lang, who=f"{t(f'level.{r.org_level}', lang)} {r.name}",
+              metric=metric_name(data.metrics, r.metric, lang), done=f"{r.completion_pct:.1f}",
+              due=f"{r.due_pct:.1f}", behind=f"{-r.lead_pts:.1f}",
+              amount=f"{fmt(r.behind, u)}{label[u]}")
+            for r, u in zip(warnings.head(top).itertuples(), unit)]
 
 
 def forecast_rows(data: ProgressData, level: str, org_id: int, lang: str) -> pd.DataFrame:
@@ -102,18 +150,18 @@ def forecast_rows(data: ProgressData, level: str, org_id: int, lang: str) -> pd.
     return pd.DataFrame({
         "metric": f["metric"].map(lambda c: metric_name(data.metrics, c, lang)),
         "unit": unit.map(lambda u: unit_label(u, lang)),
-        "target": [to_display(v, u) for v, u in zip(f["target"], unit)],
-        "year_end": [to_display(v, u) for v, u in zip(f["year_end"], unit)],
+        "target": [fmt(v, u) for v, u in zip(f["target"], unit)],
+        "year_end": [fmt(v, u) for v, u in zip(f["year_end"], unit)],
         "pct": f["pct"], "miss": miss})
 
 
 def process_indicators(table: pd.DataFrame, level: str, org_id: int) -> dict[str, dict]:
     """Visits against plan, high-end visit coverage and marketing success of one unit:
-    {metric: {actual, target, completion_pct, status}} (missing metrics left out)."""
+    {metric: {actual, target, completion_pct, lead_pts, status}} (missing ones left out)."""
     rows = table[(table["org_level"] == level) & (table["org_id"] == org_id)
                  & table["metric"].isin(PROCESS)].set_index("metric")
-    return {m: rows.loc[m, ["actual", "target", "completion_pct", "status"]].to_dict()
-            for m in PROCESS if m in rows.index}
+    return {m: rows.loc[m, ["actual", "target", "completion_pct", "lead_pts", "status"]]
+            .to_dict() for m in PROCESS if m in rows.index}
 
 
 def trend_figures(data: ProgressData, level: str, org_id: int, metric: str,
@@ -183,6 +231,6 @@ def history_rows(history: pd.DataFrame, data: ProgressData, lang: str) -> pd.Dat
         "metric": history["metric"].map(lambda c: metric_name(data.metrics, c, lang)),
         "month": history["month"].map(lambda m: t("period.year", lang) if m == 0
                                       else t("progress.month_n", lang, month=int(m))),
-        "old": [to_display(v, u) for v, u in zip(history["old_value"], unit)],
-        "new": [to_display(v, u) for v, u in zip(history["new_value"], unit)],
+        "old": [fmt(v, u) for v, u in zip(history["old_value"], unit)],
+        "new": [fmt(v, u) for v, u in zip(history["new_value"], unit)],
         "unit": unit.map(lambda u: unit_label(u, lang)), "source": history["source"]})

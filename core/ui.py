@@ -331,12 +331,22 @@ PROGRESS_FORMATS = {"target": "%,.2f", "actual": "%,.2f", "completion_pct": "%.1
 PROGRESS_LABELS = {"pct": "col.forecast_pct", "target": "col.target"}
 
 
-def progress_columns(name_key: str = "col.metric") -> dict:
+UNIT_FORMATS = {"yuan": "%,.2f", "count": "%,.0f", "pct": "%.2f"}
+
+
+def progress_columns(name_key: str = "col.metric", unit: str | None = None) -> dict:
     """Column labels and number formats of the progress and targets tables (1 decimal for
-    percentages, thousands separators for amounts)."""
+    percentages, thousands separators for amounts; ``unit`` formats a one-metric table's
+    amounts; tables mixing units get them as text)."""
+    formats = PROGRESS_FORMATS | ({c: UNIT_FORMATS[unit] for c in ("target", "actual", "gap")}
+                                  if unit else {})
     config_ = {c: st.column_config.NumberColumn(tr(PROGRESS_LABELS.get(c, f"col.{c}")),
                                                 format=f)
-               for c, f in PROGRESS_FORMATS.items()}
+               for c, f in formats.items()}
+    if unit is None:
+        config_ |= {c: st.column_config.TextColumn(tr(f"col.{c}"))
+                    for c in ("target", "actual", "gap", "behind", "year_end", "old", "new",
+                              "completion_pct", "time_pct", "rank")}
     config_ |= {c: st.column_config.TextColumn(tr(f"col.{c}"))
                 for c in ("unit", "status", "who", "metric", "miss", "user", "org", "month",
                           "source")}

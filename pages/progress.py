@@ -52,20 +52,17 @@ cols = ui.progress_columns()
 process = view.process_indicators(table, level, org_id)
 if process:
     st.subheader(ui.tr("progress.process"))
-    boxes = st.columns(3)
-    for box, (metric, label) in zip(boxes, (("visits", "progress.visits_plan"),
-                                            ("high_end_coverage", "progress.coverage"),
-                                            ("marketing_success_rate", "progress.success"))):
-        if metric in process:
-            p = process[metric]
-            value = (f"{p['actual']:,.0f} / {p['target']:,.0f}" if metric == "visits"
-                     else f"{p['actual']:.1f}%")
-            box.metric(ui.tr(label), value, help=ui.tr(f"status.{p['status']}")
-                       if p["status"] else None)
+    for box, (metric, p) in zip(st.columns(3), process.items()):
+        value = (f"{p['actual']:,.0f} / {p['target']:,.0f}" if metric == "visits"
+                 else f"{p['actual']:.1f}% / {p['target']:.1f}%")
+        box.metric(ui.tr(f"progress.{metric}"), value, delta=ui.tr(
+            "progress.lead", lead=f"{p['lead_pts']:+.1f}") if p["lead_pts"] == p["lead_pts"]
+            else None, help=ui.tr(f"progress.{metric}_help"))
 
 st.subheader(ui.tr("progress.by_metric", unit=unit))
-st.dataframe(view.metric_rows(table, data, level, org_id, lang), hide_index=True,
-             key="progress_metrics", column_config=cols)
+rows = view.metric_rows(table, data, level, org_id, lang)
+st.dataframe(rows, hide_index=True, key="progress_metrics", column_config=cols,
+             height=35 * len(rows) + 38)  # every metric in view, no inner scrolling
 
 codes = [c for c in data.metrics.index if c in set(table["metric"])]
 metric = st.selectbox(ui.tr("progress.metric"), codes, key="progress_metric",
@@ -75,7 +72,8 @@ if level != "manager":
     st.subheader(ui.tr("progress.ranked", unit=unit, metric=name))
     below = "branch" if level == "bank" else "manager"
     st.dataframe(view.child_rows(table, data, level, org_id, metric, lang), hide_index=True,
-                 key="progress_children", column_config=ui.progress_columns(f"col.name.{below}"))
+                 key="progress_children", column_config=ui.progress_columns(
+                     f"col.name.{below}", data.metrics.loc[metric, "unit"]))
 
 st.subheader(ui.tr("progress.trend", unit=unit, metric=name))
 monthly, cumulative = view.trend_figures(data, level, org_id, metric, lang)
@@ -83,13 +81,16 @@ a, b = st.columns(2)
 a.plotly_chart(monthly, key="progress_monthly")
 b.plotly_chart(cumulative, key="progress_cumulative")
 st.markdown(f"**{ui.tr('progress.forecast_title')}**")
-st.dataframe(view.forecast_rows(data, level, org_id, lang), hide_index=True,
-             key="progress_forecast", column_config=cols)
+forecast = view.forecast_rows(data, level, org_id, lang)
+st.dataframe(forecast, hide_index=True, key="progress_forecast", column_config=cols,
+             height=35 * len(forecast) + 38)
 
 st.subheader(ui.tr("progress.lags"))
 st.caption(ui.tr("progress.lags_help", band=f"{bands()[1]:g}"))
 if warnings.empty:
     st.success(ui.tr("progress.no_lags"))
 else:
+    st.warning("\n".join(f"- {line}" for line in view.lag_lines(warnings, data, lang)))
+    st.caption(ui.tr("progress.lags_all", n=len(warnings)))
     st.dataframe(view.lag_rows(warnings, data, lang), hide_index=True, key="progress_lags",
                  column_config=cols)
