@@ -1,6 +1,6 @@
-"""Benchmarks: ``python -m benchmarks [--only seed|grids ...] [--sizes N ...] [--out DIR]``.
+"""Benchmarks: ``python -m benchmarks [--only seed|grids|progress ...] [--sizes N ...]``.
 
-Two parts, both run by default (``make bench``); ``--only seed`` or ``--only grids`` runs one.
+Three parts, all run by default (``make bench``); ``--only PART ...`` runs some.
 
 seed
     Seeding and the Overview at each ``--sizes`` (below).
@@ -10,6 +10,14 @@ grids
     Chromium, and grid proposals (``benchmarks/grid_maps.py`` says what exactly). It uses the
     1,000,000-customer database the seed part just built, or seeds one (about 30 s), and
     changes it (its level-2 grids are replaced).
+progress
+    Targets and progress at 1,000,000 customers (``--progress-customers``; ~75 managers x 15
+    metrics x 12 months): the progress page's data cold, warm and cached for head office,
+    branch 1 and manager 1, the whole page rerun warm (AppTest), and recomputing all
+    actuals (``benchmarks/progress.py`` says what exactly). It uses ``--progress-db`` (an
+    existing SQLite file, e.g. one ``python -m core seed --customers 1000000`` made), else
+    the seed part's database of that size, else seeds one. It runs before the grid part
+    when both run, as that part replaces the grids.
 
 What the seed part measures
 ---------------------------
@@ -56,7 +64,7 @@ from pathlib import Path
 
 DEFAULT_SIZES = [230_000, 1_000_000]
 DEFAULT_OUT = Path(__file__).resolve().parent / "out"
-PARTS = ("seed", "grids")
+PARTS = ("seed", "grids", "progress")
 GRID_CUSTOMERS = 1_000_000
 GRID_TARGET = 2_000
 
@@ -82,11 +90,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     -------
     argparse.Namespace
         ``only``, ``sizes``, ``out``, ``database_url``, ``keep_db``, ``repeats``, ``grids``,
-        ``grid_customers``, ``grid_repeats``, ``rounds``, ``browser``.
+        ``grid_customers``, ``grid_repeats``, ``rounds``, ``browser``,
+        ``progress_customers``, ``progress_db``.
     """
     p = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.split("\n")[0])
     p.add_argument("--only", nargs="+", choices=PARTS, default=list(PARTS), metavar="PART",
-                   help="run only these parts: seed, grids (default: both)")
+                   help="run only these parts: seed, grids, progress (default: all)")
     p.add_argument("--sizes", type=int, nargs="+", default=DEFAULT_SIZES,
                    help="individual customers per run (default: 230000 1000000)")
     p.add_argument("--out", type=Path, default=DEFAULT_OUT,
@@ -107,6 +116,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                    help="grids part: measured navigations to the map in Chromium (default: 3)")
     p.add_argument("--no-browser", dest="browser", action="store_false",
                    help="grids part: skip the Chromium measurement")
+    p.add_argument("--progress-customers", type=int, default=GRID_CUSTOMERS,
+                   help="progress part: individual customers (default: 1000000)")
+    p.add_argument("--progress-db", type=Path, default=None,
+                   help="progress part: an already seeded SQLite file to measure (reused, "
+                        "not changed but for its actuals being recomputed)")
     args = p.parse_args(argv)
     args.only = [part for part in PARTS if part in args.only]
     args.sizes = sorted(set(args.sizes))
@@ -168,6 +182,30 @@ def _grids_part(args: argparse.Namespace, db_dir: Path, seeded: dict) -> str:
     return tables(report)
 
 
+def _progress_part(args: argparse.Namespace, db_dir: Path, seeded: dict) -> str:
+    """The targets-and-progress benchmarks; their table."""
+    from benchmarks.progress import run_progress, tables
+    from benchmarks.seeding import seed_sqlite
+
+    n = args.progress_customers
+    if args.progress_db is not None:
+        if not args.progress_db.exists():
+            raise SystemExit(f"--progress-db: no such file {args.progress_db}")
+        url = f"sqlite:///{args.progress_db.resolve()}"
+        source = f"{args.progress_db}, reused"
+        log(f"progress: reusing {args.progress_db}")
+    elif n in seeded:
+        url, source = seeded[n].url, f"the seed part's {n:,}-individual SQLite file, reused"
+    else:
+        log(f"progress: seeding SQLite with {n:,} individuals in {db_dir}")
+        r = seed_sqlite(db_dir, n)
+        url = r.url
+        source = (f"SQLite seeded here with {n:,} individuals ({r.counts['customer']:,} "
+                  f"customers) in {r.seconds:.1f} s")
+        seeded[n] = r
+    return tables(run_progress(url, repeats=args.repeats, source=source))
+
+
 def run(args: argparse.Namespace) -> dict[str, str]:
     """Run the parts asked for and return their Markdown reports.
 
@@ -179,7 +217,7 @@ def run(args: argparse.Namespace) -> dict[str, str]:
     Returns
     -------
     dict[str, str]
-        Part name (``seed``, ``grids``) to its report: a one-line header naming the machine
+        Part name (``seed``, ``grids``, ``progress``) to its report: a one-line header naming the machine
         and date, then the part's tables.
     """
     args.out.mkdir(parents=True, exist_ok=True)
@@ -190,6 +228,8 @@ def run(args: argparse.Namespace) -> dict[str, str]:
         if "seed" in args.only:
             table, seeded = _seed_part(args, db_dir)
             reports["seed"] = _header() + table
+        if "progress" in args.only:
+            reports["progress"] = _header() + _progress_part(args, db_dir, seeded)
         if "grids" in args.only:
             reports["grids"] = _header() + _grids_part(args, db_dir, seeded)
     return reports

@@ -104,24 +104,37 @@ def _visit_metrics(conn: Connection, start: date, end: date) -> list[pd.DataFram
 
 def _coverage(conn: Connection, year: int, as_of: date) -> pd.DataFrame:
     """High-end customers (AUM at or above the GM_TIER_AUM threshold) visited in the 30
-    days to each month end (the as-of month: to the as-of date), over all high-end ones."""
+    days to each month end (the as-of month: to the as-of date), over all high-end ones.
+
+    One pass over the year's visits: the days each high-end customer was visited (SQL, a
+    few thousand rows), then the 30-day window of every month over those rows."""
     threshold = float(config.get("GM_TIER_AUM")[0])
     high = (Customer.deposit_balance + Customer.wealth_balance) >= threshold
     den = read_frame(conn, select(Customer.branch_id, Customer.manager_id,
                                   func.count().label("den"))
                      .where(high).group_by(Customer.branch_id, Customer.manager_id))
+    first = date(year, 1, 31) - timedelta(days=COVERAGE_DAYS - 1)
+    # visited customers and days first (materialised by DISTINCT), then their tier by key:
+    # joined the other way round, SQLite would scan every customer
+    day = func.date(Visit.visited_at)
+    visited = (select(Visit.customer_id, day.label("day")).distinct()
+               .where(Visit.visited_at >= datetime.combine(first, datetime.min.time()),
+                      Visit.visited_at < datetime.combine(as_of + timedelta(days=1),
+                                                          datetime.min.time()))
+               .subquery())
+    seen = read_frame(conn, select(Customer.branch_id, Customer.manager_id,
+                                   visited.c.customer_id, visited.c.day)
+                      .select_from(visited).join(Customer, Customer.id == visited.c.customer_id)
+                      .where(high))
+    seen["day"] = pd.to_datetime(seen["day"]).dt.date
     frames = []
     for month in range(1, as_of.month + 1):
         end = min(_month_end(year, month), as_of)
         start = end - timedelta(days=COVERAGE_DAYS - 1)
-        stmt = (select(Customer.branch_id, Customer.manager_id,
-                       func.count(distinct(Visit.customer_id)).label("num"))
-                .join(Customer, Customer.id == Visit.customer_id)
-                .where(high, Visit.visited_at >= datetime.combine(start, datetime.min.time()),
-                       Visit.visited_at < datetime.combine(end + timedelta(days=1),
-                                                           datetime.min.time()))
-                .group_by(Customer.branch_id, Customer.manager_id))
-        num = read_frame(conn, stmt)
+        window = seen[(seen["day"] >= start) & (seen["day"] <= end)]
+        num = (window.drop_duplicates("customer_id")
+               .groupby(["branch_id", "manager_id"], dropna=False).size().rename("num")
+               .reset_index())
         merged = den.merge(num, on=["branch_id", "manager_id"], how="left").fillna({"num": 0})
         frames.append(merged.assign(month=month))
     out = pd.concat(frames, ignore_index=True) if frames else den.assign(num=0, month=0)

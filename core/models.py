@@ -195,6 +195,11 @@ class Customer(Base):
         # covers the Overview's aggregation, so a bank-wide GROUP BY reads the index only
         Index("ix_customer_overview", "branch_id", "manager_id", "grid2_id", "status",
               "has_mobile_banking", "deposit_balance", "loan_balance"),
+        # cover the actuals counted by date (openings, sign-ups): a range, not a full scan
+        Index("ix_customer_opened_on", "opened_on", "status", "branch_id", "manager_id"),
+        Index("ix_customer_mobile_banking_on", "mobile_banking_on", "branch_id", "manager_id"),
+        Index("ix_customer_acquiring_on", "acquiring_on", "branch_id", "manager_id"),
+        Index("ix_customer_etc_on", "etc_on", "branch_id", "manager_id"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     cust_no: Mapped[str] = mapped_column(String(20), unique=True)

@@ -4,8 +4,8 @@ Revision ID: 0004
 Revises: 0002
 Create Date: 2026-12-01 08:00:00
 
-Adds only: columns of metric (kind, basis, position) and customer (sign-up dates), and the
-tables target_change and actual_run; then fills the metric catalogue (15 metrics) as it was
+Adds only: columns of metric (kind, basis, position) and customer (sign-up dates, with
+covering indexes for counting by date), and the tables target_change and actual_run; then fills the metric catalogue (15 metrics) as it was
 when this revision was written (later revisions change it with their own copies).
 """
 from alembic import op
@@ -112,6 +112,11 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('mobile_banking_on', sa.Date(), nullable=True))
         batch_op.add_column(sa.Column('acquiring_on', sa.Date(), nullable=True))
         batch_op.add_column(sa.Column('etc_on', sa.Date(), nullable=True))
+        batch_op.create_index('ix_customer_opened_on',
+                              ['opened_on', 'status', 'branch_id', 'manager_id'], unique=False)
+        for column in ('mobile_banking_on', 'acquiring_on', 'etc_on'):
+            batch_op.create_index(f'ix_customer_{column}', [column, 'branch_id', 'manager_id'],
+                                  unique=False)
     op.create_table('target_change',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('at', sa.DateTime(), nullable=False),
@@ -165,6 +170,8 @@ def downgrade() -> None:
         batch_op.drop_index('ix_target_change_year_metric')
     op.drop_table('target_change')
     with op.batch_alter_table('customer', schema=None) as batch_op:
+        for column in ('etc_on', 'acquiring_on', 'mobile_banking_on', 'opened_on'):
+            batch_op.drop_index(f'ix_customer_{column}')
         batch_op.drop_column('etc_on')
         batch_op.drop_column('acquiring_on')
         batch_op.drop_column('mobile_banking_on')
