@@ -118,6 +118,9 @@ def time_page(url: str, username: str, repeats: int) -> float:
         at.text_input(key="signin_password").input("demo")
         at.button(key="FormSubmitter:sign_in-登录").click().run()
         at.switch_page("pages/progress.py").run()  # fills the caches
+        import streamlit.logger
+
+        streamlit.logger.set_log_level(logging.ERROR)
         if at.exception:
             raise RuntimeError(at.exception[0].message)
         runs = []
@@ -151,6 +154,9 @@ def run_progress(url: str, repeats: int = 5, source: str = "") -> ProgressReport
     from core import ui
     from core.db import get_engine
 
+    import streamlit.logger
+
+    streamlit.logger.set_log_level(logging.ERROR)  # "missing ScriptRunContext" outside a server
     report = ProgressReport(source=source)
     engine = make_engine(url)
     with engine.connect() as conn:

@@ -400,6 +400,9 @@ TEXT: dict[str, tuple[str, str]] = {
     "targets.imported": ("已导入:{n} 个目标单元变更。", "Imported: {n} target cells changed."),
     "targets.problems": ("文件有以下问题,未导入任何数据:", "The file has these problems; nothing "
                          "was imported:"),
+    "source.seed": ("年初下达(演示)", "Set at the start of the year (demo)"),
+    "source.split": ("页面分解", "Split on the page"),
+    "source.import": ("Excel 导入", "Excel import"),
     "targets.history_empty": ("暂无变更记录。", "No changes recorded yet."),
     "targets.recompute": ("按当前数据重新计算实际值", "Recompute actuals from the data"),
     "targets.recomputed": ("已重新计算 {rows} 行实际值,截至 {as_of},用时 {seconds} 秒。",

@@ -233,4 +233,5 @@ def history_rows(history: pd.DataFrame, data: ProgressData, lang: str) -> pd.Dat
                                       else t("progress.month_n", lang, month=int(m))),
         "old": [fmt(v, u) for v, u in zip(history["old_value"], unit)],
         "new": [fmt(v, u) for v, u in zip(history["new_value"], unit)],
-        "unit": unit.map(lambda u: unit_label(u, lang)), "source": history["source"]})
+        "unit": unit.map(lambda u: unit_label(u, lang)),
+        "source": history["source"].map(lambda s: t(f"source.{s}", lang))})

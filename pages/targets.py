@@ -39,7 +39,8 @@ with tabs[0]:
                           format_func=lambda c: view.metric_name(data.metrics, c, lang))
     kind, unit = data.metrics.loc[metric, ["kind", "unit"]]
     label = view.unit_label(unit, lang)
-    parent_level, parent_id = ("bank", 1) if scope.role == "hq" else ("branch", scope.branch_id)
+    parent_level, parent_id = (("bank", int(data.orgs["org_id"].iloc[0])) if scope.role == "hq"
+                               else ("branch", scope.branch_id))
     stored = annual_targets(engine, year, metric, parent_level, [parent_id]).fillna(0).iloc[0]
     if scope.role == "hq":
         shown = st.number_input(ui.tr("targets.bank_value", unit=label), min_value=0.0,

@@ -175,10 +175,10 @@ def test_head_office_splits_the_bank_and_saves(own_county):
             "SELECT value FROM target WHERE year = 2026 AND month = 0 AND org_level = 'branch' "
             "AND metric = 'visits'")).scalars()) <= 1
         logged = conn.execute(text("SELECT COUNT(*) FROM target_change WHERE user_id = 1 AND "
-                                   "metric = 'visits'")).scalar_one()
+                                   "metric = 'visits' AND source = 'split'")).scalar_one()
     assert logged > 0
     history = frame(at, "targets_history")  # the change shows in the history tab
-    assert (history["user"] == "总行分析员").sum() == logged
+    assert (history[history["source"] == "页面分解"]["user"] == "总行分析员").sum() == logged
 
 
 def test_a_mismatch_is_shown_and_blocks_saving(own_county):

@@ -145,7 +145,8 @@ def test_head_office_saves_a_split_and_every_change_is_recorded(fresh_county):
                                                 Target.metric == "intermediate_income",
                                                 Target.org_level != "manager")).all())
         log = pd.DataFrame(conn.execute(select(TargetChange).where(
-            TargetChange.metric == "intermediate_income")).mappings().all())
+            TargetChange.metric == "intermediate_income", TargetChange.source == "split"))
+            .mappings().all())
     branches = rows[rows["org_level"] == "branch"]
     assert branches[branches["month"] == 0]["value"].sum() == 2_000_000
     assert branches[branches["month"] > 0]["value"].sum() == 2_000_000
@@ -157,7 +158,9 @@ def test_head_office_saves_a_split_and_every_change_is_recorded(fresh_county):
                       2_000_000, plan, "even") == 0
     assert _cells(engine) == before
     history = target_history(engine, Scope("hq"), 2026)
-    assert (history["user"] == "总行分析员").sum() == changed
+    assert len(log) == changed
+    assert (history[history["source"] == "split"]["user"] == "总行分析员").sum() == changed
+    assert set(history["source"]) == {"split", "seed"}  # the demo's own history is there
 
 
 def test_branch_leader_splits_to_managers_but_not_their_own_target(fresh_county):
@@ -182,6 +185,9 @@ def test_branch_leader_splits_to_managers_but_not_their_own_target(fresh_county)
     # the demo already has these annual targets: only the months change (seasonal -> even)
     assert save_split(engine, scope, 2, 2026, "visits", "branch", 1, own, plan, "even") == \
         len(plan) * 12
-    mine = target_history(engine, scope, 2026)
+    history = target_history(engine, scope, 2026)
+    mine = history[history["source"] == "split"]
     assert set(mine["org_level"]) == {"manager"} and set(mine["user"]) == {"营业部行长"}
-    assert target_history(engine, Scope("branch", branch_id=2), 2026).empty
+    assert set(history["org_level"]) == {"branch", "manager"}  # their branch's, from hq
+    other = target_history(engine, Scope("branch", branch_id=2), 2026)
+    assert "split" not in set(other["source"])  # branch 1's change is not branch 2's to see

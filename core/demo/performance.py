@@ -141,6 +141,25 @@ def make_plan(customers: pd.DataFrame, managers: pd.DataFrame, laggard: int,
     return {"targets": targets, "history": history, "want": want, "ratio": ratio}
 
 
+def initial_changes(targets: pd.DataFrame, managers: pd.DataFrame, demo_branch: int,
+                    year: int) -> pd.DataFrame:
+    """The demo's target history: head office set the bank's and branches' annual targets on
+    5 January, the branch leaders their managers' on 8 January (the demo ``branch`` account
+    for its branch; the other branches have no account, so no user)."""
+    annual = targets[targets["month"] == 0]
+    branch_of = dict(zip(managers["id"], managers["branch_id"]))
+    by_hq = annual["org_level"] != "manager"
+    demo = annual["org_id"].map(branch_of).eq(demo_branch) & ~by_hq
+    at = np.where(by_hq, np.datetime64(f"{year}-01-05T09:30"),
+                  np.datetime64(f"{year}-01-08T16:00"))
+    return pd.DataFrame({
+        "at": pd.to_datetime(at), "user_id": np.where(by_hq, 1, np.where(demo, 2, np.nan)),
+        "year": annual["year"].to_numpy(), "month": 0,
+        "org_level": annual["org_level"].to_numpy(), "org_id": annual["org_id"].to_numpy(),
+        "metric": annual["metric"].to_numpy(), "old_value": np.nan,
+        "new_value": annual["value"].to_numpy(), "source": "seed", "note": None})
+
+
 def _unit_targets(year, manager, code, annual, base) -> list[tuple]:
     months = split_to_months(annual, KIND[code], curve_for(code), base)
     return [(year, m, manager, code, float(v)) for m, v in enumerate([annual, *months])]

@@ -22,7 +22,8 @@ from core.actuals import recompute_actuals
 from core.demo.activity import make_visits
 from core.demo.bank import BranchPlan, make_units, plan_branches, staff_grids
 from core.demo.people import UnitInfo, make_customers, unit_weights
-from core.demo.performance import backfill_rates, laggard_manager, make_plan, plant_dates
+from core.demo.performance import (backfill_rates, initial_changes, laggard_manager, make_plan,
+                                   plant_dates)
 from geo.county import load_townships, load_villages, to_geojson, village_areas
 
 OTHER_BANKS = ("中国农业银行", "中国邮政储蓄银行", "中国建设银行", "中国工商银行", "中国银行",
@@ -120,6 +121,8 @@ def build_county(n_individuals: int, seed: int, as_of: date) -> dict[str, pd.Dat
     _residents(t["grid"], t["village"], customers, rng)
 
     t["target"] = plan["targets"].assign(id=np.arange(1, len(plan["targets"]) + 1))
+    changes = initial_changes(plan["targets"], t["manager"], demo_branch, as_of.year)
+    t["target_change"] = changes.assign(id=np.arange(1, len(changes) + 1))
     # the history the data cannot give (closed months' balances, last year, imported
     # metrics); the seed computes the rest from the data with core.actuals
     t["actual"] = plan["history"].assign(id=np.arange(1, len(plan["history"]) + 1))
@@ -290,7 +293,7 @@ def _demo_users(branches: pd.DataFrame, managers: pd.DataFrame,
 BULK_TABLES = ("customer", "holding", "other_bank_fund", "visit")
 INSERT_ORDER = ["bank", "village", "area_unit", "branch", "manager", "app_user", "grid",
                 "grid_staff", "liaison", "customer", "holding", "other_bank_fund", "visit",
-                "target", "actual", "campaign"]
+                "target", "target_change", "actual", "campaign"]
 
 
 def seed(engine: Engine, n_individuals: int, seed: int = 20261123, as_of: date | None = None,
