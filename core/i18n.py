@@ -297,6 +297,9 @@ TEXT: dict[str, tuple[str, str]] = {
     "progress.lag_line": ("**{who}** · {metric}:完成 {done}%,应达 {due}%,落后 {behind} 个百分点"
                           "(约 {amount})", "**{who}** · {metric}: {done} % done of {due} % due, "
                           "{behind} points behind (about {amount})"),
+    "progress.lag_line_rate": ("**{who}** · {metric}:实际 {actual}%,目标 {target}%,差 {gap} 个百分点",
+                               "**{who}** · {metric}: {actual} % against a target of {target} "
+                               "%, {gap} points off"),
     "progress.lags_all": ("全部滞后项({n} 项)", "All lagging items ({n})"),
     "progress.no_lags": ("当前范围内没有滞后的指标。", "Nothing lags in your scope."),
     "progress.process": ("过程指标", "Process indicators"),

@@ -134,11 +134,19 @@ def lag_lines(warnings: pd.DataFrame, data: ProgressData, lang: str, top: int = 
     # a rate's shortfall is in percentage points
     label = {u: t("unit.points", lang) if u == "pct" else unit_label(u, lang)
              for u in ("yuan", "count", "pct")}
-    return [t("progress.lag_line", lang, who=f"{t(f'level.{r.org_level}', lang)} {r.name}",
-              metric=metric_name(data.metrics, r.metric, lang), done=f"{r.completion_pct:.1f}",
-              due=f"{r.due_pct:.1f}", behind=f"{-r.lead_pts:.1f}",
-              amount=f"{fmt(r.behind, u)}{label[u]}")
-            for r, u in zip(warnings.head(top).itertuples(), unit)]
+    kind = warnings["metric"].map(data.metrics["kind"])
+
+    def line(r, u, k):
+        who = f"{t(f'level.{r.org_level}', lang)} {r.name}"
+        metric = metric_name(data.metrics, r.metric, lang)
+        if k == "rate":  # a level: actual against the target level, in points
+            return t("progress.lag_line_rate", lang, who=who, metric=metric,
+                     actual=fmt(r.actual, u), target=fmt(r.target, u), gap=fmt(r.gap, u))
+        return t("progress.lag_line", lang, who=who, metric=metric,
+                 done=f"{r.completion_pct:.1f}", due=f"{r.due_pct:.1f}",
+                 behind=f"{-r.lead_pts:.1f}", amount=f"{fmt(r.behind, u)}{label[u]}")
+
+    return [line(r, u, k) for r, u, k in zip(warnings.head(top).itertuples(), unit, kind)]
 
 
 def forecast_rows(data: ProgressData, level: str, org_id: int, lang: str) -> pd.DataFrame:
