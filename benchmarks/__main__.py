@@ -217,8 +217,8 @@ def run(args: argparse.Namespace) -> dict[str, str]:
     Returns
     -------
     dict[str, str]
-        Part name (``seed``, ``grids``, ``progress``) to its report: a one-line header naming the machine
-        and date, then the part's tables.
+        Part name (``seed``, ``grids``, ``progress``) to its report: a one-line header
+        naming the machine and date, then the part's tables.
     """
     args.out.mkdir(parents=True, exist_ok=True)
     reports: dict[str, str] = {}

@@ -305,27 +305,40 @@ def lag_warnings(table: pd.DataFrame, levels: tuple[str, ...] = ("branch", "mana
 
 # ---- trend and forecast --------------------------------------------------------------
 
+def unit_series(data: ProgressData, org_level: str, org_id: int) -> dict[str, pd.DataFrame]:
+    """Month by month for one unit, every metric with a target: target, actual (to the
+    as-of month) and, for flows, their running totals (cum_target, cum_actual; stocks and
+    rates: the values). One filter of the scope's tables, then a pivot."""
+    _, month_now = _day_in_year(data)
+    t = data.targets[(data.targets["org_level"] == org_level)
+                     & (data.targets["org_id"] == org_id) & (data.targets["month"] > 0)]
+    a = data.actuals[(data.actuals["year"] == data.year) & (data.actuals["org_level"] == org_level)
+                     & (data.actuals["org_id"] == org_id)]
+    months = list(range(1, 13))
+    tw = t.pivot_table(index="month", columns="metric", values="value").reindex(months)
+    aw = a.pivot_table(index="month", columns="metric", values="value").reindex(months)
+    out = {}
+    for metric in tw.columns:
+        s = pd.DataFrame({"month": months, "target": tw[metric].to_numpy(dtype=float)})
+        actual = aw[metric] if metric in aw else pd.Series(float("nan"), index=months)
+        s["actual"] = actual.where(actual.index <= month_now).to_numpy(dtype=float)
+        if data.metrics.loc[metric, "kind"] == "flow":
+            s["cum_target"] = s["target"].cumsum()
+            s["cum_actual"] = s["actual"].cumsum().where(s["actual"].notna())
+        else:
+            s["cum_target"], s["cum_actual"] = s["target"], s["actual"]
+        out[metric] = s
+    return out
+
+
 def monthly_series(data: ProgressData, org_level: str, org_id: int,
                    metric: str) -> pd.DataFrame:
-    """Month by month for one unit and metric: target, actual (to the as-of month) and,
-    for flows, their running totals (cum_target, cum_actual; stocks and rates: the values).
-    """
-    _, month_now = _day_in_year(data)
-    key = ((data.targets["org_level"] == org_level) & (data.targets["org_id"] == org_id)
-           & (data.targets["metric"] == metric))
-    t = data.targets[key & (data.targets["month"] > 0)].set_index("month")["value"]
-    a = data.actuals[(data.actuals["year"] == data.year) & (data.actuals["org_level"] == org_level)
-                     & (data.actuals["org_id"] == org_id) & (data.actuals["metric"] == metric)]
-    a = a.set_index("month")["value"]
-    out = pd.DataFrame({"month": range(1, 13)})
-    out["target"] = out["month"].map(t).astype(float)
-    out["actual"] = out["month"].map(a).where(out["month"] <= month_now).astype(float)
-    if data.metrics.loc[metric, "kind"] == "flow":
-        out["cum_target"] = out["target"].cumsum()
-        out["cum_actual"] = out["actual"].cumsum().where(out["actual"].notna())
-    else:
-        out["cum_target"], out["cum_actual"] = out["target"], out["actual"]
-    return out
+    """``unit_series`` of one metric (all NaN when the unit has no target for it)."""
+    series = unit_series(data, org_level, org_id)
+    if metric in series:
+        return series[metric]
+    return pd.DataFrame({"month": range(1, 13), **{c: float("nan") for c in (
+        "target", "actual", "cum_target", "cum_actual")}})
 
 
 @dataclass(frozen=True)
@@ -385,10 +398,15 @@ def forecast_table(data: ProgressData, org_level: str, org_id: int) -> pd.DataFr
     rows = []
     if not month_now:
         return pd.DataFrame(columns=["metric", "year_end", "target", "pct", "miss_month"])
+    series = unit_series(data, org_level, org_id)
+    last_dec = data.actuals[(data.actuals["year"] == data.year - 1)
+                            & (data.actuals["month"] == 12)
+                            & (data.actuals["org_level"] == org_level)
+                            & (data.actuals["org_id"] == org_id)].set_index("metric")["value"]
     for code, meta in data.metrics.iterrows():
-        if meta["kind"] == "rate" or not meta["higher_is_better"]:
+        if meta["kind"] == "rate" or not meta["higher_is_better"] or code not in series:
             continue
-        s = monthly_series(data, org_level, org_id, code)
+        s = series[code]
         annual = s["target"].iloc[-1] if meta["kind"] == "stock" else s["target"].sum()
         if s["target"].isna().all() or not annual > 0:
             continue
@@ -396,14 +414,9 @@ def forecast_table(data: ProgressData, org_level: str, org_id: int) -> pd.DataFr
         target = s["target"]
         base = 0.0
         if meta["kind"] == "stock":  # forecast the increase over last December's balance
-            prev = data.actuals[(data.actuals["year"] == data.year - 1)
-                                & (data.actuals["month"] == 12)
-                                & (data.actuals["org_level"] == org_level)
-                                & (data.actuals["org_id"] == org_id)
-                                & (data.actuals["metric"] == code)]["value"]
-            if prev.empty:
+            if code not in last_dec.index:
                 continue
-            base = float(prev.iloc[0])
+            base = float(last_dec[code])
             actual = np.diff(np.r_[base, actual.ffill().fillna(base).to_numpy()])
             target = np.diff(np.r_[base, target.ffill().fillna(base).to_numpy()])
         else:

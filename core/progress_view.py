@@ -149,9 +149,9 @@ def lag_lines(warnings: pd.DataFrame, data: ProgressData, lang: str, top: int = 
     return [line(r, u, k) for r, u, k in zip(warnings.head(top).itertuples(), unit, kind)]
 
 
-def forecast_rows(data: ProgressData, level: str, org_id: int, lang: str) -> pd.DataFrame:
-    """The run-rate forecast per metric of one unit, with the month a target is missed."""
-    f = forecast_table(data, level, org_id)
+def forecast_rows(f: pd.DataFrame, data: ProgressData, lang: str) -> pd.DataFrame:
+    """The run-rate forecast per metric of one unit (``forecast_table``), with the month a
+    target is missed."""
     unit = f["metric"].map(data.metrics["unit"])
     miss = f["miss_month"].map(lambda m: t("progress.miss_in", lang, month=int(m))
                                if m == m and m is not None else t("progress.on_course", lang))
@@ -172,10 +172,10 @@ def process_indicators(table: pd.DataFrame, level: str, org_id: int) -> dict[str
             .to_dict() for m in PROCESS if m in rows.index}
 
 
-def trend_figures(data: ProgressData, level: str, org_id: int, metric: str,
-                  lang: str) -> tuple[go.Figure, go.Figure]:
+def trend_figures(data: ProgressData, level: str, org_id: int, metric: str, lang: str,
+                  forecast: pd.DataFrame | None = None) -> tuple[go.Figure, go.Figure]:
     """Monthly target line against actual bars; running totals (flows) or the month-end
-    path (stocks, rates) with the run-rate forecast as a dashed line."""
+    path (stocks, rates) with the run-rate forecast (``forecast_table``) dashed."""
     s = monthly_series(data, level, org_id, metric)
     unit = data.metrics.loc[metric, "unit"]
     kind = data.metrics.loc[metric, "kind"]
@@ -192,7 +192,7 @@ def trend_figures(data: ProgressData, level: str, org_id: int, metric: str,
         go.Scatter(name=t("progress.cum_actual", lang), x=months,
                    y=to_display(s["cum_actual"], unit), mode="lines+markers",
                    line=dict(color="#2e75b6"))])
-    f = forecast_table(data, level, org_id)
+    f = forecast_table(data, level, org_id) if forecast is None else forecast
     f = f[f["metric"] == metric]
     last = s["cum_actual"].last_valid_index()
     if len(f) and last is not None and kind in ("flow", "stock"):

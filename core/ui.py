@@ -315,6 +315,14 @@ def progress_tables(url: str, scope: Scope, version: tuple, period: str):
 
 
 @st.cache_data(ttl=600, show_spinner=False, max_entries=256)
+def progress_forecast(url: str, scope: Scope, version: tuple, level: str, org_id: int):
+    """The run-rate forecast of one unit of the scope, every metric."""
+    from core.progress import forecast_table
+
+    return forecast_table(progress_data(url, scope, version), level, org_id)
+
+
+@st.cache_data(ttl=600, show_spinner=False, max_entries=256)
 def target_plan(url: str, version: tuple, year: int, metric: str, parent_level: str,
                 parent_id: int, parent_value: float, method: str):
     """A proposed split of a parent's annual target (not saved)."""

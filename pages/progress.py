@@ -76,14 +76,15 @@ if level != "manager":
                      f"col.name.{below}", data.metrics.loc[metric, "unit"]))
 
 st.subheader(ui.tr("progress.trend", unit=unit, metric=name))
-monthly, cumulative = view.trend_figures(data, level, org_id, metric, lang)
+forecast = ui.progress_forecast(url, scope, version, level, org_id)
+monthly, cumulative = view.trend_figures(data, level, org_id, metric, lang, forecast)
 a, b = st.columns(2)
 a.plotly_chart(monthly, key="progress_monthly")
 b.plotly_chart(cumulative, key="progress_cumulative")
 st.markdown(f"**{ui.tr('progress.forecast_title')}**")
-forecast = view.forecast_rows(data, level, org_id, lang)
-st.dataframe(forecast, hide_index=True, key="progress_forecast", column_config=cols,
-             height=35 * len(forecast) + 38)
+rows = view.forecast_rows(forecast, data, lang)
+st.dataframe(rows, hide_index=True, key="progress_forecast", column_config=cols,
+             height=35 * len(rows) + 38)
 
 st.subheader(ui.tr("progress.lags"))
 st.caption(ui.tr("progress.lags_help", band=f"{bands()[1]:g}"))
