@@ -1,6 +1,6 @@
-"""Benchmarks: ``python -m benchmarks [--only seed|grids|segments|visits|route ...]``.
+"""Benchmarks: ``python -m benchmarks [--only seed|progress|grids|segments|visits|route]``.
 
-Five parts, all run by default (``make bench``); ``--only <part> ...`` runs some.
+Six parts, all run by default (``make bench``); ``--only PART ...`` runs some.
 
 seed
     Seeding and the Overview at each ``--sizes`` (below).
@@ -10,6 +10,14 @@ grids
     Chromium, and grid proposals (``benchmarks/grid_maps.py`` says what exactly). It uses the
     1,000,000-customer database the seed part just built, or seeds one (about 30 s), and
     changes it (its level-2 grids are replaced).
+progress
+    Targets and progress at 1,000,000 customers (``--progress-customers``; ~75 managers x 15
+    metrics x 12 months): the progress page's data cold, warm and cached for head office,
+    branch 1 and manager 1, the whole page rerun warm (AppTest), and recomputing all
+    actuals (``benchmarks/progress.py`` says what exactly). It uses ``--progress-db`` (an
+    existing SQLite file, e.g. one ``python -m core seed --customers 1000000`` made), else
+    the seed part's database of that size, else seeds one. It runs before the grid part
+    when both run, as that part replaces the grids.
 segments
     Tags and segments of every customer at 1,000,000 customers (from scratch and again),
     explorer filter changes and its page rerun, the customer view
@@ -69,7 +77,7 @@ from pathlib import Path
 
 DEFAULT_SIZES = [230_000, 1_000_000]
 DEFAULT_OUT = Path(__file__).resolve().parent / "out"
-PARTS = ("seed", "grids", "segments", "visits", "route")
+PARTS = ("seed", "progress", "grids", "segments", "visits", "route")
 GRID_CUSTOMERS = 1_000_000
 GRID_TARGET = 2_000
 
@@ -95,12 +103,13 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     -------
     argparse.Namespace
         ``only``, ``sizes``, ``out``, ``database_url``, ``keep_db``, ``repeats``, ``grids``,
-        ``grid_customers``, ``grid_repeats``, ``rounds``, ``browser``, ``route_weeks``.
+        ``grid_customers``, ``grid_repeats``, ``rounds``, ``browser``, ``route_weeks``,
+        ``progress_customers``, ``progress_db``.
     """
     p = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.split("\n")[0])
     p.add_argument("--only", nargs="+", choices=PARTS, default=list(PARTS), metavar="PART",
-                   help="run only these parts: seed, grids, segments, visits, route "
-                        "(default: all)")
+                   help="run only these parts: seed, progress, grids, segments, visits, "
+                        "route (default: all)")
     p.add_argument("--sizes", type=int, nargs="+", default=DEFAULT_SIZES,
                    help="individual customers per run (default: 230000 1000000)")
     p.add_argument("--out", type=Path, default=DEFAULT_OUT,
@@ -124,6 +133,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                    help="grids part: skip the Chromium measurement")
     p.add_argument("--route-weeks", type=int, default=20,
                    help="route part: seeded 36-stop weeks to plan and time (default: 20)")
+    p.add_argument("--progress-customers", type=int, default=GRID_CUSTOMERS,
+                   help="progress part: individual customers (default: 1000000)")
+    p.add_argument("--progress-db", type=Path, default=None,
+                   help="progress part: an already seeded SQLite file to measure (reused, "
+                        "not changed but for its actuals being recomputed)")
     args = p.parse_args(argv)
     args.only = [part for part in PARTS if part in args.only]
     args.sizes = sorted(set(args.sizes))
@@ -215,6 +229,31 @@ def _route_part(args: argparse.Namespace) -> str:
     return tables(run_route_priority(weeks=args.route_weeks, repeats=args.repeats, log=log))
 
 
+def _progress_part(args: argparse.Namespace, db_dir: Path, seeded: dict) -> str:
+    """The targets-and-progress benchmarks; their table."""
+    from benchmarks.progress import run_progress, tables
+    from benchmarks.seeding import seed_sqlite
+
+    n = args.progress_customers
+    if args.progress_db is not None:
+        if not args.progress_db.exists():
+            raise SystemExit(f"--progress-db: no such file {args.progress_db}")
+        url = f"sqlite:///{args.progress_db.resolve()}"
+        source = f"{args.progress_db}, reused"
+        log(f"progress: reusing {args.progress_db}")
+    elif n in seeded:
+        url, source = seeded[n].url, f"the seed part's {n:,}-individual SQLite file, reused"
+    else:
+        log(f"progress: seeding SQLite with {n:,} individuals in {db_dir}")
+        r = seed_sqlite(db_dir, n)
+        url = r.url
+        source = (f"SQLite seeded here with {n:,} individuals ({r.counts['customer']:,} "
+                  f"customers) in {r.seconds:.1f} s")
+        r.source = source
+        seeded[n] = r
+    return tables(run_progress(url, repeats=args.repeats, source=source))
+
+
 def run(args: argparse.Namespace) -> dict[str, str]:
     """Run the parts asked for and return their Markdown reports.
 
@@ -226,8 +265,9 @@ def run(args: argparse.Namespace) -> dict[str, str]:
     Returns
     -------
     dict[str, str]
-        Part name (``seed``, ``grids``, ``route``) to its report: a one-line header naming
-        the machine and date, then the part's tables.
+        Part name (``seed``, ``progress``, ``grids``, ``segments``, ``visits``, ``route``)
+        to its report: a one-line header naming the machine and date, then the part's
+        tables.
     """
     args.out.mkdir(parents=True, exist_ok=True)
     reports: dict[str, str] = {}
@@ -237,6 +277,8 @@ def run(args: argparse.Namespace) -> dict[str, str]:
         if "seed" in args.only:
             table, seeded = _seed_part(args, db_dir)
             reports["seed"] = _header() + table
+        if "progress" in args.only:
+            reports["progress"] = _header() + _progress_part(args, db_dir, seeded)
         if "grids" in args.only:
             reports["grids"] = _header() + _grids_part(args, db_dir, seeded)
         if "segments" in args.only:

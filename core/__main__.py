@@ -11,6 +11,11 @@ import-grids FILE --crs WGS84|GCJ02|CGCS2000 --level 1|2 [--branch CODE]
          polygons (GeoJSON, zipped Shapefile, KML); checked first, nothing written on a problem
 segment  [--k K] [--seed S] [--as-of DATE]
          recompute every customer's tags and segment (k chosen by silhouette unless given)
+actuals  [--as-of YYYY-MM-DD] recompute every computed actual from the data (run daily);
+         [--import FILE.xlsx] import the imported metrics (NPL recovery, fee income) instead
+targets  --export FILE.xlsx [--year Y] | --import FILE.xlsx
+         the bank's and branches' targets as the Excel template, or from it (head office);
+         checked first, nothing written on a problem
 """
 from __future__ import annotations
 
@@ -59,6 +64,19 @@ def main(argv: list[str] | None = None) -> int:
     sg.add_argument("--as-of", type=date.fromisoformat, default=None,
                     help="date the tags are computed for (YYYY-MM-DD, default: today)")
     sg.add_argument("--database-url", default=None, help=url_help)
+    c = sub.add_parser("actuals", help="recompute actuals from the data, or import them")
+    c.add_argument("--as-of", type=date.fromisoformat, default=None,
+                   help="date the actuals are as of (YYYY-MM-DD, default: today)")
+    c.add_argument("--import", dest="import_file", default=None,
+                   help="an actuals workbook (.xlsx) of the imported metrics")
+    c.add_argument("--database-url", default=None, help=url_help)
+    t = sub.add_parser("targets", help="export or import the targets workbook (head office)")
+    io = t.add_mutually_exclusive_group(required=True)
+    io.add_argument("--export", dest="export_file", default=None, help="write the template")
+    io.add_argument("--import", dest="import_file", default=None, help="read a workbook")
+    t.add_argument("--year", type=int, default=None,
+                   help="year to export (default: the year of the newest actuals)")
+    t.add_argument("--database-url", default=None, help=url_help)
     args = parser.parse_args(argv)
 
     from core.db import is_empty, make_engine, upgrade
@@ -81,6 +99,8 @@ def main(argv: list[str] | None = None) -> int:
             return _import_grids(engine, args)
         if args.command == "segment":
             return _segment(engine, args)
+        if args.command in ("actuals", "targets"):
+            return _targets_and_actuals(engine, args)
         if args.command == "prepare":
             upgrade(engine)
             if not is_empty(engine):
@@ -154,6 +174,46 @@ def _import_grids(engine, args) -> int:
     print(f"version={version} grids={len(change.grids)} customers_moved={impact.customers:,} "
           f"blind_spots={impact.blind_spots_after:,}")
     return 0
+
+
+def _targets_and_actuals(engine, args) -> int:
+    from pathlib import Path
+
+    from core import excel
+    from core.actuals import recompute_actuals
+    from core.db import is_empty
+    from core.progress import actuals_as_of
+    from core.scope import Scope
+    from core.targets import TargetError
+
+    if is_empty(engine):
+        print("错误 / error: the database holds no bank yet (run seed or prepare)",
+              file=sys.stderr)
+        return 2
+    try:
+        if args.command == "actuals" and args.import_file is None:
+            result = recompute_actuals(engine, args.as_of)
+            print(f"as_of={result.as_of} rows={result.rows:,} seconds={result.seconds:.1f}")
+            return 0
+        if args.command == "targets" and args.export_file:
+            year = args.year or (actuals_as_of(engine) or date.today()).year
+            Path(args.export_file).write_bytes(excel.target_template(engine, Scope("hq"), year))
+            print(f"written {args.export_file} (year {year})")
+            return 0
+        data = Path(args.import_file).read_bytes()
+        if args.command == "actuals":
+            print(f"actual rows={excel.import_actuals(engine, Scope('hq'), data, None):,}")
+        else:
+            print(f"changed cells={excel.import_targets(engine, Scope('hq'), data, None):,}")
+        return 0
+    except OSError as exc:
+        print(f"错误 / error: {exc}", file=sys.stderr)
+        return 2
+    except TargetError as exc:
+        for p in exc.problems:
+            print(f"错误 / error: {p.text('zh')} / {p.text('en')}", file=sys.stderr)
+        print("nothing was written", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

@@ -130,6 +130,10 @@ SETTINGS: tuple[Setting, ...] = (
             _positive(int)),
     Setting("GM_BURST_MINUTES", "10", "Minutes of the window of GM_BURST_VISITS.",
             _positive(float)),
+    Setting("GM_PROGRESS_BANDS", "5,5,15",
+            "Status bands in percentage points of completion against time progress (序时进度): "
+            "ahead from +a, on track from -b, lagging from -c, seriously lagging below; for "
+            "lower-is-better metrics (NPL ratio) the comparison is inverted.", _numbers(3)),
     Setting("GM_DEMO_CUSTOMERS", "230000",
             "Individual customers in the demo county that `make run` seeds on first run "
             "(merchants and corporates are added in proportion).", int),

@@ -195,6 +195,11 @@ class Customer(Base):
         # covers the Overview's aggregation, so a bank-wide GROUP BY reads the index only
         Index("ix_customer_overview", "branch_id", "manager_id", "grid2_id", "status",
               "has_mobile_banking", "deposit_balance", "loan_balance"),
+        # cover the actuals counted by date (openings, sign-ups): a range, not a full scan
+        Index("ix_customer_opened_on", "opened_on", "status", "branch_id", "manager_id"),
+        Index("ix_customer_mobile_banking_on", "mobile_banking_on", "branch_id", "manager_id"),
+        Index("ix_customer_acquiring_on", "acquiring_on", "branch_id", "manager_id"),
+        Index("ix_customer_etc_on", "etc_on", "branch_id", "manager_id"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     cust_no: Mapped[str] = mapped_column(String(20), unique=True)
@@ -231,6 +236,10 @@ class Customer(Base):
     has_etc: Mapped[bool] = mapped_column(Boolean, default=False)
     other_bank_deposit: Mapped[float] = mapped_column(Float, default=0.0)
     other_bank_loan: Mapped[float] = mapped_column(Float, default=0.0)
+    # when a product was signed (the actuals of the sign-up metrics count these by month)
+    mobile_banking_on: Mapped[date | None] = mapped_column(Date)  # real-name sign-up
+    acquiring_on: Mapped[date | None] = mapped_column(Date)
+    etc_on: Mapped[date | None] = mapped_column(Date)
 
 
 class CustomerProfile(Base):
@@ -421,15 +430,19 @@ class VisitPlanItem(Base):
 
 
 class Metric(Base):
-    """A metric of the target catalogue (deposits, loans, visits...)."""
+    """A metric of the target catalogue (deposits, loans, visits...); see core.metrics."""
 
     __tablename__ = "metric"
     code: Mapped[str] = mapped_column(String(32), primary_key=True)
     name_zh: Mapped[str] = mapped_column(String(50))
     name_en: Mapped[str] = mapped_column(String(80))
-    unit: Mapped[str] = mapped_column(String(10))
+    unit: Mapped[str] = mapped_column(String(10))  # yuan / count / pct
     higher_is_better: Mapped[bool] = mapped_column(Boolean, default=True)
-    source: Mapped[str] = mapped_column(String(10))
+    source: Mapped[str] = mapped_column(String(10))  # computed / snapshot / imported
+    kind: Mapped[str] = mapped_column(String(8), server_default="flow")  # flow / stock / rate
+    basis_zh: Mapped[str] = mapped_column(String(200), server_default="")
+    basis_en: Mapped[str] = mapped_column(String(300), server_default="")
+    position: Mapped[int] = mapped_column(SmallInteger, server_default="0")
 
 
 class _OrgPeriodValue:
@@ -452,6 +465,39 @@ class Target(_OrgPeriodValue, Base):
 class Actual(_OrgPeriodValue, Base):
     __tablename__ = "actual"
     __table_args__ = (UniqueConstraint("year", "month", "org_level", "org_id", "metric"),)
+
+
+class TargetChange(Base):
+    """One changed target cell: who, when, old and new value (None: the cell did not or no
+    longer exists). Written in the transaction that changes the target."""
+
+    __tablename__ = "target_change"
+    __table_args__ = (Index("ix_target_change_year_metric", "year", "metric"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    year: Mapped[int] = mapped_column(SmallInteger)
+    month: Mapped[int] = mapped_column(SmallInteger)  # 0 = the whole year
+    org_level: Mapped[str] = mapped_column(String(8))
+    org_id: Mapped[int] = mapped_column(Integer)
+    metric: Mapped[str] = mapped_column(ForeignKey("metric.code"))
+    old_value: Mapped[float | None] = mapped_column(Float)
+    new_value: Mapped[float | None] = mapped_column(Float)
+    source: Mapped[str] = mapped_column(String(12))  # split / manual / import / seed
+    note: Mapped[str | None] = mapped_column(String(200))
+
+
+class ActualRun(Base):
+    """One computation or import of actuals, and the date they are as of."""
+
+    __tablename__ = "actual_run"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    as_of: Mapped[date] = mapped_column(Date)
+    source: Mapped[str] = mapped_column(String(12))  # recompute / import / seed
+    rows: Mapped[int] = mapped_column(Integer, default=0)
+    note: Mapped[str | None] = mapped_column(String(200))
 
 
 class Campaign(Base):

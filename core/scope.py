@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, true
+from sqlalchemy import ColumnElement, and_, or_, select, true
 
 
 @dataclass(frozen=True)
@@ -39,3 +39,17 @@ class Scope:
         if manager_col is None:
             raise TypeError("this table has no manager column; a manager cannot query it")
         return manager_col == self.manager_id
+
+    def where_org(self, level_col, id_col) -> ColumnElement[bool]:
+        """SQL condition limiting rows keyed by org unit (targets, actuals, their changes) to
+        this scope: head office every unit, a branch leader their branch and its managers, a
+        manager themself."""
+        if self.role == "hq":
+            return true()
+        if self.role == "manager":
+            return and_(level_col == "manager", id_col == self.manager_id)
+        from core.models import Manager
+
+        managers = select(Manager.id).where(Manager.branch_id == self.branch_id)
+        return or_(and_(level_col == "branch", id_col == self.branch_id),
+                   and_(level_col == "manager", id_col.in_(managers)))

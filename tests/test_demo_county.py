@@ -101,21 +101,38 @@ def test_holdings_add_up_to_customer_totals(seeded_engine):
 
 
 def test_monthly_targets_sum_to_the_annual_ones(seeded_engine):
-    t = frame(seeded_engine, "SELECT org_level, org_id, metric, month, value FROM target")
-    annual = t[t["month"] == 0].set_index(["org_level", "org_id", "metric"])["value"]
-    months = t[t["month"] > 0].groupby(["org_level", "org_id", "metric"])["value"]
+    t = frame(seeded_engine, "SELECT t.org_level, t.org_id, t.metric, t.month, t.value, m.kind "
+                             "FROM target t JOIN metric m ON m.code = t.metric")
+    key = ["org_level", "org_id", "metric"]
+    annual = t[t["month"] == 0].set_index(key)["value"]
+    months = t[t["month"] > 0].groupby(key)["value"]
     assert (months.count() == 12).all()
-    pd.testing.assert_series_equal(months.sum().sort_index(), annual.sort_index(),
-                                   check_names=False)
-    # each level reconciles to the one above: branches sum to the bank
-    bank = annual.xs("bank", level="org_level").droplevel("org_id")
-    branches = annual.xs("branch", level="org_level").groupby("metric").sum()
+    assert t.groupby("metric")["org_id"].nunique().min() >= 60  # every unit, every metric
+    flows = t[t["kind"] == "flow"]
+    pd.testing.assert_series_equal(flows[flows["month"] > 0].groupby(key)["value"].sum()
+                                   .sort_index(), annual.loc[
+                                       flows[flows["month"] == 0].set_index(key).index]
+                                   .sort_index(), check_names=False)
+    stocks = t[(t["kind"] == "stock") & (t["month"] == 12)].set_index(key)["value"]
+    pd.testing.assert_series_equal(stocks.sort_index(), annual.loc[stocks.index].sort_index(),
+                                   check_names=False)  # December's balance is the year's
+    rates = t[t["kind"] == "rate"].groupby(key)["value"].nunique()
+    assert (rates == 1).all()  # a level, the same every month
+    # each level reconciles to the one above: branches sum to the bank, to the yuan
+    additive = annual[t[t["month"] == 0].set_index(key)["kind"] != "rate"]
+    bank = additive.xs("bank", level="org_level").droplevel("org_id")
+    branches = additive.xs("branch", level="org_level").groupby("metric").sum()
     pd.testing.assert_series_equal(branches.sort_index(), bank.sort_index(), check_names=False)
+    assert (annual == annual.round()).loc[additive.index].all()
 
 
 def test_actuals_run_to_the_as_of_month(seeded_engine):
-    months = frame(seeded_engine, "SELECT DISTINCT month FROM actual ORDER BY month")["month"]
+    months = frame(seeded_engine, "SELECT DISTINCT month FROM actual WHERE year = 2026 "
+                                  "ORDER BY month")["month"]
     assert months.tolist() == list(range(1, AS_OF.month + 1))
+    last_year = frame(seeded_engine, "SELECT DISTINCT month FROM actual WHERE year = 2025 "
+                                     "ORDER BY month")["month"]
+    assert last_year.tolist() == list(range(1, 13))  # for last year's shares and bases
 
 
 def test_visits_cover_thirteen_months_on_weekdays(seeded_engine):

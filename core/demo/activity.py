@@ -1,4 +1,5 @@
-"""Visits, targets and actuals of the demo bank (12+ months of history up to ``as_of``)."""
+"""Visits of the demo bank (13 months of history up to ``as_of``); targets and actuals are in
+``core.demo.performance``."""
 from __future__ import annotations
 
 from datetime import date
@@ -6,7 +7,6 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from core.metrics import METRICS, SEASONAL_CURVE, split_exactly
 
 OUTCOMES = ("filed", "interested", "account", "deposit", "mobile_banking", "acquiring",
             "loan_application", "none")
@@ -77,79 +77,6 @@ def make_visits(customers: pd.DataFrame, manager_ids: np.ndarray, rng: np.random
                                                                -2), 0.0)
     visits["notes"] = None
     return visits.drop(columns="customer_index").sort_values("visited_at", kind="stable")
-
-
-def manager_bases(customers: pd.DataFrame) -> pd.DataFrame:
-    """Last year's base per manager for each metric, from the manager's book."""
-    g = customers.groupby("manager_id")
-    existing = customers["status"] != "potential"
-    base = pd.DataFrame({
-        "deposit_increase": g["deposit_balance"].sum() * 0.08,
-        "loan_increase": g["loan_balance"].sum() * 0.07,
-        "new_active_customers": (customers[existing].groupby("manager_id").size() * 0.06),
-        "mobile_banking_signups": customers[existing & ~customers["has_mobile_banking"]]
-        .groupby("manager_id").size() * 0.10,
-        "acquiring_merchants": customers[customers["kind"] == "merchant"]
-        .groupby("manager_id").size() * 0.12 + 2,
-        "etc_signups": customers[existing].groupby("manager_id").size() * 0.01,
-        "visits": pd.Series(600.0, index=g.size().index),
-        "npl_recovery": g["loan_balance"].sum() * 0.01,
-        "intermediate_income": g["deposit_balance"].sum() * 0.002,
-    }).fillna(0.0)
-    return base[[m.code for m in METRICS]]
-
-
-def make_targets_and_actuals(customers: pd.DataFrame, managers: pd.DataFrame,
-                             rng: np.random.Generator, as_of: date) -> tuple[pd.DataFrame,
-                                                                              pd.DataFrame]:
-    """Monthly targets (manager, branch, bank; annual rows = month 0) and actuals to date.
-
-    Manager targets are split to months exactly; branch and bank targets are the sums of
-    their managers', so every level reconciles to the unit. Actual/target ~ N(0.97, 0.10)
-    with persistent branch and manager effects, so the same people lead and trail.
-    """
-    base = manager_bases(customers).reindex(managers["id"]).fillna(0.0)
-    branch_of = dict(zip(managers["id"], managers["branch_id"]))
-    branch_effect = {b: rng.normal(1.0, 0.07) for b in managers["branch_id"].unique()}
-    rows_t, rows_a = [], []
-    done_months = as_of.month - 1
-    partial = as_of.day / pd.Timestamp(as_of).days_in_month
-    for manager_id, metrics in base.iterrows():
-        effect = branch_effect[branch_of[manager_id]] * rng.normal(1.0, 0.06)
-        for code, annual in metrics.items():
-            curve = SEASONAL_CURVE.get(code, SEASONAL_CURVE["default"])
-            monthly = split_exactly(int(round(annual)), curve)
-            for month, value in enumerate(monthly, start=1):
-                rows_t.append((manager_id, code, month, int(value)))
-                if month <= done_months + 1:
-                    share = 1.0 if month <= done_months else partial
-                    ratio = effect * rng.normal(0.97, 0.10)
-                    rows_a.append((manager_id, code, month, round(value * ratio * share)))
-    targets = _roll_up(pd.DataFrame(rows_t, columns=["org_id", "metric", "month", "value"]),
-                       branch_of, as_of.year, with_annual=True)
-    actuals = _roll_up(pd.DataFrame(rows_a, columns=["org_id", "metric", "month", "value"]),
-                       branch_of, as_of.year, with_annual=False)
-    return targets, actuals
-
-
-def _roll_up(manager_rows: pd.DataFrame, branch_of: dict, year: int,
-             with_annual: bool) -> pd.DataFrame:
-    m = manager_rows.assign(org_level="manager")
-    b = (manager_rows.assign(org_id=manager_rows["org_id"].map(branch_of))
-         .groupby(["org_id", "metric", "month"], as_index=False)["value"].sum()
-         .assign(org_level="branch"))
-    k = (manager_rows.groupby(["metric", "month"], as_index=False)["value"].sum()
-         .assign(org_level="bank", org_id=1))
-    out = pd.concat([m, b, k], ignore_index=True)
-    if with_annual:
-        annual = (out.groupby(["org_level", "org_id", "metric"], as_index=False)["value"].sum()
-                  .assign(month=0))
-        out = pd.concat([out, annual], ignore_index=True)
-    out["year"] = year
-    out["value"] = out["value"].astype(float)
-    return out[["year", "month", "org_level", "org_id", "metric", "value"]]
-
-
 def plant_doubtful_visits(visits: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
     """Plant what the authenticity checks must find, as real data has it now and then:
     ~1 % of on-site check-ins 0.7-3 km from the customer, a burst of four visits within six

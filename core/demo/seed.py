@@ -12,16 +12,19 @@ from datetime import date, datetime
 import numpy as np
 import pandas as pd
 import shapely
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
 
 from core import identity
 from core.auth import hash_password
 from core.db import bulk_insert, is_empty, reset_sequences, upgrade
-from core.demo.activity import make_targets_and_actuals, make_visits, plant_doubtful_visits
+from core.actuals import recompute_actuals
+from core.demo.activity import make_visits, plant_doubtful_visits
 from core.demo.balances import make_balance_months
+from core.models import Base
 from core.demo.bank import BranchPlan, make_units, plan_branches, staff_grids
 from core.demo.people import UnitInfo, make_customers, unit_weights
-from core.metrics import METRICS
+from core.demo.performance import (backfill_rates, initial_changes, laggard_manager, make_plan,
+                                   plant_dates)
 from geo.county import load_townships, load_villages, to_geojson, village_areas
 
 OTHER_BANKS = ("中国农业银行", "中国邮政储蓄银行", "中国建设银行", "中国工商银行", "中国银行",
@@ -30,7 +33,7 @@ LIAISON_ROLES = ("村干部", "农金员", "网格员", "村民组长", "物业"
 DEMO_PASSWORD = "demo"
 ID_TABLES = ["bank", "village", "area_unit", "branch", "manager", "app_user", "grid",
              "grid_staff", "liaison", "customer", "holding", "other_bank_fund", "visit",
-             "target", "actual", "campaign"]
+             "target", "actual", "campaign", "target_change", "actual_run"]
 
 
 class Progress:
@@ -106,6 +109,13 @@ def build_county(n_individuals: int, seed: int, as_of: date) -> dict[str, pd.Dat
     last = visits.groupby("customer_id")["visited_at"].max().dt.normalize()
     customers["last_visit_on"] = customers["id"].map(last)
     t["visit"] = visits
+
+    t["app_user"] = _demo_users(t["branch"], t["manager"], grids)
+    demo_branch = int(t["app_user"].loc[t["app_user"]["username"] == "branch", "branch_id"]
+                      .iloc[0])
+    plan = make_plan(customers, t["manager"], laggard_manager(t["manager"], demo_branch), rng,
+                     as_of)
+    plant_dates(customers, plan["want"], as_of, rng)
     t["customer"] = customers
     # a stream of its own, so adding the history left every other demo figure as it was
     t["balance_month"] = make_balance_months(customers, np.random.default_rng([seed, 1]), as_of)
@@ -114,12 +124,13 @@ def build_county(n_individuals: int, seed: int, as_of: date) -> dict[str, pd.Dat
 
     _residents(t["grid"], t["village"], customers, rng)
 
-    t["metric"] = pd.DataFrame([m.__dict__ for m in METRICS])
-    targets, actuals = make_targets_and_actuals(customers, t["manager"], rng, as_of)
-    t["target"] = targets.assign(id=np.arange(1, len(targets) + 1))
-    t["actual"] = actuals.assign(id=np.arange(1, len(actuals) + 1))
+    t["target"] = plan["targets"].assign(id=np.arange(1, len(plan["targets"]) + 1))
+    changes = initial_changes(plan["targets"], t["manager"], demo_branch, as_of.year)
+    t["target_change"] = changes.assign(id=np.arange(1, len(changes) + 1))
+    # the history the data cannot give (closed months' balances, last year, imported
+    # metrics); the seed computes the rest from the data with core.actuals
+    t["actual"] = plan["history"].assign(id=np.arange(1, len(plan["history"]) + 1))
     t["campaign"] = _campaigns(as_of)
-    t["app_user"] = _demo_users(t["branch"], t["manager"], grids)
     return t
 
 
@@ -287,9 +298,11 @@ def _demo_users(branches: pd.DataFrame, managers: pd.DataFrame,
     ]).assign(password_hash=digest, active=True, is_demo=True, created_at=now)
 
 
+BULK_TABLES = ("customer", "holding", "other_bank_fund", "visit")
 INSERT_ORDER = ["bank", "village", "area_unit", "branch", "manager", "app_user", "grid",
                 "grid_staff", "liaison", "customer", "balance_month", "holding",
-                "other_bank_fund", "visit", "metric", "target", "actual", "campaign"]
+                "other_bank_fund", "visit", "target", "target_change", "actual",
+                "campaign"]
 
 
 def seed(engine: Engine, n_individuals: int, seed: int = 20261123, as_of: date | None = None,
@@ -310,14 +323,28 @@ def seed(engine: Engine, n_individuals: int, seed: int = 20261123, as_of: date |
     progress.step(f"生成演示县 / building the demo county ({n_individuals:,} individuals)")
     tables = build_county(n_individuals, seed, as_of)
     progress.step("写入数据库 / writing")
+    # a million rows load faster into a table without its secondary indexes, which are then
+    # built once (DDL is transactional on SQLite and PostgreSQL: a failure leaves them)
+    indexes = [i for name in BULK_TABLES for i in Base.metadata.tables[name].indexes]
     with engine.begin() as conn:
+        for index in indexes:
+            index.drop(conn)
         for name in INSERT_ORDER:
             cols = [c for c in tables[name].columns]
             bulk_insert(conn, name, tables[name][cols], progress=progress.rows(name))
+        progress.step("建立索引 / indexes")
+        for index in indexes:
+            index.create(conn)
         reset_sequences(conn, ID_TABLES)
+        progress.step("计算实际完成 / computing actuals")
+        recompute_actuals(engine, as_of, conn=conn, note="seed")
+        backfill_rates(conn, as_of, seed)
     progress.step("标签与客群 / tags and segments")
     from core.profiling import profile_customers
 
     profile_customers(engine, as_of, seed=seed)
     progress.step("完成 / done")
-    return {name: len(tables[name]) for name in INSERT_ORDER}
+    counts = {name: len(tables[name]) for name in INSERT_ORDER}
+    with engine.connect() as conn:
+        counts["actual"] = conn.execute(text("SELECT COUNT(*) FROM actual")).scalar_one()
+    return counts

@@ -204,6 +204,9 @@ from core.ui.customers import (customer_money_markdown, customer_profile_markdow
                                customer_tables, customer_view, find_customers)
 from core.ui.grids import (county_proposals, grid_card, grid_map, grid_version,  # noqa: E402, F401
                            grids_of_scope, map_data, map_layers, propose_change, review_change)
+from core.ui.progress import (PROGRESS_FORMATS, plan_columns, progress_columns,  # noqa: E402, F401
+                              progress_data, progress_forecast, progress_tables,
+                              progress_version, saved, target_plan)
 from core.ui.visits import (apply_position, checkin_position, coverage_map,  # noqa: E402, F401
                             manager_picker, managers_for, new_visit, now_minute,
                             optional_number, picked, plan_editor, planner, planner_filters,
