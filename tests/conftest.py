@@ -124,7 +124,7 @@ def copy_county(template: str, target: str) -> None:
     """Make ``target`` (an empty database of the same backend) a copy of ``template``.
 
     SQLite: a file copy. PostgreSQL: the schema by migration, then every table's rows in
-    dependency order, then the id sequences.
+    dependency order (replacing any a migration wrote), then the id sequences.
     """
     if template.startswith("sqlite"):
         shutil.copyfile(template.split("///", 1)[1], target.split("///", 1)[1])
@@ -136,6 +136,8 @@ def copy_county(template: str, target: str) -> None:
     upgrade(engine)
     source = _schema_of(template)
     with engine.begin() as conn:
+        for table in reversed(Base.metadata.sorted_tables):  # rows a migration wrote
+            conn.exec_driver_sql(f'DELETE FROM "{table.name}"')
         for table in Base.metadata.sorted_tables:
             conn.exec_driver_sql(f'INSERT INTO "{table.name}" SELECT * FROM '
                                  f'"{source}"."{table.name}"')
