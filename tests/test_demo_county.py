@@ -135,6 +135,23 @@ def test_actuals_run_to_the_as_of_month(seeded_engine):
     assert last_year.tolist() == list(range(1, 13))  # for last year's shares and bases
 
 
+def test_customers_month_end_balances_add_up_to_their_managers_actuals(seeded_engine):
+    with seeded_engine.connect() as conn:
+        sums = read_frame(conn, text(
+            "SELECT c.manager_id, b.month, SUM(b.deposit_balance) AS deposits "
+            "FROM balance_month b JOIN customer c ON c.id = b.customer_id "
+            "GROUP BY c.manager_id, b.month"))
+        recorded = read_frame(conn, text(
+            "SELECT org_id AS manager_id, year, month AS m, value FROM actual WHERE "
+            "org_level = 'manager' AND metric = 'deposit_balance'"))
+    sums["month"] = pd.to_datetime(sums["month"])
+    sums["year"], sums["m"] = sums["month"].dt.year, sums["month"].dt.month
+    both = sums.merge(recorded, on=["manager_id", "year", "m"])
+    closed = both[(both["year"] < AS_OF.year) | (both["m"] < AS_OF.month)]
+    assert len(closed) >= 10 * 60  # eleven closed months of every manager with customers
+    assert np.allclose(closed["deposits"], closed["value"], rtol=1e-6, atol=5.0)
+
+
 def test_visits_cover_thirteen_months_on_weekdays(seeded_engine):
     v = frame(seeded_engine, "SELECT manager_id, visited_at FROM visit")
     at = pd.to_datetime(v["visited_at"])

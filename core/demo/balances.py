@@ -64,3 +64,28 @@ def make_balance_months(customers: pd.DataFrame, rng: np.random.Generator,
         "loan_balance": np.round(loan[rows, cols], 2),
         "wealth_balance": np.round(wealth[rows, cols], 2),
     })
+
+
+def align_to_history(months: pd.DataFrame, customers: pd.DataFrame,
+                     history: pd.DataFrame) -> pd.DataFrame:
+    """Scale each manager's customers' month-end deposits and loans so that they add up to
+    the manager's month-end balances of the demo's actuals (``history``: rows year, month,
+    org_level, org_id, metric, value), month by month: the customer view's trend and the
+    progress page then tell one story. Months without a recorded balance (the current one:
+    today's balances, already the customers' own) are left alone."""
+    out = months.copy()
+    manager = customers.set_index("id")["manager_id"].reindex(out["customer_id"]).to_numpy()
+    stamp = pd.to_datetime(out["month"])
+    key = pd.DataFrame({"manager": manager, "year": stamp.dt.year.to_numpy(),
+                        "month": stamp.dt.month.to_numpy()})
+    recorded = history[history["org_level"] == "manager"]
+    for column, metric in (("deposit_balance", "deposit_balance"),
+                           ("loan_balance", "loan_balance")):
+        want = (recorded[recorded["metric"] == metric]
+                .set_index(["org_id", "year", "month"])["value"])
+        have = out[column].groupby([key["manager"], key["year"], key["month"]]).transform("sum")
+        index = pd.MultiIndex.from_frame(key)
+        target = pd.Series(want.reindex(index).to_numpy(), index=out.index)
+        factor = (target / have.where(have > 0)).where(target.notna(), 1.0).fillna(1.0)
+        out[column] = (out[column] * factor).round(2)
+    return out

@@ -19,7 +19,7 @@ from core.auth import hash_password
 from core.db import bulk_insert, is_empty, reset_sequences, upgrade
 from core.actuals import recompute_actuals
 from core.demo.activity import make_visits, plant_doubtful_visits
-from core.demo.balances import make_balance_months
+from core.demo.balances import align_to_history, make_balance_months
 from core.models import Base
 from core.demo.bank import BranchPlan, make_units, plan_branches, staff_grids
 from core.demo.people import UnitInfo, make_customers, unit_weights
@@ -117,8 +117,11 @@ def build_county(n_individuals: int, seed: int, as_of: date) -> dict[str, pd.Dat
                      as_of)
     plant_dates(customers, plan["want"], as_of, rng)
     t["customer"] = customers
-    # a stream of its own, so adding the history left every other demo figure as it was
-    t["balance_month"] = make_balance_months(customers, np.random.default_rng([seed, 1]), as_of)
+    # a stream of its own, so adding the history left every other demo figure as it was;
+    # scaled to the managers' month-end balances of the actuals below
+    t["balance_month"] = align_to_history(
+        make_balance_months(customers, np.random.default_rng([seed, 1]), as_of), customers,
+        plan["history"])
     t["holding"] = _holdings(customers, rng, as_of)
     t["other_bank_fund"] = _other_bank_funds(customers, rng, as_of)
 
