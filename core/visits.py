@@ -128,7 +128,7 @@ def planner_frame(engine: Engine, manager: Scope, as_of: date) -> tuple[pd.DataF
     ids = scored["id"].to_numpy()
     with engine.connect() as conn:
         names = read_frame(conn, select(Customer.id, Customer.cust_no, Customer.name,
-                                        Village.name.label("village"),
+                                        Village.short_name.label("village"),
                                         Grid.name.label("grid"))
                            .outerjoin(Village, Village.id == Customer.village_id)
                            .outerjoin(Grid, Grid.id == Customer.grid2_id)
@@ -304,7 +304,7 @@ def load_plan(engine: Engine, user: Scope, manager_id: int, week_start: date) ->
         return pd.DataFrame()
     stmt = (select(VisitPlanItem.id.label("item_id"), VisitPlanItem.customer_id,
                    Customer.cust_no, Customer.name, Customer.phone, Customer.address,
-                   Customer.lon, Customer.lat, Village.name.label("village"),
+                   Customer.lon, Customer.lat, Village.short_name.label("village"),
                    Grid.name.label("grid"), VisitPlanItem.day, VisitPlanItem.seq,
                    VisitPlanItem.score, VisitPlanItem.reasons, VisitPlanItem.offers,
                    VisitPlanItem.visit_id)
