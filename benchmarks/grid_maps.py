@@ -662,14 +662,22 @@ def tables(report: GridReport) -> str:
             ["server start to /_stcore/health (s)", _s(b.server_start_s), "", ""],
             ["sign-in to Overview (s)", _s(b.sign_in_s), "", ""],
             ["first /map, cold caches (warm-up) (s)", _s(b.warm_up_s), "", ""],
-            [f"/map drawn after navigation, median of {len(b.rounds_s)} (s)", _s(med),
+            [f"/map drawn after opening its address (reload: a new session), median of "
+             f"{len(b.rounds_s)} (s)", _s(med),
              f"≤ {TARGETS['first_draw_s']:g}", _mark(None if med is None else
                                                     med <= TARGETS["first_draw_s"])],
             ["· max (s)", _s(mx), f"≤ {TARGETS['first_draw_s']:g}", _mark(ok)],
             ["· map iframe attached, median (s)", _s(_median(b.iframe_s)), "", ""],
             ["· first grid drawn, median (s)", _s(_median(b.first_path_s)), "", ""],
-            ["/overview shown after navigation, median (s; same session cost, no map)",
-             _s(_median(b.overview_s)), "", ""],
+            ["/overview shown after opening its address, median (s; the new-session cost "
+             "without a map)", _s(_median(b.overview_s)), "", ""],
+            [f"/map drawn after clicking it in the sidebar (same session), median / max of "
+             f"{len(getattr(b, 'sidebar_s', []))} (s)",
+             f"{_s(_median(getattr(b, 'sidebar_s', [])))} / "
+             f"{_s(max(getattr(b, 'sidebar_s', []) or [0]))}",
+             f"≤ {TARGETS['first_draw_s']:g}",
+             _mark(bool(getattr(b, "sidebar_s", [])) and max(b.sidebar_s)
+                   <= TARGETS["first_draw_s"])],
             ["requests to non-loopback hosts", f"{len(b.outside)}", "0",
              _mark(len(b.outside) == 0)],
         ]
