@@ -1,12 +1,11 @@
 """AppTest of the map, grid-management and staffing pages: scope, problems, apply."""
 import json
-from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
+from tests.helpers import open_page
 
 
-ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture
@@ -18,14 +17,6 @@ def own_county(county_copy, monkeypatch, navigation_mode):
     return county_copy
 
 
-def open_page(username: str, page: str) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90).run()
-    at.text_input(key="signin_username").input(username)
-    at.text_input(key="signin_password").input("demo")
-    at.button(key="FormSubmitter:sign_in-登录").click().run()
-    at.switch_page(page).run()
-    assert not at.exception, [e.message for e in at.exception]
-    return at
 
 
 def map_script(at: AppTest) -> str:

@@ -1,15 +1,12 @@
 """AppTest of the progress and targets pages: first run, scope, widget changes, saving."""
-from pathlib import Path
 
 import pytest
 from sqlalchemy import text
 from streamlit.testing.v1 import AppTest
 
 from core.db import make_engine
-from core.demo.seed import seed
-from tests.conftest import AS_OF, SEED
+from tests.helpers import open_page
 
-ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture
@@ -20,24 +17,10 @@ def app(sqlite_seeded_url, monkeypatch, navigation_mode):
 
 
 @pytest.fixture
-def own_county(tmp_path, monkeypatch, navigation_mode):
-    """A county of its own, for tests that save targets."""
-    url = f"sqlite:///{tmp_path / 'county.sqlite'}"
-    engine = make_engine(url)
-    seed(engine, 1_500, seed=SEED, as_of=AS_OF, quiet=True)
-    engine.dispose()
-    monkeypatch.setenv("DATABASE_URL", url)
-    return url
-
-
-def open_page(username: str, page: str) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90).run()
-    at.text_input(key="signin_username").input(username)
-    at.text_input(key="signin_password").input("demo")
-    at.button(key="FormSubmitter:sign_in-登录").click().run()
-    at.switch_page(page).run()
-    assert not at.exception, [e.message for e in at.exception]
-    return at
+def own_county(county_copy, monkeypatch, navigation_mode):
+    """A county of its own, for tests that save targets (a copy of the session template)."""
+    monkeypatch.setenv("DATABASE_URL", county_copy)
+    return county_copy
 
 
 def tables(at: AppTest) -> dict:

@@ -1,14 +1,11 @@
 """AppTest of the explorer, lists, customer view and tags pages."""
-from pathlib import Path
 
 import pytest
-from sqlalchemy import text
 from streamlit.testing.v1 import AppTest
 
-from core.db import make_engine
 from tests.test_app_grids import map_script
+from tests.helpers import open_page, scalar
 
-ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture
@@ -25,14 +22,6 @@ def own_county(county_copy, monkeypatch, navigation_mode):
     return county_copy
 
 
-def open_page(username: str, page: str) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90).run()
-    at.text_input(key="signin_username").input(username)
-    at.text_input(key="signin_password").input("demo")
-    at.button(key="FormSubmitter:sign_in-登录").click().run()
-    at.switch_page(page).run()
-    assert not at.exception, [e.message for e in at.exception]
-    return at
 
 
 def metric(at: AppTest, label: str) -> str:
@@ -43,13 +32,6 @@ def count(value: str) -> int:
     return int(value.replace(",", ""))
 
 
-def scalar(url: str, sql: str, **params):
-    engine = make_engine(url)
-    try:
-        with engine.connect() as conn:
-            return conn.execute(text(sql), params).scalar()
-    finally:
-        engine.dispose()
 
 
 def test_filters_change_the_figures_at_once(shared_county):

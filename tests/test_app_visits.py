@@ -1,13 +1,12 @@
 """AppTest of the visit planner, the visit log and the visit checks."""
-from pathlib import Path
 
 import pytest
 from sqlalchemy import text
 
 from core.db import make_engine
 from tests.test_app_grids import map_script
+from tests.helpers import open_page, query
 
-ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture
@@ -18,25 +17,8 @@ def county(county_copy, monkeypatch, navigation_mode):
     return county_copy
 
 
-def open_page(username: str, page: str):
-    from streamlit.testing.v1 import AppTest
-
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90).run()
-    at.text_input(key="signin_username").input(username)
-    at.text_input(key="signin_password").input("demo")
-    at.button(key="FormSubmitter:sign_in-登录").click().run()
-    at.switch_page(page).run()
-    assert not at.exception, [e.message for e in at.exception]
-    return at
 
 
-def query(url, sql, **params):
-    engine = make_engine(url)
-    try:
-        with engine.connect() as conn:
-            return conn.execute(text(sql), params).all()
-    finally:
-        engine.dispose()
 
 
 def test_a_manager_saves_the_week_and_sees_its_route(county):

@@ -10,15 +10,14 @@ from pathlib import Path
 import geopandas as gpd
 import pytest
 from shapely.geometry import shape
-from sqlalchemy import text
 
 from tests.test_browser import FIRST_LOAD_MS, browser, make_guarded, sign_in  # noqa: F401
 
 from playwright.sync_api import expect
 
-from core.db import make_engine
 from tests.browser_server import streamlit_server
 from tests.conftest import copy_county
+from tests.helpers import query
 
 pytestmark = pytest.mark.browser
 MAP = 'iframe[title="streamlit_folium.st_folium"]'
@@ -45,13 +44,6 @@ def base_url(county_url):
         yield base
 
 
-def query(url, sql, **params):
-    engine = make_engine(url)
-    try:
-        with engine.connect() as conn:
-            return conn.execute(text(sql), params).all()
-    finally:
-        engine.dispose()
 
 
 def open_map(page, base_url):

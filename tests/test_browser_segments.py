@@ -3,14 +3,13 @@ each view draws, a customer opens with their trend and offers; nothing leaves 12
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import text
 
 from playwright.sync_api import expect
 
-from core.db import make_engine
 from tests.browser_server import streamlit_server
 from tests.test_browser import (FIRST_LOAD_MS, METRIC, browser, make_guarded,  # noqa: F401
                                 metric_value, sign_in)
+from tests.helpers import scalar
 
 pytestmark = pytest.mark.browser
 MAP = 'iframe[title="streamlit_folium.st_folium"]'
@@ -27,13 +26,6 @@ def guarded(make_guarded):
     return make_guarded(width=1440, height=1100)
 
 
-def scalar(url, sql, **params):
-    engine = make_engine(url)
-    try:
-        with engine.connect() as conn:
-            return conn.execute(text(sql), params).scalar()
-    finally:
-        engine.dispose()
 
 
 def number(text_: str) -> int:

@@ -4,14 +4,13 @@ nothing leaves 127.0.0.1."""
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import text
 
 from playwright.sync_api import expect
 
-from core.db import make_engine
 from tests.browser_server import streamlit_server
 from tests.conftest import copy_county
 from tests.test_browser import FIRST_LOAD_MS, METRIC, browser, make_guarded, sign_in  # noqa: F401
+from tests.helpers import scalar
 
 pytestmark = pytest.mark.browser
 MAP = 'iframe[title="streamlit_folium.st_folium"]'
@@ -36,13 +35,6 @@ def guarded(make_guarded):
     return make_guarded(width=1440, height=1100)
 
 
-def scalar(url, sql, **params):
-    engine = make_engine(url)
-    try:
-        with engine.connect() as conn:
-            return conn.execute(text(sql), params).scalar()
-    finally:
-        engine.dispose()
 
 
 def grid_box(page) -> dict:

@@ -40,12 +40,17 @@ def grid_map(url: str, scope: Scope, metric: str, version: int, tiles: str):
     rewrites a map's element ids while rendering it, so a cached map object would render a
     different script the second time and remount (losing the click); a fresh map renders
     the same script every time."""
+    return folium_grid_map(map_layers(url, scope, metric, version), tiles)
+
+
+def folium_grid_map(layers, tiles: str | None = None):
+    """The folium map of coloured layers (``core.gridmap.MapLayers``), tiles as set."""
     from geo.mapview import build_grid_map
 
-    layers = map_layers(url, scope, metric, version)
     return build_grid_map(layers.level1, layers.level2, layers.outlets, layers.customers,
                           colors1=list(layers.level1["color"]),
-                          colors2=list(layers.level2["color"]), tiles=tiles,
+                          colors2=list(layers.level2["color"]),
+                          tiles=config.get("GM_MAP_TILES") if tiles is None else tiles,
                           tiles_key=config.get("GM_TIANDITU_KEY"),
                           label_level2=len(layers.level2) <= 40)
 

@@ -224,15 +224,10 @@ def selection_layers(url: str, scope: Scope, frame, mask):
 
 
 def plain_grid_map(layers):
-    """A folium map of coloured grids (no customers), for the explorer."""
-    from geo.mapview import build_grid_map
+    """A folium map of coloured grids (no customers), for the explorer and the checks."""
+    from core.ui.grids import folium_grid_map
 
-    return build_grid_map(layers.level1, layers.level2, layers.outlets, layers.customers,
-                          colors1=list(layers.level1["color"]),
-                          colors2=list(layers.level2["color"]),
-                          tiles=config.get("GM_MAP_TILES"),
-                          tiles_key=config.get("GM_TIANDITU_KEY"),
-                          label_level2=len(layers.level2) <= 40)
+    return folium_grid_map(layers)
 
 
 @st.cache_data(ttl=600, show_spinner=False, max_entries=64)

@@ -1,0 +1,40 @@
+"""What the app and browser tests share: signing in to a page with AppTest, and reading the
+test database by URL."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import text
+from streamlit.testing.v1 import AppTest
+
+from core.db import make_engine
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def open_page(username: str, page: str, password: str = "demo") -> AppTest:
+    """The app (``DATABASE_URL`` as the test set it) signed in as ``username`` and switched
+    to ``page``; fails on an exception shown."""
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90).run()
+    at.text_input(key="signin_username").input(username)
+    at.text_input(key="signin_password").input(password)
+    at.button(key="FormSubmitter:sign_in-登录").click().run()
+    at.switch_page(page).run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def query(url: str, sql: str, **params) -> list:
+    """The rows of ``sql`` on the database at ``url``."""
+    engine = make_engine(url)
+    try:
+        with engine.connect() as conn:
+            return conn.execute(text(sql), params).all()
+    finally:
+        engine.dispose()
+
+
+def scalar(url: str, sql: str, **params):
+    """The first value of ``sql`` on the database at ``url``."""
+    rows = query(url, sql, **params)
+    return rows[0][0] if rows else None
