@@ -32,8 +32,8 @@ from core.db import read_frame
 from core.metrics import METRICS
 from core.models import (Actual, ActualRun, Bank, Branch, Customer, Grid, GridStaff, Holding,
                          Manager, Visit)
+from core.visit_log import NEGATIVE_OUTCOMES
 
-NEGATIVE_OUTCOMES = ("none",)  # visit outcomes that are no marketing success
 COVERAGE_DAYS = 30
 INCREASES = {"deposit_increase": "deposit_balance", "loan_increase": "loan_balance"}
 COMPUTED = tuple(m.code for m in METRICS if m.source == "computed")

@@ -25,7 +25,7 @@ from core.scope import Scope
 CHANNELS = ("onsite", "phone", "outlet", "wechat")
 OUTCOMES = ("filed", "interested", "account", "deposit", "mobile_banking", "acquiring",
             "loan_application", "none")
-POSITIVE_OUTCOMES = OUTCOMES[1:-1]  # a marketing success: all but filing only and nothing
+NEGATIVE_OUTCOMES = ("none",)  # no marketing success (the success rate of core.actuals)
 COUNTY_BOX = (106.5, 25.3, 107.8, 26.3)  # lon/lat bounds a check-in must lie in (平塘县)
 OFFERABLE = PRODUCTS + ("renewal",)
 

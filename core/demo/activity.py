@@ -7,11 +7,9 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
+from core.visit_log import CHANNELS, OUTCOMES  # the lists the visit log accepts
 
-OUTCOMES = ("filed", "interested", "account", "deposit", "mobile_banking", "acquiring",
-            "loan_application", "none")
 OUTCOME_SHARES = (0.25, 0.20, 0.08, 0.10, 0.10, 0.04, 0.05, 0.18)
-CHANNELS = ("onsite", "phone", "outlet", "wechat")
 CHANNEL_SHARES = (0.70, 0.12, 0.10, 0.08)
 PRODUCT_BY_OUTCOME = {"account": "debit_card", "deposit": "time_deposit",
                       "mobile_banking": "mobile_banking", "acquiring": "acquiring",
