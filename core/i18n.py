@@ -820,6 +820,17 @@ TEXT: dict[str, tuple[str, str]] = {
                                 "(imported metrics)"),
     "targets.actual_upload": ("上传实际值文件(.xlsx)", "Upload an actuals file (.xlsx)"),
     "targets.actual_imported": ("已导入 {n} 行实际值。", "Imported {n} actual rows."),
+    # ---- errors and permissions (core checks, tracebacks) ----
+    "error.forbidden": ("无权进行此操作,已记录。", "You may not do this; the attempt was logged."),
+    # ---- end of errors and permissions (core checks, tracebacks) ----
+    # ---- uploads ----
+    # ---- end of uploads ----
+    # ---- escaping, names and downloads ----
+    # ---- end of escaping, names and downloads ----
+    # ---- sign-in, sessions, users and the audit log ----
+    # ---- end of sign-in, sessions, users and the audit log ----
+    # ---- single sign-on ----
+    # ---- end of single sign-on ----
 }
 
 
