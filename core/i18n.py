@@ -870,6 +870,8 @@ TEXT: dict[str, tuple[str, str]] = {
                              "template"),
     "uploads.macro_workbook": ("含宏的工作簿不能导入,请另存为 .xlsx 工作簿", "Workbooks with "
                                "macros cannot be imported; save it as an .xlsx workbook"),
+    "uploads.too_many_rows": ("工作表行数过多(上限 {limit} 行)", "The sheet has too many rows "
+                              "(limit {limit})"),
     "uploads.formula": ("单元格含公式或以“=”开头,请改为数值(选择性粘贴→数值)", "The cell holds "
                         "a formula or starts with '='; enter the value (paste special → "
                         "values)"),

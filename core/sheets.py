@@ -14,6 +14,8 @@ from core.targets import TargetProblem as _problem
 from core.uploads import UploadError, logged, open_workbook, problem, safe_name
 
 MAX_NUMBER = 1e12  # in the file's unit (万元, counts, percent): anything larger is a typo
+MAX_ROWS = 100_000  # data rows of one sheet
+MORE_COLUMNS = 20  # columns read past the expected headers (to name unknown ones)
 
 
 def read_sheet(data: bytes, sheet: str, headers: list[str], filename: str
@@ -29,7 +31,12 @@ def read_sheet(data: bytes, sheet: str, headers: list[str], filename: str
         if sheet not in wb.sheetnames:
             return [], [_problem(None, "工作表", f"缺少工作表“{sheet}”(请使用导出的模板)",
                                  f"no sheet named {sheet!r} (use the exported template)")]
-        rows = list(wb[sheet].iter_rows(values_only=True))
+        rows = []  # columns past the template's are ignored; a sheet may claim any size
+        for row in wb[sheet].iter_rows(values_only=True, max_col=len(headers) + MORE_COLUMNS):
+            if len(rows) > MAX_ROWS:
+                p = problem("too_many_rows", safe_name(filename), limit=f"{MAX_ROWS:,}")
+                return [], [_problem(None, p.file, p.message_zh, p.message_en)]
+            rows.append(row)
     except UploadError as err:
         return [], [_problem(p.row, p.file or p.field, p.message_zh, p.message_en)
                     for p in err.problems]

@@ -148,10 +148,14 @@ class _Node:
         return next((c for c in self.children if c.tag == tag), None)
 
     def iter(self, tag: str):
-        for c in self.children:
-            if c.tag == tag:
-                yield c
-            yield from c.iter(tag)
+        """Descendants named ``tag`` in document order (no recursion: nesting is the
+        uploader's to choose)."""
+        stack = list(reversed(self.children))
+        while stack:
+            node = stack.pop()
+            if node.tag == tag:
+                yield node
+            stack.extend(reversed(node.children))
 
 
 def _parse_xml(upload: Upload) -> _Node:

@@ -32,8 +32,8 @@ ImportProblem = UploadProblem
 PolygonImportError = UploadError
 
 
-def _fail(field: str, zh: str, en: str, file: str | None = None) -> PolygonImportError:
-    return PolygonImportError([ImportProblem(None, field, zh, en, file)])
+def _fail(field: str, zh: str, en: str) -> PolygonImportError:
+    return PolygonImportError([ImportProblem(None, field, zh, en)])
 
 
 def _load(data: bytes, filename: str) -> tuple[geopandas.GeoDataFrame, list[ImportProblem]]:
@@ -41,8 +41,7 @@ def _load(data: bytes, filename: str) -> tuple[geopandas.GeoDataFrame, list[Impo
     problems the reader found."""
     vectors = read_upload(data, filename, KINDS)
     if not vectors.geometries:
-        raise _fail("file", "文件为空或没有要素", "The file is empty or has no features",
-                    vectors.problems[0].file if vectors.problems else None)
+        raise _fail("file", "文件为空或没有要素", "The file is empty or has no features")
     frame = pd.DataFrame(vectors.properties, index=range(len(vectors.geometries)))
     frame = frame.drop(columns=[c for c in frame.columns if c == "geometry"])
     gdf = geopandas.GeoDataFrame(frame, geometry=geopandas.GeoSeries(vectors.geometries),

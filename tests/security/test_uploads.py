@@ -269,3 +269,68 @@ def test_a_legitimate_workbook_still_opens():
     wb = open_workbook(workbook_bytes(), "ok.xlsx")
     assert [list(r) for r in wb.active.iter_rows(values_only=True)] == [["a", "b"], [1, 2]]
     assert os.path.basename("ok.xlsx") == "ok.xlsx"
+
+
+# ---- the narrow readers still read what banks send -----------------------------------
+
+def test_kml_folders_multigeometry_holes_and_extended_data():
+    ring = "107.32,25.83 107.33,25.83 107.33,25.84 107.32,25.84 107.32,25.83"
+    hole = "107.322,25.832 107.324,25.832 107.324,25.834 107.322,25.832"
+    far = "107.35,25.83 107.36,25.83 107.36,25.84 107.35,25.83"
+    poly = ("<Polygon><outerBoundaryIs><LinearRing><coordinates>{}</coordinates></LinearRing>"
+            "</outerBoundaryIs>{}</Polygon>")
+    inner = f"<innerBoundaryIs><LinearRing><coordinates>{hole}</coordinates></LinearRing>" \
+            "</innerBoundaryIs>"
+    doc = ('<?xml version="1.0" encoding="UTF-8"?><kml xmlns="http://www.opengis.net/kml/2.2" '
+           'xmlns:gx="http://www.google.com/kml/ext/2.2"><Document><Folder><name>支行</name>'
+           '<Folder><Placemark><name>东网格</name><ExtendedData><Data name="编码"><value>E1'
+           f'</value></Data></ExtendedData>{poly.format(ring, inner)}</Placemark></Folder>'
+           '<Placemark><name>西网格</name><MultiGeometry><Point><coordinates>107.35,25.83'
+           f'</coordinates></Point>{poly.format(far, "")}{poly.format(ring.replace("107.3", "107.4"), "")}'
+           '</MultiGeometry></Placemark></Folder></Document></kml>')
+    grids = read_polygons(doc.encode(), "网格.kml", "WGS84")
+    assert list(grids["name"]) == ["东网格", "西网格"]
+    assert list(grids["code"]) == ["E1", None]
+    assert len(grids.geometry[0].interiors) == 1
+    assert grids.geometry[1].geom_type == "MultiPolygon"
+
+
+def test_deeply_nested_kml_is_not_a_crash():
+    depth = 200_000
+    doc = ('<kml xmlns="http://www.opengis.net/kml/2.2">' + "<Folder>" * depth
+           + "</Folder>" * depth + "</kml>").encode()
+    assert_clean(refused(doc, "deep.kml"), "deep.kml")
+
+
+def test_geojson_with_a_projected_crs_is_reprojected():
+    from pyproj import Transformer
+
+    to_gk = Transformer.from_crs("EPSG:4326", "EPSG:4547", always_xy=True)
+    corners = [(107.32, 25.83), (107.323, 25.83), (107.323, 25.833), (107.32, 25.833)]
+    ring = [list(to_gk.transform(x, y)) for x, y in corners]
+    doc = {"type": "FeatureCollection",
+           "crs": {"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::4547"}},
+           "features": [{"type": "Feature", "properties": {"name": "a"},
+                         "geometry": {"type": "Polygon", "coordinates": [ring + ring[:1]]}}]}
+    grids = read_polygons(json.dumps(doc).encode(), "gk.geojson", "CGCS2000")
+    x0, y0, x1, y1 = grids.total_bounds
+    assert abs(x0 - 107.32) < 1e-6 and abs(y1 - 25.833) < 1e-6
+
+
+def test_shapefile_with_a_gbk_cpg(tmp_path):
+    folder = tmp_path / "gbk"
+    folder.mkdir()
+    geopandas.GeoDataFrame({"名称": ["城东网格"]}, geometry=[wkt.loads(SQUARE)],
+                           crs="EPSG:4326").to_file(folder / "g.shp", encoding="gbk")
+    members = {p.name: p.read_bytes() for p in folder.iterdir() if p.suffix != ".cpg"}
+    grids = read_polygons(zipped(members | {"g.cpg": b"GBK"}), "g.zip", "WGS84")
+    assert list(grids["name"]) == ["城东网格"]
+
+
+def test_a_workbook_claiming_a_huge_sheet_is_read_quickly():
+    parts = dict(unzip(workbook_bytes()))
+    sheet = next(n for n in parts if n.startswith("xl/worksheets/"))
+    parts[sheet] = parts[sheet].replace(b'<dimension ref="A1:B2"', b'<dimension ref="A1:XFD2"')
+    wb = open_workbook(zipped(parts), "wide.xlsx")
+    rows = list(wb.active.iter_rows(values_only=True, max_col=4))
+    assert rows[1][:2] == (1, 2)
