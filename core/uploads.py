@@ -204,11 +204,13 @@ def read_upload(data: bytes, filename: str, accept: tuple[str, ...]) -> Any:
     kinds = [KINDS[k] for k in accept]
     extension = PurePosixPath(name.lower()).suffix
     kind = next((k for k in kinds if extension in k.extensions), None)
-    accepted = "、".join(e for k in kinds for e in k.extensions)
+    accepted = ", ".join(e for k in kinds for e in k.extensions)
     if len(data) > max(k.max_bytes for k in kinds):
         raise refuse("too_large", name, limit=max(k.max_bytes for k in kinds) // MB)
     if kind is None:
         raise refuse("extension", name, ext=extension or "?", accepted=accepted)
+    if len(data) > kind.max_bytes:
+        raise refuse("too_large", name, limit=kind.max_bytes // MB)
     if not data.strip() or data.strip() == UTF8_BOM:
         raise refuse("empty", name)
     if not kind.looks_like(data):
