@@ -336,3 +336,17 @@ def test_a_workbook_claiming_a_huge_sheet_is_read_quickly():
     wb = open_workbook(zipped(parts), "wide.xlsx")
     rows = list(wb.active.iter_rows(values_only=True, max_col=4))
     assert rows[1][:2] == (1, 2)
+
+
+def test_every_upload_problem_key_has_both_languages():
+    import re
+
+    from core.i18n import TEXT
+
+    root = Path(__file__).resolve().parents[2]
+    used = set()
+    for path in [*root.glob("core/*.py"), *root.glob("geo/*.py")]:
+        used |= set(re.findall(r"""\b(?:problem|refuse|logged)\(\s*["']([a-z_]+)["']""",
+                               path.read_text(encoding="utf-8")))
+    assert {"mismatch", "bad_zip", "formula", "code_taken"} <= used
+    assert {k for k in used if f"uploads.{k}" not in TEXT} == set()
