@@ -16,7 +16,7 @@ import json
 from datetime import date, datetime
 
 import pandas as pd
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 from sqlalchemy import Engine, insert, select
 
@@ -24,6 +24,8 @@ from core.db import read_frame
 from core.metrics import BY_CODE, METRICS, curve_for
 from core.models import Actual, AuditLog, Bank, Branch, Manager, Target
 from core.scope import Scope
+from core.sheets import number as _number
+from core.sheets import read_sheet as _read_sheet
 from core.targets import TargetError, TargetProblem, split_to_months, to_unit, write_targets
 
 TARGET_SHEET = "目标"
@@ -171,55 +173,6 @@ def actual_template(engine: Engine, scope: Scope, year: int, months: int) -> byt
 
 # ---- reading workbooks ---------------------------------------------------------------
 
-def _read_sheet(data: bytes, sheet: str, headers: list[str]
-                ) -> tuple[list[tuple[int, dict]], list[TargetProblem]]:
-    """The sheet's rows as (sheet row number, {header: value}); header problems first."""
-    try:
-        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception:  # openpyxl raises many kinds for a file that is no xlsx
-        return [], [_problem(None, "文件", "不是有效的 Excel 文件(.xlsx)",
-                             "not a valid Excel file (.xlsx)")]
-    if sheet not in wb.sheetnames:
-        return [], [_problem(None, "工作表", f"缺少工作表“{sheet}”(请使用导出的模板)",
-                             f"no sheet named {sheet!r} (use the exported template)")]
-    rows = list(wb[sheet].iter_rows(values_only=True))
-    found = [str(h).strip() if h is not None else "" for h in (rows[0] if rows else [])]
-    while found and not found[-1]:
-        found.pop()
-    problems = []
-    for i, header in enumerate(found, start=1):
-        if header not in headers:
-            problems.append(_problem(1, header or f"第{i}列", "未知的表头(请使用导出的模板)",
-                                     "unknown header (use the exported template)"))
-    for header in headers:
-        if header not in found:
-            problems.append(_problem(1, header, "缺少该列", "column missing"))
-    if problems:
-        return [], problems
-    out = []
-    for number, row in enumerate(rows[1:], start=2):
-        cells = dict(zip(found, row))
-        if all(v is None or (isinstance(v, str) and not v.strip()) for v in cells.values()):
-            continue
-        out.append((number, cells))
-    return out, []
-
-
-def _number(value, row: int, field: str, problems: list) -> float | None:
-    """A cell as a number; text that is no number is a problem; empty is None."""
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None
-    if isinstance(value, bool):
-        value = str(value)
-    if isinstance(value, (int, float)):
-        return float(value)
-    try:
-        return float(str(value).replace(",", "").strip())
-    except ValueError:
-        problems.append(_problem(row, field, f"“{value}”不是数字", f"{value!r} is not a number"))
-        return None
-
-
 def _stored_units(value: float, unit: str, row: int, field: str, problems: list) -> float:
     """A file value (万元 / units / percent) in the stored unit, checked."""
     stored = value * FACTOR[unit]
@@ -262,12 +215,12 @@ def _metric(cells: dict, row: int, problems: list):
     return BY_CODE[code]
 
 
-def read_targets(engine: Engine, scope: Scope, data: bytes
+def read_targets(engine: Engine, scope: Scope, data: bytes, filename: str = "targets.xlsx"
                  ) -> tuple[pd.DataFrame, list[TargetProblem]]:
     """Check a target workbook; return its rows (year, month 0-12, org_level, org_id,
     metric, value, sheet_row) and the problems (rows are only meaningful without them)."""
-    cells_by_row, problems = _read_sheet(data, TARGET_SHEET, TARGET_HEADERS)
-    if problems:
+    cells_by_row, problems = _read_sheet(data, TARGET_SHEET, TARGET_HEADERS, filename)
+    if problems and not cells_by_row:
         return pd.DataFrame(), problems
     if not cells_by_row:
         return pd.DataFrame(), [_problem(None, TARGET_SHEET, "没有数据行", "no data rows")]
@@ -400,7 +353,8 @@ def _reconcile(rows: list[dict], annual: dict, units: pd.DataFrame) -> list[Targ
     return problems
 
 
-def import_targets(engine: Engine, scope: Scope, data: bytes, user_id: int | None) -> int:
+def import_targets(engine: Engine, scope: Scope, data: bytes, user_id: int | None,
+                   filename: str = "targets.xlsx") -> int:
     """Check and write a target workbook in one transaction; return the cells changed.
 
     Raises ``TargetError`` with row-level problems (nothing written) when the file is wrong.
@@ -408,7 +362,7 @@ def import_targets(engine: Engine, scope: Scope, data: bytes, user_id: int | Non
     if scope.role == "manager":
         raise TargetError([_problem(None, "scope", "客户经理不能导入目标",
                                     "managers cannot import targets")])
-    rows, problems = read_targets(engine, scope, data)
+    rows, problems = read_targets(engine, scope, data, filename)
     if problems:
         raise TargetError(problems)
     with engine.begin() as conn:
@@ -422,12 +376,12 @@ def import_targets(engine: Engine, scope: Scope, data: bytes, user_id: int | Non
 
 # ---- imported actuals ----------------------------------------------------------------
 
-def read_actuals(engine: Engine, scope: Scope, data: bytes
+def read_actuals(engine: Engine, scope: Scope, data: bytes, filename: str = "actuals.xlsx"
                  ) -> tuple[pd.DataFrame, list[TargetProblem]]:
     """Check an actuals workbook; return rows (year, month, org_level, org_id, metric,
     value) for managers, branches and the bank, and the problems."""
-    cells_by_row, problems = _read_sheet(data, ACTUAL_SHEET, ACTUAL_HEADERS)
-    if problems:
+    cells_by_row, problems = _read_sheet(data, ACTUAL_SHEET, ACTUAL_HEADERS, filename)
+    if problems and not cells_by_row:
         return pd.DataFrame(), problems
     if not cells_by_row:
         return pd.DataFrame(), [_problem(None, ACTUAL_SHEET, "没有数据行", "no data rows")]
@@ -504,7 +458,8 @@ def _actual_rows(engine: Engine, rows: pd.DataFrame, units: pd.DataFrame,
     return (pd.DataFrame() if problems else pd.DataFrame(out)), problems
 
 
-def import_actuals(engine: Engine, scope: Scope, data: bytes, user_id: int | None) -> int:
+def import_actuals(engine: Engine, scope: Scope, data: bytes, user_id: int | None,
+                   filename: str = "actuals.xlsx") -> int:
     """Check and write an actuals workbook in one transaction; return the rows written.
 
     Raises ``TargetError`` with row-level problems (nothing written) when the file is wrong.
@@ -514,7 +469,7 @@ def import_actuals(engine: Engine, scope: Scope, data: bytes, user_id: int | Non
     if scope.role != "hq":
         raise TargetError([_problem(None, "scope", "仅总行可导入实际值",
                                     "only head office imports actuals")])
-    rows, problems = read_actuals(engine, scope, data)
+    rows, problems = read_actuals(engine, scope, data, filename)
     if problems:
         raise TargetError(problems)
     latest = rows.sort_values(["year", "month"]).iloc[-1]

@@ -24,6 +24,7 @@ from core.models import AuditLog, Branch, Grid, GridStaff, GridVersion, Liaison
 from geo.county import polygonal, to_geojson
 
 OUTSIDE_PARENT_TOLERANCE = 0.01  # share of a grid's area that may lie outside its parent
+CODE_LENGTH = Grid.__table__.c.code.type.length  # grid.code is unique across all grids
 
 
 @dataclass
@@ -90,6 +91,10 @@ def check_change(engine: Engine, change: Change) -> list[ChangeProblem]:
                 problems.append(ChangeProblem(
                     valid[a].code, f"与网格 {valid[b].code} 重叠",
                     f"overlaps grid {valid[b].code}"))
+    taken = codes_taken_elsewhere(engine, change.level, change.branch_id)
+    for g in change.grids:
+        if (wrong := _code_problem(g.code, taken)) is not None:
+            problems.append(ChangeProblem(g.code[:CODE_LENGTH], *wrong))
     if change.level == 2:
         parent = _parent_polygon(engine, change.branch_id)
         for g in valid:
@@ -101,6 +106,30 @@ def check_change(engine: Engine, change: Change) -> list[ChangeProblem]:
                     g.code, f"有 {outside:.0%} 的面积在所属一级网格之外",
                     f"{outside:.0%} of its area lies outside its first-level grid"))
     return problems
+
+
+def codes_taken_elsewhere(engine: Engine, level: int, branch_id: int | None) -> set[str]:
+    """Grid codes owned outside the scope a change of ``level`` (and ``branch_id``) replaces:
+    another level, another branch, industry and group grids. ``grid.code`` is unique, so a
+    change must not reuse one of them (it would fail on writing)."""
+    mine = (Grid.level == level) & (Grid.dimension == "region")
+    if level == 2:
+        mine = mine & (Grid.branch_id == branch_id)
+    with engine.connect() as conn:
+        return set(conn.execute(select(Grid.code).where(~mine)).scalars())
+
+
+def _code_problem(code: str, taken: set[str]) -> tuple[str, str] | None:
+    """(Chinese, English) of what is wrong with a grid code, or None."""
+    from core.uploads import problem
+
+    if len(code) > CODE_LENGTH:
+        p = problem("code_long", code=code[:CODE_LENGTH] + "…", limit=CODE_LENGTH)
+    elif code in taken:
+        p = problem("code_taken", code=code)
+    else:
+        return None
+    return p.message_zh, p.message_en
 
 
 def _parent_polygon(engine: Engine, branch_id: int | None) -> shapely.Geometry:
@@ -355,6 +384,7 @@ def change_from_file(engine: Engine, frame: pd.DataFrame, level: int,
     for b in branches:
         by_key.update({b.code: b, f"G1-{b.code}": b, b.name: b, f"{b.name}辖区": b})
     keep = {g.code: g for g in current_grids(engine, level, branch_id)}
+    taken = codes_taken_elsewhere(engine, level, branch_id)
     for r in frame.itertuples():
         if level == 1:
             branch = by_key.get(str(r.code or "").strip()) or by_key.get(str(r.name).strip())
@@ -366,6 +396,9 @@ def change_from_file(engine: Engine, frame: pd.DataFrame, level: int,
                                  branch.id))
         else:
             grid_code = str(r.code).strip() if r.code else f"G2-{code}-I{r.row:02d}"
+            if (wrong := _code_problem(grid_code, taken)) is not None:  # row and field named
+                problems.append(ChangeProblem(f"#{r.row} {r.name} [code]", *wrong))
+                continue
             old = keep.get(grid_code)
             grids.append(NewGrid(grid_code, str(r.name), r.geometry, branch_id,
                                  old.manager_a if old else None,

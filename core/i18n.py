@@ -824,6 +824,63 @@ TEXT: dict[str, tuple[str, str]] = {
     "error.forbidden": ("无权进行此操作,已记录。", "You may not do this; the attempt was logged."),
     # ---- end of errors and permissions (core checks, tracebacks) ----
     # ---- uploads ----
+    "uploads.too_large": ("文件过大(上限 {limit} MB)", "The file is too large (limit {limit} MB)"),
+    "uploads.extension": ("不支持的文件类型 {ext}(请上传 {accepted})",
+                          "Unsupported file type {ext} (upload {accepted})"),
+    "uploads.empty": ("文件为空或没有要素", "The file is empty or has no features"),
+    "uploads.mismatch": ("文件内容与扩展名 {ext} 不符:不是 {kind} 文件", "The content does not "
+                         "match the extension {ext}: this is not a {kind} file"),
+    "uploads.bad_zip": ("不是有效的 zip 压缩包(已损坏或不完整)", "Not a valid zip archive "
+                        "(damaged or incomplete)"),
+    "uploads.zip_too_many": ("压缩包内文件过多(上限 {limit} 个)", "The zip archive holds too many "
+                             "files (limit {limit})"),
+    "uploads.zip_encrypted": ("压缩包已加密,请上传未加密的压缩包", "The zip archive is encrypted; "
+                              "upload it without a password"),
+    "uploads.zip_method": ("压缩包使用了不支持的压缩方式,请用普通 zip 重新压缩", "The zip archive "
+                           "uses an unsupported compression; zip it again with plain zip"),
+    "uploads.zip_too_large": ("压缩包解压后过大", "The zip archive is too large when unpacked"),
+    "uploads.zip_no_shp": ("压缩包中没有 .shp 文件", "The zip archive contains no .shp file"),
+    "uploads.shp_parts": ("Shapefile 缺少 .shx 或 .dbf 文件", "The shapefile lacks its .shx or "
+                          ".dbf file"),
+    "uploads.shp_bad_part": ("压缩包中的 {part} 不是有效的 Shapefile 文件", "The {part} in the "
+                             "zip archive is not a valid Shapefile part"),
+    "uploads.bad_prj": ("无法识别 .prj 中的坐标系", "The coordinate system in the .prj is not "
+                        "recognised"),
+    "uploads.encoding": ("文字编码无法识别(请使用 UTF-8,Shapefile 可附 .cpg)", "The text "
+                         "encoding is not recognised (use UTF-8; a shapefile may add a .cpg)"),
+    "uploads.bad_json": ("不是有效的 GeoJSON 文本(JSON 格式错误)", "Not valid GeoJSON text "
+                         "(malformed JSON)"),
+    "uploads.not_geojson": ("不是 GeoJSON:应为 FeatureCollection、Feature 或几何对象",
+                            "Not GeoJSON: expected a FeatureCollection, a Feature or a geometry"),
+    "uploads.bad_crs": ("不支持文件声明的坐标系(crs),请去掉 crs 或使用 EPSG 编码", "The "
+                        "coordinate system the file declares (crs) is not supported; remove "
+                        "it or use an EPSG code"),
+    "uploads.bad_geometry": ("几何无法读取(坐标格式错误或不是有限数值)", "The geometry cannot "
+                             "be read (malformed or non-finite coordinates)"),
+    "uploads.bad_properties": ("属性(properties)不是键值对象", "The properties are not an "
+                               "object"),
+    "uploads.bad_kml": ("不是有效的 KML 文件(XML 格式错误)", "Not a valid KML file (malformed "
+                        "XML)"),
+    "uploads.xml_doctype": ("文件含 DOCTYPE/ENTITY 声明,出于安全原因不予读取", "The file "
+                            "contains a DOCTYPE/ENTITY declaration and is refused for safety"),
+    "uploads.bad_xlsx": ("不是有效的 Excel 文件(.xlsx),文件可能已损坏", "Not a valid Excel "
+                         "file (.xlsx); it may be damaged"),
+    "uploads.not_workbook": ("压缩包不是 Excel 工作簿(.xlsx),请使用导出的模板", "The zip "
+                             "archive is not an Excel workbook (.xlsx); use the exported "
+                             "template"),
+    "uploads.macro_workbook": ("含宏的工作簿不能导入,请另存为 .xlsx 工作簿", "Workbooks with "
+                               "macros cannot be imported; save it as an .xlsx workbook"),
+    "uploads.too_many_rows": ("工作表行数过多(上限 {limit} 行)", "The sheet has too many rows "
+                              "(limit {limit})"),
+    "uploads.formula": ("单元格含公式或以“=”开头,请改为数值(选择性粘贴→数值)", "The cell holds "
+                        "a formula or starts with '='; enter the value (paste special → "
+                        "values)"),
+    "uploads.not_finite": ("“{value}”不是有效的数值", "'{value}' is not a valid number"),
+    "uploads.code_taken": ("编码“{code}”已属于其他支行或其他层级的网格,请改用新编码",
+                           "Code '{code}' belongs to a grid of another branch or level; use "
+                           "a new code"),
+    "uploads.code_long": ("编码“{code}”过长(最多 {limit} 个字符)", "Code '{code}' is too long "
+                          "(at most {limit} characters)"),
     # ---- end of uploads ----
     # ---- escaping, names and downloads ----
     # ---- end of escaping, names and downloads ----

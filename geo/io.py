@@ -7,21 +7,17 @@ clean GeoDataFrame in WGS-84 or raises :class:`PolygonImportError` listing *all*
 from __future__ import annotations
 
 import re
-import tempfile
-import zipfile
-from dataclasses import dataclass
-from io import BytesIO
-from pathlib import Path, PurePosixPath
+from dataclasses import replace
 
 import geopandas
 import pandas as pd
-import pyogrio
 import shapely
+
+from core.uploads import UploadError, UploadProblem, read_upload, safe_name
 
 NAME_FIELDS = ("name", "NAME", "Name", "名称", "网格名称", "title")
 CODE_FIELDS = ("code", "CODE", "编码", "网格编码")
-FORMATS = {".geojson": "geojson", ".json": "geojson", ".zip": "shapefile", ".kml": "kml"}
-MAX_UNZIPPED = 200 * 1024 * 1024  # bytes; refuse zip bombs
+KINDS = ("geojson", "shapefile", "kml")  # what core.uploads may read for grid polygons
 MIN_INSIDE = 0.5  # a polygon must have at least this share of its area inside the boundary
 CRS_LABEL = {"WGS84": "WGS-84", "GCJ02": "GCJ-02", "CGCS2000": "CGCS2000"}
 REASON_ZH = {"Self-intersection": "自相交", "Ring Self-intersection": "环自相交",
@@ -30,115 +26,27 @@ REASON_ZH = {"Self-intersection": "自相交", "Ring Self-intersection": "环自
              "Nested shells": "外环相互嵌套", "Duplicate Rings": "环重复",
              "Invalid Coordinate": "坐标无效", "Ring is not closed": "环未闭合"}
 
-
-@dataclass(frozen=True)
-class ImportProblem:
-    """One problem found in an uploaded file, shown to the user.
-
-    Attributes
-    ----------
-    row : int or None
-        1-based feature number in the file; ``None`` means the whole file.
-    field : str or None
-        What is wrong, e.g. ``"geometry"``, ``"name"`` or ``"file"``.
-    message_zh, message_en : str
-        The explanation in Chinese and in English.
-
-    Examples
-    --------
-    >>> ImportProblem(None, "file", "文件为空或没有要素", "The file is empty").row is None
-    True
-    """
-
-    row: int | None
-    field: str | None
-    message_zh: str
-    message_en: str
-
-    def __str__(self) -> str:
-        where = "文件 file" if self.row is None else f"第 {self.row} 个要素 feature {self.row}"
-        return f"[{where} / {self.field}] {self.message_zh} ({self.message_en})"
-
-
-class PolygonImportError(Exception):
-    """Raised when an upload cannot be imported; ``.problems`` lists every problem found.
-
-    Examples
-    --------
-    >>> err = PolygonImportError([ImportProblem(None, "file", "文件为空", "empty file")])
-    >>> err.problems[0].field
-    'file'
-    """
-
-    def __init__(self, problems: list[ImportProblem]):
-        self.problems = list(problems)
-        super().__init__("\n".join(str(p) for p in self.problems))
+# One problem type and one error type for every upload (core.uploads); the names this module
+# has always exported stay, for its callers.
+ImportProblem = UploadProblem
+PolygonImportError = UploadError
 
 
 def _fail(field: str, zh: str, en: str) -> PolygonImportError:
     return PolygonImportError([ImportProblem(None, field, zh, en)])
 
 
-def _read_vector(path: Path, **kwargs) -> geopandas.GeoDataFrame:
-    """Read every layer of ``path`` (KML folders are layers) into one GeoDataFrame."""
-    try:
-        layers = [str(name) for name, _ in pyogrio.list_layers(path)]
-        frames = [pyogrio.read_dataframe(path, layer=layer, **kwargs) for layer in layers]
-    except Exception as exc:  # pyogrio raises several error types for unreadable data
-        raise _fail("file", f"无法读取文件：{exc}", f"Cannot read the file: {exc}") from exc
-    frames = [f for f in frames if len(f)]
-    if not frames:
+def _load(data: bytes, filename: str) -> tuple[geopandas.GeoDataFrame, list[ImportProblem]]:
+    """The file's features through the guarded reader (never GDAL), and the per-feature
+    problems the reader found."""
+    vectors = read_upload(data, filename, KINDS)
+    if not vectors.geometries:
         raise _fail("file", "文件为空或没有要素", "The file is empty or has no features")
-    crs = frames[0].crs
-    return geopandas.GeoDataFrame(pd.concat(frames, ignore_index=True), geometry="geometry",
-                                  crs=crs)
-
-
-def _extract_shapefile(data: bytes, tmp: Path) -> Path:
-    """Unzip the first .shp (and its side files) of a zip archive into ``tmp``."""
-    try:
-        archive = zipfile.ZipFile(BytesIO(data))
-    except zipfile.BadZipFile as exc:
-        raise _fail("file", "不是有效的 zip 压缩包", "Not a valid zip archive") from exc
-    with archive:
-        names = [n for n in archive.namelist() if not n.startswith("__MACOSX/")]
-        shps = [n for n in names if n.lower().endswith(".shp")]
-        if not shps:
-            raise _fail("file", "压缩包中没有 .shp 文件", "The zip archive contains no .shp file")
-        stem = shps[0][:-4]
-        members = [n for n in names if n[:-4] == stem or n.lower().startswith(stem.lower() + ".")]
-        if sum(archive.getinfo(n).file_size for n in members) > MAX_UNZIPPED:
-            raise _fail("file", "压缩包解压后过大", "The zip archive is too large when unpacked")
-        for member in members:  # flatten, so no path in the archive can escape ``tmp``
-            suffix = PurePosixPath(member).suffix.lower()
-            (tmp / f"upload{suffix}").write_bytes(archive.read(member))
-    if not (tmp / "upload.shx").exists() or not (tmp / "upload.dbf").exists():
-        raise _fail("file", "Shapefile 缺少 .shx 或 .dbf 文件",
-                    "The shapefile lacks its .shx or .dbf file")
-    return tmp / "upload.shp"
-
-
-def _load(data: bytes, filename: str) -> geopandas.GeoDataFrame:
-    kind = FORMATS.get(PurePosixPath(filename.lower()).suffix)
-    if kind is None:
-        raise _fail("file", f"不支持的文件类型：{filename}（请上传 .geojson、.json、.zip 或 .kml）",
-                    f"Unsupported file type: {filename} (upload .geojson, .json, .zip or .kml)")
-    if not data.strip():
-        raise _fail("file", "文件为空或没有要素", "The file is empty or has no features")
-    with tempfile.TemporaryDirectory() as tmpdir:
-        tmp = Path(tmpdir)
-        if kind == "shapefile":
-            path = _extract_shapefile(data, tmp)
-            has_cpg = path.with_suffix(".cpg").exists()
-            try:  # without a .cpg, Chinese shapefiles are usually GBK
-                return _read_vector(path, **({} if has_cpg else {"encoding": "utf-8"}))
-            except PolygonImportError:
-                if has_cpg:
-                    raise
-                return _read_vector(path, encoding="gbk")
-        path = tmp / ("upload.kml" if kind == "kml" else "upload.geojson")
-        path.write_bytes(data)
-        return _read_vector(path)
+    frame = pd.DataFrame(vectors.properties, index=range(len(vectors.geometries)))
+    frame = frame.drop(columns=[c for c in frame.columns if c == "geometry"])
+    gdf = geopandas.GeoDataFrame(frame, geometry=geopandas.GeoSeries(vectors.geometries),
+                                 crs=vectors.crs)
+    return gdf, vectors.problems
 
 
 def _reason(geom: shapely.Geometry) -> tuple[str, str] | None:
@@ -212,16 +120,28 @@ def read_polygons(data: bytes, filename: str, crs: str, *, boundary: shapely.Geo
     ...     print(err.problems[0].field)
     file
     """
-    from geo.crs import geometry_to_wgs84
-
     if crs not in CRS_LABEL:
         raise ValueError(f"crs must be one of {sorted(CRS_LABEL)}, not {crs!r}")
-    gdf = _load(data, filename)
+    try:
+        return _checked(data, filename, crs, boundary, name_field)
+    except PolygonImportError as err:  # every problem names the file it is about
+        name = safe_name(filename)
+        raise PolygonImportError([p if p.file else replace(p, file=name)
+                                  for p in err.problems]) from None
+
+
+def _checked(data: bytes, filename: str, crs: str, boundary: shapely.Geometry | None,
+             name_field: str | None) -> geopandas.GeoDataFrame:
+    from geo.crs import geometry_to_wgs84
+
+    gdf, problems = _load(data, filename)
+    unreadable = {p.row for p in problems}  # rows whose geometry the reader could not read
     if gdf.crs is not None and gdf.crs.is_projected:
         gdf = gdf.to_crs("EPSG:4326")
-    problems: list[ImportProblem] = []
     raw = [None if g is None or g.is_empty else shapely.force_2d(g) for g in gdf.geometry]
     if not any(g is not None and g.geom_type in ("Polygon", "MultiPolygon") for g in raw):
+        if problems:
+            raise PolygonImportError(problems)
         kinds = sorted({g.geom_type for g in raw if g is not None}) or ["无 none"]
         raise _fail("geometry", f"文件中只有点/线要素（{', '.join(kinds)}），没有面",
                     f"Only points/lines were found ({', '.join(kinds)}), no polygons")
@@ -234,7 +154,9 @@ def read_polygons(data: bytes, filename: str, crs: str, *, boundary: shapely.Geo
     for i, geom in enumerate(raw):
         row = i + 1
         if geom is None:
-            problems.append(ImportProblem(row, "geometry", "缺少几何", "The geometry is missing"))
+            if row not in unreadable:
+                problems.append(ImportProblem(row, "geometry", "缺少几何",
+                                              "The geometry is missing"))
         elif geom.geom_type not in ("Polygon", "MultiPolygon"):
             problems.append(ImportProblem(row, "geometry", f"不是面（{geom.geom_type}）",
                                           f"Not a polygon ({geom.geom_type})"))

@@ -35,13 +35,10 @@ with tab_import:
                 st.error(f"{p.grid}: {p.message_zh if ui.lang() == 'zh' else p.message_en}")
             if not problems:
                 ui.propose_change(change)
-        except PolygonImportError as err:
+        except PolygonImportError as err:  # every problem names the file, row and field
             st.session_state["grid_change"] = None
             for p in err.problems:
-                message = p.message_zh if ui.lang() == "zh" else p.message_en
-                st.error(ui.tr("grids.import_problem", row=p.row, field=p.field, message=message)
-                         if p.row else ui.tr("grids.file_problem", field=p.field,
-                                             message=message))
+                st.error(p.text(ui.lang()))
 
 with tab_draw:
     current = grid_changes.current_grids(engine, level, branch_id)

@@ -92,7 +92,7 @@ with tabs[1]:
     upload = st.file_uploader(ui.tr("targets.upload"), type=["xlsx"], key="targets_upload")
     if upload is not None and st.button(ui.tr("targets.import"), key="targets_import"):
         done("targets.imported", lambda: excel.import_targets(
-            engine, scope, upload.getvalue(), user.user_id), n=str)
+            engine, scope, upload.getvalue(), user.user_id, filename=upload.name), n=str)
 
 with tabs[2]:
     history = target_history(engine, scope, year)
@@ -116,4 +116,5 @@ if scope.role == "hq":
                                   key="actuals_upload")
         if upload is not None and st.button(ui.tr("targets.import"), key="actuals_import"):
             done("targets.actual_imported", lambda: excel.import_actuals(
-                engine, scope, upload.getvalue(), user.user_id), n=lambda n: f"{n:,}")
+                engine, scope, upload.getvalue(), user.user_id, filename=upload.name),
+                 n=lambda n: f"{n:,}")
