@@ -68,6 +68,16 @@ def is_empty(engine: Engine) -> bool:
         return conn.execute(text("SELECT COUNT(*) FROM bank")).scalar_one() == 0
 
 
+def holds_users(engine: Engine) -> bool:
+    """True when the database has user accounts (a bank that created its first head-office
+    user with ``python -m core users add`` before loading its data): never seed the demo
+    county, and so never its demo accounts, into it."""
+    if not inspect(engine).has_table("app_user"):
+        return False
+    with engine.connect() as conn:
+        return conn.execute(text("SELECT COUNT(*) FROM app_user")).scalar_one() > 0
+
+
 def read_frame(conn: Connection, statement, params: dict | None = None) -> pd.DataFrame:
     """Run a SQLAlchemy statement and return its rows as a DataFrame."""
     result = conn.execute(statement, params or {})
