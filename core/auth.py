@@ -238,9 +238,11 @@ def start_session(engine: Engine, user: SignedIn, now: datetime | None = None,
     return token
 
 
-def prune(conn, now: datetime, batch: int = PRUNE_BATCH) -> int:
-    """Delete up to ``batch`` dead sessions (expired, revoked or idle past the timeout) and
-    client failures older than a day. Returns how many sessions went."""
+def prune(conn, now: datetime, batch: int | None = None) -> int:
+    """Delete up to ``batch`` (default :data:`PRUNE_BATCH`) dead sessions (expired, revoked
+    or idle past the timeout) and client failures older than a day. Returns how many
+    sessions went."""
+    batch = batch or PRUNE_BATCH
     idle = now - timedelta(minutes=int(config.get("GM_IDLE_MINUTES")))
     dead = (select(UserSession.id).where(
         (UserSession.expires_at <= now) | UserSession.revoked_at.is_not(None)
