@@ -12,7 +12,8 @@ import json
 
 import streamlit as st
 
-from core import auth, config, overview, users
+from core import auth, config, overview
+from core import users as user_admin  # (core.ui.users is the users page's glue)
 from core.db import get_engine
 from core.i18n import LANGUAGES, t
 from core.scope import Scope
@@ -212,8 +213,8 @@ def change_password_page() -> None:
         st.error(tr("pwchange.mismatch"))
         return
     try:
-        users.change_password(get_engine(), user, current, new)
-    except users.UserError as exc:
+        user_admin.change_password(get_engine(), user, current, new)
+    except user_admin.UserError as exc:
         st.error(exc.text(lang()))
         return
     for key in ("pw_current", "pw_new", "pw_repeat"):
