@@ -28,12 +28,6 @@ TEXT: dict[str, tuple[str, str]] = {
     "signin.demo_hint": ("演示账号:hq(总行)、branch(支行行长)、manager(客户经理),密码均为 demo",
                          "Demo accounts: hq (head office), branch (branch leader), manager "
                          "(customer manager); password demo"),
-    "signin.unknown_user": ("用户名不存在,请检查后重试。", "Unknown username. Check it and try "
-                            "again."),
-    "signin.wrong_password": ("密码错误,请重试。", "Wrong password. Try again."),
-    "signin.inactive_user": ("该账号已停用,请联系总行管理员。", "This account is deactivated. "
-                             "Contact the head-office administrator."),
-    "signin.demo_disabled": ("演示账号已关闭。", "Demo accounts are turned off."),
     "signin.empty": ("请输入用户名和密码。", "Enter a username and a password."),
     "signin.signed_out": ("已退出登录。", "You have signed out."),
     # overview

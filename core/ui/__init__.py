@@ -171,8 +171,8 @@ def sign_in_page() -> None:
     engine, where = get_engine(), client()
     try:
         user = auth.authenticate(engine, username, password, client=where)
-    except auth.SignInError as exc:
-        st.error(tr(f"signin.{exc.code}"))  # one message whatever the reason (audit has it)
+    except auth.SignInError:
+        st.error(tr("signin.failed"))  # one message whatever the reason (the audit log has it)
         return
     token = auth.start_session(engine, user, client=where)
     hours = int(config.get("GM_SESSION_HOURS"))
