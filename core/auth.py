@@ -155,15 +155,17 @@ def _refuse(engine: Engine, user: User | None, username: str, client: str, reaso
         if count:
             conn.execute(SignInFailure.__table__.insert().values(
                 at=now, client=client, username=username[:50]))
-        if user is not None and reason == "wrong_password":
-            failures = user.failed_sign_ins + 1
-            values = {"failed_sign_ins": failures}
+        if user is not None and reason == "wrong_password":  # counted in SQL: no lost update
+            conn.execute(update(User).where(User.id == user.id)
+                         .values(failed_sign_ins=User.failed_sign_ins + 1))
+            failures = conn.execute(select(User.failed_sign_ins)
+                                    .where(User.id == user.id)).scalar_one()
             if failures >= int(config.get("GM_SIGNIN_MAX_FAILURES")):
                 minutes = int(config.get("GM_SIGNIN_LOCK_MINUTES"))
-                values = {"failed_sign_ins": 0, "locked_until": now + timedelta(minutes=minutes)}
+                conn.execute(update(User).where(User.id == user.id).values(
+                    failed_sign_ins=0, locked_until=now + timedelta(minutes=minutes)))
                 record(conn, user.id, "account_locked", "user", user.username,
                        {"client": client, "minutes": minutes}, at=now)
-            conn.execute(update(User).where(User.id == user.id).values(**values))
         record(conn, None if user is None else user.id, "sign_in_failed", "user",
                None if user is None else user.username, detail, at=now)
     return SignInError(reason)
