@@ -3,7 +3,7 @@ the users page, the manager signs in with the one-time password, must change it 
 sees only their own customers; deactivation signs them out at the next click; the audit log
 page shows all of it. Plus what a shared PC must not leak from one user to the next, and
 brute force at the sign-in form."""
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -181,3 +181,50 @@ def test_an_idle_tab_is_signed_out_at_its_next_click(county):
     with county.connect() as conn:
         assert conn.execute(text("SELECT COUNT(*) FROM audit_log WHERE action = "
                                  "'idle_sign_out'")).scalar() == 1
+
+
+def test_audit_log_page_filters_pages_and_speaks_english(county):
+    with county.begin() as conn:
+        for i in range(60):
+            conn.execute(text("INSERT INTO audit_log (at, user_id, action, entity, entity_id, "
+                              "detail) VALUES (:at, 1, 'search_customer', 'customer', NULL, "
+                              ":d)"), {"at": datetime.now() - timedelta(minutes=i),
+                                       "d": f'{{"query": "<img src=x onerror=alert({i})>"}}'})
+    hq = sign_in(new_app(), "hq")
+    hq.switch_page("pages/audit_log.py").run()
+    hq.multiselect(key="audit_actions").select("search_customer").run()
+    assert not hq.exception
+    assert len(hq.dataframe[0].value) == 50 and any("60" in c.value for c in hq.caption)
+    hq.number_input(key="audit_page").set_value(2).run()
+    page2 = hq.dataframe[0].value
+    assert len(page2) == 10 and set(page2["action"]) == {"搜索客户"}
+    assert page2["detail"].str.contains("<img", regex=False).all()  # shown as text, in a grid
+    hq.selectbox(key="audit_entity").select("customer").run()
+    hq.date_input(key="audit_range").set_value((date.today() - timedelta(days=400),
+                                                date.today() - timedelta(days=300))).run()
+    assert not hq.exception and any("没有符合条件" in i.value for i in hq.info)
+    hq.sidebar.segmented_control(key="lang").set_value("en").run()
+    assert hq.title[0].value == "Audit log" and not hq.exception
+
+
+def test_users_page_resets_unlocks_and_refuses_to_deactivate_yourself(county):
+    hq = sign_in(new_app(), "hq")
+    hq.switch_page("pages/users.py").run()
+    hq.selectbox(key="users_pick").select("branch").run()
+    hq.button(key="users_reset").click().run()
+    assert not hq.exception and any("已重置" in s.value for s in hq.success)
+    otp = hq.code[0].value
+    assert hq.dataframe[0].value.set_index("username").loc["branch", "must_change_password"]
+    hq.selectbox(key="users_pick").select("branch").run()
+    hq.button(key="users_unlock").click().run()
+    assert any("解除锁定" in s.value for s in hq.success)
+    hq.selectbox(key="users_pick").select("hq").run()
+    hq.button(key="users_deactivate").click().run()
+    assert any("不能停用自己" in e for e in errors(hq))
+    assert hq.dataframe[0].value.set_index("username").loc["hq", "active"]
+    branch = sign_in(new_app(), "branch", otp)
+    assert branch.title[0].value == "修改密码"
+    create = hq.button(key="FormSubmitter:users_create-创建账号")
+    hq.text_input(key="users_new_name").input("<b>x</b>")
+    create.click().run()
+    assert any("用户名须为" in e for e in errors(hq)) and not hq.code
