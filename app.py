@@ -29,6 +29,8 @@ PAGES = {  # URL path: page file, i18n title key, icon, roles that may open it
     "visit_log": ("pages/visit_log.py", "nav.visit_log", ":material/edit_note:", ("manager",)),
     "visit_check": ("pages/visit_check.py", "nav.visit_check", ":material/policy:",
                     ("hq", "branch")),
+    "users": ("pages/users.py", "nav.users", ":material/manage_accounts:", ("hq",)),
+    "audit_log": ("pages/audit_log.py", "nav.audit_log", ":material/history:", ("hq",)),
 }
 
 try:
@@ -45,6 +47,14 @@ if user is None:
                      visibility="hidden") for url in PAGES]
     page = st.navigation(gate, position="hidden")
     ui.run_page(page)
+    st.stop()
+
+if user.must_change_password:  # signed in with a one-time password: nothing else until changed
+    gate = [st.Page(ui.change_password_page, title=ui.tr("pwchange.title"),
+                    icon=":material/password:", url_path="password", default=True)]
+    gate += [st.Page(ui.change_password_page, title=ui.tr("pwchange.title"), url_path=url,
+                     visibility="hidden") for url in [*PAGES, "signin"]]
+    ui.run_page(st.navigation(gate, position="hidden"))
     st.stop()
 
 pages = [st.Page(path, title=ui.tr(title), icon=icon, url_path=url)

@@ -16,6 +16,12 @@ actuals  [--as-of YYYY-MM-DD] recompute every computed actual from the data (run
 targets  --export FILE.xlsx [--year Y] | --import FILE.xlsx
          the bank's and branches' targets as the Excel template, or from it (head office);
          checked first, nothing written on a problem
+users    add NAME --role hq|branch|manager [--org CODE] [--display-name N] [--email E]
+         [--password-stdin] | passwd NAME [--password-stdin] | deactivate NAME |
+         reactivate NAME | unlock NAME | list
+         user accounts (creates the schema first, so a bank's first head-office user can be
+         made on an empty database); without --password-stdin a one-time password is printed
+         that must be changed at the first sign-in
 """
 from __future__ import annotations
 
@@ -77,9 +83,10 @@ def main(argv: list[str] | None = None) -> int:
     t.add_argument("--year", type=int, default=None,
                    help="year to export (default: the year of the newest actuals)")
     t.add_argument("--database-url", default=None, help=url_help)
+    _users_parser(sub, url_help)
     args = parser.parse_args(argv)
 
-    from core.db import is_empty, make_engine, upgrade
+    from core.db import holds_users, is_empty, make_engine, upgrade
 
     try:
         engine = make_engine(args.database_url or config.database_url())
@@ -101,9 +108,11 @@ def main(argv: list[str] | None = None) -> int:
             return _segment(engine, args)
         if args.command in ("actuals", "targets"):
             return _targets_and_actuals(engine, args)
+        if args.command == "users":
+            return _users(engine, args)
         if args.command == "prepare":
             upgrade(engine)
-            if not is_empty(engine):
+            if not is_empty(engine) or holds_users(engine):  # a bank's own accounts: no demo
                 print("database ready (schema up to date, data kept)")
                 return 0
         from core.demo.seed import seed
@@ -117,6 +126,80 @@ def main(argv: list[str] | None = None) -> int:
     except (RuntimeError, ValueError) as exc:
         print(f"错误 / error: {exc}", file=sys.stderr)
         return 2
+
+
+def _users_parser(sub, url_help: str) -> None:
+    u = sub.add_parser("users", help="user accounts: add, passwd, deactivate, reactivate, "
+                                     "unlock, list")
+    usub = u.add_subparsers(dest="users_command", required=True)
+    add = usub.add_parser("add", help="create an account (prints a one-time password)")
+    add.add_argument("name", help="username")
+    add.add_argument("--role", required=True, choices=("hq", "branch", "manager"))
+    add.add_argument("--org", default=None,
+                     help="branch code (branch leaders) or manager code (customer managers)")
+    add.add_argument("--display-name", default=None, help="name shown (default: from --org)")
+    add.add_argument("--email", default=None, help="e-mail address (single sign-on match)")
+    for p in (add, usub.add_parser("passwd", help="reset a password (prints a one-time one)")):
+        p.add_argument("--password-stdin", action="store_true",
+                       help="read the password from the first line of standard input instead "
+                            "of printing a one-time password")
+    passwd = usub.choices["passwd"]
+    passwd.add_argument("name", help="username")
+    for name, text in (("deactivate", "deactivate an account and end its sessions"),
+                       ("reactivate", "reactivate an account (prints a one-time password)"),
+                       ("unlock", "lift a lock-out")):
+        usub.add_parser(name, help=text).add_argument("name", help="username")
+    usub.add_parser("list", help="every account with its state")
+    for p in usub.choices.values():
+        p.add_argument("--database-url", default=None, help=url_help)
+
+
+def _users(engine, args) -> int:
+    from core import users
+    from core.db import upgrade
+    from core.permissions import SYSTEM
+
+    upgrade(engine)  # an empty database gets its schema, so the first account can be made
+    command = args.users_command
+    try:
+        if command == "list":
+            df = users.list_users(engine, SYSTEM)
+            for r in df.itertuples():
+                last = "-" if r.last_sign_in_at is None or r.last_sign_in_at != r.last_sign_in_at \
+                    else f"{r.last_sign_in_at:%Y-%m-%d %H:%M}"
+                state = "active" if r.active else "deactivated"
+                flags = [f for f, on in (("locked", r.locked), ("must-change", r.must_change_password),
+                                         ("demo", r.is_demo)) if on]
+                print(f"{r.username}\t{r.role}\t{r.org or '-'}\t{state}"
+                      f"{' ' + ','.join(flags) if flags else ''}\tlast sign-in {last}")
+            print(f"users={len(df)}")
+            return 0
+        password = None
+        if getattr(args, "password_stdin", False):
+            password = sys.stdin.readline().rstrip("\r\n")
+        if command == "add":
+            otp = users.create_user(engine, SYSTEM, args.name, args.role, args.org,
+                                    args.display_name, password, args.email)
+            print(f"created {args.name.strip()} ({args.role})")
+        elif command == "passwd":
+            otp = users.reset_password(engine, SYSTEM, args.name, password)
+            print(f"password of {args.name.strip()} reset; its sessions ended")
+        elif command == "reactivate":
+            otp = users.reactivate(engine, SYSTEM, args.name)
+            print(f"{args.name.strip()} reactivated")
+        elif command == "deactivate":
+            otp, ended = None, users.deactivate(engine, SYSTEM, args.name)
+            print(f"{args.name.strip()} deactivated; sessions ended={ended}")
+        else:
+            otp = users.unlock(engine, SYSTEM, args.name)
+            print(f"{args.name.strip()} unlocked")
+    except users.UserError as exc:
+        print(f"错误 / error: {exc.text('zh')} / {exc.text('en')}", file=sys.stderr)
+        return 2
+    if otp:
+        print("一次性密码 / one-time password (must be changed at the first sign-in):")
+        print(otp)
+    return 0
 
 
 def _segment(engine, args) -> int:

@@ -30,6 +30,7 @@ from sqlalchemy.engine import Connection
 from core import config
 from core.db import read_frame
 from core.metrics import METRICS
+from core.permissions import record
 from core.models import (Actual, ActualRun, Bank, Branch, Customer, Grid, GridStaff, Holding,
                          Manager, Visit)
 from core.visit_log import NEGATIVE_OUTCOMES
@@ -281,6 +282,8 @@ def recompute_actuals(engine: Engine, as_of: date | None = None, user_id: int | 
     run_id = conn.execute(insert(ActualRun).values(
         at=datetime.now(), user_id=user_id, as_of=as_of, source="recompute", rows=len(rows),
         note=note)).inserted_primary_key[0]
+    record(conn, user_id, "actuals_recompute", "actual_run", run_id,
+           {"as_of": as_of, "rows": len(rows), "note": note})
     return RecomputeResult(as_of, len(rows), time.perf_counter() - t0, int(run_id))
 
 
@@ -289,4 +292,6 @@ def record_run(conn: Connection, as_of: date, source: str, rows: int,
     """Note an import (or the seed) of actuals in ``actual_run``."""
     conn.execute(insert(ActualRun).values(at=datetime.now(), user_id=user_id, as_of=as_of,
                                           source=source, rows=rows, note=note))
+    record(conn, user_id, f"actuals_{source}", "actual_run", None,
+           {"as_of": as_of, "rows": rows, "note": note})
 

@@ -60,6 +60,29 @@ def _positive(kind: Callable[[str], float]) -> Callable[[str], float]:
     return parse
 
 
+def _between(low: int, high: int) -> Callable[[str], int]:
+    def parse(text: str) -> int:
+        try:
+            value = int(text.strip())
+        except ValueError:
+            value = low - 1
+        if not low <= value <= high:
+            raise ValueError(f"expected a whole number from {low} to {high}, got {text!r}")
+        return value
+
+    return parse
+
+
+def _scrypt_n(text: str) -> int:
+    try:
+        value = int(text.strip())
+    except ValueError:
+        value = 0
+    if value < 2 ** 14 or value > 2 ** 20 or value & (value - 1):
+        raise ValueError(f"expected a power of two from 16384 to 1048576, got {text!r}")
+    return value
+
+
 TILE_PROVIDERS = ("none", "osm", "tianditu", "amap")
 
 
@@ -107,6 +130,31 @@ SETTINGS: tuple[Setting, ...] = (
             "Turn off on any real deployment.", _bool),
     Setting("GM_SESSION_HOURS", "12", "Hours a sign-in lasts before the user must sign in again.",
             int),
+    Setting("GM_IDLE_MINUTES", "30", "Minutes without a click after which a sign-in ends "
+            "(besides the absolute GM_SESSION_HOURS).", _positive(int)),
+    Setting("GM_SIGNIN_MAX_FAILURES", "5",
+            "Failed sign-ins in a row after which an account is locked for "
+            "GM_SIGNIN_LOCK_MINUTES (head office can unlock it earlier).", _positive(int)),
+    Setting("GM_SIGNIN_CLIENT_MAX_FAILURES", "20",
+            "Failed sign-ins from one client address (any usernames) within "
+            "GM_SIGNIN_LOCK_MINUTES after which that address is refused until the window "
+            "has passed.", _positive(int)),
+    Setting("GM_SIGNIN_LOCK_MINUTES", "15", "Minutes a lock-out lasts, and the window in which "
+            "a client's failures are counted.", _positive(int)),
+    Setting("GM_BEHIND_PROXY", "off",
+            "on when a reverse proxy is in front that sets X-Forwarded-For: the client "
+            "address is then the last entry of that header (the one the proxy saw). Leave off "
+            "when clients reach Streamlit directly, or anyone could choose their address.", _bool),
+    Setting("GM_PASSWORD_MIN_LENGTH", "10", "Shortest password a user may choose.",
+            _positive(int)),
+    Setting("GM_PASSWORD_CLASSES", "3",
+            "Character classes (lower case, upper case, digits, others) a password must mix; "
+            "1-4.", _between(1, 4)),
+    Setting("GM_SCRYPT_N", "131072",
+            "scrypt cost N for password hashes (r=8, p=1; 131072 = 2**17 as OWASP recommends, "
+            "about 128 MB and a fraction of a second per hash). A power of two from 16384. Only "
+            "the test suite lowers it (to 16384) to stay fast; never lower it in production. "
+            "Older, cheaper hashes are upgraded when their user signs in.", _scrypt_n),
     Setting("GM_TIER_AUM", "200000,50000",
             "AUM (deposits + wealth, yuan) from which a customer is high-end (高端) and core "
             "(核心); below is basic (基础).", _numbers(2)),

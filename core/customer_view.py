@@ -19,6 +19,7 @@ from core.features import load_features
 from core.identity import mask_address, mask_id_number, mask_name, mask_phone
 from core.models import (AuditLog, BalanceMonth, Branch, Customer, CustomerProfile, Grid,
                          GridStaff, Holding, Manager, OtherBankFund, Segment, Visit)
+from core.permissions import record
 from core.profiling import load_segments, segment_peers
 from core.recommend import recommend
 from core.scope import Scope
@@ -27,9 +28,11 @@ from core.tags import flags_of, load_tags
 VISITS_SHOWN = 20
 
 
-def find_customers(engine: Engine, scope: Scope, query: str, limit: int = 20) -> pd.DataFrame:
+def find_customers(engine: Engine, scope: Scope, query: str, limit: int = 20,
+                   user_id: int | None = None) -> pd.DataFrame:
     """Customers of the scope whose customer number starts with ``query`` or whose name
-    contains it (id, cust_no, name masked as the scope sees it, branch)."""
+    contains it (id, cust_no, name masked as the scope sees it, branch). Every search goes to
+    the audit log (the query, cut to 50 characters, and how many were found)."""
     q = query.strip()
     if not q:
         return pd.DataFrame(columns=["id", "cust_no", "name", "branch"])
@@ -39,8 +42,10 @@ def find_customers(engine: Engine, scope: Scope, query: str, limit: int = 20) ->
             .where(scope.where(Customer.branch_id, Customer.manager_id),
                    Customer.cust_no.startswith(q) | Customer.name.contains(q))
             .order_by(Customer.cust_no).limit(limit))
-    with engine.connect() as conn:
+    with engine.begin() as conn:
         df = read_frame(conn, stmt)
+        record(conn, user_id, "search_customer", "customer", None,
+               {"query": q[:50], "found": len(df), "scope": scope.role})
     df["name"] = [n if _sees_name(scope) else mask_name(n) for n in df["name"]]
     return df.drop(columns="manager_id")
 

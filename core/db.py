@@ -14,10 +14,19 @@ from core import config
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
-@lru_cache(maxsize=8)
 def get_engine(url: str | None = None) -> Engine:
-    """Return the process-wide engine for ``url`` (default: the DATABASE_URL setting)."""
-    return make_engine(url or config.database_url())
+    """Return the process-wide engine for ``url`` (default: the DATABASE_URL setting as it is
+    now: the cache is keyed by the resolved URL, so a changed setting never reaches the
+    database it named before)."""
+    return _engine(url or config.database_url())
+
+
+@lru_cache(maxsize=8)
+def _engine(url: str) -> Engine:
+    return make_engine(url)
+
+
+get_engine.cache_clear = _engine.cache_clear  # what the benchmarks call between runs
 
 
 def make_engine(url: str) -> Engine:
@@ -66,6 +75,16 @@ def is_empty(engine: Engine) -> bool:
         return True
     with engine.connect() as conn:
         return conn.execute(text("SELECT COUNT(*) FROM bank")).scalar_one() == 0
+
+
+def holds_users(engine: Engine) -> bool:
+    """True when the database has user accounts (a bank that created its first head-office
+    user with ``python -m core users add`` before loading its data): never seed the demo
+    county, and so never its demo accounts, into it."""
+    if not inspect(engine).has_table("app_user"):
+        return False
+    with engine.connect() as conn:
+        return conn.execute(text("SELECT COUNT(*) FROM app_user")).scalar_one() > 0
 
 
 def read_frame(conn: Connection, statement, params: dict | None = None) -> pd.DataFrame:

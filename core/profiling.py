@@ -19,6 +19,7 @@ from sqlalchemy import Connection, Engine, insert, select, text, update
 from core.db import bulk_insert
 from core.features import PRODUCTS, load_features
 from core.models import Segment, TaggingRun
+from core.permissions import record
 from core.segments import (fit_segments, match_to_previous, name_segments, profile,
                            segment_matrix)
 from core.tags import ensure_default_tags, evaluate, load_tags, tag_counts
@@ -216,6 +217,8 @@ def profile_customers(engine: Engine, as_of: date | None = None, k: int | None =
         written = write_profiles(conn, features, new)
         tags_run = _tag_run(conn, started, tags_seconds, user_id, as_of,
                             tag_counts(tags, tier, lifecycle, mask), written)
+        record(conn, user_id, "segment_run", "tagging_run", tags_run,
+               {"as_of": as_of, "k": fit.k, "customers": len(features), "written": written})
     old = features["segment_id"].to_numpy(dtype=float)
     moved = int((~(old == segment_ids)).sum())
     return ProfilingResult(len(features), tags_run, segments_run, fit.k, fit.silhouette,

@@ -13,7 +13,7 @@ st.title(ui.tr("customer.title"))
 query = st.text_input(ui.tr("customer.search"), key="customer_query",
                       placeholder=ui.tr("customer.search_hint"))
 if query:
-    found = ui.find_customers(url, scope, query)
+    found = ui.find_customers(url, scope, query, user.user_id)
     if found.empty:
         st.warning(ui.tr("customer.not_found"))
     else:

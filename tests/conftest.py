@@ -18,6 +18,10 @@ from streamlit.runtime.pages_manager import PagesManager
 from core.db import make_engine, upgrade
 from core.demo.seed import seed
 
+# Password hashes at scrypt's lowest accepted cost keep the suite fast (every sign-in
+# verifies one); production keeps the default 2**17. Subprocesses (CLI, browser servers) inherit it.
+os.environ.setdefault("GM_SCRYPT_N", "16384")
+
 AS_OF = date(2026, 11, 23)
 SMALL_COUNTY = 3_000  # individuals; enough for every branch and manager to have customers
 SEED = 7

@@ -16,7 +16,7 @@ from sqlalchemy import Engine, text
 
 from core import identity
 from core.auth import hash_password
-from core.db import bulk_insert, is_empty, reset_sequences, upgrade
+from core.db import bulk_insert, holds_users, is_empty, reset_sequences, upgrade
 from core.actuals import recompute_actuals
 from core.demo.activity import make_visits, plant_doubtful_visits
 from core.demo.balances import align_to_history, make_balance_months
@@ -321,7 +321,7 @@ def seed(engine: Engine, n_individuals: int, seed: int = 20261123, as_of: date |
     as_of = as_of or date.today()
     progress.step("数据库结构 / schema")
     upgrade(engine)
-    if not is_empty(engine):
+    if not is_empty(engine) or holds_users(engine):
         raise RuntimeError("database already holds data; seed only fills an empty database")
     progress.step(f"生成演示县 / building the demo county ({n_individuals:,} individuals)")
     tables = build_county(n_individuals, seed, as_of)

@@ -13,6 +13,7 @@ import json
 import streamlit as st
 
 from core import auth, config, overview
+from core import users as user_admin  # (core.ui.users is the users page's glue)
 from core.db import get_engine
 from core.i18n import LANGUAGES, t
 from core.scope import Scope
@@ -31,11 +32,24 @@ STATE_DEFAULTS = {
 }
 
 
+KEPT_ACROSS_USERS = ("lang",)  # the only session keys a sign-in or sign-out keeps
+
+
 def init_state() -> None:
     for key, default in STATE_DEFAULTS.items():
         st.session_state.setdefault(key, default)
     if st.session_state["lang"] not in LANGUAGES:
         st.session_state["lang"] = config.get("GM_LANGUAGE")
+
+
+def reset_state() -> None:
+    """Forget everything this tab holds but the language: widget values, a pending grid
+    change, the selected customer, the planner's picks, the visit token... Run at sign-in
+    and sign-out, so the next person in the tab inherits nothing of the last one."""
+    for key in list(st.session_state.keys()):
+        if key not in KEPT_ACROSS_USERS:
+            del st.session_state[key]
+    init_state()
 
 
 def lang() -> str:
@@ -74,6 +88,9 @@ def page_user() -> auth.SignedIn:
     if not st.session_state.pop("frame_ran", False) or st.session_state.get("user") is None:
         st.switch_page("app.py")
     flush_cookie()  # here, not in the frame: a landing page's redirect would drop it
+    if st.session_state.get("notice"):  # e.g. the password was just changed
+        st.success(tr(st.session_state["notice"]))
+        st.session_state["notice"] = None
     return st.session_state["user"]
 
 
@@ -82,24 +99,35 @@ def page_user() -> auth.SignedIn:
 def current_user() -> auth.SignedIn | None:
     """The signed-in user: from this session, else from the browser's sign-in cookie.
 
-    The token is checked against the database on every run, so a sign-out elsewhere or a
-    deactivated account ends the session at the next click.
+    The token is checked against the database on every run, so a sign-out elsewhere, a
+    deactivated account or ``GM_IDLE_MINUTES`` without a click ends the session at the next
+    click, and the tab's state is forgotten.
     """
     token = st.session_state.get("token") or st.context.cookies.get(auth.COOKIE_NAME)
-    user = auth.resume_session(get_engine(), token)
+    user, reason = auth.check_session(get_engine(), token)
+    before = st.session_state.get("user")
     if user is None:
-        if st.session_state.get("user") is not None:
+        if before is not None or reason == "idle":
             _forget()
+            st.session_state["notice"] = "signin.idle" if reason == "idle" else "signin.ended"
         return None
+    if before is not None and before.user_id != user.user_id:
+        reset_state()  # another user's token: nothing of the last one stays
     st.session_state["user"] = user
     st.session_state["token"] = token
     return user
 
 
 def _forget() -> None:
-    st.session_state["user"] = None
-    st.session_state["token"] = None
+    reset_state()
     st.session_state["cookie_js"] = _cookie_script("", 0)
+
+
+def client() -> str:
+    """The client's address as sign-in failures are counted (see auth.client_address)."""
+    headers = st.context.headers
+    forwarded = headers.get("X-Forwarded-For") if headers is not None else None
+    return auth.client_address(st.context.ip_address, forwarded)
 
 
 def _cookie_script(token: str, max_age: int) -> str:
@@ -129,8 +157,9 @@ def sign_in_page() -> None:
         st.session_state["notice"] = None
     with st.form("sign_in"):
         st.subheader(tr("signin.title"))
-        username = st.text_input(tr("signin.username"), key="signin_username")
-        password = st.text_input(tr("signin.password"), type="password", key="signin_password")
+        username = st.text_input(tr("signin.username"), key="signin_username", max_chars=100)
+        password = st.text_input(tr("signin.password"), type="password", key="signin_password",
+                                 max_chars=200)
         submitted = st.form_submit_button(tr("signin.submit"), type="primary")
     if config.get("GM_DEMO_ACCOUNTS"):
         st.caption(tr("signin.demo_hint"))
@@ -139,14 +168,15 @@ def sign_in_page() -> None:
     if not username.strip() or not password:
         st.error(tr("signin.empty"))
         return
-    engine = get_engine()
+    engine, where = get_engine(), client()
     try:
-        user = auth.authenticate(engine, username, password)
-    except auth.SignInError as exc:
-        st.error(tr(f"signin.{exc.code}"))
+        user = auth.authenticate(engine, username, password, client=where)
+    except auth.SignInError:
+        st.error(tr("signin.failed"))  # one message whatever the reason (the audit log has it)
         return
-    token = auth.start_session(engine, user)
+    token = auth.start_session(engine, user, client=where)
     hours = int(config.get("GM_SESSION_HOURS"))
+    reset_state()
     st.session_state.update(user=user, token=token, cookie_js=_cookie_script(token, hours * 3600))
     st.rerun()
 
@@ -157,6 +187,40 @@ def sign_out() -> None:
         auth.end_sessions(get_engine(), user.user_id)
     _forget()
     st.session_state["notice"] = "signin.signed_out"
+
+
+def change_password_page() -> None:
+    """The only page of a user signed in with a one-time password: choose a new one."""
+    flush_cookie()
+    user = st.session_state["user"]
+    st.title(tr("pwchange.title"))
+    st.info(tr("pwchange.intro", name=user.display_name))
+    st.caption(tr("pwchange.rules", n=config.get("GM_PASSWORD_MIN_LENGTH"),
+                  k=config.get("GM_PASSWORD_CLASSES")))
+    with st.form("change_password"):
+        current = st.text_input(tr("pwchange.current"), type="password", key="pw_current",
+                                max_chars=200)
+        new = st.text_input(tr("pwchange.new"), type="password", key="pw_new", max_chars=200)
+        repeat = st.text_input(tr("pwchange.repeat"), type="password", key="pw_repeat",
+                               max_chars=200)
+        submitted = st.form_submit_button(tr("pwchange.submit"), type="primary")
+    if st.button(tr("sidebar.sign_out"), key="sign_out", icon=":material/logout:"):
+        sign_out()
+        st.rerun()
+    if not submitted:
+        return
+    if new != repeat:
+        st.error(tr("pwchange.mismatch"))
+        return
+    try:
+        user_admin.change_password(get_engine(), user, current, new)
+    except user_admin.UserError as exc:
+        st.error(exc.text(lang()))
+        return
+    for key in ("pw_current", "pw_new", "pw_repeat"):
+        st.session_state.pop(key, None)
+    st.session_state["notice"] = "pwchange.done"
+    st.rerun()
 
 
 # ---- sidebar ---------------------------------------------------------------------------
@@ -211,6 +275,8 @@ from core.ui.visits import (apply_position, checkin_position, coverage_map,  # n
                             manager_picker, managers_for, new_visit, now_minute,
                             optional_number, picked, plan_editor, planner, planner_filters,
                             route_section, set_picked, visit_checks, visit_token)
+from core.ui.users import (audit_filters, audit_table, create_user_form,  # noqa: E402, F401
+                           manage_user_form, user_table)
 from core.ui.segments import (FILTER_KEYS, branch_names, customer_table,  # noqa: E402, F401
                               customer_table_columns, explorer_context, explorer_filters,
                               explorer_frame, explorer_grid_options, latest_segment_run,
