@@ -17,7 +17,7 @@ from sqlalchemy import Engine, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from core.authenticity import flag_visits, summarize_flags
-from core.db import read_frame
+from core.db import read_frame, write_retrying
 from core.models import AuditLog, Customer, Manager, Visit, VisitPlan, VisitPlanItem
 from core.features import PRODUCTS
 from core.scope import Scope
@@ -87,14 +87,19 @@ class VisitError(ValueError):
         self.problems = problems
 
 
-def log_visit(engine: Engine, manager: Scope, user_id: int | None, form: VisitForm,
-              client_token: str) -> tuple[int, bool]:
-    """Store one visit of ``manager`` (a manager scope) for one of their customers.
+def log_visit(engine: Engine, actor, form: VisitForm, client_token: str) -> tuple[int, bool]:
+    """Store one visit of ``actor`` (a manager) for one of their customers.
 
     Returns (visit id, created): the same ``client_token`` again returns the visit it
     stored, writing nothing. Raises ``VisitError`` naming each bad field (nothing is
-    written then) and for a customer outside the manager's grids.
+    written then), :class:`core.permissions.Forbidden` (audited) for anyone but a manager
+    and for a customer outside the manager's grids, :class:`core.db.DatabaseBusy` when the
+    database stayed locked through the retries.
     """
+    from core.permissions import require, require_role
+
+    require_role(engine, actor, "log_visit", "manager")
+    manager, user_id = actor.scope, actor.user_id
     form = replace(form, customer_id=int(form.customer_id), amount=float(form.amount))
     problems = check_visit(form)
     if not client_token or len(client_token) > 40:
@@ -106,14 +111,17 @@ def log_visit(engine: Engine, manager: Scope, user_id: int | None, form: VisitFo
             Visit.client_token == client_token)).scalar() if client_token else None
     if existing is not None:
         return int(existing), False
-    if owner is None or owner != manager.manager_id:
-        problems.append(("customer", "该客户不在您的网格内,不能登记走访",
-                         "this customer is not in your grids"))
+    if owner is None:
+        problems.append(("customer", "该客户不存在", "no such customer"))
+    else:
+        require(engine, actor, "log_visit", owner == manager.manager_id,
+                f"customer {form.customer_id} of manager {owner}")
     if problems:
         raise VisitError(problems)
     now = datetime.now()
     try:
-        return _store(engine, manager, user_id, form, client_token, now), True
+        return write_retrying(engine, lambda e: _store(e, manager, user_id, form,
+                                                       client_token, now)), True
     except IntegrityError:  # the same form sent twice at once: the other one stored it
         with engine.connect() as conn:
             existing = conn.execute(select(Visit.id).where(

@@ -225,21 +225,23 @@ def outlet_of(engine: Engine, branch_id: int) -> tuple[float, float]:
     return float(row.lon), float(row.lat)
 
 
-def save_plan(engine: Engine, user: Scope, user_id: int | None, manager_id: int,
-              week_start: date, picked: pd.DataFrame) -> int:
+def save_plan(engine: Engine, actor, manager_id: int, week_start: date,
+              picked: pd.DataFrame) -> int:
     """Save ``manager_id``'s plan for the week starting ``week_start``, routed into days.
 
     ``picked``: planner rows (id, lon, lat, score, reasons, offers, sources). Raises
-    ``PlanError`` when the user may not plan for the manager, a customer is not theirs, or
-    there are more visits than the week's capacity (``GM_VISITS_PER_WEEK``); nothing is
-    written then. Saving again replaces the week's plan (visits already logged stay
-    linked). Returns the plan id.
+    :class:`core.permissions.Forbidden` (audited) when ``actor`` may not plan for the manager
+    or a customer belongs to another manager, ``PlanError`` for an unknown customer or more
+    visits than the week's capacity (``GM_VISITS_PER_WEEK``); nothing is written then.
+    Saving again replaces the week's plan (visits already logged stay linked). Returns the
+    plan id.
     """
+    from core.permissions import require
     from core.route import plan_week
 
-    manager = manager_scope(engine, user, manager_id)
-    if manager is None:
-        raise PlanError([("无权为该客户经理制定计划", "you may not plan for this manager")])
+    user_id = actor.user_id
+    manager = manager_scope(engine, actor.scope, manager_id)
+    require(engine, actor, "save_plan", manager is not None, f"manager {manager_id}")
     capacity = int(config.get("GM_VISITS_PER_WEEK"))
     ids = [int(i) for i in picked["id"]]
     problems = []
@@ -251,12 +253,10 @@ def save_plan(engine: Engine, user: Scope, user_id: int | None, manager_id: int,
             Customer.id.in_(ids), Customer.manager_id == manager_id)).scalars())
         others = dict(conn.execute(select(Customer.id, Customer.cust_no).where(
             Customer.id.in_(sorted(set(ids) - mine)))).all())
+    require(engine, actor, "save_plan", not others,
+            f"customers of another manager: {sorted(others.values())[:20]}")
     for cid in sorted(set(ids) - mine):
-        if cid in others:
-            problems.append((f"客户 {others[cid]} 不在该客户经理的网格内",
-                             f"customer {others[cid]} is not in this manager's grids"))
-        else:
-            problems.append((f"客户编号 {cid} 不存在", f"no customer with id {cid}"))
+        problems.append((f"客户编号 {cid} 不存在", f"no customer with id {cid}"))
     if problems:
         raise PlanError(problems)
     route = plan_week(outlet_of(engine, manager.branch_id), picked[["id", "lon", "lat"]]

@@ -51,9 +51,9 @@ if scope.role in ("hq", "branch"):
     if right.button(ui.tr("lists.withdraw"), key="lists_withdraw"):
         from core.lists import withdraw
 
-        if withdraw(ui.get_engine(url), scope, user.user_id, item["kind"], int(item["id"])):
+        with ui.user_errors():
+            withdraw(ui.get_engine(url), user, item["kind"], int(item["id"]))
             ui.saved_lists.clear()
             ui.explorer_context.clear()
             ui.explorer_grid_options.clear()
             st.rerun()
-        st.error(ui.tr("lists.cannot_withdraw"))

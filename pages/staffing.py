@@ -54,7 +54,7 @@ if saved:
             st.error(f"{where}{ui.tr(f'staffing.field.{p.field}')}:"
                      f"{p.message_zh if ui.lang() == 'zh' else p.message_en}")
     else:
-        save_staffing(get_engine(url), scope, grid_id, manager_a, manager_b, table,
-                      user.user_id)
-        st.cache_data.clear()
-        st.success(ui.tr("staffing.saved"))
+        with ui.user_errors():
+            save_staffing(get_engine(url), user, grid_id, manager_a, manager_b, table)
+            st.cache_data.clear()
+            st.success(ui.tr("staffing.saved"))

@@ -60,14 +60,15 @@ if sent:
     form = VisitForm(int(customer), datetime.combine(day, at), channel, outcome,
                      tuple(offered), tuple(signed), float(amount) * 1e4, notes or "",
                      lon, lat, source or ("typed" if lon is not None else None))
-    try:
-        visit, created = log_visit(engine, scope, user.user_id, form, token)
-    except VisitError as exc:
-        st.error(ui.tr("visit.problems") + "\n\n" + "\n".join(
-            f"- {ui.tr(f'visit.field.{field}')}:{zh if ui.lang() == 'zh' else en}"
-            for field, zh, en in exc.problems))
-    else:
-        ui.planner.clear()
-        st.success(ui.tr("visit.saved" if created else "visit.already", id=visit))
+    with ui.user_errors():
+        try:
+            visit, created = log_visit(engine, user, form, token)
+        except VisitError as exc:
+            st.error(ui.tr("visit.problems") + "\n\n" + "\n".join(
+                f"- {ui.tr(f'visit.field.{field}')}:{zh if ui.lang() == 'zh' else en}"
+                for field, zh, en in exc.problems))
+        else:
+            ui.planner.clear()
+            st.success(ui.tr("visit.saved" if created else "visit.already", id=visit))
 if st.session_state.get("visit_token") and sent:
     st.button(ui.tr("visit.next"), key="vl_next", on_click=ui.new_visit)

@@ -53,12 +53,12 @@ if cols[2].button(ui.tr("visits.clear"), key="visits_clear"):
 save = cols[3].button(ui.tr("visits.save"), type="primary", key="visits_save")
 ui.plan_editor(shown, chosen, manager_id, week)
 if save:
-    try:
-        plan = save_plan(engine, scope, user.user_id, manager_id, week,
-                         rows[rows["id"].isin(chosen)])
-    except PlanError as exc:
-        st.error(ui.tr("visits.problems") + "\n\n" + "\n".join(
-            f"- {zh if ui.lang() == 'zh' else en}" for zh, en in exc.problems))
-    else:
-        ui.planner.clear()
-        st.success(ui.tr("visits.saved", n=len(chosen), week=week.isoformat()))
+    with ui.user_errors():
+        try:
+            plan = save_plan(engine, user, manager_id, week, rows[rows["id"].isin(chosen)])
+        except PlanError as exc:
+            st.error(ui.tr("visits.problems") + "\n\n" + "\n".join(
+                f"- {zh if ui.lang() == 'zh' else en}" for zh, en in exc.problems))
+        else:
+            ui.planner.clear()
+            st.success(ui.tr("visits.saved", n=len(chosen), week=week.isoformat()))
