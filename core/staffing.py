@@ -9,7 +9,7 @@ from datetime import datetime
 import pandas as pd
 from sqlalchemy import Engine, delete, insert, select, update
 
-from core.identity import mask_phone
+from core.masking import mask_phone
 from core.models import AuditLog, Customer, Grid, GridStaff, Liaison, Manager
 from core.scope import Scope
 

@@ -18,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 
 from core.authenticity import flag_visits, summarize_flags
 from core.db import read_frame, write_retrying
+from core.masking import apply_policy
 from core.models import AuditLog, Customer, Manager, Visit, VisitPlan, VisitPlanItem
 from core.features import PRODUCTS
 from core.scope import Scope
@@ -164,12 +165,14 @@ def _store(engine: Engine, manager: Scope, user_id: int | None, form: VisitForm,
 def scope_visits(engine: Engine, scope: Scope, since: date, until: date | None = None
                  ) -> pd.DataFrame:
     """Visits made by the scope's managers in [since, until), with the customer's position,
-    as ``core.authenticity.flag_visits`` takes them (plus manager)."""
+    as ``core.authenticity.flag_visits`` takes them (plus manager, and the customer's name
+    masked by :mod:`core.masking`'s policy: head office sees it masked)."""
     until = until or date.today() + timedelta(days=1)
     stmt = (select(Visit.id.label("visit_id"), Visit.manager_id, Manager.name.label("manager"),
                    Visit.customer_id, Visit.visited_at, Visit.channel, Visit.lon, Visit.lat,
                    Customer.lon.label("customer_lon"), Customer.lat.label("customer_lat"),
-                   Customer.name.label("customer"))
+                   Customer.name.label("customer"),
+                   Customer.manager_id.label("customer_manager_id"))
             .join(Manager, Manager.id == Visit.manager_id)
             .join(Customer, Customer.id == Visit.customer_id)
             .where(Visit.visited_at >= since, Visit.visited_at < until,
@@ -177,6 +180,8 @@ def scope_visits(engine: Engine, scope: Scope, since: date, until: date | None =
             .order_by(Visit.manager_id, Visit.visited_at))
     with engine.connect() as conn:
         df = read_frame(conn, stmt)
+    df = apply_policy(scope, df, owner_col="customer_manager_id",
+                      columns={"customer": "name"}).drop(columns="customer_manager_id")
     df["visited_at"] = pd.to_datetime(df["visited_at"])
     for col in ("lon", "lat", "customer_lon", "customer_lat"):
         df[col] = df[col].astype(float)

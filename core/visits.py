@@ -21,6 +21,7 @@ from core.db import read_frame
 from core.explorer import Context, Filters, context, select_rows
 from core.features import KINDS, PRODUCTS, STATUSES, industries, load_features
 from core.lists import load_lists
+from core.masking import apply_policy, mask_name, shows
 from core.models import (AuditLog, Branch, Campaign, Customer, Grid, Manager, Village, Visit,
                          VisitPlan, VisitPlanItem)
 from core.priority import score_customers
@@ -84,8 +85,10 @@ def _sources(engine: Engine, manager: Scope, frame: pd.DataFrame, ctx: Context
     return member, labels
 
 
-def planner_frame(engine: Engine, manager: Scope, as_of: date) -> tuple[pd.DataFrame, dict]:
-    """Every customer of ``manager`` ranked for a visit, highest score first.
+def planner_frame(engine: Engine, manager: Scope, as_of: date,
+                  viewer: Scope | None = None) -> tuple[pd.DataFrame, dict]:
+    """Every customer of ``manager`` ranked for a visit, highest score first; names masked
+    by :mod:`core.masking`'s policy for ``viewer`` (default: the manager themself).
 
     Returns the rows and the labels of the sources (lists and grids handed down). Columns:
     id, cust_no, name, village, grid2_id, grid, lon, lat, tier, lifecycle, segment_id,
@@ -156,6 +159,8 @@ def planner_frame(engine: Engine, manager: Scope, as_of: date) -> tuple[pd.DataF
     out["offer_codes"] = _objects([[o.product for o in offers[i]] for i in at])
     out["campaigns"] = _objects([in_campaign[i] for i in at])
     out["sources"] = _objects([sources[i] for i in at])
+    if viewer is not None and not shows(viewer, "name"):
+        out["name"] = out["name"].map(mask_name)
     return out, labels
 
 
@@ -318,7 +323,8 @@ def load_plan(engine: Engine, user: Scope, manager_id: int, week_start: date) ->
     with engine.connect() as conn:
         df = read_frame(conn, stmt)
     df["offers"] = df["offers"].map(lambda s: json.loads(s) if s else [])
-    return df
+    # every customer of the plan is manager_id's: names, phones, addresses by the policy
+    return apply_policy(user, df.assign(manager_id=manager_id)).drop(columns="manager_id")
 
 
 def plan_version(engine: Engine, manager_id: int) -> tuple:

@@ -13,9 +13,11 @@ st.title(ui.tr("customer.title"))
 query = st.text_input(ui.tr("customer.search"), key="customer_query",
                       placeholder=ui.tr("customer.search_hint"))
 if query:
-    found = ui.find_customers(url, scope, query)
+    found = ui.find_customers(url, scope, query, user.user_id)
     if found.empty:
         st.warning(ui.tr("customer.not_found"))
+        if ui.name_search_exact(scope):
+            st.caption(ui.tr("search.exact_name"))
     else:
         choice = st.selectbox(ui.tr("customer.pick"), list(found["id"]), key="customer_pick",
                               format_func=lambda i: " · ".join(

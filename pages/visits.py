@@ -30,7 +30,7 @@ if view == "route":
     st.stop()
 
 rows, labels = ui.planner(url, manager, date.today(), plan_version(engine, manager_id),
-                          ui.profile_version(url))
+                          ui.profile_version(url), scope)
 if rows.empty:
     st.info(ui.tr("visits.no_customers"))
     st.stop()

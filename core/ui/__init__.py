@@ -201,6 +201,7 @@ def breakdown(url: str, scope: Scope):
 
 # the pages' glue, reachable as ui.<name> (imported last: they use tr, lang and the engine)
 from core.ui.errors import error_key, user_errors  # noqa: E402, F401
+from core.masking import name_search_exact  # noqa: E402, F401
 from core.ui.customers import (customer_money_markdown, customer_profile_markdown,  # noqa: E402, F401
                                customer_tables, customer_view, find_customers)
 from core.ui.grids import (county_proposals, grid_card, grid_map, grid_version,  # noqa: E402, F401

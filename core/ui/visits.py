@@ -48,12 +48,14 @@ def manager_picker(url: str, scope: Scope) -> int | None:
 
 
 @st.cache_data(ttl=600, show_spinner=False, max_entries=32)
-def planner(url: str, manager: Scope, as_of: date, version: tuple, profile: int):
-    """The manager's ranked customers (``core.visits.planner_frame``); ``version`` changes
-    with their visits and plans, ``profile`` with tags and segments."""
+def planner(url: str, manager: Scope, as_of: date, version: tuple, profile: int,
+            viewer: Scope | None = None):
+    """The manager's ranked customers (``core.visits.planner_frame``) as ``viewer`` may see
+    them; ``version`` changes with their visits and plans, ``profile`` with tags and
+    segments."""
     from core.visits import planner_frame
 
-    return planner_frame(get_engine(url), manager, as_of)
+    return planner_frame(get_engine(url), manager, as_of, viewer)
 
 
 def planner_filters(rows: pd.DataFrame, labels: dict[str, str], url: str, version: int):
