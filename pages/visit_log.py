@@ -56,10 +56,10 @@ with st.form("visit_form"):
     sent = st.form_submit_button(ui.tr("visit.save"), type="primary")
 st.caption(ui.tr("visit.checkin_help"))
 if sent:
-    source = st.session_state.get("vl_source") if lon is not None else None
+    lon, lat, source = ui.checkin_from_form(lon, lat)  # a browser reading: both at once
     form = VisitForm(int(customer), datetime.combine(day, at), channel, outcome,
                      tuple(offered), tuple(signed), float(amount) * 1e4, notes or "",
-                     lon, lat, source or ("typed" if lon is not None else None))
+                     lon, lat, source)
     with ui.user_errors():
         try:
             visit, created = log_visit(engine, user, form, token)

@@ -210,7 +210,7 @@ from core.ui.progress import (PROGRESS_FORMATS, plan_columns, progress_columns, 
                               progress_data, progress_forecast, progress_tables,
                               progress_version, saved, target_plan)
 from core.ui.visits import (apply_position, checkin_position, coverage_map,  # noqa: E402, F401
-                            manager_picker, managers_for, new_visit, now_minute,
+                            checkin_from_form, manager_picker, managers_for, new_visit, now_minute,
                             optional_number, picked, plan_editor, planner, planner_filters,
                             route_section, set_picked, visit_checks, visit_token)
 from core.ui.segments import (FILTER_KEYS, branch_names, customer_table,  # noqa: E402, F401
