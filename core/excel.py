@@ -411,6 +411,11 @@ def import_targets(engine: Engine, actor, data: bytes) -> int:
     require_role(engine, actor, "targets_import", "hq", "branch")
     scope, user_id = actor.scope, actor.user_id
     rows, problems = read_targets(engine, scope, data)
+    outside = [p.row for p in problems if "outside your scope" in p.message_en]
+    if outside:  # units of someone else's scope: a refusal, audited, besides the rows
+        from core.permissions import deny
+
+        raise deny(engine, actor, "targets_import", f"rows outside scope: {outside[:20]}")
     if problems:
         raise TargetError(problems)
     with engine.begin() as conn:
