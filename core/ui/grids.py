@@ -90,7 +90,8 @@ def review_change(user: auth.SignedIn) -> None:
     else:
         with user_errors():
             impact = grid_changes.preview(engine, change, user)
-        if impact is None:  # refused (shown): no Apply button
+        if impact is None:  # refused or failed (said so): drop it, no Apply button
+            st.session_state["grid_change"] = None
             return
         cols = st.columns(5)
         cols[0].metric(tr("grids.impact_customers"), f"{impact.customers:,}")
