@@ -15,7 +15,7 @@ import pandas as pd
 from sqlalchemy import Engine, insert, select
 from sqlalchemy.orm import aliased
 
-from core.db import read_frame
+from core.db import read_frame, write_retrying
 from core.features import load_features
 from core.masking import (apply_policy, mask_address, mask_id_number, mask_name, mask_phone,
                           name_search_exact, shows)
@@ -49,12 +49,18 @@ def find_customers(engine: Engine, scope: Scope, query: str, limit: int = 20,
             .where(scope.where(Customer.branch_id, Customer.manager_id),
                    Customer.cust_no.startswith(q, autoescape=True) | by_name)
             .order_by(Customer.cust_no).limit(limit))
-    with engine.begin() as conn:
+    with engine.connect() as conn:
         df = read_frame(conn, stmt)
-        conn.execute(insert(AuditLog).values(
-            at=datetime.now(), user_id=user_id, action="search_customer", entity="customer",
-            detail=json.dumps({"query": q, "found": len(df), "exact_name": exact,
-                               "scope": scope.role}, ensure_ascii=False)))
+    detail = json.dumps({"query": q, "found": len(df), "exact_name": exact,
+                         "scope": scope.role}, ensure_ascii=False)
+
+    def audit(e: Engine) -> None:  # no search without its audit row (retried when busy)
+        with e.begin() as conn:
+            conn.execute(insert(AuditLog).values(
+                at=datetime.now(), user_id=user_id, action="search_customer",
+                entity="customer", detail=detail))
+
+    write_retrying(engine, audit)
     return apply_policy(scope, df).drop(columns="manager_id")
 
 

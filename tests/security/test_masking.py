@@ -158,3 +158,22 @@ def test_policy_table():
     assert masking.apply_policy(hq, frame).iloc[0].tolist() == ["张**", "138****5678", 7]
     with pytest.raises(ValueError):
         masking.shows(hq, "email")
+
+
+def test_head_office_search_page_needs_the_full_name(county_copy, monkeypatch, navigation_mode):
+    from tests.helpers import open_page, query
+
+    monkeypatch.setenv("DATABASE_URL", county_copy)
+    cid, name = query(county_copy, "SELECT id, name FROM customer WHERE kind = 'individual' "
+                                   "AND length(name) >= 3 ORDER BY id")[0]
+    at = open_page("hq", "pages/customer.py")
+    at.text_input(key="customer_query").input(name[:2]).run()
+    assert len(at.exception) == 0
+    assert any("完整姓名" in c.value for c in at.caption)
+    assert "customer_pick" not in [s.key for s in at.selectbox]
+    at.text_input(key="customer_query").input(name).run()
+    assert len(at.exception) == 0
+    pick = at.selectbox(key="customer_pick")
+    assert pick.value == cid
+    assert masking.mask_name(name) in at.subheader[0].value and name not in str(
+        [m.value for m in at.markdown] + [s.value for s in at.subheader])
