@@ -826,7 +826,6 @@ TEXT: dict[str, tuple[str, str]] = {
     "error.unexpected": ("操作未完成,没有保存任何内容。请重试;仍不成功请联系总行系统管理员(错误已记录)。",
                          "Nothing was saved. Please try again; if it keeps failing, tell head "
                          "office's administrator (the error was logged)."),
-    "error.invalid": ("输入有误,没有保存:{detail}", "Invalid input, nothing was saved: {detail}"),
     "search.exact_name": ("按姓名查找须输入完整姓名(或输入客户号)。",
                           "Searching by name needs the full name (or the customer number)."),
     # ---- end of errors and permissions (core checks, tracebacks) ----
