@@ -3,7 +3,7 @@ import pandas as pd
 import streamlit as st
 
 from core import config, ui
-from core.db import get_engine
+from core.db import get_engine, write_retrying
 from core.staffing import LIAISON_ROLES, check_staffing, load_staffing, save_staffing
 
 user = ui.page_user()
@@ -55,6 +55,7 @@ if saved:
                      f"{p.message_zh if ui.lang() == 'zh' else p.message_en}")
     else:
         with ui.user_errors():
-            save_staffing(get_engine(url), user, grid_id, manager_a, manager_b, table)
+            write_retrying(get_engine(url), lambda e: save_staffing(
+                e, user, grid_id, manager_a, manager_b, table))
             st.cache_data.clear()
             st.success(ui.tr("staffing.saved"))

@@ -6,7 +6,7 @@ import streamlit as st
 
 from core import config, excel, progress_view as view, ui
 from core.actuals import recompute_actuals
-from core.db import get_engine
+from core.db import get_engine, write_retrying
 from core.metrics import curve_for
 from core.targets import (METHODS, MONTH_METHODS, TargetError, annual_targets, check_split,
                           save_split, split_to_months, target_history)
@@ -26,7 +26,7 @@ def done(result_key: str, action, **shown) -> None:
     """Run a write; show its problems (nothing was written), a refusal, or its result."""
     with ui.user_errors():
         try:
-            result = action()
+            result = write_retrying(engine, lambda _: action())  # retried when busy
         except TargetError as exc:
             st.error(ui.tr("targets.problems") + "\n\n" + "\n".join(
                 f"- {p.text(lang)}" for p in exc.problems))

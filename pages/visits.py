@@ -6,6 +6,7 @@ from datetime import date
 import streamlit as st
 
 from core import config, ui
+from core.db import write_retrying
 from core.priority import pick_week
 from core.visits import (PlanError, filter_planner, load_plan, manager_scope, plan_version,
                          save_plan, week_of)
@@ -55,7 +56,8 @@ ui.plan_editor(shown, chosen, manager_id, week)
 if save:
     with ui.user_errors():
         try:
-            plan = save_plan(engine, user, manager_id, week, rows[rows["id"].isin(chosen)])
+            plan = write_retrying(engine, lambda e: save_plan(
+                e, user, manager_id, week, rows[rows["id"].isin(chosen)]))
         except PlanError as exc:
             st.error(ui.tr("visits.problems") + "\n\n" + "\n".join(
                 f"- {zh if ui.lang() == 'zh' else en}" for zh, en in exc.problems))

@@ -4,7 +4,7 @@ from __future__ import annotations
 import streamlit as st
 
 from core import auth, config, gridmap
-from core.db import get_engine
+from core.db import get_engine, write_retrying
 from core.scope import Scope
 from core.ui import lang, tr
 from core.ui.errors import user_errors
@@ -104,7 +104,7 @@ def review_change(user: auth.SignedIn) -> None:
     if not problems and apply_col.button(tr("grids.confirm"), type="primary",
                                          key="grid_change_apply"):
         with user_errors():
-            version = grid_changes.apply(engine, change, user)
+            version = write_retrying(engine, lambda e: grid_changes.apply(e, change, user))
             moved = grid_changes.versions(engine).set_index("id").loc[version,
                                                                       "customers_moved"]
             st.session_state["grid_change"] = None

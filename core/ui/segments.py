@@ -301,10 +301,12 @@ def save_list_form(user, filters, customers: int) -> None:
         st.error(tr("lists.problems") + "\n\n" + "\n".join(
             f"- {p.message_zh if lang() == 'zh' else p.message_en}" for p in problems))
         return
+    from core.db import write_retrying
     from core.ui.errors import user_errors
 
     with user_errors():
-        save_list(engine, user, name, filters, kind, branch, manager, customers, note)
+        write_retrying(engine, lambda e: save_list(e, user, name, filters, kind, branch,
+                                                   manager, customers, note))
         saved_lists.clear()
         explorer_context.clear()
         explorer_grid_options.clear()
