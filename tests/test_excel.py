@@ -8,7 +8,7 @@ from sqlalchemy import text
 
 from core.excel import (ACTUAL_SHEET, TARGET_HEADERS, TARGET_SHEET, actual_template,
                         import_actuals, import_targets, read_targets, target_template)
-from core.permissions import Actor
+from core.permissions import Actor, Forbidden
 from core.scope import Scope
 from core.targets import TargetError
 
@@ -190,9 +190,9 @@ def test_a_branch_leader_imports_their_managers_only(fresh_county):
     assert any("总行下达" in p.message_zh for p in err.value.problems)
     ws.cell(own, col("全年")).value = ws.cell(own, col("全年")).value - 1
     ws.cell(a, col("机构编码")).value = other  # another branch's manager
-    with pytest.raises(TargetError) as err:
+    with pytest.raises(Forbidden) as err:  # a refusal, audited, naming the row
         import_targets(engine, Actor(2, BRANCH), save(wb))
-    assert any("管理范围" in p.message_zh and p.row == a for p in err.value.problems)
+    assert f"[{a}]" in err.value.detail
     assert state(engine) == before
     assert import_targets(engine, Actor(2, BRANCH), good) == 2 * 13
 
