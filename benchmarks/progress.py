@@ -139,10 +139,11 @@ def time_page(url: str, username: str, repeats: int) -> float:
 
 def time_recompute(url: str, runs: int = 2) -> tuple[list[float], int]:
     from core.actuals import recompute_actuals
+    from core.permissions import SYSTEM
 
     engine = make_engine(url)
     try:
-        results = [recompute_actuals(engine, AS_OF) for _ in range(runs)]
+        results = [recompute_actuals(engine, SYSTEM, AS_OF) for _ in range(runs)]
     finally:
         engine.dispose()
     return [r.seconds for r in results], results[-1].rows

@@ -74,6 +74,7 @@ def _reset(engine) -> None:
 
 def part_profile(engine, report: SegmentReport) -> None:
     import core.profiling as profiling
+    from core.permissions import SYSTEM
     from benchmarks.grid_maps import step_timers
 
     for label, reset in (("from scratch (every customer written)", True),
@@ -84,7 +85,8 @@ def part_profile(engine, report: SegmentReport) -> None:
         with step_timers(profiling, ("load_features", "evaluate", "assign_segments",
                                      "fit_segments", "write_profiles"), steps):
             t0 = time.perf_counter()
-            result = profiling.profile_customers(engine, seed=profiling.DEFAULT_SEED)
+            result = profiling.profile_customers(engine, SYSTEM,
+                                                seed=profiling.DEFAULT_SEED)
             total = time.perf_counter() - t0
         report.runs.append({"label": label, "total": total, "steps": steps, "k": result.k,
                             "silhouette": result.silhouette,

@@ -51,6 +51,7 @@ def _books(engine) -> list[tuple[int, int, int]]:
 
 def part_planner(engine, report: VisitsReport, repeats: int) -> None:
     from core.scope import Scope
+    from core.permissions import SYSTEM
     from core.visits import load_plan, planner_frame, save_plan, week_of
 
     books = _books(engine)
@@ -69,7 +70,7 @@ def part_planner(engine, report: VisitsReport, repeats: int) -> None:
             planner_frame(engine, scope, today)
             warm.append(time.perf_counter() - t0)
         t0 = time.perf_counter()
-        save_plan(engine, Scope("hq"), None, manager, week_of(today), rows.head(36))
+        save_plan(engine, SYSTEM, manager, week_of(today), rows.head(36))
         save = time.perf_counter() - t0
         t0 = time.perf_counter()
         load_plan(engine, Scope("hq"), manager, week_of(today))

@@ -208,7 +208,9 @@ def _segment(engine, args) -> int:
     if args.k is not None and not 2 <= args.k <= 30:
         print("错误 / error: --k: must be between 2 and 30", file=sys.stderr)
         return 2
-    result = profile_customers(engine, args.as_of, args.k,
+    from core.permissions import SYSTEM
+
+    result = profile_customers(engine, SYSTEM, args.as_of, args.k,
                                DEFAULT_SEED if args.seed is None else args.seed)
     print(f"customers={result.customers:,} k={result.k} silhouette="
           f"{result.silhouette if result.silhouette is None else round(result.silhouette, 3)} "
@@ -252,8 +254,10 @@ def _import_grids(engine, args) -> int:
         print(f"错误 / error: {p.grid}: {p.message_zh} / {p.message_en}", file=sys.stderr)
     if problems:
         return 2
-    impact = preview(engine, change)
-    version = apply(engine, change, user_id=None)
+    from core.permissions import SYSTEM
+
+    impact = preview(engine, change, SYSTEM)
+    version = apply(engine, change, SYSTEM)
     print(f"version={version} grids={len(change.grids)} customers_moved={impact.customers:,} "
           f"blind_spots={impact.blind_spots_after:,}")
     return 0
@@ -265,6 +269,7 @@ def _targets_and_actuals(engine, args) -> int:
     from core import excel
     from core.actuals import recompute_actuals
     from core.db import is_empty
+    from core.permissions import SYSTEM
     from core.progress import actuals_as_of
     from core.scope import Scope
     from core.targets import TargetError
@@ -275,7 +280,7 @@ def _targets_and_actuals(engine, args) -> int:
         return 2
     try:
         if args.command == "actuals" and args.import_file is None:
-            result = recompute_actuals(engine, args.as_of)
+            result = recompute_actuals(engine, SYSTEM, args.as_of)
             print(f"as_of={result.as_of} rows={result.rows:,} seconds={result.seconds:.1f}")
             return 0
         if args.command == "targets" and args.export_file:
@@ -285,9 +290,9 @@ def _targets_and_actuals(engine, args) -> int:
             return 0
         data = Path(args.import_file).read_bytes()
         if args.command == "actuals":
-            print(f"actual rows={excel.import_actuals(engine, Scope('hq'), data, None):,}")
+            print(f"actual rows={excel.import_actuals(engine, SYSTEM, data):,}")
         else:
-            print(f"changed cells={excel.import_targets(engine, Scope('hq'), data, None):,}")
+            print(f"changed cells={excel.import_targets(engine, SYSTEM, data):,}")
         return 0
     except OSError as exc:
         print(f"错误 / error: {exc}", file=sys.stderr)

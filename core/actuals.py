@@ -31,6 +31,7 @@ from core import config
 from core.db import read_frame
 from core.metrics import METRICS
 from core.permissions import record
+from core.permissions import require_role
 from core.models import (Actual, ActualRun, Bank, Branch, Customer, Grid, GridStaff, Holding,
                          Manager, Visit)
 from core.visit_log import NEGATIVE_OUTCOMES
@@ -249,17 +250,22 @@ def _increases(conn: Connection, year: int, month_now: int,
     return df[keys + ["value"]]
 
 
-def recompute_actuals(engine: Engine, as_of: date | None = None, user_id: int | None = None,
+def recompute_actuals(engine: Engine, actor, as_of: date | None = None,
                       conn: Connection | None = None, note: str | None = None
                       ) -> RecomputeResult:
     """Recompute every computed and snapshot actual of ``as_of``'s year (default: today) in
-    one transaction; imported actuals and closed months' snapshots are kept.
+    one transaction; imported actuals and closed months' snapshots are kept. Head office
+    (or :data:`core.permissions.SYSTEM`) only.
 
     Pass ``conn`` to run inside the caller's transaction (the seed does).
     """
     if conn is None:
+        require_role(engine, actor, "actuals_run", "hq")
         with engine.begin() as own:
-            return recompute_actuals(engine, as_of, user_id, own, note)
+            return recompute_actuals(engine, actor, as_of, own, note)
+    if actor.scope.role != "hq":  # inside a caller's transaction: refuse before any write
+        require_role(engine, actor, "actuals_run", "hq")
+    user_id = actor.user_id
     t0 = time.perf_counter()
     as_of = as_of or date.today()
     year, month_now, start = as_of.year, as_of.month, date(as_of.year, 1, 1)

@@ -1,9 +1,10 @@
 """One customer at a glance (一图识客户): profile, tags and segment, holdings here and at other
 banks, the balance trend, visits, grid and managers, and what to offer next.
 
-Only customers of the caller's scope are shown. Contact details (phone, address) are shown
-in full only to the customer's own manager; the ID number is always masked; head office
-sees the name masked too. Every view is written to the audit log.
+Only customers of the caller's scope are shown, masked by :mod:`core.masking`'s policy:
+contact details (phone, address) in full only to the customer's own manager; the ID number
+always masked; head office sees the name masked too. Every view and every search is written
+to the audit log.
 """
 from __future__ import annotations
 
@@ -14,9 +15,10 @@ import pandas as pd
 from sqlalchemy import Engine, insert, select
 from sqlalchemy.orm import aliased
 
-from core.db import read_frame
+from core.db import read_frame, write_retrying
 from core.features import load_features
-from core.identity import mask_address, mask_id_number, mask_name, mask_phone
+from core.masking import (apply_policy, mask_address, mask_id_number, mask_name, mask_phone,
+                          name_search_exact, shows)
 from core.models import (AuditLog, BalanceMonth, Branch, Customer, CustomerProfile, Grid,
                          GridStaff, Holding, Manager, OtherBankFund, Segment, Visit)
 from core.permissions import record
@@ -31,31 +33,41 @@ VISITS_SHOWN = 20
 def find_customers(engine: Engine, scope: Scope, query: str, limit: int = 20,
                    user_id: int | None = None) -> pd.DataFrame:
     """Customers of the scope whose customer number starts with ``query`` or whose name
-    contains it (id, cust_no, name masked as the scope sees it, branch). Every search goes to
-    the audit log (the query, cut to 50 characters, and how many were found)."""
-    q = query.strip()
+    matches it (id, cust_no, name masked as the scope sees it, branch). Every search is
+    written to the audit log with its query and the number of customers found.
+
+    Whoever sees names masked (head office) finds by the *full* name only: a part of a name
+    would let them rebuild a masked name character by character.
+    """
+    q = query.strip()[:100]
     if not q:
         return pd.DataFrame(columns=["id", "cust_no", "name", "branch"])
+    exact = name_search_exact(scope)
+    by_name = Customer.name == q if exact else Customer.name.contains(q, autoescape=True)
     stmt = (select(Customer.id, Customer.cust_no, Customer.name, Customer.manager_id,
                    Branch.name.label("branch"))
             .outerjoin(Branch, Branch.id == Customer.branch_id)
             .where(scope.where(Customer.branch_id, Customer.manager_id),
-                   Customer.cust_no.startswith(q) | Customer.name.contains(q))
+                   Customer.cust_no.startswith(q, autoescape=True) | by_name)
             .order_by(Customer.cust_no).limit(limit))
-    with engine.begin() as conn:
+    with engine.connect() as conn:
         df = read_frame(conn, stmt)
-        record(conn, user_id, "search_customer", "customer", None,
-               {"query": q[:50], "found": len(df), "scope": scope.role})
-    df["name"] = [n if _sees_name(scope) else mask_name(n) for n in df["name"]]
-    return df.drop(columns="manager_id")
+    detail = {"query": q, "found": len(df), "exact_name": exact, "scope": scope.role}
+
+    def audit(e: Engine) -> None:  # no search without its audit row (retried when busy)
+        with e.begin() as conn:
+            record(conn, user_id, "search_customer", "customer", detail=detail)
+
+    write_retrying(engine, audit)
+    return apply_policy(scope, df).drop(columns="manager_id")
 
 
 def _sees_name(scope: Scope) -> bool:
-    return scope.role != "hq"
+    return shows(scope, "name")
 
 
 def _sees_contact(scope: Scope, manager_id) -> bool:
-    return scope.role == "manager" and manager_id == scope.manager_id
+    return shows(scope, "phone", manager_id)
 
 
 def load_customer(engine: Engine, scope: Scope, customer_id: int, as_of: date | None = None,
@@ -184,6 +196,5 @@ def customer_rows(engine: Engine, scope: Scope, ids: list[int]) -> pd.DataFrame:
         df = read_frame(conn, stmt)
     order = {int(i): k for k, i in enumerate(ids)}
     df = df.assign(_order=df["id"].map(order)).sort_values("_order").drop(columns="_order")
-    df["name"] = df["name"].map(mask_name)
-    df["phone"] = df["phone"].map(mask_phone)
+    df = apply_policy(scope, df, owner_col=None, bulk=True)  # names and phones masked
     return df.reset_index(drop=True)

@@ -1,17 +1,79 @@
 """One engine from settings, schema upgrades through Alembic, and small query helpers."""
 from __future__ import annotations
 
+import logging
+import time
 from functools import lru_cache
 from pathlib import Path
+from typing import Callable, TypeVar
 
 import numpy as np
 import pandas as pd
 from sqlalchemy import Engine, Integer, create_engine, event, inspect, text
 from sqlalchemy.engine import Connection
+from sqlalchemy.exc import DBAPIError
 
 from core import config
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+BUSY_TIMEOUT_S = 2.0  # SQLite waits this long for another writer's lock, per attempt
+WRITE_ATTEMPTS = 3  # write_retrying tries a busy write this often in all
+RETRY_PAUSE_S = 0.3  # ... pausing this long (growing) between attempts
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+
+class DatabaseBusy(Exception):
+    """The database stayed locked or unreachable through every retry (key ``error.busy``).
+
+    Its text never holds SQL or parameters; the cause is kept (``__cause__``) for the log.
+    """
+
+    key = "error.busy"
+
+    def __init__(self) -> None:
+        super().__init__("database busy or unreachable")
+
+
+def is_busy(exc: BaseException) -> bool:
+    """True for a locked/busy SQLite database, a PostgreSQL lock or serialisation conflict,
+    or a lost connection: errors that a retry a moment later can cure."""
+    if not isinstance(exc, DBAPIError):
+        return False
+    if exc.connection_invalidated:
+        return True
+    text_ = str(exc.orig).lower()
+    if any(w in text_ for w in ("database is locked", "database table is locked", "busy",
+                                "could not serialize", "deadlock detected", "lock timeout",
+                                "server closed the connection", "connection refused",
+                                "terminating connection", "could not connect")):
+        return True
+    code = getattr(exc.orig, "sqlstate", None) or getattr(exc.orig, "pgcode", None)
+    return code in {"40001", "40P01", "55P03", "57P01", "08000", "08003", "08006"}
+
+
+def write_retrying(engine: Engine, fn: Callable[[Engine], T], attempts: int | None = None,
+                   pause: float | None = None) -> T:
+    """Run ``fn(engine)`` - one whole write transaction - and run it again when the database
+    was busy (see :func:`is_busy`), up to ``attempts`` times; then raise :class:`DatabaseBusy`.
+
+    ``fn`` must write nothing unless its transaction commits (so a retry never doubles a
+    write). Any other error passes through unchanged.
+    """
+    attempts = WRITE_ATTEMPTS if attempts is None else attempts
+    pause = RETRY_PAUSE_S if pause is None else pause
+    for attempt in range(1, attempts + 1):
+        try:
+            return fn(engine)
+        except DBAPIError as exc:
+            if not is_busy(exc):
+                raise
+            log.warning("database busy (attempt %d of %d): %s", attempt, attempts,
+                        type(exc.orig).__name__)
+            if attempt == attempts:
+                raise DatabaseBusy() from exc
+            time.sleep(pause * attempt)
+    raise AssertionError("unreachable")  # pragma: no cover
 
 
 def get_engine(url: str | None = None) -> Engine:
@@ -30,12 +92,13 @@ get_engine.cache_clear = _engine.cache_clear  # what the benchmarks call between
 
 
 def make_engine(url: str) -> Engine:
-    """Build an engine; SQLite gets WAL, foreign keys and a busy timeout."""
+    """Build an engine; SQLite gets WAL, foreign keys and a short busy timeout
+    (:data:`BUSY_TIMEOUT_S`; :func:`write_retrying` retries beyond it)."""
     if url.startswith("sqlite"):
         path = url.split("///", 1)[-1]
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"timeout": 30})
+        engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_S})
 
         @event.listens_for(engine, "connect")
         def _pragmas(dbapi_conn, _record):  # pragma: no cover - runs per connection

@@ -353,16 +353,23 @@ def _reconcile(rows: list[dict], annual: dict, units: pd.DataFrame) -> list[Targ
     return problems
 
 
-def import_targets(engine: Engine, scope: Scope, data: bytes, user_id: int | None,
+def import_targets(engine: Engine, actor, data: bytes,
                    filename: str = "targets.xlsx") -> int:
     """Check and write a target workbook in one transaction; return the cells changed.
 
-    Raises ``TargetError`` with row-level problems (nothing written) when the file is wrong.
+    Raises ``TargetError`` with row-level problems (nothing written) when the file is wrong,
+    :class:`core.permissions.Forbidden` (audited) for a manager.
     """
-    if scope.role == "manager":
-        raise TargetError([_problem(None, "scope", "客户经理不能导入目标",
-                                    "managers cannot import targets")])
+    from core.permissions import require_role
+
+    require_role(engine, actor, "targets_import", "hq", "branch")
+    scope, user_id = actor.scope, actor.user_id
     rows, problems = read_targets(engine, scope, data, filename)
+    outside = [p.row for p in problems if "outside your scope" in p.message_en]
+    if outside:  # units of someone else's scope: a refusal, audited, besides the rows
+        from core.permissions import deny
+
+        raise deny(engine, actor, "targets_import", f"rows outside scope: {outside[:20]}")
     if problems:
         raise TargetError(problems)
     with engine.begin() as conn:
@@ -458,17 +465,18 @@ def _actual_rows(engine: Engine, rows: pd.DataFrame, units: pd.DataFrame,
     return (pd.DataFrame() if problems else pd.DataFrame(out)), problems
 
 
-def import_actuals(engine: Engine, scope: Scope, data: bytes, user_id: int | None,
+def import_actuals(engine: Engine, actor, data: bytes,
                    filename: str = "actuals.xlsx") -> int:
     """Check and write an actuals workbook in one transaction; return the rows written.
 
-    Raises ``TargetError`` with row-level problems (nothing written) when the file is wrong.
+    Raises ``TargetError`` with row-level problems (nothing written) when the file is wrong,
+    :class:`core.permissions.Forbidden` (audited) for anyone but head office.
     """
     from core.actuals import record_run
+    from core.permissions import require_role
 
-    if scope.role != "hq":
-        raise TargetError([_problem(None, "scope", "仅总行可导入实际值",
-                                    "only head office imports actuals")])
+    require_role(engine, actor, "actuals_import", "hq")
+    scope, user_id = actor.scope, actor.user_id
     rows, problems = read_actuals(engine, scope, data, filename)
     if problems:
         raise TargetError(problems)

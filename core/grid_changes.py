@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from core.assignment import (GridSet, changed_rows, compute_assignment, movable_where,
                              read_customers, read_grid_sets, write_assignment)
 from core.models import AuditLog, Branch, Grid, GridStaff, GridVersion, Liaison
+from core.permissions import require, require_branch, require_role
 from geo.county import polygonal, to_geojson
 
 OUTSIDE_PARENT_TOLERANCE = 0.01  # share of a grid's area that may lie outside its parent
@@ -164,8 +165,24 @@ def _proposed_sets(engine: Engine, change: Change
     return level1, merged, villages, movable_where(replaced)
 
 
-def preview(engine: Engine, change: Change) -> Impact:
-    """Customers, deposits and households that would change grid or manager."""
+def require_may_change(engine: Engine, actor, change: Change) -> None:
+    """Level 1: head office only; level 2: head office or that branch's leader; never managers.
+
+    Raises (after an audited refusal) :class:`core.permissions.Forbidden`.
+    """
+    if change.level == 1:
+        require_role(engine, actor, "grid_change", "hq")
+        return
+    require_branch(engine, actor, "grid_change", change.branch_id)
+    require(engine, actor, "grid_change",
+            all(g.branch_id == change.branch_id for g in change.grids),
+            f"grids of another branch than {change.branch_id}")
+
+
+def preview(engine: Engine, change: Change, actor) -> Impact:
+    """Customers, deposits and households that would change grid or manager (``actor`` may
+    make the change: see :func:`require_may_change`)."""
+    require_may_change(engine, actor, change)
     level1, level2, villages, where = _proposed_sets(engine, change)
     # everyone else keeps their grid, so the figures below count only these customers
     customers = read_customers(engine, extra="deposit_balance, household_no", where=where)
@@ -222,12 +239,15 @@ def _snapshot(conn, level: int, branch_id: int | None, skip=()) -> list[dict]:
     return out
 
 
-def apply(engine: Engine, change: Change, user_id: int | None) -> int:
+def apply(engine: Engine, change: Change, actor) -> int:
     """Apply ``change`` (after ``check_change``): grids, posts, version, re-assignment.
 
     Grids keep their id (and so their liaisons) when the change keeps their code. Returns
-    the new version's id. Raises ValueError with the problems if the change is not valid.
+    the new version's id. Raises ValueError with the problems if the change is not valid,
+    :class:`core.permissions.Forbidden` if ``actor`` may not make it.
     """
+    require_may_change(engine, actor, change)
+    user_id = actor.user_id
     problems = check_change(engine, change)
     if problems:
         raise ValueError("; ".join(f"{p.grid}: {p.message_en}" for p in problems))

@@ -7,7 +7,7 @@ import pandas as pd
 from sqlalchemy import Engine, and_, case, func, or_, select
 
 from core.db import read_frame
-from core.identity import mask_name, mask_phone
+from core.masking import apply_policy, mask_phone
 from core.models import Branch, Customer, Grid, GridStaff, Liaison, Manager, Visit
 from core.scope import Scope
 
@@ -118,7 +118,7 @@ def grid_card(engine: Engine, scope: Scope, grid_id: int) -> dict | None:
             Customer.has_mobile_banking)
             .where(in_grid, Customer.other_bank_deposit > 0)
             .order_by(Customer.other_bank_deposit.desc()).limit(5))
-    liaisons["phone"] = liaisons["phone"].map(mask_phone)
-    opportunities["name"] = opportunities["name"].map(mask_name)
+    liaisons["phone"] = liaisons["phone"].map(mask_phone)  # liaisons: always masked
+    opportunities = apply_policy(scope, opportunities, owner_col=None, bulk=True)
     return {"grid": grid, "liaisons": liaisons, "figures": figures,
             "opportunities": opportunities}

@@ -816,6 +816,12 @@ TEXT: dict[str, tuple[str, str]] = {
     "targets.actual_imported": ("已导入 {n} 行实际值。", "Imported {n} actual rows."),
     # ---- errors and permissions (core checks, tracebacks) ----
     "error.forbidden": ("无权进行此操作,已记录。", "You may not do this; the attempt was logged."),
+    "error.busy": ("系统繁忙,请重试。", "The system is busy; please try again."),
+    "error.unexpected": ("操作未完成,没有保存任何内容。请重试;仍不成功请联系总行系统管理员(错误已记录)。",
+                         "Nothing was saved. Please try again; if it keeps failing, tell head "
+                         "office's administrator (the error was logged)."),
+    "search.exact_name": ("按姓名查找须输入完整姓名(或输入客户号)。",
+                          "Searching by name needs the full name (or the customer number)."),
     # ---- end of errors and permissions (core checks, tracebacks) ----
     # ---- uploads ----
     "uploads.too_large": ("文件过大(上限 {limit} MB)", "The file is too large (limit {limit} MB)"),

@@ -3,7 +3,7 @@
 All generators are pure and vectorised: every random draw goes through the
 ``np.random.Generator`` passed in, so the same seed gives the same output.
 None of the produced names, ID numbers or phone numbers belong to real people.
-The module also provides masking helpers used before showing personal data.
+The masking helpers (``mask_name`` ...) are :mod:`core.masking`'s, re-exported here.
 """
 from __future__ import annotations
 
@@ -285,113 +285,6 @@ def make_company_names(rng: np.random.Generator, n: int, town_names: np.ndarray,
     return _to_objects(out)
 
 
-def _clean(s: object) -> str:
-    """Return ``s`` as str, or "" for None / NaN / NA / empty."""
-    if s is None:
-        return ""
-    if not isinstance(s, str):
-        try:
-            if pd.isna(s):
-                return ""
-        except (TypeError, ValueError):
-            pass
-        s = str(s)
-    return s.strip()
-
-
-def mask_name(s: str | None) -> str:
-    """Mask a name, keeping the first character: ``"张三丰" -> "张**"``.
-
-    Parameters
-    ----------
-    s : str or None
-        Full name.
-
-    Returns
-    -------
-    str
-        Masked name, ``""`` for missing input.
-    """
-    s = _clean(s)
-    return s[:1] + "*" * (len(s) - 1) if s else ""
-
-
-def mask_phone(s: str | None) -> str:
-    """Mask a phone number: ``"13812345678" -> "138****5678"``.
-
-    Parameters
-    ----------
-    s : str or None
-        Phone number.
-
-    Returns
-    -------
-    str
-        First 3 + ``"****"`` + last 4 digits, ``""`` for missing input.
-    """
-    s = _clean(s)
-    if not s:
-        return ""
-    return s[:3] + "****" + s[-4:] if len(s) > 7 else s[:1] + "*" * (len(s) - 1)
-
-
-def mask_id_number(s: str | None) -> str:
-    """Mask a citizen ID number: first 6 + ``"********"`` + last 4.
-
-    Parameters
-    ----------
-    s : str or None
-        ID number.
-
-    Returns
-    -------
-    str
-        Masked ID, ``""`` for missing input.
-    """
-    s = _clean(s)
-    if not s:
-        return ""
-    return s[:6] + "********" + s[-4:] if len(s) > 10 else s[:1] + "*" * (len(s) - 1)
-
-
-def mask_address(s: str | None) -> str:
-    """Mask an address, keeping the first 6 characters then ``"****"``.
-
-    Parameters
-    ----------
-    s : str or None
-        Address.
-
-    Returns
-    -------
-    str
-        Masked address, ``""`` for missing input.
-    """
-    s = _clean(s)
-    return s[:6] + "****" if s else ""
-
-
-_MASKERS = {"name": mask_name, "phone": mask_phone, "id_number": mask_id_number,
-            "address": mask_address}
-
-
-def mask_series(series: pd.Series, kind: str) -> pd.Series:
-    """Apply the masking helper for ``kind`` to every element of a Series.
-
-    Parameters
-    ----------
-    series : pd.Series
-        Values to mask.
-    kind : {"name", "phone", "id_number", "address"}
-        Which masking rule to use.
-
-    Returns
-    -------
-    pd.Series
-        Masked strings with the same index and name (missing -> ``""``).
-    """
-    try:
-        fn = _MASKERS[kind]
-    except KeyError:
-        raise ValueError(f"unknown mask kind: {kind!r}") from None
-    return series.map(fn).astype(object)
+# the masking helpers live in core.masking (with the policy); kept importable from here
+from core.masking import (mask_address, mask_id_number, mask_name, mask_phone,  # noqa: E402, F401
+                          mask_series)

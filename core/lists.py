@@ -69,15 +69,24 @@ def check_list(engine: Engine, scope: Scope, name: str, filters: Filters, kind: 
     return problems
 
 
-def save_list(engine: Engine, scope: Scope, user_id: int | None, name: str, filters: Filters,
+def save_list(engine: Engine, actor, name: str, filters: Filters,
               kind: str = "list", branch_id: int | None = None, manager_id: int | None = None,
               customers: int = 0, note: str = "") -> int:
     """Save a list or an industry / group grid (after ``check_list``; raises ValueError with
-    the problems otherwise). Returns the new ``customer_list`` or ``grid`` id."""
+    the problems otherwise). Returns the new ``customer_list`` or ``grid`` id.
+
+    Head office, or a branch leader for their own branch; anyone else gets
+    :class:`core.permissions.Forbidden` (audited)."""
+    from core.permissions import require_branch, require_role
+
+    scope, user_id = actor.scope, actor.user_id
+    require_role(engine, actor, f"save_{kind}"[:30], "hq", "branch")
     if manager_id is not None and branch_id is None:
         with engine.connect() as conn:
             branch_id = conn.execute(select(Manager.branch_id)
                                      .where(Manager.id == manager_id)).scalar()
+    if scope.role == "branch":  # handing outside the own branch is a refusal, not a typo
+        require_branch(engine, actor, f"save_{kind}"[:30], branch_id)
     problems = check_list(engine, scope, name, filters, kind, branch_id, manager_id)
     if problems:
         raise ValueError("; ".join(f"{p.field}: {p.message_en}" for p in problems))
@@ -156,13 +165,18 @@ def _handed_to(scope: Scope, branch_col, manager_col):
                and_(branch_col == scope.branch_id, manager_col.is_(None)))
 
 
-def withdraw(engine: Engine, scope: Scope, user_id: int | None, kind: str, item_id: int) -> bool:
-    """Withdraw a list (it stays on record) or delete an industry / group grid; False when
-    the scope may not."""
+def withdraw(engine: Engine, actor, kind: str, item_id: int) -> bool:
+    """Withdraw a list (it stays on record) or delete an industry / group grid that the
+    actor sees (head office, branch leaders). Raises :class:`core.permissions.Forbidden`
+    (audited) for a manager or an item outside the actor's scope; True when done."""
+    from core.permissions import require, require_role
+
+    scope, user_id = actor.scope, actor.user_id
+    require_role(engine, actor, f"withdraw_{kind}"[:30], "hq", "branch")
     visible = load_lists(engine, scope)
-    if scope.role == "manager" or visible[(visible["kind"] == kind)
-                                          & (visible["id"] == item_id)].empty:
-        return False
+    require(engine, actor, f"withdraw_{kind}"[:30],
+            not visible[(visible["kind"] == kind) & (visible["id"] == item_id)].empty,
+            f"{kind} {item_id} outside scope")
     now = datetime.now()
     with engine.begin() as conn:
         if kind == "list":

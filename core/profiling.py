@@ -20,6 +20,7 @@ from core.db import bulk_insert
 from core.features import PRODUCTS, load_features
 from core.models import Segment, TaggingRun
 from core.permissions import record
+from core.permissions import require_role
 from core.segments import (fit_segments, match_to_previous, name_segments, profile,
                            segment_matrix)
 from core.tags import ensure_default_tags, evaluate, load_tags, tag_counts
@@ -103,10 +104,13 @@ def _tag_run(conn: Connection, started: datetime, seconds: float, user_id, as_of
     ).scalar_one()
 
 
-def recompute_tags(engine: Engine, as_of: date | None = None, user_id: int | None = None,
+def recompute_tags(engine: Engine, actor, as_of: date | None = None,
                    features: pd.DataFrame | None = None) -> int:
     """Evaluate every tag for every customer; store tier, lifecycle and tag mask where they
-    changed (segments stay). Returns the id of the new ``tagging_run`` row."""
+    changed (segments stay). Returns the id of the new ``tagging_run`` row. Head office
+    (or :data:`core.permissions.SYSTEM`) only."""
+    require_role(engine, actor, "tag_run", "hq")
+    user_id = actor.user_id
     t0 = time.perf_counter()
     as_of = as_of or date.today()
     started = datetime.now()
@@ -194,10 +198,12 @@ def _plain(row: pd.Series) -> dict:
     return {k: (None if v != v else round(float(v), 6)) for k, v in row.items()}
 
 
-def profile_customers(engine: Engine, as_of: date | None = None, k: int | None = None,
-                      seed: int = DEFAULT_SEED, user_id: int | None = None) -> ProfilingResult:
+def profile_customers(engine: Engine, actor, as_of: date | None = None, k: int | None = None,
+                      seed: int = DEFAULT_SEED) -> ProfilingResult:
     """Tags, then segments, for every customer, in one transaction (what ``python -m core
-    segment`` runs)."""
+    segment`` runs, as :data:`core.permissions.SYSTEM`). Head office only."""
+    require_role(engine, actor, "segment_run", "hq")
+    user_id = actor.user_id
     t0 = time.perf_counter()
     as_of = as_of or date.today()
     started = datetime.now()

@@ -9,7 +9,7 @@ from datetime import datetime
 import pandas as pd
 from sqlalchemy import Engine, delete, insert, select, update
 
-from core.identity import mask_phone
+from core.masking import mask_phone
 from core.models import AuditLog, Customer, Grid, GridStaff, Liaison, Manager
 from core.scope import Scope
 
@@ -89,13 +89,23 @@ def check_staffing(manager_a: int | None, manager_b: int | None, managers: dict[
     return problems
 
 
-def save_staffing(engine: Engine, scope: Scope, grid_id: int, manager_a: int,
-                  manager_b: int | None, liaisons: pd.DataFrame, user_id: int | None) -> None:
+def save_staffing(engine: Engine, actor, grid_id: int, manager_a: int,
+                  manager_b: int | None, liaisons: pd.DataFrame) -> None:
     """Write posts and liaisons in one transaction after checking them.
 
     Raises ValueError listing the problems (nothing is written) when the staffing is wrong
-    or the grid is outside the caller's scope.
+    or there is no such second-level grid, :class:`core.permissions.Forbidden` (audited)
+    unless ``actor`` is head office or the leader of the grid's branch.
     """
+    from core.permissions import require_branch
+
+    scope, user_id = actor.scope, actor.user_id
+    with engine.connect() as conn:
+        branch_id = conn.execute(select(Grid.branch_id).where(Grid.id == grid_id,
+                                                              Grid.level == 2)).scalar()
+    if branch_id is None:
+        raise ValueError("no such second-level grid")
+    require_branch(engine, actor, "staffing", branch_id)
     current = load_staffing(engine, scope, grid_id)
     if current is None:
         raise ValueError("grid not found in your scope")

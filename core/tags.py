@@ -252,9 +252,14 @@ def check_params(tag: TagDef, params: dict) -> list[str]:
     return problems
 
 
-def save_params(engine: Engine, changes: dict[str, dict], user_id: int | None) -> list[str]:
+def save_params(engine: Engine, changes: dict[str, dict], actor) -> list[str]:
     """Store new thresholds ``{tag code: {param: value}}`` (all or nothing); returns the
-    problems (nothing is saved when there are any). Each change goes to the audit log."""
+    problems (nothing is saved when there are any). Each change goes to the audit log.
+    Head office only (:class:`core.permissions.Forbidden` otherwise, audited)."""
+    from core.permissions import require_role
+
+    require_role(engine, actor, "tag_params", "hq")
+    user_id = actor.user_id
     tags = {t.code: t for t in load_tags(engine)}
     problems = [f"未知标签 {code}" for code in changes if code not in tags]
     for code, params in changes.items():

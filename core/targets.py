@@ -275,7 +275,7 @@ def unit_rows(year: int, metric: str, level: str, org_id: int, annual: float,
             for m, v in enumerate([annual, *months])]
 
 
-def save_split(engine: Engine, scope: Scope, user_id: int | None, year: int, metric: str,
+def save_split(engine: Engine, actor, year: int, metric: str,
                parent_level: str, parent_id: int, parent_value: float,
                children: pd.DataFrame, months_method: str = "seasonal",
                source: str = "split") -> int:
@@ -283,13 +283,15 @@ def save_split(engine: Engine, scope: Scope, user_id: int | None, year: int, met
     stocks, base), each split to months, in one transaction. Returns the cells changed.
 
     A branch leader cannot change their branch's own target (head office sets it).
-    Raises ``TargetError`` (nothing written) when the split does not reconcile or the scope
-    may not make it.
+    Raises ``TargetError`` (nothing written) when the split does not reconcile, and
+    :class:`core.permissions.Forbidden` (audited) when ``actor`` may not make it.
     """
+    from core.permissions import require
+
     meta = BY_CODE[metric]
-    if not may_split(scope, parent_level, parent_id):
-        raise TargetError([TargetProblem(None, "scope", "无权分解该机构的目标",
-                                         "you may not split this unit's targets")])
+    require(engine, actor, "targets", may_split(actor.scope, parent_level, parent_id),
+            f"split of {parent_level} {parent_id}")
+    user_id = actor.user_id
     if months_method not in MONTH_METHODS:
         raise ValueError(f"unknown month method {months_method!r}")
     allowed = set(child_units(engine, parent_level, parent_id)["org_id"].astype(int))

@@ -17,7 +17,8 @@ from sqlalchemy import Engine, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from core.authenticity import flag_visits, summarize_flags
-from core.db import read_frame
+from core.db import read_frame, write_retrying
+from core.masking import apply_policy
 from core.models import AuditLog, Customer, Manager, Visit, VisitPlan, VisitPlanItem
 from core.features import PRODUCTS
 from core.scope import Scope
@@ -87,14 +88,19 @@ class VisitError(ValueError):
         self.problems = problems
 
 
-def log_visit(engine: Engine, manager: Scope, user_id: int | None, form: VisitForm,
-              client_token: str) -> tuple[int, bool]:
-    """Store one visit of ``manager`` (a manager scope) for one of their customers.
+def log_visit(engine: Engine, actor, form: VisitForm, client_token: str) -> tuple[int, bool]:
+    """Store one visit of ``actor`` (a manager) for one of their customers.
 
     Returns (visit id, created): the same ``client_token`` again returns the visit it
     stored, writing nothing. Raises ``VisitError`` naming each bad field (nothing is
-    written then) and for a customer outside the manager's grids.
+    written then), :class:`core.permissions.Forbidden` (audited) for anyone but a manager
+    and for a customer outside the manager's grids, :class:`core.db.DatabaseBusy` when the
+    database stayed locked through the retries.
     """
+    from core.permissions import require, require_role
+
+    require_role(engine, actor, "log_visit", "manager")
+    manager, user_id = actor.scope, actor.user_id
     form = replace(form, customer_id=int(form.customer_id), amount=float(form.amount))
     problems = check_visit(form)
     if not client_token or len(client_token) > 40:
@@ -106,14 +112,17 @@ def log_visit(engine: Engine, manager: Scope, user_id: int | None, form: VisitFo
             Visit.client_token == client_token)).scalar() if client_token else None
     if existing is not None:
         return int(existing), False
-    if owner is None or owner != manager.manager_id:
-        problems.append(("customer", "该客户不在您的网格内,不能登记走访",
-                         "this customer is not in your grids"))
+    if owner is None:
+        problems.append(("customer", "该客户不存在", "no such customer"))
+    else:
+        require(engine, actor, "log_visit", owner == manager.manager_id,
+                f"customer {form.customer_id} of manager {owner}")
     if problems:
         raise VisitError(problems)
     now = datetime.now()
     try:
-        return _store(engine, manager, user_id, form, client_token, now), True
+        return write_retrying(engine, lambda e: _store(e, manager, user_id, form,
+                                                       client_token, now)), True
     except IntegrityError:  # the same form sent twice at once: the other one stored it
         with engine.connect() as conn:
             existing = conn.execute(select(Visit.id).where(
@@ -156,12 +165,14 @@ def _store(engine: Engine, manager: Scope, user_id: int | None, form: VisitForm,
 def scope_visits(engine: Engine, scope: Scope, since: date, until: date | None = None
                  ) -> pd.DataFrame:
     """Visits made by the scope's managers in [since, until), with the customer's position,
-    as ``core.authenticity.flag_visits`` takes them (plus manager)."""
+    as ``core.authenticity.flag_visits`` takes them (plus manager, and the customer's name
+    masked by :mod:`core.masking`'s policy: head office sees it masked)."""
     until = until or date.today() + timedelta(days=1)
     stmt = (select(Visit.id.label("visit_id"), Visit.manager_id, Manager.name.label("manager"),
                    Visit.customer_id, Visit.visited_at, Visit.channel, Visit.lon, Visit.lat,
                    Customer.lon.label("customer_lon"), Customer.lat.label("customer_lat"),
-                   Customer.name.label("customer"))
+                   Customer.name.label("customer"),
+                   Customer.manager_id.label("customer_manager_id"))
             .join(Manager, Manager.id == Visit.manager_id)
             .join(Customer, Customer.id == Visit.customer_id)
             .where(Visit.visited_at >= since, Visit.visited_at < until,
@@ -169,6 +180,8 @@ def scope_visits(engine: Engine, scope: Scope, since: date, until: date | None =
             .order_by(Visit.manager_id, Visit.visited_at))
     with engine.connect() as conn:
         df = read_frame(conn, stmt)
+    df = apply_policy(scope, df, owner_col="customer_manager_id",
+                      columns={"customer": "name"}).drop(columns="customer_manager_id")
     df["visited_at"] = pd.to_datetime(df["visited_at"])
     for col in ("lon", "lat", "customer_lon", "customer_lat"):
         df[col] = df[col].astype(float)

@@ -21,6 +21,7 @@ from core.db import read_frame
 from core.explorer import Context, Filters, context, select_rows
 from core.features import KINDS, PRODUCTS, STATUSES, industries, load_features
 from core.lists import load_lists
+from core.masking import apply_policy, mask_name, shows
 from core.models import (AuditLog, Branch, Campaign, Customer, Grid, Manager, Village, Visit,
                          VisitPlan, VisitPlanItem)
 from core.priority import score_customers
@@ -84,8 +85,10 @@ def _sources(engine: Engine, manager: Scope, frame: pd.DataFrame, ctx: Context
     return member, labels
 
 
-def planner_frame(engine: Engine, manager: Scope, as_of: date) -> tuple[pd.DataFrame, dict]:
-    """Every customer of ``manager`` ranked for a visit, highest score first.
+def planner_frame(engine: Engine, manager: Scope, as_of: date,
+                  viewer: Scope | None = None) -> tuple[pd.DataFrame, dict]:
+    """Every customer of ``manager`` ranked for a visit, highest score first; names masked
+    by :mod:`core.masking`'s policy for ``viewer`` (default: the manager themself).
 
     Returns the rows and the labels of the sources (lists and grids handed down). Columns:
     id, cust_no, name, village, grid2_id, grid, lon, lat, tier, lifecycle, segment_id,
@@ -156,6 +159,8 @@ def planner_frame(engine: Engine, manager: Scope, as_of: date) -> tuple[pd.DataF
     out["offer_codes"] = _objects([[o.product for o in offers[i]] for i in at])
     out["campaigns"] = _objects([in_campaign[i] for i in at])
     out["sources"] = _objects([sources[i] for i in at])
+    if viewer is not None and not shows(viewer, "name"):
+        out["name"] = out["name"].map(mask_name)
     return out, labels
 
 
@@ -225,21 +230,23 @@ def outlet_of(engine: Engine, branch_id: int) -> tuple[float, float]:
     return float(row.lon), float(row.lat)
 
 
-def save_plan(engine: Engine, user: Scope, user_id: int | None, manager_id: int,
-              week_start: date, picked: pd.DataFrame) -> int:
+def save_plan(engine: Engine, actor, manager_id: int, week_start: date,
+              picked: pd.DataFrame) -> int:
     """Save ``manager_id``'s plan for the week starting ``week_start``, routed into days.
 
     ``picked``: planner rows (id, lon, lat, score, reasons, offers, sources). Raises
-    ``PlanError`` when the user may not plan for the manager, a customer is not theirs, or
-    there are more visits than the week's capacity (``GM_VISITS_PER_WEEK``); nothing is
-    written then. Saving again replaces the week's plan (visits already logged stay
-    linked). Returns the plan id.
+    :class:`core.permissions.Forbidden` (audited) when ``actor`` may not plan for the manager
+    or a customer belongs to another manager, ``PlanError`` for an unknown customer or more
+    visits than the week's capacity (``GM_VISITS_PER_WEEK``); nothing is written then.
+    Saving again replaces the week's plan (visits already logged stay linked). Returns the
+    plan id.
     """
+    from core.permissions import require
     from core.route import plan_week
 
-    manager = manager_scope(engine, user, manager_id)
-    if manager is None:
-        raise PlanError([("无权为该客户经理制定计划", "you may not plan for this manager")])
+    user_id = actor.user_id
+    manager = manager_scope(engine, actor.scope, manager_id)
+    require(engine, actor, "save_plan", manager is not None, f"manager {manager_id}")
     capacity = int(config.get("GM_VISITS_PER_WEEK"))
     ids = [int(i) for i in picked["id"]]
     problems = []
@@ -251,12 +258,10 @@ def save_plan(engine: Engine, user: Scope, user_id: int | None, manager_id: int,
             Customer.id.in_(ids), Customer.manager_id == manager_id)).scalars())
         others = dict(conn.execute(select(Customer.id, Customer.cust_no).where(
             Customer.id.in_(sorted(set(ids) - mine)))).all())
+    require(engine, actor, "save_plan", not others,
+            f"customers of another manager: {sorted(others.values())[:20]}")
     for cid in sorted(set(ids) - mine):
-        if cid in others:
-            problems.append((f"客户 {others[cid]} 不在该客户经理的网格内",
-                             f"customer {others[cid]} is not in this manager's grids"))
-        else:
-            problems.append((f"客户编号 {cid} 不存在", f"no customer with id {cid}"))
+        problems.append((f"客户编号 {cid} 不存在", f"no customer with id {cid}"))
     if problems:
         raise PlanError(problems)
     route = plan_week(outlet_of(engine, manager.branch_id), picked[["id", "lon", "lat"]]
@@ -318,7 +323,8 @@ def load_plan(engine: Engine, user: Scope, manager_id: int, week_start: date) ->
     with engine.connect() as conn:
         df = read_frame(conn, stmt)
     df["offers"] = df["offers"].map(lambda s: json.loads(s) if s else [])
-    return df
+    # every customer of the plan is manager_id's: names, phones, addresses by the policy
+    return apply_policy(user, df.assign(manager_id=manager_id)).drop(columns="manager_id")
 
 
 def plan_version(engine: Engine, manager_id: int) -> tuple:

@@ -13,9 +13,15 @@ st.title(ui.tr("customer.title"))
 query = st.text_input(ui.tr("customer.search"), key="customer_query",
                       placeholder=ui.tr("customer.search_hint"))
 if query:
-    found = ui.find_customers(url, scope, query, user.user_id)
+    found = None
+    with ui.user_errors():  # a search is audited; a busy database says so
+        found = ui.find_customers(url, scope, query, user.user_id)
+    if found is None:
+        st.stop()
     if found.empty:
         st.warning(ui.tr("customer.not_found"))
+        if ui.name_search_exact(scope):
+            st.caption(ui.tr("search.exact_name"))
     else:
         choice = st.selectbox(ui.tr("customer.pick"), list(found["id"]), key="customer_pick",
                               format_func=lambda i: " · ".join(
@@ -24,7 +30,14 @@ if query:
                                                                                 "branch"]]))
         st.session_state["customer_id"] = int(choice)
 customer_id = st.session_state.get("customer_id")
-view = ui.customer_view(url, scope, customer_id, user.user_id) if customer_id else None
+view, failed = None, False
+if customer_id:
+    failed = True
+    with ui.user_errors():  # a view is audited; a busy database says so
+        view = ui.customer_view(url, scope, customer_id, user.user_id)
+        failed = False
+if failed:
+    st.stop()
 if view is None:
     st.info(ui.tr("customer.hint" if not customer_id else "customer.out_of_scope"))
     st.stop()

@@ -49,11 +49,13 @@ if scope.role in ("hq", "branch"):
                    args=(Filters.from_json(item["saved_filter"]),)):
         st.switch_page("pages/segments.py")
     if right.button(ui.tr("lists.withdraw"), key="lists_withdraw"):
+        from core.db import write_retrying
         from core.lists import withdraw
 
-        if withdraw(ui.get_engine(url), scope, user.user_id, item["kind"], int(item["id"])):
+        with ui.user_errors():
+            write_retrying(ui.get_engine(url),
+                           lambda e: withdraw(e, user, item["kind"], int(item["id"])))
             ui.saved_lists.clear()
             ui.explorer_context.clear()
             ui.explorer_grid_options.clear()
             st.rerun()
-        st.error(ui.tr("lists.cannot_withdraw"))

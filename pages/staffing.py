@@ -3,7 +3,7 @@ import pandas as pd
 import streamlit as st
 
 from core import config, ui
-from core.db import get_engine
+from core.db import get_engine, write_retrying
 from core.staffing import LIAISON_ROLES, check_staffing, load_staffing, save_staffing
 
 user = ui.page_user()
@@ -54,7 +54,8 @@ if saved:
             st.error(f"{where}{ui.tr(f'staffing.field.{p.field}')}:"
                      f"{p.message_zh if ui.lang() == 'zh' else p.message_en}")
     else:
-        save_staffing(get_engine(url), scope, grid_id, manager_a, manager_b, table,
-                      user.user_id)
-        st.cache_data.clear()
-        st.success(ui.tr("staffing.saved"))
+        with ui.user_errors():
+            write_retrying(get_engine(url), lambda e: save_staffing(
+                e, user, grid_id, manager_a, manager_b, table))
+            st.cache_data.clear()
+            st.success(ui.tr("staffing.saved"))

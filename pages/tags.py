@@ -37,12 +37,12 @@ with st.form("tag_thresholds"):
                     key=f"tp_{t.code}_{name}")
     saved = st.form_submit_button(ui.tr("tags.save"), type="primary")
 if saved:
-    with st.spinner(ui.tr("tags.recomputing")):
-        problems, seconds = ui.save_tag_thresholds(url, changes, user.user_id)
-    if problems:
-        st.error(ui.tr("tags.problems") + "\n\n" + "\n".join(f"- {p}" for p in problems))
-    else:
-        st.success(ui.tr("tags.saved", seconds=f"{seconds:.1f}"))
+    with ui.user_errors(), st.spinner(ui.tr("tags.recomputing")):
+        problems, seconds = ui.save_tag_thresholds(url, changes, user)
+        if problems:
+            st.error(ui.tr("tags.problems") + "\n\n" + "\n".join(f"- {p}" for p in problems))
+        else:
+            st.success(ui.tr("tags.saved", seconds=f"{seconds:.1f}"))
 
 st.subheader(ui.tr("tags.segments"))
 segs = ui.segments(url, version)
@@ -63,7 +63,7 @@ with st.form("segment_run"):
     k = c[1].number_input(ui.tr("tags.k"), min_value=2, max_value=15, value=6, key="seg_k")
     run_it = c[2].form_submit_button(ui.tr("tags.run"))
 if run_it:
-    with st.spinner(ui.tr("tags.recomputing")):
-        result = ui.rerun_segments(url, None if auto else int(k), user.user_id)
-    st.success(ui.tr("tags.run_done", k=result.k, seconds=f"{result.seconds:.1f}",
-                     changed=f"{result.segments_written:,}"))
+    with ui.user_errors(), st.spinner(ui.tr("tags.recomputing")):
+        result = ui.rerun_segments(url, None if auto else int(k), user)
+        st.success(ui.tr("tags.run_done", k=result.k, seconds=f"{result.seconds:.1f}",
+                         changed=f"{result.segments_written:,}"))

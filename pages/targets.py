@@ -6,7 +6,7 @@ import streamlit as st
 
 from core import config, excel, progress_view as view, ui
 from core.actuals import recompute_actuals
-from core.db import get_engine
+from core.db import get_engine, write_retrying
 from core.metrics import curve_for
 from core.targets import (METHODS, MONTH_METHODS, TargetError, annual_targets, check_split,
                           save_split, split_to_months, target_history)
@@ -23,13 +23,14 @@ tabs = st.tabs([ui.tr(f"targets.tab.{k}") for k in ("split", "excel", "history",
 
 
 def done(result_key: str, action, **shown) -> None:
-    """Run a write; show its problems (nothing was written) or its result."""
-    try:
-        result = action()
-    except TargetError as exc:
-        st.error(ui.tr("targets.problems") + "\n\n" + "\n".join(
-            f"- {p.text(lang)}" for p in exc.problems))
-    else:
+    """Run a write; show its problems (nothing was written), a refusal, or its result."""
+    with ui.user_errors():
+        try:
+            result = write_retrying(engine, lambda _: action())  # retried when busy
+        except TargetError as exc:
+            st.error(ui.tr("targets.problems") + "\n\n" + "\n".join(
+                f"- {p.text(lang)}" for p in exc.problems))
+            return
         ui.saved()
         st.success(ui.tr(result_key, **{k: f(result) for k, f in shown.items()}))
 
@@ -82,7 +83,7 @@ with tabs[0]:
     if st.button(ui.tr("targets.save"), type="primary", disabled=bool(problems),
                  key="targets_save"):
         done("targets.saved", lambda: save_split(
-            engine, scope, user.user_id, year, metric, parent_level, parent_id, stored,
+            engine, user, year, metric, parent_level, parent_id, stored,
             plan.assign(target=targets.to_numpy()), months), n=str)
 
 with tabs[1]:
@@ -92,7 +93,7 @@ with tabs[1]:
     upload = st.file_uploader(ui.tr("targets.upload"), type=["xlsx"], key="targets_upload")
     if upload is not None and st.button(ui.tr("targets.import"), key="targets_import"):
         done("targets.imported", lambda: excel.import_targets(
-            engine, scope, upload.getvalue(), user.user_id, filename=upload.name), n=str)
+            engine, user, upload.getvalue(), filename=upload.name), n=str)
 
 with tabs[2]:
     history = target_history(engine, scope, year)
@@ -105,7 +106,7 @@ with tabs[2]:
 if scope.role == "hq":
     with tabs[3]:
         if st.button(ui.tr("targets.recompute"), key="targets_recompute"):
-            done("targets.recomputed", lambda: recompute_actuals(engine, user_id=user.user_id),
+            done("targets.recomputed", lambda: recompute_actuals(engine, user),
                  rows=lambda r: f"{r.rows:,}", as_of=lambda r: r.as_of.isoformat(),
                  seconds=lambda r: f"{r.seconds:.1f}")
         last = data.as_of.month if data.as_of.year == year else 12
@@ -116,5 +117,4 @@ if scope.role == "hq":
                                   key="actuals_upload")
         if upload is not None and st.button(ui.tr("targets.import"), key="actuals_import"):
             done("targets.actual_imported", lambda: excel.import_actuals(
-                engine, scope, upload.getvalue(), user.user_id, filename=upload.name),
-                 n=lambda n: f"{n:,}")
+                engine, user, upload.getvalue(), filename=upload.name), n=lambda n: f"{n:,}")

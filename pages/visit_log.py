@@ -24,8 +24,9 @@ options = {int(r.customer_id): f"{ui.tr(f'visits.day.{int(r.day)}')}-{int(r.seq)
 query = st.text_input(ui.tr("visit.other"), key="vl_query",
                       placeholder=ui.tr("customer.search_hint"))
 if query:
-    for r in ui.find_customers(url, scope, query, user.user_id).itertuples():
-        options.setdefault(int(r.id), f"{r.name} · {r.cust_no}")
+    with ui.user_errors():  # a search is audited; a busy database says so
+        for r in ui.find_customers(url, scope, query, user.user_id).itertuples():
+            options.setdefault(int(r.id), f"{r.name} · {r.cust_no}")
 if not options:
     st.info(ui.tr("visit.no_customers"))
     st.stop()
@@ -56,18 +57,19 @@ with st.form("visit_form"):
     sent = st.form_submit_button(ui.tr("visit.save"), type="primary")
 st.caption(ui.tr("visit.checkin_help"))
 if sent:
-    source = st.session_state.get("vl_source") if lon is not None else None
+    lon, lat, source = ui.checkin_from_form(lon, lat)  # a browser reading: both at once
     form = VisitForm(int(customer), datetime.combine(day, at), channel, outcome,
                      tuple(offered), tuple(signed), float(amount) * 1e4, notes or "",
-                     lon, lat, source or ("typed" if lon is not None else None))
-    try:
-        visit, created = log_visit(engine, scope, user.user_id, form, token)
-    except VisitError as exc:
-        st.error(ui.tr("visit.problems") + "\n\n" + "\n".join(
-            f"- {ui.tr(f'visit.field.{field}')}:{zh if ui.lang() == 'zh' else en}"
-            for field, zh, en in exc.problems))
-    else:
-        ui.planner.clear()
-        st.success(ui.tr("visit.saved" if created else "visit.already", id=visit))
+                     lon, lat, source)
+    with ui.user_errors():
+        try:
+            visit, created = log_visit(engine, user, form, token)
+        except VisitError as exc:
+            st.error(ui.tr("visit.problems") + "\n\n" + "\n".join(
+                f"- {ui.tr(f'visit.field.{field}')}:{zh if ui.lang() == 'zh' else en}"
+                for field, zh, en in exc.problems))
+        else:
+            ui.planner.clear()
+            st.success(ui.tr("visit.saved" if created else "visit.already", id=visit))
 if st.session_state.get("visit_token") and sent:
     st.button(ui.tr("visit.next"), key="vl_next", on_click=ui.new_visit)

@@ -6,6 +6,7 @@ from datetime import date
 import streamlit as st
 
 from core import config, ui
+from core.db import write_retrying
 from core.priority import pick_week
 from core.visits import (PlanError, filter_planner, load_plan, manager_scope, plan_version,
                          save_plan, week_of)
@@ -30,7 +31,7 @@ if view == "route":
     st.stop()
 
 rows, labels = ui.planner(url, manager, date.today(), plan_version(engine, manager_id),
-                          ui.profile_version(url))
+                          ui.profile_version(url), scope)
 if rows.empty:
     st.info(ui.tr("visits.no_customers"))
     st.stop()
@@ -53,12 +54,13 @@ if cols[2].button(ui.tr("visits.clear"), key="visits_clear"):
 save = cols[3].button(ui.tr("visits.save"), type="primary", key="visits_save")
 ui.plan_editor(shown, chosen, manager_id, week)
 if save:
-    try:
-        plan = save_plan(engine, scope, user.user_id, manager_id, week,
-                         rows[rows["id"].isin(chosen)])
-    except PlanError as exc:
-        st.error(ui.tr("visits.problems") + "\n\n" + "\n".join(
-            f"- {zh if ui.lang() == 'zh' else en}" for zh, en in exc.problems))
-    else:
-        ui.planner.clear()
-        st.success(ui.tr("visits.saved", n=len(chosen), week=week.isoformat()))
+    with ui.user_errors():
+        try:
+            plan = write_retrying(engine, lambda e: save_plan(
+                e, user, manager_id, week, rows[rows["id"].isin(chosen)]))
+        except PlanError as exc:
+            st.error(ui.tr("visits.problems") + "\n\n" + "\n".join(
+                f"- {zh if ui.lang() == 'zh' else en}" for zh, en in exc.problems))
+        else:
+            ui.planner.clear()
+            st.success(ui.tr("visits.saved", n=len(chosen), week=week.isoformat()))

@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import text
 
 from core.actuals import recompute_actuals
+from core.permissions import SYSTEM
 from core.db import make_engine
 from tests.conftest import AS_OF
 
@@ -93,7 +94,7 @@ def test_deposit_increase_is_the_balance_over_the_previous_month_end(seeded_engi
 def test_recompute_is_idempotent_and_follows_the_data(fresh_county):
     engine = fresh_county
     before = actuals(engine)
-    recompute_actuals(engine, AS_OF)
+    recompute_actuals(engine, SYSTEM, AS_OF)
     pd.testing.assert_series_equal(actuals(engine), before)
     # a customer deposits 1,000,000 yuan today: this month's balance and increase move,
     # last month's snapshot does not; a new visit is counted this month
@@ -105,7 +106,7 @@ def test_recompute_is_idempotent_and_follows_the_data(fresh_county):
         conn.execute(text("INSERT INTO visit (manager_id, customer_id, visited_at, channel, "
                           "outcome, amount) VALUES (:m, :c, '2026-11-20 10:00:00', 'phone', "
                           "'deposit', 1000000)"), {"m": manager, "c": cid})
-    recompute_actuals(engine, AS_OF)
+    recompute_actuals(engine, SYSTEM, AS_OF)
     after = actuals(engine)
     m = AS_OF.month
     for metric, delta in (("deposit_balance", 1e6), ("deposit_increase", 1e6), ("visits", 1)):
@@ -123,7 +124,7 @@ def test_high_end_coverage_follows_the_tier_setting(fresh_county, monkeypatch):
     bank = dict(month=AS_OF.month, metric="high_end_coverage", org_level="bank")
     before = actuals(fresh_county, year=2026, **bank).iloc[0]
     monkeypatch.setenv("GM_TIER_AUM", "20000,5000")  # many more "high-end" customers
-    recompute_actuals(fresh_county, AS_OF)
+    recompute_actuals(fresh_county, SYSTEM, AS_OF)
     after = actuals(fresh_county, year=2026, **bank).iloc[0]
     assert after < before
     window = frame(fresh_county, """

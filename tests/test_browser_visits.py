@@ -90,8 +90,10 @@ def test_pick_save_route_log_and_see_it_logged(base_url, county_url, guarded):
     expect(page.get_by_role("heading", name="走访登记")).to_be_visible(timeout=FIRST_LOAD_MS)
     locate = page.frame_locator('iframe[title="core.ui.visits.checkin_position"]')
     locate.get_by_role("button").click()
+    # both coordinates arrive as one reading: wait until BOTH fields show it
     expect(page.get_by_label("签到经度")).to_have_value(f"{lon + 0.001:.6f}",
                                                      timeout=FIRST_LOAD_MS)
+    expect(page.get_by_label("签到纬度")).to_have_value(f"{lat:.6f}", timeout=FIRST_LOAD_MS)
     page.get_by_label("备注").fill("客户有意办理定期")
     page.get_by_role("button", name="保存走访").click()
     expect(page.get_by_text("已保存走访记录")).to_be_visible(timeout=FIRST_LOAD_MS)
@@ -100,6 +102,9 @@ def test_pick_save_route_log_and_see_it_logged(base_url, county_url, guarded):
     assert scalar(county_url, "SELECT COUNT(*) FROM visit WHERE client_token IS NOT NULL") == 1
     assert scalar(county_url, "SELECT checkin_source FROM visit WHERE client_token IS NOT "
                               "NULL") == "browser"
+    saved = [scalar(county_url, f"SELECT {c} FROM visit WHERE client_token IS NOT NULL")
+             for c in ("lon", "lat")]
+    assert saved == pytest.approx([lon + 0.001, lat], abs=1e-6)  # both coordinates stored
 
     # the week shows it logged
     page.goto(base_url + "/visits")

@@ -8,6 +8,7 @@ from sqlalchemy import text
 
 from core.excel import (ACTUAL_SHEET, TARGET_HEADERS, TARGET_SHEET, actual_template,
                         import_actuals, import_targets, read_targets, target_template)
+from core.permissions import Actor, Forbidden
 from core.scope import Scope
 from core.targets import TargetError
 
@@ -72,7 +73,7 @@ def test_the_template_holds_the_stored_targets_in_wan(seeded_engine):
 
 def test_unchanged_template_imports_without_changes(seeded_engine):
     before = state(seeded_engine)
-    assert import_targets(seeded_engine, HQ, target_template(seeded_engine, HQ, 2026), 1) == 0
+    assert import_targets(seeded_engine, Actor(1, HQ), target_template(seeded_engine, HQ, 2026)) == 0
     assert state(seeded_engine) == before
 
 
@@ -88,7 +89,7 @@ def test_round_trip_moves_a_target_between_branches(fresh_county):
     for r in (a, b):  # months left empty: split by the seasonal curve
         for m in range(1, 13):
             ws.cell(r, col(f"{m}月")).value = None
-    changed = import_targets(engine, HQ, save(wb), 1)
+    changed = import_targets(engine, Actor(1, HQ), save(wb))
     assert target_value(engine, "branch", 1, "deposit_increase") == old_a - 10_000
     assert target_value(engine, "branch", 2, "deposit_increase") == old_b + 10_000
     months = sum(target_value(engine, "branch", 1, "deposit_increase", m) for m in range(1, 13))
@@ -134,7 +135,7 @@ def test_a_bad_file_names_row_and_column_and_changes_nothing(seeded_engine, case
         ws.cell(row, col(column)).value = value
     before = state(seeded_engine)
     with pytest.raises(TargetError) as err:
-        import_targets(seeded_engine, HQ, save(wb), 1)
+        import_targets(seeded_engine, Actor(1, HQ), save(wb))
     assert state(seeded_engine) == before
     texts = [p.text("zh") for p in err.value.problems]
     assert any(message in t for t in texts), texts
@@ -151,7 +152,7 @@ def test_a_bad_file_names_row_and_column_and_changes_nothing(seeded_engine, case
 def test_not_an_excel_file(seeded_engine):
     before = state(seeded_engine)
     with pytest.raises(TargetError, match="Excel"):
-        import_targets(seeded_engine, HQ, b"name,value\n1,2\n", 1)
+        import_targets(seeded_engine, Actor(1, HQ), b"name,value\n1,2\n")
     assert state(seeded_engine) == before
 
 
@@ -185,15 +186,15 @@ def test_a_branch_leader_imports_their_managers_only(fresh_county):
     ws.cell(own, col("全年")).value = ws.cell(own, col("全年")).value + 1
     before = state(engine)
     with pytest.raises(TargetError) as err:
-        import_targets(engine, BRANCH, save(wb), 2)
+        import_targets(engine, Actor(2, BRANCH), save(wb))
     assert any("总行下达" in p.message_zh for p in err.value.problems)
     ws.cell(own, col("全年")).value = ws.cell(own, col("全年")).value - 1
     ws.cell(a, col("机构编码")).value = other  # another branch's manager
-    with pytest.raises(TargetError) as err:
-        import_targets(engine, BRANCH, save(wb), 2)
-    assert any("管理范围" in p.message_zh and p.row == a for p in err.value.problems)
+    with pytest.raises(Forbidden) as err:  # a refusal, audited, naming the row
+        import_targets(engine, Actor(2, BRANCH), save(wb))
+    assert f"[{a}]" in err.value.detail
     assert state(engine) == before
-    assert import_targets(engine, BRANCH, good, 2) == 2 * 13
+    assert import_targets(engine, Actor(2, BRANCH), good) == 2 * 13
 
 
 def test_imported_actuals_round_trip_and_bad_rows(fresh_county):
@@ -210,12 +211,12 @@ def test_imported_actuals_round_trip_and_bad_rows(fresh_county):
     ws.cell(row + 1, 2).value = 13
     before = state(engine)
     with pytest.raises(TargetError) as err:
-        import_actuals(engine, HQ, save(wb), 1)
+        import_actuals(engine, Actor(1, HQ), save(wb))
     texts = [p.text("zh") for p in err.value.problems]
     assert any(f"第{row}行 [指标编码]" in t and "系统计算" in t for t in texts)
     assert any(f"第{row + 1}行 [月份]" in t for t in texts)
     assert state(engine) == before
-    import_actuals(engine, HQ, good, 1)
+    import_actuals(engine, Actor(1, HQ), good)
     with engine.connect() as conn:
         manager, branch = conn.execute(text("SELECT id, branch_id FROM manager WHERE code = :c"),
                                        {"c": code}).one()

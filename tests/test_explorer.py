@@ -8,6 +8,7 @@ from core.explorer import (Context, Filters, by_grid, context, load_frame, paret
                            segment_sizes, select_rows, summarize, top_ids)
 from core.features import PRODUCTS
 from core.lists import check_list, load_lists, save_list, withdraw
+from core.permissions import Actor, Forbidden
 from core.scope import Scope
 from core.tags import default_tags, load_tags
 from tests.conftest import AS_OF
@@ -136,12 +137,12 @@ def test_lists_are_checked_saved_and_seen_by_their_scopes(fresh_county):
     assert {p.field for p in check_list(fresh_county, leader, "x", f, "group", 1, None)} \
         == {"manager"}  # a group grid needs its manager
     assert check_list(fresh_county, Scope("manager", 1, m_mine), "x", f, "list", 1, None)
-    with pytest.raises(ValueError):
-        save_list(fresh_county, leader, 2, "跨行", f, "list", 2, None)
-    hq_list = save_list(fresh_county, Scope("hq"), 1, "老年未开手机银行", f, "list", 2, None,
+    with pytest.raises(Forbidden):  # handing a list to another branch is refused
+        save_list(fresh_county, Actor(2, leader), "跨行", f, "list", 2, None)
+    hq_list = save_list(fresh_county, Actor(1, Scope("hq")), "老年未开手机银行", f, "list", 2, None,
                         customers=12)
-    mine = save_list(fresh_county, leader, 2, "本行老人", f, "list", 1, m_mine)
-    grid = save_list(fresh_county, leader, 2, "茶叶商户", Filters(industries=("茶叶",)),
+    mine = save_list(fresh_county, Actor(2, leader), "本行老人", f, "list", 1, m_mine)
+    grid = save_list(fresh_county, Actor(2, leader), "茶叶商户", Filters(industries=("茶叶",)),
                      "industry", 1, m_mine)
     assert set(load_lists(fresh_county, Scope("hq"))["name"]) == {"老年未开手机银行", "本行老人",
                                                                   "茶叶商户"}
@@ -161,6 +162,7 @@ def test_lists_are_checked_saved_and_seen_by_their_scopes(fresh_county):
     ctx = context(fresh_county, load_tags(fresh_county))
     assert grid in dict(ctx.saved_grids)
     assert grids_on_overview == 21 + 155
-    assert not withdraw(fresh_county, Scope("branch", branch_id=2), 3, "list", mine)
-    assert withdraw(fresh_county, leader, 2, "list", mine)
+    with pytest.raises(Forbidden):
+        withdraw(fresh_county, Actor(3, Scope("branch", branch_id=2)), "list", mine)
+    assert withdraw(fresh_county, Actor(2, leader), "list", mine)
     assert set(load_lists(fresh_county, leader)["name"]) == {"茶叶商户"}

@@ -8,6 +8,7 @@ from shapely.geometry import shape
 from sqlalchemy import text
 
 from core.assignment import read_customers
+from core.permissions import SYSTEM, Actor, Forbidden
 from core.grid_changes import Change, NewGrid, apply, check_change, preview, restore_change, versions
 from core.proposals import level1_change, level2_change
 
@@ -34,7 +35,7 @@ def current_change(engine, branch_id) -> Change:
 
 
 def test_the_grids_as_they_are_move_nobody(fresh_county):
-    impact = preview(fresh_county, current_change(fresh_county, 7))
+    impact = preview(fresh_county, current_change(fresh_county, 7), SYSTEM)
     assert impact.customers == 0 and impact.branch_moves == 0
     assert impact.blind_spots_before == impact.blind_spots_after == 0
 
@@ -45,8 +46,8 @@ def test_level2_proposal_applies_and_restores(fresh_county):
     change, balance = level2_change(fresh_county, 7)
     assert check_change(fresh_county, change) == []
     assert balance.contiguous and balance.grids == len(change.grids)
-    impact = preview(fresh_county, change)
-    version = apply(fresh_county, change, user_id=1)
+    impact = preview(fresh_county, change, SYSTEM)
+    version = apply(fresh_county, change, Actor(1, SYSTEM.scope))
 
     after = read_customers(fresh_county).set_index("id")
     mine = after[after["branch_id"] == 7]
@@ -63,7 +64,7 @@ def test_level2_proposal_applies_and_restores(fresh_county):
     assert wrong == 0
     assert versions(fresh_county)["id"].tolist() == [version]
 
-    apply(fresh_county, restore_change(fresh_county, version), user_id=1)
+    apply(fresh_county, restore_change(fresh_county, version), Actor(1, SYSTEM.scope))
     restored = grids_of(fresh_county, 2, 7)
     assert [(r.code, r.name) for r in restored] == [(r.code, r.name) for r in before_grids]
     back = read_customers(fresh_county).set_index("id")
@@ -76,7 +77,7 @@ def test_level2_proposal_applies_and_restores(fresh_county):
 def test_level1_proposal_keeps_every_customer_in_a_branch(fresh_county):
     change = level1_change(fresh_county)
     assert len(change.grids) == 21 and check_change(fresh_county, change) == []
-    apply(fresh_county, change, user_id=1)
+    apply(fresh_county, change, Actor(1, SYSTEM.scope))
     c = read_customers(fresh_county)
     assert c["grid1_id"].notna().all() and c["branch_id"].notna().all()
     polys = [shape(json.loads(r.geometry)) for r in grids_of(fresh_county, 1)]
@@ -99,6 +100,6 @@ def test_bad_changes_are_refused_and_write_nothing(fresh_county, problem):
     assert problems and problems[0].grid in {g.code for g in change.grids}
     before = grids_of(fresh_county, 2, 7)
     with pytest.raises(ValueError):
-        apply(fresh_county, change, user_id=1)
+        apply(fresh_county, change, Actor(1, SYSTEM.scope))
     assert grids_of(fresh_county, 2, 7) == before
     assert versions(fresh_county).empty

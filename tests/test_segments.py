@@ -6,6 +6,7 @@ import pytest
 from sklearn.metrics import adjusted_rand_score
 from sqlalchemy import text
 
+from core.permissions import SYSTEM
 from core.profiling import load_segments, profile_customers
 from core.segments import (fit_segments, match_to_previous, name_segments, profile,
                            segment_matrix, traits)
@@ -124,7 +125,7 @@ def test_every_customer_has_a_segment_and_the_segments_add_up(seeded_engine):
 
 def test_rerunning_keeps_ids_codes_names_and_memberships(fresh_county):
     before = load_segments(fresh_county)
-    result = profile_customers(fresh_county, AS_OF, seed=SEED)  # the seed's own run
+    result = profile_customers(fresh_county, SYSTEM, AS_OF, seed=SEED)  # the seed's own run
     after = load_segments(fresh_county)
     assert result.segments_written == 0 and result.profiles_written == 0
     assert after[["id", "code", "name_zh"]].equals(before[["id", "code", "name_zh"]])
@@ -135,7 +136,7 @@ def test_rerunning_after_the_data_moves_keeps_matched_segments(fresh_county):
     with fresh_county.begin() as conn:  # some customers grow richer
         conn.execute(text("UPDATE customer SET deposit_balance = deposit_balance * 1.2 "
                           "WHERE id % 10 = 0"))
-    profile_customers(fresh_county, AS_OF, seed=SEED)
+    profile_customers(fresh_county, SYSTEM, AS_OF, seed=SEED)
     after = load_segments(fresh_county).set_index("id")
     kept = before.index.intersection(after.index)
     assert len(kept) >= len(before) - 1  # nearly every segment is recognised
@@ -144,7 +145,7 @@ def test_rerunning_after_the_data_moves_keeps_matched_segments(fresh_county):
 
 
 def test_the_analyst_can_set_k(fresh_county):
-    result = profile_customers(fresh_county, AS_OF, k=5, seed=1)
+    result = profile_customers(fresh_county, SYSTEM, AS_OF, k=5, seed=1)
     segments = load_segments(fresh_county)
     assert result.k == 5 and len(segments) == 5
     with fresh_county.connect() as conn:

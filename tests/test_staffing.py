@@ -3,6 +3,7 @@ import pandas as pd
 import pytest
 from sqlalchemy import text
 
+from core.permissions import Actor, Forbidden
 from core.scope import Scope
 from core.staffing import check_staffing, load_staffing, save_staffing
 
@@ -58,7 +59,7 @@ def test_save_writes_posts_liaisons_and_moves_the_customers(fresh_county):
     assert current["liaisons"]["phone"].str.contains(r"\*\*\*\*").all()  # masked
     kept = current["liaisons"].iloc[:2].copy()
     new_a = managers[-1]
-    save_staffing(fresh_county, branch, grid, new_a, managers[0], kept, user_id=2)
+    save_staffing(fresh_county, Actor(2, branch), grid, new_a, managers[0], kept)
     after = load_staffing(fresh_county, branch, grid)
     assert (after["a"], after["b"]) == (new_a, managers[0])
     assert len(after["liaisons"]) == 2
@@ -75,11 +76,11 @@ def test_a_bad_save_writes_nothing_and_scope_is_enforced(fresh_county):
     grid = a_grid_of(fresh_county, 7)
     before = load_staffing(fresh_county, Scope("branch", 7), grid)
     with pytest.raises(ValueError):
-        save_staffing(fresh_county, Scope("branch", 7), grid, before["a"], before["a"],
-                      before["liaisons"], user_id=2)
+        save_staffing(fresh_county, Actor(2, Scope("branch", 7)), grid, before["a"], before["a"],
+                      before["liaisons"])
     assert load_staffing(fresh_county, Scope("branch", 7), grid)["b"] == before["b"]
     assert load_staffing(fresh_county, Scope("branch", 8), grid) is None
     assert load_staffing(fresh_county, Scope("manager", 7, before["a"]), grid) is None
-    with pytest.raises(ValueError, match="scope"):
-        save_staffing(fresh_county, Scope("branch", 8), grid, before["a"], None,
-                      before["liaisons"], user_id=2)
+    with pytest.raises(Forbidden):
+        save_staffing(fresh_county, Actor(2, Scope("branch", 8)), grid, before["a"], None,
+                      before["liaisons"])

@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 from sqlalchemy import text
 
+from core.permissions import SYSTEM, Actor
 from core.profiling import recompute_tags
 from core.tags import (default_tags, evaluate, flags_of, load_tags, mask_of, save_params,
                        with_params)
@@ -134,7 +135,7 @@ def test_bad_thresholds_are_refused_and_nothing_is_saved(fresh_county):
                                           "maturing": {"max_days": "soon"},
                                           "high": {"min_aum": 10_000},
                                           "unused_credit": {"max_used_pct": 140},
-                                          "ghost": {"x": 1}}, user_id=1)
+                                          "ghost": {"x": 1}}, Actor(1, SYSTEM.scope))
     text_ = " / ".join(problems)
     assert "min_days 应为非负数" in text_ and "max_days 应为数字" in text_
     assert "高端客户的AUM门槛应高于核心客户" in text_ and "不能超过 100" in text_
@@ -145,8 +146,8 @@ def test_bad_thresholds_are_refused_and_nothing_is_saved(fresh_county):
 def test_saved_thresholds_recompute_every_customer_and_are_audited(fresh_county):
     with fresh_county.connect() as conn:
         before = conn.execute(text("SELECT COUNT(*) FROM customer_profile WHERE tier = 'high'")).scalar()
-    assert save_params(fresh_county, {"high": {"min_aum": 100_000}}, user_id=1) == []
-    run = recompute_tags(fresh_county, AS_OF, user_id=1)
+    assert save_params(fresh_county, {"high": {"min_aum": 100_000}}, Actor(1, SYSTEM.scope)) == []
+    run = recompute_tags(fresh_county, Actor(1, SYSTEM.scope), AS_OF)
     with fresh_county.connect() as conn:
         after = conn.execute(text("SELECT COUNT(*) FROM customer_profile WHERE tier = 'high'")).scalar()
         wrong = conn.execute(text(

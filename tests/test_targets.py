@@ -7,6 +7,7 @@ from sqlalchemy import func, select, text
 from core.metrics import SEASONAL_CURVE, curve_for
 from core.models import Target, TargetChange
 from core.scope import Scope
+from core.permissions import Actor, Forbidden
 from core.targets import (METHODS, TargetError, check_split, grid_potential, propose_split,
                           save_split, split_to_children, split_to_months, target_history)
 
@@ -136,7 +137,7 @@ def test_grid_potential_comes_from_the_data(seeded_engine):
 def test_head_office_saves_a_split_and_every_change_is_recorded(fresh_county):
     engine = fresh_county
     plan = propose_split(engine, 2026, "intermediate_income", "bank", 1, 2_000_000, "equal")
-    changed = save_split(engine, Scope("hq"), 1, 2026, "intermediate_income", "bank", 1,
+    changed = save_split(engine, Actor(1, Scope("hq")), 2026, "intermediate_income", "bank", 1,
                          2_000_000, plan, "even")
     assert changed == 22 * 13  # bank and 21 branches, year and 12 months each
     with engine.connect() as conn:
@@ -154,7 +155,7 @@ def test_head_office_saves_a_split_and_every_change_is_recorded(fresh_county):
     assert (log["new_value"] != log["old_value"]).all() and log["at"].notna().all()
     # saving the same split again changes nothing and records nothing
     before = _cells(engine)
-    assert save_split(engine, Scope("hq"), 1, 2026, "intermediate_income", "bank", 1,
+    assert save_split(engine, Actor(1, Scope("hq")), 2026, "intermediate_income", "bank", 1,
                       2_000_000, plan, "even") == 0
     assert _cells(engine) == before
     history = target_history(engine, Scope("hq"), 2026)
@@ -174,16 +175,16 @@ def test_branch_leader_splits_to_managers_but_not_their_own_target(fresh_county)
     assert plan["target"].sum() == own
     before = _cells(engine)
     with pytest.raises(TargetError, match="head office"):
-        save_split(engine, scope, 2, 2026, "visits", "branch", 1, own + 10, plan)
+        save_split(engine, Actor(2, scope), 2026, "visits", "branch", 1, own + 10, plan)
     bad = plan.assign(target=plan["target"] + np.r_[5, np.zeros(len(plan) - 1)])
     with pytest.raises(TargetError) as err:
-        save_split(engine, scope, 2, 2026, "visits", "branch", 1, own, bad)
+        save_split(engine, Actor(2, scope), 2026, "visits", "branch", 1, own, bad)
     assert "不一致" in err.value.problems[0].message_zh
-    with pytest.raises(TargetError, match="may not"):
-        save_split(engine, scope, 2, 2026, "visits", "branch", 2, own, plan)
+    with pytest.raises(Forbidden):
+        save_split(engine, Actor(2, scope), 2026, "visits", "branch", 2, own, plan)
     assert _cells(engine) == before  # nothing written by a refused split
     # the demo already has these annual targets: only the months change (seasonal -> even)
-    assert save_split(engine, scope, 2, 2026, "visits", "branch", 1, own, plan, "even") == \
+    assert save_split(engine, Actor(2, scope), 2026, "visits", "branch", 1, own, plan, "even") == \
         len(plan) * 12
     history = target_history(engine, scope, 2026)
     mine = history[history["source"] == "split"]

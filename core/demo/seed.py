@@ -18,6 +18,7 @@ from core import identity
 from core.auth import hash_password
 from core.db import bulk_insert, holds_users, is_empty, reset_sequences, upgrade
 from core.actuals import recompute_actuals
+from core.permissions import SYSTEM
 from core.demo.activity import make_visits, plant_doubtful_visits
 from core.demo.balances import align_to_history, make_balance_months
 from core.models import Base
@@ -340,12 +341,12 @@ def seed(engine: Engine, n_individuals: int, seed: int = 20261123, as_of: date |
             index.create(conn)
         reset_sequences(conn, ID_TABLES)
         progress.step("计算实际完成 / computing actuals")
-        recompute_actuals(engine, as_of, conn=conn, note="seed")
+        recompute_actuals(engine, SYSTEM, as_of, conn=conn, note="seed")
         backfill_rates(conn, as_of, seed)
     progress.step("标签与客群 / tags and segments")
     from core.profiling import profile_customers
 
-    profile_customers(engine, as_of, seed=seed)
+    profile_customers(engine, SYSTEM, as_of, seed=seed)
     progress.step("完成 / done")
     counts = {name: len(tables[name]) for name in INSERT_ORDER}
     with engine.connect() as conn:

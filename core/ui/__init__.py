@@ -264,6 +264,8 @@ def breakdown(url: str, scope: Scope):
 
 
 # the pages' glue, reachable as ui.<name> (imported last: they use tr, lang and the engine)
+from core.ui.errors import error_key, user_errors  # noqa: E402, F401
+from core.masking import name_search_exact  # noqa: E402, F401
 from core.ui.customers import (customer_money_markdown, customer_profile_markdown,  # noqa: E402, F401
                                customer_tables, customer_view, find_customers)
 from core.ui.grids import (county_proposals, grid_card, grid_map, grid_version,  # noqa: E402, F401
@@ -272,7 +274,7 @@ from core.ui.progress import (PROGRESS_FORMATS, plan_columns, progress_columns, 
                               progress_data, progress_forecast, progress_tables,
                               progress_version, saved, target_plan)
 from core.ui.visits import (apply_position, checkin_position, coverage_map,  # noqa: E402, F401
-                            manager_picker, managers_for, new_visit, now_minute,
+                            checkin_from_form, manager_picker, managers_for, new_visit, now_minute,
                             optional_number, picked, plan_editor, planner, planner_filters,
                             route_section, set_picked, visit_checks, visit_token)
 from core.ui.users import (audit_filters, audit_table, create_user_form,  # noqa: E402, F401

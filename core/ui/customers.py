@@ -10,8 +10,8 @@ from core.ui import tr
 
 @st.cache_data(ttl=60, show_spinner=False)
 def find_customers(url: str, scope: Scope, query: str, user_id: int | None = None):
-    """Customers matching ``query`` (each search is audited; the same search by the same user
-    within a minute is served from the cache)."""
+    """Customers matching ``query`` as ``core.customer_view.find_customers`` finds them (the
+    search goes to the audit log once a minute at most per user and query)."""
     from core.customer_view import find_customers as find
 
     return find(get_engine(url), scope, query, user_id=user_id)

@@ -4,9 +4,10 @@ from __future__ import annotations
 import streamlit as st
 
 from core import auth, config, gridmap
-from core.db import get_engine
+from core.db import get_engine, write_retrying
 from core.scope import Scope
 from core.ui import lang, tr
+from core.ui.errors import user_errors
 
 
 @st.cache_data(ttl=600, show_spinner=False, max_entries=32)
@@ -81,12 +82,17 @@ def review_change(user: auth.SignedIn) -> None:
     st.subheader(tr("grids.change_title"))
     st.caption(tr("grids.change_grids", n=len(change.grids)))
     problems = grid_changes.check_change(engine, change)
+    impact = None
     if problems:
         st.error(tr("grids.problems") + "\n\n" + "\n".join(
             f"- {p.grid}: {p.message_zh if lang() == 'zh' else p.message_en}"
             for p in problems))
     else:
-        impact = grid_changes.preview(engine, change)
+        with user_errors():
+            impact = grid_changes.preview(engine, change, user)
+        if impact is None:  # refused or failed (said so): drop it, no Apply button
+            st.session_state["grid_change"] = None
+            return
         cols = st.columns(5)
         cols[0].metric(tr("grids.impact_customers"), f"{impact.customers:,}")
         cols[1].metric(tr("grids.impact_deposits"), f"{impact.deposits / 1e4:,.2f}")
@@ -97,11 +103,13 @@ def review_change(user: auth.SignedIn) -> None:
     apply_col, cancel_col = st.columns([1, 5])
     if not problems and apply_col.button(tr("grids.confirm"), type="primary",
                                          key="grid_change_apply"):
-        version = grid_changes.apply(engine, change, user.user_id)
-        moved = grid_changes.versions(engine).set_index("id").loc[version, "customers_moved"]
-        st.session_state["grid_change"] = None
-        st.cache_data.clear()
-        st.success(tr("grids.applied", version=version, moved=f"{moved:,}"))
+        with user_errors():
+            version = write_retrying(engine, lambda e: grid_changes.apply(e, change, user))
+            moved = grid_changes.versions(engine).set_index("id").loc[version,
+                                                                      "customers_moved"]
+            st.session_state["grid_change"] = None
+            st.cache_data.clear()
+            st.success(tr("grids.applied", version=version, moved=f"{moved:,}"))
     elif cancel_col.button(tr("grids.cancel"), key="grid_change_cancel"):
         st.session_state["grid_change"] = None
         st.rerun()

@@ -301,12 +301,16 @@ def save_list_form(user, filters, customers: int) -> None:
         st.error(tr("lists.problems") + "\n\n" + "\n".join(
             f"- {p.message_zh if lang() == 'zh' else p.message_en}" for p in problems))
         return
-    save_list(engine, scope, user.user_id, name, filters, kind, branch, manager, customers,
-              note)
-    saved_lists.clear()
-    explorer_context.clear()
-    explorer_grid_options.clear()
-    st.success(tr("lists.saved", name=name.strip(), n=f"{customers:,}"))
+    from core.db import write_retrying
+    from core.ui.errors import user_errors
+
+    with user_errors():
+        write_retrying(engine, lambda e: save_list(e, user, name, filters, kind, branch,
+                                                   manager, customers, note))
+        saved_lists.clear()
+        explorer_context.clear()
+        explorer_grid_options.clear()
+        st.success(tr("lists.saved", name=name.strip(), n=f"{customers:,}"))
 
 
 # ---- tag thresholds and segmentation runs (head office) -----------------------------------
@@ -335,7 +339,7 @@ def _profiles_changed() -> None:
         cached.clear()
 
 
-def save_tag_thresholds(url: str, changes: dict, user_id: int | None):
+def save_tag_thresholds(url: str, changes: dict, actor):
     """Save thresholds and recompute every customer's tags; (problems, seconds)."""
     import time
 
@@ -344,19 +348,19 @@ def save_tag_thresholds(url: str, changes: dict, user_id: int | None):
 
     engine = get_engine(url)
     t0 = time.perf_counter()
-    problems = save_params(engine, changes, user_id)
+    problems = save_params(engine, changes, actor)
     if problems:
         return problems, 0.0
-    recompute_tags(engine, user_id=user_id)
+    recompute_tags(engine, actor)
     _profiles_changed()
     return [], time.perf_counter() - t0
 
 
-def rerun_segments(url: str, k: int | None, user_id: int | None):
+def rerun_segments(url: str, k: int | None, actor):
     """Recompute tags and segments for every customer (what ``python -m core segment``
     does)."""
     from core.profiling import profile_customers
 
-    result = profile_customers(get_engine(url), k=k, user_id=user_id)
+    result = profile_customers(get_engine(url), actor, k=k)
     _profiles_changed()
     return result

@@ -48,12 +48,14 @@ def manager_picker(url: str, scope: Scope) -> int | None:
 
 
 @st.cache_data(ttl=600, show_spinner=False, max_entries=32)
-def planner(url: str, manager: Scope, as_of: date, version: tuple, profile: int):
-    """The manager's ranked customers (``core.visits.planner_frame``); ``version`` changes
-    with their visits and plans, ``profile`` with tags and segments."""
+def planner(url: str, manager: Scope, as_of: date, version: tuple, profile: int,
+            viewer: Scope | None = None):
+    """The manager's ranked customers (``core.visits.planner_frame``) as ``viewer`` may see
+    them; ``version`` changes with their visits and plans, ``profile`` with tags and
+    segments."""
     from core.visits import planner_frame
 
-    return planner_frame(get_engine(url), manager, as_of)
+    return planner_frame(get_engine(url), manager, as_of, viewer)
 
 
 def planner_filters(rows: pd.DataFrame, labels: dict[str, str], url: str, version: int):
@@ -236,21 +238,46 @@ def visit_token() -> str:
 def new_visit() -> None:
     """Start the next visit: a new token, an empty form."""
     st.session_state["visit_token"] = uuid.uuid4().hex
-    for key in ("vl_notes", "vl_amount", "vl_offered", "vl_signed", "vl_lon", "vl_lat"):
+    for key in ("vl_notes", "vl_amount", "vl_offered", "vl_signed", "vl_lon", "vl_lat",
+                "vl_reading"):
         st.session_state.pop(key, None)
     st.session_state["checkin_applied"] = None
 
 
 def apply_position(position: dict | None) -> None:
-    """Put a position the browser sent into the form's fields (once per reading)."""
-    if not position or "lon" not in position:
+    """Keep a position the browser sent as one reading (both coordinates together) and show
+    it in the form's two fields (once per reading)."""
+    if not position or "lon" not in position or "lat" not in position:
         return
     if st.session_state.get("checkin_applied") == position.get("at"):
         return
-    st.session_state["vl_lon"] = round(float(position["lon"]), 6)
-    st.session_state["vl_lat"] = round(float(position["lat"]), 6)
-    st.session_state["vl_source"] = "browser"
+    try:
+        reading = (round(float(position["lon"]), 6), round(float(position["lat"]), 6))
+    except (TypeError, ValueError):
+        return
+    st.session_state["vl_reading"] = reading
+    st.session_state["vl_lon"], st.session_state["vl_lat"] = reading
     st.session_state["checkin_applied"] = position.get("at")
+
+
+def checkin_from_form(lon: float | None, lat: float | None):
+    """(lon, lat, source) of the check-in the form sends.
+
+    The browser's reading is applied to both coordinates at once: the two fields are
+    separate widgets, and a form sent while the page was still showing the reading could
+    carry one coordinate and not yet the other. Unless the user typed a different value in
+    a field, both come from the reading. Typed values are ``"typed"``.
+    """
+    reading = st.session_state.get("vl_reading")
+    if reading is not None:
+        def same(value, read):
+            return value is None or abs(float(value) - read) < 5e-7
+
+        if same(lon, reading[0]) and same(lat, reading[1]):
+            return reading[0], reading[1], "browser"
+    if lon is None and lat is None:
+        return None, None, None
+    return lon, lat, "typed"
 
 
 def now_minute() -> datetime:
