@@ -13,7 +13,7 @@ from sqlalchemy import insert, select, text
 from core import audit_log, auth
 from core.audit_log import AuditFilter
 from core.models import AuditLog
-from core.permissions import Forbidden, deny
+from core.permissions import Actor, Forbidden, deny
 from core.scope import Scope
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -154,8 +154,9 @@ def test_the_log_holds_what_a_review_asks_for(fresh_county):
     with pytest.raises(Forbidden):
         raise deny(engine, user, "grid_change", "manager tried a grid change")
     log_download(engine, user, "field_sheet", 12, {"week": "2026-11-23"})
-    recompute_actuals(engine, date(2026, 11, 23), user_id=1)
-    profile_customers(engine, date(2026, 11, 23), k=4, user_id=1)
+    head_office = Actor(1, Scope("hq"))
+    recompute_actuals(engine, head_office, date(2026, 11, 23))
+    profile_customers(engine, head_office, date(2026, 11, 23), k=4)
     auth.end_sessions(engine, user.user_id)
     with engine.connect() as conn:
         rows = conn.execute(select(AuditLog.user_id, AuditLog.action, AuditLog.detail)

@@ -14,13 +14,14 @@ from sqlalchemy import text
 
 from core.excel import (ACTUAL_HEADERS, ACTUAL_SHEET, TARGET_HEADERS, TARGET_SHEET,
                         actual_template, import_actuals, import_targets, target_template)
+from core.permissions import Actor
 from core.grid_changes import Change, NewGrid, apply, change_from_file, check_change
 from core.grid_changes import current_grids
 from core.scope import Scope
 from core.targets import TargetError
 from geo.io import read_polygons
 
-HQ = Scope("hq")
+HQ = Actor(1, Scope("hq"))
 MARK = 987654.321  # a number written by openpyxl and then replaced in the sheet's XML
 
 
@@ -48,7 +49,7 @@ def saved(wb, raw: bytes | None = None) -> bytes:
 @pytest.fixture(scope="module")
 def template(seeded_engine) -> bytes:
     """Head office's target workbook (made once: every case edits a fresh copy)."""
-    return target_template(seeded_engine, HQ, 2026)
+    return target_template(seeded_engine, HQ.scope, 2026)
 
 
 def target_row(ws, code="00101", metric="visits") -> int:
@@ -83,7 +84,7 @@ def test_bad_target_cells_name_row_and_column_and_write_nothing(seeded_engine, t
     ws.cell(row, TARGET_HEADERS.index(column) + 1).value = value
     before = state(seeded_engine)
     with pytest.raises(TargetError) as err:
-        import_targets(seeded_engine, HQ, saved(wb, raw), 1, filename="targets.xlsx")
+        import_targets(seeded_engine, HQ, saved(wb, raw), filename="targets.xlsx")
     assert state(seeded_engine) == before
     texts = [p.text("zh") for p in err.value.problems]
     assert any(f"第{row}行 [{column}]" in t and message in t for t in texts), texts
@@ -96,7 +97,7 @@ def test_formula_in_a_code_cell_is_refused(seeded_engine, template):
     ws.cell(row, TARGET_HEADERS.index("机构编码") + 1).value = '=HYPERLINK("http://x","00101")'
     before = state(seeded_engine)
     with pytest.raises(TargetError) as err:
-        import_targets(seeded_engine, HQ, saved(wb), 1)
+        import_targets(seeded_engine, HQ, saved(wb))
     assert state(seeded_engine) == before
     assert any(f"第{row}行 [机构编码]" in p.text("zh") and "公式" in p.text("zh")
                for p in err.value.problems)
@@ -105,12 +106,12 @@ def test_formula_in_a_code_cell_is_refused(seeded_engine, template):
 @pytest.mark.parametrize("case", ["1e400 in the xml", "dde formula"])
 def test_bad_actual_cells_name_row_and_column(seeded_engine, case):
     value, raw, message = CELLS[case]
-    wb = load_workbook(io.BytesIO(actual_template(seeded_engine, HQ, 2026, 1)))
+    wb = load_workbook(io.BytesIO(actual_template(seeded_engine, HQ.scope, 2026, 1)))
     ws = wb[ACTUAL_SHEET]
     ws.cell(2, ACTUAL_HEADERS.index("实际值") + 1).value = value
     before = state(seeded_engine)
     with pytest.raises(TargetError) as err:
-        import_actuals(seeded_engine, HQ, saved(wb, raw), 1, filename="actuals.xlsx")
+        import_actuals(seeded_engine, HQ, saved(wb, raw), filename="actuals.xlsx")
     assert state(seeded_engine) == before
     assert any("第2行 [实际值]" in p.text("zh") and message in p.text("zh")
                for p in err.value.problems)
@@ -124,7 +125,7 @@ def test_nan_written_into_the_xml_is_a_file_problem(seeded_engine, template, raw
     wb[TARGET_SHEET].cell(target_row(wb[TARGET_SHEET]), 8).value = MARK
     before = state(seeded_engine)
     with pytest.raises(TargetError) as err:
-        import_targets(seeded_engine, HQ, saved(wb, raw), 1, filename="targets.xlsx")
+        import_targets(seeded_engine, HQ, saved(wb, raw), filename="targets.xlsx")
     assert state(seeded_engine) == before
     assert all("targets.xlsx" in p.text("en") and "Excel" in p.text("en")
                for p in err.value.problems)
@@ -135,7 +136,7 @@ def test_nan_written_into_the_xml_is_a_file_problem(seeded_engine, template, raw
 def test_broken_workbooks_name_the_file(seeded_engine, data):
     before = state(seeded_engine)
     with pytest.raises(TargetError) as err:
-        import_targets(seeded_engine, HQ, data, 1, filename="我的目标.xlsx")
+        import_targets(seeded_engine, HQ, data, filename="我的目标.xlsx")
     assert state(seeded_engine) == before
     assert all("我的目标.xlsx" in p.text("zh") for p in err.value.problems)
 
@@ -180,5 +181,5 @@ def test_a_grid_code_owned_elsewhere_is_a_problem_and_nothing_is_written(fresh_c
                      branch_id)
         assert any(p.grid == taken[:32] for p in check_change(engine, bad))
         with pytest.raises(ValueError):
-            apply(engine, bad, user_id=2)
+            apply(engine, bad, Actor(None, Scope("hq")))
     assert grid_state(engine) == before
