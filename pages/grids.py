@@ -32,16 +32,16 @@ with tab_import:
             frame = read_polygons(upload.getvalue(), upload.name, crs, boundary=load_county())
             change, problems = grid_changes.change_from_file(engine, frame, level, branch_id)
             for p in problems:
-                st.error(f"{p.grid}: {p.message_zh if ui.lang() == 'zh' else p.message_en}")
+                st.error(f"{ui.md(p.grid)}: {ui.md(p.message_zh if ui.lang() == 'zh' else p.message_en)}")
             if not problems:
                 ui.propose_change(change)
         except PolygonImportError as err:
             st.session_state["grid_change"] = None
             for p in err.problems:
                 message = p.message_zh if ui.lang() == "zh" else p.message_en
-                st.error(ui.tr("grids.import_problem", row=p.row, field=p.field, message=message)
-                         if p.row else ui.tr("grids.file_problem", field=p.field,
-                                             message=message))
+                st.error(ui.tr_md("grids.import_problem", row=p.row, field=p.field, message=message)
+                         if p.row else ui.tr_md("grids.file_problem", field=p.field,
+                                                message=message))
 
 with tab_draw:
     current = grid_changes.current_grids(engine, level, branch_id)

@@ -52,7 +52,7 @@ if saved:
         for p in problems:
             where = ui.tr("staffing.row", row=p.row) if p.row else ""
             st.error(f"{where}{ui.tr(f'staffing.field.{p.field}')}:"
-                     f"{p.message_zh if ui.lang() == 'zh' else p.message_en}")
+                     f"{ui.md(p.message_zh if ui.lang() == 'zh' else p.message_en)}")
     else:
         save_staffing(get_engine(url), scope, grid_id, manager_a, manager_b, table,
                       user.user_id)

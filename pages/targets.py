@@ -28,7 +28,7 @@ def done(result_key: str, action, **shown) -> None:
         result = action()
     except TargetError as exc:
         st.error(ui.tr("targets.problems") + "\n\n" + "\n".join(
-            f"- {p.text(lang)}" for p in exc.problems))
+            f"- {ui.md(p.text(lang))}" for p in exc.problems))
     else:
         ui.saved()
         st.success(ui.tr(result_key, **{k: f(result) for k, f in shown.items()}))
@@ -74,7 +74,7 @@ with tabs[0]:
     problems = check_split(stored, targets, kind, unit, ui.tr("col.new_target"))
     if problems:
         st.error(ui.tr("targets.blocked") + "\n\n" + "\n".join(
-            f"- {p.text(lang)}" for p in problems))
+            f"- {ui.md(p.text(lang))}" for p in problems))
     with st.expander(ui.tr("targets.months_title")):
         path = split_to_months(stored, kind, curve_for(metric, months), float(plan["base"].sum()))
         st.bar_chart(pd.Series(view.to_display(path, unit), index=[

@@ -12,7 +12,7 @@ import json
 
 import streamlit as st
 
-from core import auth, config, overview
+from core import auth, config, escape, overview
 from core.db import get_engine
 from core.i18n import LANGUAGES, t
 from core.scope import Scope
@@ -45,6 +45,22 @@ def lang() -> str:
 def tr(key: str, **values) -> str:
     """Text for ``key`` in the session's language."""
     return t(key, lang(), **values)
+
+
+def md(value) -> str:
+    """Data (a name, an address, a note, anything from a user or a file) as literal text
+    inside Markdown: st.markdown, st.caption, st.info/warning/error/success, st.subheader."""
+    return escape.markdown(value)
+
+
+def md_code(value) -> str:
+    """Data as a Markdown code span (a chip)."""
+    return escape.markdown_code(value)
+
+
+def tr_md(key: str, **values) -> str:
+    """``tr`` for Markdown: the text's own formatting kept, the values (data) escaped."""
+    return tr(key, **{k: escape.markdown(v) for k, v in values.items()})
 
 
 # ---- the frame/page handshake ----------------------------------------------------------
@@ -164,8 +180,8 @@ def sign_out() -> None:
 def sidebar(user: auth.SignedIn) -> None:
     """User, org unit, language switch and sign-out."""
     with st.sidebar:
-        st.markdown(f"**{user.display_name}** · {tr('role.' + user.scope.role)}")
-        st.caption(f"{tr('sidebar.org')}:{org_name(user.scope)}")
+        st.markdown(f"**{md(user.display_name)}** · {tr('role.' + user.scope.role)}")
+        st.caption(f"{tr('sidebar.org')}:{md(org_name(user.scope))}")
         st.segmented_control(tr("sidebar.language"), options=list(LANGUAGES), key="lang",
                              format_func=lambda code: {"zh": "中文", "en": "English"}[code])
         if st.button(tr("sidebar.sign_out"), key="sign_out", icon=":material/logout:"):

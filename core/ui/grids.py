@@ -6,7 +6,7 @@ import streamlit as st
 from core import auth, config, gridmap
 from core.db import get_engine
 from core.scope import Scope
-from core.ui import lang, tr
+from core.ui import lang, md, tr
 
 
 @st.cache_data(ttl=600, show_spinner=False, max_entries=32)
@@ -83,7 +83,7 @@ def review_change(user: auth.SignedIn) -> None:
     problems = grid_changes.check_change(engine, change)
     if problems:
         st.error(tr("grids.problems") + "\n\n" + "\n".join(
-            f"- {p.grid}: {p.message_zh if lang() == 'zh' else p.message_en}"
+            f"- {md(p.grid)}: {md(p.message_zh if lang() == 'zh' else p.message_en)}"
             for p in problems))
     else:
         impact = grid_changes.preview(engine, change)

@@ -10,7 +10,7 @@ from core import config
 from core.db import get_engine
 from core.scope import Scope
 from core.i18n import t
-from core.ui import lang, tr
+from core.ui import lang, md, tr, tr_md
 
 
 @st.cache_data(ttl=60, show_spinner=False)
@@ -299,14 +299,14 @@ def save_list_form(user, filters, customers: int) -> None:
     problems = check_list(engine, scope, name, filters, kind, branch, manager)
     if problems:
         st.error(tr("lists.problems") + "\n\n" + "\n".join(
-            f"- {p.message_zh if lang() == 'zh' else p.message_en}" for p in problems))
+            f"- {md(p.message_zh if lang() == 'zh' else p.message_en)}" for p in problems))
         return
     save_list(engine, scope, user.user_id, name, filters, kind, branch, manager, customers,
               note)
     saved_lists.clear()
     explorer_context.clear()
     explorer_grid_options.clear()
-    st.success(tr("lists.saved", name=name.strip(), n=f"{customers:,}"))
+    st.success(tr_md("lists.saved", name=name.strip(), n=f"{customers:,}"))
 
 
 # ---- tag thresholds and segmentation runs (head office) -----------------------------------
