@@ -296,7 +296,7 @@ def save_list_form(user, filters, customers: int) -> None:
     if not submitted:
         return
     engine = get_engine(url)
-    problems = check_list(engine, scope, name, filters, kind, branch, manager)
+    problems = check_list(engine, scope, name, filters, kind, branch, manager, note)
     if problems:
         st.error(tr("lists.problems") + "\n\n" + "\n".join(
             f"- {md(p.message_zh if lang() == 'zh' else p.message_en)}" for p in problems))
