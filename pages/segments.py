@@ -79,6 +79,7 @@ else:
                           column_config=ui.customer_table_columns())
     st.caption(ui.tr("explorer.table_note", shown=count(len(table)),
                      total=count(summary.customers)))
+    ui.customer_table_download(table, filters)
     rows = picked.selection.rows if picked else []
     if rows and st.button(ui.tr("explorer.open_customer"), key="xf_open", type="primary"):
         st.session_state["customer_id"] = int(table.iloc[rows[0]]["id"])

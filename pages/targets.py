@@ -86,8 +86,9 @@ with tabs[0]:
             plan.assign(target=targets.to_numpy()), months), n=str)
 
 with tabs[1]:
-    st.download_button(ui.tr("targets.download"), key="targets_download",
-                       data=lambda: excel.target_template(engine, scope, year),
+    ui.logged_download(ui.tr("targets.download"), key="targets_download",
+                       what="target_template", filters={"year": year},
+                       build=lambda stamp: excel.target_template(engine, scope, year, stamp),
                        file_name=f"targets-{year}.xlsx")
     upload = st.file_uploader(ui.tr("targets.upload"), type=["xlsx"], key="targets_upload")
     if upload is not None and st.button(ui.tr("targets.import"), key="targets_import"):
@@ -109,8 +110,10 @@ if scope.role == "hq":
                  rows=lambda r: f"{r.rows:,}", as_of=lambda r: r.as_of.isoformat(),
                  seconds=lambda r: f"{r.seconds:.1f}")
         last = data.as_of.month if data.as_of.year == year else 12
-        st.download_button(ui.tr("targets.actual_download"), key="actuals_download",
-                           data=lambda: excel.actual_template(engine, scope, year, last),
+        ui.logged_download(ui.tr("targets.actual_download"), key="actuals_download",
+                           what="actual_template", filters={"year": year, "months": last},
+                           build=lambda stamp: excel.actual_template(engine, scope, year, last,
+                                                                     stamp),
                            file_name=f"actuals-{year}.xlsx")
         upload = st.file_uploader(ui.tr("targets.actual_upload"), type=["xlsx"],
                                   key="actuals_upload")

@@ -216,6 +216,7 @@ def breakdown(url: str, scope: Scope):
 
 
 # the pages' glue, reachable as ui.<name> (imported last: they use tr, lang and the engine)
+from core.ui.downloads import logged_download  # noqa: E402, F401
 from core.ui.customers import (customer_money_markdown, customer_profile_markdown,  # noqa: E402, F401
                                customer_tables, customer_view, find_customers)
 from core.ui.grids import (county_proposals, grid_card, grid_map, grid_version,  # noqa: E402, F401
@@ -228,7 +229,8 @@ from core.ui.visits import (apply_position, checkin_position, coverage_map,  # n
                             optional_number, picked, plan_editor, planner, planner_filters,
                             route_section, set_picked, visit_checks, visit_token)
 from core.ui.segments import (FILTER_KEYS, branch_names, customer_table,  # noqa: E402, F401
-                              customer_table_columns, explorer_context, explorer_filters,
+                              customer_table_columns, customer_table_download,
+                              explorer_context, explorer_filters,
                               explorer_frame, explorer_grid_options, latest_segment_run,
                               load_filters_into_widgets, managers_of, plain_grid_map,
                               profile_version, rerun_segments, save_list_form,
