@@ -12,8 +12,9 @@ it in its own language:
   (Leaflet shows them as the characters; JavaScript never sees them);
 - :func:`markdown` for everything Streamlit renders as Markdown (``st.markdown``,
   ``st.caption``, ``st.info`` / ``warning`` / ``error`` / ``success``, ``st.subheader``,
-  widget and metric labels): every ASCII punctuation character is backslash-escaped, so no
-  link, image, HTML, LaTeX, directive (``:red[...]``) or table cell can be formed from data.
+  widget and metric labels): the characters that form Markdown inline are backslash-escaped
+  (and ``- + 1.`` at the start, ``www.``), line breaks become spaces, so no link, image,
+  HTML, LaTeX, directive (``:red[...]``), list or table cell can be formed from data.
 
 How folium 0.20 embeds each (read in its source): ``Tooltip`` -> ``bindTooltip(`<div>
 {{ text }}</div>`)``, unescaped, in a template literal; ``Popup`` -> ``$(`{{ html }}`)``, a
@@ -38,7 +39,11 @@ from core.i18n import t
 
 _JS_TEMPLATE = {"`": "&#96;", "$": "&#36;", "\\": "&#92;", "\u2028": "&#8232;",
                 "\u2029": "&#8233;"}
-_MD_SPECIAL = re.compile(r"([!-/:-@\[-`{-~])")  # every ASCII punctuation character
+# what forms Markdown anywhere in a line: emphasis, code, links and images, HTML, LaTeX,
+# tables, strikethrough, directives and emoji (:red[...], :smile:), entities, e-mail autolinks
+_MD_INLINE = re.compile(r"([\\`*_{}\[\]()<>#!|~$:&@])")
+_MD_WWW = re.compile(r"(?i)\b(www)\.")  # www.example.com would become a link
+_MD_LINE_START = re.compile(r"^(\s*)([-+=]|\d+(?=\.))")  # list items, ordered lists
 _LINE_BREAKS = re.compile(r"[\r\n\u2028\u2029\u0085\v\f]+")
 _REFUSED_CATEGORIES = {"Cc", "Cf", "Zl", "Zp", "Cs", "Co", "Cn"}
 _TEXT_ALLOWED = {"\n", "\r", "\t"}  # multi-line notes keep their line breaks and tabs
@@ -86,8 +91,12 @@ def markdown(value) -> str:
     '\\\\[x\\\\]\\\\(javascript\\\\:alert\\\\(1\\\\)\\\\)'
     >>> markdown("网格 A\\n# 标题")
     '网格 A \\\\# 标题'
+    >>> markdown("- 1.5 万元 +7"), markdown("www.evil.com")
+    ('\\\\- 1.5 万元 +7', 'www\\\\.evil.com')
     """
-    return _MD_SPECIAL.sub(r"\\\1", _LINE_BREAKS.sub(" ", _text(value)))
+    text = _MD_INLINE.sub(r"\\\1", _LINE_BREAKS.sub(" ", _text(value)))
+    text = _MD_WWW.sub(r"\1\\.", text)
+    return _MD_LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), text, count=1)
 
 
 def markdown_code(value) -> str:

@@ -39,9 +39,10 @@ with tab_import:
             st.session_state["grid_change"] = None
             for p in err.problems:
                 message = p.message_zh if ui.lang() == "zh" else p.message_en
-                st.error(ui.tr_md("grids.import_problem", row=p.row, field=p.field, message=message)
-                         if p.row else ui.tr_md("grids.file_problem", field=p.field,
-                                                message=message))
+                st.error(ui.tr("grids.import_problem", row=p.row, field=ui.md(p.field),
+                               message=ui.md(message))
+                         if p.row else ui.tr("grids.file_problem", field=ui.md(p.field),
+                                             message=ui.md(message)))
 
 with tab_draw:
     current = grid_changes.current_grids(engine, level, branch_id)

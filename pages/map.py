@@ -12,7 +12,7 @@ scope = ui.page_user().scope
 url = config.database_url()
 
 st.title(ui.tr("map.title"))
-st.caption(ui.tr_md("map.caption", org=ui.org_name(scope)))
+st.caption(ui.tr("map.caption", org=ui.md(ui.org_name(scope))))
 metric = st.segmented_control(ui.tr("map.metric"), METRICS, default="customers",
                               format_func=lambda m: ui.tr(f"map.metric.{m}"), key="map_metric")
 metric = metric or "customers"

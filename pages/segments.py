@@ -14,7 +14,7 @@ scope, url = user.scope, config.database_url()
 version = ui.profile_version(url)
 
 st.title(ui.tr("explorer.title"))
-st.caption(ui.tr_md("explorer.caption", org=ui.org_name(scope)))
+st.caption(ui.tr("explorer.caption", org=ui.md(ui.org_name(scope))))
 with st.spinner(ui.tr("explorer.loading")):
     frame = ui.explorer_frame(url, scope, version)
 if frame.empty:
@@ -25,7 +25,7 @@ filters = ui.explorer_filters(scope, url, version,
 try:
     mask = explorer.select_rows(frame, filters, ui.explorer_context(url, version))
 except ValueError as exc:
-    st.error(ui.tr_md("explorer.bad_filter", error=str(exc)))
+    st.error(ui.tr("explorer.bad_filter", error=ui.md(exc)))
     st.stop()
 summary = explorer.summarize(frame, mask)
 cols = st.columns(5)

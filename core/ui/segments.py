@@ -10,7 +10,7 @@ from core import config
 from core.db import get_engine
 from core.scope import Scope
 from core.i18n import t
-from core.ui import lang, md, tr, tr_md
+from core.ui import lang, md, tr
 
 
 @st.cache_data(ttl=60, show_spinner=False)
@@ -323,7 +323,7 @@ def save_list_form(user, filters, customers: int) -> None:
     saved_lists.clear()
     explorer_context.clear()
     explorer_grid_options.clear()
-    st.success(tr_md("lists.saved", name=name.strip(), n=f"{customers:,}"))
+    st.success(tr("lists.saved", name=md(name.strip()), n=f"{customers:,}"))
 
 
 # ---- tag thresholds and segmentation runs (head office) -----------------------------------
