@@ -5,9 +5,11 @@ Polygons are simplified once per grid version with ``shapely.coverage_simplify``
 keep sharing their edges; no slivers) and written with 5 decimals (~1 m). Each level's paths
 carry a CSS class (``grid-l1``/``grid-l2``), so tests can count what the browser drew.
 
-Every data string (grid, outlet and customer names, metric labels) is escaped for the place
-folium puts it (``core.escape``): HTML in GeoJSON properties and ``DivIcon`` labels, HTML
-inside a JavaScript template literal in ``Tooltip``s.
+Every data string (grid, outlet and customer names, metric labels) is escaped with
+``core.escape.js_template_html`` wherever folium puts it: HTML inside a JavaScript template
+literal in ``Tooltip``s; HTML (set as ``innerHTML``) in GeoJSON properties and ``DivIcon``
+labels, where ``${`` and backticks are inert but are encoded all the same, so no raw
+``${`` or backtick from data appears anywhere in a map.
 """
 from __future__ import annotations
 
@@ -20,7 +22,7 @@ import shapely
 from folium.plugins import FastMarkerCluster, HeatMap
 from shapely.geometry import mapping, shape
 
-from core.escape import html, js_template_html
+from core.escape import js_template_html as html_text
 from geo.assets import offline_map
 from geo.crs import geometry_from_wgs84
 
@@ -40,7 +42,7 @@ POINTS_LIMIT = 30_000  # above this many customers, the map shows a heat map of 
 def tooltip(text) -> folium.Tooltip:
     """A hover text for a marker: folium writes it into a JavaScript template literal, so it
     is escaped for that (``${...}`` and backticks included), and shown as text."""
-    return folium.Tooltip(js_template_html(text))
+    return folium.Tooltip(html_text(text))
 
 
 def simplify_grids(geometries: list[str], tolerance: float = 2e-4) -> list[shapely.Geometry]:
@@ -83,9 +85,9 @@ def _features(grids: pd.DataFrame, shapes: list, level: int, colors: list[str],
             geom = geometry_from_wgs84(geom, crs)
         feats.append({"type": "Feature", "geometry": mapping(geom),
                       # GeoJsonTooltip puts these into innerHTML: HTML-escaped
-                      "properties": {"id": int(g["id"]), "name": html(g["name"]),
+                      "properties": {"id": int(g["id"]), "name": html_text(g["name"]),
                                      "level": level, "color": color,
-                                     "value": html(g.get("label", ""))}})
+                                     "value": html_text(g.get("label", ""))}})
     return {"type": "FeatureCollection", "features": feats}
 
 
@@ -147,7 +149,7 @@ def build_grid_map(level1: pd.DataFrame, level2: pd.DataFrame, outlets: pd.DataF
                 if tile_crs != "WGS84":
                     p = geometry_from_wgs84(p, tile_crs)
                 folium.Marker([p.y, p.x], interactive=False, icon=folium.DivIcon(
-                    html=f'<div class="grid-label grid-label-l{level}">{html(g["name"])}</div>',
+                    html=f'<div class="grid-label grid-label-l{level}">{html_text(g["name"])}</div>',
                     icon_size=(120, 18), icon_anchor=(60, 9))).add_to(m)
     for _, o in outlets.iterrows():
         lon, lat = o["lon"], o["lat"]
