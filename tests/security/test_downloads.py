@@ -8,7 +8,6 @@ import csv
 import io
 import json
 import tomllib
-from pathlib import Path
 
 import pandas as pd
 import pytest

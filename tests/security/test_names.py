@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 import geopandas as gpd
 import pandas as pd
 import pytest
-from shapely.geometry import box, shape
+from shapely.geometry import shape
 from sqlalchemy import text
 
 from core.escape import clean_name, clean_text
