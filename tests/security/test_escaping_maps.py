@@ -178,3 +178,18 @@ def test_markdown_code_span_cannot_be_left(payload):
     text = markdown_code(payload)
     assert text.startswith("`") and text.endswith("`") and text.count("`") == 2
     assert "\n" not in text
+
+
+def test_chart_names_are_escaped_for_plotly():
+    """Plotly reads <a href>, <b>... in its texts: names from data go in HTML-escaped."""
+    from core.overview import breakdown_chart
+    from core.segment_charts import penetration_heatmap, segment_bars
+
+    table = pd.DataFrame({"name": PAYLOADS, "deposits_wan": 1.0, "loans_wan": 1.0})
+    fig = breakdown_chart(table, {"deposits_wan": "存款", "loans_wan": "贷款", "unit": "万元"})
+    sizes = pd.DataFrame({"customers": [1] * len(PAYLOADS), "deposit_share": 0.1})
+    bars = segment_bars(sizes, PAYLOADS, {"customers": "客户", "title": "客群"})
+    heat = penetration_heatmap(pd.DataFrame([[0.5]] * len(PAYLOADS)), PAYLOADS, ["存款"], "t")
+    for labels in (fig.data[0].x, bars.data[0].y, heat.data[0].y):
+        assert [html.unescape(v) for v in labels] == PAYLOADS
+        assert not any("<" in v for v in labels)
