@@ -148,8 +148,9 @@ def build_grid_map(level1: pd.DataFrame, level2: pd.DataFrame, outlets: pd.DataF
                 p = g["polygon"].representative_point()
                 if tile_crs != "WGS84":
                     p = geometry_from_wgs84(p, tile_crs)
+                label = html_text(g["name"])
                 folium.Marker([p.y, p.x], interactive=False, icon=folium.DivIcon(
-                    html=f'<div class="grid-label grid-label-l{level}">{html_text(g["name"])}</div>',
+                    html=f'<div class="grid-label grid-label-l{level}">{label}</div>',
                     icon_size=(120, 18), icon_anchor=(60, 9))).add_to(m)
     for _, o in outlets.iterrows():
         lon, lat = o["lon"], o["lat"]

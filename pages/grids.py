@@ -32,7 +32,8 @@ with tab_import:
             frame = read_polygons(upload.getvalue(), upload.name, crs, boundary=load_county())
             change, problems = grid_changes.change_from_file(engine, frame, level, branch_id)
             for p in problems:
-                st.error(f"{ui.md(p.grid)}: {ui.md(p.message_zh if ui.lang() == 'zh' else p.message_en)}")
+                message = p.message_zh if ui.lang() == "zh" else p.message_en
+                st.error(f"{ui.md(p.grid)}: {ui.md(message)}")
             if not problems:
                 ui.propose_change(change)
         except PolygonImportError as err:

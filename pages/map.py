@@ -51,8 +51,9 @@ def map_and_card() -> None:
         st.subheader(ui.md(g["name"]))
         st.caption(f"{ui.tr('card.level' + str(g['level']))} · {ui.tr('card.branch')} "
                    f"{ui.md(g['branch'])}")
-        st.markdown(f"**{ui.tr('card.manager_a')}** {ui.md(g['manager_a'] or ui.tr('card.none'))}  \n"
-                    f"**{ui.tr('card.manager_b')}** {ui.md(g['manager_b'] or ui.tr('card.none'))}")
+        none = ui.tr("card.none")
+        st.markdown(f"**{ui.tr('card.manager_a')}** {ui.md(g['manager_a'] or none)}  \n"
+                    f"**{ui.tr('card.manager_b')}** {ui.md(g['manager_b'] or none)}")
         st.markdown(f"| | |\n|---|---:|\n"
                     f"| {ui.tr('card.households')} | {g['households']:,} |\n"
                     f"| {ui.tr('card.customers')} | {f['customers']:,} |\n"

@@ -29,7 +29,8 @@ PAYLOADS = [
     "网格<b>一</b>&amp;",
 ]
 # what must never appear in a page built from the payloads above
-FORBIDDEN = ["<img", "<script>alert", "</script><script>", "${alert", "`;alert", "onerror=alert(1)>"]
+FORBIDDEN = ["<img", "<script>alert", "</script><script>", "${alert", "`;alert",
+             "onerror=alert(1)>"]
 
 
 def square(i: int):
