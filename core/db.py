@@ -14,10 +14,19 @@ from core import config
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
-@lru_cache(maxsize=8)
 def get_engine(url: str | None = None) -> Engine:
-    """Return the process-wide engine for ``url`` (default: the DATABASE_URL setting)."""
-    return make_engine(url or config.database_url())
+    """Return the process-wide engine for ``url`` (default: the DATABASE_URL setting, read
+    now: cached by the URL itself, so a changed setting never gets another database's
+    engine)."""
+    return _engine(url or config.database_url())
+
+
+@lru_cache(maxsize=8)
+def _engine(url: str) -> Engine:
+    return make_engine(url)
+
+
+get_engine.cache_clear = _engine.cache_clear  # type: ignore[attr-defined]  (benchmarks)
 
 
 def make_engine(url: str) -> Engine:
