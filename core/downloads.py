@@ -71,6 +71,22 @@ def is_watermark(value) -> bool:
     return isinstance(value, str) and value.startswith(WATERMARK_PREFIX)
 
 
+def skip_watermark(rows: list) -> tuple[list, int]:
+    """A sheet's rows (tuples of values) without our watermark line on top, and how many
+    rows were skipped (0 or 1): a template comes back with its header in row 2.
+
+    Examples
+    --------
+    >>> skip_watermark([("导出人 张三 · ...",), ("年度", "层级")])
+    ([('年度', '层级')], 1)
+    >>> skip_watermark([("年度", "层级")])
+    ([('年度', '层级')], 0)
+    """
+    if rows and rows[0] and is_watermark(rows[0][0]):
+        return rows[1:], 1
+    return rows, 0
+
+
 def new_sheet(wb, title: str, stamp: str):
     """A new worksheet whose first row is the watermark line ``stamp``."""
     ws = wb.create_sheet(title[:31])

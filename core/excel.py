@@ -22,7 +22,7 @@ from openpyxl.styles import Font, PatternFill
 from sqlalchemy import Engine, insert, select
 
 from core.db import read_frame
-from core.downloads import is_watermark, new_sheet, watermark, workbook_bytes
+from core.downloads import new_sheet, skip_watermark, watermark, workbook_bytes
 from core.metrics import BY_CODE, METRICS, curve_for
 from core.models import Actual, AuditLog, Bank, Branch, Manager, Target
 from core.scope import Scope
@@ -185,15 +185,15 @@ def _read_sheet(data: bytes, sheet: str, headers: list[str]
         return [], [_problem(None, "工作表", f"缺少工作表“{sheet}”(请使用导出的模板)",
                              f"no sheet named {sheet!r} (use the exported template)")]
     rows = list(wb[sheet].iter_rows(values_only=True))
-    skipped = 1 if rows and rows[0] and is_watermark(rows[0][0]) else 0  # our watermark line
-    rows = rows[skipped:]
+    rows, skipped = skip_watermark(rows)  # our watermark line on top of a template
     found = [str(h).strip() if h is not None else "" for h in (rows[0] if rows else [])]
     while found and not found[-1]:
         found.pop()
     problems = []
     for i, header in enumerate(found, start=1):
         if header not in headers:
-            problems.append(_problem(1 + skipped, header or f"第{i}列", "未知的表头(请使用导出的模板)",
+            problems.append(_problem(1 + skipped, header or f"第{i}列",
+                                     "未知的表头(请使用导出的模板)",
                                      "unknown header (use the exported template)"))
     for header in headers:
         if header not in found:

@@ -66,7 +66,7 @@ def assert_escaped(at, *fields: str) -> None:
         assert markdown(name(field)) in joined, (field, texts)
 
 
-def test_the_map_card(hostile):
+def test_the_map_card_and_sidebar(hostile):
     url, b = hostile
     grid = query(url, "SELECT id FROM grid WHERE level = 2 AND branch_id = :b ORDER BY id",
                  b=b)[0][0]
@@ -74,7 +74,7 @@ def test_the_map_card(hostile):
     at.session_state["map_grid"] = grid
     at.run()
     assert not at.exception
-    assert_escaped(at, "网格", "支行")  # the sidebar: see the captions test
+    assert_escaped(at, "网格", "支行", "行长")
     assert any(s.value == markdown(name("网格")) for s in at.subheader)
     script = map_script(at)
     for raw in ("<img", "${alert", "onerror=alert(1)>"):
