@@ -285,7 +285,13 @@ def _targets_and_actuals(engine, args) -> int:
             return 0
         if args.command == "targets" and args.export_file:
             year = args.year or (actuals_as_of(engine) or date.today()).year
-            Path(args.export_file).write_bytes(excel.target_template(engine, Scope("hq"), year))
+            from core.downloads import data_rows, log_download, watermark
+            from core.permissions import SYSTEM
+
+            data = excel.target_template(engine, Scope("hq"), year,
+                                         watermark("python -m core targets"))
+            Path(args.export_file).write_bytes(data)
+            log_download(engine, SYSTEM, "target_template", data_rows(data), {"year": year})
             print(f"written {args.export_file} (year {year})")
             return 0
         data = Path(args.import_file).read_bytes()

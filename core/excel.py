@@ -7,7 +7,8 @@ their parent each get a message naming the sheet row and the column. Only a file
 problems is written, in one transaction, every changed target cell recorded.
 
 Money is in 万元 in the files (up to 4 decimals: whole yuan), counts in units, rates in
-percent.
+percent. Every sheet written starts with the watermark line (who, when; skipped when the
+file comes back) and its text cells are formula-safe (``core.downloads``).
 """
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from openpyxl.styles import Font, PatternFill
 from sqlalchemy import Engine, insert, select
 
 from core.db import read_frame
+from core.downloads import new_sheet, skip_watermark, watermark, workbook_bytes
 from core.metrics import BY_CODE, METRICS, curve_for
 from core.models import Actual, AuditLog, Bank, Branch, Manager, Target
 from core.scope import Scope
@@ -72,25 +74,25 @@ def _in_scope(units: pd.DataFrame, scope: Scope) -> pd.Series:
 
 # ---- writing workbooks ---------------------------------------------------------------
 
-def _sheet(wb: Workbook, title: str, headers: list[str], rows: list[list]) -> None:
-    ws = wb.create_sheet(title)
+def _sheet(wb: Workbook, title: str, headers: list[str], rows: list[list], stamp: str) -> None:
+    ws = new_sheet(wb, title, stamp)
     ws.append(headers)
-    for cell in ws[1]:
+    for cell in ws[2]:
         cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", fgColor="DDEBF7")
     for row in rows:
         ws.append(row)
-    ws.freeze_panes = "A2"
+    ws.freeze_panes = "A3"
     for i, header in enumerate(headers, start=1):
-        ws.column_dimensions[ws.cell(1, i).column_letter].width = max(8, 2 * len(header) + 2)
+        ws.column_dimensions[ws.cell(2, i).column_letter].width = max(8, 2 * len(header) + 2)
 
 
-def _notes(wb: Workbook, lines: list[str]) -> None:
-    ws = wb.create_sheet("说明")
+def _notes(wb: Workbook, lines: list[str], stamp: str) -> None:
+    ws = new_sheet(wb, "说明", stamp)
     for line in lines:
         ws.append([line])
     ws.column_dimensions["A"].width = 100
-    catalogue = wb.create_sheet("指标")
+    catalogue = new_sheet(wb, "指标", stamp)
     catalogue.append(["指标编码", "指标名称", "英文名称", "单位", "方向", "类型", "来源", "口径"])
     for m in METRICS:
         catalogue.append([m.code, m.name_zh, m.name_en, UNIT_NAMES[m.unit],
@@ -105,8 +107,9 @@ def _display(value: float | None, unit: str):
     return round(v, 4) if unit != "count" else int(round(v))
 
 
-def target_template(engine: Engine, scope: Scope, year: int) -> bytes:
-    """The target workbook of ``scope`` for ``year``, filled with the stored targets.
+def target_template(engine: Engine, scope: Scope, year: int, stamp: str = "") -> bytes:
+    """The target workbook of ``scope`` for ``year``, filled with the stored targets; each
+    sheet starts with the watermark line ``stamp`` (``core.downloads.watermark``).
 
     Head office: the bank and every branch; a branch leader: their branch (for reference,
     set by head office) and its managers.
@@ -129,7 +132,8 @@ def target_template(engine: Engine, scope: Scope, year: int) -> bytes:
                          UNIT_NAMES[m.unit], *cells])
     wb = Workbook()
     wb.remove(wb.active)
-    _sheet(wb, TARGET_SHEET, TARGET_HEADERS, rows)
+    stamp = stamp or watermark("system")
+    _sheet(wb, TARGET_SHEET, TARGET_HEADERS, rows, stamp)
     _notes(wb, [
         "目标导入模板:请只修改“全年”和“1月”至“12月”列,不要改动表头和编码列。",
         "金额单位为万元(最多4位小数,即精确到元);户数、笔数等为整数;比率为百分数(如 3.0 表示 3.0%)。",
@@ -138,13 +142,12 @@ def target_template(engine: Engine, scope: Scope, year: int) -> bytes:
         "同一指标下级合计须等于上级目标(支行合计=总行,客户经理合计=支行),否则整份文件不导入。",
         "Targets template: edit only the 全年 (year) and 1月-12月 (month) columns. Money in 万元, "
         "rates in percent. Months may be left empty (split by the seasonal curve).",
-    ])
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    ], stamp)
+    return workbook_bytes(wb)
 
 
-def actual_template(engine: Engine, scope: Scope, year: int, months: int) -> bytes:
+def actual_template(engine: Engine, scope: Scope, year: int, months: int,
+                    stamp: str = "") -> bytes:
     """The workbook for imported actuals (NPL recovery, fee income): one row per manager,
     imported metric and month 1..``months``, filled with the stored values."""
     units = _units(engine)
@@ -162,13 +165,12 @@ def actual_template(engine: Engine, scope: Scope, year: int, months: int) -> byt
             for m in imported for month in range(1, months + 1) for u in units.itertuples()]
     wb = Workbook()
     wb.remove(wb.active)
-    _sheet(wb, ACTUAL_SHEET, ACTUAL_HEADERS, rows)
+    stamp = stamp or watermark("system")
+    _sheet(wb, ACTUAL_SHEET, ACTUAL_HEADERS, rows, stamp)
     _notes(wb, ["实际值导入模板:仅限“来源”为 imported 的指标(不良清收、中间业务收入);"
                 "金额单位万元。支行值为其客户经理之和(也可只填支行行),总行为各支行之和。",
-                "Imported actuals: only metrics whose source is imported; money in 万元."])
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+                "Imported actuals: only metrics whose source is imported; money in 万元."], stamp)
+    return workbook_bytes(wb)
 
 
 # ---- reading workbooks ---------------------------------------------------------------

@@ -2,19 +2,28 @@
 the customer, what to offer, and room for notes; as an Excel workbook and a printable page.
 
 Phones and addresses are shown in full only when the sheet is the manager's own (a branch
-leader printing a manager's week gets them masked).
+leader printing a manager's week gets them masked). Both forms start with the watermark line
+(who made it, when) and neutralise cells that a spreadsheet would read as a formula
+(``core.downloads``), the print page too: a table pasted from it into Excel keeps its text.
 """
 from __future__ import annotations
 
 import html
-import io
 
 import pandas as pd
 
+from core.downloads import neutralise, new_sheet, workbook_bytes
 from core.identity import mask_address, mask_phone
 
 COLUMNS = ("day", "seq", "cust_no", "name", "phone", "address", "grid", "offers", "notes")
 WEEKDAYS_ZH = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")
+
+
+def watermark_line() -> str:
+    """The watermark of a sheet made without a signed-in user (tests, scripts)."""
+    from core.downloads import watermark
+
+    return watermark("system")
 
 
 def sheet_rows(plan: pd.DataFrame, contact_shown: bool, lang: str = "zh") -> pd.DataFrame:
@@ -33,9 +42,10 @@ def sheet_rows(plan: pd.DataFrame, contact_shown: bool, lang: str = "zh") -> pd.
 
 
 def to_excel(rows: pd.DataFrame, headers: dict[str, str], title: str,
-             day_names: list[str] | None = None) -> bytes:
-    """An .xlsx workbook: one sheet per day (titled by ``day_names``), the ``headers``
-    labels, wide columns for offers and notes, printed landscape on one page width."""
+             day_names: list[str] | None = None, stamp: str = "") -> bytes:
+    """An .xlsx workbook: one sheet per day (titled by ``day_names``): the watermark line
+    ``stamp`` (``core.downloads.watermark``), the title, the ``headers`` labels, the rows;
+    wide columns for offers and notes, printed landscape on one page width."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
 
@@ -48,39 +58,39 @@ def to_excel(rows: pd.DataFrame, headers: dict[str, str], title: str,
         part = rows[rows["day"] == day] if day is not None else rows
         name = (day_names[int(day) - 1] if day_names and day is not None else
                 f"D{int(day)}" if day is not None else "1")
-        ws = wb.create_sheet(name[:31])
+        ws = new_sheet(wb, name, stamp or watermark_line())
         ws.append([title])
-        ws["A1"].font = Font(bold=True, size=13)
+        ws["A2"].font = Font(bold=True, size=13)
         cols = [c for c in COLUMNS if c != "day"]
         ws.append([headers[c] for c in cols])
-        for cell in ws[2]:
+        for cell in ws[3]:
             cell.font = Font(bold=True)
         for r in part.itertuples():
             ws.append([getattr(r, c) if getattr(r, c) == getattr(r, c) else "" for c in cols])
         for i, c in enumerate(cols, start=1):
             ws.column_dimensions[chr(64 + i)].width = widths[c]
-        for row in ws.iter_rows(min_row=3):
+        for row in ws.iter_rows(min_row=4):
             for cell in row:
                 cell.alignment = Alignment(wrap_text=True, vertical="top")
             ws.row_dimensions[row[0].row].height = 42
         ws.page_setup.orientation = "landscape"
         ws.page_setup.fitToWidth = 1
         ws.sheet_properties.pageSetUpPr.fitToPage = True
-        ws.print_title_rows = "2:2"
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+        ws.print_title_rows = "3:3"
+    return workbook_bytes(wb)
 
 
 def to_html(rows: pd.DataFrame, headers: dict[str, str], title: str,
-            day_names: list[str] | None = None) -> str:
-    """A printable page: a table per day, a page break between days, blank note cells."""
+            day_names: list[str] | None = None, stamp: str = "") -> str:
+    """A printable page: the watermark line, a table per day, a page break between days,
+    blank note cells; every cell HTML-escaped and formula-safe."""
     cols = [c for c in COLUMNS if c != "day"]
     parts = ["<style>.fs table{border-collapse:collapse;width:100%;font:13px sans-serif}"
              ".fs th,.fs td{border:1px solid #999;padding:4px;vertical-align:top}"
              ".fs td.notes{height:48px;width:22%}.fs h3{margin:12px 0 4px}"
              "@media print{.fs section{page-break-after:always}}</style>",
-             f'<div class="fs"><h2>{html.escape(title)}</h2>']
+             f'<div class="fs"><p class="wm">{html.escape(stamp or watermark_line())}</p>'
+             f'<h2>{html.escape(title)}</h2>']
     for day, part in rows.groupby("day", sort=True):
         label = day_names[int(day) - 1] if day_names else str(int(day))
         parts.append(f"<section><h3>{html.escape(label)}</h3><table><tr>" + "".join(
@@ -89,7 +99,7 @@ def to_html(rows: pd.DataFrame, headers: dict[str, str], title: str,
             cells = []
             for c in cols:
                 value = getattr(r, c)
-                text = "" if value is None or value != value else str(value)
+                text = "" if value is None or value != value else str(neutralise(str(value)))
                 cls = ' class="notes"' if c == "notes" else ""
                 cells.append(f"<td{cls}>{html.escape(text)}</td>")
             parts.append("<tr>" + "".join(cells) + "</tr>")

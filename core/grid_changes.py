@@ -20,12 +20,14 @@ from sqlalchemy.orm import Session
 
 from core.assignment import (GridSet, changed_rows, compute_assignment, movable_where,
                              read_customers, read_grid_sets, write_assignment)
+from core.escape import clean_name
 from core.models import AuditLog, Branch, Grid, GridStaff, GridVersion, Liaison
 from core.permissions import require, require_branch, require_role
 from geo.county import polygonal, to_geojson
 
 OUTSIDE_PARENT_TOLERANCE = 0.01  # share of a grid's area that may lie outside its parent
 CODE_LENGTH = Grid.__table__.c.code.type.length  # grid.code is unique across all grids
+NAME_MAX = Grid.__table__.c.name.type.length
 
 
 @dataclass
@@ -74,6 +76,13 @@ def check_change(engine: Engine, change: Change) -> list[ChangeProblem]:
     """Problems that forbid applying ``change``: invalid or overlapping polygons, level-2
     grids outside their parent, unknown or duplicate codes."""
     problems: list[ChangeProblem] = []
+    for g in change.grids:  # names and codes come from files and users: refused at input
+        for value, field, limit in ((g.name, "grid_name", NAME_MAX),
+                                    (g.code, "grid_code", CODE_LENGTH)):
+            bad = clean_name(value, field, limit)
+            if bad is not None:
+                problems.append(ChangeProblem(str(g.code)[:CODE_LENGTH], bad.text("zh"),
+                                              bad.text("en")))
     codes = [g.code for g in change.grids]
     for code in {c for c in codes if codes.count(c) > 1}:
         problems.append(ChangeProblem(code, "网格编码重复", "duplicate grid code"))
@@ -420,7 +429,7 @@ def change_from_file(engine: Engine, frame: pd.DataFrame, level: int,
                 problems.append(ChangeProblem(f"#{r.row} {r.name} [code]", *wrong))
                 continue
             old = keep.get(grid_code)
-            grids.append(NewGrid(grid_code, str(r.name), r.geometry, branch_id,
+            grids.append(NewGrid(grid_code, str(r.name).strip(), r.geometry, branch_id,
                                  old.manager_a if old else None,
                                  old.manager_b if old else None))
     return Change(level, grids, branch_id, action="import"), problems
@@ -448,5 +457,6 @@ def change_from_drawing(engine: Engine, level: int, branch_id: int | None,
         n = 1
         while f"{prefix}{n:02d}" in existing:
             n += 1
-        grids.append(NewGrid(f"{prefix}{n:02d}", name or f"新网格{n}", polygon, branch_id))
+        grids.append(NewGrid(f"{prefix}{n:02d}", (name or "").strip() or f"新网格{n}", polygon,
+                             branch_id))
     return Change(level, grids, branch_id, action="draw")

@@ -883,6 +883,24 @@ TEXT: dict[str, tuple[str, str]] = {
                           "(at most {limit} characters)"),
     # ---- end of uploads ----
     # ---- escaping, names and downloads ----
+    "name.empty": ("{field}不能为空。", "{field} is empty."),
+    "name.too_long": ("{field}不能超过{max}个字符(现为{n}个)。",
+                      "{field} has at most {max} characters (now {n})."),
+    "name.control": ("{field}含有换行、方向控制符等不可见字符,请删除后重试。",
+                     "{field} holds invisible characters (line breaks, direction marks...); "
+                     "remove them and try again."),
+    "name.field.grid_name": ("网格名称", "The grid name"),
+    "name.field.grid_code": ("网格编码", "The grid code"),
+    "name.field.liaison_name": ("联络员姓名", "The liaison's name"),
+    "name.field.list_name": ("名单名称", "The list name"),
+    "name.field.list_note": ("名单说明", "The list note"),
+    "name.field.visit_notes": ("走访备注", "The visit notes"),
+    "download.customers": ("下载客户名单(Excel,已脱敏,将记录)", "Download the customers "
+                           "(Excel, masked, logged)"),
+    "download.sheet": ("客户名单", "Customers"),
+    "download.logged": ("下载会记录下载人、时间、筛选条件和行数;文件首行带有导出人水印。",
+                        "Downloads are logged (who, when, filters, rows); the file's first "
+                        "line names who exported it."),
     # ---- end of escaping, names and downloads ----
     # ---- sign-in, sessions, users and the audit log ----
     "signin.failed": ("登录失败:用户名或密码错误,或账号暂不可用。连续失败多次将被暂时锁定,如有疑问请联系"

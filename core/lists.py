@@ -16,6 +16,7 @@ import pandas as pd
 from sqlalchemy import Engine, and_, delete, insert, or_, select, true, update
 
 from core.db import read_frame
+from core.escape import clean_name, clean_text
 from core.explorer import Filters
 from core.models import AuditLog, Branch, CustomerList, Grid, GridStaff, Manager
 from core.scope import Scope
@@ -31,7 +32,8 @@ class ListProblem:
 
 
 def check_list(engine: Engine, scope: Scope, name: str, filters: Filters, kind: str,
-               branch_id: int | None, manager_id: int | None) -> list[ListProblem]:
+               branch_id: int | None, manager_id: int | None, note: str = ""
+               ) -> list[ListProblem]:
     """What forbids saving: a missing name, an empty filter, handing it outside the scope,
     a manager of another branch, a grid without an owning manager."""
     problems = []
@@ -39,10 +41,10 @@ def check_list(engine: Engine, scope: Scope, name: str, filters: Filters, kind: 
         problems.append(ListProblem("scope", "客户经理不能下发名单", "managers cannot hand lists"))
     if kind not in KINDS:
         problems.append(ListProblem("kind", f"未知类型 {kind}", f"unknown kind {kind}"))
-    if not name.strip():
-        problems.append(ListProblem("name", "请填写名称", "enter a name"))
-    elif len(name.strip()) > 100:
-        problems.append(ListProblem("name", "名称不能超过100字", "a name has at most 100 characters"))
+    for bad in (clean_name(name, "list_name", 100), clean_text(note, "list_note", 200)):
+        if bad is not None:  # empty or over-long name, control characters (bidi, breaks)
+            problems.append(ListProblem(bad.field.removeprefix("list_"), bad.text("zh"),
+                                        bad.text("en")))
     if filters.is_empty():
         problems.append(ListProblem("filter", "请至少设置一个筛选条件", "set at least one filter"))
     if kind in ("industry", "group"):
@@ -87,14 +89,14 @@ def save_list(engine: Engine, actor, name: str, filters: Filters,
                                      .where(Manager.id == manager_id)).scalar()
     if scope.role == "branch":  # handing outside the own branch is a refusal, not a typo
         require_branch(engine, actor, f"save_{kind}"[:30], branch_id)
-    problems = check_list(engine, scope, name, filters, kind, branch_id, manager_id)
+    problems = check_list(engine, scope, name, filters, kind, branch_id, manager_id, note)
     if problems:
         raise ValueError("; ".join(f"{p.field}: {p.message_en}" for p in problems))
     now = datetime.now()
     with engine.begin() as conn:
         if kind == "list":
             new_id = conn.execute(insert(CustomerList).values(
-                name=name.strip(), saved_filter=filters.to_json(), note=note[:200] or None,
+                name=name.strip(), saved_filter=filters.to_json(), note=note.strip() or None,
                 created_by=user_id, created_at=now, branch_id=branch_id, manager_id=manager_id,
                 customers=customers, active=True).returning(CustomerList.id)).scalar_one()
         else:

@@ -148,11 +148,16 @@ def shape_breakdown(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def breakdown_chart(table: pd.DataFrame, labels: dict[str, str]) -> go.Figure:
-    """Grouped bars of deposits and loans (万元) per row of the breakdown."""
+    """Grouped bars of deposits and loans (万元) per row of the breakdown. Plotly reads
+    tags such as ``<a href>`` in its texts, so the names are HTML-escaped (it shows the
+    entities as the characters)."""
+    from core.escape import html
+
     top = table.head(30)
+    names = top["name"].map(html)
     fig = go.Figure([
-        go.Bar(name=labels["deposits_wan"], x=top["name"], y=top["deposits_wan"]),
-        go.Bar(name=labels["loans_wan"], x=top["name"], y=top["loans_wan"]),
+        go.Bar(name=labels["deposits_wan"], x=names, y=top["deposits_wan"]),
+        go.Bar(name=labels["loans_wan"], x=names, y=top["loans_wan"]),
     ])
     fig.update_layout(barmode="group", height=380, margin=dict(l=10, r=10, t=30, b=10),
                       yaxis_title=labels["unit"], legend=dict(orientation="h", y=1.1),

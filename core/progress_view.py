@@ -9,6 +9,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
+from core.escape import markdown
 from core.format import WAN
 from core.i18n import t
 from core.progress import ProgressData, forecast_table, monthly_series
@@ -128,8 +129,8 @@ def lag_rows(warnings: pd.DataFrame, data: ProgressData, lang: str) -> pd.DataFr
 
 def lag_lines(warnings: pd.DataFrame, data: ProgressData, lang: str, top: int = 8
               ) -> list[str]:
-    """The furthest-behind warnings as sentences (who, what, completion, time progress,
-    points behind, amount behind)."""
+    """The furthest-behind warnings as Markdown sentences (who, what, completion, time
+    progress, points behind, amount behind); names are escaped."""
     unit = warnings["metric"].map(data.metrics["unit"])
     # a rate's shortfall is in percentage points
     label = {u: t("unit.points", lang) if u == "pct" else unit_label(u, lang)
@@ -137,7 +138,7 @@ def lag_lines(warnings: pd.DataFrame, data: ProgressData, lang: str, top: int = 
     kind = warnings["metric"].map(data.metrics["kind"])
 
     def line(r, u, k):
-        who = f"{t(f'level.{r.org_level}', lang)} {r.name}"
+        who = f"{t(f'level.{r.org_level}', lang)} {markdown(r.name)}"  # shown as Markdown
         metric = metric_name(data.metrics, r.metric, lang)
         if k == "rate":  # a level: actual against the target level, in points
             return t("progress.lag_line_rate", lang, who=who, metric=metric,

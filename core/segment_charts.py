@@ -1,9 +1,12 @@
 """Plotly figures of the segment explorer and the customer view. Pure: data and labels in,
-figure out (labels come from the caller in the user's language)."""
+figure out (labels come from the caller in the user's language). Names from data (segments)
+are HTML-escaped: Plotly reads tags such as ``<a href>`` in its texts."""
 from __future__ import annotations
 
 import pandas as pd
 import plotly.graph_objects as go
+
+from core.escape import html
 
 LAYOUT = dict(margin=dict(l=10, r=10, t=30, b=10), separators=".,",
               legend=dict(orientation="h", y=1.12))
@@ -12,7 +15,7 @@ LAYOUT = dict(margin=dict(l=10, r=10, t=30, b=10), separators=".,",
 def segment_bars(sizes: pd.DataFrame, names: list[str], labels: dict[str, str]) -> go.Figure:
     """Customers per segment (bars) with each segment's share of deposits (text)."""
     fig = go.Figure(go.Bar(
-        x=sizes["customers"], y=names, orientation="h", marker_color="#31a354",
+        x=sizes["customers"], y=[html(n) for n in names], orientation="h", marker_color="#31a354",
         text=[f"{s:.1%}" for s in sizes["deposit_share"]], textposition="outside",
         hovertemplate="%{y}<br>" + labels["customers"] + " %{x:,}<extra></extra>"))
     fig.update_layout(height=max(260, 42 * len(sizes) + 80), xaxis_title=labels["customers"],
@@ -43,7 +46,7 @@ def penetration_heatmap(shares: pd.DataFrame, rows: list[str], columns: list[str
     """Product penetration (0-1) by segment as a heat map with the percentages written in."""
     z = shares.to_numpy() * 100
     fig = go.Figure(go.Heatmap(
-        z=z, x=columns, y=rows, colorscale="Greens", zmin=0, zmax=100,
+        z=z, x=columns, y=[html(r) for r in rows], colorscale="Greens", zmin=0, zmax=100,
         text=[[f"{v:.0f}%" for v in row] for row in z], texttemplate="%{text}",
         hovertemplate="%{y}<br>%{x}: %{z:.1f}%<extra></extra>", colorbar=dict(ticksuffix="%")))
     fig.update_layout(height=max(260, 40 * len(rows) + 100), title=title, **LAYOUT)

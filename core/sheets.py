@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 
+from core.downloads import skip_watermark
 from core.targets import TargetProblem
 from core.targets import TargetProblem as _problem
 from core.uploads import UploadError, logged, open_workbook, problem, safe_name
@@ -44,21 +45,22 @@ def read_sheet(data: bytes, sheet: str, headers: list[str], filename: str
         logged("bad_xlsx", safe_name(filename), exc)
         p = problem("bad_xlsx", safe_name(filename))
         return [], [_problem(None, p.file, p.message_zh, p.message_en)]
+    rows, skipped = skip_watermark(rows)  # our watermark line on top of a template
     found = [str(h).strip() if h is not None else "" for h in (rows[0] if rows else [])]
     while found and not found[-1]:
         found.pop()
     problems = []
     for i, header in enumerate(found, start=1):
         if header not in headers:
-            problems.append(_problem(1, header or f"第{i}列", "未知的表头(请使用导出的模板)",
+            problems.append(_problem(1 + skipped, header or f"第{i}列", "未知的表头(请使用导出的模板)",
                                      "unknown header (use the exported template)"))
     for header in headers:
         if header not in found:
-            problems.append(_problem(1, header, "缺少该列", "column missing"))
+            problems.append(_problem(1 + skipped, header, "缺少该列", "column missing"))
     if problems:
         return [], problems
     out = []
-    for number, row in enumerate(rows[1:], start=2):
+    for number, row in enumerate(rows[1:], start=2 + skipped):
         cells = dict(zip(found, row))
         if all(v is None or (isinstance(v, str) and not v.strip()) for v in cells.values()):
             continue

@@ -9,6 +9,7 @@ from datetime import datetime
 import pandas as pd
 from sqlalchemy import Engine, delete, insert, select, update
 
+from core.escape import clean_name
 from core.masking import mask_phone
 from core.models import AuditLog, Customer, Grid, GridStaff, Liaison, Manager
 from core.scope import Scope
@@ -74,8 +75,10 @@ def check_staffing(manager_a: int | None, manager_b: int | None, managers: dict[
         problems.append(StaffProblem(None, "liaisons", f"联络员须为2-5人(现为{len(rows)}人)",
                                      f"2-5 liaison persons needed (now {len(rows)})"))
     for i, (_, r) in enumerate(rows.iterrows(), start=1):
-        if not str(r.get("name") or "").strip():
-            problems.append(StaffProblem(i, "name", "姓名不能为空", "name is empty"))
+        name = r.get("name")
+        bad = clean_name(name if name == name else "", "liaison_name", 50)
+        if bad is not None:  # empty, too long, or control characters (line breaks, bidi)
+            problems.append(StaffProblem(i, "name", bad.text("zh"), bad.text("en")))
         if r.get("role") not in LIAISON_ROLES:
             problems.append(StaffProblem(i, "role", f"身份须为:{'/'.join(LIAISON_ROLES)}",
                                          f"role must be one of {', '.join(LIAISON_ROLES)}"))

@@ -19,6 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from core.authenticity import flag_visits, summarize_flags
 from core.db import read_frame, write_retrying
 from core.masking import apply_policy
+from core.escape import clean_text
 from core.models import AuditLog, Customer, Manager, Visit, VisitPlan, VisitPlanItem
 from core.features import PRODUCTS
 from core.scope import Scope
@@ -77,8 +78,9 @@ def check_visit(form: VisitForm, now: datetime | None = None) -> list[tuple[str,
                              f"check-in ({form.lon:.5f}, {form.lat:.5f}) is outside the county"))
     if form.channel == "onsite" and form.lon is None:
         problems.append(("checkin", "上门走访须签到位置", "an on-site visit needs its check-in"))
-    if len(form.notes) > 2000:
-        problems.append(("notes", "备注不能超过2000字", "notes have at most 2,000 characters"))
+    bad = clean_text(form.notes, "visit_notes", 2000)  # length, control characters (bidi...)
+    if bad is not None:
+        problems.append(("notes", bad.text("zh"), bad.text("en")))
     return problems
 
 

@@ -4,6 +4,12 @@ aggregated so the page stays small at a million customers. Pure: data in, folium
 Polygons are simplified once per grid version with ``shapely.coverage_simplify`` (neighbours
 keep sharing their edges; no slivers) and written with 5 decimals (~1 m). Each level's paths
 carry a CSS class (``grid-l1``/``grid-l2``), so tests can count what the browser drew.
+
+Every data string (grid, outlet and customer names, metric labels) is escaped with
+``core.escape.js_template_html`` wherever folium puts it: HTML inside a JavaScript template
+literal in ``Tooltip``s; HTML (set as ``innerHTML``) in GeoJSON properties and ``DivIcon``
+labels, where ``${`` and backticks are inert but are encoded all the same, so no raw
+``${`` or backtick from data appears anywhere in a map.
 """
 from __future__ import annotations
 
@@ -16,6 +22,7 @@ import shapely
 from folium.plugins import FastMarkerCluster, HeatMap
 from shapely.geometry import mapping, shape
 
+from core.escape import js_template_html as html_text
 from geo.assets import offline_map
 from geo.crs import geometry_from_wgs84
 
@@ -30,6 +37,12 @@ TILES = {
              "&x={x}&y={y}&z={z}", "© 高德地图", "GCJ02"),
 }
 POINTS_LIMIT = 30_000  # above this many customers, the map shows a heat map of bins
+
+
+def tooltip(text) -> folium.Tooltip:
+    """A hover text for a marker: folium writes it into a JavaScript template literal, so it
+    is escaped for that (``${...}`` and backticks included), and shown as text."""
+    return folium.Tooltip(html_text(text))
 
 
 def simplify_grids(geometries: list[str], tolerance: float = 2e-4) -> list[shapely.Geometry]:
@@ -71,8 +84,10 @@ def _features(grids: pd.DataFrame, shapes: list, level: int, colors: list[str],
         if crs != "WGS84":
             geom = geometry_from_wgs84(geom, crs)
         feats.append({"type": "Feature", "geometry": mapping(geom),
-                      "properties": {"id": int(g["id"]), "name": g["name"], "level": level,
-                                     "color": color, "value": g.get("label", "")}})
+                      # GeoJsonTooltip puts these into innerHTML: HTML-escaped
+                      "properties": {"id": int(g["id"]), "name": html_text(g["name"]),
+                                     "level": level, "color": color,
+                                     "value": html_text(g.get("label", ""))}})
     return {"type": "FeatureCollection", "features": feats}
 
 
@@ -133,15 +148,16 @@ def build_grid_map(level1: pd.DataFrame, level2: pd.DataFrame, outlets: pd.DataF
                 p = g["polygon"].representative_point()
                 if tile_crs != "WGS84":
                     p = geometry_from_wgs84(p, tile_crs)
+                label = html_text(g["name"])
                 folium.Marker([p.y, p.x], interactive=False, icon=folium.DivIcon(
-                    html=f'<div class="grid-label grid-label-l{level}">{g["name"]}</div>',
+                    html=f'<div class="grid-label grid-label-l{level}">{label}</div>',
                     icon_size=(120, 18), icon_anchor=(60, 9))).add_to(m)
     for _, o in outlets.iterrows():
         lon, lat = o["lon"], o["lat"]
         if tile_crs != "WGS84":
             p = geometry_from_wgs84(shapely.Point(lon, lat), tile_crs)
             lon, lat = p.x, p.y
-        folium.Marker([lat, lon], tooltip=o["name"], icon=folium.DivIcon(
+        folium.Marker([lat, lon], tooltip=tooltip(o["name"]), icon=folium.DivIcon(
             html='<div class="outlet-marker" title="网点">行</div>', icon_size=(18, 18),
             icon_anchor=(9, 9))).add_to(m)
     if not customers.empty:
@@ -245,12 +261,12 @@ def build_route_map(outlet: tuple[float, float], stops: pd.DataFrame, tiles: str
         for r in part.itertuples():
             lat, lon = shown(r.lon, r.lat)
             points.append((lat, lon))
-            folium.Marker([lat, lon], tooltip=f"{int(day)}-{int(r.seq)} {r.name}",
+            folium.Marker([lat, lon], tooltip=tooltip(f"{int(day)}-{int(r.seq)} {r.name}"),
                           icon=folium.DivIcon(
                               html=f'<div class="route-stop" style="background:{color}">'
                                    f'{int(r.seq)}</div>', icon_size=(20, 20),
                               icon_anchor=(10, 10))).add_to(m)
-    folium.Marker(list(home), tooltip="网点 / outlet", icon=folium.DivIcon(
+    folium.Marker(list(home), tooltip=tooltip("网点 / outlet"), icon=folium.DivIcon(
         html='<div class="outlet-marker" title="网点">行</div>', icon_size=(18, 18),
         icon_anchor=(9, 9))).add_to(m)
     lats, lons = [p[0] for p in points], [p[1] for p in points]

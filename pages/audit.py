@@ -54,7 +54,7 @@ staffing = check("staffing_gaps", url, scope, version)
 summary = audit.summarize(blind, coverage, outside, staffing)
 
 st.title(ui.tr("audit.title"))
-st.caption(ui.tr("audit.caption", org=ui.org_name(scope)))
+st.caption(ui.tr("audit.caption", org=ui.md(ui.org_name(scope))))
 for col, (name, value) in zip(st.columns(len(summary)), summary.items()):
     col.metric(ui.tr(f"audit.metric.{name}"), f"{value:,}")
 

@@ -43,26 +43,26 @@ if view is None:
     st.stop()
 
 p, g = view["profile"], view["grid"]
-st.subheader(f"{p['name']} · {p['cust_no']}")
+st.subheader(f"{ui.md(p['name'])} · {ui.md(p['cust_no'])}")
 chips = [ui.tr(f"kind.{p['kind']}"), ui.tr(f"status.{p['status']}")]
 chips += [t.label(ui.lang()) for t in (view["tier"], view["lifecycle"]) if t is not None]
-st.markdown(" ".join(f"`{c}`" for c in chips) + "  " + " ".join(
-    f":orange-badge[{t.label(ui.lang())}]" for t in view["flags"]))
+st.markdown(" ".join(ui.md_code(c) for c in chips) + "  " + " ".join(
+    f":orange-badge[{ui.md(t.label(ui.lang()))}]" for t in view["flags"]))
 if view["segment"]:
     s = view["segment"]
-    st.caption(ui.tr("customer.segment", code=s["code"],
+    st.caption(ui.tr_md("customer.segment", code=s["code"],
                      name=s["name_zh" if ui.lang() == "zh" else "name_en"]))
 left, middle, right = st.columns(3)
 left.markdown(ui.customer_profile_markdown(p))
 middle.markdown(ui.customer_money_markdown(p))
-right.markdown(ui.tr("customer.grid_card", grid2=g["grid2"] or "-", grid1=g["grid1"] or "-",
+right.markdown(ui.tr_md("customer.grid_card", grid2=g["grid2"] or "-", grid1=g["grid1"] or "-",
                      branch=g["branch"] or "-", manager=g["manager"] or "-",
                      post_a=g["post_a"] or "-", post_b=g["post_b"] or "-"))
 st.markdown(f"#### {ui.tr('customer.offers')}")
 if view["offers"]:
     for offer in view["offers"]:
         st.markdown(f"- **{ui.tr('product.' + offer.product)}**:"
-                    f"{offer.reason_zh if ui.lang() == 'zh' else offer.reason_en}")
+                    f"{ui.md(offer.reason_zh if ui.lang() == 'zh' else offer.reason_en)}")
 else:
     st.caption(ui.tr("customer.no_offers"))
 if not view["trend"].empty:

@@ -32,13 +32,14 @@ with tab_import:
             frame = read_polygons(upload.getvalue(), upload.name, crs, boundary=load_county())
             change, problems = grid_changes.change_from_file(engine, frame, level, branch_id)
             for p in problems:
-                st.error(f"{p.grid}: {p.message_zh if ui.lang() == 'zh' else p.message_en}")
+                message = p.message_zh if ui.lang() == "zh" else p.message_en
+                st.error(f"{ui.md(p.grid)}: {ui.md(message)}")
             if not problems:
                 ui.propose_change(change)
         except PolygonImportError as err:  # every problem names the file, row and field
             st.session_state["grid_change"] = None
             for p in err.problems:
-                st.error(p.text(ui.lang()))
+                st.error(ui.md(p.text(ui.lang())))
 
 with tab_draw:
     current = grid_changes.current_grids(engine, level, branch_id)

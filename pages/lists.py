@@ -11,7 +11,7 @@ scope, url = user.scope, config.database_url()
 version = ui.profile_version(url)
 
 st.title(ui.tr("lists.title"))
-st.caption(ui.tr("lists.caption", org=ui.org_name(scope)))
+st.caption(ui.tr("lists.caption", org=ui.md(ui.org_name(scope))))
 lists = ui.saved_lists(url, scope)
 if lists.empty:
     st.info(ui.tr("lists.empty"))

@@ -12,7 +12,7 @@ scope = ui.page_user().scope
 url = config.database_url()
 
 st.title(ui.tr("map.title"))
-st.caption(ui.tr("map.caption", org=ui.org_name(scope)))
+st.caption(ui.tr("map.caption", org=ui.md(ui.org_name(scope))))
 metric = st.segmented_control(ui.tr("map.metric"), METRICS, default="customers",
                               format_func=lambda m: ui.tr(f"map.metric.{m}"), key="map_metric")
 metric = metric or "customers"
@@ -48,11 +48,12 @@ def map_and_card() -> None:
             st.info(ui.tr("map.hint"))
             return
         g, f = card["grid"], card["figures"]
-        st.subheader(g["name"])
+        st.subheader(ui.md(g["name"]))
         st.caption(f"{ui.tr('card.level' + str(g['level']))} · {ui.tr('card.branch')} "
-                   f"{g['branch']}")
-        st.markdown(f"**{ui.tr('card.manager_a')}** {g['manager_a'] or ui.tr('card.none')}  \n"
-                    f"**{ui.tr('card.manager_b')}** {g['manager_b'] or ui.tr('card.none')}")
+                   f"{ui.md(g['branch'])}")
+        none = ui.tr("card.none")
+        st.markdown(f"**{ui.tr('card.manager_a')}** {ui.md(g['manager_a'] or none)}  \n"
+                    f"**{ui.tr('card.manager_b')}** {ui.md(g['manager_b'] or none)}")
         st.markdown(f"| | |\n|---|---:|\n"
                     f"| {ui.tr('card.households')} | {g['households']:,} |\n"
                     f"| {ui.tr('card.customers')} | {f['customers']:,} |\n"

@@ -10,7 +10,7 @@ scope = ui.page_user().scope
 url = config.database_url()
 
 st.title(ui.tr("overview.title"))
-st.caption(ui.tr("overview.caption", org=ui.org_name(scope)))
+st.caption(ui.tr("overview.caption", org=ui.md(ui.org_name(scope))))
 
 head = ui.headline(url, scope)
 if head.customers == 0:

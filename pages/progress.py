@@ -17,7 +17,7 @@ st.title(ui.tr("progress.title"))
 if data.targets.empty:
     st.info(ui.tr("progress.empty"))
     st.stop()
-st.caption(ui.tr("progress.caption", org=ui.org_name(scope), as_of=data.as_of.isoformat(),
+st.caption(ui.tr("progress.caption", org=ui.md(ui.org_name(scope)), as_of=data.as_of.isoformat(),
                  **{p: pct(time_progress(data.as_of, p)) for p in PERIODS}))
 
 # drill-down: bank -> branch -> manager, as far as the scope reaches
@@ -59,7 +59,7 @@ if process:
             "progress.lead", lead=f"{p['lead_pts']:+.1f}") if p["lead_pts"] == p["lead_pts"]
             else None, help=ui.tr(f"progress.{metric}_help"))
 
-st.subheader(ui.tr("progress.by_metric", unit=unit))
+st.subheader(ui.tr("progress.by_metric", unit=ui.md(unit)))
 rows = view.metric_rows(table, data, level, org_id, lang)
 st.dataframe(rows, hide_index=True, key="progress_metrics", column_config=cols,
              height=35 * len(rows) + 38)  # every metric in view, no inner scrolling
@@ -69,13 +69,13 @@ metric = st.selectbox(ui.tr("progress.metric"), codes, key="progress_metric",
                       format_func=lambda c: view.metric_name(data.metrics, c, lang))
 name = view.metric_name(data.metrics, metric, lang)
 if level != "manager":
-    st.subheader(ui.tr("progress.ranked", unit=unit, metric=name))
+    st.subheader(ui.tr("progress.ranked", unit=ui.md(unit), metric=ui.md(name)))
     below = "branch" if level == "bank" else "manager"
     st.dataframe(view.child_rows(table, data, level, org_id, metric, lang), hide_index=True,
                  key="progress_children", column_config=ui.progress_columns(
                      f"col.name.{below}", data.metrics.loc[metric, "unit"]))
 
-st.subheader(ui.tr("progress.trend", unit=unit, metric=name))
+st.subheader(ui.tr("progress.trend", unit=ui.md(unit), metric=ui.md(name)))
 forecast = ui.progress_forecast(url, scope, version, level, org_id)
 monthly, cumulative = view.trend_figures(data, level, org_id, metric, lang, forecast)
 a, b = st.columns(2)

@@ -14,7 +14,7 @@ scope, url = user.scope, config.database_url()
 version = ui.profile_version(url)
 
 st.title(ui.tr("explorer.title"))
-st.caption(ui.tr("explorer.caption", org=ui.org_name(scope)))
+st.caption(ui.tr("explorer.caption", org=ui.md(ui.org_name(scope))))
 with st.spinner(ui.tr("explorer.loading")):
     frame = ui.explorer_frame(url, scope, version)
 if frame.empty:
@@ -25,7 +25,7 @@ filters = ui.explorer_filters(scope, url, version,
 try:
     mask = explorer.select_rows(frame, filters, ui.explorer_context(url, version))
 except ValueError as exc:
-    st.error(ui.tr("explorer.bad_filter", error=str(exc)))
+    st.error(ui.tr("explorer.bad_filter", error=ui.md(exc)))
     st.stop()
 summary = explorer.summarize(frame, mask)
 cols = st.columns(5)
@@ -79,6 +79,7 @@ else:
                           column_config=ui.customer_table_columns())
     st.caption(ui.tr("explorer.table_note", shown=count(len(table)),
                      total=count(summary.customers)))
+    ui.customer_table_download(table, filters)
     rows = picked.selection.rows if picked else []
     if rows and st.button(ui.tr("explorer.open_customer"), key="xf_open", type="primary"):
         st.session_state["customer_id"] = int(table.iloc[rows[0]]["id"])

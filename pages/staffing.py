@@ -52,7 +52,7 @@ if saved:
         for p in problems:
             where = ui.tr("staffing.row", row=p.row) if p.row else ""
             st.error(f"{where}{ui.tr(f'staffing.field.{p.field}')}:"
-                     f"{p.message_zh if ui.lang() == 'zh' else p.message_en}")
+                     f"{ui.md(p.message_zh if ui.lang() == 'zh' else p.message_en)}")
     else:
         with ui.user_errors():
             write_retrying(get_engine(url), lambda e: save_staffing(

@@ -30,7 +30,7 @@ with st.form("tag_thresholds"):
     for row in range(0, len(editable), 3):
         cols = st.columns(3)
         for col, t in zip(cols, editable[row:row + 3]):
-            col.markdown(f"**{t.label(ui.lang())}**")
+            col.markdown(f"**{ui.md(t.label(ui.lang()))}**")
             for name, value in t.params.items():
                 changes.setdefault(t.code, {})[name] = col.number_input(
                     ui.tr(f"tags.param.{name}"), value=float(value), min_value=0.0,
@@ -40,7 +40,7 @@ if saved:
     with ui.user_errors(), st.spinner(ui.tr("tags.recomputing")):
         problems, seconds = ui.save_tag_thresholds(url, changes, user)
         if problems:
-            st.error(ui.tr("tags.problems") + "\n\n" + "\n".join(f"- {p}" for p in problems))
+            st.error(ui.tr("tags.problems") + "\n\n" + "\n".join(f"- {ui.md(p)}" for p in problems))
         else:
             st.success(ui.tr("tags.saved", seconds=f"{seconds:.1f}"))
 

@@ -29,7 +29,7 @@ def done(result_key: str, action, **shown) -> None:
             result = write_retrying(engine, lambda _: action())  # retried when busy
         except TargetError as exc:
             st.error(ui.tr("targets.problems") + "\n\n" + "\n".join(
-                f"- {p.text(lang)}" for p in exc.problems))
+                f"- {ui.md(p.text(lang))}" for p in exc.problems))
             return
         ui.saved()
         st.success(ui.tr(result_key, **{k: f(result) for k, f in shown.items()}))
@@ -75,7 +75,7 @@ with tabs[0]:
     problems = check_split(stored, targets, kind, unit, ui.tr("col.new_target"))
     if problems:
         st.error(ui.tr("targets.blocked") + "\n\n" + "\n".join(
-            f"- {p.text(lang)}" for p in problems))
+            f"- {ui.md(p.text(lang))}" for p in problems))
     with st.expander(ui.tr("targets.months_title")):
         path = split_to_months(stored, kind, curve_for(metric, months), float(plan["base"].sum()))
         st.bar_chart(pd.Series(view.to_display(path, unit), index=[
@@ -87,8 +87,9 @@ with tabs[0]:
             plan.assign(target=targets.to_numpy()), months), n=str)
 
 with tabs[1]:
-    st.download_button(ui.tr("targets.download"), key="targets_download",
-                       data=lambda: excel.target_template(engine, scope, year),
+    ui.logged_download(ui.tr("targets.download"), key="targets_download",
+                       what="target_template", filters={"year": year},
+                       build=lambda stamp: excel.target_template(engine, scope, year, stamp),
                        file_name=f"targets-{year}.xlsx")
     upload = st.file_uploader(ui.tr("targets.upload"), type=["xlsx"], key="targets_upload")
     if upload is not None and st.button(ui.tr("targets.import"), key="targets_import"):
@@ -110,8 +111,10 @@ if scope.role == "hq":
                  rows=lambda r: f"{r.rows:,}", as_of=lambda r: r.as_of.isoformat(),
                  seconds=lambda r: f"{r.seconds:.1f}")
         last = data.as_of.month if data.as_of.year == year else 12
-        st.download_button(ui.tr("targets.actual_download"), key="actuals_download",
-                           data=lambda: excel.actual_template(engine, scope, year, last),
+        ui.logged_download(ui.tr("targets.actual_download"), key="actuals_download",
+                           what="actual_template", filters={"year": year, "months": last},
+                           build=lambda stamp: excel.actual_template(engine, scope, year, last,
+                                                                     stamp),
                            file_name=f"actuals-{year}.xlsx")
         upload = st.file_uploader(ui.tr("targets.actual_upload"), type=["xlsx"],
                                   key="actuals_upload")

@@ -12,7 +12,7 @@ from geo.mapview import PALETTE
 user = ui.page_user()
 scope, url = user.scope, config.database_url()
 st.title(ui.tr("check.title"))
-st.caption(ui.tr("check.caption", org=ui.org_name(scope),
+st.caption(ui.tr("check.caption", org=ui.md(ui.org_name(scope)),
                  limit=f"{config.get('GM_CHECKIN_MAX_M'):g}",
                  speed=f"{config.get('GM_MAX_SPEED_KMH'):g}"))
 days = st.segmented_control(ui.tr("check.period"), [30, 90, 365], default=90, key="check_days",

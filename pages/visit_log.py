@@ -66,7 +66,7 @@ if sent:
             visit, created = log_visit(engine, user, form, token)
         except VisitError as exc:
             st.error(ui.tr("visit.problems") + "\n\n" + "\n".join(
-                f"- {ui.tr(f'visit.field.{field}')}:{zh if ui.lang() == 'zh' else en}"
+                f"- {ui.tr(f'visit.field.{field}')}:{ui.md(zh if ui.lang() == 'zh' else en)}"
                 for field, zh, en in exc.problems))
         else:
             ui.planner.clear()

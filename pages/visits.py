@@ -60,7 +60,7 @@ if save:
                 e, user, manager_id, week, rows[rows["id"].isin(chosen)]))
         except PlanError as exc:
             st.error(ui.tr("visits.problems") + "\n\n" + "\n".join(
-                f"- {zh if ui.lang() == 'zh' else en}" for zh, en in exc.problems))
+                f"- {ui.md(zh if ui.lang() == 'zh' else en)}" for zh, en in exc.problems))
         else:
             ui.planner.clear()
             st.success(ui.tr("visits.saved", n=len(chosen), week=week.isoformat()))

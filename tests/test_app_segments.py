@@ -105,7 +105,7 @@ def test_an_empty_list_is_refused(own_county):
     at = open_page("branch", "pages/segments.py")
     at.segmented_control(key="xf_view").set_value("customers").run()
     at.button(key="FormSubmitter:save_list-保存").click().run()
-    assert any("请填写名称" in e.value and "请至少设置一个筛选条件" in e.value for e in at.error)
+    assert any("名单名称不能为空" in e.value and "请至少设置一个筛选条件" in e.value for e in at.error)
     assert scalar(own_county, "SELECT COUNT(*) FROM customer_list") == 0
 
 

@@ -38,7 +38,7 @@ def save(wb) -> bytes:
 
 
 def find_row(ws, level, code, metric) -> int:
-    for r in range(2, ws.max_row + 1):
+    for r in range(3, ws.max_row + 1):  # row 1: the watermark, row 2: the headers
         if (ws.cell(r, 2).value, str(ws.cell(r, 3).value), ws.cell(r, 5).value) == (
                 level, code, metric):
             return r
@@ -59,15 +59,16 @@ def target_value(engine, level, org_id, metric, month=0):
 
 def test_the_template_holds_the_stored_targets_in_wan(seeded_engine):
     wb, ws = workbook(target_template(seeded_engine, HQ, 2026))
-    assert [c.value for c in ws[1]] == TARGET_HEADERS
-    assert ws.max_row - 1 == 22 * 15  # the bank and 21 branches, 15 metrics each
+    assert ws.cell(1, 1).value.startswith("导出人")  # the watermark line
+    assert [c.value for c in ws[2]] == TARGET_HEADERS
+    assert ws.max_row - 2 == 22 * 15  # the bank and 21 branches, 15 metrics each
     r = find_row(ws, "支行", "00101", "deposit_increase")
     assert ws.cell(r, col("全年")).value == pytest.approx(
         target_value(seeded_engine, "branch", 1, "deposit_increase") / 10_000)
     assert ws.cell(r, col("单位")).value == "万元"
     assert {"说明", "指标"} <= set(wb.sheetnames)
     _, mine = workbook(target_template(seeded_engine, BRANCH, 2026))
-    levels = {mine.cell(r, 2).value for r in range(2, mine.max_row + 1)}
+    levels = {mine.cell(r, 2).value for r in range(3, mine.max_row + 1)}
     assert levels == {"支行", "客户经理"}
 
 
@@ -125,11 +126,11 @@ def test_a_bad_file_names_row_and_column_and_changes_nothing(seeded_engine, case
     where, column, value, message = BAD[case]
     wb, ws = workbook(target_template(seeded_engine, HQ, 2026))
     if where == "header":
-        ws.cell(1, col(column)).value = value
-        row = 1
+        ws.cell(2, col(column)).value = value
+        row = 2
     elif where == "drop":
         ws.delete_cols(col(column))
-        row = 1
+        row = 2
     else:
         row = find_row(ws, *where)
         ws.cell(row, col(column)).value = value
@@ -200,9 +201,9 @@ def test_a_branch_leader_imports_their_managers_only(fresh_county):
 def test_imported_actuals_round_trip_and_bad_rows(fresh_county):
     engine = fresh_county
     wb, ws = workbook(actual_template(engine, HQ, 2026, 11), ACTUAL_SHEET)
-    header = [c.value for c in ws[1]]
+    header = [c.value for c in ws[2]]
     value_col = header.index("实际值") + 1
-    row = next(r for r in range(2, ws.max_row + 1)
+    row = next(r for r in range(3, ws.max_row + 1)
                if ws.cell(r, 6).value == "npl_recovery" and ws.cell(r, 2).value == 11)
     code = ws.cell(row, 4).value
     ws.cell(row, value_col).value = 12.3456  # 万元

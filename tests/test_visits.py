@@ -226,8 +226,9 @@ def test_the_field_sheet_masks_contacts_unless_it_is_the_managers_own(fresh_coun
     days = sorted(set(plan["day"]))
     assert len(book.sheetnames) == len(days)
     first = book[book.sheetnames[0]]
-    assert first["A1"].value == "清单" and first["A2"].value == "SEQ"
-    assert first.max_row - 2 == (plan["day"] == days[0]).sum()
+    assert first["A1"].value.startswith("导出人")  # the watermark line, then title, headers
+    assert first["A2"].value == "清单" and first["A3"].value == "SEQ"
+    assert first.max_row - 3 == (plan["day"] == days[0]).sum()
     page = to_html(masked, headers, "清单", ["周一", "周二", "周三", "周四", "周五"])
     assert page.count("<tr>") == len(plan) + len(days)
     assert plan["phone"].iloc[0] not in page

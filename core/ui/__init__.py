@@ -12,7 +12,7 @@ import json
 
 import streamlit as st
 
-from core import auth, config, overview
+from core import auth, config, escape, overview
 from core import users as user_admin  # (core.ui.users is the users page's glue)
 from core.db import get_engine
 from core.i18n import LANGUAGES, t
@@ -59,6 +59,22 @@ def lang() -> str:
 def tr(key: str, **values) -> str:
     """Text for ``key`` in the session's language."""
     return t(key, lang(), **values)
+
+
+def md(value) -> str:
+    """Data (a name, an address, a note, anything from a user or a file) as literal text
+    inside Markdown: st.markdown, st.caption, st.info/warning/error/success, st.subheader."""
+    return escape.markdown(value)
+
+
+def md_code(value) -> str:
+    """Data as a Markdown code span (a chip)."""
+    return escape.markdown_code(value)
+
+
+def tr_md(key: str, **values) -> str:
+    """``tr`` for Markdown: the text's own formatting kept, the values (data) escaped."""
+    return tr(key, **{k: escape.markdown(v) for k, v in values.items()})
 
 
 # ---- the frame/page handshake ----------------------------------------------------------
@@ -228,8 +244,8 @@ def change_password_page() -> None:
 def sidebar(user: auth.SignedIn) -> None:
     """User, org unit, language switch and sign-out."""
     with st.sidebar:
-        st.markdown(f"**{user.display_name}** · {tr('role.' + user.scope.role)}")
-        st.caption(f"{tr('sidebar.org')}:{org_name(user.scope)}")
+        st.markdown(f"**{md(user.display_name)}** · {tr('role.' + user.scope.role)}")
+        st.caption(f"{tr('sidebar.org')}:{md(org_name(user.scope))}")
         st.segmented_control(tr("sidebar.language"), options=list(LANGUAGES), key="lang",
                              format_func=lambda code: {"zh": "中文", "en": "English"}[code])
         if st.button(tr("sidebar.sign_out"), key="sign_out", icon=":material/logout:"):
@@ -266,6 +282,7 @@ def breakdown(url: str, scope: Scope):
 # the pages' glue, reachable as ui.<name> (imported last: they use tr, lang and the engine)
 from core.ui.errors import error_key, user_errors  # noqa: E402, F401
 from core.masking import name_search_exact  # noqa: E402, F401
+from core.ui.downloads import logged_download  # noqa: E402, F401
 from core.ui.customers import (customer_money_markdown, customer_profile_markdown,  # noqa: E402, F401
                                customer_tables, customer_view, find_customers)
 from core.ui.grids import (county_proposals, grid_card, grid_map, grid_version,  # noqa: E402, F401
@@ -280,7 +297,8 @@ from core.ui.visits import (apply_position, checkin_position, coverage_map,  # n
 from core.ui.users import (audit_filters, audit_table, create_user_form,  # noqa: E402, F401
                            manage_user_form, user_table)
 from core.ui.segments import (FILTER_KEYS, branch_names, customer_table,  # noqa: E402, F401
-                              customer_table_columns, explorer_context, explorer_filters,
+                              customer_table_columns, customer_table_download,
+                              explorer_context, explorer_filters,
                               explorer_frame, explorer_grid_options, latest_segment_run,
                               load_filters_into_widgets, managers_of, plain_grid_map,
                               profile_version, rerun_segments, save_list_form,

@@ -5,7 +5,7 @@ import streamlit as st
 
 from core.db import get_engine
 from core.scope import Scope
-from core.ui import tr
+from core.ui import md, tr
 
 
 @st.cache_data(ttl=60, show_spinner=False)
@@ -41,7 +41,7 @@ def customer_profile_markdown(p: dict) -> str:
             (tr("customer.opened"), _date(p["opened_on"])),
             (tr("customer.last_txn"), _date(p["last_txn_on"])),
             (tr("customer.last_visit"), _date(p["last_visit_on"]))]
-    return "\n".join(f"- {k}:{v}" for k, v in rows)
+    return "\n".join(f"- {k}:{md(v)}" for k, v in rows)  # data escaped for Markdown
 
 
 def customer_money_markdown(p: dict) -> str:

@@ -6,7 +6,7 @@ import streamlit as st
 from core import auth, config, gridmap
 from core.db import get_engine, write_retrying
 from core.scope import Scope
-from core.ui import lang, tr
+from core.ui import lang, md, tr
 from core.ui.errors import user_errors
 
 
@@ -85,7 +85,7 @@ def review_change(user: auth.SignedIn) -> None:
     impact = None
     if problems:
         st.error(tr("grids.problems") + "\n\n" + "\n".join(
-            f"- {p.grid}: {p.message_zh if lang() == 'zh' else p.message_en}"
+            f"- {md(p.grid)}: {md(p.message_zh if lang() == 'zh' else p.message_en)}"
             for p in problems))
     else:
         with user_errors():

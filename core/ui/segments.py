@@ -10,7 +10,7 @@ from core import config
 from core.db import get_engine
 from core.scope import Scope
 from core.i18n import t
-from core.ui import lang, tr
+from core.ui import lang, md, tr
 
 
 @st.cache_data(ttl=60, show_spinner=False)
@@ -255,6 +255,23 @@ def customer_table(url: str, scope: Scope, ids: list[int], version: int, languag
     return df
 
 
+def customer_table_download(table, filters) -> None:
+    """Our own download of the explorer's customer table (masked as shown): an Excel file
+    with the watermark line, formula-safe, logged with the filters when clicked."""
+    from core.downloads import table_xlsx
+    from core.ui.downloads import logged_download
+
+    labels = {c: (v if isinstance(v, str) else v["label"])
+              for c, v in customer_table_columns().items() if v is not None}
+    headers = {c: labels[c] for c in table.columns if c in labels}
+    frame = table.copy()
+    logged_download(tr("download.customers"), key="xf_download", what="customers",
+                    build=lambda stamp: table_xlsx(frame, headers, tr("download.sheet"), stamp),
+                    file_name="customers.xlsx", rows=len(frame),
+                    filters=json.loads(filters.to_json()))
+    st.caption(tr("download.logged"))
+
+
 def customer_table_columns() -> dict:
     money = {c: st.column_config.NumberColumn(tr(f"explorer.col.{c}"), format="%.2f")
              for c in ("deposit", "aum", "other_bank_deposit")}
@@ -296,10 +313,10 @@ def save_list_form(user, filters, customers: int) -> None:
     if not submitted:
         return
     engine = get_engine(url)
-    problems = check_list(engine, scope, name, filters, kind, branch, manager)
+    problems = check_list(engine, scope, name, filters, kind, branch, manager, note)
     if problems:
         st.error(tr("lists.problems") + "\n\n" + "\n".join(
-            f"- {p.message_zh if lang() == 'zh' else p.message_en}" for p in problems))
+            f"- {md(p.message_zh if lang() == 'zh' else p.message_en)}" for p in problems))
         return
     from core.db import write_retrying
     from core.ui.errors import user_errors
@@ -310,7 +327,7 @@ def save_list_form(user, filters, customers: int) -> None:
         saved_lists.clear()
         explorer_context.clear()
         explorer_grid_options.clear()
-        st.success(tr("lists.saved", name=name.strip(), n=f"{customers:,}"))
+        st.success(tr("lists.saved", name=md(name.strip()), n=f"{customers:,}"))
 
 
 # ---- tag thresholds and segmentation runs (head office) -----------------------------------

@@ -159,7 +159,9 @@ def route_section(url: str, user, manager_id: int, week: date) -> None:
     """The saved week on the map, its days and distances, and the field sheet."""
     from streamlit_folium import st_folium
 
+    from core.downloads import watermark, who
     from core.field_sheet import sheet_rows, to_excel, to_html
+    from core.ui.downloads import logged_download
     from core.visits import load_plan, outlet_of
     from geo.distance import haversine_m
     from geo.mapview import build_route_map
@@ -203,11 +205,13 @@ def route_section(url: str, user, manager_id: int, week: date) -> None:
     day_names = [tr(f"visits.day.{d}") for d in range(1, 8)]
     title = tr("sheet.title", manager=managers_for(url, user.scope).get(manager_id, ""),
                week=week.isoformat())
-    st.download_button(tr("sheet.excel"), to_excel(rows, headers, title, day_names),
-                       file_name=f"field-sheet-{week.isoformat()}.xlsx", key="sheet_excel",
-                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    logged_download(tr("sheet.excel"), key="sheet_excel", what="field_sheet",
+                    build=lambda stamp: to_excel(rows, headers, title, day_names, stamp),
+                    file_name=f"field-sheet-{week.isoformat()}.xlsx", rows=len(rows),
+                    filters={"manager_id": manager_id, "week": week.isoformat(),
+                             "contact_shown": contact})
     with st.expander(tr("sheet.print")):
-        st.html(to_html(rows, headers, title, day_names))
+        st.html(to_html(rows, headers, title, day_names, watermark(who(user))))
 
 
 @st.cache_data(ttl=3600, show_spinner=False)
