@@ -210,7 +210,7 @@ def change_password_page() -> None:
     flush_cookie()
     user = st.session_state["user"]
     st.title(tr("pwchange.title"))
-    st.info(tr("pwchange.intro", name=user.display_name))
+    st.info(tr("pwchange.intro", name=md(user.display_name)))
     st.caption(tr("pwchange.rules", n=config.get("GM_PASSWORD_MIN_LENGTH"),
                   k=config.get("GM_PASSWORD_CLASSES")))
     with st.form("change_password"):

@@ -14,7 +14,7 @@ from core import audit_log, users
 from core.db import get_engine
 from core.i18n import TEXT
 from core.permissions import Forbidden
-from core.ui import lang, tr
+from core.ui import lang, md, tr
 
 _OTP_KEY = "users_otp"  # (username, one-time password) to show once
 
@@ -23,7 +23,7 @@ def _show_otp() -> None:
     pending = st.session_state.pop(_OTP_KEY, None)
     if pending:
         name, otp = pending
-        st.success(tr("users.otp_once", name=name))
+        st.success(tr("users.otp_once", name=md(name)))
         st.code(otp, language=None)
 
 
@@ -79,7 +79,7 @@ def create_user_form(user) -> None:
         st.error(tr(exc.key))
         return
     except users.UserError as exc:
-        st.error(exc.text(lang()))
+        st.error(md(exc.text(lang())))
         return
     st.session_state[_OTP_KEY] = (username.strip(), otp)
     st.rerun()
@@ -112,7 +112,7 @@ def manage_user_form(user) -> None:
         st.error(tr(exc.key))
         return
     except users.UserError as exc:
-        st.error(exc.text(lang()))
+        st.error(md(exc.text(lang())))
         return
     st.session_state["notice"] = f"users.{action}_done"
     st.rerun()
@@ -173,8 +173,8 @@ def audit_table(user, f: audit_log.AuditFilter) -> None:
     st.number_input(tr("auditlog.page"), min_value=1, max_value=pages, step=1,
                     key="audit_page")
     who = f"{user.display_name}({user.username})"
-    if st.button(tr("auditlog.prepare_export"), key="audit_prepare"):
-        labels = {k.rsplit(".", 1)[1]: tr(k) for k in TEXT if k.startswith("auditlog.action.")}
-        data = audit_log.export_audit_log(engine, user, f, who, labels)
-        st.download_button(tr("auditlog.download"), data, file_name="audit_log.csv",
-                           mime="text/csv", key="audit_download")
+    labels = {k.rsplit(".", 1)[1]: tr(k) for k in TEXT if k.startswith("auditlog.action.")}
+    # built (and logged) only when clicked: Streamlit calls ``data`` on the click
+    st.download_button(tr("auditlog.download"), file_name="audit_log.csv", mime="text/csv",
+                       key="audit_download", icon=":material/download:",
+                       data=lambda: audit_log.export_audit_log(engine, user, f, who, labels))
