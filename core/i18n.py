@@ -830,6 +830,33 @@ TEXT: dict[str, tuple[str, str]] = {
     # ---- sign-in, sessions, users and the audit log ----
     # ---- end of sign-in, sessions, users and the audit log ----
     # ---- single sign-on ----
+    "sso.button": ("使用单点登录", "Sign in with SSO"),
+    "sso.or_password": ("或使用本系统的用户名和密码登录:", "Or sign in with a username and "
+                        "password of this app:"),
+    "sso.unknown_user": ("您的单点登录账号未在本系统开通,无法登录,此次尝试已记录。请联系总行管理员"
+                         "开通账号,或使用本系统的用户名和密码登录。", "Your single sign-on "
+                         "account has no user in this app, so you cannot sign in; the attempt "
+                         "was logged. Ask head office to create your user, or sign in with a "
+                         "username and password of this app."),
+    "sso.ambiguous": ("您的单点登录账号对应本系统中的多个用户,无法确定身份,此次尝试已记录。请联系"
+                      "总行管理员。", "Your single sign-on account matches several users of "
+                      "this app, so it cannot tell who you are; the attempt was logged. Contact "
+                      "head office."),
+    "sso.no_claim": ("身份提供方未提供用于匹配的用户名或邮箱,无法登录,此次尝试已记录。请联系总行"
+                     "管理员。", "The identity provider sent no username or e-mail to match, "
+                     "so you cannot sign in; the attempt was logged. Contact head office."),
+    "sso.email_unverified": ("身份提供方显示您的邮箱未经验证,无法登录,此次尝试已记录。请先验证"
+                             "邮箱或联系总行管理员。", "The identity provider says your e-mail "
+                             "is not verified, so you cannot sign in; the attempt was logged. "
+                             "Verify it or contact head office."),
+    "sso.inactive_user": ("该账号已停用,无法登录,此次尝试已记录。请联系总行管理员。",
+                          "This account is deactivated, so you cannot sign in; the attempt was "
+                          "logged. Contact head office."),
+    "sso.locked_user": ("该账号已锁定,无法登录,此次尝试已记录。请联系总行管理员解锁。",
+                        "This account is locked, so you cannot sign in; the attempt was logged. "
+                        "Ask head office to unlock it."),
+    "sso.demo_disabled": ("演示账号已关闭,无法登录,此次尝试已记录。", "Demo accounts are turned "
+                          "off, so you cannot sign in; the attempt was logged."),
     # ---- end of single sign-on ----
 }
 

@@ -118,6 +118,13 @@ def flush_cookie() -> None:
         st.session_state["cookie_js"] = None
 
 
+def begin_session(user: auth.SignedIn, token: str) -> None:
+    """Make ``user`` (with the sign-in ``token`` from ``auth.start_session``) this tab's
+    signed-in user and set the browser's cookie on the next run."""
+    hours = int(config.get("GM_SESSION_HOURS"))
+    st.session_state.update(user=user, token=token, cookie_js=_cookie_script(token, hours * 3600))
+
+
 def sign_in_page() -> None:
     """The sign-in form (the only page before signing in)."""
     flush_cookie()
@@ -127,6 +134,7 @@ def sign_in_page() -> None:
     if st.session_state.get("notice"):
         st.info(tr(st.session_state["notice"]))
         st.session_state["notice"] = None
+    sso_sign_in()  # the single sign-on button, and the end of its round trip
     with st.form("sign_in"):
         st.subheader(tr("signin.title"))
         username = st.text_input(tr("signin.username"), key="signin_username")
@@ -157,6 +165,7 @@ def sign_out() -> None:
         auth.end_sessions(get_engine(), user.user_id)
     _forget()
     st.session_state["notice"] = "signin.signed_out"
+    sso_sign_out()  # ends the identity provider's cookie too, when signed in that way
 
 
 # ---- sidebar ---------------------------------------------------------------------------
@@ -211,6 +220,7 @@ from core.ui.visits import (apply_position, checkin_position, coverage_map,  # n
                             manager_picker, managers_for, new_visit, now_minute,
                             optional_number, picked, plan_editor, planner, planner_filters,
                             route_section, set_picked, visit_checks, visit_token)
+from core.ui.sso import sso_sign_in, sso_sign_out  # noqa: E402
 from core.ui.segments import (FILTER_KEYS, branch_names, customer_table,  # noqa: E402, F401
                               customer_table_columns, explorer_context, explorer_filters,
                               explorer_frame, explorer_grid_options, latest_segment_run,

@@ -1,0 +1,49 @@
+"""Single sign-on on the sign-in page: the button, the end of the round trip, the sign-out.
+
+Streamlit's ``st.login`` sends the browser to the identity provider (the ``[auth]`` section
+of the secrets file) and back; ``st.user`` then holds the ID token's claims. What they mean
+here is decided in :mod:`core.sso`; this module only shows the button, hands the claims over
+and starts the app session the same way a password sign-in does.
+"""
+from __future__ import annotations
+
+import streamlit as st
+
+from core import config, sso
+from core.db import get_engine
+from core.ui import begin_session, tr
+
+
+def enabled() -> bool:
+    """Single sign-on is offered: ``GM_SSO`` is on and the secrets file has ``[auth]``."""
+    if not config.get("GM_SSO"):
+        return False
+    secrets = st.secrets
+    return bool(secrets.load_if_toml_exists() and "auth" in secrets)
+
+
+def sso_sign_in() -> None:
+    """On the sign-in page: finish a round trip that just came back, else offer the button.
+
+    A matched user is signed in (the page reruns as them); a refused one reads why.
+    """
+    if not enabled():
+        return
+    if st.user.is_logged_in:
+        try:
+            started = sso.sign_in(get_engine(), st.user.to_dict())
+        except sso.SsoRefused as refused:
+            st.error(tr(refused.key))
+        else:
+            if started is not None:
+                begin_session(*started)
+                st.rerun()
+    if st.button(tr("sso.button"), key="sso_sign_in", type="primary", icon="🔑"):
+        st.login()
+    st.caption(tr("sso.or_password"))
+
+
+def sso_sign_out() -> None:
+    """After the app's own sign-out: end the identity cookie as well (``st.logout``)."""
+    if enabled() and st.user.is_logged_in:
+        st.logout()
