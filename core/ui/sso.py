@@ -11,7 +11,7 @@ import streamlit as st
 
 from core import config, sso
 from core.db import get_engine
-from core.ui import begin_session, tr
+from core.ui import begin_session, flush_cookie, tr
 
 
 def enabled() -> bool:
@@ -38,12 +38,18 @@ def sso_sign_in() -> None:
             if started is not None:
                 begin_session(*started)
                 st.rerun()
-    if st.button(tr("sso.button"), key="sso_sign_in", type="primary", icon="🔑"):
+    if st.button(tr("sso.button"), key="sso_sign_in", type="primary", icon=":material/key:"):
         st.login()
     st.caption(tr("sso.or_password"))
 
 
 def sso_sign_out() -> None:
-    """After the app's own sign-out: end the identity cookie as well (``st.logout``)."""
+    """After the app's own sign-out: end the identity cookie as well (``st.logout``).
+
+    The run stops here: a rerun would drop the redirect ``st.logout`` queued for the browser
+    before it is sent (Streamlit clears the queue when a run starts).
+    """
     if enabled() and st.user.is_logged_in:
+        flush_cookie()  # the script that deletes the app's cookie goes out first
         st.logout()
+        st.stop()

@@ -17,8 +17,6 @@ from urllib.parse import quote
 import pytest
 import werkzeug.serving
 from jinja2 import ChoiceLoader, DictLoader
-
-import oidc_provider_mock
 from playwright.sync_api import Page, expect
 
 from tests.browser_server import streamlit_server
@@ -28,6 +26,7 @@ from tests.test_browser import (FIRST_LOAD_MS, RESULTS, SIDEBAR, Guarded, browse
                                 expect_overview, expect_sign_in_form, guarded, make_guarded)
 
 pytestmark = [pytest.mark.browser,  # the provider (in this process) uses Authlib's old API
+              pytest.mark.filterwarnings("ignore::DeprecationWarning"),
               pytest.mark.filterwarnings("ignore::authlib.deprecate.AuthlibDeprecationWarning")]
 
 # The mock provider's page frame without its link to a public CDN stylesheet.
@@ -40,6 +39,8 @@ NO_PROXY = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 @pytest.fixture(scope="module")
 def idp() -> str:
     """A mock OpenID Connect provider on a free loopback port; yields its issuer URL."""
+    import oidc_provider_mock  # here, where the module's warning filter applies
+
     app = oidc_provider_mock.app(require_nonce=True)
     app.jinja_loader = ChoiceLoader([DictLoader({"_base.html": OFFLINE_BASE}),
                                      app.jinja_loader])

@@ -15,6 +15,7 @@ from streamlit.testing.v1 import AppTest
 
 from core import sso
 from core.auth import hash_password, resume_session
+from core.db import make_engine
 from core.models import AuditLog, User, UserSession
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -303,3 +304,19 @@ def test_back_from_the_provider_as_a_stranger_reads_the_refusal(page):
         "您的单点登录账号未在本系统开通,无法登录,此次尝试已记录。请联系总行管理员开通账号,"
         "或使用本系统的用户名和密码登录。"]
     assert page.text_input(key="signin_username")  # and may still use a local account
+
+
+def test_signing_out_ends_the_identity_cookie_and_the_app_session(page, county_copy):
+    page.secrets = {"auth": AUTH}
+    page.user = claims(datetime.now(), preferred_username="manager")
+    page.run()
+    token = page.session_state["token"]
+    page.sidebar.button(key="sign_out").click().run()
+    assert not page.exception
+    assert page.user == {"is_logged_in": False}  # st.logout ran
+    assert page.session_state["user"] is None
+    engine = make_engine(county_copy)
+    try:
+        assert resume_session(engine, token) is None  # revoked in the database
+    finally:
+        engine.dispose()
