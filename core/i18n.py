@@ -857,6 +857,10 @@ TEXT: dict[str, tuple[str, str]] = {
                         "Ask head office to unlock it."),
     "sso.demo_disabled": ("演示账号已关闭,无法登录,此次尝试已记录。", "Demo accounts are turned "
                           "off, so you cannot sign in; the attempt was logged."),
+    "sso.misconfigured": ("单点登录配置不完整,暂时无法使用,请联系系统管理员;仍可使用用户名和密码"
+                          "登录。", "Single sign-on is not set up completely and cannot be used "
+                          "now; tell the administrator. You can still sign in with a username "
+                          "and password."),
     # ---- end of single sign-on ----
 }
 

@@ -7,11 +7,16 @@ and starts the app session the same way a password sign-in does.
 """
 from __future__ import annotations
 
+import logging
+
 import streamlit as st
+from streamlit.errors import StreamlitAuthError
 
 from core import config, sso
 from core.db import get_engine
 from core.ui import begin_session, flush_cookie, tr
+
+_LOG = logging.getLogger(__name__)
 
 
 def enabled() -> bool:
@@ -39,7 +44,11 @@ def sso_sign_in() -> None:
                 begin_session(*started)
                 st.rerun()
     if st.button(tr("sso.button"), key="sso_sign_in", type="primary", icon=":material/key:"):
-        st.login()
+        try:
+            st.login()
+        except StreamlitAuthError:  # [auth] incomplete: say so, not a traceback
+            _LOG.exception("single sign-on is misconfigured")
+            st.error(tr("sso.misconfigured"))
     st.caption(tr("sso.or_password"))
 
 

@@ -320,3 +320,14 @@ def test_signing_out_ends_the_identity_cookie_and_the_app_session(page, county_c
         assert resume_session(engine, token) is None  # revoked in the database
     finally:
         engine.dispose()
+
+
+@pytest.mark.parametrize("missing", ["client_id", "server_metadata_url", "cookie_secret"])
+def test_incomplete_auth_section_says_so_instead_of_a_traceback(page, missing):
+    page.secrets = {"auth": {k: v for k, v in AUTH.items() if k != missing}}
+    page.user = {"is_logged_in": False}
+    page.run()
+    sso_buttons(page)[0].click().run()
+    assert not page.exception
+    assert any("单点登录配置不完整" in e.value for e in page.error)
+    assert page.text_input(key="signin_username")
