@@ -19,7 +19,6 @@ from sqlalchemy.orm import Session
 
 from core import config
 from core.models import AuditLog, User, UserSession
-from core.permissions import record
 from core.scope import Scope
 
 _N, _R, _P = 2 ** 14, 8, 1
@@ -96,13 +95,8 @@ def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def start_session(engine: Engine, user: SignedIn, now: datetime | None = None,
-                  **audit) -> str:
-    """Record a new sign-in session and return the token for the cookie.
-
-    ``audit`` (``entity``, ``entity_id``, ``detail``) goes into the ``sign_in`` audit row,
-    e.g. how the user signed in (single sign-on).
-    """
+def start_session(engine: Engine, user: SignedIn, now: datetime | None = None) -> str:
+    """Record a new sign-in session and return the token for the cookie."""
     now = now or datetime.now()
     token = secrets.token_urlsafe(32)
     hours = int(config.get("GM_SESSION_HOURS"))
@@ -110,7 +104,7 @@ def start_session(engine: Engine, user: SignedIn, now: datetime | None = None,
         conn.execute(insert(UserSession).values(
             user_id=user.user_id, token_hash=_token_hash(token), created_at=now,
             expires_at=now + timedelta(hours=hours), revoked_at=None))
-        record(conn, user.user_id, "sign_in", at=now, **audit)
+        conn.execute(insert(AuditLog).values(at=now, user_id=user.user_id, action="sign_in"))
     return token
 
 

@@ -861,6 +861,8 @@ TEXT: dict[str, tuple[str, str]] = {
                           "登录。", "Single sign-on is not set up completely and cannot be used "
                           "now; tell the administrator. You can still sign in with a username "
                           "and password."),
+    "auditlog.action.sso_sign_in": ("单点登录", "Single sign-on"),
+    "auditlog.action.sso_refused": ("单点登录被拒绝", "Single sign-on refused"),
     # ---- end of single sign-on ----
 }
 

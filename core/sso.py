@@ -11,7 +11,8 @@ the app (``st.user``). This module (no Streamlit) decides what those claims mean
 - An unknown, deactivated, locked or turned-off (demo) user is refused with an i18n key and
   an ``sso_refused`` audit row; nothing is created (no auto-provisioning).
 - A matched user gets the same app session as a password sign-in
-  (:func:`core.auth.start_session`), audited ``sign_in`` with ``method = sso``.
+  (:func:`core.auth.start_session`, audited ``sign_in``), preceded by an ``sso_sign_in`` row
+  that names the claim, its value, the issuer and the ID token's fingerprint.
 - Claims count only right after a round trip (``iat`` within :data:`FRESH_SECONDS`), and one
   ID token starts at most one session (its fingerprint is in the audit row), so Streamlit's
   30-day identity cookie can neither outlive a sign-out nor stand in for a new sign-in.
@@ -170,7 +171,7 @@ def _check_may_sign_in(user: User, now: datetime) -> None:
 
 
 def _seen(engine: Engine, token: str, now: datetime) -> set[str]:
-    """The actions (sign_in, sso_refused) already recorded for this ID token."""
+    """The actions (sso_sign_in, sso_refused) already recorded for this ID token."""
     since = now - timedelta(seconds=FRESH_SECONDS + 2 * CLOCK_SKEW_SECONDS)
     with engine.connect() as conn:
         return set(conn.execute(select(AuditLog.action).distinct()
@@ -195,7 +196,7 @@ def sign_in(engine: Engine, claims: Mapping,
         return None
     token = fingerprint(claims)
     seen = _seen(engine, token, now)
-    if "sign_in" in seen:
+    if "sso_sign_in" in seen:
         return None
     match = str(config.get("GM_SSO_MATCH"))
     claim, value, user = CLAIMS[match][0], clean(claims.get(CLAIMS[match][0], "")), None
@@ -211,9 +212,10 @@ def sign_in(engine: Engine, claims: Mapping,
                         "value": clean(value), "iss": clean(claims.get("iss", ""), 200)},
                        at=now)
         raise
+    with engine.begin() as conn:  # the ID token is spent first: a failure below burns it
+        record(conn, user.id, "sso_sign_in", ENTITY, token,
+               {"method": "sso", "claim": claim, "value": clean(value),
+                "iss": clean(claims.get("iss", ""), 200)}, at=now)
     signed_in = auth.SignedIn(user.id, user.username, user.display_name,
                               auth._user_scope(user))
-    session_token = auth.start_session(engine, signed_in, now, entity=ENTITY, entity_id=token,
-                                       detail={"method": "sso", "claim": claim,
-                                               "iss": clean(claims.get("iss", ""), 200)})
-    return signed_in, session_token
+    return signed_in, auth.start_session(engine, signed_in, now)

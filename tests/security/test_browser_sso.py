@@ -119,10 +119,15 @@ def test_sso_signs_in_the_matching_app_user_with_their_scope(sso_app, idp, count
     expect(main.get_by_role("heading", name="客户经理明细", exact=True)).to_have_count(0)
     page.wait_for_function("document.cookie.includes('gm_session=')")
 
-    row = query(county_url, "SELECT a.user_id, a.entity, a.detail FROM audit_log a "
-                            "WHERE a.action = 'sign_in' ORDER BY a.id DESC LIMIT 1")[0]
-    assert row[0] == scalar(county_url, "SELECT id FROM app_user WHERE username = 'manager'")
-    assert row[1] == "sso" and json.loads(row[2])["method"] == "sso"
+    manager = scalar(county_url, "SELECT id FROM app_user WHERE username = 'manager'")
+    actions = query(county_url, "SELECT action, user_id, entity, detail FROM audit_log "
+                                "WHERE action IN ('sso_sign_in', 'sign_in') ORDER BY id DESC "
+                                "LIMIT 2")
+    assert [(a, u) for a, u, _, _ in actions] == [("sign_in", manager),
+                                                  ("sso_sign_in", manager)]
+    assert actions[1][2] == "sso"
+    assert json.loads(actions[1][3]) == {"method": "sso", "claim": "preferred_username",
+                                         "value": "Manager", "iss": idp}
 
     # a reload keeps the app session (our cookie), and no second session starts from the
     # identity cookie

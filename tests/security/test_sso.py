@@ -169,14 +169,18 @@ def test_email_matches_the_email_column(fresh_county, monkeypatch):
 def test_a_match_starts_an_app_session_audited_as_sso(fresh_county, monkeypatch):
     monkeypatch.delenv("GM_SSO_MATCH", raising=False)
     before = sessions(fresh_county)
-    user, token = sso.sign_in(fresh_county, claims(preferred_username="Manager"), NOW)
+    claims_of_token = claims(preferred_username="Manager")
+    user, token = sso.sign_in(fresh_county, claims_of_token, NOW)
     assert user.username == "manager" and user.scope.role == "manager"
     assert user.scope.manager_id is not None
     assert sessions(fresh_county) == before + 1
     assert resume_session(fresh_county, token, NOW + timedelta(minutes=1)) == user
-    (uid, entity, _, detail), = rows(fresh_county, "sign_in")[-1:]
+    (uid, entity, entity_id, detail), = rows(fresh_county, "sso_sign_in")
     assert uid == user.user_id and entity == "sso"
-    assert json.loads(detail) == {"method": "sso", "claim": "preferred_username", "iss": ISS}
+    assert entity_id == sso.fingerprint(claims_of_token)
+    assert json.loads(detail) == {"method": "sso", "claim": "preferred_username",
+                                  "value": "Manager", "iss": ISS}
+    assert rows(fresh_county, "sign_in")[-1][0] == user.user_id  # as a password sign-in
 
 
 def test_one_id_token_starts_one_session_only(fresh_county):
