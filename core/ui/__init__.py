@@ -164,8 +164,8 @@ def sign_out() -> None:
     if user is not None:
         auth.end_sessions(get_engine(), user.user_id)
     _forget()
+    sso_sign_out()  # ends the identity provider's cookie too (and this run), if signed in so
     st.session_state["notice"] = "signin.signed_out"
-    sso_sign_out()  # ends the identity provider's cookie too, when signed in that way
 
 
 # ---- sidebar ---------------------------------------------------------------------------
