@@ -220,7 +220,6 @@ from core.ui.visits import (apply_position, checkin_position, coverage_map,  # n
                             manager_picker, managers_for, new_visit, now_minute,
                             optional_number, picked, plan_editor, planner, planner_filters,
                             route_section, set_picked, visit_checks, visit_token)
-from core.ui.sso import sso_sign_in, sso_sign_out  # noqa: E402
 from core.ui.segments import (FILTER_KEYS, branch_names, customer_table,  # noqa: E402, F401
                               customer_table_columns, explorer_context, explorer_filters,
                               explorer_frame, explorer_grid_options, latest_segment_run,
@@ -228,3 +227,4 @@ from core.ui.segments import (FILTER_KEYS, branch_names, customer_table,  # noqa
                               profile_version, rerun_segments, save_list_form,
                               save_tag_thresholds, saved_lists, segment_table, segments,
                               selection_layers, tag_counts, tags)
+from core.ui.sso import sso_sign_in, sso_sign_out  # noqa: E402
