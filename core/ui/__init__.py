@@ -120,7 +120,11 @@ def flush_cookie() -> None:
 
 def begin_session(user: auth.SignedIn, token: str) -> None:
     """Make ``user`` (with the sign-in ``token`` from ``auth.start_session``) this tab's
-    signed-in user and set the browser's cookie on the next run."""
+    signed-in user, with nothing of the tab's earlier state but the language, and set the
+    browser's cookie on the next run."""
+    for key in [k for k in st.session_state.keys() if k != "lang"]:
+        del st.session_state[key]  # (once merged: the same as ui.reset_state())
+    init_state()
     hours = int(config.get("GM_SESSION_HOURS"))
     st.session_state.update(user=user, token=token, cookie_js=_cookie_script(token, hours * 3600))
 

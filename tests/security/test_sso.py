@@ -335,3 +335,19 @@ def test_incomplete_auth_section_says_so_instead_of_a_traceback(page, missing):
     assert not page.exception
     assert any("单点登录配置不完整" in e.value for e in page.error)
     assert page.text_input(key="signin_username")
+
+
+def test_sso_sign_in_keeps_nothing_of_the_tab_but_the_language(page):
+    page.secrets = {"auth": AUTH}
+    page.user = {"is_logged_in": False}
+    page.run()
+    page.session_state["customer_id"] = 4242  # left behind by someone before
+    page.session_state["grid_change"] = "a pending change"
+    page.session_state["lang"] = "en"
+    page.user = claims(datetime.now(), preferred_username="manager")
+    page.run()
+    assert not page.exception
+    assert page.session_state["user"].username == "manager"
+    assert page.session_state["customer_id"] is None
+    assert page.session_state["grid_change"] is None
+    assert page.session_state["lang"] == "en"
