@@ -116,6 +116,14 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting("GM_LANGUAGE", "zh", "Default interface language: zh (Chinese) or en (English).",
             _choice("zh", "en")),
+    Setting("GM_SSO", "on",
+            "Single sign-on (OIDC, Streamlit's st.login): on shows the button on the sign-in "
+            "page when .streamlit/secrets.toml has an [auth] section; off hides it.", _bool),
+    Setting("GM_SSO_MATCH", "username",
+            "How an identity provider's user is matched to an app user: username (claim "
+            "preferred_username, else sub, against the username) or email (claim email, "
+            "against the e-mail address or a username that is one).",
+            _choice("username", "email")),
     Setting(
         "GM_MAP_TILES",
         "none",

@@ -1058,6 +1058,39 @@ TEXT: dict[str, tuple[str, str]] = {
     "auditlog.action.withdraw_group": ("删除族群网格", "Group grid removed"),
     # ---- end of sign-in, sessions, users and the audit log ----
     # ---- single sign-on ----
+    "sso.button": ("使用单点登录", "Sign in with SSO"),
+    "sso.or_password": ("或使用本系统的用户名和密码登录:", "Or sign in with a username and "
+                        "password of this app:"),
+    "sso.unknown_user": ("您的单点登录账号未在本系统开通,无法登录,此次尝试已记录。请联系总行管理员"
+                         "开通账号,或使用本系统的用户名和密码登录。", "Your single sign-on "
+                         "account has no user in this app, so you cannot sign in; the attempt "
+                         "was logged. Ask head office to create your user, or sign in with a "
+                         "username and password of this app."),
+    "sso.ambiguous": ("您的单点登录账号对应本系统中的多个用户,无法确定身份,此次尝试已记录。请联系"
+                      "总行管理员。", "Your single sign-on account matches several users of "
+                      "this app, so it cannot tell who you are; the attempt was logged. Contact "
+                      "head office."),
+    "sso.no_claim": ("身份提供方未提供用于匹配的用户名或邮箱,无法登录,此次尝试已记录。请联系总行"
+                     "管理员。", "The identity provider sent no username or e-mail to match, "
+                     "so you cannot sign in; the attempt was logged. Contact head office."),
+    "sso.email_unverified": ("身份提供方显示您的邮箱未经验证,无法登录,此次尝试已记录。请先验证"
+                             "邮箱或联系总行管理员。", "The identity provider says your e-mail "
+                             "is not verified, so you cannot sign in; the attempt was logged. "
+                             "Verify it or contact head office."),
+    "sso.inactive_user": ("该账号已停用,无法登录,此次尝试已记录。请联系总行管理员。",
+                          "This account is deactivated, so you cannot sign in; the attempt was "
+                          "logged. Contact head office."),
+    "sso.locked_user": ("该账号已锁定,无法登录,此次尝试已记录。请联系总行管理员解锁。",
+                        "This account is locked, so you cannot sign in; the attempt was logged. "
+                        "Ask head office to unlock it."),
+    "sso.demo_disabled": ("演示账号已关闭,无法登录,此次尝试已记录。", "Demo accounts are turned "
+                          "off, so you cannot sign in; the attempt was logged."),
+    "sso.misconfigured": ("单点登录配置不完整,暂时无法使用,请联系系统管理员;仍可使用用户名和密码"
+                          "登录。", "Single sign-on is not set up completely and cannot be used "
+                          "now; tell the administrator. You can still sign in with a username "
+                          "and password."),
+    "auditlog.action.sso_sign_in": ("单点登录", "Single sign-on"),
+    "auditlog.action.sso_refused": ("单点登录被拒绝", "Single sign-on refused"),
     # ---- end of single sign-on ----
 }
 

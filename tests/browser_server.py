@@ -36,8 +36,12 @@ def _healthy(url: str) -> bool:
 
 @contextlib.contextmanager
 def streamlit_server(database_url: str, timeout: float = 60.0,
-                     extra_env: dict[str, str] | None = None) -> Iterator[str]:
+                     extra_env: dict[str, str] | None = None,
+                     secrets_file: Path | None = None) -> Iterator[str]:
     """Run ``streamlit run app.py`` against ``database_url``; yield its base URL.
+
+    ``secrets_file`` replaces ``.streamlit/secrets.toml`` (``--secrets.files``), e.g. an
+    ``[auth]`` section for single sign-on; ``{port}`` in its ``redirect_uri`` becomes the port.
 
     The server's output goes to a temporary file that is printed when it fails to start.
     The process is terminated (then killed) when the block ends.
@@ -49,6 +53,8 @@ def streamlit_server(database_url: str, timeout: float = 60.0,
            "--server.headless", "true", "--server.address", HOST,
            "--server.port", str(port), "--server.fileWatcherType", "none",
            "--browser.gatherUsageStats", "false"]
+    if secrets_file is not None:
+        cmd += ["--secrets.files", str(secrets_file)]
     base = f"http://{HOST}:{port}"
     with tempfile.TemporaryFile(mode="w+b") as log:
         proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)

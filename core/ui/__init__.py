@@ -162,6 +162,17 @@ def flush_cookie() -> None:
         st.session_state["cookie_js"] = None
 
 
+def begin_session(user: auth.SignedIn, token: str) -> None:
+    """Make ``user`` (with the sign-in ``token`` from ``auth.start_session``) this tab's
+    signed-in user, with nothing of the tab's earlier state but the language, and set the
+    browser's cookie on the next run."""
+    for key in [k for k in st.session_state.keys() if k != "lang"]:
+        del st.session_state[key]  # (once merged: the same as ui.reset_state())
+    init_state()
+    hours = int(config.get("GM_SESSION_HOURS"))
+    st.session_state.update(user=user, token=token, cookie_js=_cookie_script(token, hours * 3600))
+
+
 def sign_in_page() -> None:
     """The sign-in form (the only page before signing in)."""
     flush_cookie()
@@ -171,6 +182,7 @@ def sign_in_page() -> None:
     if st.session_state.get("notice"):
         st.info(tr(st.session_state["notice"]))
         st.session_state["notice"] = None
+    sso_sign_in()  # the single sign-on button, and the end of its round trip
     with st.form("sign_in"):
         st.subheader(tr("signin.title"))
         username = st.text_input(tr("signin.username"), key="signin_username", max_chars=100)
@@ -202,6 +214,7 @@ def sign_out() -> None:
     if user is not None:
         auth.end_sessions(get_engine(), user.user_id)
     _forget()
+    sso_sign_out()  # ends the identity provider's cookie too (and this run), if signed in so
     st.session_state["notice"] = "signin.signed_out"
 
 
@@ -304,3 +317,4 @@ from core.ui.segments import (FILTER_KEYS, branch_names, customer_table,  # noqa
                               profile_version, rerun_segments, save_list_form,
                               save_tag_thresholds, saved_lists, segment_table, segments,
                               selection_layers, tag_counts, tags)
+from core.ui.sso import sso_sign_in, sso_sign_out  # noqa: E402
