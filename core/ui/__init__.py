@@ -166,9 +166,7 @@ def begin_session(user: auth.SignedIn, token: str) -> None:
     """Make ``user`` (with the sign-in ``token`` from ``auth.start_session``) this tab's
     signed-in user, with nothing of the tab's earlier state but the language, and set the
     browser's cookie on the next run."""
-    for key in [k for k in st.session_state.keys() if k != "lang"]:
-        del st.session_state[key]  # (once merged: the same as ui.reset_state())
-    init_state()
+    reset_state()
     hours = int(config.get("GM_SESSION_HOURS"))
     st.session_state.update(user=user, token=token, cookie_js=_cookie_script(token, hours * 3600))
 
@@ -202,10 +200,7 @@ def sign_in_page() -> None:
     except auth.SignInError:
         st.error(tr("signin.failed"))  # one message whatever the reason (the audit log has it)
         return
-    token = auth.start_session(engine, user, client=where)
-    hours = int(config.get("GM_SESSION_HOURS"))
-    reset_state()
-    st.session_state.update(user=user, token=token, cookie_js=_cookie_script(token, hours * 3600))
+    begin_session(user, auth.start_session(engine, user, client=where))
     st.rerun()
 
 
