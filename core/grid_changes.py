@@ -76,6 +76,8 @@ def check_change(engine: Engine, change: Change) -> list[ChangeProblem]:
     """Problems that forbid applying ``change``: invalid or overlapping polygons, level-2
     grids outside their parent, unknown or duplicate codes."""
     problems: list[ChangeProblem] = []
+    if not change.grids:  # it would delete every grid it replaces
+        problems.append(ChangeProblem("-", "变更中没有任何网格", "the change holds no grid"))
     for g in change.grids:  # names and codes come from files and users: refused at input
         for value, field, limit in ((g.name, "grid_name", NAME_MAX),
                                     (g.code, "grid_code", CODE_LENGTH)):
@@ -92,8 +94,9 @@ def check_change(engine: Engine, change: Change) -> list[ChangeProblem]:
             problems.append(ChangeProblem(g.code, f"多边形无效:{reason}",
                                           f"invalid polygon: {reason}"))
     valid = [g for g in change.grids if g.geometry is not None and g.geometry.is_valid]
-    tree = shapely.STRtree([g.geometry for g in valid])
-    a_idx, b_idx = tree.query([g.geometry for g in valid], predicate="intersects")
+    shapes = [g.geometry for g in valid]
+    a_idx, b_idx = (shapely.STRtree(shapes).query(shapes, predicate="intersects") if shapes
+                    else ([], []))
     for a, b in zip(a_idx, b_idx):
         if a < b:
             overlap = shapely.intersection(valid[a].geometry, valid[b].geometry).area

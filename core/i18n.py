@@ -879,8 +879,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "uploads.code_taken": ("编码“{code}”已属于其他支行或其他层级的网格,请改用新编码",
                            "Code '{code}' belongs to a grid of another branch or level; use "
                            "a new code"),
-    "uploads.code_long": ("编码“{code}”过长(最多 {limit} 个字符)", "Code '{code}' is too long "
-                          "(at most {limit} characters)"),
+    "uploads.code_long": ("网格编码“{code}”过长(最多 {limit} 个字符)", "Grid code '{code}' is "
+                          "too long (at most {limit} characters)"),
     # ---- end of uploads ----
     # ---- escaping, names and downloads ----
     "name.empty": ("{field}不能为空。", "{field} is empty."),

@@ -38,3 +38,11 @@ def scalar(url: str, sql: str, **params):
     """The first value of ``sql`` on the database at ``url``."""
     rows = query(url, sql, **params)
     return rows[0][0] if rows else None
+
+
+def shown(markdown: str) -> str:
+    """Markdown element text as the reader sees it: the backslash escapes that
+    ``core.escape.markdown`` adds to data removed (``\\*`` -> ``*``)."""
+    import re
+
+    return re.sub(r"\\(.)", r"\1", markdown)

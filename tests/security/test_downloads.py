@@ -19,6 +19,7 @@ from core.db import make_engine
 from core.downloads import FORMULA_STARTS, table_csv, table_xlsx, watermark
 from core.excel import actual_template, import_targets, target_template
 from core.field_sheet import COLUMNS, to_excel, to_html
+from core.permissions import SYSTEM
 from core.scope import Scope
 from tests.helpers import ROOT, open_page, query
 
@@ -98,7 +99,7 @@ def test_templates_are_formula_safe_and_still_import(fresh_county):
     assert assert_formula_safe_with_watermark(branch) >= 15
     actual = actual_template(fresh_county, Scope("hq"), 2026, 11, stamp)
     assert assert_formula_safe_with_watermark(actual) > 0
-    assert import_targets(fresh_county, Scope("hq"), hq, 1) == 0  # the watermark row skipped
+    assert import_targets(fresh_county, SYSTEM, hq) == 0  # the watermark row skipped
 
 
 # ---- the pages: the file made on click, the click logged ----------------------------------

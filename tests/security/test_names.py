@@ -16,9 +16,12 @@ from core.escape import clean_name, clean_text
 from core.explorer import Filters
 from core.grid_changes import apply, change_from_drawing, change_from_file, check_change
 from core.lists import save_list
+from core.permissions import Actor
 from core.scope import Scope
 from core.staffing import load_staffing, save_staffing
 from core.visit_log import VisitError, VisitForm, log_visit
+
+BRANCH7 = Actor(2, Scope("branch", 7))  # the leader of branch 7
 
 CONTROL = ["网格\u202e1", "a\u2028b", "a\u2029b", "a\nb", "a\rb", "a\tb", "a\x00b", "a\x1b[31mb",
            "a\u200bb", "\ufeffa", "a\x85b", "a\u2066b\u2069", "a\x7fb"]
@@ -78,7 +81,7 @@ def test_a_drawn_grid_with_a_bad_name_is_refused(fresh_county, name):
     problems = check_change(fresh_county, change)
     assert any("网格名称" in p.message_zh for p in problems), problems
     with pytest.raises(ValueError):
-        apply(fresh_county, change, user_id=2)
+        apply(fresh_county, change, BRANCH7)
     assert state(fresh_county) == before
 
 
@@ -98,7 +101,7 @@ def test_an_imported_grid_with_a_bad_name_or_code_is_refused(fresh_county, field
     label = "网格名称" if field == "name" else "网格编码"
     assert any(label in p.message_zh for p in problems), problems
     with pytest.raises(ValueError):
-        apply(fresh_county, change, user_id=2)
+        apply(fresh_county, change, BRANCH7)
     assert state(fresh_county) == before
 
 
@@ -110,8 +113,7 @@ def test_a_liaison_with_a_bad_name_is_refused(fresh_county, name):
     table = pd.DataFrame({"id": [None, None], "name": [name, "赵六"],
                           "role": ["村干部", "农金员"], "phone": ["13800000001", "13800000002"]})
     with pytest.raises(ValueError, match="liaison"):
-        save_staffing(fresh_county, Scope("branch", 7), grid, current["a"], None, table,
-                      user_id=2)
+        save_staffing(fresh_county, BRANCH7, grid, current["a"], None, table)
     assert state(fresh_county) == before
     assert load_staffing(fresh_county, Scope("branch", 7), grid)["liaisons"]["name"].tolist() \
         == current["liaisons"]["name"].tolist()
@@ -125,7 +127,7 @@ def test_a_list_with_a_bad_name_or_note_is_refused(fresh_county, name, note, kin
     before = state(fresh_county)
     manager = count(fresh_county, "SELECT MIN(id) FROM manager WHERE branch_id = 7 AND active")
     with pytest.raises(ValueError):
-        save_list(fresh_county, Scope("branch", 7), 2, name, Filters(tiers=("high",)), kind,
+        save_list(fresh_county, BRANCH7, name, Filters(tiers=("high",)), kind,
                   7, manager, 10, note)
     assert state(fresh_county) == before
 
@@ -141,6 +143,6 @@ def test_a_visit_with_bad_notes_is_refused(fresh_county, notes):
     form = VisitForm(c.id, datetime.now().replace(second=0, microsecond=0) - timedelta(hours=1),
                      "phone", "none", (), (), 0.0, notes, None, None, None)
     with pytest.raises(VisitError) as bad:
-        log_visit(fresh_county, Scope("manager", b, m), None, form, "bad-notes")
+        log_visit(fresh_county, Actor(None, Scope("manager", b, m)), form, "bad-notes")
     assert [f for f, _, _ in bad.value.problems] == ["notes"]
     assert state(fresh_county) == before

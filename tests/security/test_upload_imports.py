@@ -108,12 +108,13 @@ def test_bad_actual_cells_name_row_and_column(seeded_engine, case):
     value, raw, message = CELLS[case]
     wb = load_workbook(io.BytesIO(actual_template(seeded_engine, HQ.scope, 2026, 1)))
     ws = wb[ACTUAL_SHEET]
-    ws.cell(2, ACTUAL_HEADERS.index("实际值") + 1).value = value
+    row = 3  # the first data row, below the watermark line and the header
+    ws.cell(row, ACTUAL_HEADERS.index("实际值") + 1).value = value
     before = state(seeded_engine)
     with pytest.raises(TargetError) as err:
         import_actuals(seeded_engine, HQ, saved(wb, raw), filename="actuals.xlsx")
     assert state(seeded_engine) == before
-    assert any("第2行 [实际值]" in p.text("zh") and message in p.text("zh")
+    assert any(f"第{row}行 [实际值]" in p.text("zh") and message in p.text("zh")
                for p in err.value.problems)
 
 
