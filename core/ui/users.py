@@ -15,6 +15,7 @@ from core.db import get_engine
 from core.i18n import TEXT
 from core.permissions import Forbidden
 from core.ui import lang, md, tr
+from core.ui.errors import user_errors
 
 _OTP_KEY = "users_otp"  # (username, one-time password) to show once
 
@@ -72,17 +73,11 @@ def create_user_form(user) -> None:
         submitted = st.form_submit_button(tr("users.create_submit"), type="primary")
     if not submitted:
         return
-    try:
-        otp = users.create_user(engine, user, username, role, org, display or None,
-                                email=email or None)
-    except Forbidden as exc:
-        st.error(tr(exc.key))
-        return
-    except users.UserError as exc:
-        st.error(md(exc.text(lang())))
-        return
-    st.session_state[_OTP_KEY] = (username.strip(), otp)
-    st.rerun()
+    otp = _attempt(lambda: users.create_user(engine, user, username, role, org,
+                                             display or None, email=email or None))
+    if otp is not None:
+        st.session_state[_OTP_KEY] = (username.strip(), otp)
+        st.rerun()
 
 
 def manage_user_form(user) -> None:
@@ -99,23 +94,26 @@ def manage_user_form(user) -> None:
     if not clicked or name is None:
         return
     action = clicked[0]
-    try:
-        if action == "reset":
-            st.session_state[_OTP_KEY] = (name, users.reset_password(engine, user, name))
-        elif action == "reactivate":
-            st.session_state[_OTP_KEY] = (name, users.reactivate(engine, user, name))
-        elif action == "deactivate":
-            users.deactivate(engine, user, name)
-        else:
-            users.unlock(engine, user, name)
-    except Forbidden as exc:
-        st.error(tr(exc.key))
+    run = {"reset": users.reset_password, "reactivate": users.reactivate,
+           "deactivate": users.deactivate, "unlock": users.unlock}[action]
+    done = _attempt(lambda: run(engine, user, name) or "")
+    if done is None:
         return
-    except users.UserError as exc:
-        st.error(md(exc.text(lang())))
-        return
+    if action in ("reset", "reactivate"):  # both hand out a one-time password
+        st.session_state[_OTP_KEY] = (name, done)
     st.session_state["notice"] = f"users.{action}_done"
     st.rerun()
+
+
+def _attempt(action):
+    """Run one user-administration action; on a refusal, a busy database or bad input show
+    the message and return None, else return what the action returned."""
+    with user_errors():
+        try:
+            return action()
+        except users.UserError as exc:
+            st.error(md(exc.text(lang())))
+    return None
 
 
 # ---- the audit log page ----------------------------------------------------------------
