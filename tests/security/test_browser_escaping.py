@@ -8,6 +8,8 @@ from playwright.sync_api import expect
 
 from core.db import make_engine
 from core.grid_changes import Change, apply, current_grids
+from core.permissions import Actor
+from core.scope import Scope
 from tests.browser_server import streamlit_server
 from tests.conftest import copy_county
 from tests.helpers import query
@@ -27,7 +29,7 @@ def county_url(tmp_path_factory, county_template):
     engine = make_engine(url)
     grids = current_grids(engine, 2, branch)
     grids[0].name = NAME
-    apply(engine, Change(2, grids, branch, action="import"), user)
+    apply(engine, Change(2, grids, branch, action="import"), Actor(user, Scope("branch", branch)))
     engine.dispose()
     return url
 
