@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 PORT   ?= 8501
+TEST_WORKERS ?= 2  # pytest-xdist processes for make test (one per core on the 2-core CI)
 
 .PHONY: setup run test bench browser clean-db
 
@@ -32,7 +33,7 @@ browser:
 
 ## Unit, database (SQLite; PostgreSQL too when TEST_DATABASE_URL is set), AppTest, browser.
 test: setup browser
-	$(PY) -m pytest -q $(PYTEST_ARGS)
+	$(PY) -m pytest -q -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 ## Benchmarks at the default size and at 1,000,000 customers; prints a table.
 bench: setup
