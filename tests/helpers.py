@@ -12,13 +12,20 @@ from core.db import make_engine
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def sign_in(at: AppTest, username: str, password: str = "demo") -> AppTest:
+    """Run ``at`` and send the sign-in form as ``username``; returns ``at`` after the run."""
+    at.run()
+    at.text_input(key="signin_username").input(username)
+    at.text_input(key="signin_password").input(password)
+    at.button(key="FormSubmitter:sign_in-登录").click()
+    return at.run()
+
+
 def open_page(username: str, page: str, password: str = "demo") -> AppTest:
     """The app (``DATABASE_URL`` as the test set it) signed in as ``username`` and switched
     to ``page``; fails on an exception shown."""
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90).run()
-    at.text_input(key="signin_username").input(username)
-    at.text_input(key="signin_password").input(password)
-    at.button(key="FormSubmitter:sign_in-登录").click().run()
+    at = sign_in(AppTest.from_file(str(ROOT / "app.py"), default_timeout=90), username,
+                 password)
     at.switch_page(page).run()
     assert not at.exception, [e.message for e in at.exception]
     return at

@@ -9,6 +9,7 @@ from streamlit.testing.v1 import AppTest
 from core.auth import hash_password
 from core.db import make_engine
 from core.models import User
+from tests.helpers import sign_in
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
@@ -23,12 +24,6 @@ def app(sqlite_seeded_url, monkeypatch, navigation_mode):
     return AppTest.from_file(APP, default_timeout=60)
 
 
-def sign_in(at: AppTest, username: str, password: str = "demo") -> AppTest:
-    at.run()
-    at.text_input(key="signin_username").input(username)
-    at.text_input(key="signin_password").input(password)
-    at.button(key="FormSubmitter:sign_in-登录").click()
-    return at.run()
 
 
 def metrics(at: AppTest) -> dict[str, str]:

@@ -11,6 +11,7 @@ from sqlalchemy import text
 from streamlit.testing.v1 import AppTest
 
 from core.db import make_engine
+from tests.helpers import sign_in as send_sign_in
 
 ROOT = Path(__file__).resolve().parents[2]
 APP = str(ROOT / "app.py")
@@ -33,11 +34,7 @@ def new_app() -> AppTest:
 
 
 def sign_in(at: AppTest, username: str, password: str = "demo") -> AppTest:
-    at.run()
-    at.text_input(key="signin_username").input(username)
-    at.text_input(key="signin_password").input(password)
-    at.button(key="FormSubmitter:sign_in-登录").click()
-    at.run()
+    send_sign_in(at, username, password)
     assert not at.exception, [e.message for e in at.exception]
     return at
 
