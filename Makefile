@@ -17,7 +17,7 @@ $(VENV)/.installed: requirements.txt
 
 ## The map's JS/CSS (Leaflet, plugins...) from the npm registry, as pinned in static/vendor.json.
 static/vendor/.stamp: static/vendor.json | $(VENV)/.installed
-	$(PY) -m geo.vendor fetch
+	$(PY) -m core.assets.vendor fetch
 
 ## Create/upgrade the database (seed the demo county on first run) and serve the app.
 run: setup

@@ -5,12 +5,12 @@ seed benchmark builds (or seeds one). What is measured:
 
 0. Set-up (``benchmarks.grid_setup``): the 155 area units split into 2,000 parts, snapped
    into an exact tiling, written as area units and level-2 grids with A/B posts; then
-   ``core.assignment.reassign`` once (every customer's grid changes: "initial assignment,
+   ``core.grids.assignment.reassign`` once (every customer's grid changes: "initial assignment,
    all rows written").
 1. Re-assignment after a grid change: in 10 places a 200 m strip of a level-2 grid goes to
    its neighbour (SQL update of ``grid.geometry``), then ``reassign(engine,
    changed_grids=<the 20 grids>)`` is timed as the app runs it after a change (only the
-   customers the change can move are read, ``core.assignment.movable_where``), split into
+   customers the change can move are read, ``core.grids.assignment.movable_where``), split into
    its steps (``read_customers``, ``read_grid_sets``, ``compute_assignment``,
    ``changed_rows``, ``write_assignment``, timed by wrapping them for the duration of the
    call, as ``benchmarks.seeding`` does). Each repeat applies the change or undoes it, so
@@ -20,7 +20,7 @@ seed benchmark builds (or seeds one). What is measured:
    points (numpy lon/lat already in memory) into the same 2,000 polygons (already parsed),
    from building the points to the joined frame.
 2. Map payload: for head office, the demo branch and the demo manager, the map is built as
-   the page builds it (``core.ui.map_layers`` -> ``core.gridmap.map_layers``, then
+   the page builds it (``core.ui.map_layers`` -> ``core.grids.map_data.map_layers``, then
    ``core.ui.grid_map`` -> ``geo.mapview.build_grid_map``) and handed to
    ``streamlit_folium.st_folium`` with the arguments pages/map.py passes, outside a
    Streamlit runtime, with the component function replaced by a recorder: the payload is
@@ -35,8 +35,8 @@ seed benchmark builds (or seeds one). What is measured:
 3. First draw in Chromium (``benchmarks.map_browser``): hq's ``/map`` after ``/overview``,
    warm server caches; median and max of the measured rounds, and any request that left
    loopback.
-4. Proposals: ``core.proposals.level2_change`` for the branch with the most blocks and
-   ``core.proposals.county_level2`` for all branches, with the balance of the county
+4. Proposals: ``core.grids.proposals.level2_change`` for the branch with the most blocks and
+   ``core.grids.proposals.county_level2`` for all branches, with the balance of the county
    proposal.
 
 Every part is guarded: an exception is recorded (and shown in the table) and the next part
@@ -187,8 +187,8 @@ class GridReport:
 # ---- part 0 and 1: grids and re-assignment ------------------------------------------------------
 
 def timed_reassign(engine, changed_grids=None) -> Reassign:
-    """``core.assignment.reassign(engine, changed_grids=...)`` with the time of each step."""
-    import core.assignment as assignment
+    """``core.grids.assignment.reassign(engine, changed_grids=...)`` with the time of each step."""
+    import core.grids.assignment as assignment
 
     steps: dict[str, float] = {}
     with step_timers(assignment, REASSIGN_STEPS, steps):
@@ -218,7 +218,7 @@ def time_sjoin(lon: np.ndarray, lat: np.ndarray, polygons: list, repeats: int
 def part_reassign(engine, report: GridReport, repeats: int) -> None:
     """Part 1: a strip change applied / undone ``repeats`` times, each re-assigned; then the
     sjoin of the same points into the same polygons."""
-    from core.assignment import read_customers, read_grid_sets
+    from core.grids.assignment import read_customers, read_grid_sets
 
     report.strip = strip_change(engine)
     log(f"  change: {len(report.strip.new)} grids, {len(report.strip.new) // 2} strips of "
@@ -304,7 +304,7 @@ def _build(layers):
 
 def time_payload(url: str, scope: Scope, label: str, repeats: int) -> Payload:
     """Part 2 for one scope (see the module docstring)."""
-    import core.gridmap as gridmap
+    import core.grids.map_data as gridmap
 
     out = Payload(label)
     engine = make_engine(url)
@@ -387,7 +387,7 @@ def bench_scopes(engine) -> list[tuple[Scope, str]]:
 
 def branch_with_most_blocks(engine) -> tuple[int, str, int]:
     """(branch id, name, blocks): the branch whose level-1 grid meets the most area units
-    (as ``core.proposals.branch_blocks`` counts them: overlap above 1e-9 square degrees)."""
+    (as ``core.grids.proposals.branch_blocks`` counts them: overlap above 1e-9 square degrees)."""
     import shapely
     from shapely.geometry import shape
     from sqlalchemy import text
@@ -410,7 +410,7 @@ def branch_with_most_blocks(engine) -> tuple[int, str, int]:
 
 
 def part_proposals(engine) -> Proposals:
-    from core import proposals
+    from core.grids import proposals
 
     out = Proposals()
     out.branch_id, out.branch, out.blocks = branch_with_most_blocks(engine)

@@ -15,7 +15,7 @@ the benchmark database only:
 * liaisons and posts of the removed grids are deleted first, and the customers' ``grid2_id``
   is cleared (it pointed at the removed grids; foreign keys are on).
 
-``core.assignment.reassign`` then puts every customer into the new grids (timed by the
+``core.grids.assignment.reassign`` then puts every customer into the new grids (timed by the
 caller: every customer's grid changes, so every row is written).
 
 ``strip_change`` builds the "grid change" of part 1: in ``places`` spots, a strip of

@@ -24,7 +24,7 @@ from sqlalchemy import select
 
 from core.db import make_engine
 from core.models import Manager
-from core.overview import load_breakdown, load_headline
+from core.grids.overview import load_breakdown, load_headline
 from core.scope import Scope
 
 

@@ -19,7 +19,7 @@ progress page, warm
     caches warm, median of ``--repeats`` reruns: what a user waits for after a click, less
     the browser's drawing.
 recompute actuals
-    ``core.actuals.recompute_actuals`` for the as-of date, one transaction: every computed
+    ``core.performance.actuals.recompute_actuals`` for the as-of date, one transaction: every computed
     metric for every month from the data, snapshots of the as-of month; median of two runs
     (it is idempotent: the second run writes the same rows).
 """
@@ -65,7 +65,7 @@ def _scopes(engine) -> dict[str, Scope]:
 
 
 def _page_data(engine, scope: Scope) -> float:
-    from core.progress import forecast_table, lag_warnings, load_progress, progress_table
+    from core.performance.progress import forecast_table, lag_warnings, load_progress, progress_table
 
     t0 = time.perf_counter()
     data = load_progress(engine, scope)
@@ -138,7 +138,7 @@ def time_page(url: str, username: str, repeats: int) -> float:
 
 
 def time_recompute(url: str, runs: int = 2) -> tuple[list[float], int]:
-    from core.actuals import recompute_actuals
+    from core.performance.actuals import recompute_actuals
     from core.permissions import SYSTEM
 
     engine = make_engine(url)

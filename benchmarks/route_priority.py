@@ -4,18 +4,18 @@
 measured with the page). Synthetic inputs, seeded, shaped like the demo county:
 
 * **Weeks**: an outlet and 36 stops, in 3-6 villages 2-15 km away (hamlets of ~300 m) plus
-  a fifth spread over 12 km. ``core.route.plan_week`` (5 days) is timed on ``weeks`` seeds,
+  a fifth spread over 12 km. ``core.visits.route.plan_week`` (5 days) is timed on ``weeks`` seeds,
   median and max, after one untimed warm-up call (as every timing here).
-* **Quality** against exact answers where they exist (``core.optimum``): each of those
+* **Quality** against exact answers where they exist (``core.visits.optimum``): each of those
   weeks' day tours against Held-Karp; 50 single tours of 5-12 stops (``solve_tour``)
   against Held-Karp; 50 small weeks (9-12 stops in 2-4 days) against the exact week.
   Where none exists: 36 stops in one tour against the best of ``restarts`` local searches
   from random tours (2-opt only, and 2-opt + Or-opt); and each 36-stop week against the
-  best of ``week_restarts`` runs of ``core.day_exchange.improve_days`` from random splits.
-* **Priority**: ``core.priority.score_customers`` on 3,000 customers (a manager's book:
+  best of ``week_restarts`` runs of ``core.visits.day_exchange.improve_days`` from random splits.
+* **Priority**: ``core.visits.priority.score_customers`` on 3,000 customers (a manager's book:
   tiers 5/20/75 %, statuses 47/20/33 %, log-normal money, 45 % mobile banking...) and
   ``pick_week``, median and max of ``repeats``.
-* **Authenticity**: ``core.authenticity.flag_visits`` on 60,000 visits (75 managers, a
+* **Authenticity**: ``core.visits.authenticity.flag_visits`` on 60,000 visits (75 managers, a
   year of working days, 3-4 visits a day, 30 % by phone, check-ins 50-300 m off, with a
   few planted far check-ins, bursts and copied positions), median and max of ``repeats``.
 
@@ -30,12 +30,12 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from core.authenticity import RULES, flag_visits, summarize_flags
-from core.optimum import held_karp, optimal_week
-from core.priority import pick_week, score_customers
-from core.day_exchange import improve_days
-from core.route import day_sizes, plan_week
-from core.tour import random_restarts, solve_tour, tour_length
+from core.visits.authenticity import RULES, flag_visits, summarize_flags
+from core.visits.optimum import held_karp, optimal_week
+from core.visits.priority import pick_week, score_customers
+from core.visits.day_exchange import improve_days
+from core.visits.route import day_sizes, plan_week
+from core.visits.tour import random_restarts, solve_tour, tour_length
 from geo.distance import distance_matrix
 
 OUTLET = (107.0, 25.8)

@@ -3,20 +3,20 @@
 ``python -m benchmarks --only segments`` runs them on the seed part's 1,000,000-customer
 SQLite database (or seeds one). What is measured:
 
-1. ``core.profiling.profile_customers`` end to end (read the features, evaluate the tags,
+1. ``core.customers.tagging_run.profile_customers`` end to end (read the features, evaluate the tags,
    cluster, name and match the segments, write the customer profiles): first from scratch
    (profiles and segments deleted: every row is written), then again on the same data
    (identities kept, nothing to write). Split into steps by wrapping ``load_features``,
    ``evaluate``, ``assign_segments``, ``fit_segments`` and ``write_profiles`` as
-   ``core.profiling`` calls them.
-2. The explorer, head office (the whole bank): ``core.explorer.load_frame`` cold (once per
+   ``core.customers.tagging_run`` calls them.
+2. The explorer, head office (the whole bank): ``core.customers.explorer.load_frame`` cold (once per
    scope and data version; the page caches it), then for each of several filter changes
    the work of a rerun: ``select_rows`` + ``summarize`` + the default view
    (``segment_sizes``); and each other view on its own (``pareto``, ``penetration``,
    ``map_values``, the table: ``top_ids`` + ``customer_rows``). Then the page itself:
    AppTest of ``pages/segments.py`` signed in as head office, a tag filter set and the page
    rerun, warm (the frame cached), median of the reruns.
-3. The customer view: ``core.customer_view.load_customer`` for 30 customers drawn with a
+3. The customer view: ``core.customers.customer_view.load_customer`` for 30 customers drawn with a
    fixed seed (head office scope), median and max.
 """
 from __future__ import annotations
@@ -73,7 +73,7 @@ def _reset(engine) -> None:
 
 
 def part_profile(engine, report: SegmentReport) -> None:
-    import core.profiling as profiling
+    import core.customers.tagging_run as profiling
     from core.permissions import SYSTEM
     from benchmarks.grid_maps import step_timers
 
@@ -99,13 +99,13 @@ def part_profile(engine, report: SegmentReport) -> None:
 
 
 def part_explorer(url: str, engine, report: SegmentReport, repeats: int) -> None:
-    from core import explorer
-    from core.customer_view import customer_rows
-    from core.explorer import Filters
-    from core.grids import load_grids
-    from core.profiling import load_segments
+    from core.customers import explorer
+    from core.customers.customer_view import customer_rows
+    from core.customers.explorer import Filters
+    from core.grids.queries import load_grids
+    from core.customers.tagging_run import load_segments
     from core.scope import Scope
-    from core.tags import load_tags
+    from core.customers.tags import load_tags
 
     scope = Scope("hq")
     t0 = time.perf_counter()
@@ -182,7 +182,7 @@ def _page_reruns(url: str, repeats: int) -> list[float]:
 
 
 def part_customer(engine, report: SegmentReport) -> None:
-    from core.customer_view import load_customer
+    from core.customers.customer_view import load_customer
     from core.scope import Scope
 
     with engine.connect() as conn:

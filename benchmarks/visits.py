@@ -4,7 +4,7 @@
 database (or seeds one). What is measured, for the three managers whose books hold between
 2,000 and 4,000 customers and are closest to 3,000 (and, for scale, the largest book):
 
-1. ``core.visits.planner_frame`` (read the manager's customers and their tags, campaigns
+1. ``core.visits.planner.planner_frame`` (read the manager's customers and their tags, campaigns
    and lists, score, reasons and offers for every one): the first call, then the median of
    ``repeats`` further calls (warm: the database's pages are cached, nothing else).
 2. ``save_plan`` of the 36 best (routing included) and ``load_plan``.
@@ -52,7 +52,7 @@ def _books(engine) -> list[tuple[int, int, int]]:
 def part_planner(engine, report: VisitsReport, repeats: int) -> None:
     from core.scope import Scope
     from core.permissions import SYSTEM
-    from core.visits import load_plan, planner_frame, save_plan, week_of
+    from core.visits.planner import load_plan, planner_frame, save_plan, week_of
 
     books = _books(engine)
     picked = sorted((b for b in books if 2_000 <= b[2] <= 4_000),
@@ -94,7 +94,7 @@ def part_page(url: str, engine, report: VisitsReport, repeats: int) -> None:
     from streamlit.runtime.pages_manager import PagesManager
     from streamlit.testing.v1 import AppTest
 
-    from core.auth import hash_password
+    from core.access.auth import hash_password
     from core.models import Manager, User
 
     manager = report.page_manager

@@ -95,7 +95,7 @@ def main(argv: list[str] | None = None) -> int:
             print("schema up to date")
             return 0
         if args.command == "assign":
-            from core.assignment import reassign
+            from core.grids.assignment import reassign
 
             result = reassign(engine)
             print(f"customers={result.customers:,} changed={result.changed:,} "
@@ -155,7 +155,7 @@ def _users_parser(sub, url_help: str) -> None:
 
 
 def _users(engine, args) -> int:
-    from core import users
+    from core.access import users
     from core.db import upgrade
     from core.permissions import SYSTEM
 
@@ -203,7 +203,7 @@ def _users(engine, args) -> int:
 
 
 def _segment(engine, args) -> int:
-    from core.profiling import DEFAULT_SEED, load_segments, profile_customers
+    from core.customers.tagging_run import DEFAULT_SEED, load_segments, profile_customers
 
     if args.k is not None and not 2 <= args.k <= 30:
         print("错误 / error: --k: must be between 2 and 30", file=sys.stderr)
@@ -227,7 +227,7 @@ def _import_grids(engine, args) -> int:
 
     from sqlalchemy import text
 
-    from core.grid_changes import apply, change_from_file, check_change, preview
+    from core.grids.changes import apply, change_from_file, check_change, preview
     from geo.county import load_county
     from geo.io import PolygonImportError, read_polygons
 
@@ -266,13 +266,13 @@ def _import_grids(engine, args) -> int:
 def _targets_and_actuals(engine, args) -> int:
     from pathlib import Path
 
-    from core import excel
-    from core.actuals import recompute_actuals
+    from core.performance import target_sheets as excel
+    from core.performance.actuals import recompute_actuals
     from core.db import is_empty
     from core.permissions import SYSTEM
-    from core.progress import actuals_as_of
+    from core.performance.progress import actuals_as_of
     from core.scope import Scope
-    from core.targets import TargetError
+    from core.performance.targets import TargetError
 
     if is_empty(engine):
         print("错误 / error: the database holds no bank yet (run seed or prepare)",
@@ -285,7 +285,7 @@ def _targets_and_actuals(engine, args) -> int:
             return 0
         if args.command == "targets" and args.export_file:
             year = args.year or (actuals_as_of(engine) or date.today()).year
-            from core.downloads import data_rows, log_download, watermark
+            from core.files.downloads import data_rows, log_download, watermark
             from core.permissions import SYSTEM
 
             data = excel.target_template(engine, Scope("hq"), year,

@@ -262,7 +262,7 @@ class Customer(Base):
 
 
 class CustomerProfile(Base):
-    """A customer's tags and segment, written by ``core.profiling`` (python -m core segment):
+    """A customer's tags and segment, written by ``core.customers.tagging_run`` (python -m core segment):
     tier, lifecycle, a bit per flag tag, segment. Apart from ``customer`` so that
     recomputing them for a million customers rewrites a narrow table, not the wide one."""
 
@@ -356,7 +356,7 @@ class CustomerList(Base):
     __tablename__ = "customer_list"
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(100))
-    saved_filter: Mapped[str] = mapped_column(Text)  # JSON of core.explorer.Filters
+    saved_filter: Mapped[str] = mapped_column(Text)  # JSON of core.customers.explorer.Filters
     note: Mapped[str | None] = mapped_column(String(200))
     created_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime)
@@ -449,7 +449,7 @@ class VisitPlanItem(Base):
 
 
 class Metric(Base):
-    """A metric of the target catalogue (deposits, loans, visits...); see core.metrics."""
+    """A metric of the target catalogue (deposits, loans, visits...); see core.performance.metrics."""
 
     __tablename__ = "metric"
     code: Mapped[str] = mapped_column(String(32), primary_key=True)

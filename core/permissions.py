@@ -4,7 +4,7 @@ A page hiding a button is convenience; these checks are the rule. A refused atte
 written to the audit log (``action = "denied"``) in its own transaction and raises
 :class:`Forbidden`, so nothing of the refused write is stored.
 
-``actor`` is anything with ``user_id`` and ``scope`` (``core.auth.SignedIn`` or
+``actor`` is anything with ``user_id`` and ``scope`` (``core.access.auth.SignedIn`` or
 :data:`SYSTEM` for command-line runs).
 """
 from __future__ import annotations

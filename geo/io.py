@@ -13,11 +13,11 @@ import geopandas
 import pandas as pd
 import shapely
 
-from core.uploads import UploadError, UploadProblem, read_upload, safe_name
+from core.files.uploads import UploadError, UploadProblem, read_upload, safe_name
 
 NAME_FIELDS = ("name", "NAME", "Name", "名称", "网格名称", "title")
 CODE_FIELDS = ("code", "CODE", "编码", "网格编码")
-KINDS = ("geojson", "shapefile", "kml")  # what core.uploads may read for grid polygons
+KINDS = ("geojson", "shapefile", "kml")  # what core.files.uploads may read for grid polygons
 MIN_INSIDE = 0.5  # a polygon must have at least this share of its area inside the boundary
 CRS_LABEL = {"WGS84": "WGS-84", "GCJ02": "GCJ-02", "CGCS2000": "CGCS2000"}
 REASON_ZH = {"Self-intersection": "自相交", "Ring Self-intersection": "环自相交",
@@ -26,7 +26,7 @@ REASON_ZH = {"Self-intersection": "自相交", "Ring Self-intersection": "环自
              "Nested shells": "外环相互嵌套", "Duplicate Rings": "环重复",
              "Invalid Coordinate": "坐标无效", "Ring is not closed": "环未闭合"}
 
-# One problem type and one error type for every upload (core.uploads); the names this module
+# One problem type and one error type for every upload (core.files.uploads); the names this module
 # has always exported stay, for its callers.
 ImportProblem = UploadProblem
 PolygonImportError = UploadError

@@ -23,7 +23,7 @@ from folium.plugins import FastMarkerCluster, HeatMap
 from shapely.geometry import mapping, shape
 
 from core.escape import js_template_html as html_text
-from geo.assets import offline_map
+from core.assets.offline import offline_map
 from geo.crs import geometry_from_wgs84
 
 PALETTE = ("#edf8e9", "#bae4b3", "#74c476", "#31a354", "#006d2c")  # light to dark green

@@ -3,7 +3,9 @@
 import pandas as pd
 import streamlit as st
 
-from core import audit, config, ui
+from core import config, ui
+
+from core.grids import audit
 from core.db import get_engine
 from core.format import pct
 from core.scope import Scope
@@ -15,7 +17,7 @@ version = ui.grid_version(url)
 
 @st.cache_data(ttl=600, show_spinner=False, max_entries=64)
 def check(name: str, url: str, scope: Scope, version: int) -> pd.DataFrame:
-    """One audit check of core.audit; ``version`` (grids changed) is part of the key."""
+    """One audit check of core.grids.audit; ``version`` (grids changed) is part of the key."""
     return getattr(audit, name)(get_engine(url), scope)
 
 

@@ -4,7 +4,7 @@ next with the reason for each. Only customers of the signed-in scope can be open
 import streamlit as st
 
 from core import config, ui
-from core.segment_charts import trend_chart
+from core.customers.charts import trend_chart
 
 user = ui.page_user()
 scope, url = user.scope, config.database_url()

@@ -3,7 +3,11 @@ version, restore a version. Head office: level 1; branch leaders: their branch's
 import streamlit as st
 from streamlit_folium import st_folium
 
-from core import config, grid_changes, proposals, ui
+from core import config, ui
+
+from core.grids import changes as grid_changes
+
+from core.grids import proposals
 from core.db import get_engine
 from geo.crs import CRS_LABELS, SUPPORTED_CRS
 from geo.county import load_county

@@ -3,8 +3,10 @@ many of their customers are in the scope now, and for head office and branch lea
 way back into the explorer or to withdraw one."""
 import streamlit as st
 
-from core import config, explorer, ui
-from core.explorer import Filters
+from core import config, ui
+
+from core.customers import explorer
+from core.customers.explorer import Filters
 
 user = ui.page_user()
 scope, url = user.scope, config.database_url()
@@ -50,7 +52,7 @@ if scope.role in ("hq", "branch"):
         st.switch_page("pages/segments.py")
     if right.button(ui.tr("lists.withdraw"), key="lists_withdraw"):
         from core.db import write_retrying
-        from core.lists import withdraw
+        from core.customers.lists import withdraw
 
         with ui.user_errors():
             write_retrying(ui.get_engine(url),

@@ -4,8 +4,8 @@ from streamlit_folium import st_folium
 
 from core import config, ui
 from core.format import wan
-from core.gridmap import grid_at
-from core.grids import METRICS
+from core.grids.map_data import grid_at
+from core.grids.queries import METRICS
 from geo.mapview import PALETTE
 
 scope = ui.page_user().scope

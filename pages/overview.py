@@ -4,7 +4,7 @@ import streamlit as st
 
 from core import config, ui
 from core.format import count, pct, wan
-from core.overview import breakdown_chart, breakdown_level
+from core.grids.overview import breakdown_chart, breakdown_level
 
 scope = ui.page_user().scope
 url = config.database_url()

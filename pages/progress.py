@@ -3,9 +3,11 @@ manager, against time progress (序时进度), with trend, forecast, lag warning
 indicators."""
 import streamlit as st
 
-from core import config, progress_view as view, ui
+from core import config, ui
+
+from core.performance import progress_report as view
 from core.format import pct
-from core.progress import PERIODS, bands, time_progress
+from core.performance.progress import PERIODS, bands, time_progress
 
 scope = ui.page_user().scope
 url = config.database_url()

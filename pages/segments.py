@@ -4,10 +4,12 @@ holds, where they live, and who they are; save the filter as a list for a branch
 import streamlit as st
 from streamlit_folium import st_folium
 
-from core import config, explorer, ui
-from core.features import PRODUCTS
+from core import config, ui
+
+from core.customers import explorer
+from core.customers.features import PRODUCTS
 from core.format import count, pct, wan
-from core.segment_charts import pareto_chart, penetration_heatmap, segment_bars
+from core.customers.charts import pareto_chart, penetration_heatmap, segment_bars
 
 user = ui.page_user()
 scope, url = user.scope, config.database_url()

@@ -4,7 +4,7 @@ import streamlit as st
 
 from core import config, ui
 from core.db import get_engine, write_retrying
-from core.staffing import LIAISON_ROLES, check_staffing, load_staffing, save_staffing
+from core.grids.staffing import LIAISON_ROLES, check_staffing, load_staffing, save_staffing
 
 user = ui.page_user()
 scope = user.scope

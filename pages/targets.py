@@ -4,11 +4,15 @@ change recorded. Head office also recomputes and imports actuals here."""
 import pandas as pd
 import streamlit as st
 
-from core import config, excel, progress_view as view, ui
-from core.actuals import recompute_actuals
+from core import config, ui
+
+from core.performance import target_sheets as excel
+
+from core.performance import progress_report as view
+from core.performance.actuals import recompute_actuals
 from core.db import get_engine, write_retrying
-from core.metrics import curve_for
-from core.targets import (METHODS, MONTH_METHODS, TargetError, annual_targets, check_split,
+from core.performance.metrics import curve_for
+from core.performance.targets import (METHODS, MONTH_METHODS, TargetError, annual_targets, check_split,
                           save_split, split_to_months, target_history)
 
 user = ui.page_user()

@@ -6,8 +6,8 @@ from datetime import datetime, timedelta
 import streamlit as st
 
 from core import config, ui
-from core.visit_log import CHANNELS, OFFERABLE, OUTCOMES, VisitError, VisitForm, log_visit
-from core.visits import load_plan, week_of
+from core.visits.visit_log import CHANNELS, OFFERABLE, OUTCOMES, VisitError, VisitForm, log_visit
+from core.visits.planner import load_plan, week_of
 
 user = ui.page_user()
 scope, url = user.scope, config.database_url()

@@ -7,8 +7,8 @@ import streamlit as st
 
 from core import config, ui
 from core.db import write_retrying
-from core.priority import pick_week
-from core.visits import (PlanError, filter_planner, load_plan, manager_scope, plan_version,
+from core.visits.priority import pick_week
+from core.visits.planner import (PlanError, filter_planner, load_plan, manager_scope, plan_version,
                          save_plan, week_of)
 
 user = ui.page_user()

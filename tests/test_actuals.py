@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 from sqlalchemy import text
 
-from core.actuals import recompute_actuals
+from core.performance.actuals import recompute_actuals
 from core.permissions import SYSTEM
 from core.db import make_engine
 from tests.conftest import AS_OF

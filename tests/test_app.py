@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import insert
 from streamlit.testing.v1 import AppTest
 
-from core.auth import hash_password
+from core.access.auth import hash_password
 from core.db import make_engine
 from core.models import User
 from tests.helpers import sign_in

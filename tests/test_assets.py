@@ -16,9 +16,9 @@ from branca.element import JavascriptLink
 from folium.elements import JSCSSMixin
 from folium.plugins import Draw, FastMarkerCluster, HeatMap, MarkerCluster
 
-from geo import assets
-from geo import vendor as vendor_module
-from geo.assets import AssetError, AssetFetchError, external_urls, offline_map
+from core.assets import offline as assets
+from core.assets import vendor as vendor_module
+from core.assets.offline import AssetError, AssetFetchError, external_urls, offline_map
 
 BASE = assets.vendor_base_url()  # /app/static/vendor/ unless server.baseUrlPath is set
 CENTER = (25.83, 107.32)  # Pingtang county, Guizhou
@@ -160,7 +160,7 @@ def test_offline_map_is_idempotent_and_fixes_earlier_render(vendor):
 
 def test_missing_files_raise(tmp_path, monkeypatch):
     monkeypatch.setattr(assets, "VENDOR_DIR", tmp_path / "vendor")
-    with pytest.raises(AssetError, match="geo.assets fetch"):
+    with pytest.raises(AssetError, match="core.assets.offline fetch"):
         offline_map(folium.Map(tiles=None))
 
 

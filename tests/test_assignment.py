@@ -3,7 +3,7 @@ import numpy as np
 from shapely.geometry import box
 from sqlalchemy import text
 
-from core.assignment import GridSet, keep_incumbents, read_customers, reassign
+from core.grids.assignment import GridSet, keep_incumbents, read_customers, reassign
 from geo.assign import assign_points, place_without_coordinates
 
 

@@ -10,7 +10,7 @@ from shapely.geometry import box
 from sqlalchemy import delete, func, insert, select, update
 from streamlit.testing.v1 import AppTest
 
-from core.audit import (area_km2, blind_spots_by_village, coverage_problems, in_grid_rate,
+from core.grids.audit import (area_km2, blind_spots_by_village, coverage_problems, in_grid_rate,
                         outside_parent, staffing_gaps, summarize)
 from core.db import read_frame
 from core.models import Customer, Grid, GridStaff, Liaison, Manager, Village

@@ -4,7 +4,7 @@ from datetime import datetime, timedelta
 import pytest
 from sqlalchemy import insert, select, update
 
-from core import auth
+from core.access import auth
 from core.models import AuditLog, User, UserSession
 from core.scope import Scope
 

@@ -14,7 +14,7 @@ import pytest
 
 from playwright.sync_api import Page, expect, sync_playwright
 
-from core import auth
+from core.access import auth
 from core.db import make_engine
 from tests.browser_server import streamlit_server
 

@@ -4,8 +4,8 @@ import pandas as pd
 import pytest
 from sqlalchemy import text
 
-from core.customer_view import customer_rows, find_customers, load_customer
-from core.recommend import recommend
+from core.customers.customer_view import customer_rows, find_customers, load_customer
+from core.visits.recommend import recommend
 from core.scope import Scope
 from tests.conftest import AS_OF
 

@@ -4,13 +4,13 @@ import pandas as pd
 import pytest
 from sqlalchemy import text
 
-from core.explorer import (Context, Filters, by_grid, context, load_frame, pareto, penetration,
+from core.customers.explorer import (Context, Filters, by_grid, context, load_frame, pareto, penetration,
                            segment_sizes, select_rows, summarize, top_ids)
-from core.features import PRODUCTS
-from core.lists import check_list, load_lists, save_list, withdraw
+from core.customers.features import PRODUCTS
+from core.customers.lists import check_list, load_lists, save_list, withdraw
 from core.permissions import Actor, Forbidden
 from core.scope import Scope
-from core.tags import default_tags, load_tags
+from core.customers.tags import default_tags, load_tags
 from tests.conftest import AS_OF
 
 

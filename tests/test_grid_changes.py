@@ -7,10 +7,10 @@ import shapely
 from shapely.geometry import shape
 from sqlalchemy import text
 
-from core.assignment import read_customers
+from core.grids.assignment import read_customers
 from core.permissions import SYSTEM, Actor, Forbidden
-from core.grid_changes import Change, NewGrid, apply, check_change, preview, restore_change, versions
-from core.proposals import level1_change, level2_change
+from core.grids.changes import Change, NewGrid, apply, check_change, preview, restore_change, versions
+from core.grids.proposals import level1_change, level2_change
 
 
 def grids_of(engine, level, branch_id=None):

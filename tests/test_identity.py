@@ -1,11 +1,11 @@
-"""Tests for core.identity (fictitious personal data + masking)."""
+"""Tests for core.demo.identities (fictitious personal data + masking)."""
 import re
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from core import identity as ident
+from core.demo import identities as ident
 
 AREA = "522727"
 

@@ -7,7 +7,7 @@ import pytest
 import shapely
 from shapely.geometry import box
 
-from geo.assets import external_urls
+from core.assets.offline import external_urls
 from geo.crs import wgs84_to_gcj02
 from geo.county import to_geojson
 from geo.mapview import build_grid_map, classify, drawn_polygon, simplify_grids, tile_layer

@@ -5,7 +5,7 @@ from alembic import command
 from sqlalchemy import text
 
 from core.db import _alembic_config, make_engine, upgrade
-from core.metrics import KINDS, METRICS, SOURCES, UNITS, catalogue_frame, load_metrics
+from core.performance.metrics import KINDS, METRICS, SOURCES, UNITS, catalogue_frame, load_metrics
 
 ISSUE_METRICS = {"deposit_balance", "deposit_increase", "loan_balance", "loan_increase",
                  "npl_ratio", "npl_recovery", "intermediate_income", "new_active_customers",

@@ -2,8 +2,8 @@
 import pytest
 from sqlalchemy import text
 
-from core.gridmap import load_map_data
-from core.progress import year_completion
+from core.grids.map_data import load_map_data
+from core.performance.progress import year_completion
 from core.scope import Scope
 
 
@@ -45,8 +45,8 @@ from datetime import date  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
-from core.metrics import catalogue_frame  # noqa: E402
-from core.progress import (ProgressData, forecast, lag_warnings, load_progress,  # noqa: E402
+from core.performance.metrics import catalogue_frame  # noqa: E402
+from core.performance.progress import (ProgressData, forecast, lag_warnings, load_progress,  # noqa: E402
                            period_bounds, progress_table, status_of, time_progress)
 
 

@@ -6,10 +6,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from core.optimum import HELD_KARP_MAX, held_karp, optimal_week, subset_tour_lengths
-from core.day_exchange import DayPricer, exchange, improve_days
-from core.route import day_sizes, plan_week, split_located
-from core.tour import improve, nearest_neighbour, random_restarts, solve_tour, tour_length
+from core.visits.optimum import HELD_KARP_MAX, held_karp, optimal_week, subset_tour_lengths
+from core.visits.day_exchange import DayPricer, exchange, improve_days
+from core.visits.route import day_sizes, plan_week, split_located
+from core.visits.tour import improve, nearest_neighbour, random_restarts, solve_tour, tour_length
 from geo.distance import distance_matrix, haversine_m
 
 OUTLET = (107.0, 25.8)

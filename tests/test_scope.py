@@ -5,7 +5,7 @@ import pytest
 from sqlalchemy import text
 
 from core.db import read_frame
-from core.overview import load_breakdown, load_headline
+from core.grids.overview import load_breakdown, load_headline
 from core.scope import Scope
 
 

@@ -7,8 +7,8 @@ from sklearn.metrics import adjusted_rand_score
 from sqlalchemy import text
 
 from core.permissions import SYSTEM
-from core.profiling import load_segments, profile_customers
-from core.segments import (fit_segments, match_to_previous, name_segments, profile,
+from core.customers.tagging_run import load_segments, profile_customers
+from core.customers.segments import (fit_segments, match_to_previous, name_segments, profile,
                            segment_matrix, traits)
 from tests.conftest import AS_OF, SEED
 

@@ -5,7 +5,7 @@ from sqlalchemy import text
 
 from core.permissions import Actor, Forbidden
 from core.scope import Scope
-from core.staffing import check_staffing, load_staffing, save_staffing
+from core.grids.staffing import check_staffing, load_staffing, save_staffing
 
 MANAGERS = {1: "甲", 2: "乙", 3: "丙"}
 

@@ -7,8 +7,8 @@ import pytest
 from sqlalchemy import text
 
 from core.permissions import SYSTEM, Actor
-from core.profiling import recompute_tags
-from core.tags import (default_tags, evaluate, flags_of, load_tags, mask_of, save_params,
+from core.customers.tagging_run import recompute_tags
+from core.customers.tags import (default_tags, evaluate, flags_of, load_tags, mask_of, save_params,
                        with_params)
 from tests.conftest import AS_OF
 

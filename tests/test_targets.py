@@ -4,11 +4,11 @@ import pandas as pd
 import pytest
 from sqlalchemy import func, select, text
 
-from core.metrics import SEASONAL_CURVE, curve_for
+from core.performance.metrics import SEASONAL_CURVE, curve_for
 from core.models import Target, TargetChange
 from core.scope import Scope
 from core.permissions import Actor, Forbidden
-from core.targets import (METHODS, TargetError, check_split, grid_potential, propose_split,
+from core.performance.targets import (METHODS, TargetError, check_split, grid_potential, propose_split,
                           save_split, split_to_children, split_to_months, target_history)
 
 RNG = np.random.default_rng(3)

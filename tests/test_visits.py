@@ -8,13 +8,13 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import text
 
-from core.field_sheet import sheet_rows, to_excel, to_html
+from core.visits.field_sheet import sheet_rows, to_excel, to_html
 from core.permissions import Actor, Forbidden
 from core.scope import Scope
-from core.tags import load_tags
-from core.visit_log import (VisitError, VisitForm, coverage_by_grid, flags_by_manager, log_visit,
+from core.customers.tags import load_tags
+from core.visits.visit_log import (VisitError, VisitForm, coverage_by_grid, flags_by_manager, log_visit,
                             scope_visits)
-from core.visits import (PlanError, PlannerFilters, filter_planner, load_plan, manager_scope,
+from core.visits.planner import (PlanError, PlannerFilters, filter_planner, load_plan, manager_scope,
                          planner_frame, save_plan, week_of)
 from tests.conftest import AS_OF
 

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from core.calendar import spring_festival
-from core.features import month_start
+from core.customers.features import month_start
 
 MONTHS = 12
 

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from core import identity
+from core.demo import identities as identity
 from core.demo.bank import COUNTY_TOWN, COUNTY_TOWN_RESIDENT_SHARE, Unit
 from geo.county import sample_points_in
 

@@ -12,7 +12,7 @@ branch (the ``branch`` account's) is planted far behind: ``LAGGARD_EFFECT`` of t
 
 The data is made to match: this year's openings and sign-ups are dated so that their count
 to date follows that performance; month-end balances before today lead up to today's
-balances; imported metrics get monthly figures. ``core.actuals.recompute_actuals`` then
+balances; imported metrics get monthly figures. ``core.performance.actuals.recompute_actuals`` then
 computes the computed metrics from the data, as it does on a real database.
 """
 from __future__ import annotations
@@ -26,9 +26,9 @@ from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
 from core.db import read_frame
-from core.metrics import METRICS, curve_for
+from core.performance.metrics import METRICS, curve_for
 from core.models import Actual
-from core.targets import split_to_months
+from core.performance.targets import split_to_months
 
 GROWTH = {"deposit_increase": 0.08, "loan_increase": 0.07, "new_active_customers": 0.06,
           "mobile_banking_signups": 0.10, "acquiring_merchants": 0.12, "etc_signups": 0.05,

@@ -14,10 +14,10 @@ import pandas as pd
 import shapely
 from sqlalchemy import Engine, text
 
-from core import identity
-from core.auth import hash_password
+from core.demo import identities as identity
+from core.access.auth import hash_password
 from core.db import bulk_insert, holds_users, is_empty, reset_sequences, upgrade
-from core.actuals import recompute_actuals
+from core.performance.actuals import recompute_actuals
 from core.permissions import SYSTEM
 from core.demo.activity import make_visits, plant_doubtful_visits
 from core.demo.balances import align_to_history, make_balance_months
@@ -132,7 +132,7 @@ def build_county(n_individuals: int, seed: int, as_of: date) -> dict[str, pd.Dat
     changes = initial_changes(plan["targets"], t["manager"], demo_branch, as_of.year)
     t["target_change"] = changes.assign(id=np.arange(1, len(changes) + 1))
     # the history the data cannot give (closed months' balances, last year, imported
-    # metrics); the seed computes the rest from the data with core.actuals
+    # metrics); the seed computes the rest from the data with core.performance.actuals
     t["actual"] = plan["history"].assign(id=np.arange(1, len(plan["history"]) + 1))
     t["campaign"] = _campaigns(as_of)
     return t
@@ -312,7 +312,7 @@ INSERT_ORDER = ["bank", "village", "area_unit", "branch", "manager", "app_user",
 def seed(engine: Engine, n_individuals: int, seed: int = 20261123, as_of: date | None = None,
          quiet: bool = False) -> dict[str, int]:
     """Create the schema and fill an empty database with the demo county, then tag and
-    segment its customers (``core.profiling.profile_customers``).
+    segment its customers (``core.customers.tagging_run.profile_customers``).
 
     Returns the row count per table. Raises ``RuntimeError`` if the database already holds
     a bank (seeding never overwrites data). The county is written in one transaction;
@@ -344,7 +344,7 @@ def seed(engine: Engine, n_individuals: int, seed: int = 20261123, as_of: date |
         recompute_actuals(engine, SYSTEM, as_of, conn=conn, note="seed")
         backfill_rates(conn, as_of, seed)
     progress.step("标签与客群 / tags and segments")
-    from core.profiling import profile_customers
+    from core.customers.tagging_run import profile_customers
 
     profile_customers(engine, SYSTEM, as_of, seed=seed)
     progress.step("完成 / done")

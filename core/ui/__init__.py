@@ -12,8 +12,12 @@ import json
 
 import streamlit as st
 
-from core import auth, config, escape, overview
-from core import users as user_admin  # (core.ui.users is the users page's glue)
+from core import config, escape
+
+from core.access import auth
+
+from core.grids import overview
+from core.access import users as user_admin  # (core.ui.users is the users page's glue)
 from core.db import get_engine
 from core.i18n import LANGUAGES, t
 from core.scope import Scope
@@ -26,7 +30,7 @@ STATE_DEFAULTS = {
     "notice": None,  # i18n key of a message to show once (e.g. signed out)
     "frame_ran": False,  # set by app.py right before a page runs; the page takes it
     "map_grid": None,  # the grid whose card the map shows (the audit and staffing pages too)
-    "grid_change": None,  # a grid change waiting for review (core.grid_changes.Change)
+    "grid_change": None,  # a grid change waiting for review (core.grids.changes.Change)
     "customer_id": None,  # the customer the customer view shows (set by the explorer too)
     "visit_token": None,  # the visit the log form shows (one visit per token)
 }

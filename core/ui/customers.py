@@ -10,18 +10,18 @@ from core.ui import md, tr
 
 @st.cache_data(ttl=60, show_spinner=False)
 def find_customers(url: str, scope: Scope, query: str, user_id: int | None = None):
-    """Customers matching ``query`` as ``core.customer_view.find_customers`` finds them (the
+    """Customers matching ``query`` as ``core.customers.customer_view.find_customers`` finds them (the
     search goes to the audit log once a minute at most per user and query)."""
-    from core.customer_view import find_customers as find
+    from core.customers.customer_view import find_customers as find
 
     return find(get_engine(url), scope, query, user_id=user_id)
 
 
 @st.cache_data(ttl=60, show_spinner=False, max_entries=128)
 def customer_view(url: str, scope: Scope, customer_id: int, user_id: int | None):
-    """One customer as ``core.customer_view.load_customer`` returns it (the view goes to the
+    """One customer as ``core.customers.customer_view.load_customer`` returns it (the view goes to the
     audit log once a minute at most per user and customer)."""
-    from core.customer_view import load_customer
+    from core.customers.customer_view import load_customer
 
     return load_customer(get_engine(url), scope, customer_id, user_id=user_id)
 

@@ -13,7 +13,9 @@ from typing import Callable
 
 import streamlit as st
 
-from core import config, downloads
+from core import config
+
+from core.files import downloads
 from core.db import get_engine
 
 

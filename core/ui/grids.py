@@ -3,7 +3,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from core import auth, config, gridmap
+from core import config
+
+from core.access import auth
+
+from core.grids import map_data as gridmap
 from core.db import get_engine, write_retrying
 from core.scope import Scope
 from core.ui import lang, md, tr
@@ -30,7 +34,7 @@ def grid_version(url: str) -> int:
 
 @st.cache_data(ttl=600, show_spinner=False, max_entries=256)
 def grid_card(url: str, scope: Scope, grid_id: int, version: int) -> dict | None:
-    from core.grids import grid_card as load
+    from core.grids.queries import grid_card as load
 
     return load(get_engine(url), scope, grid_id)
 
@@ -45,7 +49,7 @@ def grid_map(url: str, scope: Scope, metric: str, version: int, tiles: str):
 
 
 def folium_grid_map(layers, tiles: str | None = None):
-    """The folium map of coloured layers (``core.gridmap.MapLayers``), tiles as set."""
+    """The folium map of coloured layers (``core.grids.map_data.MapLayers``), tiles as set."""
     from geo.mapview import build_grid_map
 
     return build_grid_map(layers.level1, layers.level2, layers.outlets, layers.customers,
@@ -59,7 +63,7 @@ def folium_grid_map(layers, tiles: str | None = None):
 @st.cache_data(ttl=600, show_spinner=False, max_entries=64)
 def grids_of_scope(url: str, scope: Scope, level: int, version: int):
     """The scope's grids of one level (without geometry), for pickers."""
-    from core.grids import load_grids
+    from core.grids.queries import load_grids
 
     return load_grids(get_engine(url), scope, level).drop(columns="geometry")
 
@@ -73,7 +77,7 @@ def propose_change(change) -> None:
 
 def review_change(user: auth.SignedIn) -> None:
     """Show the pending change: its problems, or its impact and an Apply button."""
-    from core import grid_changes
+    from core.grids import changes as grid_changes
 
     change = st.session_state.get("grid_change")
     if change is None:
@@ -119,6 +123,6 @@ def review_change(user: auth.SignedIn) -> None:
 @st.cache_data(ttl=600, show_spinner=False)
 def county_proposals(url: str, version: int):
     """Balance of a level-2 proposal for every branch (computed, not applied)."""
-    from core.proposals import county_level2
+    from core.grids.proposals import county_level2
 
     return county_level2(get_engine(url))

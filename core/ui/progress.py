@@ -11,7 +11,7 @@ from core.ui import tr
 
 @st.cache_data(ttl=60, show_spinner=False)
 def progress_version(url: str) -> tuple:
-    from core.progress import data_version
+    from core.performance.progress import data_version
 
     return data_version(get_engine(url))
 
@@ -19,7 +19,7 @@ def progress_version(url: str) -> tuple:
 @st.cache_data(ttl=600, show_spinner=False, max_entries=64)
 def progress_data(url: str, scope: Scope, version: tuple):
     """The scope's targets and actuals (small tables: ~100 units x 15 metrics x 13 months)."""
-    from core.progress import load_progress
+    from core.performance.progress import load_progress
 
     return load_progress(get_engine(url), scope)
 
@@ -27,7 +27,7 @@ def progress_data(url: str, scope: Scope, version: tuple):
 @st.cache_data(ttl=600, show_spinner=False, max_entries=128)
 def progress_tables(url: str, scope: Scope, version: tuple, period: str):
     """Every unit and metric of the scope in ``period``, and the lag warnings."""
-    from core.progress import lag_warnings, progress_table
+    from core.performance.progress import lag_warnings, progress_table
 
     table = progress_table(progress_data(url, scope, version), period)
     return table, lag_warnings(table)
@@ -36,7 +36,7 @@ def progress_tables(url: str, scope: Scope, version: tuple, period: str):
 @st.cache_data(ttl=600, show_spinner=False, max_entries=256)
 def progress_forecast(url: str, scope: Scope, version: tuple, level: str, org_id: int):
     """The run-rate forecast of one unit of the scope, every metric."""
-    from core.progress import forecast_table
+    from core.performance.progress import forecast_table
 
     return forecast_table(progress_data(url, scope, version), level, org_id)
 
@@ -45,7 +45,7 @@ def progress_forecast(url: str, scope: Scope, version: tuple, level: str, org_id
 def target_plan(url: str, version: tuple, year: int, metric: str, parent_level: str,
                 parent_id: int, parent_value: float, method: str):
     """A proposed split of a parent's annual target (not saved)."""
-    from core.targets import propose_split
+    from core.performance.targets import propose_split
 
     return propose_split(get_engine(url), year, metric, parent_level, parent_id, parent_value,
                          method)

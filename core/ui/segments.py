@@ -16,21 +16,21 @@ from core.ui import lang, md, tr
 @st.cache_data(ttl=60, show_spinner=False)
 def profile_version(url: str) -> int:
     """Changes when tags or segments are recomputed (part of the keys below)."""
-    from core.tags import data_version
+    from core.customers.tags import data_version
 
     return data_version(get_engine(url))
 
 
 @st.cache_data(ttl=600, show_spinner=False)
 def tags(url: str, version: int):
-    from core.tags import load_tags
+    from core.customers.tags import load_tags
 
     return load_tags(get_engine(url))
 
 
 @st.cache_data(ttl=600, show_spinner=False)
 def segments(url: str, version: int):
-    from core.profiling import load_segments
+    from core.customers.tagging_run import load_segments
 
     return load_segments(get_engine(url))
 
@@ -40,7 +40,7 @@ def explorer_frame(url: str, scope: Scope, version: int):
     """The scope's customers as the explorer filters them: read once per scope and data
     version (about 10 s for the whole bank at a million customers on SQLite), then every
     filter is numpy on it."""
-    from core.explorer import load_frame
+    from core.customers.explorer import load_frame
 
     return load_frame(get_engine(url), scope)
 
@@ -48,14 +48,14 @@ def explorer_frame(url: str, scope: Scope, version: int):
 @st.cache_data(ttl=600, show_spinner=False)
 def explorer_context(url: str, version: int):
     """Tag bits, industries and saved industry / group grids (cleared when one is saved)."""
-    from core.explorer import context
+    from core.customers.explorer import context
 
     return context(get_engine(url), tags(url, version))
 
 
 @st.cache_data(ttl=600, show_spinner=False)
 def saved_lists(url: str, scope: Scope):
-    from core.lists import load_lists
+    from core.customers.lists import load_lists
 
     return load_lists(get_engine(url), scope)
 
@@ -102,13 +102,13 @@ def load_filters_into_widgets(filters) -> None:
 
 
 def explorer_filters(scope: Scope, url: str, version: int, grid_options: dict[int, str]):
-    """The explorer's filter widgets; returns the ``core.explorer.Filters`` they describe.
+    """The explorer's filter widgets; returns the ``core.customers.explorer.Filters`` they describe.
 
     ``grid_options``: grid id -> label (region grids of the scope and saved industry /
     group grids).
     """
-    from core.explorer import Filters
-    from core.features import KINDS, OCCUPATIONS, PRODUCTS
+    from core.customers.explorer import Filters
+    from core.customers.features import KINDS, OCCUPATIONS, PRODUCTS
 
     tag_defs = tags(url, version)
     label = {t.code: t.label(lang()) for t in tag_defs}
@@ -172,7 +172,7 @@ def explorer_grid_options(url: str, scope: Scope, version: int, language: str
                           ) -> dict[int, str]:
     """Grids the explorer can filter by: the scope's region grids, then its industry and
     group grids (saved filters), labelled with their dimension."""
-    from core.grids import load_grids
+    from core.grids.queries import load_grids
 
     region = load_grids(get_engine(url), scope, level=2)
     options = {int(g.id): g.name for g in region.itertuples()}
@@ -215,8 +215,8 @@ def segment_table(sizes, segs) -> None:
 
 def selection_layers(url: str, scope: Scope, frame, mask):
     """The scope's grids coloured by how many selected customers each holds."""
-    from core.explorer import map_values
-    from core.gridmap import colour_by
+    from core.customers.explorer import map_values
+    from core.grids.map_data import colour_by
     from core.ui.grids import grid_version, map_data
 
     data = map_data(url, scope, grid_version(url))
@@ -233,7 +233,7 @@ def plain_grid_map(layers):
 @st.cache_data(ttl=600, show_spinner=False, max_entries=64)
 def customer_table(url: str, scope: Scope, ids: list[int], version: int, language: str):
     """The explorer's customer table (masked), labelled in ``language``."""
-    from core.customer_view import customer_rows
+    from core.customers.customer_view import customer_rows
 
     def tr(key: str) -> str:  # noqa: F811 - this cache entry's language, not the session's
         return t(key, language)
@@ -258,7 +258,7 @@ def customer_table(url: str, scope: Scope, ids: list[int], version: int, languag
 def customer_table_download(table, filters) -> None:
     """Our own download of the explorer's customer table (masked as shown): an Excel file
     with the watermark line, formula-safe, logged with the filters when clicked."""
-    from core.downloads import table_xlsx
+    from core.files.downloads import table_xlsx
     from core.ui.downloads import logged_download
 
     labels = {c: (v if isinstance(v, str) else v["label"])
@@ -285,7 +285,7 @@ def customer_table_columns() -> dict:
 def save_list_form(user, filters, customers: int) -> None:
     """Save the current filter as a list (名单) or an industry / group grid, handed to a
     branch or a manager."""
-    from core.lists import KINDS, check_list, save_list
+    from core.customers.lists import KINDS, check_list, save_list
 
     scope = user.scope
     url = config.database_url()
@@ -335,7 +335,7 @@ def save_list_form(user, filters, customers: int) -> None:
 @st.cache_data(ttl=600, show_spinner=False)
 def tag_counts(url: str, version: int) -> dict[str, int]:
     """Customers per tag at the last tag run."""
-    from core.tags import latest_run
+    from core.customers.tags import latest_run
 
     run = latest_run(get_engine(url), "tags")
     return json.loads(run["detail"]).get("counts", {}) if run and run["detail"] else {}
@@ -343,7 +343,7 @@ def tag_counts(url: str, version: int) -> dict[str, int]:
 
 @st.cache_data(ttl=600, show_spinner=False)
 def latest_segment_run(url: str, version: int) -> dict | None:
-    from core.tags import latest_run
+    from core.customers.tags import latest_run
 
     return latest_run(get_engine(url), "segments")
 
@@ -360,8 +360,8 @@ def save_tag_thresholds(url: str, changes: dict, actor):
     """Save thresholds and recompute every customer's tags; (problems, seconds)."""
     import time
 
-    from core.profiling import recompute_tags
-    from core.tags import save_params
+    from core.customers.tagging_run import recompute_tags
+    from core.customers.tags import save_params
 
     engine = get_engine(url)
     t0 = time.perf_counter()
@@ -376,7 +376,7 @@ def save_tag_thresholds(url: str, changes: dict, actor):
 def rerun_segments(url: str, k: int | None, actor):
     """Recompute tags and segments for every customer (what ``python -m core segment``
     does)."""
-    from core.profiling import profile_customers
+    from core.customers.tagging_run import profile_customers
 
     result = profile_customers(get_engine(url), actor, k=k)
     _profiles_changed()

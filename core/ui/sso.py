@@ -2,7 +2,7 @@
 
 Streamlit's ``st.login`` sends the browser to the identity provider (the ``[auth]`` section
 of the secrets file) and back; ``st.user`` then holds the ID token's claims. What they mean
-here is decided in :mod:`core.sso`; this module only shows the button, hands the claims over
+here is decided in :mod:`core.access.sso`; this module only shows the button, hands the claims over
 and starts the app session the same way a password sign-in does.
 """
 from __future__ import annotations
@@ -12,7 +12,9 @@ import logging
 import streamlit as st
 from streamlit.errors import StreamlitAuthError
 
-from core import config, sso
+from core import config
+
+from core.access import sso
 from core.db import get_engine
 from core.ui import begin_session, flush_cookie, tr
 

@@ -1,6 +1,6 @@
 """Glue of the head-office pages 用户管理 (users) and 审计日志 (audit log).
 
-Every action calls ``core.users`` / ``core.audit_log``, which check the role themselves and
+Every action calls ``core.access.users`` / ``core.access.audit_log``, which check the role themselves and
 write the audit log; a refusal shows ``error.forbidden``. A one-time password is shown once,
 on the run after it was made, and then forgotten.
 """
@@ -10,7 +10,9 @@ from datetime import date, timedelta
 
 import streamlit as st
 
-from core import audit_log, users
+from core.access import audit_log
+
+from core.access import users
 from core.db import get_engine
 from core.i18n import TEXT
 from core.permissions import Forbidden

@@ -50,19 +50,19 @@ def manager_picker(url: str, scope: Scope) -> int | None:
 @st.cache_data(ttl=600, show_spinner=False, max_entries=32)
 def planner(url: str, manager: Scope, as_of: date, version: tuple, profile: int,
             viewer: Scope | None = None):
-    """The manager's ranked customers (``core.visits.planner_frame``) as ``viewer`` may see
+    """The manager's ranked customers (``core.visits.planner.planner_frame``) as ``viewer`` may see
     them; ``version`` changes with their visits and plans, ``profile`` with tags and
     segments."""
-    from core.visits import planner_frame
+    from core.visits.planner import planner_frame
 
     return planner_frame(get_engine(url), manager, as_of, viewer)
 
 
 def planner_filters(rows: pd.DataFrame, labels: dict[str, str], url: str, version: int):
-    """The planner's filter widgets; returns ``core.visits.PlannerFilters``."""
-    from core.features import PRODUCTS
+    """The planner's filter widgets; returns ``core.visits.planner.PlannerFilters``."""
+    from core.customers.features import PRODUCTS
     from core.ui.segments import segments, tags
-    from core.visits import PlannerFilters, running_campaigns
+    from core.visits.planner import PlannerFilters, running_campaigns
 
     tag_defs = tags(url, version)
     label = {t.code: t.label(lang()) for t in tag_defs}
@@ -159,10 +159,10 @@ def route_section(url: str, user, manager_id: int, week: date) -> None:
     """The saved week on the map, its days and distances, and the field sheet."""
     from streamlit_folium import st_folium
 
-    from core.downloads import watermark, who
-    from core.field_sheet import sheet_rows, to_excel, to_html
+    from core.files.downloads import watermark, who
+    from core.visits.field_sheet import sheet_rows, to_excel, to_html
     from core.ui.downloads import logged_download
-    from core.visits import load_plan, outlet_of
+    from core.visits.planner import load_plan, outlet_of
     from geo.distance import haversine_m
     from geo.mapview import build_route_map
 
@@ -300,7 +300,7 @@ def optional_number(col, label: str, key: str) -> float | None:
 @st.cache_data(ttl=300, show_spinner=False)
 def visit_checks(url: str, scope: Scope, since: date):
     """Flags and the per-manager summary of the scope's visits since ``since``."""
-    from core.visit_log import flags_by_manager, scope_visits
+    from core.visits.visit_log import flags_by_manager, scope_visits
 
     visits = scope_visits(get_engine(url), scope, since)
     if visits.empty:
@@ -310,9 +310,9 @@ def visit_checks(url: str, scope: Scope, since: date):
 
 def coverage_map(url: str, scope: Scope, since: date):
     """The scope's grids coloured by visit coverage (share of customers visited)."""
-    from core.gridmap import colour_by
+    from core.grids.map_data import colour_by
     from core.ui.grids import grid_version, map_data
-    from core.visit_log import coverage_by_grid
+    from core.visits.visit_log import coverage_by_grid
 
     data = map_data(url, scope, grid_version(url))
     cov = coverage_by_grid(get_engine(url), scope, since).set_index("grid_id")

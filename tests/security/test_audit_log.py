@@ -10,8 +10,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import insert, select, text
 
-from core import audit_log, auth
-from core.audit_log import AuditFilter
+from core.access import audit_log
+
+from core.access import auth
+from core.access.audit_log import AuditFilter
 from core.models import AuditLog
 from core.permissions import Actor, Forbidden, deny
 from core.scope import Scope
@@ -133,10 +135,10 @@ def test_export_is_formula_safe_watermarked_and_logged(logged):
 def test_the_log_holds_what_a_review_asks_for(fresh_county):
     """Sign-in and failures (unknown users too), customer searches and views, refusals,
     downloads, actuals and segment runs, sign-out: each leaves its entry."""
-    from core.actuals import recompute_actuals
-    from core.customer_view import find_customers, load_customer
-    from core.downloads import log_download
-    from core.profiling import profile_customers
+    from core.performance.actuals import recompute_actuals
+    from core.customers.customer_view import find_customers, load_customer
+    from core.files.downloads import log_download
+    from core.customers.tagging_run import profile_customers
 
     engine = fresh_county
     with engine.connect() as conn:

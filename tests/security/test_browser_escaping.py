@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from core.db import make_engine
-from core.grid_changes import Change, apply, current_grids
+from core.grids.changes import Change, apply, current_grids
 from core.permissions import Actor
 from core.scope import Scope
 from tests.browser_server import streamlit_server

@@ -16,9 +16,9 @@ from sqlalchemy import text
 from streamlit.runtime.media_file_manager import MediaFileManager
 
 from core.db import make_engine
-from core.downloads import FORMULA_STARTS, table_csv, table_xlsx, watermark
-from core.excel import actual_template, import_targets, target_template
-from core.field_sheet import COLUMNS, to_excel, to_html
+from core.files.downloads import FORMULA_STARTS, table_csv, table_xlsx, watermark
+from core.performance.target_sheets import actual_template, import_targets, target_template
+from core.visits.field_sheet import COLUMNS, to_excel, to_html
 from core.permissions import SYSTEM
 from core.scope import Scope
 from tests.helpers import ROOT, open_page, query

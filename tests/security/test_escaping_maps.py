@@ -13,7 +13,7 @@ import pytest
 from shapely.geometry import box
 
 from core.escape import html as html_escape, js_template_html, markdown, markdown_code
-from core.gridmap import MapLayers
+from core.grids.map_data import MapLayers
 from geo.mapview import build_draw_map, build_grid_map, build_route_map
 
 PAYLOADS = [
@@ -183,8 +183,8 @@ def test_markdown_code_span_cannot_be_left(payload):
 
 def test_chart_names_are_escaped_for_plotly():
     """Plotly reads <a href>, <b>... in its texts: names from data go in HTML-escaped."""
-    from core.overview import breakdown_chart
-    from core.segment_charts import penetration_heatmap, segment_bars
+    from core.grids.overview import breakdown_chart
+    from core.customers.charts import penetration_heatmap, segment_bars
 
     table = pd.DataFrame({"name": PAYLOADS, "deposits_wan": 1.0, "loans_wan": 1.0})
     fig = breakdown_chart(table, {"deposits_wan": "存款", "loans_wan": "贷款", "unit": "万元"})

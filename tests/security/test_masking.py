@@ -9,14 +9,14 @@ import pytest
 from sqlalchemy import text
 
 from core import masking
-from core.customer_view import customer_rows, find_customers, load_customer
-from core.field_sheet import sheet_rows
-from core.grids import grid_card
+from core.customers.customer_view import customer_rows, find_customers, load_customer
+from core.visits.field_sheet import sheet_rows
+from core.grids.queries import grid_card
 from core.permissions import Actor
 from core.scope import Scope
-from core.staffing import load_staffing
-from core.visit_log import VisitForm, flags_by_manager, log_visit, scope_visits
-from core.visits import load_plan, planner_frame, save_plan, week_of
+from core.grids.staffing import load_staffing
+from core.visits.visit_log import VisitForm, flags_by_manager, log_visit, scope_visits
+from core.visits.planner import load_plan, planner_frame, save_plan, week_of
 from tests.conftest import AS_OF
 from tests.helpers import shown
 

@@ -13,13 +13,13 @@ from shapely.geometry import shape
 from sqlalchemy import text
 
 from core.escape import clean_name, clean_text
-from core.explorer import Filters
-from core.grid_changes import apply, change_from_drawing, change_from_file, check_change
-from core.lists import save_list
+from core.customers.explorer import Filters
+from core.grids.changes import apply, change_from_drawing, change_from_file, check_change
+from core.customers.lists import save_list
 from core.permissions import Actor
 from core.scope import Scope
-from core.staffing import load_staffing, save_staffing
-from core.visit_log import VisitError, VisitForm, log_visit
+from core.grids.staffing import load_staffing, save_staffing
+from core.visits.visit_log import VisitError, VisitForm, log_visit
 
 BRANCH7 = Actor(2, Scope("branch", 7))  # the leader of branch 7
 

@@ -10,7 +10,9 @@ import time
 import pytest
 from sqlalchemy import text
 
-from core import db, grid_changes
+from core import db
+
+from core.grids import changes as grid_changes
 from core.db import DatabaseBusy, make_engine, write_retrying
 from core.i18n import t
 from tests.helpers import open_page, query
@@ -81,7 +83,7 @@ def test_a_visit_saved_while_the_database_is_locked_says_busy(county, holder):
 
 
 def test_an_unexpected_error_in_a_write_says_nothing_was_saved(county, monkeypatch):
-    import core.visit_log as visit_log
+    import core.visits.visit_log as visit_log
 
     open_page("manager", "pages/visits.py").button(key="visits_save").click().run()
     at = open_page("manager", "pages/visit_log.py")

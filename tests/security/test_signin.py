@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 import pytest
 from sqlalchemy import func, insert, select, update
 
-from core import auth
+from core.access import auth
 from core.models import AuditLog, SignInFailure, User, UserSession
 
 T0 = datetime(2026, 12, 7, 9, 0)

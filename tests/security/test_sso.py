@@ -1,4 +1,4 @@
-"""Single sign-on without a browser: which app user a set of OIDC claims is (core.sso), what
+"""Single sign-on without a browser: which app user a set of OIDC claims is (core.access.sso), what
 is refused and audited, and the sign-in page's part (AppTest with ``st.user`` seeded).
 
 The round trip itself (Chromium, a mock provider) is in test_browser_sso.py.
@@ -13,8 +13,8 @@ import pytest
 from sqlalchemy import func, insert, select, update
 from streamlit.testing.v1 import AppTest
 
-from core import sso
-from core.auth import hash_password, resume_session
+from core.access import sso
+from core.access.auth import hash_password, resume_session
 from core.db import make_engine
 from core.models import AuditLog, User, UserSession
 

@@ -12,13 +12,13 @@ from openpyxl import load_workbook
 from shapely.geometry import mapping
 from sqlalchemy import text
 
-from core.excel import (ACTUAL_HEADERS, ACTUAL_SHEET, TARGET_HEADERS, TARGET_SHEET,
+from core.performance.target_sheets import (ACTUAL_HEADERS, ACTUAL_SHEET, TARGET_HEADERS, TARGET_SHEET,
                         actual_template, import_actuals, import_targets, target_template)
 from core.permissions import Actor
-from core.grid_changes import Change, NewGrid, apply, change_from_file, check_change
-from core.grid_changes import current_grids
+from core.grids.changes import Change, NewGrid, apply, change_from_file, check_change
+from core.grids.changes import current_grids
 from core.scope import Scope
-from core.targets import TargetError
+from core.performance.targets import TargetError
 from geo.io import read_polygons
 
 HQ = Actor(1, Scope("hq"))

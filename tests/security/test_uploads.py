@@ -16,7 +16,7 @@ from sqlalchemy import text
 from shapely import wkt
 
 from core.db import make_engine
-from core.uploads import MAX_UPLOAD_BYTES, UploadError, open_workbook, read_upload
+from core.files.uploads import MAX_UPLOAD_BYTES, UploadError, open_workbook, read_upload
 from geo.io import PolygonImportError, read_polygons
 from tests.security.upload_payloads import (SENTINEL, SQUARE, csv_wkt, geopackage, gml,
                                             kml_laughs, kml_xxe, lying_zip, secret_database,

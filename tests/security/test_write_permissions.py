@@ -12,12 +12,26 @@ import pytest
 from shapely.geometry import shape
 from sqlalchemy import text
 
-from core import excel, grid_changes, lists, staffing, tags, targets, visit_log, visits
-from core.actuals import recompute_actuals
+from core.performance import target_sheets as excel
+
+from core.grids import changes as grid_changes
+
+from core.customers import lists
+
+from core.grids import staffing
+
+from core.customers import tags
+
+from core.performance import targets
+
+from core.visits import visit_log
+
+from core.visits import planner as visits
+from core.performance.actuals import recompute_actuals
 from core.db import table_counts
-from core.explorer import Filters
+from core.customers.explorer import Filters
 from core.permissions import SYSTEM, Actor, Forbidden
-from core.profiling import profile_customers, recompute_tags
+from core.customers.tagging_run import profile_customers, recompute_tags
 from core.scope import Scope
 from tests.conftest import AS_OF
 

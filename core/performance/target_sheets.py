@@ -1,0 +1,498 @@
+"""Excel templates for targets and imported actuals: export, then import after checking.
+
+A file is read and checked completely before anything is written: wrong or missing
+headers, text in number cells, unknown units or metrics, units outside the caller's scope,
+negative values, months that do not add up to the year and children that do not add up to
+their parent each get a message naming the sheet row and the column. Only a file without
+problems is written, in one transaction, every changed target cell recorded.
+
+Money is in 万元 in the files (up to 4 decimals: whole yuan), counts in units, rates in
+percent. Every sheet written starts with the watermark line (who, when; skipped when the
+file comes back) and its text cells are formula-safe (``core.files.downloads``).
+"""
+from __future__ import annotations
+
+import io
+import json
+from datetime import date, datetime
+
+import pandas as pd
+from openpyxl import Workbook
+from openpyxl.styles import Font, PatternFill
+from sqlalchemy import Engine, insert, select
+
+from core.db import read_frame
+from core.files.downloads import new_sheet, skip_watermark, watermark, workbook_bytes
+from core.performance.metrics import BY_CODE, METRICS, curve_for
+from core.models import Actual, AuditLog, Bank, Branch, Manager, Target
+from core.scope import Scope
+from core.files.sheets import number as _number
+from core.files.sheets import read_sheet as _read_sheet
+from core.performance.targets import TargetError, TargetProblem, split_to_months, to_unit, write_targets
+
+TARGET_SHEET = "目标"
+ACTUAL_SHEET = "实际"
+MONTHS = [f"{m}月" for m in range(1, 13)]
+TARGET_HEADERS = ["年度", "层级", "机构编码", "机构名称", "指标编码", "指标名称", "单位", "全年",
+                  *MONTHS]
+ACTUAL_HEADERS = ["年度", "月份", "层级", "机构编码", "机构名称", "指标编码", "指标名称", "单位",
+                  "实际值"]
+LEVEL_NAMES = {"bank": "总行", "branch": "支行", "manager": "客户经理"}
+LEVELS = {v: k for k, v in LEVEL_NAMES.items()} | {k: k for k in LEVEL_NAMES}
+UNIT_NAMES = {"yuan": "万元", "count": "个", "pct": "%"}
+FACTOR = {"yuan": 10_000.0, "count": 1.0, "pct": 1.0}
+PARENT = {"branch": "bank", "manager": "branch"}
+
+
+def _problem(row, field, zh, en) -> TargetProblem:
+    return TargetProblem(row, field, zh, en)
+
+
+# ---- the org units a file may name ---------------------------------------------------
+
+def _units(engine: Engine) -> pd.DataFrame:
+    """Every org unit: org_level, org_id, code, name, parent_id."""
+    with engine.connect() as conn:
+        bank = read_frame(conn, select(Bank.id.label("org_id"), Bank.code, Bank.name))
+        branches = read_frame(conn, select(Branch.id.label("org_id"), Branch.code, Branch.name,
+                                           Branch.bank_id.label("parent_id")))
+        managers = read_frame(conn, select(Manager.id.label("org_id"), Manager.code,
+                                           Manager.name, Manager.branch_id.label("parent_id")))
+    return pd.concat([bank.assign(org_level="bank", parent_id=0),
+                      branches.assign(org_level="branch"),
+                      managers.assign(org_level="manager")], ignore_index=True)
+
+
+def _in_scope(units: pd.DataFrame, scope: Scope) -> pd.Series:
+    if scope.role == "hq":
+        return pd.Series(True, index=units.index)
+    if scope.role == "branch":
+        return (((units["org_level"] == "branch") & (units["org_id"] == scope.branch_id))
+                | ((units["org_level"] == "manager") & (units["parent_id"] == scope.branch_id)))
+    return (units["org_level"] == "manager") & (units["org_id"] == scope.manager_id)
+
+
+# ---- writing workbooks ---------------------------------------------------------------
+
+def _sheet(wb: Workbook, title: str, headers: list[str], rows: list[list], stamp: str) -> None:
+    ws = new_sheet(wb, title, stamp)
+    ws.append(headers)
+    for cell in ws[2]:
+        cell.font = Font(bold=True)
+        cell.fill = PatternFill("solid", fgColor="DDEBF7")
+    for row in rows:
+        ws.append(row)
+    ws.freeze_panes = "A3"
+    for i, header in enumerate(headers, start=1):
+        ws.column_dimensions[ws.cell(2, i).column_letter].width = max(8, 2 * len(header) + 2)
+
+
+def _notes(wb: Workbook, lines: list[str], stamp: str) -> None:
+    ws = new_sheet(wb, "说明", stamp)
+    for line in lines:
+        ws.append([line])
+    ws.column_dimensions["A"].width = 100
+    catalogue = new_sheet(wb, "指标", stamp)
+    catalogue.append(["指标编码", "指标名称", "英文名称", "单位", "方向", "类型", "来源", "口径"])
+    for m in METRICS:
+        catalogue.append([m.code, m.name_zh, m.name_en, UNIT_NAMES[m.unit],
+                          "越高越好" if m.higher_is_better else "越低越好", m.kind, m.source,
+                          m.basis_zh])
+
+
+def _display(value: float | None, unit: str):
+    if value is None or value != value:
+        return None
+    v = float(value) / FACTOR[unit]
+    return round(v, 4) if unit != "count" else int(round(v))
+
+
+def target_template(engine: Engine, scope: Scope, year: int, stamp: str = "") -> bytes:
+    """The target workbook of ``scope`` for ``year``, filled with the stored targets; each
+    sheet starts with the watermark line ``stamp`` (``core.files.downloads.watermark``).
+
+    Head office: the bank and every branch; a branch leader: their branch (for reference,
+    set by head office) and its managers.
+    """
+    units = _units(engine)
+    units = units[_in_scope(units, scope) & units["org_level"].isin(
+        ["bank", "branch"] if scope.role == "hq" else ["branch", "manager"])]
+    with engine.connect() as conn:
+        stored = read_frame(conn, select(Target.org_level, Target.org_id, Target.metric,
+                                         Target.month, Target.value)
+                            .where(Target.year == year,
+                                   scope.where_org(Target.org_level, Target.org_id)))
+    values = stored.set_index(["org_level", "org_id", "metric", "month"])["value"].to_dict()
+    rows = []
+    for u in units.itertuples():
+        for m in METRICS:
+            cells = [_display(values.get((u.org_level, u.org_id, m.code, month)), m.unit)
+                     for month in range(13)]
+            rows.append([year, LEVEL_NAMES[u.org_level], u.code, u.name, m.code, m.name_zh,
+                         UNIT_NAMES[m.unit], *cells])
+    wb = Workbook()
+    wb.remove(wb.active)
+    stamp = stamp or watermark("system")
+    _sheet(wb, TARGET_SHEET, TARGET_HEADERS, rows, stamp)
+    _notes(wb, [
+        "目标导入模板:请只修改“全年”和“1月”至“12月”列,不要改动表头和编码列。",
+        "金额单位为万元(最多4位小数,即精确到元);户数、笔数等为整数;比率为百分数(如 3.0 表示 3.0%)。",
+        "月份可全部留空,系统按季节曲线(存款含开门红一季度加权)自动分解;若填写,须12个月全部填写。",
+        "流量类指标12个月合计须等于全年;余额类指标12月须等于全年(年末余额);比率类每月为目标水平。",
+        "同一指标下级合计须等于上级目标(支行合计=总行,客户经理合计=支行),否则整份文件不导入。",
+        "Targets template: edit only the 全年 (year) and 1月-12月 (month) columns. Money in 万元, "
+        "rates in percent. Months may be left empty (split by the seasonal curve).",
+    ], stamp)
+    return workbook_bytes(wb)
+
+
+def actual_template(engine: Engine, scope: Scope, year: int, months: int,
+                    stamp: str = "") -> bytes:
+    """The workbook for imported actuals (NPL recovery, fee income): one row per manager,
+    imported metric and month 1..``months``, filled with the stored values."""
+    units = _units(engine)
+    units = units[_in_scope(units, scope) & (units["org_level"] == "manager")]
+    imported = [m for m in METRICS if m.source == "imported"]
+    with engine.connect() as conn:
+        stored = read_frame(conn, select(Actual.org_level, Actual.org_id, Actual.metric,
+                                         Actual.month, Actual.value)
+                            .where(Actual.year == year, Actual.org_level == "manager",
+                                   Actual.metric.in_([m.code for m in imported])))
+    values = stored.set_index(["org_level", "org_id", "metric", "month"])["value"].to_dict()
+    rows = [[year, month, LEVEL_NAMES["manager"], u.code, u.name, m.code, m.name_zh,
+             UNIT_NAMES[m.unit], _display(values.get(("manager", u.org_id, m.code, month)),
+                                          m.unit)]
+            for m in imported for month in range(1, months + 1) for u in units.itertuples()]
+    wb = Workbook()
+    wb.remove(wb.active)
+    stamp = stamp or watermark("system")
+    _sheet(wb, ACTUAL_SHEET, ACTUAL_HEADERS, rows, stamp)
+    _notes(wb, ["实际值导入模板:仅限“来源”为 imported 的指标(不良清收、中间业务收入);"
+                "金额单位万元。支行值为其客户经理之和(也可只填支行行),总行为各支行之和。",
+                "Imported actuals: only metrics whose source is imported; money in 万元."], stamp)
+    return workbook_bytes(wb)
+
+
+# ---- reading workbooks ---------------------------------------------------------------
+
+def _stored_units(value: float, unit: str, row: int, field: str, problems: list) -> float:
+    """A file value (万元 / units / percent) in the stored unit, checked."""
+    stored = value * FACTOR[unit]
+    if value < 0:
+        problems.append(_problem(row, field, "不能为负数", "cannot be negative"))
+    elif unit != "pct" and abs(stored - round(stored)) > 1e-4:
+        problems.append(_problem(row, field, "金额最多4位小数(精确到元),数量须为整数",
+                                 "money to 4 decimals (whole yuan), counts whole"))
+    elif unit == "pct" and value > 100:
+        problems.append(_problem(row, field, "比率不能超过100", "a rate cannot exceed 100"))
+    return to_unit(stored, unit)
+
+
+def _org(cells: dict, row: int, units: pd.DataFrame, allowed: pd.Series,
+         problems: list) -> tuple[str, int] | None:
+    level = LEVELS.get(str(cells.get("层级") or "").strip())
+    if level is None:
+        problems.append(_problem(row, "层级", "层级须为 总行/支行/客户经理",
+                                 "level must be 总行/支行/客户经理 (bank/branch/manager)"))
+        return None
+    code = str(cells.get("机构编码") or "").strip()
+    match = units[(units["org_level"] == level) & (units["code"].astype(str) == code)]
+    if match.empty:
+        problems.append(_problem(row, "机构编码", f"未知的{LEVEL_NAMES[level]}编码“{code}”",
+                                 f"unknown {level} code {code!r}"))
+        return None
+    if not allowed.loc[match.index[0]]:
+        problems.append(_problem(row, "机构编码", f"“{code}”不在您的管理范围内",
+                                 f"{code!r} is outside your scope"))
+        return None
+    return level, int(match["org_id"].iloc[0])
+
+
+def _metric(cells: dict, row: int, problems: list):
+    code = str(cells.get("指标编码") or "").strip()
+    if code not in BY_CODE:
+        problems.append(_problem(row, "指标编码", f"未知的指标编码“{code}”",
+                                 f"unknown metric code {code!r}"))
+        return None
+    return BY_CODE[code]
+
+
+def read_targets(engine: Engine, scope: Scope, data: bytes, filename: str = "targets.xlsx"
+                 ) -> tuple[pd.DataFrame, list[TargetProblem]]:
+    """Check a target workbook; return its rows (year, month 0-12, org_level, org_id,
+    metric, value, sheet_row) and the problems (rows are only meaningful without them)."""
+    cells_by_row, problems = _read_sheet(data, TARGET_SHEET, TARGET_HEADERS, filename)
+    if problems and not cells_by_row:
+        return pd.DataFrame(), problems
+    if not cells_by_row:
+        return pd.DataFrame(), [_problem(None, TARGET_SHEET, "没有数据行", "no data rows")]
+    units = _units(engine)
+    allowed = _in_scope(units, scope) & (scope.role != "manager")
+    rows, seen, years = [], {}, set()
+    for number, cells in cells_by_row:
+        year = _number(cells.get("年度"), number, "年度", problems)
+        if year is not None and (year != int(year) or not 2000 <= year <= 2100):
+            problems.append(_problem(number, "年度", "年度须为四位整数", "a four-digit year"))
+        org = _org(cells, number, units, allowed, problems)
+        meta = _metric(cells, number, problems)
+        annual = _number(cells.get("全年"), number, "全年", problems)
+        months = [_number(cells.get(m), number, m, problems) for m in MONTHS]
+        if year is None or org is None or meta is None:
+            continue
+        years.add(int(year))
+        key = (org, meta.code)
+        if key in seen:
+            problems.append(_problem(number, "指标编码", f"与第{seen[key]}行重复",
+                                     f"duplicates row {seen[key]}"))
+            continue
+        seen[key] = number
+        if annual is None:
+            problems.append(_problem(number, "全年", "请填写全年目标", "enter the year's target"))
+            continue
+        annual = _stored_units(annual, meta.unit, number, "全年", problems)
+        filled = [m for m in months if m is not None]
+        if filled and len(filled) < 12:
+            problems.append(_problem(number, "1月", "月份须全部填写或全部留空",
+                                     "fill all twelve months or none"))
+            continue
+        rows.append({"sheet_row": number, "year": int(year), "org_level": org[0],
+                     "org_id": org[1], "metric": meta.code, "annual": annual,
+                     "months": [_stored_units(m, meta.unit, number, MONTHS[i], problems)
+                                for i, m in enumerate(months)] if filled else None})
+    if len(years) > 1:
+        problems.append(_problem(None, "年度", f"文件只能包含一个年度(发现 {sorted(years)})",
+                                 f"one year per file (found {sorted(years)})"))
+    if problems:
+        return pd.DataFrame(), problems
+    return _target_rows(engine, scope, rows, units, problems)
+
+
+def _target_rows(engine: Engine, scope: Scope, rows: list[dict], units: pd.DataFrame,
+                 problems: list) -> tuple[pd.DataFrame, list[TargetProblem]]:
+    """Months (given, or split by the curve) and the reconciliation of every parent touched."""
+    year = rows[0]["year"]
+    with engine.connect() as conn:
+        stored = read_frame(conn, select(Target.org_level, Target.org_id, Target.metric,
+                                         Target.value)
+                            .where(Target.year == year, Target.month == 0))
+    bases = _bases(engine, year)
+    annual = {(r.org_level, r.org_id, r.metric): r.value for r in stored.itertuples()}
+    stored_annual = dict(annual)
+    for r in rows:
+        annual[(r["org_level"], r["org_id"], r["metric"])] = r["annual"]
+    out = []
+    for r in rows:
+        meta = BY_CODE[r["metric"]]
+        months = r["months"]
+        base = bases.get((r["org_level"], r["org_id"], r["metric"]), 0.0)
+        if months is None:
+            months = split_to_months(r["annual"], meta.kind, curve_for(meta.code), base).tolist()
+        elif meta.kind == "flow" and round(sum(months)) != round(r["annual"]):
+            problems.append(_problem(r["sheet_row"], "全年",
+                                     f"12个月合计 {_fmt(sum(months), meta.unit)} 与全年 "
+                                     f"{_fmt(r['annual'], meta.unit)} 不一致",
+                                     f"the months add up to {_fmt(sum(months), meta.unit)}, not "
+                                     f"{_fmt(r['annual'], meta.unit)}"))
+        elif meta.kind == "stock" and round(months[-1]) != round(r["annual"]):
+            problems.append(_problem(r["sheet_row"], "12月", "余额类指标12月须等于全年(年末余额)",
+                                     "for a balance, December must equal the year"))
+        if (scope.role == "branch" and r["org_level"] == "branch"
+                and abs(stored_annual.get((r["org_level"], r["org_id"], r["metric"]), -1)
+                        - r["annual"]) > 1e-6):
+            problems.append(_problem(r["sheet_row"], "全年", "支行目标由总行下达,不能在此修改",
+                                     "head office sets the branch's own target"))
+        for m, v in enumerate([r["annual"], *months]):
+            out.append({"year": year, "month": m, "org_level": r["org_level"],
+                        "org_id": r["org_id"], "metric": r["metric"], "value": float(v),
+                        "sheet_row": r["sheet_row"]})
+    problems += _reconcile(rows, annual, units)
+    frame = pd.DataFrame(out)
+    return (pd.DataFrame() if problems else frame), problems
+
+
+def _bases(engine: Engine, year: int) -> dict:
+    with engine.connect() as conn:
+        rows = conn.execute(select(Actual.org_level, Actual.org_id, Actual.metric, Actual.value)
+                            .where(Actual.year == year - 1, Actual.month == 12,
+                                   Actual.metric.in_([m.code for m in METRICS
+                                                      if m.kind == "stock"]))).all()
+    return {(level, org, metric): value for level, org, metric, value in rows}
+
+
+def _fmt(value: float, unit: str) -> str:
+    return f"{value / FACTOR[unit]:,.4f}".rstrip("0").rstrip(".") + UNIT_NAMES[unit]
+
+
+def _reconcile(rows: list[dict], annual: dict, units: pd.DataFrame) -> list[TargetProblem]:
+    """The parent of every unit in the file must equal its children's sum in the state after
+    the import (the children not in the file as stored)."""
+    problems = []
+    parent_of = {(u.org_level, u.org_id): (PARENT[u.org_level], int(u.parent_id))
+                 for u in units.itertuples() if u.org_level in PARENT}
+    children: dict[tuple, list] = {}
+    for (level, org) in parent_of:
+        children.setdefault(parent_of[(level, org)], []).append((level, org))
+    touched = {}  # the parents of the file's rows (a unit whose children are not in the
+    for r in rows:  # file keeps them: they are split again from its new target later)
+        unit = (r["org_level"], r["org_id"])
+        if unit in parent_of:
+            touched.setdefault((parent_of[unit], r["metric"]), r["sheet_row"])
+    for (parent, metric), sheet_row in sorted(touched.items(), key=lambda kv: kv[1]):
+        meta = BY_CODE[metric]
+        if meta.kind == "rate" or (*parent, metric) not in annual:
+            continue
+        kids = [annual[(*k, metric)] for k in children.get(parent, []) if (*k, metric) in annual]
+        if not kids:
+            continue
+        total, want = round(sum(kids)), round(annual[(*parent, metric)])
+        if total != want:
+            name = units[(units["org_level"] == parent[0]) & (units["org_id"] == parent[1])]
+            label = name["name"].iloc[0] if len(name) else str(parent)
+            problems.append(_problem(
+                sheet_row, "全年", f"{label}({meta.name_zh})下级合计 {_fmt(total, meta.unit)} 与"
+                f"其目标 {_fmt(want, meta.unit)} 不一致", f"{label} ({meta.name_en}): the units "
+                f"below add up to {_fmt(total, meta.unit)}, not {_fmt(want, meta.unit)}"))
+    return problems
+
+
+def import_targets(engine: Engine, actor, data: bytes,
+                   filename: str = "targets.xlsx") -> int:
+    """Check and write a target workbook in one transaction; return the cells changed.
+
+    Raises ``TargetError`` with row-level problems (nothing written) when the file is wrong,
+    :class:`core.permissions.Forbidden` (audited) for a manager.
+    """
+    from core.permissions import require_role
+
+    require_role(engine, actor, "targets_import", "hq", "branch")
+    scope, user_id = actor.scope, actor.user_id
+    rows, problems = read_targets(engine, scope, data, filename)
+    outside = [p.row for p in problems if "outside your scope" in p.message_en]
+    if outside:  # units of someone else's scope: a refusal, audited, besides the rows
+        from core.permissions import deny
+
+        raise deny(engine, actor, "targets_import", f"rows outside scope: {outside[:20]}")
+    if problems:
+        raise TargetError(problems)
+    with engine.begin() as conn:
+        changed = write_targets(conn, rows.drop(columns="sheet_row"), user_id, "import")
+        conn.execute(insert(AuditLog).values(
+            at=datetime.now(), user_id=user_id, action="targets_import", entity="target",
+            entity_id=str(int(rows["year"].iloc[0])),
+            detail=json.dumps({"rows": int(rows["sheet_row"].nunique()), "changed": changed})))
+    return changed
+
+
+# ---- imported actuals ----------------------------------------------------------------
+
+def read_actuals(engine: Engine, scope: Scope, data: bytes, filename: str = "actuals.xlsx"
+                 ) -> tuple[pd.DataFrame, list[TargetProblem]]:
+    """Check an actuals workbook; return rows (year, month, org_level, org_id, metric,
+    value) for managers, branches and the bank, and the problems."""
+    cells_by_row, problems = _read_sheet(data, ACTUAL_SHEET, ACTUAL_HEADERS, filename)
+    if problems and not cells_by_row:
+        return pd.DataFrame(), problems
+    if not cells_by_row:
+        return pd.DataFrame(), [_problem(None, ACTUAL_SHEET, "没有数据行", "no data rows")]
+    units = _units(engine)
+    allowed = _in_scope(units, scope) & units["org_level"].isin(["branch", "manager"])
+    rows, seen = [], {}
+    for number, cells in cells_by_row:
+        year = _number(cells.get("年度"), number, "年度", problems)
+        month = _number(cells.get("月份"), number, "月份", problems)
+        if month is not None and (month != int(month) or not 1 <= month <= 12):
+            problems.append(_problem(number, "月份", "月份须为1-12", "month must be 1-12"))
+            month = None
+        org = _org(cells, number, units, allowed, problems)
+        meta = _metric(cells, number, problems)
+        if meta is not None and meta.source != "imported":
+            problems.append(_problem(number, "指标编码", f"“{meta.name_zh}”由系统计算,不能导入",
+                                     f"{meta.name_en} is computed, not imported"))
+            meta = None
+        value = _number(cells.get("实际值"), number, "实际值", problems)
+        if None in (year, month, org, meta):
+            continue
+        if value is None:
+            problems.append(_problem(number, "实际值", "请填写实际值", "enter the actual"))
+            continue
+        key = (int(year), int(month), org, meta.code)
+        if key in seen:
+            problems.append(_problem(number, "机构编码", f"与第{seen[key]}行重复",
+                                     f"duplicates row {seen[key]}"))
+            continue
+        seen[key] = number
+        rows.append({"sheet_row": number, "year": int(year), "month": int(month),
+                     "org_level": org[0], "org_id": org[1], "metric": meta.code,
+                     "value": _stored_units(value, meta.unit, number, "实际值", problems)})
+    if problems:
+        return pd.DataFrame(), problems
+    return _actual_rows(engine, pd.DataFrame(rows), units, problems)
+
+
+def _actual_rows(engine: Engine, rows: pd.DataFrame, units: pd.DataFrame,
+                 problems: list) -> tuple[pd.DataFrame, list[TargetProblem]]:
+    """Managers as given; a branch is its row, else its managers' sum (stored ones included);
+    the bank the sum of its branches. A branch row must equal its managers' sum."""
+    keys = ["year", "month", "metric"]
+    periods = rows[keys].drop_duplicates()
+    with engine.connect() as conn:
+        stored = read_frame(conn, select(Actual.year, Actual.month, Actual.org_level,
+                                         Actual.org_id, Actual.metric, Actual.value)
+                            .where(Actual.metric.in_(periods["metric"].unique().tolist()),
+                                   Actual.year.in_(periods["year"].unique().tolist())))
+    branch_of = units[units["org_level"] == "manager"].set_index("org_id")["parent_id"]
+    bank_id = int(units.loc[units["org_level"] == "bank", "org_id"].iloc[0])
+    out = []
+    for (year, month, metric), part in rows.groupby(keys):
+        old = stored[(stored["year"] == year) & (stored["month"] == month)
+                     & (stored["metric"] == metric)]
+        managers = old[old["org_level"] == "manager"].set_index("org_id")["value"].to_dict()
+        managers |= part[part["org_level"] == "manager"].set_index("org_id")["value"].to_dict()
+        branches = old[old["org_level"] == "branch"].set_index("org_id")["value"].to_dict()
+        sums: dict[int, float] = {}
+        for manager, value in managers.items():
+            sums[int(branch_of[manager])] = sums.get(int(branch_of[manager]), 0.0) + value
+        given = part[part["org_level"] == "branch"]
+        for r in given.itertuples():
+            if r.org_id in sums and round(sums[r.org_id]) != round(r.value):
+                problems.append(_problem(r.sheet_row, "实际值", f"支行值与其客户经理合计 "
+                                         f"{_fmt(sums[r.org_id], BY_CODE[metric].unit)} 不一致",
+                                         "the branch differs from its managers' sum"))
+        branches |= sums | given.set_index("org_id")["value"].to_dict()
+        for level, values in (("manager", managers), ("branch", branches),
+                              ("bank", {bank_id: sum(branches.values())})):
+            out += [{"year": int(year), "month": int(month), "org_level": level,
+                     "org_id": int(o), "metric": metric, "value": float(v)}
+                    for o, v in values.items()]
+    return (pd.DataFrame() if problems else pd.DataFrame(out)), problems
+
+
+def import_actuals(engine: Engine, actor, data: bytes,
+                   filename: str = "actuals.xlsx") -> int:
+    """Check and write an actuals workbook in one transaction; return the rows written.
+
+    Raises ``TargetError`` with row-level problems (nothing written) when the file is wrong,
+    :class:`core.permissions.Forbidden` (audited) for anyone but head office.
+    """
+    from core.performance.actuals import record_run
+    from core.permissions import require_role
+
+    require_role(engine, actor, "actuals_import", "hq")
+    scope, user_id = actor.scope, actor.user_id
+    rows, problems = read_actuals(engine, scope, data, filename)
+    if problems:
+        raise TargetError(problems)
+    latest = rows.sort_values(["year", "month"]).iloc[-1]
+    last_day = (pd.Timestamp(int(latest["year"]), int(latest["month"]), 1)
+                + pd.offsets.MonthEnd(0)).date()
+    with engine.begin() as conn:
+        for (year, month, metric), part in rows.groupby(["year", "month", "metric"]):
+            for level, ids in part.groupby("org_level")["org_id"]:
+                conn.execute(Actual.__table__.delete().where(
+                    Actual.year == int(year), Actual.month == int(month),
+                    Actual.metric == metric, Actual.org_level == level,
+                    Actual.org_id.in_([int(i) for i in ids])))
+        conn.execute(insert(Actual), rows.to_dict("records"))
+        record_run(conn, min(date.today(), last_day), "import", len(rows), user_id)
+    return len(rows)
+

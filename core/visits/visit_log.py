@@ -1,0 +1,222 @@
+"""The visit log (走访记录): logging a visit once, and what the visits show a branch leader.
+
+A visit is written once per ``client_token`` (the form sends one per visit it shows, so a
+double click or a resent form stores one visit), only for a customer of the manager, and
+moves the customer's last-visit date; the week's plan item is marked done. The checks of
+``core.visits.authenticity`` run on the visits of a scope, and coverage is counted per grid.
+"""
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta
+
+import pandas as pd
+from sqlalchemy import Engine, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from core.visits.authenticity import flag_visits, summarize_flags
+from core.db import read_frame, write_retrying
+from core.masking import apply_policy
+from core.escape import clean_text
+from core.models import AuditLog, Customer, Manager, Visit, VisitPlan, VisitPlanItem
+from core.customers.features import PRODUCTS
+from core.scope import Scope
+
+CHANNELS = ("onsite", "phone", "outlet", "wechat")
+OUTCOMES = ("filed", "interested", "account", "deposit", "mobile_banking", "acquiring",
+            "loan_application", "none")
+NEGATIVE_OUTCOMES = ("none",)  # no marketing success (the success rate of core.performance.actuals)
+COUNTY_BOX = (106.5, 25.3, 107.8, 26.3)  # lon/lat bounds a check-in must lie in (平塘县)
+OFFERABLE = PRODUCTS + ("renewal",)
+
+
+@dataclass(frozen=True)
+class VisitForm:
+    """What the manager typed. ``amount`` in yuan; lon/lat of the check-in (WGS-84)."""
+
+    customer_id: int
+    visited_at: datetime
+    channel: str
+    outcome: str
+    offered: tuple[str, ...] = ()
+    signed: tuple[str, ...] = ()
+    amount: float = 0.0
+    notes: str = ""
+    lon: float | None = None
+    lat: float | None = None
+    checkin_source: str | None = None  # typed / browser
+
+
+def check_visit(form: VisitForm, now: datetime | None = None) -> list[tuple[str, str, str]]:
+    """Problems with a visit form: (field, zh, en), empty when it can be saved."""
+    now = now or datetime.now()
+    problems = []
+    if form.channel not in CHANNELS:
+        problems.append(("channel", f"未知的走访方式 {form.channel}", f"unknown channel {form.channel}"))
+    if form.outcome not in OUTCOMES:
+        problems.append(("outcome", f"未知的走访结果 {form.outcome}",
+                         f"unknown outcome {form.outcome}"))
+    for field, codes in (("offered", form.offered), ("signed", form.signed)):
+        unknown = [c for c in codes if c not in OFFERABLE]
+        if unknown:
+            problems.append((field, f"未知的产品 {', '.join(unknown)}",
+                             f"unknown products {', '.join(unknown)}"))
+    if form.visited_at > now + timedelta(minutes=5):
+        problems.append(("visited_at", "走访时间不能晚于现在", "the visit cannot be in the future"))
+    if form.visited_at < now - timedelta(days=31):
+        problems.append(("visited_at", "只能补登31天内的走访", "only visits of the last 31 days"))
+    if not (form.amount >= 0 and math.isfinite(form.amount)):
+        problems.append(("amount", "金额不能为负数", "the amount cannot be negative"))
+    if (form.lon is None) != (form.lat is None):
+        problems.append(("checkin", "签到经纬度须同时填写", "give both longitude and latitude"))
+    elif form.lon is not None:
+        x0, y0, x1, y1 = COUNTY_BOX
+        if not (x0 <= form.lon <= x1 and y0 <= form.lat <= y1):
+            problems.append(("checkin", f"签到位置 ({form.lon:.5f}, {form.lat:.5f}) 不在本县范围内",
+                             f"check-in ({form.lon:.5f}, {form.lat:.5f}) is outside the county"))
+    if form.channel == "onsite" and form.lon is None:
+        problems.append(("checkin", "上门走访须签到位置", "an on-site visit needs its check-in"))
+    bad = clean_text(form.notes, "visit_notes", 2000)  # length, control characters (bidi...)
+    if bad is not None:
+        problems.append(("notes", bad.text("zh"), bad.text("en")))
+    return problems
+
+
+class VisitError(ValueError):
+    def __init__(self, problems: list[tuple[str, str, str]]):
+        super().__init__("; ".join(f"{f}: {en}" for f, _, en in problems))
+        self.problems = problems
+
+
+def log_visit(engine: Engine, actor, form: VisitForm, client_token: str) -> tuple[int, bool]:
+    """Store one visit of ``actor`` (a manager) for one of their customers.
+
+    Returns (visit id, created): the same ``client_token`` again returns the visit it
+    stored, writing nothing. Raises ``VisitError`` naming each bad field (nothing is
+    written then), :class:`core.permissions.Forbidden` (audited) for anyone but a manager
+    and for a customer outside the manager's grids, :class:`core.db.DatabaseBusy` when the
+    database stayed locked through the retries.
+    """
+    from core.permissions import require, require_role
+
+    require_role(engine, actor, "log_visit", "manager")
+    manager, user_id = actor.scope, actor.user_id
+    form = replace(form, customer_id=int(form.customer_id), amount=float(form.amount))
+    problems = check_visit(form)
+    if not client_token or len(client_token) > 40:
+        problems.append(("token", "表单已失效,请刷新后重试", "the form expired; reload it"))
+    with engine.connect() as conn:
+        owner = conn.execute(select(Customer.manager_id).where(
+            Customer.id == form.customer_id)).scalar()
+        existing = conn.execute(select(Visit.id).where(
+            Visit.client_token == client_token)).scalar() if client_token else None
+    if existing is not None:
+        return int(existing), False
+    if owner is None:
+        problems.append(("customer", "该客户不存在", "no such customer"))
+    else:
+        require(engine, actor, "log_visit", owner == manager.manager_id,
+                f"customer {form.customer_id} of manager {owner}")
+    if problems:
+        raise VisitError(problems)
+    now = datetime.now()
+    try:
+        return write_retrying(engine, lambda e: _store(e, manager, user_id, form,
+                                                       client_token, now)), True
+    except IntegrityError:  # the same form sent twice at once: the other one stored it
+        with engine.connect() as conn:
+            existing = conn.execute(select(Visit.id).where(
+                Visit.client_token == client_token)).scalar()
+        if existing is None:
+            raise
+        return int(existing), False
+
+
+def _store(engine: Engine, manager: Scope, user_id: int | None, form: VisitForm,
+           client_token: str, now: datetime) -> int:
+    with engine.begin() as conn:
+        visit = conn.execute(insert(Visit).values(
+            manager_id=manager.manager_id, customer_id=form.customer_id,
+            visited_at=form.visited_at, channel=form.channel,
+            lon=form.lon, lat=form.lat, outcome=form.outcome,
+            products=",".join(form.offered) or None, products_signed=",".join(form.signed) or None,
+            amount=float(form.amount), notes=form.notes.strip() or None,
+            checkin_source=form.checkin_source if form.lon is not None else None,
+            recorded_at=now, client_token=client_token).returning(Visit.id)).scalar_one()
+        day = form.visited_at.date()
+        conn.execute(update(Customer).where(
+            Customer.id == form.customer_id,
+            (Customer.last_visit_on.is_(None)) | (Customer.last_visit_on < day))
+            .values(last_visit_on=day))
+        week = day - timedelta(days=day.weekday())
+        plans = select(VisitPlan.id).where(VisitPlan.manager_id == manager.manager_id,
+                                           VisitPlan.week_start == week)
+        conn.execute(update(VisitPlanItem).where(
+            VisitPlanItem.plan_id.in_(plans), VisitPlanItem.customer_id == form.customer_id,
+            VisitPlanItem.visit_id.is_(None)).values(visit_id=visit))
+        conn.execute(insert(AuditLog).values(
+            at=now, user_id=user_id, action="log_visit", entity="visit", entity_id=str(visit),
+            detail=json.dumps({"customer_id": form.customer_id, "outcome": form.outcome})))
+    return int(visit)
+
+
+# ---- what the visits show -----------------------------------------------------------------
+
+def scope_visits(engine: Engine, scope: Scope, since: date, until: date | None = None
+                 ) -> pd.DataFrame:
+    """Visits made by the scope's managers in [since, until), with the customer's position,
+    as ``core.visits.authenticity.flag_visits`` takes them (plus manager, and the customer's name
+    masked by :mod:`core.masking`'s policy: head office sees it masked)."""
+    until = until or date.today() + timedelta(days=1)
+    stmt = (select(Visit.id.label("visit_id"), Visit.manager_id, Manager.name.label("manager"),
+                   Visit.customer_id, Visit.visited_at, Visit.channel, Visit.lon, Visit.lat,
+                   Customer.lon.label("customer_lon"), Customer.lat.label("customer_lat"),
+                   Customer.name.label("customer"),
+                   Customer.manager_id.label("customer_manager_id"))
+            .join(Manager, Manager.id == Visit.manager_id)
+            .join(Customer, Customer.id == Visit.customer_id)
+            .where(Visit.visited_at >= since, Visit.visited_at < until,
+                   scope.where(Manager.branch_id, Manager.id))
+            .order_by(Visit.manager_id, Visit.visited_at))
+    with engine.connect() as conn:
+        df = read_frame(conn, stmt)
+    df = apply_policy(scope, df, owner_col="customer_manager_id",
+                      columns={"customer": "name"}).drop(columns="customer_manager_id")
+    df["visited_at"] = pd.to_datetime(df["visited_at"])
+    for col in ("lon", "lat", "customer_lon", "customer_lat"):
+        df[col] = df[col].astype(float)
+    return df
+
+
+def flags_by_manager(visits: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The flags of these visits (with customer and manager names) and the summary per
+    manager (with the manager's name)."""
+    flags = flag_visits(visits[["visit_id", "manager_id", "customer_id", "visited_at", "lon",
+                                "lat", "customer_lon", "customer_lat"]])
+    names = visits.drop_duplicates("manager_id").set_index("manager_id")["manager"]
+    customers = visits.set_index("visit_id")["customer"]
+    flags["manager"] = flags["manager_id"].map(names)
+    flags["customer"] = flags["visit_id"].map(customers)
+    summary = summarize_flags(flags, visits)
+    summary.insert(1, "manager", summary["manager_id"].map(names))
+    return flags, summary
+
+
+def coverage_by_grid(engine: Engine, scope: Scope, since: date) -> pd.DataFrame:
+    """Per second-level grid of the scope: customers, those visited since ``since`` and the
+    coverage in percent (grid_id, customers, visited, coverage_pct)."""
+    visited = (select(Visit.customer_id).where(Visit.visited_at >= since)
+               .group_by(Visit.customer_id).subquery())
+    stmt = (select(Customer.grid2_id.label("grid_id"), func.count().label("customers"),
+                   func.count(visited.c.customer_id).label("visited"))
+            .outerjoin(visited, visited.c.customer_id == Customer.id)
+            .where(Customer.grid2_id.is_not(None),
+                   scope.where(Customer.branch_id, Customer.manager_id))
+            .group_by(Customer.grid2_id))
+    with engine.connect() as conn:
+        df = read_frame(conn, stmt)
+    df["coverage_pct"] = (100 * df["visited"] / df["customers"].where(df["customers"] > 0)
+                          ).round(1)
+    return df
