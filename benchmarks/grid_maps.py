@@ -306,11 +306,14 @@ def time_payload(url: str, scope: Scope, label: str, repeats: int) -> Payload:
     """Part 2 for one scope (see the module docstring)."""
     import core.grids.map_data as gridmap
 
+    from core.performance.progress import MAP_METRIC, year_completion
+
     out = Payload(label)
     engine = make_engine(url)
     try:
+        completion = year_completion(engine, MAP_METRIC)
         t0 = time.perf_counter()
-        layers = gridmap.map_layers(engine, scope, METRIC)
+        layers = gridmap.map_layers(engine, scope, METRIC, completion)
         out.layers_cold_s = time.perf_counter() - t0
         t0 = time.perf_counter()
         _build(layers)
@@ -320,7 +323,7 @@ def time_payload(url: str, scope: Scope, label: str, repeats: int) -> Payload:
             s: dict[str, float] = {}
             with step_timers(gridmap, LAYER_STEPS, s):
                 t0 = time.perf_counter()
-                layers = gridmap.map_layers(engine, scope, METRIC)
+                layers = gridmap.map_layers(engine, scope, METRIC, completion)
                 warm.append(time.perf_counter() - t0)
             steps.append(s)
             t0 = time.perf_counter()

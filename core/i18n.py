@@ -1092,7 +1092,29 @@ TEXT: dict[str, tuple[str, str]] = {
     "auditlog.action.sso_sign_in": ("单点登录", "Single sign-on"),
     "auditlog.action.sso_refused": ("单点登录被拒绝", "Single sign-on refused"),
     # ---- end of single sign-on ----
+    # ---- problems ----
+    "problem.where.file": ("文件 {file}", "File {file}"),
+    "problem.where.row": ("第 {row} 行", "row {row}"),
+    "problem.upload.empty": ("文件为空", "The file is empty"),
+    "problem.value.number": ("“{value}” 不是数字", "“{value}” is not a number"),
+    # ---- end of problems ----
 }
+
+
+def column(name: str, lang: str = "zh") -> str:
+    """The column of a bilingual pair (``name_zh`` / ``name_en``) for ``lang``.
+
+    Examples
+    --------
+    >>> column("name", "en")
+    'name_en'
+    """
+    return f"{name}_en" if lang == "en" else f"{name}_zh"
+
+
+def pick(zh: str, en: str, lang: str = "zh") -> str:
+    """One of a pair of texts that came from data (a segment's name, a reason), for ``lang``."""
+    return en if lang == "en" else zh
 
 
 def t(key: str, lang: str = "zh", **values) -> str:

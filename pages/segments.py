@@ -7,7 +7,7 @@ from streamlit_folium import st_folium
 from core import config, ui
 
 from core.customers import explorer
-from core.customers.features import PRODUCTS
+from core.vocab import PRODUCTS
 from core.format import count, pct, wan
 from core.customers.charts import pareto_chart, penetration_heatmap, segment_bars
 

@@ -5,7 +5,7 @@ import pytest
 from sqlalchemy import text
 
 from core.customers.customer_view import customer_rows, find_customers, load_customer
-from core.visits.recommend import recommend
+from core.customers.recommend import recommend
 from core.scope import Scope
 from tests.conftest import AS_OF
 

@@ -6,7 +6,7 @@ from sqlalchemy import text
 
 from core.customers.explorer import (Context, Filters, by_grid, context, load_frame, pareto, penetration,
                            segment_sizes, select_rows, summarize, top_ids)
-from core.customers.features import PRODUCTS
+from core.vocab import PRODUCTS
 from core.customers.lists import check_list, load_lists, save_list, withdraw
 from core.permissions import Actor, Forbidden
 from core.scope import Scope

@@ -28,8 +28,8 @@ def test_no_targets_no_completion(empty_engine):
 
 
 def test_the_map_colours_grids_by_their_managers_completion(seeded_engine):
-    data = load_map_data(seeded_engine, Scope("hq"))
     done = year_completion(seeded_engine, "deposit_increase")
+    data = load_map_data(seeded_engine, Scope("hq"), done)
     level2 = data.grids[data.grids["level"] == 2].set_index("id")
     figures = data.figures[2]
     grid = figures.index[0]

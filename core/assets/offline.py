@@ -16,7 +16,6 @@ Public API:
 """
 from __future__ import annotations
 
-import contextlib
 import re
 from pathlib import Path
 from typing import Iterable, Iterator
@@ -42,13 +41,19 @@ __all__ = [
 ]
 
 
+_served_under = ""  # the server's ``server.baseUrlPath``, told by core.ui (serve_under)
+
+
+def serve_under(base_path: str | None) -> None:
+    """Tell the map builders the server's base path (Streamlit's ``server.baseUrlPath``);
+    ``core.ui`` calls it once, as it alone reads Streamlit's settings."""
+    global _served_under
+    _served_under = (base_path or "").strip("/")
+
+
 def vendor_base_url() -> str:
     """URL prefix of static/vendor/: ``/app/static/vendor/`` (under ``server.baseUrlPath``)."""
-    base = ""
-    with contextlib.suppress(Exception):
-        from streamlit import config as st_config
-
-        base = (st_config.get_option("server.baseUrlPath") or "").strip("/")
+    base = _served_under
     return (f"/{base}" if base else "") + STATIC_URL + "vendor/"
 
 

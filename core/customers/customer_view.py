@@ -23,7 +23,7 @@ from core.models import (AuditLog, BalanceMonth, Branch, Customer, CustomerProfi
                          GridStaff, Holding, Manager, OtherBankFund, Segment, Visit)
 from core.permissions import record
 from core.customers.tagging_run import load_segments, segment_peers
-from core.visits.recommend import recommend
+from core.customers.recommend import recommend
 from core.scope import Scope
 from core.customers.tags import flags_of, load_tags
 

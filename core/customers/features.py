@@ -16,14 +16,8 @@ from sqlalchemy import Engine, text
 
 from core.db import days_before, read_columns, sql_literal
 from core.scope import Scope
+from core.vocab import KINDS, LIFECYCLES, LOCATIONS, OCCUPATIONS, PRODUCTS, STATUSES, TIERS  # noqa: F401
 
-KINDS = ("individual", "merchant", "corporate")
-STATUSES = ("active", "dormant", "potential")
-OCCUPATIONS = ("farmer", "migrant", "public", "employee", "self_employed", "student",
-               "retiree", "enterprise")
-LOCATIONS = ("county_town", "town_seat", "village")  # 县城 / 集镇 / 乡村
-PRODUCTS = ("debit_card", "mobile_banking", "acquiring", "etc", "time_deposit", "wealth",
-            "loan", "credit_line")  # what a customer can hold here, for penetration
 BOOLEAN_COLUMNS = ("is_migrant", "has_debit_card", "has_mobile_banking", "has_acquiring",
                    "has_etc")
 
@@ -112,7 +106,6 @@ def load_features(engine: Engine, as_of: date, scope: Scope | None = None,
                     f"{days_before(engine, 'c.last_visit_on', as_of)} AS days_since_visit"]
     join = ""
     if with_tags:
-        from core.customers.tags import LIFECYCLES, TIERS
 
         columns += [f"{_codes('p.tier', TIERS)} AS tier_code",
                     f"{_codes('p.lifecycle', LIFECYCLES)} AS lifecycle_code", "p.tag_mask",
@@ -138,7 +131,6 @@ def load_features(engine: Engine, as_of: date, scope: Scope | None = None,
     df["days_to_maturity"] = _by_id(ids_, maturity)
     df["deposit_6m_ago"] = _by_id(ids_, earlier)
     if with_tags:
-        from core.customers.tags import LIFECYCLES, TIERS
 
         tier = df.pop("tier_code").fillna(-1).astype(int).to_numpy()
         df["tier"] = np.where(tier >= 0, np.array(TIERS, dtype=object)[tier], None)

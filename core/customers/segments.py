@@ -18,7 +18,7 @@ from sklearn.metrics import pairwise_distances, silhouette_score
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 
-from core.customers.features import PRODUCTS
+from core.vocab import PRODUCTS
 
 K_RANGE = range(4, 11)  # k the silhouette chooses from
 FIT_SAMPLE = 100_000  # customers the final pipeline is fitted on

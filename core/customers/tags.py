@@ -18,11 +18,9 @@ import pandas as pd
 from sqlalchemy import Engine, func, insert, select, update
 
 from core import config
-from core.customers.features import KINDS, STATUSES
 from core.models import AuditLog, Tag, TaggingRun
+from core.vocab import KINDS, LIFECYCLES, STATUSES, TIERS  # noqa: F401
 
-TIERS = ("high", "core", "basic")
-LIFECYCLES = ("potential", "new", "at_risk", "high_value", "maintain")
 CATEGORIES = ("tier", "lifecycle", "flag")
 OPS = {">=": np.greater_equal, ">": np.greater, "<=": np.less_equal, "<": np.less,
        "==": np.equal, "!=": np.not_equal}

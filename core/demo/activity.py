@@ -7,7 +7,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from core.visits.visit_log import CHANNELS, OUTCOMES  # the lists the visit log accepts
+from core.vocab import CHANNELS, OUTCOMES  # the lists the visit log accepts
 
 OUTCOME_SHARES = (0.25, 0.20, 0.08, 0.10, 0.10, 0.04, 0.05, 0.18)
 CHANNEL_SHARES = (0.70, 0.12, 0.10, 0.08)

@@ -9,7 +9,6 @@ from sqlalchemy import Engine, func, select
 
 from core.db import read_frame
 from core.grids.queries import grid_figures, load_grids
-from core.performance.progress import MAP_METRIC, year_completion
 from core.models import Branch, Customer, GridVersion
 from core.scope import Scope
 from geo.assign import assign_points
@@ -63,15 +62,20 @@ class MapData:
     customers: pd.DataFrame
 
 
-def load_map_data(engine: Engine, scope: Scope) -> MapData:
-    """Grids, their figures for every metric, outlets and customers of ``scope``."""
+def load_map_data(engine: Engine, scope: Scope, completion: dict[str, pd.Series]) -> MapData:
+    """Grids, their figures for every metric, outlets and customers of ``scope``.
+
+    ``completion`` is the year's target completion of the map's metric by org unit
+    (``{"branch": Series by branch id, "manager": Series by manager id}``, from
+    ``core.performance.progress.year_completion``): a grid's ``target_pct`` is its branch's
+    (level 1) or its post-A manager's (level 2).
+    """
     grids = load_grids(engine, scope)
     grids["polygon"] = simplify_grids(list(grids["geometry"]))
     grids = grids.drop(columns="geometry")
     figures = {level: grid_figures(engine, scope, level).set_index("grid_id")
                for level in (1, 2)}
     # target completion: of the branch (level 1) and of the post-A manager (level 2)
-    completion = year_completion(engine, MAP_METRIC)
     for level, key, org in ((1, "branch_id", "branch"), (2, "manager_a_id", "manager")):
         owner = grids[grids["level"] == level].set_index("id")[key]
         figures[level]["target_pct"] = owner.map(completion[org]).reindex(
@@ -106,9 +110,10 @@ def colour_by(data: MapData, values: dict[int, pd.Series], customers: bool = Tru
                      data.customers if customers else data.customers.iloc[0:0], edges)
 
 
-def map_layers(engine: Engine, scope: Scope, metric: str) -> MapLayers:
+def map_layers(engine: Engine, scope: Scope, metric: str, completion: dict[str, pd.Series]
+               ) -> MapLayers:
     """Everything the map of ``scope`` coloured by ``metric`` needs."""
-    return colour(load_map_data(engine, scope), metric)
+    return colour(load_map_data(engine, scope, completion), metric)
 
 
 def _label(value: float) -> str:

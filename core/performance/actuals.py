@@ -34,7 +34,7 @@ from core.permissions import record
 from core.permissions import require_role
 from core.models import (Actual, ActualRun, Bank, Branch, Customer, Grid, GridStaff, Holding,
                          Manager, Visit)
-from core.visits.visit_log import NEGATIVE_OUTCOMES
+from core.vocab import NEGATIVE_OUTCOMES
 
 COVERAGE_DAYS = 30
 INCREASES = {"deposit_increase": "deposit_balance", "loan_increase": "loan_balance"}

@@ -5,7 +5,7 @@ import streamlit as st
 
 from core.db import get_engine
 from core.scope import Scope
-from core.ui import md, tr
+from core.ui.frame import md, tr
 
 
 @st.cache_data(ttl=60, show_spinner=False)

@@ -14,9 +14,27 @@ from contextlib import contextmanager
 import streamlit as st
 
 from core.db import DatabaseBusy, is_busy
+from core.escape import markdown
 from core.permissions import Forbidden
+from core.problems import ProblemError
+from core.ui.frame import lang, tr
 
 log = logging.getLogger("core.ui")
+
+
+def problem_text(problem) -> str:
+    """One problem (``core.problems.Problem``) as a line in the session's language."""
+    if hasattr(problem, "text"):
+        return problem.text(lang())
+    return problem.message_en if lang() == "en" else problem.message_zh  # not yet a Problem
+
+
+def show_problems(problems, intro_key: str | None = None) -> None:
+    """Problems as one error box: an optional heading (i18n key), then a line each, the
+    data in them escaped."""
+    lines = [f"- {markdown(problem_text(p))}" for p in problems]
+    head = [tr(intro_key)] if intro_key else []
+    st.error("\n".join(head + lines))
 
 
 def error_key(exc: BaseException) -> str:
@@ -35,10 +53,10 @@ def user_errors():
     Validation errors that name rows and fields are each page's own (they know their
     fields); they are caught before this, or shown here as the unexpected kind.
     """
-    from core.ui import tr
-
     try:
         yield
+    except ProblemError as exc:  # what the user can mend: every problem, nothing written
+        show_problems(exc.problems)
     except Exception as exc:  # noqa: BLE001 - every error becomes a message, logged in full
         key = error_key(exc)
         if key == "error.unexpected":

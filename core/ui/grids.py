@@ -8,9 +8,10 @@ from core import config
 from core.access import auth
 
 from core.grids import map_data as gridmap
+from core.performance.progress import MAP_METRIC, year_completion
 from core.db import get_engine, write_retrying
 from core.scope import Scope
-from core.ui import lang, md, tr
+from core.ui.frame import lang, md, tr
 from core.ui.errors import user_errors
 
 
@@ -18,7 +19,8 @@ from core.ui.errors import user_errors
 def map_data(url: str, scope: Scope, version: int) -> gridmap.MapData:
     """The scope's grids, figures, outlets and customers, once for every metric; ``version``
     (grids changed) is part of the key."""
-    return gridmap.load_map_data(get_engine(url), scope)
+    engine = get_engine(url)
+    return gridmap.load_map_data(engine, scope, year_completion(engine, MAP_METRIC))
 
 
 @st.cache_data(ttl=600, show_spinner=False, max_entries=64)

@@ -10,7 +10,7 @@ from core import config
 from core.db import get_engine
 from core.scope import Scope
 from core.i18n import t
-from core.ui import lang, md, tr
+from core.ui.frame import lang, md, tr
 
 
 @st.cache_data(ttl=60, show_spinner=False)
@@ -108,7 +108,7 @@ def explorer_filters(scope: Scope, url: str, version: int, grid_options: dict[in
     group grids).
     """
     from core.customers.explorer import Filters
-    from core.customers.features import KINDS, OCCUPATIONS, PRODUCTS
+    from core.vocab import KINDS, OCCUPATIONS, PRODUCTS
 
     tag_defs = tags(url, version)
     label = {t.code: t.label(lang()) for t in tag_defs}

@@ -16,7 +16,7 @@ from core import config
 
 from core.access import sso
 from core.db import get_engine
-from core.ui import begin_session, flush_cookie, tr
+from core.ui.frame import begin_session, flush_cookie, tr
 
 _LOG = logging.getLogger(__name__)
 

@@ -16,7 +16,7 @@ from core.access import users
 from core.db import get_engine
 from core.i18n import TEXT
 from core.permissions import Forbidden
-from core.ui import lang, md, tr
+from core.ui.frame import lang, md, tr
 from core.ui.errors import user_errors
 
 _OTP_KEY = "users_otp"  # (username, one-time password) to show once

@@ -14,7 +14,7 @@ import streamlit.components.v1 as components
 from core import config
 from core.db import get_engine
 from core.scope import Scope
-from core.ui import lang, tr
+from core.ui.frame import lang, tr
 
 _position = components.declare_component(
     "checkin_position", path=str(Path(__file__).resolve().parents[2] / "static" / "geolocation"))
@@ -60,7 +60,7 @@ def planner(url: str, manager: Scope, as_of: date, version: tuple, profile: int,
 
 def planner_filters(rows: pd.DataFrame, labels: dict[str, str], url: str, version: int):
     """The planner's filter widgets; returns ``core.visits.planner.PlannerFilters``."""
-    from core.customers.features import PRODUCTS
+    from core.vocab import PRODUCTS
     from core.ui.segments import segments, tags
     from core.visits.planner import PlannerFilters, running_campaigns
 

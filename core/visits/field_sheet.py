@@ -13,7 +13,7 @@ import html
 import pandas as pd
 
 from core.files.downloads import neutralise, new_sheet, workbook_bytes
-from core.demo.identities import mask_address, mask_phone
+from core.masking import mask_address, mask_phone
 
 COLUMNS = ("day", "seq", "cust_no", "name", "phone", "address", "grid", "offers", "notes")
 WEEKDAYS_ZH = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")

@@ -1,7 +1,7 @@
 """The manager's week (走访计划): whom to visit and why, the saved plan with its route.
 
 A planner row is a customer of the manager with a priority score and its reasons
-(``core.visits.priority``), what to offer (``core.visits.recommend``), the campaigns and handed-down lists
+(``core.visits.priority``), what to offer (``core.customers.recommend``), the campaigns and handed-down lists
 (名单, industry / group grids) they belong to. A plan is one week of one manager; saving it
 orders it into days from and back to the outlet (``core.visits.route``). Only the manager's own
 customers can be planned: every write checks it in SQL, whoever asks.
@@ -26,7 +26,7 @@ from core.models import (AuditLog, Branch, Campaign, Customer, Grid, Manager, Vi
                          VisitPlan, VisitPlanItem)
 from core.visits.priority import score_customers
 from core.customers.tagging_run import load_segments, segment_peers
-from core.visits.recommend import recommend
+from core.customers.recommend import recommend
 from core.scope import Scope
 from core.customers.tags import load_tags
 
@@ -93,7 +93,7 @@ def planner_frame(engine: Engine, manager: Scope, as_of: date,
     Returns the rows and the labels of the sources (lists and grids handed down). Columns:
     id, cust_no, name, village, grid2_id, grid, lon, lat, tier, lifecycle, segment_id,
     tag_mask, products (bits of ``PRODUCTS``), status, kind, last_visit_on, overdue_days,
-    score, reasons, reasons_en, offers (list of ``core.visits.recommend.Offer``), offer_codes,
+    score, reasons, reasons_en, offers (list of ``core.customers.recommend.Offer``), offer_codes,
     campaigns (ids of the running campaigns they are in), sources.
     """
     from core.customers.explorer import product_bits

@@ -22,7 +22,7 @@ campaign   8      the customer is in a running campaign
 
 Each part that gives points (and the AUM from the core-tier threshold, other-bank money
 from 1万) adds a reason, in Chinese (``reasons``, joined by "、") and English
-(``reasons_en``), with its numbers. What to offer each customer is ``core.visits.recommend``'s
+(``reasons_en``), with its numbers. What to offer each customer is ``core.customers.recommend``'s
 job (the one recommender, also behind the customer view). Everything is computed
 column-wise: 3,000 customers take about 30 ms.
 """

@@ -21,15 +21,10 @@ from core.db import read_frame, write_retrying
 from core.masking import apply_policy
 from core.escape import clean_text
 from core.models import AuditLog, Customer, Manager, Visit, VisitPlan, VisitPlanItem
-from core.customers.features import PRODUCTS
 from core.scope import Scope
+from core.vocab import CHANNELS, NEGATIVE_OUTCOMES, OFFERABLE, OUTCOMES, PRODUCTS  # noqa: F401
 
-CHANNELS = ("onsite", "phone", "outlet", "wechat")
-OUTCOMES = ("filed", "interested", "account", "deposit", "mobile_banking", "acquiring",
-            "loan_application", "none")
-NEGATIVE_OUTCOMES = ("none",)  # no marketing success (the success rate of core.performance.actuals)
 COUNTY_BOX = (106.5, 25.3, 107.8, 26.3)  # lon/lat bounds a check-in must lie in (平塘县)
-OFFERABLE = PRODUCTS + ("renewal",)
 
 
 @dataclass(frozen=True)

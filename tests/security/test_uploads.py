@@ -345,7 +345,7 @@ def test_every_upload_problem_key_has_both_languages():
 
     root = Path(__file__).resolve().parents[2]
     used = set()
-    for path in [*root.glob("core/*.py"), *root.glob("geo/*.py")]:
+    for path in [*root.glob("core/**/*.py"), *root.glob("geo/*.py")]:
         used |= set(re.findall(r"""\b(?:problem|refuse|logged)\(\s*["']([a-z_]+)["']""",
                                path.read_text(encoding="utf-8")))
     assert {"mismatch", "bad_zip", "formula", "code_taken"} <= used

@@ -18,7 +18,7 @@ import pandas as pd
 
 from core import config
 from core.calendar import festival_window
-from core.customers.features import PRODUCTS
+from core.vocab import PRODUCTS
 
 PEER_SHARE = 0.4  # a product at least this share of the segment holds is a "peer" product
 OTHER_BANK_MIN = 50_000.0
