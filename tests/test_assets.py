@@ -160,7 +160,7 @@ def test_offline_map_is_idempotent_and_fixes_earlier_render(vendor):
 
 def test_missing_files_raise(tmp_path, monkeypatch):
     monkeypatch.setattr(assets, "VENDOR_DIR", tmp_path / "vendor")
-    with pytest.raises(AssetError, match="core.assets.offline fetch"):
+    with pytest.raises(AssetError, match="core.assets.vendor fetch"):
         offline_map(folium.Map(tiles=None))
 
 

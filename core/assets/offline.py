@@ -109,7 +109,7 @@ def _localize(element, name: str, url: str, urls: dict, manifest: dict) -> str:
         raise AssetError(
             f"{owner} needs asset {name!r} ({url}), which static/vendor.json does not provide: "
             f"add its pinned npm package and an 'assets' entry for {name!r}, then run "
-            f"`python -m core.assets.offline fetch` (it would otherwise load from a CDN and fail offline)"
+            f"`python -m core.assets.vendor fetch` (it would otherwise load from a CDN and fail offline)"
         )
     cdn = manifest["assets"][name].get("cdn")
     if url not in (cdn, urls[name]):
@@ -130,7 +130,7 @@ def offline_map(m, base_url: str | None = None, require_files: bool = True):
 
     Raises :class:`AssetError` naming the asset when an element needs an asset the manifest does
     not provide (or a different version of one), and, with ``require_files``, when static/vendor/
-    lacks a file the map uses (run ``python -m core.assets.offline fetch``).
+    lacks a file the map uses (run ``python -m core.assets.vendor fetch``).
     """
     from branca.element import CssLink, JavascriptLink
 
@@ -175,7 +175,7 @@ def offline_map(m, base_url: str | None = None, require_files: bool = True):
         if missing:
             raise AssetError(
                 "static/vendor/ lacks files the map needs (run `make setup` or "
-                "`python -m core.assets.offline fetch`): " + ", ".join(missing)
+                "`python -m core.assets.vendor fetch`): " + ", ".join(missing)
             )
 
     if "leaflet" in used:

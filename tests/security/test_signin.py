@@ -1,5 +1,5 @@
 """Attacks on sign-in: guessing passwords, enumerating usernames, spoofing the client
-address, weak or old hashes, sessions that outlive their user (core/auth.py)."""
+address, weak or old hashes, sessions that outlive their user (core/access/auth.py)."""
 import json
 from datetime import datetime, timedelta
 

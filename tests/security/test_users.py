@@ -1,4 +1,4 @@
-"""User administration (core/users.py and ``python -m core users``): only head office
+"""User administration (core/access/users.py and ``python -m core users``): only head office
 administers, every action is audited, one-time passwords must be changed, deactivation ends
 sessions, password rules hold, and demo accounts never reach a bank's own database."""
 import subprocess
