@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 PORT   ?= 8501
 TEST_WORKERS ?= 2  # pytest-xdist processes for make test (one per core on the 2-core CI)
 
-.PHONY: setup run test bench browser clean-db
+.PHONY: setup run test lint bench browser clean-db
 
 setup: $(VENV)/.installed static/vendor/.stamp
 
@@ -31,8 +31,14 @@ browser:
 	  $$SUDO apt-get update -qq && \
 	  $$SUDO apt-get install -y -qq --no-install-recommends chromium fonts-noto-cjk; }
 
+## The guard rails: ruff (lint + format) and the import contracts of pyproject.toml.
+lint: setup
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
+
 ## Unit, database (SQLite; PostgreSQL too when TEST_DATABASE_URL is set), AppTest, browser.
-test: setup browser
+test: setup browser lint
 	$(PY) -m pytest -q -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 ## Benchmarks at the default size and at 1,000,000 customers; prints a table.

@@ -1,0 +1,40 @@
+"""The house's rules that import-linter cannot say: core.ui's modules never import their own
+package (pages import ``core.ui``; its modules import ``core.ui.frame`` and each other), and
+nothing but core/ui, pages and app.py mentions Streamlit."""
+import ast
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _imports(path: Path) -> set[str]:
+    names = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.module:
+            names.add(node.module)
+            names |= {f"{node.module}.{a.name}" for a in node.names}
+        elif isinstance(node, ast.Import):
+            names |= {a.name for a in node.names}
+    return names
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "core" / "ui").glob("*.py")),
+                         ids=lambda p: p.name)
+def test_ui_modules_do_not_import_their_package(path):
+    if path.name == "__init__.py":
+        return
+    assert not {"core.ui", "core.ui.__init__"} & _imports(path) - {
+        n for n in _imports(path) if n.startswith("core.ui.")}, path
+
+
+def test_only_the_glue_imports_streamlit():
+    glue = {ROOT / "app.py", *(ROOT / "pages").glob("*.py"), *(ROOT / "core" / "ui").glob("*.py")}
+    offenders = []
+    for path in [*(ROOT / "core").rglob("*.py"), *(ROOT / "geo").rglob("*.py")]:
+        if path in glue:
+            continue
+        if any(n.split(".")[0] in ("streamlit", "streamlit_folium") for n in _imports(path)):
+            offenders.append(str(path.relative_to(ROOT)))
+    assert offenders == []
