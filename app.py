@@ -1,6 +1,5 @@
 """The frame: page config, sign-in gate, sidebar, navigation."""
 import streamlit as st
-from sqlalchemy.exc import DBAPIError
 
 from core import ui
 
@@ -33,11 +32,7 @@ PAGES = {  # URL path: page file, i18n title key, icon, roles that may open it
     "audit_log": ("pages/audit_log.py", "nav.audit_log", ":material/history:", ("hq",)),
 }
 
-try:
-    user = ui.current_user()
-except DBAPIError:  # the database is unreachable: say so instead of a traceback
-    st.error(ui.tr("error.database"))
-    st.stop()
+user = ui.signed_in_user()  # an unreachable database says so instead of a traceback
 
 if user is None:
     # Every page address leads to the sign-in form, so a bookmark works once signed in.

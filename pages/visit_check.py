@@ -6,19 +6,16 @@ from datetime import date, timedelta
 import streamlit as st
 from streamlit_folium import st_folium
 
-from core import config, ui
-from geo.mapview import PALETTE
+from core import ui
 
 user = ui.page_user()
-scope, url = user.scope, config.database_url()
+scope = user.scope
 st.title(ui.tr("check.title"))
-st.caption(ui.tr("check.caption", org=ui.md(ui.org_name(scope)),
-                 limit=f"{config.get('GM_CHECKIN_MAX_M'):g}",
-                 speed=f"{config.get('GM_MAX_SPEED_KMH'):g}"))
+st.caption(ui.check_caption(scope))
 days = st.segmented_control(ui.tr("check.period"), [30, 90, 365], default=90, key="check_days",
                             format_func=lambda d: ui.tr("check.days", n=d)) or 90
 since = date.today() - timedelta(days=days)
-flags, summary = ui.visit_checks(url, scope, since)
+flags, summary = ui.visit_checks(scope, since)
 if summary.empty:
     st.info(ui.tr("check.no_visits"))
     st.stop()
@@ -43,9 +40,7 @@ st.dataframe(shown, hide_index=True, key="check_flags",
                  "rule": ui.tr("check.col.rule"), "message_zh": ui.tr("check.col.detail"),
                  "message_en": ui.tr("check.col.detail")})
 st.subheader(ui.tr("check.coverage"))
-layers, coverage = ui.coverage_map(url, scope, since)
+layers, coverage = ui.coverage_map(scope, since)
 st_folium(ui.plain_grid_map(layers), key="coverage_map", height=520, use_container_width=True,
           returned_objects=[])
-chips = " ".join(f'<span style="background:{c};padding:0 10px">&nbsp;</span> {e:.0f}%'
-                 for c, e in zip(PALETTE, layers.edges))
-st.caption(ui.tr("check.coverage_legend", days=days) + " " + chips, unsafe_allow_html=True)
+st.caption(ui.coverage_legend(layers, days), unsafe_allow_html=True)

@@ -88,7 +88,7 @@ def test_pick_save_route_log_and_see_it_logged(base_url, county_url, guarded):
                                      "accuracy": 15})
     page.goto(base_url + "/visit_log")
     expect(page.get_by_role("heading", name="走访登记")).to_be_visible(timeout=FIRST_LOAD_MS)
-    locate = page.frame_locator('iframe[title="core.ui.visits.checkin_position"]')
+    locate = page.frame_locator('iframe[title="core.ui.visit_log.checkin_position"]')
     locate.get_by_role("button").click()
     # both coordinates arrive as one reading: wait until BOTH fields show it
     expect(page.get_by_label("签到经度")).to_have_value(f"{lon + 0.001:.6f}",

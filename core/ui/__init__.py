@@ -11,7 +11,8 @@ from core.ui.frame import (STATE_DEFAULTS, begin_session, client, current_user, 
                            database_url, engine, flush_cookie, init_state, landing, lang,
                            lang_column, md, md_code, page_user, pick, reset_state, run_page, tr,
                            tr_md)
-from core.ui.sign_in import change_password_page, sign_in_page, sign_out  # noqa: F401
+from core.ui.sign_in import (change_password_page, sign_in_page, sign_out,  # noqa: F401
+                             signed_in_user)
 from core.ui.sidebar import org_name, sidebar  # noqa: F401
 from core.ui.overview import breakdown, headline  # noqa: F401
 from core.ui.errors import error_key, problem_text, show_problems, user_errors  # noqa: F401
@@ -23,10 +24,14 @@ from core.ui.grids import (county_proposals, grid_card, grid_map, grid_version, 
 from core.ui.progress import (PROGRESS_FORMATS, plan_columns, progress_columns,  # noqa: F401
                               progress_data, progress_forecast, progress_tables,
                               progress_version, saved, target_plan)
-from core.ui.visits import (apply_position, checkin_position, coverage_map,  # noqa: F401
-                            checkin_from_form, manager_picker, managers_for, new_visit, now_minute,
-                            optional_number, picked, plan_editor, planner, planner_filters,
-                            route_section, set_picked, visit_checks, visit_token)
+from core.ui.visits import (manager_picker, pick_top, picked, plan_editor,  # noqa: F401
+                            planner, planner_filters, planner_shown, route_section, save_plan,
+                            set_picked, visits_per_week, week_of)
+from core.ui.visit_log import (OFFERABLE, VISIT_CHANNELS, VISIT_OUTCOMES,  # noqa: F401
+                               apply_position, checkin_position, customer_choices, log_visit,
+                               new_visit, now_minute, optional_number, plan_choices, visit_token)
+from core.ui.visit_check import (check_caption, coverage_legend, coverage_map,  # noqa: F401
+                                 visit_checks)
 from core.ui.users import (audit_filters, audit_table, create_user_form,  # noqa: F401
                            manage_user_form, user_table)
 from core.ui.segments import (FILTER_KEYS, branch_names, customer_table,  # noqa: F401

@@ -2,13 +2,24 @@
 from __future__ import annotations
 
 import streamlit as st
+from sqlalchemy.exc import DBAPIError
 
 from core import config
 from core.access import auth
 from core.access import users as user_admin
 from core.db import get_engine
-from core.ui.frame import _forget, begin_session, client, flush_cookie, lang, md, tr
+from core.ui.frame import _forget, begin_session, client, current_user, flush_cookie, lang, md, tr
 from core.ui.sso import sso_sign_in, sso_sign_out
+
+
+def signed_in_user() -> auth.SignedIn | None:
+    """The frame's first call: the signed-in user (``current_user``) or None; when the
+    database cannot be reached, say so instead of a traceback and end the run."""
+    try:
+        return current_user()
+    except DBAPIError:
+        st.error(tr("error.database"))
+        st.stop()
 
 
 def sign_in_page() -> None:

@@ -1,8 +1,8 @@
 """Glue of the head-office pages 用户管理 (users) and 审计日志 (audit log).
 
-Every action calls ``core.access.users`` / ``core.access.audit_log``, which check the role themselves and
-write the audit log; a refusal shows ``error.forbidden``. A one-time password is shown once,
-on the run after it was made, and then forgotten.
+Every action calls ``core.access.users`` / ``core.access.audit_log``, which check the role
+themselves and write the audit log; a refusal shows ``error.forbidden``. A one-time password
+is shown once, on the run after it was made, and then forgotten.
 """
 from __future__ import annotations
 
@@ -10,14 +10,11 @@ from datetime import date, timedelta
 
 import streamlit as st
 
-from core.access import audit_log
-
-from core.access import users
-from core.db import get_engine
+from core.access import audit_log, users
 from core.i18n import TEXT
 from core.permissions import Forbidden
-from core.ui.frame import lang, md, tr
 from core.ui.errors import user_errors
+from core.ui.frame import engine, lang, md, tr
 
 _OTP_KEY = "users_otp"  # (username, one-time password) to show once
 
@@ -34,7 +31,7 @@ def user_table(user) -> None:
     """Every account: org unit, state, lock, last sign-in."""
     _show_otp()
     try:
-        df = users.list_users(get_engine(), user)
+        df = users.list_users(engine(), user)
     except Forbidden as exc:
         st.error(tr(exc.key))
         st.stop()
@@ -55,12 +52,12 @@ def user_table(user) -> None:
 
 def create_user_form(user) -> None:
     """New account: username, role, org unit (branch or manager record), optional names."""
-    engine = get_engine()
+    eng = engine()
     st.subheader(tr("users.create"))
     role = st.segmented_control(tr("users.col_role"), ["hq", "branch", "manager"],
                                 key="users_new_role", default="manager",
                                 format_func=lambda r: tr(f"role.{r}")) or "manager"
-    choices = users.org_choices(engine, user)
+    choices = users.org_choices(eng, user)
     with st.form("users_create", clear_on_submit=True):
         username = st.text_input(tr("users.col_username"), key="users_new_name", max_chars=50,
                                  help=tr("users.username_help"))
@@ -75,7 +72,7 @@ def create_user_form(user) -> None:
         submitted = st.form_submit_button(tr("users.create_submit"), type="primary")
     if not submitted:
         return
-    otp = _attempt(lambda: users.create_user(engine, user, username, role, org,
+    otp = _attempt(lambda: users.create_user(eng, user, username, role, org,
                                              display or None, email=email or None))
     if otp is not None:
         st.session_state[_OTP_KEY] = (username.strip(), otp)
@@ -84,9 +81,9 @@ def create_user_form(user) -> None:
 
 def manage_user_form(user) -> None:
     """Reset a password, deactivate, reactivate or unlock an existing account."""
-    engine = get_engine()
+    eng = engine()
     st.subheader(tr("users.manage"))
-    names = list(users.list_users(engine, user)["username"])
+    names = list(users.list_users(eng, user)["username"])
     name = st.selectbox(tr("users.pick"), names, key="users_pick", index=None)
     cols = st.columns(4)
     actions = [("reset", cols[0]), ("deactivate", cols[1]), ("reactivate", cols[2]),
@@ -98,7 +95,7 @@ def manage_user_form(user) -> None:
     action = clicked[0]
     run = {"reset": users.reset_password, "reactivate": users.reactivate,
            "deactivate": users.deactivate, "unlock": users.unlock}[action]
-    done = _attempt(lambda: run(engine, user, name) or "")
+    done = _attempt(lambda: run(eng, user, name) or "")
     if done is None:
         return
     if action in ("reset", "reactivate"):  # both hand out a one-time password
@@ -129,7 +126,7 @@ def action_label(code: str) -> str:
 def audit_filters(user) -> audit_log.AuditFilter:
     """Time range, user, actions and entity; the last seven days by default."""
     try:
-        choices = audit_log.audit_choices(get_engine(), user)
+        choices = audit_log.audit_choices(engine(), user)
     except Forbidden as exc:
         st.error(tr(exc.key))
         st.stop()
@@ -150,13 +147,13 @@ def audit_filters(user) -> audit_log.AuditFilter:
 
 def audit_table(user, f: audit_log.AuditFilter) -> None:
     """One page of entries, newest first, with a page picker and the logged CSV export."""
-    engine = get_engine()
+    eng = engine()
     page = int(st.session_state.get("audit_page") or 1)
-    df, total = audit_log.load_audit_log(engine, user, f, page)
+    df, total = audit_log.load_audit_log(eng, user, f, page)
     pages = max(1, -(-total // audit_log.PAGE_SIZE))
     if page > pages:  # the filter narrowed: back to its last page (before the widget exists)
         page = st.session_state["audit_page"] = pages
-        df, total = audit_log.load_audit_log(engine, user, f, page)
+        df, total = audit_log.load_audit_log(eng, user, f, page)
     if total == 0:
         st.info(tr("auditlog.empty"))
         return
@@ -177,4 +174,4 @@ def audit_table(user, f: audit_log.AuditFilter) -> None:
     # built (and logged) only when clicked: Streamlit calls ``data`` on the click
     st.download_button(tr("auditlog.download"), file_name="audit_log.csv", mime="text/csv",
                        key="audit_download", icon=":material/download:",
-                       data=lambda: audit_log.export_audit_log(engine, user, f, who, labels))
+                       data=lambda: audit_log.export_audit_log(eng, user, f, who, labels))

@@ -1,32 +1,42 @@
-"""Glue of the visit pages: the manager picker, the cached planner, the plan editor, the
-route map and field sheet, the visit form with the browser's position, the checks."""
+"""Glue of the planner page (走访计划): the manager picker, the cached planner and its
+filters, the week's ticks, saving the week, and the saved week as a route with its field
+sheet. The visit form is ``core.ui.visit_log``, the checks ``core.ui.visit_check``."""
 from __future__ import annotations
 
-import uuid
-from datetime import date, datetime
-from pathlib import Path
+from datetime import date
 
 import numpy as np
 import pandas as pd
 import streamlit as st
-import streamlit.components.v1 as components
+from sqlalchemy import select
+from streamlit_folium import st_folium
 
 from core import config
-from core.db import get_engine
+from core.db import get_engine, write_retrying
+from core.files.downloads import watermark, who
+from core.models import Manager
 from core.scope import Scope
-from core.ui.frame import lang, tr
+from core.ui.downloads import logged_download
+from core.ui.errors import show_problems, user_errors
+from core.ui.frame import database_url, engine, lang, lang_column, md, pick, tr
+from core.ui.segments import profile_version, segments, tags
+from core.visits import planner as plans
+from core.visits.field_sheet import sheet_rows, to_excel, to_html
+from core.visits.planner import PlanError, PlannerFilters, week_of  # noqa: F401 (week_of: ui)
+from core.visits.priority import pick_week
+from core.vocab import PRODUCTS
+from geo.distance import haversine_m
+from geo.mapview import build_route_map
 
-_position = components.declare_component(
-    "checkin_position", path=str(Path(__file__).resolve().parents[2] / "static" / "geolocation"))
+
+def visits_per_week() -> int:
+    """How many customers a manager plans a week (``GM_VISITS_PER_WEEK``)."""
+    return int(config.get("GM_VISITS_PER_WEEK"))
 
 
 @st.cache_data(ttl=600, show_spinner=False)
-def managers_for(url: str, scope: Scope) -> dict[int, str]:
+def _managers(url: str, scope: Scope) -> dict[int, str]:
     """The managers whose week the scope may see: themself, or the branch's managers."""
-    from sqlalchemy import select
-
-    from core.models import Manager
-
     stmt = select(Manager.id, Manager.name).where(Manager.active).order_by(Manager.id)
     if scope.role == "manager":
         stmt = stmt.where(Manager.id == scope.manager_id)
@@ -36,9 +46,9 @@ def managers_for(url: str, scope: Scope) -> dict[int, str]:
         return dict(conn.execute(stmt).all())
 
 
-def manager_picker(url: str, scope: Scope) -> int | None:
+def manager_picker(scope: Scope) -> int | None:
     """The manager to plan for: a manager is themself; a branch leader picks one."""
-    managers = managers_for(url, scope)
+    managers = _managers(database_url(), scope)
     if not managers:
         return None
     if scope.role == "manager":
@@ -48,30 +58,38 @@ def manager_picker(url: str, scope: Scope) -> int | None:
 
 
 @st.cache_data(ttl=600, show_spinner=False, max_entries=32)
-def planner(url: str, manager: Scope, as_of: date, version: tuple, profile: int,
-            viewer: Scope | None = None):
-    """The manager's ranked customers (``core.visits.planner.planner_frame``) as ``viewer`` may see
-    them; ``version`` changes with their visits and plans, ``profile`` with tags and
-    segments."""
-    from core.visits.planner import planner_frame
-
-    return planner_frame(get_engine(url), manager, as_of, viewer)
+def _planner(url: str, manager: Scope, as_of: date, version: tuple, profile: int,
+             viewer: Scope | None = None):
+    """``core.visits.planner.planner_frame`` keyed by the manager's visits and plans
+    (``version``) and the tags and segments (``profile``)."""
+    return plans.planner_frame(get_engine(url), manager, as_of, viewer)
 
 
-def planner_filters(rows: pd.DataFrame, labels: dict[str, str], url: str, version: int):
+def clear_planner() -> None:
+    """Forget the cached planners (a week was saved or a visit logged)."""
+    _planner.clear()
+
+
+def planner(viewer: Scope, manager_id: int, as_of: date):
+    """The manager's ranked customers and the labels of the lists and grids handed to them
+    (``core.visits.planner.planner_frame``), as ``viewer`` may see them."""
+    url, eng = database_url(), engine()
+    manager = plans.manager_scope(eng, viewer, manager_id)
+    return _planner(url, manager, as_of, plans.plan_version(eng, manager_id),
+                    profile_version(url), viewer)
+
+
+def planner_filters(rows: pd.DataFrame, labels: dict[str, str]) -> PlannerFilters:
     """The planner's filter widgets; returns ``core.visits.planner.PlannerFilters``."""
-    from core.vocab import PRODUCTS
-    from core.ui.segments import segments, tags
-    from core.visits.planner import PlannerFilters, running_campaigns
-
+    url = database_url()
+    version = profile_version(url)
     tag_defs = tags(url, version)
     label = {t.code: t.label(lang()) for t in tag_defs}
     segs = segments(url, version)
-    seg_names = dict(zip(segs["id"], segs["name_zh" if lang() == "zh" else "name_en"])) \
-        if len(segs) else {}
+    seg_names = dict(zip(segs["id"], segs[lang_column("name")])) if len(segs) else {}
     grids = rows.dropna(subset=["grid"]).drop_duplicates("grid2_id")
     grid_names = dict(zip(grids["grid2_id"].astype(int), grids["grid"]))
-    campaigns = running_campaigns(get_engine(url), date.today())
+    campaigns = plans.running_campaigns(engine(), date.today())
     with st.expander(tr("visits.filters"), expanded=False):
         c = st.columns(4)
         f_grids = c[0].multiselect(tr("visits.grid"), list(grid_names), format_func=grid_names.get,
@@ -105,22 +123,40 @@ def planner_filters(rows: pd.DataFrame, labels: dict[str, str], url: str, versio
                           tuple(f_segments), overdue, tuple(f_missing), f_campaign, f_source)
 
 
+def planner_shown(rows: pd.DataFrame, filters: PlannerFilters) -> pd.DataFrame:
+    """The planner rows that pass ``filters``."""
+    url = database_url()
+    return rows[plans.filter_planner(rows, filters, tags(url, profile_version(url)))]
+
+
+# ---- the week's ticks ---------------------------------------------------------------------
+
 def _picked_key(manager_id: int, week: date) -> str:
     return f"plan_picked:{manager_id}:{week.isoformat()}"
 
 
-def picked(manager_id: int, week: date, default: list[int]) -> set[int]:
-    """The customers ticked for the week (kept in the session while the plan is edited)."""
+def picked(scope: Scope, manager_id: int, week: date, rows: pd.DataFrame) -> set[int]:
+    """The customers ticked for the week, kept in the session while the plan is edited: at
+    first the saved plan, else the top of ``rows`` up to the week's capacity."""
     key = _picked_key(manager_id, week)
     if key not in st.session_state:
+        saved = plans.load_plan(engine(), scope, manager_id, week)
+        default = (saved["customer_id"].tolist() if len(saved)
+                   else pick_week(rows, visits_per_week())["id"].tolist())
         st.session_state[key] = set(default)
     return st.session_state[key]
 
 
 def set_picked(manager_id: int, week: date, ids) -> None:
-    st.session_state[_picked_key(manager_id, week)] = set(int(i) for i in ids)
+    """Tick exactly ``ids`` for the week (a new editor, so its ticks show them)."""
+    st.session_state[_picked_key(manager_id, week)] = {int(i) for i in ids}
     st.session_state["plan_editor_generation"] = st.session_state.get(
         "plan_editor_generation", 0) + 1
+
+
+def pick_top(manager_id: int, week: date, rows: pd.DataFrame) -> None:
+    """Tick the top of ``rows`` by score, up to the week's capacity."""
+    set_picked(manager_id, week, pick_week(rows, visits_per_week())["id"])
 
 
 def plan_editor(rows: pd.DataFrame, chosen: set[int], manager_id: int, week: date) -> None:
@@ -129,7 +165,7 @@ def plan_editor(rows: pd.DataFrame, chosen: set[int], manager_id: int, week: dat
         "pick": rows["id"].isin(chosen).to_numpy(), "id": rows["id"],
         "name": rows["name"], "place": rows["village"].fillna("") + " · " + rows["grid"]
         .fillna(""), "tier": rows["tier"].map(lambda x: tr(f"visits.tier.{x}")),
-        "score": rows["score"], "reasons": rows["reasons" if lang() == "zh" else "reasons_en"],
+        "score": rows["score"], "reasons": pick(rows["reasons"], rows["reasons_en"]),
         "offers": [", ".join(tr(f"product.{c}") for c in codes) for codes in rows["offer_codes"]],
         "last": pd.to_datetime(rows["last_visit_on"]).dt.strftime("%Y-%m-%d").fillna("-"),
         "overdue": rows["overdue_days"]})
@@ -155,25 +191,52 @@ def plan_editor(rows: pd.DataFrame, chosen: set[int], manager_id: int, week: dat
         st.rerun()
 
 
-def route_section(url: str, user, manager_id: int, week: date) -> None:
+
+def save_plan(user, manager_id: int, week: date, rows: pd.DataFrame, chosen: set[int]):
+    """Save the ticked rows as the manager's week, routed into days (retried while the
+    database is busy), and clear the planner; the plan id, or None when the plan was refused
+    (its problems, a refusal or a busy database are shown)."""
+    with user_errors():
+        try:
+            plan = write_retrying(engine(), lambda e: plans.save_plan(
+                e, user, manager_id, week, rows[rows["id"].isin(chosen)]))
+        except PlanError as exc:
+            _show_plan_problems(exc.problems)
+            return None
+        clear_planner()
+        return plan
+    return None
+
+
+def _show_plan_problems(problems) -> None:
+    """A refused plan's problems under ``visits.problems``."""
+    if all(hasattr(p, "text") for p in problems):  # core.problems.Problem
+        show_problems(problems, "visits.problems")
+        return
+    # PlanError's (zh, en) pairs, until it carries Problems
+    st.error(tr("visits.problems") + "\n\n" + "\n".join(
+        f"- {md(pick(zh, en))}" for zh, en in problems))
+
+
+# ---- the saved week as a route --------------------------------------------------------------
+
+@st.cache_data(ttl=3600, show_spinner=False)
+def _managers_branch(url: str, manager_id: int) -> int:
+    with get_engine(url).connect() as conn:
+        return int(conn.execute(select(Manager.branch_id).where(Manager.id == manager_id))
+                   .scalar_one())
+
+
+def route_section(user, manager_id: int, week: date) -> None:
     """The saved week on the map, its days and distances, and the field sheet."""
-    from streamlit_folium import st_folium
-
-    from core.files.downloads import watermark, who
-    from core.visits.field_sheet import sheet_rows, to_excel, to_html
-    from core.ui.downloads import logged_download
-    from core.visits.planner import load_plan, outlet_of
-    from geo.distance import haversine_m
-    from geo.mapview import build_route_map
-
-    engine = get_engine(url)
-    plan = load_plan(engine, user.scope, manager_id, week)
+    url, eng = database_url(), engine()
+    plan = plans.load_plan(eng, user.scope, manager_id, week)
     if plan.empty:
         st.info(tr("visits.no_plan"))
         return
     located = plan.dropna(subset=["day", "lon", "lat"])
-    branch = managers_branch(url, manager_id)
-    outlet = outlet_of(engine, branch)
+    branch = _managers_branch(url, manager_id)
+    outlet = plans.outlet_of(eng, branch)
     days = []
     for day, part in located.groupby("day", sort=True):
         lon = np.r_[outlet[0], part["lon"].astype(float), outlet[0]]
@@ -203,7 +266,7 @@ def route_section(url: str, user, manager_id: int, week: date) -> None:
     headers = {c: tr(f"sheet.col.{c}") for c in ("day", "seq", "cust_no", "name", "phone",
                                                   "address", "grid", "offers", "notes")}
     day_names = [tr(f"visits.day.{d}") for d in range(1, 8)]
-    title = tr("sheet.title", manager=managers_for(url, user.scope).get(manager_id, ""),
+    title = tr("sheet.title", manager=_managers(url, user.scope).get(manager_id, ""),
                week=week.isoformat())
     logged_download(tr("sheet.excel"), key="sheet_excel", what="field_sheet",
                     build=lambda stamp: to_excel(rows, headers, title, day_names, stamp),
@@ -213,107 +276,3 @@ def route_section(url: str, user, manager_id: int, week: date) -> None:
     with st.expander(tr("sheet.print")):
         st.html(to_html(rows, headers, title, day_names, watermark(who(user))))
 
-
-@st.cache_data(ttl=3600, show_spinner=False)
-def managers_branch(url: str, manager_id: int) -> int:
-    from sqlalchemy import select
-
-    from core.models import Manager
-
-    with get_engine(url).connect() as conn:
-        return int(conn.execute(select(Manager.branch_id).where(Manager.id == manager_id))
-                   .scalar_one())
-
-
-def checkin_position() -> dict | None:
-    """The browser's position when the manager presses the button (a component of ours in
-    static/geolocation; needs a secure origin: localhost or https)."""
-    return _position(label=tr("visit.locate"), key="checkin_position", default=None)
-
-
-def visit_token() -> str:
-    """The token of the visit the form shows: the same until a new visit is started, so
-    the form sent twice stores one visit."""
-    if not st.session_state.get("visit_token"):
-        st.session_state["visit_token"] = uuid.uuid4().hex
-    return st.session_state["visit_token"]
-
-
-def new_visit() -> None:
-    """Start the next visit: a new token, an empty form."""
-    st.session_state["visit_token"] = uuid.uuid4().hex
-    for key in ("vl_notes", "vl_amount", "vl_offered", "vl_signed", "vl_lon", "vl_lat",
-                "vl_reading"):
-        st.session_state.pop(key, None)
-    st.session_state["checkin_applied"] = None
-
-
-def apply_position(position: dict | None) -> None:
-    """Keep a position the browser sent as one reading (both coordinates together) and show
-    it in the form's two fields (once per reading)."""
-    if not position or "lon" not in position or "lat" not in position:
-        return
-    if st.session_state.get("checkin_applied") == position.get("at"):
-        return
-    try:
-        reading = (round(float(position["lon"]), 6), round(float(position["lat"]), 6))
-    except (TypeError, ValueError):
-        return
-    st.session_state["vl_reading"] = reading
-    st.session_state["vl_lon"], st.session_state["vl_lat"] = reading
-    st.session_state["checkin_applied"] = position.get("at")
-
-
-def checkin_from_form(lon: float | None, lat: float | None):
-    """(lon, lat, source) of the check-in the form sends.
-
-    The browser's reading is applied to both coordinates at once: the two fields are
-    separate widgets, and a form sent while the page was still showing the reading could
-    carry one coordinate and not yet the other. Unless the user typed a different value in
-    a field, both come from the reading. Typed values are ``"typed"``.
-    """
-    reading = st.session_state.get("vl_reading")
-    if reading is not None:
-        def same(value, read):
-            return value is None or abs(float(value) - read) < 5e-7
-
-        if same(lon, reading[0]) and same(lat, reading[1]):
-            return reading[0], reading[1], "browser"
-    if lon is None and lat is None:
-        return None, None, None
-    return lon, lat, "typed"
-
-
-def now_minute() -> datetime:
-    return datetime.now().replace(second=0, microsecond=0)
-
-
-def optional_number(col, label: str, key: str) -> float | None:
-    """A number input that may stay empty (a check-in typed or filled from the browser)."""
-    if key in st.session_state:
-        return col.number_input(label, format="%.6f", key=key)
-    return col.number_input(label, value=None, format="%.6f", key=key)
-
-
-# ---- the checks (走访核查) -------------------------------------------------------------------
-
-@st.cache_data(ttl=300, show_spinner=False)
-def visit_checks(url: str, scope: Scope, since: date):
-    """Flags and the per-manager summary of the scope's visits since ``since``."""
-    from core.visits.visit_log import flags_by_manager, scope_visits
-
-    visits = scope_visits(get_engine(url), scope, since)
-    if visits.empty:
-        return visits, visits
-    return flags_by_manager(visits)
-
-
-def coverage_map(url: str, scope: Scope, since: date):
-    """The scope's grids coloured by visit coverage (share of customers visited)."""
-    from core.grids.map_data import colour_by
-    from core.ui.grids import grid_version, map_data
-    from core.visits.visit_log import coverage_by_grid
-
-    data = map_data(url, scope, grid_version(url))
-    cov = coverage_by_grid(get_engine(url), scope, since).set_index("grid_id")
-    return colour_by(data, {2: cov["coverage_pct"]}, customers=False), cov
