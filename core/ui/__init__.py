@@ -6,6 +6,7 @@ parts; one module per page group holds that group's cached reads (keyed by scope
 version) and the writes that clear what they stale. Everything a page needs is re-exported
 here, so a page reads ``ui.<name>`` and imports nothing below ``core.ui``.
 """
+from core.format import count, pct, wan  # noqa: F401  (numbers as the pages show them)
 from core.masking import name_search_exact  # noqa: F401  (head office's exact-name search)
 from core.ui.frame import (STATE_DEFAULTS, begin_session, client, current_user,  # noqa: F401
                            database_url, engine, flush_cookie, init_state, landing, lang,
@@ -13,7 +14,7 @@ from core.ui.frame import (STATE_DEFAULTS, begin_session, client, current_user, 
                            tr_md)
 from core.ui.sign_in import change_password_page, sign_in_page, sign_out  # noqa: F401
 from core.ui.sidebar import org_name, sidebar  # noqa: F401
-from core.ui.overview import breakdown, headline  # noqa: F401
+from core.ui.overview import breakdown, breakdown_chart, breakdown_level, headline  # noqa: F401
 from core.ui.errors import error_key, problem_text, show_problems, user_errors  # noqa: F401
 from core.ui.downloads import logged_download  # noqa: F401
 from core.ui.customers import (customer_money_markdown, customer_profile_markdown,  # noqa: F401
