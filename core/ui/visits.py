@@ -311,9 +311,9 @@ def visit_checks(url: str, scope: Scope, since: date):
 def coverage_map(url: str, scope: Scope, since: date):
     """The scope's grids coloured by visit coverage (share of customers visited)."""
     from core.grids.map_data import colour_by
-    from core.ui.grids import grid_version, map_data
+    from core.ui.grids import map_data
     from core.visits.visit_log import coverage_by_grid
 
-    data = map_data(url, scope, grid_version(url))
+    data = map_data(scope)
     cov = coverage_by_grid(get_engine(url), scope, since).set_index("grid_id")
     return colour_by(data, {2: cov["coverage_pct"]}, customers=False), cov
