@@ -48,11 +48,13 @@ import contextlib
 import gzip
 import json
 import logging
+import os
 import statistics
 import sys
 import time
 import traceback
 from dataclasses import dataclass, field
+from unittest import mock
 
 import numpy as np
 import pandas as pd
@@ -351,23 +353,23 @@ def time_page_run(url: str, scope: Scope) -> tuple[float, dict]:
 
     Returns the seconds and the component arguments ``st_folium`` produced (the payload is
     measured on these: the map exactly as the page builds it)."""
+    import streamlit as st
     import streamlit.logger
 
     streamlit.logger.set_log_level(logging.ERROR)  # "No runtime found" and the like
-    from core import config, ui
+    from core import ui
     from core.db import get_engine
 
     try:
-        version = ui.grid_version(url)
-        ui.map_layers(url, scope, METRIC, version)  # fill the cache
-        t0 = time.perf_counter()
-        ui.map_layers(url, scope, METRIC, version)
-        folium_map = ui.grid_map(url, scope, METRIC, version, config.get("GM_MAP_TILES"))
-        kwargs, _seconds = folium_payload(folium_map)
-        return time.perf_counter() - t0, kwargs
+        with mock.patch.dict(os.environ, {"DATABASE_URL": url}):  # as the app has it
+            ui.map_layers(scope, METRIC)  # fill the cache
+            t0 = time.perf_counter()
+            ui.map_layers(scope, METRIC)
+            folium_map = ui.grid_map(scope, METRIC)
+            kwargs, _seconds = folium_payload(folium_map)
+            return time.perf_counter() - t0, kwargs
     finally:
-        ui.map_layers.clear()
-        ui.grid_version.clear()
+        st.cache_data.clear()
         get_engine(url).dispose()
         get_engine.cache_clear()
 

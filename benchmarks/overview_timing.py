@@ -8,7 +8,7 @@ cold
 warm
     Median of further calls on the same engine (the database's own cache is warm).
 cached
-    The Streamlit path: ``core.ui.headline`` and ``core.ui.breakdown`` (``st.cache_data``),
+    The Streamlit path: ``core.ui.headline`` and ``core.ui.breakdown`` (over ``st.cache_data``),
     called twice outside a Streamlit runtime (Streamlit then uses an in-memory cache and logs
     a warning, silenced here); the second call is timed - hashing the arguments and
     unpickling the stored result.
@@ -16,9 +16,11 @@ cached
 from __future__ import annotations
 
 import logging
+import os
 import statistics
 import time
 from dataclasses import dataclass
+from unittest import mock
 
 from sqlalchemy import select
 
@@ -99,26 +101,28 @@ def time_cached(url: str, scope: Scope) -> float:
     Parameters
     ----------
     url : str
-        Database URL; ``core.ui`` opens it through ``core.db.get_engine``.
+        Database URL; set as ``DATABASE_URL`` meanwhile, as the app has it (``core.ui`` reads
+        it and opens it through ``core.db.get_engine``).
     scope : Scope
         Whose Overview.
 
     Returns
     -------
     float
-        Time of ``headline(url, scope)`` + ``breakdown(url, scope)`` once both are cached.
+        Time of ``headline(scope)`` + ``breakdown(scope)`` once both are cached.
     """
     import streamlit.logger
 
     streamlit.logger.set_log_level(logging.ERROR)  # "No runtime found" and the like
     from core import ui
 
-    ui.headline(url, scope)
-    ui.breakdown(url, scope)
-    t0 = time.perf_counter()
-    ui.headline(url, scope)
-    ui.breakdown(url, scope)
-    return (time.perf_counter() - t0) * 1000
+    with mock.patch.dict(os.environ, {"DATABASE_URL": url}):
+        ui.headline(scope)
+        ui.breakdown(scope)
+        t0 = time.perf_counter()
+        ui.headline(scope)
+        ui.breakdown(scope)
+        return (time.perf_counter() - t0) * 1000
 
 
 def release_cached(url: str) -> None:
@@ -129,11 +133,11 @@ def release_cached(url: str) -> None:
     url : str
         The URL passed to ``time_cached``.
     """
-    from core import ui
+    import streamlit as st
+
     from core.db import get_engine
 
-    ui.headline.clear()
-    ui.breakdown.clear()
+    st.cache_data.clear()
     get_engine(url).dispose()
     get_engine.cache_clear()
 

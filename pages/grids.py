@@ -3,23 +3,12 @@ version, restore a version. Head office: level 1; branch leaders: their branch's
 import streamlit as st
 from streamlit_folium import st_folium
 
-from core import config, ui
-
-from core.grids import changes as grid_changes
-
-from core.grids import proposals
-from core.db import get_engine
-from geo.crs import CRS_LABELS, SUPPORTED_CRS
-from geo.county import load_county
-from geo.io import PolygonImportError, read_polygons
-from geo.mapview import build_draw_map, drawn_polygon, grid_frame
+from core import ui
 
 user = ui.page_user()
 scope = user.scope
-url, engine = config.database_url(), get_engine(config.database_url())
 level = 1 if scope.role == "hq" else 2
 branch_id = None if level == 1 else scope.branch_id
-tiles = config.get("GM_MAP_TILES")
 
 st.title(ui.tr("grids.title"))
 st.caption(ui.tr(f"grids.caption.{scope.role}"))
@@ -29,51 +18,31 @@ tab_import, tab_draw, tab_propose, tab_versions = st.tabs(
 with tab_import:
     with st.form("grid_import"):
         upload = st.file_uploader(ui.tr("grids.file"), type=["geojson", "json", "zip", "kml"])
-        crs = st.selectbox(ui.tr("grids.crs"), SUPPORTED_CRS, format_func=CRS_LABELS.get)
+        crs = st.selectbox(ui.tr("grids.crs"), ui.SUPPORTED_CRS, format_func=ui.CRS_LABELS.get)
         read = st.form_submit_button(ui.tr("grids.read"))
     if read and upload is not None:
-        try:
-            frame = read_polygons(upload.getvalue(), upload.name, crs, boundary=load_county())
-            change, problems = grid_changes.change_from_file(engine, frame, level, branch_id)
-            for p in problems:
-                message = p.message_zh if ui.lang() == "zh" else p.message_en
-                st.error(f"{ui.md(p.grid)}: {ui.md(message)}")
-            if not problems:
-                ui.propose_change(change)
-        except PolygonImportError as err:  # every problem names the file, row and field
-            st.session_state["grid_change"] = None
-            for p in err.problems:
-                st.error(ui.md(p.text(ui.lang())))
+        ui.propose_grid_file(upload, crs, level, branch_id)
 
 with tab_draw:
-    current = grid_changes.current_grids(engine, level, branch_id)
-    parent = [g for g in grid_changes.current_grids(engine, 1) if g.branch_id == branch_id]
+    draw_map, names = ui.draw_map(level, branch_id)
     st.caption(ui.tr("grids.draw_hint"))
-    drawn = st_folium(build_draw_map(grid_frame(current), grid_frame(parent), tiles),
-                      key="draw_map", height=520,
+    drawn = st_folium(draw_map, key="draw_map", height=520,
                       use_container_width=True, returned_objects=["last_active_drawing"])
-    polygon = drawn_polygon((drawn or {}).get("last_active_drawing"), tiles)
+    polygon = ui.drawn_grid(drawn)
     if polygon is None:
         st.caption(ui.tr("grids.draw_none"))
     else:
         mode = st.radio(ui.tr("grids.draw_mode"), ["new", "replace"], horizontal=True,
                         format_func=lambda m: ui.tr(f"grids.draw_{m}"), key="draw_mode")
-        names = {g.code: g.name for g in current}
         target = (st.selectbox(ui.tr("grids.draw_target"), list(names), format_func=names.get)
                   if mode == "replace" else None)
         name = st.text_input(ui.tr("grids.draw_name")) if mode == "new" else None
         if st.button(ui.tr("grids.draw_use"), key="draw_use"):
-            ui.propose_change(grid_changes.change_from_drawing(
-                engine, level, branch_id, polygon, target, name))
+            ui.propose_drawing(level, branch_id, polygon, target, name)
 
 with tab_propose:
     if st.button(ui.tr(f"grids.propose_l{level}"), key="propose"):
-        if level == 1:
-            ui.propose_change(proposals.level1_change(engine))
-        else:
-            change, balance = proposals.level2_change(engine, branch_id)
-            ui.propose_change(change)
-            st.session_state["grid_balance"] = balance
+        ui.propose_grids(level, branch_id)
     balance = st.session_state.get("grid_balance")
     if level == 2 and balance is not None:
         st.markdown(f"**{ui.tr('grids.balance')}**")
@@ -85,10 +54,10 @@ with tab_propose:
         if balance.best_possible > 0.05:
             st.caption(ui.tr("grids.best_possible", value=f"±{balance.best_possible:.1%}"))
     if level == 1 and st.toggle(ui.tr("grids.county_l2"), key="county_l2"):
-        st.dataframe(ui.county_proposals(url, ui.grid_version(url)), hide_index=True)
+        st.dataframe(ui.county_proposals(), hide_index=True)
 
 with tab_versions:
-    history = grid_changes.versions(engine, level, branch_id)
+    history = ui.grid_versions(level, branch_id)
     if history.empty:
         st.info(ui.tr("grids.versions_empty"))
     else:
@@ -101,7 +70,6 @@ with tab_versions:
                                             "customers_moved"])
         rows = picked.selection.rows
         if rows and st.button(ui.tr("grids.restore"), key="restore"):
-            ui.propose_change(grid_changes.restore_change(engine,
-                                                          int(history.iloc[rows[0]]["id"])))
+            ui.propose_restore(int(history.iloc[rows[0]]["id"]))
 
 ui.review_change(user)

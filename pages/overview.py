@@ -2,41 +2,36 @@
 grids, with a chart and a table one level down."""
 import streamlit as st
 
-from core import config, ui
-from core.format import count, pct, wan
-from core.grids.overview import breakdown_chart, breakdown_level
+from core import ui
 
 scope = ui.page_user().scope
-url = config.database_url()
 
 st.title(ui.tr("overview.title"))
 st.caption(ui.tr("overview.caption", org=ui.md(ui.org_name(scope))))
 
-head = ui.headline(url, scope)
+head = ui.headline(scope)
 if head.customers == 0:
     st.info(ui.tr("overview.empty"))
     st.stop()
 
 cols = st.columns(5)
-cols[0].metric(ui.tr("overview.customers"), count(head.customers))
-cols[1].metric(ui.tr("overview.existing"), count(head.existing))
-cols[2].metric(ui.tr("overview.potential"), count(head.potential))
-cols[3].metric(ui.tr("overview.in_grid_rate"), pct(head.in_grid_rate),
+cols[0].metric(ui.tr("overview.customers"), ui.count(head.customers))
+cols[1].metric(ui.tr("overview.existing"), ui.count(head.existing))
+cols[2].metric(ui.tr("overview.potential"), ui.count(head.potential))
+cols[3].metric(ui.tr("overview.in_grid_rate"), ui.pct(head.in_grid_rate),
                help=ui.tr("overview.in_grid_help"))
-cols[4].metric(ui.tr("overview.filing_rate"), pct(head.filing_rate),
+cols[4].metric(ui.tr("overview.filing_rate"), ui.pct(head.filing_rate),
                help=ui.tr("overview.filing_help"))
 cols = st.columns(5)
-cols[0].metric(ui.tr("overview.deposits"), wan(head.deposits))
-cols[1].metric(ui.tr("overview.loans"), wan(head.loans))
-cols[2].metric(ui.tr("overview.managers"), count(head.managers))
+cols[0].metric(ui.tr("overview.deposits"), ui.wan(head.deposits))
+cols[1].metric(ui.tr("overview.loans"), ui.wan(head.loans))
+cols[2].metric(ui.tr("overview.managers"), ui.count(head.managers))
 cols[3].metric(ui.tr("overview.grids"), f"{head.grids_level1} / {head.grids_level2}")
 
-level = breakdown_level(scope)
-table = ui.breakdown(url, scope)
-labels = {c: ui.tr(f"col.{c}") for c in ("deposits_wan", "loans_wan")} | {
-    "unit": ui.tr("unit.wan")}
+level = ui.breakdown_level(scope)
+table = ui.breakdown(scope)
 st.subheader(ui.tr("overview.chart"))
-st.plotly_chart(breakdown_chart(table, labels), key="overview_chart")
+st.plotly_chart(ui.breakdown_chart(table), key="overview_chart")
 
 st.subheader(ui.tr(f"overview.by_{level}"))
 number = {"customers": "localized", "existing": "localized", "potential": "localized",

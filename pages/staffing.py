@@ -1,27 +1,22 @@
 """定岗定员 / Staffing: the A and B managers and the 2-5 liaison persons of a grid."""
-import pandas as pd
 import streamlit as st
 
-from core import config, ui
-from core.db import get_engine, write_retrying
-from core.grids.staffing import LIAISON_ROLES, check_staffing, load_staffing, save_staffing
+from core import ui
 
 user = ui.page_user()
 scope = user.scope
-url = config.database_url()
 
 st.title(ui.tr("staffing.title"))
 st.caption(ui.tr("staffing.caption"))
-grids = ui.grids_of_scope(url, scope, 2, ui.grid_version(url))
-if grids.empty:
+labels = ui.grid_labels(scope, 2)
+if not labels:
     st.info(ui.tr("staffing.empty"))
     st.stop()
-labels = {int(g.id): f"{g.name} · {g.branch}" for g in grids.itertuples()}
 grid_id = st.selectbox(ui.tr("staffing.grid"), list(labels), format_func=labels.get,
                        index=list(labels).index(st.session_state["map_grid"])
                        if st.session_state.get("map_grid") in labels else 0,
                        key="staffing_grid")
-current = load_staffing(get_engine(url), scope, grid_id)
+current = ui.grid_staffing(scope, grid_id)
 managers = current["managers"]
 none = ui.tr("staffing.none")
 
@@ -40,22 +35,9 @@ with st.form(f"staffing_{grid_id}"):
             "name", "role", "phone"], key=f"liaisons_{grid_id}", column_config={
             "name": st.column_config.TextColumn(ui.tr("col.liaison_name"), required=True),
             "role": st.column_config.SelectboxColumn(ui.tr("col.liaison_role"),
-                                                     options=LIAISON_ROLES, required=True),
+                                                     options=ui.LIAISON_ROLES, required=True),
             "phone": st.column_config.TextColumn(ui.tr("col.phone"), required=True)})
     saved = st.form_submit_button(ui.tr("staffing.save"), type="primary")
 
-if saved:
-    table = pd.DataFrame(edited).reindex(columns=["id", "name", "role", "phone"])
-    problems = check_staffing(manager_a, manager_b, managers, table,
-                              {int(i): "" for i in current["liaisons"]["id"]})
-    if problems:
-        for p in problems:
-            where = ui.tr("staffing.row", row=p.row) if p.row else ""
-            st.error(f"{where}{ui.tr(f'staffing.field.{p.field}')}:"
-                     f"{ui.md(p.message_zh if ui.lang() == 'zh' else p.message_en)}")
-    else:
-        with ui.user_errors():
-            write_retrying(get_engine(url), lambda e: save_staffing(
-                e, user, grid_id, manager_a, manager_b, table))
-            st.cache_data.clear()
-            st.success(ui.tr("staffing.saved"))
+if saved and ui.save_staffing(user, grid_id, current, manager_a, manager_b, edited):
+    st.success(ui.tr("staffing.saved"))

@@ -6,6 +6,7 @@ parts; one module per page group holds that group's cached reads (keyed by scope
 version) and the writes that clear what they stale. Everything a page needs is re-exported
 here, so a page reads ``ui.<name>`` and imports nothing below ``core.ui``.
 """
+from core.format import count, pct, wan  # noqa: F401  (numbers as the pages show them)
 from core.masking import name_search_exact  # noqa: F401  (head office's exact-name search)
 from core.ui.frame import (STATE_DEFAULTS, begin_session, client, current_user,  # noqa: F401
                            database_url, engine, flush_cookie, init_state, landing, lang,
@@ -14,13 +15,20 @@ from core.ui.frame import (STATE_DEFAULTS, begin_session, client, current_user, 
 from core.ui.sign_in import (change_password_page, sign_in_page, sign_out,  # noqa: F401
                              signed_in_user)
 from core.ui.sidebar import org_name, sidebar  # noqa: F401
-from core.ui.overview import breakdown, headline  # noqa: F401
+from core.ui.overview import breakdown, breakdown_chart, breakdown_level, headline  # noqa: F401
 from core.ui.errors import error_key, problem_text, show_problems, user_errors  # noqa: F401
 from core.ui.downloads import logged_download  # noqa: F401
 from core.ui.customers import (customer_money_markdown, customer_profile_markdown,  # noqa: F401
                                customer_tables, customer_view, find_customers)
-from core.ui.grids import (county_proposals, grid_card, grid_map, grid_version,  # noqa: F401
-                           grids_of_scope, map_data, map_layers, propose_change, review_change)
+from core.ui.grids import (CRS_LABELS, MAP_METRICS, SUPPORTED_CRS,  # noqa: F401
+                           county_proposals, draw_map, drawn_grid, grid_labels, grid_map,
+                           grid_version, grid_versions, map_data, map_layers, propose_change,
+                           propose_drawing, propose_grid_file, propose_grids, propose_restore,
+                           remember_clicked_grid, review_change, show_grid_card,
+                           show_map_legend)
+from core.ui.audit import (AUDIT_MIN_AREA_KM2, audit_findings, finding_table,  # noqa: F401
+                           in_grid_rates, overall_in_grid_rate)
+from core.ui.staffing import LIAISON_ROLES, grid_staffing, save_staffing  # noqa: F401
 from core.ui.progress import (PROGRESS_FORMATS, plan_columns, progress_columns,  # noqa: F401
                               progress_data, progress_forecast, progress_tables,
                               progress_version, saved, target_plan)

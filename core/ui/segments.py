@@ -217,9 +217,9 @@ def selection_layers(url: str, scope: Scope, frame, mask):
     """The scope's grids coloured by how many selected customers each holds."""
     from core.customers.explorer import map_values
     from core.grids.map_data import colour_by
-    from core.ui.grids import grid_version, map_data
+    from core.ui.grids import map_data
 
-    data = map_data(url, scope, grid_version(url))
+    data = map_data(scope)
     return colour_by(data, map_values(frame, mask, data.grids), customers=False)
 
 

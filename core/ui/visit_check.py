@@ -11,7 +11,7 @@ from core.db import get_engine
 from core.grids.map_data import colour_by
 from core.scope import Scope
 from core.ui.frame import database_url, engine, md, tr
-from core.ui.grids import grid_version, map_data
+from core.ui.grids import map_data
 from core.ui.sidebar import org_name
 from core.visits.visit_log import coverage_by_grid, flags_by_manager, scope_visits
 from geo.mapview import PALETTE
@@ -45,8 +45,7 @@ def clear_visit_checks() -> None:
 def coverage_map(scope: Scope, since: date):
     """The scope's grids coloured by visit coverage (share of customers visited), and the
     coverage per grid."""
-    url = database_url()
-    data = map_data(url, scope, grid_version(url))
+    data = map_data(scope)
     cov = coverage_by_grid(engine(), scope, since).set_index("grid_id")
     return colour_by(data, {2: cov["coverage_pct"]}, customers=False), cov
 
