@@ -75,16 +75,13 @@ import time
 from datetime import datetime
 from pathlib import Path
 
+from benchmarks.log import log
+
 DEFAULT_SIZES = [230_000, 1_000_000]
 DEFAULT_OUT = Path(__file__).resolve().parent / "out"
 PARTS = ("seed", "progress", "grids", "segments", "visits", "route")
 GRID_CUSTOMERS = 1_000_000
 GRID_TARGET = 2_000
-
-
-def log(text: str) -> None:
-    """Print a progress line to stderr (stdout carries only the table)."""
-    print(f"[bench {time.strftime('%H:%M:%S')}] {text}", file=sys.stderr, flush=True)
 
 
 def _phases(phases: dict[str, float]) -> str:

@@ -49,14 +49,13 @@ import gzip
 import json
 import logging
 import statistics
-import sys
 import time
-import traceback
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
+from benchmarks.log import error_line, log
 from benchmarks.grid_setup import (GridSetup, StripChange, apply_geometry, fill_residents,
                                    make_grids, strip_change)
 from core.db import make_engine
@@ -78,11 +77,6 @@ TARGETS = {
     "county_level2_s": 30.0,  # proposals for every branch
     "workload_dev": 0.05,  # a branch's proposal "reaches ±5 %"
 }
-
-
-def log(text: str) -> None:
-    """Print a progress line to stderr (as ``benchmarks.__main__.log``)."""
-    print(f"[bench {time.strftime('%H:%M:%S')}] {text}", file=sys.stderr, flush=True)
 
 
 @contextlib.contextmanager
@@ -111,14 +105,6 @@ def step_timers(module, names, seconds: dict[str, float]):
     finally:
         for name, func in originals.items():
             setattr(module, name, func)
-
-
-def _error(exc: BaseException) -> str:
-    """One line naming an exception and where it was raised."""
-    frames = traceback.extract_tb(exc.__traceback__)
-    where = next((f"{f.filename.split('/work/main/')[-1]}:{f.lineno}" for f in reversed(frames)
-                  if "/site-packages/" not in f.filename), "?")
-    return f"{type(exc).__name__} at {where}: {str(exc).splitlines()[0][:200] if str(exc) else ''}"
 
 
 # ---- results ------------------------------------------------------------------------------
@@ -472,7 +458,7 @@ def run_grids(url: str, *, target: int = 2_000, repeats: int = 3, rounds: int = 
             log(f"  {report.initial.total_s:.1f} s, {report.initial.changed:,} rows")
             fill_residents(engine)
         except Exception as exc:  # noqa: BLE001 - nothing else can run without the grids
-            report.errors["setup"] = _error(exc)
+            report.errors["setup"] = error_line(exc)
             log(f"  FAILED: {report.errors['setup']}")
             return report
 
@@ -480,7 +466,7 @@ def run_grids(url: str, *, target: int = 2_000, repeats: int = 3, rounds: int = 
         try:
             part_reassign(engine, report, repeats)
         except Exception as exc:  # noqa: BLE001
-            report.errors["reassign"] = _error(exc)
+            report.errors["reassign"] = error_line(exc)
             log(f"  FAILED: {report.errors['reassign']}")
 
         log("grids 2/4: map payload and Python time per scope")
@@ -488,7 +474,7 @@ def run_grids(url: str, *, target: int = 2_000, repeats: int = 3, rounds: int = 
             try:
                 p = time_payload(url, scope, label, repeats)
             except Exception as exc:  # noqa: BLE001
-                p = Payload(label, error=_error(exc))
+                p = Payload(label, error=error_line(exc))
                 log(f"  {label} FAILED: {p.error}")
             else:
                 log(f"  {label}: {p.level1} + {p.level2} grids, {p.customer_rows:,} customer "
@@ -514,7 +500,7 @@ def run_grids(url: str, *, target: int = 2_000, repeats: int = 3, rounds: int = 
                 else:
                     report.browser = time_map(url, n1, n2, rounds, log=log)
             except Exception as exc:  # noqa: BLE001
-                report.errors["browser"] = _error(exc)
+                report.errors["browser"] = error_line(exc)
                 log(f"  FAILED: {report.errors['browser']}")
         else:
             log("grids 3/4: skipped (--no-browser)")
@@ -524,7 +510,7 @@ def run_grids(url: str, *, target: int = 2_000, repeats: int = 3, rounds: int = 
             report.proposals = part_proposals(engine)
         except Exception as exc:  # noqa: BLE001
             report.proposals = report.proposals or Proposals()
-            report.proposals.error = _error(exc)
+            report.proposals.error = error_line(exc)
             log(f"  FAILED: {report.proposals.error}")
     finally:
         engine.dispose()
