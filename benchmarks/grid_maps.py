@@ -18,7 +18,9 @@ seed benchmark builds (or seeds one). What is measured:
    every customer (``reassign(engine)``, as ``python -m core assign`` runs it). Both are
    compared with a bare ``geopandas.sjoin(..., predicate="within")`` of all the customers'
    points (numpy lon/lat already in memory) into the same 2,000 polygons (already parsed),
-   from building the points to the joined frame.
+   from building the points to the joined frame. Last, the read path once: every
+   customer's eight assignment columns through ``core.db.read_columns`` (numeric rows
+   straight into numpy) and through ``pandas.read_sql``.
 2. Map payload: for head office, the demo branch and the demo manager, the map is built as
    the page builds it (``core.ui.map_layers`` -> ``core.grids.map_data.map_layers``, then
    ``core.ui.grid_map`` -> ``geo.mapview.build_grid_map``) and handed to
@@ -164,6 +166,8 @@ class GridReport:
     full_reassigns: list[Reassign] = field(default_factory=list)  # every customer
     sjoin_s: list[float] = field(default_factory=list)
     sjoin_rows: int = 0
+    read_columns_s: float | None = None  # every customer's assignment columns, fast path
+    read_sql_s: float | None = None  # the same through pandas.read_sql
     payloads: list[Payload] = field(default_factory=list)
     browser: object | None = None  # benchmarks.map_browser.BrowserTiming
     proposals: Proposals | None = None
@@ -230,6 +234,30 @@ def part_reassign(engine, report: GridReport, repeats: int) -> None:
     report.sjoin_s, report.sjoin_rows = time_sjoin(lon, lat, level2.polygons, repeats)
     log(f"  geopandas sjoin x{repeats}: " + ", ".join(f"{s:.2f}" for s in report.sjoin_s)
         + f" s, {report.sjoin_rows:,} rows joined")
+    report.read_columns_s, report.read_sql_s = time_read_path(engine)
+    log(f"  read every customer: read_columns {report.read_columns_s:.2f} s, pandas.read_sql "
+        f"{report.read_sql_s:.2f} s")
+
+
+def time_read_path(engine) -> tuple[float, float]:
+    """Seconds to read every customer's eight assignment columns (``read_customers``'s query)
+    through ``core.db.read_columns`` and through ``pandas.read_sql``, once each."""
+    from sqlalchemy import text
+
+    from core.db import read_columns
+
+    sql = ("SELECT id, lon, lat, village_id, grid1_id, grid2_id, branch_id, manager_id "
+           "FROM customer ORDER BY id")
+    t0 = time.perf_counter()
+    fast = read_columns(engine, sql)
+    fast_s = time.perf_counter() - t0
+    del fast
+    with engine.connect() as conn:
+        t0 = time.perf_counter()
+        frame = pd.read_sql(text(sql), conn)
+        slow_s = time.perf_counter() - t0
+    del frame
+    return fast_s, slow_s
 
 
 # ---- part 2: map payload ----------------------------------------------------------------
@@ -595,6 +623,10 @@ def tables(report: GridReport) -> str:
         rows += [[f"geopandas sjoin of every customer's point, median of "
                   f"{len(report.sjoin_s)} (s)", _s(sj), "", ""],
                  ["· rows joined", f"{report.sjoin_rows:,}", "", ""]]
+        if report.read_columns_s is not None:
+            rows.append(["read every customer's 8 assignment columns, once: "
+                         "core.db.read_columns / pandas.read_sql (s)",
+                         f"{_s(report.read_columns_s)} / {_s(report.read_sql_s)}", "", ""])
         out.append("\n**1. Re-assignment after a grid change**\n\n"
                    + _table(["measure", "value", "target", ""], rows))
 
