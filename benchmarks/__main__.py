@@ -6,7 +6,8 @@ seed
     Seeding and the Overview at each ``--sizes`` (below).
 grids
     Grid maps at 1,000,000 customers and 2,000 level-2 grids: re-assignment after a grid
-    change against a geopandas sjoin, the map's payload and Python time, its first draw in
+    change against a geopandas sjoin, reading every customer through ``core.db.read_columns``
+    against ``pandas.read_sql``, the map's payload and Python time, its first draw in
     Chromium, and grid proposals (``benchmarks/grid_maps.py`` says what exactly). It uses the
     1,000,000-customer database the seed part just built, or seeds one (about 30 s), and
     changes it (its level-2 grids are replaced).
@@ -29,7 +30,8 @@ visits
 route
     The manager's week as pure functions, no database (``benchmarks/route_priority.py``):
     the route for 36 stops and its quality against exact answers and random restarts,
-    priority scores for 3,000 customers, authenticity flags on 60,000 visits. About a
+    Held-Karp at its limit and the price of one day (``quick_tour`` against numpy), priority
+    scores for 3,000 customers, authenticity flags on 60,000 visits. About a
     minute.
 
 What the seed part measures
@@ -75,16 +77,13 @@ import time
 from datetime import datetime
 from pathlib import Path
 
+from benchmarks.log import log
+
 DEFAULT_SIZES = [230_000, 1_000_000]
 DEFAULT_OUT = Path(__file__).resolve().parent / "out"
 PARTS = ("seed", "progress", "grids", "segments", "visits", "route")
 GRID_CUSTOMERS = 1_000_000
 GRID_TARGET = 2_000
-
-
-def log(text: str) -> None:
-    """Print a progress line to stderr (stdout carries only the table)."""
-    print(f"[bench {time.strftime('%H:%M:%S')}] {text}", file=sys.stderr, flush=True)
 
 
 def _phases(phases: dict[str, float]) -> str:

@@ -18,7 +18,9 @@ seed benchmark builds (or seeds one). What is measured:
    every customer (``reassign(engine)``, as ``python -m core assign`` runs it). Both are
    compared with a bare ``geopandas.sjoin(..., predicate="within")`` of all the customers'
    points (numpy lon/lat already in memory) into the same 2,000 polygons (already parsed),
-   from building the points to the joined frame.
+   from building the points to the joined frame. Last, the read path once: every
+   customer's eight assignment columns through ``core.db.read_columns`` (numeric rows
+   straight into numpy) and through ``pandas.read_sql``.
 2. Map payload: for head office, the demo branch and the demo manager, the map is built as
    the page builds it (``core.ui.map_layers`` -> ``core.grids.map_data.map_layers``, then
    ``core.ui.grid_map`` -> ``geo.mapview.build_grid_map``) and handed to
@@ -50,15 +52,14 @@ import json
 import logging
 import os
 import statistics
-import sys
 import time
-import traceback
 from dataclasses import dataclass, field
 from unittest import mock
 
 import numpy as np
 import pandas as pd
 
+from benchmarks.log import error_line, log
 from benchmarks.grid_setup import (GridSetup, StripChange, apply_geometry, fill_residents,
                                    make_grids, strip_change)
 from core.db import make_engine
@@ -80,11 +81,6 @@ TARGETS = {
     "county_level2_s": 30.0,  # proposals for every branch
     "workload_dev": 0.05,  # a branch's proposal "reaches ±5 %"
 }
-
-
-def log(text: str) -> None:
-    """Print a progress line to stderr (as ``benchmarks.__main__.log``)."""
-    print(f"[bench {time.strftime('%H:%M:%S')}] {text}", file=sys.stderr, flush=True)
 
 
 @contextlib.contextmanager
@@ -113,14 +109,6 @@ def step_timers(module, names, seconds: dict[str, float]):
     finally:
         for name, func in originals.items():
             setattr(module, name, func)
-
-
-def _error(exc: BaseException) -> str:
-    """One line naming an exception and where it was raised."""
-    frames = traceback.extract_tb(exc.__traceback__)
-    where = next((f"{f.filename.split('/work/main/')[-1]}:{f.lineno}" for f in reversed(frames)
-                  if "/site-packages/" not in f.filename), "?")
-    return f"{type(exc).__name__} at {where}: {str(exc).splitlines()[0][:200] if str(exc) else ''}"
 
 
 # ---- results ------------------------------------------------------------------------------
@@ -180,6 +168,8 @@ class GridReport:
     full_reassigns: list[Reassign] = field(default_factory=list)  # every customer
     sjoin_s: list[float] = field(default_factory=list)
     sjoin_rows: int = 0
+    read_columns_s: float | None = None  # every customer's assignment columns, fast path
+    read_sql_s: float | None = None  # the same through pandas.read_sql
     payloads: list[Payload] = field(default_factory=list)
     browser: object | None = None  # benchmarks.map_browser.BrowserTiming
     proposals: Proposals | None = None
@@ -246,6 +236,30 @@ def part_reassign(engine, report: GridReport, repeats: int) -> None:
     report.sjoin_s, report.sjoin_rows = time_sjoin(lon, lat, level2.polygons, repeats)
     log(f"  geopandas sjoin x{repeats}: " + ", ".join(f"{s:.2f}" for s in report.sjoin_s)
         + f" s, {report.sjoin_rows:,} rows joined")
+    report.read_columns_s, report.read_sql_s = time_read_path(engine)
+    log(f"  read every customer: read_columns {report.read_columns_s:.2f} s, pandas.read_sql "
+        f"{report.read_sql_s:.2f} s")
+
+
+def time_read_path(engine) -> tuple[float, float]:
+    """Seconds to read every customer's eight assignment columns (``read_customers``'s query)
+    through ``core.db.read_columns`` and through ``pandas.read_sql``, once each."""
+    from sqlalchemy import text
+
+    from core.db import read_columns
+
+    sql = ("SELECT id, lon, lat, village_id, grid1_id, grid2_id, branch_id, manager_id "
+           "FROM customer ORDER BY id")
+    t0 = time.perf_counter()
+    fast = read_columns(engine, sql)
+    fast_s = time.perf_counter() - t0
+    del fast
+    with engine.connect() as conn:
+        t0 = time.perf_counter()
+        frame = pd.read_sql(text(sql), conn)
+        slow_s = time.perf_counter() - t0
+    del frame
+    return fast_s, slow_s
 
 
 # ---- part 2: map payload ----------------------------------------------------------------
@@ -474,7 +488,7 @@ def run_grids(url: str, *, target: int = 2_000, repeats: int = 3, rounds: int = 
             log(f"  {report.initial.total_s:.1f} s, {report.initial.changed:,} rows")
             fill_residents(engine)
         except Exception as exc:  # noqa: BLE001 - nothing else can run without the grids
-            report.errors["setup"] = _error(exc)
+            report.errors["setup"] = error_line(exc)
             log(f"  FAILED: {report.errors['setup']}")
             return report
 
@@ -482,7 +496,7 @@ def run_grids(url: str, *, target: int = 2_000, repeats: int = 3, rounds: int = 
         try:
             part_reassign(engine, report, repeats)
         except Exception as exc:  # noqa: BLE001
-            report.errors["reassign"] = _error(exc)
+            report.errors["reassign"] = error_line(exc)
             log(f"  FAILED: {report.errors['reassign']}")
 
         log("grids 2/4: map payload and Python time per scope")
@@ -490,7 +504,7 @@ def run_grids(url: str, *, target: int = 2_000, repeats: int = 3, rounds: int = 
             try:
                 p = time_payload(url, scope, label, repeats)
             except Exception as exc:  # noqa: BLE001
-                p = Payload(label, error=_error(exc))
+                p = Payload(label, error=error_line(exc))
                 log(f"  {label} FAILED: {p.error}")
             else:
                 log(f"  {label}: {p.level1} + {p.level2} grids, {p.customer_rows:,} customer "
@@ -516,7 +530,7 @@ def run_grids(url: str, *, target: int = 2_000, repeats: int = 3, rounds: int = 
                 else:
                     report.browser = time_map(url, n1, n2, rounds, log=log)
             except Exception as exc:  # noqa: BLE001
-                report.errors["browser"] = _error(exc)
+                report.errors["browser"] = error_line(exc)
                 log(f"  FAILED: {report.errors['browser']}")
         else:
             log("grids 3/4: skipped (--no-browser)")
@@ -526,7 +540,7 @@ def run_grids(url: str, *, target: int = 2_000, repeats: int = 3, rounds: int = 
             report.proposals = part_proposals(engine)
         except Exception as exc:  # noqa: BLE001
             report.proposals = report.proposals or Proposals()
-            report.proposals.error = _error(exc)
+            report.proposals.error = error_line(exc)
             log(f"  FAILED: {report.proposals.error}")
     finally:
         engine.dispose()
@@ -611,6 +625,10 @@ def tables(report: GridReport) -> str:
         rows += [[f"geopandas sjoin of every customer's point, median of "
                   f"{len(report.sjoin_s)} (s)", _s(sj), "", ""],
                  ["· rows joined", f"{report.sjoin_rows:,}", "", ""]]
+        if report.read_columns_s is not None:
+            rows.append(["read every customer's 8 assignment columns, once: "
+                         "core.db.read_columns / pandas.read_sql (s)",
+                         f"{_s(report.read_columns_s)} / {_s(report.read_sql_s)}", "", ""])
         out.append("\n**1. Re-assignment after a grid change**\n\n"
                    + _table(["measure", "value", "target", ""], rows))
 

@@ -20,30 +20,16 @@ second; the host-resolver rules make such requests fail anyway); the report must
 """
 from __future__ import annotations
 
-import contextlib
-import os
 import statistics
-import subprocess
-import sys
-import tempfile
 import time
 from dataclasses import dataclass, field
-from pathlib import Path
-from urllib.parse import urlsplit
 
-from tests.browser_server import _healthy, free_port
+# The browser tests' launcher, Chromium options and sign-in, so the benchmark runs the app
+# and the browser exactly as the tests do.
+from tests.browser_helpers import CHROMIUM, CHROMIUM_ARGS, METRIC, is_local, submit_sign_in
+from tests.browser_server import serve_app
 
-ROOT = Path(__file__).resolve().parent.parent
-HOST = "127.0.0.1"
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost",
-]
-LOOPBACK = {"127.0.0.1", "localhost", "[::1]", "::1"}
 MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
-METRIC = '[data-testid="stMetric"]'
 EXCEPTION = '[data-testid="stException"]'
 
 
@@ -73,53 +59,6 @@ class BrowserTiming:
     @property
     def max_s(self) -> float | None:
         return max(self.rounds_s) if self.rounds_s else None
-
-
-@contextlib.contextmanager
-def streamlit_app(database_url: str, timeout: float = 60.0):
-    """Serve ``app.py`` on a free loopback port against ``database_url``.
-
-    Yields ``(base_url, seconds_until_healthy, log)`` where ``log()`` returns the server's
-    output so far. The process (started here) is terminated when the block ends.
-    """
-    port = free_port()
-    env = dict(os.environ, DATABASE_URL=database_url, PYTHONUNBUFFERED="1")
-    cmd = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
-           "--server.address", HOST, "--server.port", str(port),
-           "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false"]
-    base = f"http://{HOST}:{port}"
-    with tempfile.TemporaryFile(mode="w+b") as out:
-        t0 = time.perf_counter()
-        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
-
-        def log() -> str:
-            out.flush()
-            out.seek(0)
-            return out.read().decode(errors="replace")
-
-        try:
-            deadline = time.monotonic() + timeout
-            while not _healthy(f"{base}/_stcore/health"):
-                if proc.poll() is not None:
-                    raise RuntimeError(f"streamlit exited with code {proc.returncode}:\n{log()}")
-                if time.monotonic() > deadline:
-                    raise RuntimeError(f"streamlit not healthy within {timeout:.0f} s:\n{log()}")
-                time.sleep(0.1)
-            yield base, time.perf_counter() - t0, log
-        finally:
-            if proc.poll() is None:
-                proc.terminate()
-                try:
-                    proc.wait(timeout=10)
-                except subprocess.TimeoutExpired:
-                    proc.kill()
-                    proc.wait(timeout=10)
-
-
-def _is_local(url: str) -> bool:
-    if url.startswith(("data:", "blob:", "about:")):
-        return True
-    return urlsplit(url).hostname in LOOPBACK
 
 
 def _wait_for_grids(page, level1: int, level2: int, timeout_s: float,
@@ -193,16 +132,17 @@ def time_map(database_url: str, level1: int, level2: int, rounds: int = 3,
     """
     from playwright.sync_api import sync_playwright
 
-    with streamlit_app(database_url) as (base, started, server_log):
-        log(f"  server healthy after {started:.1f} s at {base}")
-        result = BrowserTiming(started, 0.0, None, level1=level1, level2=level2)
+    with serve_app(database_url) as app:
+        base, server_log = app.base, app.output
+        log(f"  server healthy after {app.started_s:.1f} s at {base}")
+        result = BrowserTiming(app.started_s, 0.0, None, level1=level1, level2=level2)
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
             context = browser.new_context(viewport={"width": 1400, "height": 900},
                                           locale="zh-CN")
 
             def note(url: str) -> None:
-                if not _is_local(url):
+                if not is_local(url):
                     result.outside.append(url)
 
             # Listen, do not intercept: a context.route() handler makes every request wait
@@ -214,10 +154,7 @@ def time_map(database_url: str, level1: int, level2: int, rounds: int = 3,
             page.set_default_timeout(60_000)
             try:
                 t0 = time.perf_counter()
-                page.goto(base)
-                page.get_by_label("用户名").fill(username)
-                page.get_by_label("密码").fill(password)
-                page.get_by_role("button", name="登录", exact=True).click()
+                submit_sign_in(page, base, username, password)
                 page.wait_for_selector(METRIC)
                 page.wait_for_function("document.cookie.includes('gm_session=')")
                 result.sign_in_s = time.perf_counter() - t0

@@ -19,28 +19,26 @@ progress page, warm
     caches warm, median of ``--repeats`` reruns: what a user waits for after a click, less
     the browser's drawing.
 recompute actuals
-    ``core.performance.actuals.recompute_actuals`` for the as-of date, one transaction: every computed
-    metric for every month from the data, snapshots of the as-of month; median of two runs
+    ``core.performance.actuals.recompute_actuals`` for the as-of date, one transaction: every
+    computed metric for every month from the data, snapshots of the as-of month; median of two runs
     (it is idempotent: the second run writes the same rows).
 """
 from __future__ import annotations
 
 import logging
-import os
 import statistics
 import time
 from dataclasses import dataclass, field
 from datetime import date
-from pathlib import Path
 
 from sqlalchemy import func, select, text
 
+from benchmarks.log import log
 from core.db import make_engine
 from core.models import Manager
 from core.scope import Scope
 
 AS_OF = date(2026, 11, 23)
-ROOT = Path(__file__).resolve().parent.parent
 
 
 @dataclass
@@ -65,7 +63,8 @@ def _scopes(engine) -> dict[str, Scope]:
 
 
 def _page_data(engine, scope: Scope) -> float:
-    from core.performance.progress import forecast_table, lag_warnings, load_progress, progress_table
+    from core.performance.progress import (forecast_table, lag_warnings, load_progress,
+                                           progress_table)
 
     t0 = time.perf_counter()
     data = load_progress(engine, scope)
@@ -99,42 +98,21 @@ def time_data(url: str, scope: Scope, repeats: int) -> dict[str, float]:
 
 
 def time_page(url: str, username: str, repeats: int) -> float:
-    """Median milliseconds of a warm rerun of the whole progress page in AppTest."""
-    from streamlit.runtime.pages_manager import PagesManager
-    from streamlit.testing.v1 import AppTest
+    """Median milliseconds of a warm rerun of the whole progress page in AppTest (signed in
+    and opened as the AppTest tests open a page)."""
+    from tests.helpers import app_database, navigation_mode, open_page
 
-    original = PagesManager.__init__
-
-    def navigation_mode(self, *args, **kwargs):  # as tests/conftest.py's fixture
-        original(self, *args, **kwargs)
-        PagesManager.uses_pages_directory = False
-
-    PagesManager.__init__ = navigation_mode
-    old = os.environ.get("DATABASE_URL")
-    os.environ["DATABASE_URL"] = url
-    try:
-        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300).run()
-        at.text_input(key="signin_username").input(username)
-        at.text_input(key="signin_password").input("demo")
-        at.button(key="FormSubmitter:sign_in-登录").click().run()
-        at.switch_page("pages/progress.py").run()  # fills the caches
+    with navigation_mode(), app_database(url):
+        at = open_page(username, "pages/progress.py", timeout=300)  # fills the caches
         import streamlit.logger
 
         streamlit.logger.set_log_level(logging.ERROR)
-        if at.exception:
-            raise RuntimeError(at.exception[0].message)
         runs = []
         for _ in range(repeats):
             t0 = time.perf_counter()
             at.run()
             runs.append((time.perf_counter() - t0) * 1000)
         return statistics.median(runs)
-    finally:
-        PagesManager.__init__ = original
-        if old is None:
-            os.environ.pop("DATABASE_URL", None)
-        else:
-            os.environ["DATABASE_URL"] = old
 
 
 def time_recompute(url: str, runs: int = 2) -> tuple[list[float], int]:
@@ -151,7 +129,6 @@ def time_recompute(url: str, runs: int = 2) -> tuple[list[float], int]:
 
 def run_progress(url: str, repeats: int = 5, source: str = "") -> ProgressReport:
     """Every measurement above on the seeded SQLite database at ``url``."""
-    from benchmarks.__main__ import log
     from core import ui
     from core.db import get_engine
 

@@ -12,6 +12,11 @@ measured with the page). Synthetic inputs, seeded, shaped like the demo county:
   Where none exists: 36 stops in one tour against the best of ``restarts`` local searches
   from random tours (2-opt only, and 2-opt + Or-opt); and each 36-stop week against the
   best of ``week_restarts`` runs of ``core.visits.day_exchange.improve_days`` from random splits.
+* **The yardstick and the pricer**: ``held_karp`` at ``HELD_KARP_MAX`` stops (the largest
+  exact tour ``core.visits.optimum`` allows), median and max of ``repeats``; and pricing one
+  day of ``DAY_STOPS`` stops as the week planner does it thousands of times, ``quick_tour``
+  (plain Python) against ``nearest_neighbour`` + ``improve(or_opt=False)`` (numpy), median
+  time per call.
 * **Priority**: ``core.visits.priority.score_customers`` on 3,000 customers (a manager's book:
   tiers 5/20/75 %, statuses 47/20/33 %, log-normal money, 45 % mobile banking...) and
   ``pick_week``, median and max of ``repeats``.
@@ -31,15 +36,17 @@ import numpy as np
 import pandas as pd
 
 from core.visits.authenticity import RULES, flag_visits, summarize_flags
-from core.visits.optimum import held_karp, optimal_week
+from core.visits.optimum import HELD_KARP_MAX, held_karp, optimal_week
 from core.visits.priority import pick_week, score_customers
 from core.visits.day_exchange import improve_days
 from core.visits.route import day_sizes, plan_week
-from core.visits.tour import random_restarts, solve_tour, tour_length
+from core.visits.tour import (improve, nearest_neighbour, quick_tour, random_restarts,
+                              solve_tour, tour_length)
 from geo.distance import distance_matrix
 
 OUTLET = (107.0, 25.8)
 M_PER_DEG = 111_195.0
+DAY_STOPS = 8  # a day of a 36-stop week in 5 days
 TARGETS = {"route_ms": 200.0, "gap_pct": 5.0, "priority_ms": 50.0, "flags_ms": 1000.0}
 
 
@@ -132,6 +139,18 @@ def _timed(fn, repeats: int) -> tuple[list[float], object]:
     return times, result
 
 
+def _per_call_us(fn, repeats: int, calls: int = 200) -> float:
+    """Median over ``repeats`` batches of microseconds per call of ``fn`` (after a warm-up)."""
+    fn()
+    batches = []
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        for _ in range(calls):
+            fn()
+        batches.append((time.perf_counter() - t0) / calls * 1e6)
+    return statistics.median(batches)
+
+
 def _gap(value: float, reference: float) -> float:
     return (value / reference - 1) * 100
 
@@ -151,6 +170,9 @@ class RouteReport:
     one_tour_gaps_2opt: list[float] = field(default_factory=list)
     one_tour_gaps: list[float] = field(default_factory=list)
     week_gaps: list[float] = field(default_factory=list)
+    held_karp_ms: list[float] = field(default_factory=list)
+    quick_tour_us: float | None = None
+    improve_us: float | None = None
     priority_ms: list[float] = field(default_factory=list)
     pick_ms: list[float] = field(default_factory=list)
     flags_ms: list[float] = field(default_factory=list)
@@ -193,6 +215,14 @@ def run_route_priority(weeks: int = 20, restarts: int = 50, week_restarts: int =
         exact, _ = optimal_week(_matrix(stops), day_sizes(n, days))
         r.small_week_gaps.append(_gap(plan_week(OUTLET, stops, days=days).total_km * 1000,
                                       exact))
+    log(f"route: Held-Karp at {HELD_KARP_MAX} stops; pricing a day of {DAY_STOPS} stops")
+    exact = _matrix(bench_stops(3000, HELD_KARP_MAX))
+    r.held_karp_ms, _ = _timed(lambda: held_karp(exact), repeats)
+    day = _matrix(bench_stops(3001, DAY_STOPS))
+    rows, day_stops = day.tolist(), list(range(1, DAY_STOPS + 1))
+    r.quick_tour_us = _per_call_us(lambda: quick_tour(rows, day_stops), repeats)
+    r.improve_us = _per_call_us(lambda: improve(day, nearest_neighbour(day), or_opt=False),
+                                repeats)
     log("priority: 3,000 customers")
     customers = bench_customers(3_000)
     r.priority_ms, ranked = _timed(lambda: score_customers(customers, "2026-11-23"), repeats)
@@ -238,6 +268,11 @@ def tables(r: RouteReport) -> str:
          "mean / max gap (%)", _mean_max(r.one_tour_gaps), ""],
         [f"36-stop weeks vs best of {r.week_restarts} week searches from random splits: "
          "mean / max gap (%)", _mean_max(r.week_gaps), ""],
+        [f"Held-Karp (exact tour) at its limit of {HELD_KARP_MAX} stops: median / max (ms)",
+         _median_max(r.held_karp_ms), ""],
+        [f"price a day of {DAY_STOPS} stops: quick_tour (plain Python) / nearest neighbour + "
+         "2-opt (numpy `improve`), per call (µs)",
+         "-" if r.quick_tour_us is None else f"{r.quick_tour_us:.0f} / {r.improve_us:.0f}", ""],
         ["priority score, 3,000 customers: median / max (ms)", _median_max(r.priority_ms),
          f"≤ {TARGETS['priority_ms']:.0f}"
          + _ok(statistics.median(r.priority_ms) if r.priority_ms else None,

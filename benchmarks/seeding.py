@@ -6,8 +6,8 @@ reached through ``?options=-csearch_path=<schema>``, measured with ``pg_total_re
 (tables with their indexes and TOAST) and dropped afterwards.
 
 The seed's phases are split by wrapping ``core.demo.seed.upgrade``,
-``core.demo.seed.build_county`` and ``core.customers.tagging_run.profile_customers`` with timers for the
-duration of one call (in this process only; no source file is changed): schema = Alembic
+``core.demo.seed.build_county`` and ``core.customers.tagging_run.profile_customers`` with timers
+for the duration of one call (in this process only; no source file is changed): schema = Alembic
 upgrade, build = generating the county in pandas, profile = tags and segments of every
 customer, write = the rest (bulk inserts and commit).
 """

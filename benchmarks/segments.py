@@ -3,8 +3,8 @@
 ``python -m benchmarks --only segments`` runs them on the seed part's 1,000,000-customer
 SQLite database (or seeds one). What is measured:
 
-1. ``core.customers.tagging_run.profile_customers`` end to end (read the features, evaluate the tags,
-   cluster, name and match the segments, write the customer profiles): first from scratch
+1. ``core.customers.tagging_run.profile_customers`` end to end (read the features, evaluate
+   the tags, cluster, name and match the segments, write the customer profiles): first from scratch
    (profiles and segments deleted: every row is written), then again on the same data
    (identities kept, nothing to write). Split into steps by wrapping ``load_features``,
    ``evaluate``, ``assign_segments``, ``fit_segments`` and ``write_profiles`` as
@@ -22,13 +22,13 @@ SQLite database (or seeds one). What is measured:
 from __future__ import annotations
 
 import statistics
-import sys
 import time
 from dataclasses import dataclass, field
 
 import numpy as np
 from sqlalchemy import text
 
+from benchmarks.log import error_line, log
 from core.db import make_engine
 
 TARGETS = {"profile_s": 30.0, "filter_ms": 500.0, "customer_ms": 300.0}
@@ -40,10 +40,6 @@ FILTERS = (  # (label, Filters keyword arguments)
                                       "tags": ("other_bank_funds",)}),
     ("segment 1 + lifecycle at risk", {"segments": (1,), "lifecycles": ("at_risk",)}),
 )
-
-
-def log(text_: str) -> None:
-    print(f"[bench {time.strftime('%H:%M:%S')}] {text_}", file=sys.stderr, flush=True)
 
 
 @dataclass
@@ -146,27 +142,10 @@ def part_explorer(url: str, engine, report: SegmentReport, repeats: int) -> None
 
 def _page_reruns(url: str, repeats: int) -> list[float]:
     """Warm reruns of the explorer page in AppTest after a filter change (ms)."""
-    import os
-    from pathlib import Path
+    from tests.helpers import app_database, navigation_mode, open_page
 
-    from streamlit.runtime.pages_manager import PagesManager
-    from streamlit.testing.v1 import AppTest
-
-    original = PagesManager.__init__
-
-    def navigation_mode(self, *args, **kwargs):  # as tests/conftest.py navigation_mode
-        original(self, *args, **kwargs)
-        PagesManager.uses_pages_directory = False
-
-    PagesManager.__init__ = navigation_mode
-    os.environ["DATABASE_URL"] = url
-    try:
-        root = Path(__file__).resolve().parent.parent
-        at = AppTest.from_file(str(root / "app.py"), default_timeout=600).run()
-        at.text_input(key="signin_username").input("hq")
-        at.text_input(key="signin_password").input("demo")
-        at.button(key="FormSubmitter:sign_in-登录").click().run()
-        at.switch_page("pages/segments.py").run()  # cold: reads the frame once
+    with navigation_mode(), app_database(url):
+        at = open_page("hq", "pages/segments.py", timeout=600)  # cold: reads the frame once
         times = []
         for i in range(repeats + 1):
             value = ["elderly_no_mobile"] if i % 2 == 0 else ["other_bank_funds"]
@@ -177,8 +156,6 @@ def _page_reruns(url: str, repeats: int) -> list[float]:
             if at.exception:
                 raise RuntimeError(at.exception[0].message)
         return times[1:]
-    finally:
-        PagesManager.__init__ = original
 
 
 def part_customer(engine, report: SegmentReport) -> None:
@@ -197,7 +174,6 @@ def part_customer(engine, report: SegmentReport) -> None:
 
 def run_segments(url: str, repeats: int = 5, source: str = "") -> SegmentReport:
     """Parts 1-3 on the SQLite database at ``url`` (its tags and segments are recomputed)."""
-    from benchmarks.grid_maps import _error
 
     report = SegmentReport(source=source)
     engine = make_engine(url)
@@ -210,7 +186,7 @@ def run_segments(url: str, repeats: int = 5, source: str = "") -> SegmentReport:
         try:
             part()
         except Exception as exc:  # noqa: BLE001 - record it and run the next part
-            report.errors[name] = _error(exc)
+            report.errors[name] = error_line(exc)
             log(f"  FAILED: {report.errors[name]}")
     engine.dispose()
     return report

@@ -15,20 +15,16 @@ database (or seeds one). What is measured, for the three managers whose books ho
 from __future__ import annotations
 
 import statistics
-import sys
 import time
 from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import text
 
+from benchmarks.log import error_line, log
 from core.db import make_engine
 
 TARGETS = {"planner_ms": 300.0, "route_ms": 200.0}
-
-
-def log(text_: str) -> None:
-    print(f"[bench {time.strftime('%H:%M:%S')}] {text_}", file=sys.stderr, flush=True)
 
 
 @dataclass
@@ -86,16 +82,13 @@ def part_planner(engine, report: VisitsReport, repeats: int) -> None:
 def part_page(url: str, engine, report: VisitsReport, repeats: int) -> None:
     """Warm reruns of the planner page for the first benchmarked manager, as the leader of
     that manager's branch (a demo account made for the benchmark)."""
-    import os
     from datetime import datetime
-    from pathlib import Path
 
     from sqlalchemy import insert, select
-    from streamlit.runtime.pages_manager import PagesManager
-    from streamlit.testing.v1 import AppTest
 
     from core.access.auth import hash_password
     from core.models import Manager, User
+    from tests.helpers import app_database, navigation_mode, open_page
 
     manager = report.page_manager
     with engine.begin() as conn:
@@ -105,21 +98,8 @@ def part_page(url: str, engine, report: VisitsReport, repeats: int) -> None:
                 username="bench_leader", display_name="基准测试行长", role="branch",
                 branch_id=branch, password_hash=hash_password("demo"), active=True,
                 is_demo=True, created_at=datetime.now()))
-    original = PagesManager.__init__
-
-    def navigation_mode(self, *args, **kwargs):
-        original(self, *args, **kwargs)
-        PagesManager.uses_pages_directory = False
-
-    PagesManager.__init__ = navigation_mode
-    os.environ["DATABASE_URL"] = url
-    try:
-        root = Path(__file__).resolve().parent.parent
-        at = AppTest.from_file(str(root / "app.py"), default_timeout=600).run()
-        at.text_input(key="signin_username").input("bench_leader")
-        at.text_input(key="signin_password").input("demo")
-        at.button(key="FormSubmitter:sign_in-登录").click().run()
-        at.switch_page("pages/visits.py").run()
+    with navigation_mode(), app_database(url):
+        at = open_page("bench_leader", "pages/visits.py", timeout=600)
         at.selectbox(key="visits_manager").set_value(manager).run()  # cold: fills the cache
         for i in range(repeats + 1):
             at.toggle(key="vf_overdue").set_value(i % 2 == 0)
@@ -129,13 +109,9 @@ def part_page(url: str, engine, report: VisitsReport, repeats: int) -> None:
             if at.exception:
                 raise RuntimeError(at.exception[0].message)
         report.page_ms = report.page_ms[1:]
-    finally:
-        PagesManager.__init__ = original
 
 
 def run_visits(url: str, repeats: int = 5, source: str = "") -> VisitsReport:
-    from benchmarks.grid_maps import _error
-
     report = VisitsReport(source=source)
     engine = make_engine(url)
     from core.db import upgrade
@@ -149,7 +125,7 @@ def run_visits(url: str, repeats: int = 5, source: str = "") -> VisitsReport:
         try:
             part()
         except Exception as exc:  # noqa: BLE001
-            report.errors[name] = _error(exc)
+            report.errors[name] = error_line(exc)
             log(f"  FAILED: {report.errors[name]}")
     engine.dispose()
     return report

@@ -1,6 +1,7 @@
-"""Start the Streamlit app on a free loopback port for the browser tests.
+"""Start the Streamlit app on a free loopback port: the one launcher of the browser tests and
+the map benchmark (``benchmarks/map_browser.py``).
 
-Not a test module (pytest.ini ignores it); ``tests/test_browser.py`` imports it.
+Not a test module (pytest.ini ignores it); the browser tests import ``streamlit_server``.
 """
 from __future__ import annotations
 
@@ -13,8 +14,9 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 ROOT = Path(__file__).resolve().parent.parent
 HOST = "127.0.0.1"
@@ -34,11 +36,22 @@ def _healthy(url: str) -> bool:
         return False
 
 
+@dataclass
+class RunningApp:
+    """A served app: its base URL, the seconds it took to answer its health check, and
+    ``output()``, the server's output so far."""
+
+    base: str
+    started_s: float
+    output: Callable[[], str]
+
+
 @contextlib.contextmanager
-def streamlit_server(database_url: str, timeout: float = 60.0,
-                     extra_env: dict[str, str] | None = None,
-                     secrets_file: Path | None = None) -> Iterator[str]:
-    """Run ``streamlit run app.py`` against ``database_url``; yield its base URL.
+def serve_app(database_url: str, timeout: float = 60.0,
+              extra_env: dict[str, str] | None = None,
+              secrets_file: Path | None = None) -> Iterator[RunningApp]:
+    """Run ``streamlit run app.py`` against ``database_url`` as a user runs it (cwd = the
+    repository, so ``.streamlit/config.toml`` applies); yield it once it is healthy.
 
     ``secrets_file`` replaces ``.streamlit/secrets.toml`` (``--secrets.files``), e.g. an
     ``[auth]`` section for single sign-on; ``{port}`` in its ``redirect_uri`` becomes the port.
@@ -57,6 +70,7 @@ def streamlit_server(database_url: str, timeout: float = 60.0,
         cmd += ["--secrets.files", str(secrets_file)]
     base = f"http://{HOST}:{port}"
     with tempfile.TemporaryFile(mode="w+b") as log:
+        t0 = time.perf_counter()
         proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
 
         def output() -> str:
@@ -76,7 +90,7 @@ def streamlit_server(database_url: str, timeout: float = 60.0,
                     raise RuntimeError(f"streamlit did not answer on {base}/_stcore/health "
                                        f"within {timeout:.0f} s:\n{output()}")
                 time.sleep(0.1)  # polling interval, not a wait for readiness
-            yield base
+            yield RunningApp(base, time.perf_counter() - t0, output)
         finally:
             if proc.poll() is None:
                 proc.terminate()
@@ -85,3 +99,12 @@ def streamlit_server(database_url: str, timeout: float = 60.0,
                 except subprocess.TimeoutExpired:
                     proc.kill()
                     proc.wait(timeout=10)
+
+
+@contextlib.contextmanager
+def streamlit_server(database_url: str, timeout: float = 60.0,
+                     extra_env: dict[str, str] | None = None,
+                     secrets_file: Path | None = None) -> Iterator[str]:
+    """``serve_app`` for the browser tests: yields the base URL only."""
+    with serve_app(database_url, timeout, extra_env, secrets_file) as app:
+        yield app.base

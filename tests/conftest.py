@@ -1,30 +1,29 @@
-"""Shared fixtures: throwaway databases seeded with a small demo county.
+"""Shared fixtures: throwaway databases seeded with a small demo county, AppTest in
+navigation mode, and Chromium for the browser tests.
 
 Every database test runs on SQLite and, when TEST_DATABASE_URL is set (CI sets it), on the
 PostgreSQL server it names, each test module in a schema of its own that is dropped after.
+Plain helpers and constants (``AS_OF``, ``copy_county``, ``open_page``...) are in
+``tests/helpers.py``: test modules import those, never this module or another test module.
 """
 from __future__ import annotations
 
 import os
-import shutil
 import uuid
-from datetime import date
-from urllib.parse import quote, unquote
+from urllib.parse import quote
 
 import pytest
 from sqlalchemy import text
-from streamlit.runtime.pages_manager import PagesManager
 
 from core.db import make_engine, upgrade
 from core.demo.seed import seed
+from tests import helpers
+from tests.helpers import AS_OF, FRESH_COUNTY, SEED, SMALL_COUNTY, copy_county
 
 # Password hashes at scrypt's lowest accepted cost keep the suite fast (every sign-in
 # verifies one); production keeps the default 2**17. Subprocesses (CLI, browser servers) inherit it.
 os.environ.setdefault("GM_SCRYPT_N", "16384")
 
-AS_OF = date(2026, 11, 23)
-SMALL_COUNTY = 3_000  # individuals; enough for every branch and manager to have customers
-SEED = 7
 BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
 
 
@@ -95,9 +94,6 @@ def sqlite_seeded_url(empty_database_factory) -> str:
     return url
 
 
-FRESH_COUNTY = 1_500  # individuals of the county a test may change
-
-
 @pytest.fixture(scope="session")
 def county_template(empty_database_factory):
     """``get(backend)``: the URL of a small county seeded once per session, to be copied
@@ -119,38 +115,6 @@ def county_template(empty_database_factory):
     return get
 
 
-def _schema_of(url: str) -> str:
-    return unquote(url.rsplit("search_path%3D", 1)[-1] if "%3D" in url
-                   else url.rsplit("search_path=", 1)[-1])
-
-
-def copy_county(template: str, target: str) -> None:
-    """Make ``target`` (an empty database of the same backend) a copy of ``template``.
-
-    SQLite: a file copy. PostgreSQL: the schema by migration, then every table's rows in
-    dependency order (replacing any a migration wrote), then the id sequences.
-    """
-    if template.startswith("sqlite"):
-        shutil.copyfile(template.split("///", 1)[1], target.split("///", 1)[1])
-        return
-    from core.db import reset_sequences
-    from core.models import Base
-
-    engine = make_engine(target)
-    upgrade(engine)
-    source = _schema_of(template)
-    with engine.begin() as conn:
-        for table in reversed(Base.metadata.sorted_tables):  # rows a migration wrote
-            conn.exec_driver_sql(f'DELETE FROM "{table.name}"')
-        for table in Base.metadata.sorted_tables:
-            conn.exec_driver_sql(f'INSERT INTO "{table.name}" SELECT * FROM '
-                                 f'"{source}"."{table.name}"')
-        reset_sequences(conn, [t.name for t in Base.metadata.sorted_tables
-                               if "id" in t.columns and t.columns["id"].autoincrement
-                               in (True, "auto") and t.columns["id"].primary_key])
-    engine.dispose()
-
-
 @pytest.fixture(params=BACKENDS)
 def fresh_county(request, empty_database_factory, county_template):
     """A small demo county of its own, for tests that change it (function scope)."""
@@ -170,18 +134,56 @@ def county_copy(tmp_path, county_template) -> str:
 
 
 @pytest.fixture
-def navigation_mode(monkeypatch):
-    """AppTest as a running server has it after its first request: in st.navigation mode.
+def navigation_mode():
+    """AppTest as a running server has it after its first request: in st.navigation mode
+    (``tests.helpers.navigation_mode`` says why this needs a patch of Streamlit)."""
+    with helpers.navigation_mode():
+        yield
 
-    AppTest re-enters Streamlit's legacy pages-folder mode before every run (it resets
-    PagesManager.uses_pages_directory), which runs the current page file without app.py and
-    so without the sidebar; a server leaves that mode for good at its first request.
-    ``ui.page_user`` covers that first request (see the browser tests).
-    """
-    original_init = PagesManager.__init__
 
-    def init_in_navigation_mode(self, *args, **kwargs):
-        original_init(self, *args, **kwargs)
-        PagesManager.uses_pages_directory = False
+# ---- the browser tests ------------------------------------------------------------------
 
-    monkeypatch.setattr(PagesManager, "__init__", init_in_navigation_mode)
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's Chromium (headless, loopback only), one per test module."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.browser_helpers import CHROMIUM, CHROMIUM_ARGS
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def make_guarded(browser):
+    """Make fresh contexts (no cookies); fails the test if any of them left loopback."""
+    from tests.browser_helpers import Guarded
+
+    made: list[Guarded] = []
+
+    def make(**viewport) -> Guarded:
+        made.append(Guarded(browser, viewport or None))
+        return made[-1]
+
+    yield make
+    for guarded in made:
+        guarded.context.close()
+    for guarded in made:
+        guarded.assert_offline()
+
+
+@pytest.fixture
+def guarded(make_guarded):
+    """A fresh context of its own for a test (a module may override it with its viewport)."""
+    return make_guarded()
+
+
+@pytest.fixture(scope="module")
+def county_url(tmp_path_factory, county_template) -> str:
+    """A SQLite copy of the small county for one browser test module, whose server outlives
+    a test (the tests change it)."""
+    url = f"sqlite:///{tmp_path_factory.mktemp('county') / 'county.sqlite'}"
+    copy_county(county_template("sqlite"), url)
+    return url

@@ -11,7 +11,7 @@ from sqlalchemy import text
 from core.performance.actuals import recompute_actuals
 from core.permissions import SYSTEM
 from core.db import make_engine
-from tests.conftest import AS_OF
+from tests.helpers import AS_OF
 
 ROOT = Path(__file__).resolve().parent.parent
 KEYS = ["year", "month", "org_level", "org_id", "metric"]

@@ -2,8 +2,8 @@
 import json
 
 import pytest
-from streamlit.testing.v1 import AppTest
-from tests.helpers import open_page
+
+from tests.helpers import map_script, open_page
 
 
 
@@ -17,20 +17,6 @@ def own_county(county_copy, monkeypatch, navigation_mode):
     return county_copy
 
 
-
-
-def map_script(at: AppTest) -> str:
-    def walk(node):
-        yield node
-        children = getattr(node, "children", None)
-        if isinstance(children, dict):
-            for child in children.values():
-                yield from walk(child)
-
-    comps = [n for n in walk(at._tree) if type(n).__name__ == "UnknownElement"
-             and n.proto.DESCRIPTOR.name == "ComponentInstance"]
-    assert len(comps) == 1
-    return json.loads(comps[0].proto.json_args)["script"]
 
 
 @pytest.mark.parametrize("username, level1, level2_at_most", [

@@ -3,7 +3,7 @@
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.test_app_grids import map_script
+from tests.helpers import map_script
 from tests.helpers import open_page, scalar
 
 

@@ -4,7 +4,7 @@ import pytest
 from sqlalchemy import text
 
 from core.db import make_engine
-from tests.test_app_grids import map_script
+from tests.helpers import map_script
 from tests.helpers import open_page, query
 
 

@@ -11,12 +11,11 @@ import geopandas as gpd
 import pytest
 from shapely.geometry import shape
 
-from tests.test_browser import FIRST_LOAD_MS, browser, make_guarded, sign_in  # noqa: F401
+from tests.browser_helpers import FIRST_LOAD_MS, sign_in
 
 from playwright.sync_api import expect
 
 from tests.browser_server import streamlit_server
-from tests.conftest import copy_county
 from tests.helpers import query
 
 pytestmark = pytest.mark.browser
@@ -28,14 +27,6 @@ def guarded(make_guarded):
     """A desktop-sized window: the whole map in view. (Seen here: with the map's lower edge
     below the window, headless Chromium sent clicks on the map to its container.)"""
     return make_guarded(width=1440, height=1000)
-
-
-@pytest.fixture(scope="module")
-def county_url(tmp_path_factory, county_template):
-    """A copy of the session's small county (the tests change it)."""
-    url = f"sqlite:///{tmp_path_factory.mktemp('browser_map') / 'county.sqlite'}"
-    copy_county(county_template("sqlite"), url)
-    return url
 
 
 @pytest.fixture(scope="module")

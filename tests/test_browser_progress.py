@@ -6,13 +6,11 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import text
 
-from tests.test_browser import (FIRST_LOAD_MS, RESULTS, browser, make_guarded,  # noqa: F401
-                                sign_in)
-
 from playwright.sync_api import Page, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from core.db import make_engine
+from tests.browser_helpers import FIRST_LOAD_MS, RESULTS, sign_in
 from tests.browser_server import streamlit_server
 
 pytestmark = pytest.mark.browser

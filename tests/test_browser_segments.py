@@ -7,8 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser_server import streamlit_server
-from tests.test_browser import (FIRST_LOAD_MS, METRIC, browser, make_guarded,  # noqa: F401
-                                metric_value, sign_in)
+from tests.browser_helpers import FIRST_LOAD_MS, METRIC, metric_value, sign_in
 from tests.helpers import scalar
 
 pytestmark = pytest.mark.browser

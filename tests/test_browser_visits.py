@@ -8,20 +8,11 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser_server import streamlit_server
-from tests.conftest import copy_county
-from tests.test_browser import FIRST_LOAD_MS, METRIC, browser, make_guarded, sign_in  # noqa: F401
+from tests.browser_helpers import FIRST_LOAD_MS, METRIC, sign_in
 from tests.helpers import scalar
 
 pytestmark = pytest.mark.browser
 MAP = 'iframe[title="streamlit_folium.st_folium"]'
-
-
-@pytest.fixture(scope="module")
-def county_url(tmp_path_factory, county_template):
-    """A copy of the session's small county (the tests change it)."""
-    url = f"sqlite:///{tmp_path_factory.mktemp('browser_visits') / 'county.sqlite'}"
-    copy_county(county_template("sqlite"), url)
-    return url
 
 
 @pytest.fixture(scope="module")

@@ -7,7 +7,7 @@ from sqlalchemy import text
 from core.customers.customer_view import customer_rows, find_customers, load_customer
 from core.customers.recommend import recommend
 from core.scope import Scope
-from tests.conftest import AS_OF
+from tests.helpers import AS_OF
 
 
 def a_customer(engine, where: str = "1 = 1"):

@@ -11,7 +11,7 @@ from core.customers.lists import check_list, load_lists, save_list, withdraw
 from core.permissions import Actor, Forbidden
 from core.scope import Scope
 from core.customers.tags import default_tags, load_tags
-from tests.conftest import AS_OF
+from tests.helpers import AS_OF
 
 
 def bits(*products: str) -> int:

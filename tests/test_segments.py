@@ -10,7 +10,7 @@ from core.permissions import SYSTEM
 from core.customers.tagging_run import load_segments, profile_customers
 from core.customers.segments import (fit_segments, match_to_previous, name_segments, profile,
                            segment_matrix, traits)
-from tests.conftest import AS_OF, SEED
+from tests.helpers import AS_OF, SEED
 
 GROUPS = ("old_villagers", "young_town", "merchants", "prospects")
 

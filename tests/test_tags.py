@@ -10,7 +10,7 @@ from core.permissions import SYSTEM, Actor
 from core.customers.tagging_run import recompute_tags
 from core.customers.tags import (default_tags, evaluate, flags_of, load_tags, mask_of, save_params,
                        with_params)
-from tests.conftest import AS_OF
+from tests.helpers import AS_OF
 
 J = "customer c JOIN customer_profile p ON p.customer_id = c.id"
 

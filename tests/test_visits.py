@@ -16,7 +16,7 @@ from core.visits.visit_log import (VisitError, VisitForm, coverage_by_grid, flag
                             scope_visits)
 from core.visits.planner import (PlanError, PlannerFilters, filter_planner, load_plan, manager_scope,
                          planner_frame, save_plan, week_of)
-from tests.conftest import AS_OF
+from tests.helpers import AS_OF
 
 WEEK = week_of(AS_OF)
 

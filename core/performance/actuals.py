@@ -2,9 +2,10 @@
 imported (``core.performance.target_sheets``).
 
 Every computed metric is one SQL aggregation (GROUP BY branch, manager and month), never a
-loop over customers, so a million customers take seconds. Each query yields a numerator
-and, for rates, a denominator per (branch, manager, month); managers, branches and the bank
-are sums of those, so a branch's rate is its own ratio, not an average of its managers'.
+loop over customers (the progress benchmark times a recompute at a million customers). Each
+query yields a numerator and, for rates, a denominator per (branch, manager, month);
+managers, branches and the bank are sums of those, so a branch's rate is its own ratio, not
+an average of its managers'.
 
 What is recomputed (see ``core.performance.metrics`` for each metric's basis):
 

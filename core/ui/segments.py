@@ -38,7 +38,7 @@ def segments(url: str, version: int):
 @st.cache_data(ttl=6 * 3600, show_spinner=False, max_entries=24)
 def explorer_frame(url: str, scope: Scope, version: int):
     """The scope's customers as the explorer filters them: read once per scope and data
-    version (about 10 s for the whole bank at a million customers on SQLite), then every
+    version (the slow step; the segments benchmark times it for the whole bank), then every
     filter is numpy on it."""
     from core.customers.explorer import load_frame
 

@@ -4,7 +4,8 @@
 (Held-Karp), vectorised over each layer of subsets of one size. ``subset_tour_lengths``
 gives the optimal tour of every subset in the same pass, and ``optimal_week`` turns those
 into the best split of a small week into days. Time and memory grow as 2^n n^2: up to
-``HELD_KARP_MAX`` stops (13 take about 0.1 s). For tests and benchmarks, not for pages.
+``HELD_KARP_MAX`` stops (the route benchmark times that size). For tests and benchmarks,
+not for pages.
 """
 from __future__ import annotations
 

@@ -218,8 +218,9 @@ def quick_tour(rows: list[list[float]], stops) -> tuple[list[int], float]:
     """A quick estimate for small tours: nearest neighbour and best-improvement 2-opt in
     plain Python over nested lists, from node 0 through ``stops`` (indices into ``rows``).
 
-    Below about 15 nodes numpy's per-call overhead dominates, and this is 3-4 times faster
-    than ``improve``; the week planner prices thousands of candidate days with it.
+    On tours this small numpy's per-call overhead dominates, so plain Python beats
+    ``improve`` (the route benchmark times both on a day of 8 stops); the week planner
+    prices thousands of candidate days with it.
 
     Examples
     --------

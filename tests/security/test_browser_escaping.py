@@ -11,9 +11,8 @@ from core.grids.changes import Change, apply, current_grids
 from core.permissions import Actor
 from core.scope import Scope
 from tests.browser_server import streamlit_server
-from tests.conftest import copy_county
-from tests.helpers import query
-from tests.test_browser import FIRST_LOAD_MS, browser, make_guarded, sign_in  # noqa: F401
+from tests.helpers import copy_county, query
+from tests.browser_helpers import FIRST_LOAD_MS, sign_in
 
 pytestmark = pytest.mark.browser
 MAP = 'iframe[title="streamlit_folium.st_folium"]'

@@ -20,10 +20,9 @@ from jinja2 import ChoiceLoader, DictLoader
 from playwright.sync_api import Page, expect
 
 from tests.browser_server import streamlit_server
-from tests.conftest import copy_county
 from tests.helpers import query, scalar
-from tests.test_browser import (FIRST_LOAD_MS, RESULTS, SIDEBAR, Guarded, browser,  # noqa: F401
-                                expect_overview, expect_sign_in_form, guarded, make_guarded)
+from tests.browser_helpers import (FIRST_LOAD_MS, RESULTS, SIDEBAR, expect_overview,
+                                   expect_sign_in_form)
 
 pytestmark = [pytest.mark.browser,  # the provider (in this process) uses Authlib's old API
               pytest.mark.filterwarnings("ignore::DeprecationWarning"),
@@ -63,14 +62,6 @@ def register(idp: str, sub: str, **claims) -> None:
                                      headers={"Content-Type": "application/json"})
     with NO_PROXY.open(request, timeout=10) as response:
         assert response.status == 204
-
-
-@pytest.fixture(scope="module")
-def county_url(tmp_path_factory, county_template) -> str:
-    """A copy of the small county (the tests write sessions and audit rows)."""
-    url = f"sqlite:///{tmp_path_factory.mktemp('sso') / 'county.sqlite'}"
-    copy_county(county_template("sqlite"), url)
-    return url
 
 
 @pytest.fixture(scope="module")

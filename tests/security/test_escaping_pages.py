@@ -11,7 +11,7 @@ from sqlalchemy import text
 
 from core.db import make_engine
 from core.escape import markdown
-from tests.test_app_grids import map_script
+from tests.helpers import map_script
 from tests.helpers import open_page, query
 
 PAYLOAD = "<img src=x onerror=alert(1)>[x](javascript:alert(1))![y](http://evil/x.png)${alert(1)}"

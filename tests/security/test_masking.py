@@ -17,7 +17,7 @@ from core.scope import Scope
 from core.grids.staffing import load_staffing
 from core.visits.visit_log import VisitForm, flags_by_manager, log_visit, scope_visits
 from core.visits.planner import load_plan, planner_frame, save_plan, week_of
-from tests.conftest import AS_OF
+from tests.helpers import AS_OF
 from tests.helpers import shown
 
 

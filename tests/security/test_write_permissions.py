@@ -33,7 +33,7 @@ from core.customers.explorer import Filters
 from core.permissions import SYSTEM, Actor, Forbidden
 from core.customers.tagging_run import profile_customers, recompute_tags
 from core.scope import Scope
-from tests.conftest import AS_OF
+from tests.helpers import AS_OF
 
 SKIP = {"audit_log", "user_session"}
 
