@@ -25,7 +25,7 @@ query = st.text_input(ui.tr("visit.other"), key="vl_query",
                       placeholder=ui.tr("customer.search_hint"))
 if query:
     with ui.user_errors():  # a search is audited; a busy database says so
-        for r in ui.find_customers(url, scope, query, user.user_id).itertuples():
+        for r in ui.find_customers(scope, query, user.user_id).itertuples():
             options.setdefault(int(r.id), f"{r.name} · {r.cust_no}")
 if not options:
     st.info(ui.tr("visit.no_customers"))

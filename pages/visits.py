@@ -31,12 +31,12 @@ if view == "route":
     st.stop()
 
 rows, labels = ui.planner(url, manager, date.today(), plan_version(engine, manager_id),
-                          ui.profile_version(url), scope)
+                          ui.profile_version(), scope)
 if rows.empty:
     st.info(ui.tr("visits.no_customers"))
     st.stop()
-filters = ui.planner_filters(rows, labels, url, ui.profile_version(url))
-shown = rows[filter_planner(rows, filters, ui.tags(url, ui.profile_version(url)))]
+filters = ui.planner_filters(rows, labels, url, ui.profile_version())
+shown = rows[filter_planner(rows, filters, ui.tags())]
 saved = load_plan(engine, scope, manager_id, week)
 capacity = int(config.get("GM_VISITS_PER_WEEK"))
 default = (saved["customer_id"].tolist() if len(saved)

@@ -17,7 +17,8 @@ from core.ui.overview import breakdown, headline  # noqa: F401
 from core.ui.errors import error_key, problem_text, show_problems, user_errors  # noqa: F401
 from core.ui.downloads import logged_download  # noqa: F401
 from core.ui.customers import (customer_money_markdown, customer_profile_markdown,  # noqa: F401
-                               customer_tables, customer_view, find_customers)
+                               customer_tables, customer_trend_chart, customer_view,
+                               find_customers)
 from core.ui.grids import (county_proposals, grid_card, grid_map, grid_version,  # noqa: F401
                            grids_of_scope, map_data, map_layers, propose_change, review_change)
 from core.ui.progress import (PROGRESS_FORMATS, plan_columns, progress_columns,  # noqa: F401
@@ -29,12 +30,14 @@ from core.ui.visits import (apply_position, checkin_position, coverage_map,  # n
                             route_section, set_picked, visit_checks, visit_token)
 from core.ui.users import (audit_filters, audit_table, create_user_form,  # noqa: F401
                            manage_user_form, user_table)
-from core.ui.segments import (FILTER_KEYS, branch_names, customer_table,  # noqa: F401
-                              customer_table_columns, customer_table_download,
-                              explorer_context, explorer_filters,
-                              explorer_frame, explorer_grid_options, latest_segment_run,
-                              load_filters_into_widgets, managers_of, plain_grid_map,
-                              profile_version, rerun_segments, save_list_form,
-                              save_tag_thresholds, saved_lists, segment_table, segments,
-                              selection_layers, tag_counts, tags)
+from core.ui.segments import (EXPLORER_VIEWS, FILTER_KEYS, count,  # noqa: F401
+                              customer_table, customer_table_columns, customer_table_download,
+                              explorer_frame, explorer_filters, load_filters_into_widgets,
+                              pareto_chart, pct, penetration_chart, plain_grid_map,
+                              profile_version, saved_lists, segment_chart, segment_names,
+                              segment_sizes, segment_table, segments, select_customers,
+                              selection_map, selection_summary, tags, wan)
+from core.ui.lists import list_table, save_list_form, withdraw_list  # noqa: F401
+from core.ui.tagging import (latest_segment_run, rerun_segments,  # noqa: F401
+                             save_tag_thresholds, segment_totals, tag_table)
 from core.ui.sso import sso_sign_in, sso_sign_out  # noqa: F401

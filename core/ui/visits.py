@@ -64,9 +64,9 @@ def planner_filters(rows: pd.DataFrame, labels: dict[str, str], url: str, versio
     from core.ui.segments import segments, tags
     from core.visits.planner import PlannerFilters, running_campaigns
 
-    tag_defs = tags(url, version)
+    tag_defs = tags()
     label = {t.code: t.label(lang()) for t in tag_defs}
-    segs = segments(url, version)
+    segs = segments()
     seg_names = dict(zip(segs["id"], segs["name_zh" if lang() == "zh" else "name_en"])) \
         if len(segs) else {}
     grids = rows.dropna(subset=["grid"]).drop_duplicates("grid2_id")
