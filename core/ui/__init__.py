@@ -21,9 +21,17 @@ from core.ui.customers import (customer_money_markdown, customer_profile_markdow
                                find_customers)
 from core.ui.grids import (county_proposals, grid_card, grid_map, grid_version,  # noqa: F401
                            grids_of_scope, map_data, map_layers, propose_change, review_change)
-from core.ui.progress import (PROGRESS_FORMATS, plan_columns, progress_columns,  # noqa: F401
-                              progress_data, progress_forecast, progress_tables,
-                              progress_version, saved, target_plan)
+from core.ui.progress import (PERIODS, PROGRESS_FORMATS, bands, child_rows,  # noqa: F401
+                              forecast_rows, lag_lines, lag_rows, metric_name, metric_rows,
+                              process_indicators, progress_columns, progress_data,
+                              progress_forecast, progress_tables, progress_unit,
+                              progress_version, time_progress_pcts, trend_figures, unit_label,
+                              unit_name)
+from core.ui.targets import (MONTH_METHODS, SPLIT_METHODS, actual_template_download,  # noqa: F401
+                             annual_target, check_split, edited_targets, history_table,
+                             import_actuals, import_targets, month_path, plan_columns,
+                             plan_frame, recompute_actuals, save_split, split_parent,
+                             stored_value, target_plan, target_template_download, to_display)
 from core.ui.visits import (apply_position, checkin_position, coverage_map,  # noqa: F401
                             checkin_from_form, manager_picker, managers_for, new_visit, now_minute,
                             optional_number, picked, plan_editor, planner, planner_filters,
