@@ -12,8 +12,8 @@ progress data, per scope (head office, branch 1, manager 1)
     * cold: a new engine, first call (a new process's first query on a warm disk: the OS
       page cache cannot be dropped without root);
     * warm: median of further calls of the uncached functions;
-    * cached: the ``st.cache_data`` wrappers of ``core.ui`` (``progress_data``,
-      ``progress_tables``) on their second call, outside a Streamlit runtime.
+    * cached: ``core.ui.progress_data`` and ``progress_tables`` (over ``st.cache_data``) on
+      their second call, outside a Streamlit runtime.
 progress page, warm
     The whole page script (widgets, tables, both plotly charts) rerun in AppTest with its
     caches warm, median of ``--repeats`` reruns: what a user waits for after a click, less
@@ -87,13 +87,14 @@ def time_data(url: str, scope: Scope, repeats: int) -> dict[str, float]:
 
     streamlit.logger.set_log_level(logging.ERROR)
     from core import ui
+    from tests.helpers import app_database
 
-    version = ui.progress_version(url)
-    ui.progress_tables(url, scope, version, "year")
-    t0 = time.perf_counter()
-    ui.progress_data(url, scope, version)
-    ui.progress_tables(url, scope, version, "year")
-    cached = (time.perf_counter() - t0) * 1000
+    with app_database(url):  # core.ui reads the database the app is set to
+        ui.progress_tables(scope, "year")
+        t0 = time.perf_counter()
+        ui.progress_data(scope)
+        ui.progress_tables(scope, "year")
+        cached = (time.perf_counter() - t0) * 1000
     return {"cold": cold, "warm": warm, "cached": cached}
 
 
@@ -129,8 +130,8 @@ def time_recompute(url: str, runs: int = 2) -> tuple[list[float], int]:
 
 def run_progress(url: str, repeats: int = 5, source: str = "") -> ProgressReport:
     """Every measurement above on the seeded SQLite database at ``url``."""
-    from core import ui
     from core.db import get_engine
+    from core.ui.progress import progress_changed
 
     import streamlit.logger
 
@@ -155,8 +156,7 @@ def run_progress(url: str, repeats: int = 5, source: str = "") -> ProgressReport
     for label, username in (("hq", "hq"), ("branch", "branch"), ("manager", "manager")):
         report.page_ms[label] = time_page(url, username, repeats)
         log(f"  page {label}: {report.page_ms[label]:.0f} ms")
-    ui.progress_data.clear()
-    ui.progress_tables.clear()
+    progress_changed()
     get_engine.cache_clear()
     return report
 

@@ -3,11 +3,10 @@ and at other banks, twelve months of balances, visits, grid and managers, and wh
 next with the reason for each. Only customers of the signed-in scope can be opened."""
 import streamlit as st
 
-from core import config, ui
-from core.customers.charts import trend_chart
+from core import ui
 
 user = ui.page_user()
-scope, url = user.scope, config.database_url()
+scope = user.scope
 
 st.title(ui.tr("customer.title"))
 query = st.text_input(ui.tr("customer.search"), key="customer_query",
@@ -15,7 +14,7 @@ query = st.text_input(ui.tr("customer.search"), key="customer_query",
 if query:
     found = None
     with ui.user_errors():  # a search is audited; a busy database says so
-        found = ui.find_customers(url, scope, query, user.user_id)
+        found = ui.find_customers(scope, query, user.user_id)
     if found is None:
         st.stop()
     if found.empty:
@@ -34,7 +33,7 @@ view, failed = None, False
 if customer_id:
     failed = True
     with ui.user_errors():  # a view is audited; a busy database says so
-        view = ui.customer_view(url, scope, customer_id, user.user_id)
+        view = ui.customer_view(scope, customer_id, user.user_id)
         failed = False
 if failed:
     st.stop()
@@ -50,8 +49,7 @@ st.markdown(" ".join(ui.md_code(c) for c in chips) + "  " + " ".join(
     f":orange-badge[{ui.md(t.label(ui.lang()))}]" for t in view["flags"]))
 if view["segment"]:
     s = view["segment"]
-    st.caption(ui.tr_md("customer.segment", code=s["code"],
-                     name=s["name_zh" if ui.lang() == "zh" else "name_en"]))
+    st.caption(ui.tr_md("customer.segment", code=s["code"], name=s[ui.lang_column("name")]))
 left, middle, right = st.columns(3)
 left.markdown(ui.customer_profile_markdown(p))
 middle.markdown(ui.customer_money_markdown(p))
@@ -62,14 +60,11 @@ st.markdown(f"#### {ui.tr('customer.offers')}")
 if view["offers"]:
     for offer in view["offers"]:
         st.markdown(f"- **{ui.tr('product.' + offer.product)}**:"
-                    f"{ui.md(offer.reason_zh if ui.lang() == 'zh' else offer.reason_en)}")
+                    f"{ui.md(ui.pick(offer.reason_zh, offer.reason_en))}")
 else:
     st.caption(ui.tr("customer.no_offers"))
 if not view["trend"].empty:
-    st.plotly_chart(trend_chart(view["trend"], {
-        "deposit_balance": ui.tr("customer.deposits"), "loan_balance": ui.tr("customer.loans"),
-        "wealth_balance": ui.tr("customer.wealth"), "unit": ui.tr("unit.wan"),
-        "title": ui.tr("customer.trend")}), key="customer_trend")
+    st.plotly_chart(ui.customer_trend_chart(view["trend"]), key="customer_trend")
 tabs = st.tabs([ui.tr("customer.holdings"), ui.tr("customer.other_banks"),
                 ui.tr("customer.visits")])
 ui.customer_tables(view, tabs)

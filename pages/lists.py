@@ -3,31 +3,19 @@ many of their customers are in the scope now, and for head office and branch lea
 way back into the explorer or to withdraw one."""
 import streamlit as st
 
-from core import config, ui
-
-from core.customers import explorer
-from core.customers.explorer import Filters
+from core import ui
 
 user = ui.page_user()
-scope, url = user.scope, config.database_url()
-version = ui.profile_version(url)
+scope = user.scope
 
 st.title(ui.tr("lists.title"))
 st.caption(ui.tr("lists.caption", org=ui.md(ui.org_name(scope))))
-lists = ui.saved_lists(url, scope)
+lists = ui.saved_lists(scope)
 if lists.empty:
     st.info(ui.tr("lists.empty"))
     st.stop()
 with st.spinner(ui.tr("explorer.loading")):
-    frame = ui.explorer_frame(url, scope, version)
-ctx = ui.explorer_context(url, version)
-members = []
-for text in lists["saved_filter"]:
-    try:
-        members.append(int(explorer.select_rows(frame, Filters.from_json(text), ctx).sum()))
-    except ValueError:
-        members.append(None)
-table = lists.assign(members=members, kind=lists["kind"].map(lambda k: ui.tr(f"lists.kind.{k}")))
+    table = ui.list_table(scope, lists)
 picked = st.dataframe(
     table, hide_index=True, key="lists_table", on_select="rerun", selection_mode="single-row",
     column_order=["kind", "name", "branch", "manager", "customers", "members", "created_at"],
@@ -47,17 +35,9 @@ item = lists.iloc[rows[0]]
 if scope.role in ("hq", "branch"):
     left, right = st.columns(2)
     if left.button(ui.tr("lists.open_in_explorer"), key="lists_open", type="primary",
-                   on_click=ui.load_filters_into_widgets,
-                   args=(Filters.from_json(item["saved_filter"]),)):
+                   on_click=ui.load_filters_into_widgets, args=(item["saved_filter"],)):
         st.switch_page("pages/segments.py")
     if right.button(ui.tr("lists.withdraw"), key="lists_withdraw"):
-        from core.db import write_retrying
-        from core.customers.lists import withdraw
-
         with ui.user_errors():
-            write_retrying(ui.get_engine(url),
-                           lambda e: withdraw(e, user, item["kind"], int(item["id"])))
-            ui.saved_lists.clear()
-            ui.explorer_context.clear()
-            ui.explorer_grid_options.clear()
+            ui.withdraw_list(user, item["kind"], int(item["id"]))
             st.rerun()

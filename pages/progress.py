@@ -3,55 +3,30 @@ manager, against time progress (序时进度), with trend, forecast, lag warning
 indicators."""
 import streamlit as st
 
-from core import config, ui
-
-from core.performance import progress_report as view
-from core.format import pct
-from core.performance.progress import PERIODS, bands, time_progress
+from core import ui
 
 scope = ui.page_user().scope
-url = config.database_url()
-lang = ui.lang()
-version = ui.progress_version(url)
-data = ui.progress_data(url, scope, version)
+data = ui.progress_data(scope)
 
 st.title(ui.tr("progress.title"))
 if data.targets.empty:
     st.info(ui.tr("progress.empty"))
     st.stop()
 st.caption(ui.tr("progress.caption", org=ui.md(ui.org_name(scope)), as_of=data.as_of.isoformat(),
-                 **{p: pct(time_progress(data.as_of, p)) for p in PERIODS}))
+                 **ui.time_progress_pcts(data.as_of)))
 
 # drill-down: bank -> branch -> manager, as far as the scope reaches
-orgs = data.orgs
 left, mid, right = st.columns([2, 2, 3])
-period = left.segmented_control(ui.tr("progress.period"), PERIODS, default="year",
+period = left.segmented_control(ui.tr("progress.period"), ui.PERIODS, default="year",
                                 format_func=lambda p: ui.tr(f"period.{p}"),
                                 key="progress_period") or "year"
-level, org_id = {"hq": ("bank", int(orgs["org_id"].iloc[0])), "branch": ("branch", scope.branch_id),
-                 "manager": ("manager", scope.manager_id)}[scope.role]
-if scope.role == "hq":
-    branches = orgs[orgs["org_level"] == "branch"]
-    branch_names = dict(zip(branches["org_id"], branches["name"]))
-    branch = mid.selectbox(ui.tr("progress.branch"), [None, *branch_names],
-                           key="progress_branch", format_func=lambda b: ui.tr("progress.all")
-                           if b is None else branch_names[b])
-    if branch is not None:
-        level, org_id = "branch", int(branch)
-if level == "branch":
-    staff = orgs[(orgs["org_level"] == "manager") & (orgs["branch_id"] == org_id)]
-    staff_names = dict(zip(staff["org_id"], staff["name"]))
-    manager = right.selectbox(ui.tr("progress.manager"), [None, *staff_names],
-                              key="progress_manager", format_func=lambda m: ui.tr("progress.all")
-                              if m is None else staff_names[m])
-    if manager is not None:
-        level, org_id = "manager", int(manager)
+level, org_id = ui.progress_unit(scope, data, mid, right)
 
-table, warnings = ui.progress_tables(url, scope, version, period)
-unit = view.unit_name(data, level, org_id, lang)
+table, warnings = ui.progress_tables(scope, period)
+unit = ui.unit_name(data, level, org_id)
 cols = ui.progress_columns()
 
-process = view.process_indicators(table, level, org_id)
+process = ui.process_indicators(table, level, org_id)
 if process:
     st.subheader(ui.tr("progress.process"))
     for box, (metric, p) in zip(st.columns(3), process.items()):
@@ -62,38 +37,38 @@ if process:
             else None, help=ui.tr(f"progress.{metric}_help"))
 
 st.subheader(ui.tr("progress.by_metric", unit=ui.md(unit)))
-rows = view.metric_rows(table, data, level, org_id, lang)
+rows = ui.metric_rows(table, data, level, org_id)
 st.dataframe(rows, hide_index=True, key="progress_metrics", column_config=cols,
              height=35 * len(rows) + 38)  # every metric in view, no inner scrolling
 
 codes = [c for c in data.metrics.index if c in set(table["metric"])]
 metric = st.selectbox(ui.tr("progress.metric"), codes, key="progress_metric",
-                      format_func=lambda c: view.metric_name(data.metrics, c, lang))
-name = view.metric_name(data.metrics, metric, lang)
+                      format_func=lambda c: ui.metric_name(data.metrics, c))
+name = ui.metric_name(data.metrics, metric)
 if level != "manager":
     st.subheader(ui.tr("progress.ranked", unit=ui.md(unit), metric=ui.md(name)))
     below = "branch" if level == "bank" else "manager"
-    st.dataframe(view.child_rows(table, data, level, org_id, metric, lang), hide_index=True,
+    st.dataframe(ui.child_rows(table, data, level, org_id, metric), hide_index=True,
                  key="progress_children", column_config=ui.progress_columns(
                      f"col.name.{below}", data.metrics.loc[metric, "unit"]))
 
 st.subheader(ui.tr("progress.trend", unit=ui.md(unit), metric=ui.md(name)))
-forecast = ui.progress_forecast(url, scope, version, level, org_id)
-monthly, cumulative = view.trend_figures(data, level, org_id, metric, lang, forecast)
+forecast = ui.progress_forecast(scope, level, org_id)
+monthly, cumulative = ui.trend_figures(data, level, org_id, metric, forecast)
 a, b = st.columns(2)
 a.plotly_chart(monthly, key="progress_monthly")
 b.plotly_chart(cumulative, key="progress_cumulative")
 st.markdown(f"**{ui.tr('progress.forecast_title')}**")
-rows = view.forecast_rows(forecast, data, lang)
+rows = ui.forecast_rows(forecast, data)
 st.dataframe(rows, hide_index=True, key="progress_forecast", column_config=cols,
              height=35 * len(rows) + 38)
 
 st.subheader(ui.tr("progress.lags"))
-st.caption(ui.tr("progress.lags_help", band=f"{bands()[1]:g}"))
+st.caption(ui.tr("progress.lags_help", band=f"{ui.bands()[1]:g}"))
 if warnings.empty:
     st.success(ui.tr("progress.no_lags"))
 else:
-    st.warning("\n".join(f"- {line}" for line in view.lag_lines(warnings, data, lang)))
+    st.warning("\n".join(f"- {line}" for line in ui.lag_lines(warnings, data)))
     st.caption(ui.tr("progress.lags_all", n=len(warnings)))
-    st.dataframe(view.lag_rows(warnings, data, lang), hide_index=True, key="progress_lags",
+    st.dataframe(ui.lag_rows(warnings, data), hide_index=True, key="progress_lags",
                  column_config=cols)

@@ -1,27 +1,20 @@
 """标签与客群 / Tags and segments (head office): each tag's rule and thresholds, editable;
 saving recomputes every customer's tags. The segments found by clustering, how many and how
 much each holds; re-running keeps the identity (code and name) of segments it finds again."""
-import pandas as pd
 import streamlit as st
 
-from core import config, ui
+from core import ui
 
 user = ui.page_user()
-scope, url = user.scope, config.database_url()
-version = ui.profile_version(url)
 
 st.title(ui.tr("tags.title"))
 st.caption(ui.tr("tags.caption"))
-tag_defs = ui.tags(url, version)
-counts = ui.tag_counts(url, version)
+tag_defs = ui.tags()
 st.subheader(ui.tr("tags.tags"))
-st.dataframe(pd.DataFrame([{
-    "category": ui.tr(f"tags.category.{t.category}"), "label": t.label(ui.lang()),
-    "rule": t.description(ui.lang()), "customers": counts.get(t.code, 0)} for t in tag_defs]),
-    hide_index=True, key="tags_table", column_config={
-        "category": ui.tr("tags.col.category"), "label": ui.tr("tags.col.tag"),
-        "rule": ui.tr("tags.col.rule"),
-        "customers": st.column_config.NumberColumn(ui.tr("explorer.customers"), format="localized")})
+st.dataframe(ui.tag_table(), hide_index=True, key="tags_table", column_config={
+    "category": ui.tr("tags.col.category"), "label": ui.tr("tags.col.tag"),
+    "rule": ui.tr("tags.col.rule"),
+    "customers": st.column_config.NumberColumn(ui.tr("explorer.customers"), format="localized")})
 
 st.subheader(ui.tr("tags.thresholds"))
 with st.form("tag_thresholds"):
@@ -38,20 +31,19 @@ with st.form("tag_thresholds"):
     saved = st.form_submit_button(ui.tr("tags.save"), type="primary")
 if saved:
     with ui.user_errors(), st.spinner(ui.tr("tags.recomputing")):
-        problems, seconds = ui.save_tag_thresholds(url, changes, user)
+        problems, seconds = ui.save_tag_thresholds(changes, user)
         if problems:
             st.error(ui.tr("tags.problems") + "\n\n" + "\n".join(f"- {ui.md(p)}" for p in problems))
         else:
             st.success(ui.tr("tags.saved", seconds=f"{seconds:.1f}"))
 
 st.subheader(ui.tr("tags.segments"))
-segs = ui.segments(url, version)
-if segs.empty:
+sizes = ui.segment_totals()
+if sizes.empty:
     st.info(ui.tr("tags.no_segments"))
 else:
-    ui.segment_table(segs.rename(columns={"id": "segment_id", "size": "customers"}).assign(
-        deposits=[s["segment"]["deposits"] for s in segs["profile"]]), segs)
-run = ui.latest_segment_run(url, version)
+    ui.segment_table(sizes)
+run = ui.latest_segment_run()
 if run:
     st.caption(ui.tr("tags.last_run", at=str(run["started_at"])[:16], k=run["k"],
                      how=ui.tr(f"tags.k_by.{run['k_chosen_by']}"),
@@ -64,6 +56,6 @@ with st.form("segment_run"):
     run_it = c[2].form_submit_button(ui.tr("tags.run"))
 if run_it:
     with ui.user_errors(), st.spinner(ui.tr("tags.recomputing")):
-        result = ui.rerun_segments(url, None if auto else int(k), user)
+        result = ui.rerun_segments(None if auto else int(k), user)
         st.success(ui.tr("tags.run_done", k=result.k, seconds=f"{result.seconds:.1f}",
                          changed=f"{result.segments_written:,}"))

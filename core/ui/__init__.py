@@ -6,7 +6,6 @@ parts; one module per page group holds that group's cached reads (keyed by scope
 version) and the writes that clear what they stale. Everything a page needs is re-exported
 here, so a page reads ``ui.<name>`` and imports nothing below ``core.ui``.
 """
-from core.format import count, pct, wan  # noqa: F401  (numbers as the pages show them)
 from core.masking import name_search_exact  # noqa: F401  (head office's exact-name search)
 from core.ui.frame import (STATE_DEFAULTS, begin_session, client, current_user,  # noqa: F401
                            database_url, engine, flush_cookie, init_state, landing, lang,
@@ -19,7 +18,8 @@ from core.ui.overview import breakdown, breakdown_chart, breakdown_level, headli
 from core.ui.errors import error_key, problem_text, show_problems, user_errors  # noqa: F401
 from core.ui.downloads import logged_download  # noqa: F401
 from core.ui.customers import (customer_money_markdown, customer_profile_markdown,  # noqa: F401
-                               customer_tables, customer_view, find_customers)
+                               customer_tables, customer_trend_chart, customer_view,
+                               find_customers)
 from core.ui.grids import (CRS_LABELS, MAP_METRICS, SUPPORTED_CRS,  # noqa: F401
                            county_proposals, draw_map, drawn_grid, grid_labels, grid_map,
                            grid_version, grid_versions, map_data, map_layers, propose_change,
@@ -29,9 +29,17 @@ from core.ui.grids import (CRS_LABELS, MAP_METRICS, SUPPORTED_CRS,  # noqa: F401
 from core.ui.audit import (AUDIT_MIN_AREA_KM2, audit_findings, finding_table,  # noqa: F401
                            in_grid_rates, overall_in_grid_rate)
 from core.ui.staffing import LIAISON_ROLES, grid_staffing, save_staffing  # noqa: F401
-from core.ui.progress import (PROGRESS_FORMATS, plan_columns, progress_columns,  # noqa: F401
-                              progress_data, progress_forecast, progress_tables,
-                              progress_version, saved, target_plan)
+from core.ui.progress import (PERIODS, PROGRESS_FORMATS, bands, child_rows,  # noqa: F401
+                              forecast_rows, lag_lines, lag_rows, metric_name, metric_rows,
+                              process_indicators, progress_columns, progress_data,
+                              progress_forecast, progress_tables, progress_unit,
+                              progress_version, time_progress_pcts, trend_figures, unit_label,
+                              unit_name)
+from core.ui.targets import (MONTH_METHODS, SPLIT_METHODS, actual_template_download,  # noqa: F401
+                             annual_target, check_split, edited_targets, history_table,
+                             import_actuals, import_targets, month_path, plan_columns,
+                             plan_frame, recompute_actuals, save_split, split_parent,
+                             stored_value, target_plan, target_template_download, to_display)
 from core.ui.visits import (manager_picker, pick_top, picked, plan_editor,  # noqa: F401
                             planner, planner_filters, planner_shown, route_section, save_plan,
                             set_picked, visits_per_week, week_of)
@@ -42,12 +50,14 @@ from core.ui.visit_check import (check_caption, coverage_legend, coverage_map,  
                                  visit_checks)
 from core.ui.users import (audit_filters, audit_table, create_user_form,  # noqa: F401
                            manage_user_form, user_table)
-from core.ui.segments import (FILTER_KEYS, branch_names, customer_table,  # noqa: F401
-                              customer_table_columns, customer_table_download,
-                              explorer_context, explorer_filters,
-                              explorer_frame, explorer_grid_options, latest_segment_run,
-                              load_filters_into_widgets, managers_of, plain_grid_map,
-                              profile_version, rerun_segments, save_list_form,
-                              save_tag_thresholds, saved_lists, segment_table, segments,
-                              selection_layers, tag_counts, tags)
+from core.ui.segments import (EXPLORER_VIEWS, FILTER_KEYS, count,  # noqa: F401
+                              customer_table, customer_table_columns, customer_table_download,
+                              explorer_frame, explorer_filters, load_filters_into_widgets,
+                              pareto_chart, pct, penetration_chart, plain_grid_map,
+                              profile_version, saved_lists, segment_chart, segment_names,
+                              segment_sizes, segment_table, segments, select_customers,
+                              selection_map, selection_summary, tags, wan)
+from core.ui.lists import list_table, save_list_form, withdraw_list  # noqa: F401
+from core.ui.tagging import (latest_segment_run, rerun_segments,  # noqa: F401
+                             save_tag_thresholds, segment_totals, tag_table)
 from core.ui.sso import sso_sign_in, sso_sign_out  # noqa: F401

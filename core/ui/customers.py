@@ -3,27 +3,48 @@ from __future__ import annotations
 
 import streamlit as st
 
+from core.customers.charts import trend_chart
+from core.customers.customer_view import find_customers as find
+from core.customers.customer_view import load_customer
 from core.db import get_engine
+from core.format import wan
 from core.scope import Scope
-from core.ui.frame import md, tr
+from core.ui.frame import database_url, md, tr
 
 
 @st.cache_data(ttl=60, show_spinner=False)
-def find_customers(url: str, scope: Scope, query: str, user_id: int | None = None):
-    """Customers matching ``query`` as ``core.customers.customer_view.find_customers`` finds them (the
-    search goes to the audit log once a minute at most per user and query)."""
-    from core.customers.customer_view import find_customers as find
-
+def _find_customers(url: str, scope: Scope, query: str, user_id: int | None):
     return find(get_engine(url), scope, query, user_id=user_id)
 
 
-@st.cache_data(ttl=60, show_spinner=False, max_entries=128)
-def customer_view(url: str, scope: Scope, customer_id: int, user_id: int | None):
-    """One customer as ``core.customers.customer_view.load_customer`` returns it (the view goes to the
-    audit log once a minute at most per user and customer)."""
-    from core.customers.customer_view import load_customer
+def find_customers(scope: Scope, query: str, user_id: int | None = None):
+    """Customers matching ``query`` as ``core.customers.customer_view.find_customers`` finds
+    them (the search goes to the audit log once a minute at most per user and query)."""
+    return _find_customers(database_url(), scope, query, user_id)
 
+
+@st.cache_data(ttl=60, show_spinner=False, max_entries=128)
+def _customer_view(url: str, scope: Scope, customer_id: int, user_id: int | None):
     return load_customer(get_engine(url), scope, customer_id, user_id=user_id)
+
+
+def customer_view(scope: Scope, customer_id: int, user_id: int | None):
+    """One customer as ``core.customers.customer_view.load_customer`` returns it (the view
+    goes to the audit log once a minute at most per user and customer)."""
+    return _customer_view(database_url(), scope, customer_id, user_id)
+
+
+def customer_view_changed() -> None:
+    """After tags or segments are recomputed: the customers' views show them."""
+    _customer_view.clear()
+
+
+def customer_trend_chart(trend):
+    """Month-end deposits, loans and wealth (万元) over the last twelve months."""
+    return trend_chart(trend, {
+        "deposit_balance": tr("customer.deposits"), "loan_balance": tr("customer.loans"),
+        "wealth_balance": tr("customer.wealth"), "unit": tr("unit.wan"),
+        "title": tr("customer.trend")})
 
 
 def _date(value) -> str:
@@ -46,8 +67,6 @@ def customer_profile_markdown(p: dict) -> str:
 
 def customer_money_markdown(p: dict) -> str:
     """Balances here and at other banks (万元) and the products held."""
-    from core.format import wan
-
     rows = [(tr("customer.deposits"), wan(p["deposit"])),
             (tr("customer.time_deposits"), wan(p["time_deposit"])),
             (tr("customer.wealth"), wan(p["wealth"])), (tr("customer.loans"), wan(p["loan"])),

@@ -1,88 +1,140 @@
-"""Glue of the explorer, lists and tags pages: cached frames and tags, the filter widgets,
-tables, the save-list form, threshold edits and segmentation runs."""
+"""Glue of the segment explorer: the profile data (tags, segments, the scope's customer
+frame, saved lists) cached by the profile version, the filter widgets, the selection's
+figures, map and customer table, and its download."""
 from __future__ import annotations
 
 import json
 
+import pandas as pd
 import streamlit as st
+from sqlalchemy import select
 
-from core import config
+from core import i18n
+from core.customers import charts, explorer
+from core.customers.customer_view import customer_rows
+from core.customers.lists import load_lists
+from core.customers.tagging_run import load_segments
+from core.customers.tags import data_version, load_tags
 from core.db import get_engine
+from core.files.downloads import table_xlsx
+from core.format import count, pct, wan  # noqa: F401  (re-exported: the pages' number formats)
+from core.grids.map_data import colour_by
+from core.grids.queries import load_grids
+from core.models import Branch
 from core.scope import Scope
-from core.i18n import t
-from core.ui.frame import lang, md, tr
+from core.ui.downloads import logged_download
+from core.ui.frame import database_url, lang, lang_column, tr
+from core.ui.grids import folium_grid_map, map_data
+from core.vocab import KINDS, OCCUPATIONS, PRODUCTS
 
+EXPLORER_VIEWS = explorer.VIEWS  # the explorer's views, in the order the page offers them
+
+
+# ---- the profile data, keyed by the profile version -------------------------------------
 
 @st.cache_data(ttl=60, show_spinner=False)
-def profile_version(url: str) -> int:
-    """Changes when tags or segments are recomputed (part of the keys below)."""
-    from core.customers.tags import data_version
-
+def _profile_version(url: str) -> int:
     return data_version(get_engine(url))
 
 
-@st.cache_data(ttl=600, show_spinner=False)
-def tags(url: str, version: int):
-    from core.customers.tags import load_tags
+def profile_version() -> int:
+    """Changes when tags or segments are recomputed (part of the keys below)."""
+    return _profile_version(database_url())
 
+
+@st.cache_data(ttl=600, show_spinner=False)
+def _tags(url: str, version: int):
     return load_tags(get_engine(url))
 
 
-@st.cache_data(ttl=600, show_spinner=False)
-def segments(url: str, version: int):
-    from core.customers.tagging_run import load_segments
+def tags():
+    """Every tag's definition (``core.customers.tags.TagDef``)."""
+    return _tags(database_url(), profile_version())
 
+
+@st.cache_data(ttl=600, show_spinner=False)
+def _segments(url: str, version: int):
     return load_segments(get_engine(url))
 
 
+def segments():
+    """The active segments with their size, deposit share and profile."""
+    return _segments(database_url(), profile_version())
+
+
+def segment_names() -> dict[int, str]:
+    """Segment id -> name in the session's language."""
+    segs = segments()
+    return dict(zip(segs["id"], segs[lang_column("name")])) if len(segs) else {}
+
+
 @st.cache_data(ttl=6 * 3600, show_spinner=False, max_entries=24)
-def explorer_frame(url: str, scope: Scope, version: int):
+def _explorer_frame(url: str, scope: Scope, version: int):
+    return explorer.load_frame(get_engine(url), scope)
+
+
+def explorer_frame(scope: Scope):
     """The scope's customers as the explorer filters them: read once per scope and data
     version (the slow step; the segments benchmark times it for the whole bank), then every
     filter is numpy on it."""
-    from core.customers.explorer import load_frame
-
-    return load_frame(get_engine(url), scope)
+    return _explorer_frame(database_url(), scope, profile_version())
 
 
 @st.cache_data(ttl=600, show_spinner=False)
-def explorer_context(url: str, version: int):
+def _explorer_context(url: str, version: int):
+    return explorer.context(get_engine(url), _tags(url, version))
+
+
+def explorer_context():
     """Tag bits, industries and saved industry / group grids (cleared when one is saved)."""
-    from core.customers.explorer import context
-
-    return context(get_engine(url), tags(url, version))
+    return _explorer_context(database_url(), profile_version())
 
 
 @st.cache_data(ttl=600, show_spinner=False)
-def saved_lists(url: str, scope: Scope):
-    from core.customers.lists import load_lists
-
+def _saved_lists(url: str, scope: Scope):
     return load_lists(get_engine(url), scope)
 
 
-@st.cache_data(ttl=3600, show_spinner=False)
-def branch_names(url: str) -> dict[int, str]:
-    from core.models import Branch
-    from sqlalchemy import select
+def saved_lists(scope: Scope):
+    """The lists (名单) and industry / group grids the scope works with."""
+    return _saved_lists(database_url(), scope)
 
+
+@st.cache_data(ttl=3600, show_spinner=False)
+def _branch_names(url: str) -> dict[int, str]:
     with get_engine(url).connect() as conn:
         return dict(conn.execute(select(Branch.id, Branch.name).order_by(Branch.id)).all())
 
 
+def branch_names() -> dict[int, str]:
+    """Branch id -> name, every branch."""
+    return _branch_names(database_url())
+
+
 @st.cache_data(ttl=600, show_spinner=False)
-def managers_of(url: str, branch_id: int | None) -> dict[int, str]:
-    """Active managers of a branch (every branch's when None), id -> "name (branch)"."""
-    from sqlalchemy import select
+def _explorer_grid_options(url: str, scope: Scope, version: int, language: str
+                           ) -> dict[int, str]:
+    region = load_grids(get_engine(url), scope, level=2)
+    options = {int(g.id): g.name for g in region.itertuples()}
+    for item in _saved_lists(url, scope).itertuples():
+        if item.kind in ("industry", "group"):
+            options[int(item.id)] = f"{i18n.t(f'lists.kind.{item.kind}', language)}·{item.name}"
+    return options
 
-    from core.models import Branch, Manager
 
-    stmt = (select(Manager.id, Manager.name, Branch.name).join(Branch)
-            .where(Manager.active).order_by(Manager.branch_id, Manager.id))
-    if branch_id is not None:
-        stmt = stmt.where(Manager.branch_id == branch_id)
-    with get_engine(url).connect() as conn:
-        return {i: f"{n}({b})" for i, n, b in conn.execute(stmt).all()}
+def explorer_grid_options(scope: Scope) -> dict[int, str]:
+    """Grids the explorer can filter by: the scope's region grids, then its industry and
+    group grids (saved filters), labelled with their dimension."""
+    return _explorer_grid_options(database_url(), scope, profile_version(), lang())
 
+
+def lists_changed() -> None:
+    """After a list is saved or withdrawn: the lists and the grids made of them."""
+    for cached in (_saved_lists, _explorer_context, _explorer_grid_options):
+        cached.clear()
+
+
+# ---- the filters --------------------------------------------------------------------------
 
 FILTER_KEYS = {  # explorer widget key -> Filters field
     "xf_branches": "branches", "xf_grids": "grids", "xf_tags": "tags", "xf_tiers": "tiers",
@@ -91,9 +143,10 @@ FILTER_KEYS = {  # explorer widget key -> Filters field
     "xf_missing": "missing"}
 
 
-def load_filters_into_widgets(filters) -> None:
-    """Put a saved filter into the explorer's widgets (an on_click callback: it runs before
-    the widgets are drawn)."""
+def load_filters_into_widgets(saved_filter: str) -> None:
+    """Put a saved filter (its JSON, as a list stores it) into the explorer's widgets (an
+    on_click callback: it runs before the widgets are drawn)."""
+    filters = explorer.Filters.from_json(saved_filter)
     for key, name in FILTER_KEYS.items():
         st.session_state[key] = list(getattr(filters, name))
     st.session_state["xf_age"] = (filters.age_min or 18, filters.age_max or 100)
@@ -101,21 +154,14 @@ def load_filters_into_widgets(filters) -> None:
     st.session_state["xf_aum_max"] = (filters.aum_max / 1e4) if filters.aum_max else 0.0
 
 
-def explorer_filters(scope: Scope, url: str, version: int, grid_options: dict[int, str]):
-    """The explorer's filter widgets; returns the ``core.customers.explorer.Filters`` they describe.
-
-    ``grid_options``: grid id -> label (region grids of the scope and saved industry /
-    group grids).
-    """
-    from core.customers.explorer import Filters
-    from core.vocab import KINDS, OCCUPATIONS, PRODUCTS
-
-    tag_defs = tags(url, version)
+def explorer_filters(scope: Scope) -> explorer.Filters:
+    """The explorer's filter widgets; returns the ``core.customers.explorer.Filters`` they
+    describe (grids: the scope's region grids and saved industry / group grids)."""
+    tag_defs = tags()
     label = {t.code: t.label(lang()) for t in tag_defs}
-    segs = segments(url, version)
-    seg_names = dict(zip(segs["id"], segs["name_zh" if lang() == "zh" else "name_en"])) \
-        if len(segs) else {}
-    ctx = explorer_context(url, version)
+    seg_names = segment_names()
+    ctx = explorer_context()
+    grid_options = explorer_grid_options(scope)
 
     def multi(col, key, options, fmt, title):
         return tuple(col.multiselect(tr(title), options, format_func=fmt, key=key,
@@ -129,7 +175,7 @@ def explorer_filters(scope: Scope, url: str, version: int, grid_options: dict[in
         col = slots()
         branches = ()
         if scope.role == "hq":
-            names = branch_names(url)
+            names = branch_names()
             branches = multi(next(col), "xf_branches", list(names), names.get,
                              "explorer.branch")
         grids = multi(next(col), "xf_grids", list(grid_options), grid_options.get,
@@ -158,38 +204,49 @@ def explorer_filters(scope: Scope, url: str, version: int, grid_options: dict[in
                                          key="xf_aum_min")
         aum_max = next(col).number_input(tr("explorer.aum_max"), min_value=0.0, step=1.0,
                                          key="xf_aum_max", help=tr("explorer.aum_max_help"))
-    return Filters(branches=branches, grids=grids, tags=tags_, tiers=tiers,
-                   lifecycles=lifecycles, segments=segments_, kinds=kinds,
-                   occupations=occupations, industries=industries,
-                   age_min=age[0] if age[0] > 18 else None,
-                   age_max=age[1] if age[1] < 100 else None,
-                   aum_min=aum_min * 1e4 if aum_min else None,
-                   aum_max=aum_max * 1e4 if aum_max else None, held=held, missing=missing)
+    return explorer.Filters(branches=branches, grids=grids, tags=tags_, tiers=tiers,
+                            lifecycles=lifecycles, segments=segments_, kinds=kinds,
+                            occupations=occupations, industries=industries,
+                            age_min=age[0] if age[0] > 18 else None,
+                            age_max=age[1] if age[1] < 100 else None,
+                            aum_min=aum_min * 1e4 if aum_min else None,
+                            aum_max=aum_max * 1e4 if aum_max else None, held=held,
+                            missing=missing)
 
 
-@st.cache_data(ttl=600, show_spinner=False)
-def explorer_grid_options(url: str, scope: Scope, version: int, language: str
-                          ) -> dict[int, str]:
-    """Grids the explorer can filter by: the scope's region grids, then its industry and
-    group grids (saved filters), labelled with their dimension."""
-    from core.grids.queries import load_grids
-
-    region = load_grids(get_engine(url), scope, level=2)
-    options = {int(g.id): g.name for g in region.itertuples()}
-    for item in saved_lists(url, scope).itertuples():
-        if item.kind in ("industry", "group"):
-            options[int(item.id)] = f"{t(f'lists.kind.{item.kind}', language)}·{item.name}"
-    return options
+def select_customers(frame, filters: explorer.Filters):
+    """The rows of ``frame`` the filters select (a boolean mask); ``ValueError`` when a
+    filter cannot be applied (its message says why)."""
+    return explorer.select_rows(frame, filters, explorer_context())
 
 
-def segment_table(sizes, segs) -> None:
-    """The selection's segments: name, customers, deposits (万元), share, and how each
+def selection_summary(frame, mask) -> explorer.Summary:
+    """How many customers are selected, their deposits and how the deposits concentrate."""
+    return explorer.summarize(frame, mask)
+
+
+# ---- the selection's views ----------------------------------------------------------------
+
+def segment_sizes(frame, mask):
+    """The selection per segment: customers, deposits and share of the deposits."""
+    return explorer.segment_sizes(frame, mask, segments())
+
+
+def segment_chart(sizes):
+    """Customers per segment (bars) with each segment's share of the deposits."""
+    names = segment_names()
+    labels = [names.get(s, tr("explorer.no_segment")) for s in sizes["segment_id"]]
+    return charts.segment_bars(sizes, labels, {"customers": tr("explorer.customers"),
+                                               "title": tr("explorer.segment_title")})
+
+
+def segment_table(sizes) -> None:
+    """The segments of ``sizes``: name, customers, deposits (万元), share, and how each
     differs from the bank (its profile)."""
-    import pandas as pd
-
+    segs = segments()
     profiles = {int(s.id): s.profile["segment"] for s in segs.itertuples()} if len(segs) else {}
     bank = segs.iloc[0]["profile"]["bank"] if len(segs) else {}
-    name_col = "name_zh" if lang() == "zh" else "name_en"
+    name_col = lang_column("name")
     rows = []
     for s in sizes.itertuples():
         p = profiles.get(int(s.segment_id), {})
@@ -213,40 +270,46 @@ def segment_table(sizes, segs) -> None:
                       village=f"{100 * (bank.get('village') or 0):.1f}"))
 
 
-def selection_layers(url: str, scope: Scope, frame, mask):
-    """The scope's grids coloured by how many selected customers each holds."""
-    from core.customers.explorer import map_values
-    from core.grids.map_data import colour_by
-    from core.ui.grids import map_data
+def pareto_chart(frame, mask):
+    """Share of the selection's deposits held by its top x % of customers (80/20)."""
+    curve = explorer.pareto(explorer.existing_deposits(frame, mask))
+    return charts.pareto_chart(curve, {
+        "title": tr("explorer.pareto_title"), "x": tr("explorer.pareto_x"),
+        "y": tr("explorer.pareto_y"), "curve": tr("explorer.pareto_curve"),
+        "equal": tr("explorer.pareto_equal"), "hover": tr("explorer.pareto_hover")})
 
+
+def penetration_chart(frame, mask):
+    """Product penetration of the selection by segment (heat map)."""
+    shares = explorer.penetration(frame, mask)
+    names = segment_names()
+    return charts.penetration_heatmap(
+        shares, [names.get(s, tr("explorer.no_segment")) for s in shares.index],
+        [tr(f"product.{p}") for p in PRODUCTS], tr("explorer.penetration_title"))
+
+
+def selection_map(scope: Scope, frame, mask):
+    """A folium map of the scope's grids coloured by how many selected customers each
+    holds."""
     data = map_data(scope)
-    return colour_by(data, map_values(frame, mask, data.grids), customers=False)
+    return plain_grid_map(colour_by(data, explorer.map_values(frame, mask, data.grids),
+                                    customers=False))
 
 
 def plain_grid_map(layers):
     """A folium map of coloured grids (no customers), for the explorer and the checks."""
-    from core.ui.grids import folium_grid_map
-
     return folium_grid_map(layers)
 
 
+# ---- the customer table -------------------------------------------------------------------
+
 @st.cache_data(ttl=600, show_spinner=False, max_entries=64)
-def customer_table(url: str, scope: Scope, ids: list[int], version: int, language: str):
-    """The explorer's customer table (masked), labelled in ``language``."""
-    from core.customers.customer_view import customer_rows
-
-    def tr(key: str) -> str:  # noqa: F811 - this cache entry's language, not the session's
-        return t(key, language)
-
-    def lang() -> str:  # noqa: F811
-        return language
-
+def _customer_table(url: str, scope: Scope, ids: list[int], version: int, language: str):
     df = customer_rows(get_engine(url), scope, ids)
-    tag_labels = {x.code: x.label(lang()) for x in tags(url, version)}
-    segs = segments(url, version)
-    names = dict(zip(segs["id"], segs["name_zh" if lang() == "zh" else "name_en"])) \
-        if len(segs) else {}
-    df["kind"] = df["kind"].map(lambda k: tr(f"kind.{k}"))
+    tag_labels = {x.code: x.label(language) for x in _tags(url, version)}
+    segs = _segments(url, version)
+    names = dict(zip(segs["id"], segs[i18n.column("name", language)])) if len(segs) else {}
+    df["kind"] = df["kind"].map(lambda k: i18n.t(f"kind.{k}", language))
     df["tier"] = df["tier"].map(tag_labels)
     df["lifecycle"] = df["lifecycle"].map(tag_labels)
     df["segment"] = df.pop("segment_id").map(names)
@@ -255,12 +318,16 @@ def customer_table(url: str, scope: Scope, ids: list[int], version: int, languag
     return df
 
 
+def customer_table(scope: Scope, frame, mask):
+    """The selection's customers with the most AUM (``explorer.TABLE_ROWS`` at most), masked,
+    labelled in the session's language."""
+    ids = explorer.top_ids(frame, mask, limit=explorer.TABLE_ROWS)
+    return _customer_table(database_url(), scope, ids, profile_version(), lang())
+
+
 def customer_table_download(table, filters) -> None:
     """Our own download of the explorer's customer table (masked as shown): an Excel file
     with the watermark line, formula-safe, logged with the filters when clicked."""
-    from core.files.downloads import table_xlsx
-    from core.ui.downloads import logged_download
-
     labels = {c: (v if isinstance(v, str) else v["label"])
               for c, v in customer_table_columns().items() if v is not None}
     headers = {c: labels[c] for c in table.columns if c in labels}
@@ -273,6 +340,7 @@ def customer_table_download(table, filters) -> None:
 
 
 def customer_table_columns() -> dict:
+    """The customer table's column labels and money formats (万元)."""
     money = {c: st.column_config.NumberColumn(tr(f"explorer.col.{c}"), format="%.2f")
              for c in ("deposit", "aum", "other_bank_deposit")}
     return {"id": None, "cust_no": tr("explorer.col.cust_no"), "name": tr("col.customer"),
@@ -282,102 +350,8 @@ def customer_table_columns() -> dict:
             "grid": tr("col.name.grid"), "phone": tr("col.phone")} | money
 
 
-def save_list_form(user, filters, customers: int) -> None:
-    """Save the current filter as a list (名单) or an industry / group grid, handed to a
-    branch or a manager."""
-    from core.customers.lists import KINDS, check_list, save_list
-
-    scope = user.scope
-    url = config.database_url()
-    st.subheader(tr("lists.save_title"))
-    with st.form("save_list"):
-        c = st.columns([2, 1, 1, 1])
-        name = c[0].text_input(tr("lists.name"), key="sl_name", max_chars=100)
-        kind = c[1].selectbox(tr("lists.kind"), KINDS, key="sl_kind",
-                              format_func=lambda k: tr(f"lists.kind.{k}"))
-        branches = branch_names(url)
-        if scope.role == "hq":
-            branch = c[2].selectbox(tr("lists.branch"), [None, *branches], key="sl_branch",
-                                    format_func=lambda b: tr("lists.whole_bank") if b is None
-                                    else branches[b])
-        else:
-            branch = scope.branch_id
-            c[2].text_input(tr("lists.branch"), branches.get(branch, ""), disabled=True,
-                            key="sl_branch_fixed")
-        managers = managers_of(url, None if scope.role == "hq" else scope.branch_id)
-        manager = c[3].selectbox(tr("lists.manager"), [None, *managers], key="sl_manager",
-                                 format_func=lambda m: tr("lists.no_manager") if m is None
-                                 else managers[m])
-        note = st.text_input(tr("lists.note"), key="sl_note", max_chars=200)
-        submitted = st.form_submit_button(tr("lists.save"), type="primary")
-    if not submitted:
-        return
-    engine = get_engine(url)
-    problems = check_list(engine, scope, name, filters, kind, branch, manager, note)
-    if problems:
-        st.error(tr("lists.problems") + "\n\n" + "\n".join(
-            f"- {md(p.message_zh if lang() == 'zh' else p.message_en)}" for p in problems))
-        return
-    from core.db import write_retrying
-    from core.ui.errors import user_errors
-
-    with user_errors():
-        write_retrying(engine, lambda e: save_list(e, user, name, filters, kind, branch,
-                                                   manager, customers, note))
-        saved_lists.clear()
-        explorer_context.clear()
-        explorer_grid_options.clear()
-        st.success(tr("lists.saved", name=md(name.strip()), n=f"{customers:,}"))
-
-
-# ---- tag thresholds and segmentation runs (head office) -----------------------------------
-
-@st.cache_data(ttl=600, show_spinner=False)
-def tag_counts(url: str, version: int) -> dict[str, int]:
-    """Customers per tag at the last tag run."""
-    from core.customers.tags import latest_run
-
-    run = latest_run(get_engine(url), "tags")
-    return json.loads(run["detail"]).get("counts", {}) if run and run["detail"] else {}
-
-
-@st.cache_data(ttl=600, show_spinner=False)
-def latest_segment_run(url: str, version: int) -> dict | None:
-    from core.customers.tags import latest_run
-
-    return latest_run(get_engine(url), "segments")
-
-
-def _profiles_changed() -> None:
-    from core.ui.customers import customer_view
-
-    for cached in (profile_version, tags, segments, explorer_frame, explorer_context,
-                   tag_counts, latest_segment_run, customer_table, customer_view):
+def profiles_changed() -> None:
+    """After tags or segments are recomputed: every cache built on them."""
+    for cached in (_profile_version, _tags, _segments, _explorer_frame, _explorer_context,
+                   _customer_table):
         cached.clear()
-
-
-def save_tag_thresholds(url: str, changes: dict, actor):
-    """Save thresholds and recompute every customer's tags; (problems, seconds)."""
-    import time
-
-    from core.customers.tagging_run import recompute_tags
-    from core.customers.tags import save_params
-
-    engine = get_engine(url)
-    t0 = time.perf_counter()
-    problems = save_params(engine, changes, actor)
-    if problems:
-        return problems, 0.0
-    recompute_tags(engine, actor)
-    _profiles_changed()
-    return [], time.perf_counter() - t0
-
-
-def rerun_segments(url: str, k: int | None, actor):
-    """Recompute tags and segments for every customer (what ``python -m core segment``
-    does)."""
-    from core.customers.tagging_run import profile_customers
-
-    result = profile_customers(get_engine(url), actor, k=k)
-    _profiles_changed()
-    return result

@@ -12,7 +12,7 @@ import streamlit.components.v1 as components
 from core.scope import Scope
 from core.ui.customers import find_customers
 from core.ui.errors import show_problems, user_errors
-from core.ui.frame import database_url, engine, md, pick, tr
+from core.ui.frame import engine, md, pick, tr
 from core.ui.visit_check import clear_visit_checks
 from core.ui.visits import clear_planner
 from core.visits import visit_log
@@ -38,7 +38,7 @@ def plan_choices(scope: Scope) -> dict[int, str]:
 
 def customer_choices(user, query: str) -> dict[int, str]:
     """The manager's customers matching ``query`` (name · number; the search is audited)."""
-    found = find_customers(database_url(), user.scope, query, user.user_id)
+    found = find_customers(user.scope, query, user.user_id)
     return {int(r.id): f"{r.name} · {r.cust_no}" for r in found.itertuples()}
 
 

@@ -18,8 +18,8 @@ from core.models import Manager
 from core.scope import Scope
 from core.ui.downloads import logged_download
 from core.ui.errors import show_problems, user_errors
-from core.ui.frame import database_url, engine, lang, lang_column, md, pick, tr
-from core.ui.segments import profile_version, segments, tags
+from core.ui.frame import database_url, engine, lang, md, pick, tr
+from core.ui.segments import profile_version, segment_names, tags
 from core.visits import planner as plans
 from core.visits.field_sheet import sheet_rows, to_excel, to_html
 from core.visits.planner import PlanError, PlannerFilters, week_of  # noqa: F401 (week_of: ui)
@@ -76,17 +76,14 @@ def planner(viewer: Scope, manager_id: int, as_of: date):
     url, eng = database_url(), engine()
     manager = plans.manager_scope(eng, viewer, manager_id)
     return _planner(url, manager, as_of, plans.plan_version(eng, manager_id),
-                    profile_version(url), viewer)
+                    profile_version(), viewer)
 
 
 def planner_filters(rows: pd.DataFrame, labels: dict[str, str]) -> PlannerFilters:
     """The planner's filter widgets; returns ``core.visits.planner.PlannerFilters``."""
-    url = database_url()
-    version = profile_version(url)
-    tag_defs = tags(url, version)
+    tag_defs = tags()
     label = {t.code: t.label(lang()) for t in tag_defs}
-    segs = segments(url, version)
-    seg_names = dict(zip(segs["id"], segs[lang_column("name")])) if len(segs) else {}
+    seg_names = segment_names()
     grids = rows.dropna(subset=["grid"]).drop_duplicates("grid2_id")
     grid_names = dict(zip(grids["grid2_id"].astype(int), grids["grid"]))
     campaigns = plans.running_campaigns(engine(), date.today())
@@ -125,8 +122,7 @@ def planner_filters(rows: pd.DataFrame, labels: dict[str, str]) -> PlannerFilter
 
 def planner_shown(rows: pd.DataFrame, filters: PlannerFilters) -> pd.DataFrame:
     """The planner rows that pass ``filters``."""
-    url = database_url()
-    return rows[plans.filter_planner(rows, filters, tags(url, profile_version(url)))]
+    return rows[plans.filter_planner(rows, filters, tags())]
 
 
 # ---- the week's ticks ---------------------------------------------------------------------
