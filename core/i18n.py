@@ -134,6 +134,8 @@ TEXT: dict[str, tuple[str, str]] = {
                    "Shapefile or KML)"),
     "grids.crs": ("文件坐标系", "Coordinate system of the file"),
     "grids.read": ("读取并检查", "Read and check"),
+    "grids.no_file": ("请先选择文件,待文件上传完成后再点“读取并检查”",
+                      "Choose a file first and wait until it has uploaded, then press Read and check"),
     "grids.import_problem": ("第{row}个要素 [{field}]:{message}", "Feature {row} [{field}]: "
                              "{message}"),
     "grids.file_problem": ("文件 [{field}]:{message}", "File [{field}]: {message}"),

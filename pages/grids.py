@@ -20,7 +20,9 @@ with tab_import:
         upload = st.file_uploader(ui.tr("grids.file"), type=["geojson", "json", "zip", "kml"])
         crs = st.selectbox(ui.tr("grids.crs"), ui.SUPPORTED_CRS, format_func=ui.CRS_LABELS.get)
         read = st.form_submit_button(ui.tr("grids.read"))
-    if read and upload is not None:
+    if read and upload is None:
+        st.warning(ui.tr("grids.no_file"))
+    elif read:
         ui.propose_grid_file(upload, crs, level, branch_id)
 
 with tab_draw:

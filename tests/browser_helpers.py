@@ -125,3 +125,11 @@ def metric_value(page: Page, label: str) -> str:
     return metric.locator(METRIC_VALUE).inner_text().strip()
 
 
+
+
+def wait_until_idle(page: Page) -> None:
+    """Wait until the app's script run has finished (no running indicator), so that a click
+    lands on what the run drew and not on an element it is about to replace."""
+    for test_id in ("stStatusWidgetRunningIcon", "stStatusWidgetRunningManIcon"):
+        expect(page.locator(f'[data-testid="{test_id}"]')).to_have_count(
+            0, timeout=FIRST_LOAD_MS)

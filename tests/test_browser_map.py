@@ -102,6 +102,11 @@ def branch_grids(county_url, branch_id) -> gpd.GeoDataFrame:
 def upload_and_apply(page, base_url, path: Path):
     page.goto(base_url + "/grids")
     page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(str(path))
+    # the file is on the server once its chip shows without a spinner: a click before that
+    # reruns the page with no file yet (a loaded machine showed the race)
+    expect(page.locator('[data-testid="stFileChip"]')).to_be_visible(timeout=FIRST_LOAD_MS)
+    expect(page.locator('[data-testid="stFileChipIconSpinner"]')).to_have_count(
+        0, timeout=FIRST_LOAD_MS)
     page.get_by_role("button", name="读取并检查").click()
     expect(page.get_by_text("待确认的变更")).to_be_visible(timeout=FIRST_LOAD_MS)
     page.get_by_role("button", name="确认应用").click()

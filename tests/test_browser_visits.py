@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser_server import streamlit_server
-from tests.browser_helpers import FIRST_LOAD_MS, METRIC, sign_in
+from tests.browser_helpers import FIRST_LOAD_MS, METRIC, sign_in, wait_until_idle
 from tests.helpers import scalar
 
 pytestmark = pytest.mark.browser
@@ -52,6 +52,7 @@ def test_pick_save_route_log_and_see_it_logged(base_url, county_url, guarded):
     expect(page.get_by_role("heading", name="走访计划")).to_be_visible(timeout=FIRST_LOAD_MS)
     page.get_by_role("button", name="清空").click()
     expect(metric(page, "本周已选")).to_contain_text("0 / 36", timeout=FIRST_LOAD_MS)
+    wait_until_idle(page)  # the list is redrawn after the metric: click the new one
 
     # tick the first customer of the list: select its tick-box cell (the grid's first
     # column, below the header row) and press the space bar, as a keyboard user does

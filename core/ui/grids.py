@@ -49,6 +49,12 @@ def _map_data(url: str, scope: Scope, version: int) -> gridmap.MapData:
     return gridmap.load_map_data(engine_, scope, year_completion(engine_, MAP_METRIC))
 
 
+def map_changed() -> None:
+    """Forget the cached maps (their completion colours follow targets and actuals)."""
+    _map_data.clear()
+    _map_layers.clear()
+
+
 def map_layers(scope: Scope, metric: str) -> gridmap.MapLayers:
     """The scope's map coloured by ``metric`` (switching metric queries nothing)."""
     return _map_layers(database_url(), scope, metric, grid_version())

@@ -23,7 +23,7 @@ from core.scope import Scope
 from core.ui.downloads import logged_download
 from core.ui.errors import show_problems
 from core.ui.frame import database_url, engine, lang, tr
-from core.ui.grids import map_data, map_layers
+from core.ui.grids import map_changed
 from core.ui.progress import bank_id, progress_changed, progress_columns, progress_version
 
 
@@ -45,8 +45,8 @@ def targets_changed() -> None:
     """After targets or actuals are written: the progress caches, the proposed splits and
     the map's completion colours."""
     progress_changed()
-    for cached in (_target_plan, map_data, map_layers):
-        cached.clear()
+    _target_plan.clear()
+    map_changed()
 
 
 def split_parent(scope: Scope, data) -> tuple[str, int]:
