@@ -11,7 +11,7 @@ from core.grids import proposals
 from core.db import get_engine
 from geo.crs import CRS_LABELS, SUPPORTED_CRS
 from geo.county import load_county
-from geo.io import PolygonImportError, read_polygons
+from geo.io import read_polygons
 from geo.mapview import build_draw_map, drawn_polygon, grid_frame
 
 user = ui.page_user()
@@ -36,14 +36,13 @@ with tab_import:
             frame = read_polygons(upload.getvalue(), upload.name, crs, boundary=load_county())
             change, problems = grid_changes.change_from_file(engine, frame, level, branch_id)
             for p in problems:
-                message = p.message_zh if ui.lang() == "zh" else p.message_en
-                st.error(f"{ui.md(p.grid)}: {ui.md(message)}")
+                st.error(ui.md(ui.problem_text(p)))
             if not problems:
                 ui.propose_change(change)
-        except PolygonImportError as err:  # every problem names the file, row and field
+        except ui.ProblemError as err:  # every problem names the file, row and field
             st.session_state["grid_change"] = None
             for p in err.problems:
-                st.error(ui.md(p.text(ui.lang())))
+                st.error(ui.md(ui.problem_text(p)))
 
 with tab_draw:
     current = grid_changes.current_grids(engine, level, branch_id)

@@ -50,9 +50,7 @@ if saved:
                               {int(i): "" for i in current["liaisons"]["id"]})
     if problems:
         for p in problems:
-            where = ui.tr("staffing.row", row=p.row) if p.row else ""
-            st.error(f"{where}{ui.tr(f'staffing.field.{p.field}')}:"
-                     f"{ui.md(p.message_zh if ui.lang() == 'zh' else p.message_en)}")
+            st.error(ui.md(ui.problem_text(p)))
     else:
         with ui.user_errors():
             write_retrying(get_engine(url), lambda e: save_staffing(

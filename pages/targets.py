@@ -12,7 +12,7 @@ from core.performance import progress_report as view
 from core.performance.actuals import recompute_actuals
 from core.db import get_engine, write_retrying
 from core.performance.metrics import curve_for
-from core.performance.targets import (METHODS, MONTH_METHODS, TargetError, annual_targets, check_split,
+from core.performance.targets import (METHODS, MONTH_METHODS, annual_targets, check_split,
                           save_split, split_to_months, target_history)
 
 user = ui.page_user()
@@ -31,7 +31,7 @@ def done(result_key: str, action, **shown) -> None:
     with ui.user_errors():
         try:
             result = write_retrying(engine, lambda _: action())  # retried when busy
-        except TargetError as exc:
+        except ui.ProblemError as exc:
             st.error(ui.tr("targets.problems") + "\n\n" + "\n".join(
                 f"- {ui.md(p.text(lang))}" for p in exc.problems))
             return

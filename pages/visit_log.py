@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 import streamlit as st
 
 from core import config, ui
-from core.visits.visit_log import CHANNELS, OFFERABLE, OUTCOMES, VisitError, VisitForm, log_visit
+from core.visits.visit_log import CHANNELS, OFFERABLE, OUTCOMES, VisitForm, log_visit
 from core.visits.planner import load_plan, week_of
 
 user = ui.page_user()
@@ -64,10 +64,9 @@ if sent:
     with ui.user_errors():
         try:
             visit, created = log_visit(engine, user, form, token)
-        except VisitError as exc:
+        except ui.ProblemError as exc:
             st.error(ui.tr("visit.problems") + "\n\n" + "\n".join(
-                f"- {ui.tr(f'visit.field.{field}')}:{ui.md(zh if ui.lang() == 'zh' else en)}"
-                for field, zh, en in exc.problems))
+                f"- {ui.md(ui.problem_text(p))}" for p in exc.problems))
         else:
             ui.planner.clear()
             st.success(ui.tr("visit.saved" if created else "visit.already", id=visit))

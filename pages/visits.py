@@ -8,7 +8,7 @@ import streamlit as st
 from core import config, ui
 from core.db import write_retrying
 from core.visits.priority import pick_week
-from core.visits.planner import (PlanError, filter_planner, load_plan, manager_scope, plan_version,
+from core.visits.planner import (filter_planner, load_plan, manager_scope, plan_version,
                          save_plan, week_of)
 
 user = ui.page_user()
@@ -58,9 +58,9 @@ if save:
         try:
             plan = write_retrying(engine, lambda e: save_plan(
                 e, user, manager_id, week, rows[rows["id"].isin(chosen)]))
-        except PlanError as exc:
+        except ui.ProblemError as exc:
             st.error(ui.tr("visits.problems") + "\n\n" + "\n".join(
-                f"- {ui.md(zh if ui.lang() == 'zh' else en)}" for zh, en in exc.problems))
+                f"- {ui.md(ui.problem_text(p))}" for p in exc.problems))
         else:
             ui.planner.clear()
             st.success(ui.tr("visits.saved", n=len(chosen), week=week.isoformat()))

@@ -14,6 +14,7 @@ from core.ui.frame import (STATE_DEFAULTS, begin_session, client, current_user, 
 from core.ui.sign_in import change_password_page, sign_in_page, sign_out  # noqa: F401
 from core.ui.sidebar import org_name, sidebar  # noqa: F401
 from core.ui.overview import breakdown, headline  # noqa: F401
+from core.problems import ProblemError  # noqa: F401  (what a write raises with its problems)
 from core.ui.errors import error_key, problem_text, show_problems, user_errors  # noqa: F401
 from core.ui.downloads import logged_download  # noqa: F401
 from core.ui.customers import (customer_money_markdown, customer_profile_markdown,  # noqa: F401
@@ -24,7 +25,8 @@ from core.ui.progress import (PROGRESS_FORMATS, plan_columns, progress_columns, 
                               progress_data, progress_forecast, progress_tables,
                               progress_version, saved, target_plan)
 from core.ui.visits import (apply_position, checkin_position, coverage_map,  # noqa: F401
-                            checkin_from_form, manager_picker, managers_for, new_visit, now_minute,
+                            checkin_from_form, flag_details, manager_picker, managers_for,
+                            new_visit, now_minute,
                             optional_number, picked, plan_editor, planner, planner_filters,
                             route_section, set_picked, visit_checks, visit_token)
 from core.ui.users import (audit_filters, audit_table, create_user_form,  # noqa: F401

@@ -11,8 +11,8 @@ from core.grids import map_data as gridmap
 from core.performance.progress import MAP_METRIC, year_completion
 from core.db import get_engine, write_retrying
 from core.scope import Scope
-from core.ui.frame import lang, md, tr
-from core.ui.errors import user_errors
+from core.ui.frame import md, tr
+from core.ui.errors import problem_text, user_errors
 
 
 @st.cache_data(ttl=600, show_spinner=False, max_entries=32)
@@ -91,7 +91,7 @@ def review_change(user: auth.SignedIn) -> None:
     impact = None
     if problems:
         st.error(tr("grids.problems") + "\n\n" + "\n".join(
-            f"- {md(p.grid)}: {md(p.message_zh if lang() == 'zh' else p.message_en)}"
+            f"- {md(problem_text(p))}"
             for p in problems))
     else:
         with user_errors():

@@ -10,6 +10,7 @@ from core import config
 from core.db import get_engine
 from core.scope import Scope
 from core.i18n import t
+from core.ui.errors import problem_text
 from core.ui.frame import lang, md, tr
 
 
@@ -316,7 +317,7 @@ def save_list_form(user, filters, customers: int) -> None:
     problems = check_list(engine, scope, name, filters, kind, branch, manager, note)
     if problems:
         st.error(tr("lists.problems") + "\n\n" + "\n".join(
-            f"- {md(p.message_zh if lang() == 'zh' else p.message_en)}" for p in problems))
+            f"- {md(problem_text(p))}" for p in problems))
         return
     from core.db import write_retrying
     from core.ui.errors import user_errors

@@ -16,7 +16,7 @@ from core.access import users
 from core.db import get_engine
 from core.i18n import TEXT
 from core.permissions import Forbidden
-from core.ui.frame import lang, md, tr
+from core.ui.frame import md, tr
 from core.ui.errors import user_errors
 
 _OTP_KEY = "users_otp"  # (username, one-time password) to show once
@@ -110,11 +110,8 @@ def manage_user_form(user) -> None:
 def _attempt(action):
     """Run one user-administration action; on a refusal, a busy database or bad input show
     the message and return None, else return what the action returned."""
-    with user_errors():
-        try:
-            return action()
-        except users.UserError as exc:
-            st.error(md(exc.text(lang())))
+    with user_errors():  # bad input shows every problem (core.problems.ProblemError)
+        return action()
     return None
 
 

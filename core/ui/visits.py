@@ -308,6 +308,14 @@ def visit_checks(url: str, scope: Scope, since: date):
     return flags_by_manager(visits)
 
 
+def flag_details(flags: pd.DataFrame) -> list[str]:
+    """Each flag's message (``visit_checks``' flags: key and values) in the session's
+    language."""
+    from core.visits.authenticity import flag_texts
+
+    return flag_texts(flags, lang())
+
+
 def coverage_map(url: str, scope: Scope, since: date):
     """The scope's grids coloured by visit coverage (share of customers visited)."""
     from core.grids.map_data import colour_by
