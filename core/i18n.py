@@ -1094,11 +1094,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "auditlog.action.sso_refused": ("单点登录被拒绝", "Single sign-on refused"),
     # ---- end of single sign-on ----
     # ---- problems ----
-    # where a problem is (core.problems.Problem.where) and its line: where, then the message
+    # where a problem is (core.problems.Problem.where)
     "problem.where.file": ("文件 {file}", "File {file}"),
     "problem.where.row": ("第{row}行", "row {row}"),
     "problem.where.feature": ("第 {row} 个要素", "feature {row}"),
-    "problem.line": ("{where}:{message}", "{where}: {message}"),
     # values in a file or form
     "problem.value.number": ("“{value}”不是数字", "'{value}' is not a number"),
     "problem.value.negative": ("不能为负数", "cannot be negative"),

@@ -117,7 +117,7 @@ class Problem:
         message = self.message(lang)
         if not where:
             return message
-        return t("problem.line", lang, where=where, message=message)
+        return f"{where}{pick(':', ': ', lang)}{message}"
 
     def __str__(self) -> str:  # logs and the command line: both languages
         zh, en = self.text("zh"), self.text("en")
