@@ -88,11 +88,15 @@ def flag_visits(visits: pd.DataFrame, *, max_checkin_m: float | None = None,
     }
     parts = [_far(v, limits["far_checkin"]), _speed(v, limits["speed"]),
              _burst(v, limits["burst"], limits["window"]), _same_spot(v)]
-    flags = pd.concat([p for p in parts if len(p)] or parts[:1], ignore_index=True)
+    parts = [p for p in parts if len(p[0])] or parts[:1]
+    flags = pd.concat([frame for frame, _ in parts], ignore_index=True)
     rows = flags["row"].to_numpy(dtype=np.int64)
     out = pd.DataFrame({c: v[c].to_numpy()[rows] for c in FLAG_COLUMNS[:4]})
-    for c in FLAG_COLUMNS[4:]:
+    for c in FLAG_COLUMNS[4:8]:
         out[c] = flags[c].to_numpy()
+    for name in FLAG_VALUES:  # joined as arrays: pandas would test each None of a concat
+        out[name] = np.concatenate([values.get(name, np.full(len(frame), None, dtype=object))
+                                    for frame, values in parts])
     rank = out["rule"].map({r: i for i, r in enumerate(RULES)})
     order = np.lexsort((rank.to_numpy(), out["visit_id"].to_numpy(),
                         out["visited_at"].to_numpy(), out["manager_id"].to_numpy()))
@@ -171,16 +175,14 @@ def flag_texts(flags: pd.DataFrame, lang: str = "zh") -> list[str]:
             for key, row in zip(flags["key"], values)]
 
 
-def _rows(rows, rule: str, value, limit, values: list[dict]) -> pd.DataFrame:
-    """Flags of one rule: the visits' rows, measured values, the limit, and the message's
-    values (one dict per flag, of :data:`FLAG_VALUES`)."""
+def _rows(rows, rule: str, value, limit, **values: list[str]
+          ) -> tuple[pd.DataFrame, dict[str, np.ndarray]]:
+    """Flags of one rule: the visits' rows, measured values, the limit and the key; and the
+    message's values (some of :data:`FLAG_VALUES`, texts, one per flag)."""
     frame = pd.DataFrame({"row": np.asarray(rows, dtype=np.int64), "rule": rule,
                           "value": np.asarray(value, dtype=float), "limit": float(limit),
                           "key": f"flag.{rule}"})
-    for name in FLAG_VALUES:
-        frame[name] = pd.Series([v.get(name) for v in values], index=frame.index,
-                                dtype=object)
-    return frame
+    return frame, {name: np.array(texts, dtype=object) for name, texts in values.items()}
 
 
 def _on_site(v: pd.DataFrame) -> np.ndarray:
@@ -188,11 +190,12 @@ def _on_site(v: pd.DataFrame) -> np.ndarray:
     return np.isfinite(lon) & np.isfinite(lat) & ~((lon == 0) & (lat == 0))
 
 
-def _far(v: pd.DataFrame, limit: float) -> pd.DataFrame:
+def _far(v: pd.DataFrame, limit: float) -> tuple:
     d = haversine_m(v["lon"], v["lat"], v["customer_lon"], v["customer_lat"])
     rows = np.flatnonzero(_on_site(v) & (d > limit))  # NaN compares False
-    values = [dict(distance=f"{d[i]:,.0f}", threshold=f"{limit:,.0f}") for i in rows]
-    return _rows(rows, "far_checkin", d[rows], limit, values)
+    return _rows(rows, "far_checkin", d[rows], limit,
+                 distance=[f"{x:,.0f}" for x in d[rows]],
+                 threshold=[f"{limit:,.0f}"] * len(rows))
 
 
 def _sorted_by_manager_time(v: pd.DataFrame, mask: np.ndarray) -> tuple[np.ndarray, ...]:
@@ -210,7 +213,7 @@ def _minutes(m: float) -> str:
     return f"{m:.1f}" if m < 10 else f"{m:,.0f}"
 
 
-def _speed(v: pd.DataFrame, limit: float) -> pd.DataFrame:
+def _speed(v: pd.DataFrame, limit: float) -> tuple:
     rows, codes, seconds = _sorted_by_manager_time(v, _on_site(v))
     lon, lat = v["lon"].to_numpy()[rows], v["lat"].to_numpy()[rows]
     same = codes[1:] == codes[:-1]
@@ -219,16 +222,17 @@ def _speed(v: pd.DataFrame, limit: float) -> pd.DataFrame:
     with np.errstate(divide="ignore", invalid="ignore"):
         kmh = np.where(hours > 0, d / 1000 / hours, np.inf)
     hit = np.flatnonzero(same & (d >= SPEED_MIN_DISTANCE_M) & (kmh > limit))
-    values = [dict(km=f"{d[i] / 1000:,.1f}", minutes=_minutes(hours[i] * 60),
-                   speed="∞" if np.isinf(kmh[i]) else f"{kmh[i]:,.0f}",
-                   threshold=f"{limit:,.0f}") for i in hit]
-    return _rows(rows[hit + 1], "speed", kmh[hit], limit, values)
+    return _rows(rows[hit + 1], "speed", kmh[hit], limit,
+                 km=[f"{x / 1000:,.1f}" for x in d[hit]],
+                 minutes=[_minutes(h * 60) for h in hours[hit]],
+                 speed=["∞" if np.isinf(x) else f"{x:,.0f}" for x in kmh[hit]],
+                 threshold=[f"{limit:,.0f}"] * len(hit))
 
 
-def _burst(v: pd.DataFrame, count: int, window_min: float) -> pd.DataFrame:
+def _burst(v: pd.DataFrame, count: int, window_min: float) -> tuple:
     rows, codes, seconds = _sorted_by_manager_time(v, np.ones(len(v), dtype=bool))
     if len(rows) == 0:
-        return _rows([], "burst", [], count, [])
+        return _rows([], "burst", [], count)
     # one sortable key: manager first, then seconds since the earliest visit
     key = codes.astype(np.int64) * 10**10 + (seconds - seconds.min())
     window = int(round(window_min * 60))
@@ -239,7 +243,7 @@ def _burst(v: pd.DataFrame, count: int, window_min: float) -> pd.DataFrame:
     np.add.at(cover, end[starts], -1)
     hit = np.flatnonzero(np.cumsum(cover)[:-1] > 0)
     if len(hit) == 0:
-        return _rows([], "burst", [], count, [])
+        return _rows([], "burst", [], count)
     new = np.ones(len(hit), dtype=bool)  # a burst ends at a manager change or a gap
     new[1:] = (codes[hit[1:]] != codes[hit[:-1]]) | (key[hit[1:]] - key[hit[:-1]] > window)
     burst = np.cumsum(new) - 1
@@ -247,9 +251,10 @@ def _burst(v: pd.DataFrame, count: int, window_min: float) -> pd.DataFrame:
     first = seconds[hit[new]]
     last = seconds[hit[np.r_[np.flatnonzero(new)[1:] - 1, len(hit) - 1]]]
     labels = [_span(a, b) for a, b in zip(first, last)]
-    values = [dict(start=labels[b][0], end=labels[b][1], count=str(size[b]),
-                   threshold=str(count), window=_minutes(window_min)) for b in burst]
-    return _rows(rows[hit], "burst", size[burst], count, values)
+    return _rows(rows[hit], "burst", size[burst], count,
+                 start=[labels[b][0] for b in burst], end=[labels[b][1] for b in burst],
+                 count=[str(size[b]) for b in burst], threshold=[str(count)] * len(burst),
+                 window=[_minutes(window_min)] * len(burst))
 
 
 def _span(first: int, last: int) -> tuple[str, str]:
@@ -266,10 +271,10 @@ def _distinct_per_group(group: np.ndarray, value: np.ndarray) -> np.ndarray:
     return per_group[group]
 
 
-def _same_spot(v: pd.DataFrame) -> pd.DataFrame:
+def _same_spot(v: pd.DataFrame) -> tuple:
     rows = np.flatnonzero(_on_site(v))
     if len(rows) == 0:
-        return _rows([], "same_spot", [], 2, [])
+        return _rows([], "same_spot", [], 2)
     scale = 10.0 ** SAME_SPOT_DECIMALS
     x = np.round(v["lon"].to_numpy()[rows] * scale).astype(np.int64)
     y = np.round(v["lat"].to_numpy()[rows] * scale).astype(np.int64)
@@ -286,7 +291,7 @@ def _same_spot(v: pd.DataFrame) -> pd.DataFrame:
     customers = _distinct_per_group(spot, customer)
     households = _distinct_per_group(spot, pd.factorize(household)[0])
     hit = np.flatnonzero((customers >= 2) & (households >= 2))
-    values = [dict(lon=f"{x[i] / scale:.{SAME_SPOT_DECIMALS}f}",
-                   lat=f"{y[i] / scale:.{SAME_SPOT_DECIMALS}f}", others=str(customers[i] - 1))
-              for i in hit]
-    return _rows(rows[hit], "same_spot", customers[hit] - 1, 2, values)
+    return _rows(rows[hit], "same_spot", customers[hit] - 1, 2,
+                 lon=[f"{a / scale:.{SAME_SPOT_DECIMALS}f}" for a in x[hit]],
+                 lat=[f"{b / scale:.{SAME_SPOT_DECIMALS}f}" for b in y[hit]],
+                 others=[str(c - 1) for c in customers[hit]])
