@@ -3,8 +3,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from core.visits.authenticity import (FLAG_COLUMNS, RULES, flag_texts, flag_visits,
-                                      summarize_flags)
+from core.visits.authenticity import FLAG_COLUMNS, RULES, flag_texts, flag_visits, summarize_flags
 
 LON, LAT = 107.0, 25.8
 M_PER_DEG_LAT = 111_195.0

@@ -10,9 +10,9 @@ import pytest
 from pyproj import Geod
 from shapely.geometry import Point, Polygon, box, mapping
 
+from core.problems import Problem, ProblemError
 from geo.county import load_county
 from geo.crs import geometry_from_wgs84, geometry_to_wgs84
-from core.problems import Problem, ProblemError
 from geo.io import read_polygons
 
 CENTRE = (107.32, 25.83)  # inside 平塘县

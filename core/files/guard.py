@@ -12,10 +12,10 @@ import logging
 import re
 import unicodedata
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from io import BytesIO
 from pathlib import PurePosixPath
-from typing import Callable
 
 from core.problems import Problem, ProblemError
 

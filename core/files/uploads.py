@@ -23,15 +23,16 @@ emptiness and magic checks come with it.
 from __future__ import annotations
 
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from io import BytesIO
 from pathlib import PurePosixPath
-from typing import Any, Callable
+from typing import Any
 
 from core.files import vector_files
-from core.problems import ProblemError  # noqa: F401  (what every refusal raises; doctests)
 from core.files.guard import (MAX_UPLOAD_BYTES, MB, UTF8_BOM, Upload, is_zip, refuse,
                               safe_name, text_start, zip_members)
+from core.problems import ProblemError  # noqa: F401  (what every refusal raises; doctests)
 
 # ---- kinds ---------------------------------------------------------------------------
 

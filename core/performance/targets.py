@@ -31,6 +31,7 @@ from core.scope import Scope
 METHODS = ("last_year", "equal", "potential", "manual")
 MONTH_METHODS = ("seasonal", "even")
 CHILD_LEVEL = {"bank": "branch", "branch": "manager"}
+NEW_TARGET = Term("col.new_target")  # the column a split's problems name by default
 
 
 # ---- pure splitting ------------------------------------------------------------------
@@ -84,7 +85,7 @@ def split_to_months(annual: float, kind: str, curve, base: float = 0.0) -> np.nd
 
 
 def check_split(parent: float, children: pd.Series, kind: str, unit: str,
-                label: str | Term = Term("col.new_target")) -> list[Problem]:
+                label: str | Term = NEW_TARGET) -> list[Problem]:
     """Problems of children's annual targets against their parent: empty, negative, too
     many decimals, a rate over 100 %, and (flows and stocks) a total that is not the
     parent's to the unit. Rows are numbered from 1 in the order of ``children``; ``label``

@@ -171,7 +171,7 @@ def _checked(visits: pd.DataFrame) -> pd.DataFrame:
 def flag_texts(flags: pd.DataFrame, lang: str = "zh") -> list[str]:
     """Each flag's message in ``lang``: its ``key`` filled with its value columns."""
     values = flags[list(FLAG_VALUES)].to_dict("records")
-    return [t(key, lang, **{k: v for k, v in row.items() if v is not None and v == v})
+    return [t(key, lang, **{k: v for k, v in row.items() if v is not None})
             for key, row in zip(flags["key"], values)]
 
 
