@@ -30,6 +30,7 @@ import sys
 from datetime import date
 
 from core import config
+from core.problems import ProblemError
 
 
 def _positive(text: str) -> int:
@@ -193,8 +194,9 @@ def _users(engine, args) -> int:
         else:
             otp = users.unlock(engine, SYSTEM, args.name)
             print(f"{args.name.strip()} unlocked")
-    except users.UserError as exc:
-        print(f"错误 / error: {exc.text('zh')} / {exc.text('en')}", file=sys.stderr)
+    except ProblemError as exc:
+        for p in exc.problems:
+            print(f"错误 / error: {p}", file=sys.stderr)
         return 2
     if otp:
         print("一次性密码 / one-time password (must be changed at the first sign-in):")
@@ -229,7 +231,7 @@ def _import_grids(engine, args) -> int:
 
     from core.grids.changes import apply, change_from_file, check_change, preview
     from geo.county import load_county
-    from geo.io import PolygonImportError, read_polygons
+    from geo.io import read_polygons
 
     branch_id = None
     if args.level == 2:
@@ -243,7 +245,7 @@ def _import_grids(engine, args) -> int:
     path = Path(args.file)
     try:
         frame = read_polygons(path.read_bytes(), path.name, args.crs, boundary=load_county())
-    except (OSError, PolygonImportError) as exc:
+    except (OSError, ProblemError) as exc:
         problems = getattr(exc, "problems", None) or [exc]
         for p in problems:
             print(f"错误 / error: {p}", file=sys.stderr)
@@ -251,7 +253,7 @@ def _import_grids(engine, args) -> int:
     change, problems = change_from_file(engine, frame, args.level, branch_id)
     problems += check_change(engine, change)
     for p in problems:
-        print(f"错误 / error: {p.grid}: {p.message_zh} / {p.message_en}", file=sys.stderr)
+        print(f"错误 / error: {p}", file=sys.stderr)
     if problems:
         return 2
     from core.permissions import SYSTEM
@@ -272,7 +274,6 @@ def _targets_and_actuals(engine, args) -> int:
     from core.permissions import SYSTEM
     from core.performance.progress import actuals_as_of
     from core.scope import Scope
-    from core.performance.targets import TargetError
 
     if is_empty(engine):
         print("错误 / error: the database holds no bank yet (run seed or prepare)",
@@ -303,9 +304,9 @@ def _targets_and_actuals(engine, args) -> int:
     except OSError as exc:
         print(f"错误 / error: {exc}", file=sys.stderr)
         return 2
-    except TargetError as exc:
+    except ProblemError as exc:
         for p in exc.problems:
-            print(f"错误 / error: {p.text('zh')} / {p.text('en')}", file=sys.stderr)
+            print(f"错误 / error: {p}", file=sys.stderr)
         print("nothing was written", file=sys.stderr)
         return 2
 

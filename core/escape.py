@@ -33,9 +33,8 @@ from __future__ import annotations
 import html as _html
 import re
 import unicodedata
-from dataclasses import dataclass
 
-from core.i18n import t
+from core.problems import Problem, Term
 
 _JS_TEMPLATE = {"`": "&#96;", "$": "&#36;", "\\": "&#92;", "\u2028": "&#8232;",
                 "\u2029": "&#8233;"}
@@ -113,19 +112,11 @@ def markdown_code(value) -> str:
 
 # ---- names and notes at input ------------------------------------------------------------
 
-@dataclass(frozen=True)
-class NameProblem:
-    """Why a name or note was refused: the i18n key, the field, the limit and the length."""
-
-    field: str  # grid_name, grid_code, liaison_name, list_name, list_note, visit_notes
-    key: str  # name.empty / name.too_long / name.control
-    limit: int = 0
-    length: int = 0
-
-    def text(self, lang: str = "zh") -> str:
-        """The message in ``lang``, naming the field."""
-        return t(self.key, lang, field=t(f"name.field.{self.field}", lang), max=self.limit,
-                 n=self.length)
+def _name_problem(key: str, field: str, max_len: int, length: int = 0) -> Problem:
+    """A refused name: ``key`` (name.empty / name.too_long / name.control) naming the field
+    (``name.field.<field>``: grid_name, grid_code, liaison_name, list_name, list_note,
+    visit_notes), the limit and the length."""
+    return Problem(key, {"field": Term(f"name.field.{field}"), "max": max_len, "n": length})
 
 
 def _refused(c: str, allowed: set[str]) -> bool:
@@ -133,7 +124,7 @@ def _refused(c: str, allowed: set[str]) -> bool:
 
 
 def clean_name(value, field: str, max_len: int, *, allow_empty: bool = False,
-               multiline: bool = False) -> NameProblem | None:
+               multiline: bool = False) -> Problem | None:
     """The problem with a name as a user or file gives it, or None when it may be stored.
 
     The value is judged stripped (store ``value.strip()``): empty (unless ``allow_empty``),
@@ -148,18 +139,20 @@ def clean_name(value, field: str, max_len: int, *, allow_empty: bool = False,
     'name.control'
     >>> clean_name("x" * 101, "grid_name", 100).key, clean_name(" ", "grid_name", 100).key
     ('name.too_long', 'name.empty')
+    >>> clean_name("x" * 101, "grid_name", 100).text("en")
+    'The grid name has at most 100 characters (now 101).'
     """
     text = _text(value).strip()
     if not text:
-        return None if allow_empty else NameProblem(field, "name.empty", max_len)
+        return None if allow_empty else _name_problem("name.empty", field, max_len)
     allowed = _TEXT_ALLOWED if multiline else set()
     if any(_refused(c, allowed) for c in text):
-        return NameProblem(field, "name.control", max_len, len(text))
+        return _name_problem("name.control", field, max_len, len(text))
     if len(text) > max_len:
-        return NameProblem(field, "name.too_long", max_len, len(text))
+        return _name_problem("name.too_long", field, max_len, len(text))
     return None
 
 
-def clean_text(value, field: str, max_len: int) -> NameProblem | None:
+def clean_text(value, field: str, max_len: int) -> Problem | None:
     """:func:`clean_name` for free text (notes): may be empty, keeps line breaks and tabs."""
     return clean_name(value, field, max_len, allow_empty=True, multiline=True)

@@ -112,7 +112,6 @@ TEXT: dict[str, tuple[str, str]] = {
                               "unchanged to keep the stored number"),
     "staffing.save": ("保存", "Save"),
     "staffing.saved": ("已保存。", "Saved."),
-    "staffing.row": ("第{row}行 ", "Row {row} "),
     "staffing.field.A": ("A岗", "Post A"),
     "staffing.field.B": ("B岗", "Post B"),
     "staffing.field.liaisons": ("联络员", "Liaisons"),
@@ -501,13 +500,14 @@ TEXT: dict[str, tuple[str, str]] = {
     "flag.rule.speed": ("移动速度异常", "Implausible speed"),
     "flag.rule.burst": ("短时密集走访", "Many visits in minutes"),
     "flag.rule.same_spot": ("多客户同一签到点", "One check-in point, several customers"),
-    "flag.far_checkin": ("签到位置距客户 {distance} 米(阈值 {limit} 米)", "Check-in {distance} m "
-                         "from the customer (limit {limit} m)"),
-    "flag.speed": ("距上一次现场走访 {km} 公里、间隔 {minutes} 分钟,时速 {speed} 公里(阈值 {limit} "
-                   "公里)", "{km} km from the previous on-site visit in {minutes} min: {speed} "
-                   "km/h (limit {limit} km/h)"),
-    "flag.burst": ("{start} 至 {end} 共 {count} 次走访(阈值:{window} 分钟内 {limit} 次)",
-                   "{count} visits from {start} to {end} (limit: {limit} within {window} min)"),
+    "flag.far_checkin": ("签到位置距客户 {distance} 米(阈值 {threshold} 米)",
+                         "Check-in {distance} m from the customer (limit {threshold} m)"),
+    "flag.speed": ("距上一次现场走访 {km} 公里、间隔 {minutes} 分钟,时速 {speed} 公里"
+                   "(阈值 {threshold} 公里)", "{km} km from the previous on-site visit in "
+                   "{minutes} min: {speed} km/h (limit {threshold} km/h)"),
+    "flag.burst": ("{start} 至 {end} 共 {count} 次走访(阈值:{window} 分钟内 {threshold} 次)",
+                   "{count} visits from {start} to {end} (limit: {threshold} within "
+                   "{window} min)"),
     "flag.same_spot": ("签到坐标({lon}, {lat})与另外 {others} 位客户的走访签到完全相同",
                        "Check-in ({lon}, {lat}) identical to visits of {others} other "
                        "customer(s)"),
@@ -1095,10 +1095,146 @@ TEXT: dict[str, tuple[str, str]] = {
     "auditlog.action.sso_refused": ("单点登录被拒绝", "Single sign-on refused"),
     # ---- end of single sign-on ----
     # ---- problems ----
+    # where a problem is (core.problems.Problem.where)
     "problem.where.file": ("文件 {file}", "File {file}"),
-    "problem.where.row": ("第 {row} 行", "row {row}"),
-    "problem.upload.empty": ("文件为空", "The file is empty"),
-    "problem.value.number": ("“{value}” 不是数字", "“{value}” is not a number"),
+    "problem.where.row": ("第{row}行", "row {row}"),
+    "problem.where.feature": ("第 {row} 个要素", "feature {row}"),
+    # values in a file or form
+    "problem.value.number": ("“{value}”不是数字", "'{value}' is not a number"),
+    "problem.value.negative": ("不能为负数", "cannot be negative"),
+    # Excel sheets (core.files.sheets)
+    "problem.sheet.missing": ("缺少工作表“{sheet}”(请使用导出的模板)", "There is no sheet "
+                              "named '{sheet}' (use the exported template)"),
+    "problem.sheet.blank_header": ("第{column}列没有表头(请使用导出的模板)", "Column {column} has "
+                                   "no header (use the exported template)"),
+    "problem.sheet.unknown_header": ("未知的表头(请使用导出的模板)", "unknown header (use the "
+                                     "exported template)"),
+    "problem.sheet.missing_column": ("缺少该列", "column missing"),
+    "problem.sheet.no_rows": ("工作表“{sheet}”没有数据行", "The sheet '{sheet}' has no data rows"),
+    # targets: splits (core.performance.targets) and the target / actual workbooks
+    "problem.target.number": ("请填写数字目标", "enter a number"),
+    "problem.target.negative": ("目标不能为负数", "a target cannot be negative"),
+    "problem.target.whole": ("须为整数(元或个)", "must be whole yuan or units"),
+    "problem.target.rate_over": ("比率不能超过100%", "a rate cannot exceed 100 %"),
+    "problem.target.total": ("分解合计 {total} 与上级目标 {parent} 不一致(差 {diff})",
+                             "the children add up to {total}, not the parent's {parent} (off "
+                             "by {diff})"),
+    "problem.target.not_below": ("不属于该机构的下级:{units}", "not a unit below this one: "
+                                 "{units}"),
+    "problem.target.set_by_hq": ("支行目标由总行下达,请先由总行设定", "head office sets the "
+                                 "branch's own target"),
+    "problem.target.decimals": ("金额最多4位小数(精确到元),数量须为整数", "money to 4 decimals "
+                                "(whole yuan), counts whole"),
+    "problem.target.level": ("层级须为 总行/支行/客户经理", "level must be 总行/支行/客户经理 "
+                             "(bank/branch/manager)"),
+    "problem.target.unknown_unit": ("未知的{level}编码“{code}”", "{level} code '{code}' is "
+                                    "unknown"),
+    "problem.target.outside_scope": ("“{code}”不在您的管理范围内", "'{code}' is outside your "
+                                     "scope"),
+    "problem.target.unknown_metric": ("未知的指标编码“{code}”", "unknown metric code '{code}'"),
+    "problem.target.year": ("年度须为四位整数", "a four-digit year"),
+    "problem.target.years": ("文件只能包含一个年度(发现 {years})", "one year per file (found "
+                             "{years})"),
+    "problem.target.duplicate": ("与第{other}行重复", "duplicates row {other}"),
+    "problem.target.no_annual": ("请填写全年目标", "enter the year's target"),
+    "problem.target.some_months": ("月份须全部填写或全部留空", "fill all twelve months or none"),
+    "problem.target.months_total": ("12个月合计 {months} 与全年 {annual} 不一致", "the months "
+                                    "add up to {months}, not {annual}"),
+    "problem.target.december": ("余额类指标12月须等于全年(年末余额)", "for a balance, December "
+                                "must equal the year"),
+    "problem.target.branch_target": ("支行目标由总行下达,不能在此修改", "head office sets the "
+                                     "branch's own target"),
+    "problem.target.children_total": ("{unit}({metric})下级合计 {total} 与其目标 {target} 不一致",
+                                      "{unit} ({metric}): the units below add up to {total}, "
+                                      "not {target}"),
+    "problem.target.month": ("月份须为1-12", "month must be 1-12"),
+    "problem.target.computed": ("“{metric}”由系统计算,不能导入", "{metric} is computed, not "
+                                "imported"),
+    "problem.target.no_actual": ("请填写实际值", "enter the actual"),
+    "problem.target.branch_sum": ("支行值与其客户经理合计 {sum} 不一致", "the branch differs "
+                                  "from its managers' sum ({sum})"),
+    # grid polygons from a file (geo.io)
+    "problem.geometry.no_polygons": ("文件中只有点/线要素({kinds}),没有面", "Only points/lines "
+                                     "were found ({kinds}), no polygons"),
+    "problem.geometry.no_geometry": ("文件中没有任何几何,没有面", "No geometry was found, no "
+                                     "polygons"),
+    "problem.geometry.not_lonlat": ("坐标不是经纬度(投影坐标缺少 .prj?)", "Coordinates are not "
+                                    "longitude/latitude (projected data without a .prj?)"),
+    "problem.geometry.missing": ("缺少几何", "The geometry is missing"),
+    "problem.geometry.not_polygon": ("不是面({kind})", "Not a polygon ({kind})"),
+    "problem.geometry.invalid": ("几何无效:{reason}", "Invalid polygon: {reason}"),
+    "problem.geometry.invalid_at": ("几何无效:{reason}(位于 {point} 附近)", "Invalid polygon: "
+                                    "{reason} at or near point {point}"),
+    "problem.geometry.reason.self_intersection": ("自相交", "Self-intersection"),
+    "problem.geometry.reason.ring_self_intersection": ("环自相交", "Ring Self-intersection"),
+    "problem.geometry.reason.too_few_points": ("点数过少", "Too few points"),
+    "problem.geometry.reason.disconnected": ("内部不连通", "Interior is disconnected"),
+    "problem.geometry.reason.hole_outside": ("内环在外环之外", "Hole lies outside shell"),
+    "problem.geometry.reason.nested_holes": ("内环相互嵌套", "Nested holes"),
+    "problem.geometry.reason.nested_shells": ("外环相互嵌套", "Nested shells"),
+    "problem.geometry.reason.duplicate_rings": ("环重复", "Duplicate Rings"),
+    "problem.geometry.reason.invalid_coordinate": ("坐标无效", "Invalid Coordinate"),
+    "problem.geometry.reason.not_closed": ("环未闭合", "Ring is not closed"),
+    "problem.geometry.outside": ("网格大部分在县域之外(仅 {pct}% 在内)", "The polygon lies "
+                                 "mostly outside the county (only {pct}% inside)"),
+    "problem.geometry.outside_swapped": ("网格大部分在县域之外(仅 {pct}% 在内);看起来是 {looks} "
+                                         "坐标却声明为 {declared}", "The polygon lies mostly "
+                                         "outside the county (only {pct}% inside); looks like "
+                                         "{looks} coordinates declared as {declared}"),
+    "problem.geometry.no_name_field": ("找不到名称字段“{name}”", "Name field '{name}' not found"),
+    "problem.geometry.duplicate_name": ("名称“{name}”与第 {other} 个要素重复", "Name '{name}' "
+                                        "duplicates feature {other}"),
+    # grid changes (core.grids.changes)
+    "problem.grid.no_grids": ("变更中没有任何网格", "the change holds no grid"),
+    "problem.grid.duplicate_code": ("网格编码重复", "duplicate grid code"),
+    "problem.grid.invalid": ("多边形无效:{reason}", "invalid polygon: {reason}"),
+    "problem.grid.overlap": ("与网格 {other} 重叠", "overlaps grid {other}"),
+    "problem.grid.other_branch": ("不属于本支行", "belongs to another branch"),
+    "problem.grid.outside_parent": ("有 {share} 的面积在所属一级网格之外", "{share} of its area "
+                                    "lies outside its first-level grid"),
+    "problem.grid.no_branch": ("找不到对应支行", "no branch of that name or code"),
+    # posts and liaisons (core.grids.staffing)
+    "problem.staff.post_a": ("请选择本支行的A岗客户经理", "choose a post-A manager of this "
+                             "branch"),
+    "problem.staff.post_b": ("B岗须为本支行客户经理", "post B must be a manager of this branch"),
+    "problem.staff.same_person": ("A岗与B岗不能是同一人", "posts A and B must be different "
+                                  "people"),
+    "problem.staff.liaisons": ("联络员须为2-5人(现为{n}人)", "2-5 liaison persons needed (now "
+                               "{n})"),
+    "problem.staff.role": ("身份须为:{roles}", "role must be one of {roles}"),
+    "problem.staff.phone_full": ("请填写完整手机号", "enter the full phone"),
+    "problem.staff.phone_format": ("手机号须为11位数字,以1开头", "phone must be 11 digits "
+                                   "starting with 1"),
+    # customer lists (core.customers.lists)
+    "problem.list.manager_hands": ("客户经理不能下发名单", "managers cannot hand lists"),
+    "problem.list.kind": ("未知类型 {kind}", "unknown kind {kind}"),
+    "problem.list.no_filter": ("请至少设置一个筛选条件", "set at least one filter"),
+    "problem.list.grid_filter": ("行业/族群网格不能再按网格筛选", "an industry or group grid "
+                                 "cannot filter by grid"),
+    "problem.list.needs_manager": ("行业/族群网格须指定负责的客户经理", "an industry or group "
+                                   "grid needs its manager"),
+    "problem.list.own_branch": ("只能下发给本支行", "only to your own branch"),
+    "problem.list.no_manager": ("客户经理不存在或已停用", "no such active manager"),
+    "problem.list.manager_branch": ("该客户经理不属于所选支行", "that manager is not of the "
+                                    "chosen branch"),
+    "problem.list.choose_branch": ("请选择下发的支行", "choose a branch"),
+    # a logged visit (core.visits.visit_log)
+    "problem.visit.channel": ("未知的走访方式 {channel}", "unknown channel {channel}"),
+    "problem.visit.outcome": ("未知的走访结果 {outcome}", "unknown outcome {outcome}"),
+    "problem.visit.products": ("未知的产品 {products}", "unknown products {products}"),
+    "problem.visit.future": ("走访时间不能晚于现在", "the visit cannot be in the future"),
+    "problem.visit.too_old": ("只能补登31天内的走访", "only visits of the last 31 days"),
+    "problem.visit.amount": ("金额不能为负数", "the amount cannot be negative"),
+    "problem.visit.checkin_pair": ("签到经纬度须同时填写", "give both longitude and latitude"),
+    "problem.visit.checkin_outside": ("签到位置 ({lon}, {lat}) 不在本县范围内", "check-in ({lon}, "
+                                      "{lat}) is outside the county"),
+    "problem.visit.checkin_missing": ("上门走访须签到位置", "an on-site visit needs its check-in"),
+    "problem.visit.token": ("表单已失效,请刷新后重试", "the form expired; reload it"),
+    "problem.visit.customer": ("该客户不存在", "no such customer"),
+    # a week's plan (core.visits.planner)
+    "problem.plan.capacity": ("本周计划 {n} 户,超过每周上限 {capacity} 户", "{n} visits "
+                              "planned, more than the week's {capacity}"),
+    "problem.plan.customer": ("客户编号 {id} 不存在", "no customer with id {id}"),
     # ---- end of problems ----
 }
 

@@ -1,8 +1,8 @@
 """Read grid polygons (网格边界) uploaded by bank staff: GeoJSON, zipped Shapefile or KML.
 
 Everything is checked before anything is returned: :func:`read_polygons` either returns a
-clean GeoDataFrame in WGS-84 or raises :class:`PolygonImportError` listing *all* problems
-(row and field named, Chinese first, then English), so nothing half-imported is ever stored.
+clean GeoDataFrame in WGS-84 or raises :class:`core.problems.ProblemError` listing *all*
+problems (file, feature and field named), so nothing half-imported is ever stored.
 """
 from __future__ import annotations
 
@@ -13,35 +13,35 @@ import geopandas
 import pandas as pd
 import shapely
 
-from core.files.uploads import UploadError, UploadProblem, read_upload, safe_name
+from core.files.guard import problem, safe_name
+from core.files.uploads import read_upload
+from core.problems import Problem, ProblemError, Term
 
 NAME_FIELDS = ("name", "NAME", "Name", "名称", "网格名称", "title")
 CODE_FIELDS = ("code", "CODE", "编码", "网格编码")
 KINDS = ("geojson", "shapefile", "kml")  # what core.files.uploads may read for grid polygons
 MIN_INSIDE = 0.5  # a polygon must have at least this share of its area inside the boundary
 CRS_LABEL = {"WGS84": "WGS-84", "GCJ02": "GCJ-02", "CGCS2000": "CGCS2000"}
-REASON_ZH = {"Self-intersection": "自相交", "Ring Self-intersection": "环自相交",
-             "Too few points": "点数过少", "Interior is disconnected": "内部不连通",
-             "Hole lies outside shell": "内环在外环之外", "Nested holes": "内环相互嵌套",
-             "Nested shells": "外环相互嵌套", "Duplicate Rings": "环重复",
-             "Invalid Coordinate": "坐标无效", "Ring is not closed": "环未闭合"}
-
-# One problem type and one error type for every upload (core.files.uploads); the names this module
-# has always exported stay, for its callers.
-ImportProblem = UploadProblem
-PolygonImportError = UploadError
+# shapely's reasons for an invalid polygon, each an i18n key problem.geometry.reason.<slug>
+REASONS = {"Self-intersection": "self_intersection",
+           "Ring Self-intersection": "ring_self_intersection",
+           "Too few points": "too_few_points", "Interior is disconnected": "disconnected",
+           "Hole lies outside shell": "hole_outside", "Nested holes": "nested_holes",
+           "Nested shells": "nested_shells", "Duplicate Rings": "duplicate_rings",
+           "Invalid Coordinate": "invalid_coordinate", "Ring is not closed": "not_closed"}
 
 
-def _fail(field: str, zh: str, en: str) -> PolygonImportError:
-    return PolygonImportError([ImportProblem(None, field, zh, en)])
+def _feature(key: str, row: int | None, field: str, **values) -> Problem:
+    """A problem ``problem.geometry.<key>`` of the file (or of its feature ``row``)."""
+    return Problem(f"problem.geometry.{key}", values, row=row, field=field, row_kind="feature")
 
 
-def _load(data: bytes, filename: str) -> tuple[geopandas.GeoDataFrame, list[ImportProblem]]:
+def _load(data: bytes, filename: str) -> tuple[geopandas.GeoDataFrame, list[Problem]]:
     """The file's features through the guarded reader (never GDAL), and the per-feature
     problems the reader found."""
     vectors = read_upload(data, filename, KINDS)
     if not vectors.geometries:
-        raise _fail("file", "文件为空或没有要素", "The file is empty or has no features")
+        raise ProblemError(problem("empty"))
     frame = pd.DataFrame(vectors.properties, index=range(len(vectors.geometries)))
     frame = frame.drop(columns=[c for c in frame.columns if c == "geometry"])
     gdf = geopandas.GeoDataFrame(frame, geometry=geopandas.GeoSeries(vectors.geometries),
@@ -49,15 +49,28 @@ def _load(data: bytes, filename: str) -> tuple[geopandas.GeoDataFrame, list[Impo
     return gdf, vectors.problems
 
 
-def _reason(geom: shapely.Geometry) -> tuple[str, str] | None:
-    """Return (Chinese, English) of why ``geom`` is invalid, or None when it is valid."""
+def _invalid(geom: shapely.Geometry, row: int) -> Problem | None:
+    """Why ``geom`` (feature ``row``) is invalid, as a problem; None when it is valid.
+
+    Examples
+    --------
+    >>> bowtie = shapely.Polygon([(0, 0), (1, 1), (1, 0), (0, 1)])
+    >>> _invalid(bowtie, 2).text("zh")
+    '第 2 个要素 [geometry]:几何无效:自相交(位于 0.5 0.5 附近)'
+    >>> _invalid(bowtie, 2).text("en")
+    'feature 2 [geometry]: Invalid polygon: Self-intersection at or near point 0.5 0.5'
+    """
     if shapely.is_valid(geom):
         return None
     reason = shapely.is_valid_reason(geom)
     match = re.match(r"([^\[]*)\[([^\]]*)\]", reason)
-    text, where = (match.group(1).strip(), match.group(2)) if match else (reason, "")
-    en = f"{text} at or near point {where}" if where else text
-    return f"{REASON_ZH.get(text, '几何无效')} {en}", en
+    text, point = (match.group(1).strip(), match.group(2)) if match else (reason, "")
+    if text not in REASONS:  # a reason of a later GEOS: said as it says it
+        return _feature("invalid", row, "geometry", reason=reason)
+    said = Term(f"problem.geometry.reason.{REASONS[text]}")
+    if point:
+        return _feature("invalid_at", row, "geometry", reason=said, point=point)
+    return _feature("invalid", row, "geometry", reason=said)
 
 
 def _share_inside(geoms: list, boundary: shapely.Geometry) -> list[float]:
@@ -101,7 +114,7 @@ def read_polygons(data: bytes, filename: str, crs: str, *, boundary: shapely.Geo
 
     Raises
     ------
-    PolygonImportError
+    core.problems.ProblemError
         With every problem found (``.problems``); nothing is returned then.
 
     Examples
@@ -116,18 +129,18 @@ def read_polygons(data: bytes, filename: str, crs: str, *, boundary: shapely.Geo
     (['name', 'code', 'geometry', 'row'], 4326, '一号网格')
     >>> try:
     ...     read_polygons(b"x", "grids.xlsx", "WGS84")
-    ... except PolygonImportError as err:
-    ...     print(err.problems[0].field)
-    file
+    ... except ProblemError as err:
+    ...     print(err.problems[0].key, err.problems[0].file)
+    uploads.extension grids.xlsx
     """
     if crs not in CRS_LABEL:
         raise ValueError(f"crs must be one of {sorted(CRS_LABEL)}, not {crs!r}")
     try:
         return _checked(data, filename, crs, boundary, name_field)
-    except PolygonImportError as err:  # every problem names the file it is about
+    except ProblemError as err:  # every problem names the file it is about
         name = safe_name(filename)
-        raise PolygonImportError([p if p.file else replace(p, file=name)
-                                  for p in err.problems]) from None
+        raise ProblemError([p if p.file else replace(p, file=name)
+                            for p in err.problems]) from None
 
 
 def _checked(data: bytes, filename: str, crs: str, boundary: shapely.Geometry | None,
@@ -141,28 +154,24 @@ def _checked(data: bytes, filename: str, crs: str, boundary: shapely.Geometry | 
     raw = [None if g is None or g.is_empty else shapely.force_2d(g) for g in gdf.geometry]
     if not any(g is not None and g.geom_type in ("Polygon", "MultiPolygon") for g in raw):
         if problems:
-            raise PolygonImportError(problems)
-        kinds = sorted({g.geom_type for g in raw if g is not None}) or ["无 none"]
-        raise _fail("geometry", f"文件中只有点/线要素（{', '.join(kinds)}），没有面",
-                    f"Only points/lines were found ({', '.join(kinds)}), no polygons")
+            raise ProblemError(problems)
+        kinds = sorted({g.geom_type for g in raw if g is not None})
+        raise ProblemError(_feature("no_polygons", None, "geometry", kinds=", ".join(kinds))
+                           if kinds else _feature("no_geometry", None, "geometry"))
     xmin, ymin, xmax, ymax = shapely.total_bounds([g for g in raw if g is not None])
     if xmin < -180 or xmax > 180 or ymin < -90 or ymax > 90:
-        raise _fail("file", "坐标不是经纬度（投影坐标缺少 .prj？）",
-                    "Coordinates are not longitude/latitude (projected data without a .prj?)")
+        raise ProblemError(Problem("problem.geometry.not_lonlat"))
 
     polys: dict[int, shapely.Geometry] = {}  # index -> raw, valid polygon
     for i, geom in enumerate(raw):
         row = i + 1
         if geom is None:
             if row not in unreadable:
-                problems.append(ImportProblem(row, "geometry", "缺少几何",
-                                              "The geometry is missing"))
+                problems.append(_feature("missing", row, "geometry"))
         elif geom.geom_type not in ("Polygon", "MultiPolygon"):
-            problems.append(ImportProblem(row, "geometry", f"不是面（{geom.geom_type}）",
-                                          f"Not a polygon ({geom.geom_type})"))
-        elif (reason := _reason(geom)) is not None:
-            problems.append(ImportProblem(row, "geometry", f"几何无效：{reason[0]}",
-                                          f"Invalid polygon: {reason[1]}"))
+            problems.append(_feature("not_polygon", row, "geometry", kind=geom.geom_type))
+        elif (invalid := _invalid(geom, row)) is not None:
+            problems.append(invalid)
         else:
             polys[i] = geom
     converted = {i: geometry_to_wgs84(g, crs) for i, g in polys.items()}
@@ -171,22 +180,19 @@ def _checked(data: bytes, filename: str, crs: str, boundary: shapely.Geometry | 
         inside = dict(zip(converted, _share_inside(list(converted.values()), boundary)))
         outside = [i for i, share in inside.items() if share < MIN_INSIDE]
         alt = "WGS84" if crs == "GCJ02" else "GCJ02"
-        hint_zh = hint_en = ""
+        swapped = False  # most outside, but inside under the other choice: say so
         if 2 * len(outside) > len(polys):
             alt_share = _share_inside([geometry_to_wgs84(polys[i], alt) for i in polys], boundary)
-            if 2 * sum(s < MIN_INSIDE for s in alt_share) < len(polys):
-                hint_zh = f"；看起来是 {CRS_LABEL[alt]} 坐标却声明为 {CRS_LABEL[crs]}"
-                hint_en = f"; looks like {CRS_LABEL[alt]} coordinates declared as {CRS_LABEL[crs]}"
+            swapped = 2 * sum(s < MIN_INSIDE for s in alt_share) < len(polys)
         for i in outside:
             pct = round(100 * inside[i])
-            problems.append(ImportProblem(
-                i + 1, "geometry", f"网格大部分在县域之外（仅 {pct}% 在内）{hint_zh}",
-                f"The polygon lies mostly outside the county (only {pct}% inside){hint_en}"))
+            problems.append(_feature("outside_swapped", i + 1, "geometry", pct=pct,
+                                     looks=CRS_LABEL[alt], declared=CRS_LABEL[crs])
+                            if swapped else _feature("outside", i + 1, "geometry", pct=pct))
 
     columns = list(gdf.columns)
     if name_field is not None and name_field not in columns:
-        problems.append(ImportProblem(None, "name", f"找不到名称字段“{name_field}”",
-                                      f"Name field {name_field!r} not found"))
+        problems.append(_feature("no_name_field", None, "name", name=name_field))
     name_col = name_field if name_field in columns else next(
         (c for c in NAME_FIELDS if c in columns), None)
     code_col = next((c for c in CODE_FIELDS if c in columns), None)
@@ -195,13 +201,12 @@ def _checked(data: bytes, filename: str, crs: str, boundary: shapely.Geometry | 
     first_row: dict[str, int] = {}
     for i, name in enumerate(names):
         if name in first_row:
-            problems.append(ImportProblem(
-                i + 1, "name", f"名称“{name}”与第 {first_row[name]} 个要素重复",
-                f"Name {name!r} duplicates feature {first_row[name]}"))
+            problems.append(_feature("duplicate_name", i + 1, "name", name=name,
+                                     other=first_row[name]))
         first_row.setdefault(name, i + 1)
 
     if problems:
-        raise PolygonImportError(sorted(problems, key=lambda p: (p.row or 0, p.field or "")))
+        raise ProblemError(sorted(problems, key=lambda p: (p.row or 0, str(p.field or ""))))
     codes = [_text(v) for v in gdf[code_col]] if code_col else [None] * len(gdf)
     return geopandas.GeoDataFrame(
         {"name": names, "code": codes, "geometry": [converted[i] for i in range(len(gdf))],

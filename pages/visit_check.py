@@ -31,14 +31,12 @@ st.dataframe(summary, hide_index=True, key="check_summary",
                  r: ui.tr(f"flag.rule.{r}") for r in rules})
 st.subheader(ui.tr("check.flags"))
 shown = flags.assign(rule=flags["rule"].map(lambda r: ui.tr(f"flag.rule.{r}")))
-st.dataframe(shown, hide_index=True, key="check_flags",
-             column_order=["visited_at", "manager", "customer", "rule",
-                           "message_zh" if ui.lang() == "zh" else "message_en"],
+st.dataframe(shown.assign(detail=ui.flag_details(flags)), hide_index=True, key="check_flags",
+             column_order=["visited_at", "manager", "customer", "rule", "detail"],
              column_config={"visited_at": st.column_config.DatetimeColumn(
                  ui.tr("col.time"), format="YYYY-MM-DD HH:mm"),
                  "manager": ui.tr("col.name.manager"), "customer": ui.tr("col.customer"),
-                 "rule": ui.tr("check.col.rule"), "message_zh": ui.tr("check.col.detail"),
-                 "message_en": ui.tr("check.col.detail")})
+                 "rule": ui.tr("check.col.rule"), "detail": ui.tr("check.col.detail")})
 st.subheader(ui.tr("check.coverage"))
 layers, coverage = ui.coverage_map(scope, since)
 st_folium(ui.plain_grid_map(layers), key="coverage_map", height=520, use_container_width=True,

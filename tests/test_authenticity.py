@@ -3,7 +3,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from core.visits.authenticity import FLAG_COLUMNS, RULES, flag_visits, summarize_flags
+from core.visits.authenticity import FLAG_COLUMNS, RULES, flag_texts, flag_visits, summarize_flags
 
 LON, LAT = 107.0, 25.8
 M_PER_DEG_LAT = 111_195.0
@@ -38,8 +38,8 @@ def test_checkin_far_from_the_customer_is_flagged_with_its_distance():
     flags = flag_visits(v)
     assert rules_of(flags) == {(1, "far_checkin")}
     assert flags["value"].iat[0] == pytest.approx(812, abs=1)
-    assert flags["message_zh"].iat[0] == "签到位置距客户 812 米(阈值 500 米)"
-    assert flags["message_en"].iat[0] == "Check-in 812 m from the customer (limit 500 m)"
+    assert flag_texts(flags, "zh")[0] == "签到位置距客户 812 米(阈值 500 米)"
+    assert flag_texts(flags, "en")[0] == "Check-in 812 m from the customer (limit 500 m)"
 
 
 @pytest.mark.parametrize("checkin, customer", [
@@ -68,7 +68,7 @@ def test_implausible_speed_flags_the_later_visit():
     flags = flag_visits(v)
     assert rules_of(flags) == {(2, "speed")}
     assert flags["value"].iat[0] == pytest.approx(80, rel=0.01)
-    assert flags["message_zh"].iat[0] == ("距上一次现场走访 20.0 公里、间隔 15 分钟,时速 80 公里"
+    assert flag_texts(flags, "zh")[0] == ("距上一次现场走访 20.0 公里、间隔 15 分钟,时速 80 公里"
                                           "(阈值 60 公里)")
 
 
@@ -102,7 +102,7 @@ def test_two_places_at_the_same_minute_is_infinite_speed():
                (1, 11, "09:00", east(5_000), LAT, east(5_000), LAT))
     flags = flag_visits(v)
     assert rules_of(flags) == {(2, "speed")}
-    assert np.isinf(flags["value"].iat[0]) and "时速 ∞ 公里" in flags["message_zh"].iat[0]
+    assert np.isinf(flags["value"].iat[0]) and "时速 ∞ 公里" in flag_texts(flags, "zh")[0]
 
 
 def test_row_order_does_not_matter():
@@ -126,8 +126,8 @@ def test_three_visits_within_ten_minutes_are_all_flagged():
                on_site(1, 12, "14:09", 200))
     flags = flag_visits(v)
     assert rules_of(flags) == {(1, "burst"), (2, "burst"), (3, "burst")}
-    assert flags["message_zh"].iat[0] == "2026-11-02 14:00 至 14:09 共 3 次走访(阈值:10 分钟内 3 次)"
-    assert flags["message_en"].iat[0] == ("3 visits from 2026-11-02 14:00 to 14:09 "
+    assert flag_texts(flags, "zh")[0] == "2026-11-02 14:00 至 14:09 共 3 次走访(阈值:10 分钟内 3 次)"
+    assert flag_texts(flags, "en")[0] == ("3 visits from 2026-11-02 14:00 to 14:09 "
                                           "(limit: 3 within 10 min)")
 
 
@@ -150,7 +150,7 @@ def test_overlapping_windows_are_one_burst():
     flags = flag_visits(v)
     assert rules_of(flags) == {(i, "burst") for i in range(1, 6)}
     assert set(flags["value"]) == {5}
-    assert "14:00 至 14:14 共 5 次" in flags["message_zh"].iat[0]
+    assert "14:00 至 14:14 共 5 次" in flag_texts(flags, "zh")[0]
 
 
 def test_burst_settings(monkeypatch):
@@ -170,8 +170,8 @@ def test_one_checkin_point_for_two_customers_flags_both():
                (1, 11, "11:00", *spot, east(300), LAT))
     flags = flag_visits(v)
     assert rules_of(flags) == {(1, "same_spot"), (2, "same_spot")}
-    assert "与另外 1 位客户的走访签到完全相同" in flags["message_zh"].iat[0]
-    assert f"{spot[0]:.5f}" in flags["message_en"].iat[0]
+    assert "与另外 1 位客户的走访签到完全相同" in flag_texts(flags, "zh")[0]
+    assert f"{spot[0]:.5f}" in flag_texts(flags, "en")[0]
 
 
 def test_same_spot_across_managers_is_flagged_too():

@@ -10,7 +10,7 @@ from core.performance.target_sheets import (ACTUAL_SHEET, TARGET_HEADERS, TARGET
                         import_actuals, import_targets, read_targets, target_template)
 from core.permissions import Actor, Forbidden
 from core.scope import Scope
-from core.performance.targets import TargetError
+from core.problems import ProblemError
 
 HQ = Scope("hq")
 BRANCH = Scope("branch", branch_id=1)
@@ -135,7 +135,7 @@ def test_a_bad_file_names_row_and_column_and_changes_nothing(seeded_engine, case
         row = find_row(ws, *where)
         ws.cell(row, col(column)).value = value
     before = state(seeded_engine)
-    with pytest.raises(TargetError) as err:
+    with pytest.raises(ProblemError) as err:
         import_targets(seeded_engine, Actor(1, HQ), save(wb))
     assert state(seeded_engine) == before
     texts = [p.text("zh") for p in err.value.problems]
@@ -152,7 +152,7 @@ def test_a_bad_file_names_row_and_column_and_changes_nothing(seeded_engine, case
 
 def test_not_an_excel_file(seeded_engine):
     before = state(seeded_engine)
-    with pytest.raises(TargetError, match="Excel"):
+    with pytest.raises(ProblemError, match="Excel"):
         import_targets(seeded_engine, Actor(1, HQ), b"name,value\n1,2\n")
     assert state(seeded_engine) == before
 
@@ -186,9 +186,9 @@ def test_a_branch_leader_imports_their_managers_only(fresh_county):
     own = find_row(ws, "支行", "00101", "visits")
     ws.cell(own, col("全年")).value = ws.cell(own, col("全年")).value + 1
     before = state(engine)
-    with pytest.raises(TargetError) as err:
+    with pytest.raises(ProblemError) as err:
         import_targets(engine, Actor(2, BRANCH), save(wb))
-    assert any("总行下达" in p.message_zh for p in err.value.problems)
+    assert any("总行下达" in p.message("zh") for p in err.value.problems)
     ws.cell(own, col("全年")).value = ws.cell(own, col("全年")).value - 1
     ws.cell(a, col("机构编码")).value = other  # another branch's manager
     with pytest.raises(Forbidden) as err:  # a refusal, audited, naming the row
@@ -211,7 +211,7 @@ def test_imported_actuals_round_trip_and_bad_rows(fresh_county):
     ws.cell(row, 6).value = "visits"  # computed: cannot be imported
     ws.cell(row + 1, 2).value = 13
     before = state(engine)
-    with pytest.raises(TargetError) as err:
+    with pytest.raises(ProblemError) as err:
         import_actuals(engine, Actor(1, HQ), save(wb))
     texts = [p.text("zh") for p in err.value.problems]
     assert any(f"第{row}行 [指标编码]" in t and "系统计算" in t for t in texts)

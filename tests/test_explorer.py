@@ -129,13 +129,13 @@ def test_lists_are_checked_saved_and_seen_by_their_scopes(fresh_county):
         m_mine = conn.execute(text("SELECT id FROM manager WHERE branch_id = 1")).scalar()
     f = Filters(tags=("elderly_no_mobile",))
     leader = Scope("branch", branch_id=1)
-    fields = {p.field for p in check_list(fresh_county, leader, " ", Filters(), "list", 1,
-                                          m_other)}
-    assert fields == {"name", "filter", "manager"}  # that manager is not of branch 1
-    assert {p.field for p in check_list(fresh_county, leader, "x", f, "list", 2, None)} \
-        == {"branch"}  # a branch leader hands lists only within their branch
-    assert {p.field for p in check_list(fresh_county, leader, "x", f, "group", 1, None)} \
-        == {"manager"}  # a group grid needs its manager
+    keys = {p.key for p in check_list(fresh_county, leader, " ", Filters(), "list", 1, m_other)}
+    assert keys == {"name.empty", "problem.list.no_filter",
+                    "problem.list.manager_branch"}  # that manager is not of branch 1
+    assert {p.key for p in check_list(fresh_county, leader, "x", f, "list", 2, None)} \
+        == {"problem.list.own_branch"}  # a branch leader hands lists only within their branch
+    assert {p.key for p in check_list(fresh_county, leader, "x", f, "group", 1, None)} \
+        == {"problem.list.needs_manager"}  # a group grid needs its manager
     assert check_list(fresh_county, Scope("manager", 1, m_mine), "x", f, "list", 1, None)
     with pytest.raises(Forbidden):  # handing a list to another branch is refused
         save_list(fresh_county, Actor(2, leader), "跨行", f, "list", 2, None)

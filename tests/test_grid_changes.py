@@ -8,7 +8,7 @@ from shapely.geometry import shape
 from sqlalchemy import text
 
 from core.grids.assignment import read_customers
-from core.permissions import SYSTEM, Actor, Forbidden
+from core.permissions import SYSTEM, Actor
 from core.grids.changes import Change, NewGrid, apply, check_change, preview, restore_change, versions
 from core.grids.proposals import level1_change, level2_change
 
@@ -97,7 +97,7 @@ def test_bad_changes_are_refused_and_write_nothing(fresh_county, problem):
         x, y = first.geometry.centroid.x, first.geometry.centroid.y
         first.geometry = shapely.Polygon([(x, y), (x + .01, y + .01), (x + .01, y), (x, y + .01)])
     problems = check_change(fresh_county, change)
-    assert problems and problems[0].grid in {g.code for g in change.grids}
+    assert problems and problems[0].item in {g.code for g in change.grids}
     before = grids_of(fresh_county, 2, 7)
     with pytest.raises(ValueError):
         apply(fresh_county, change, Actor(1, SYSTEM.scope))

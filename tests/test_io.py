@@ -10,9 +10,10 @@ import pytest
 from pyproj import Geod
 from shapely.geometry import Point, Polygon, box, mapping
 
+from core.problems import Problem, ProblemError
 from geo.county import load_county
 from geo.crs import geometry_from_wgs84, geometry_to_wgs84
-from geo.io import ImportProblem, PolygonImportError, read_polygons
+from geo.io import read_polygons
 
 CENTRE = (107.32, 25.83)  # inside 平塘县
 # 300 m squares just inside the county's south-east edge: their GCJ-02 position (~430 m east,
@@ -67,8 +68,8 @@ def kml_polygon(poly: Polygon) -> str:
             "</coordinates></LinearRing></outerBoundaryIs></Polygon>")
 
 
-def problems_of(*args, **kwargs) -> list[ImportProblem]:
-    with pytest.raises(PolygonImportError) as info:
+def problems_of(*args, **kwargs) -> list[Problem]:
+    with pytest.raises(ProblemError) as info:
         read_polygons(*args, **kwargs)
     assert info.value.problems, "an import error must carry problems"
     return info.value.problems
@@ -150,8 +151,8 @@ def test_zip_without_shapefile(tmp_path):
     with zipfile.ZipFile(target, "w") as zf:
         zf.writestr("readme.txt", "没有 shapefile")
     [problem] = problems_of(target.read_bytes(), "notes.zip", "WGS84")
-    assert (problem.row, problem.field) == (None, "file")
-    assert ".shp" in problem.message_zh and ".shp" in problem.message_en
+    assert (problem.row, problem.field) == (None, None)
+    assert ".shp" in problem.message("zh") and ".shp" in problem.message("en")
 
 
 def test_kml_with_polygons(county):
@@ -165,7 +166,7 @@ def test_kml_with_only_points_and_lines():
                       "</LineString>")])
     [problem] = problems_of(data, "points.kml", "WGS84")
     assert problem.field == "geometry"
-    assert "点/线" in problem.message_zh and "points/lines" in problem.message_en
+    assert "点/线" in problem.message("zh") and "points/lines" in problem.message("en")
 
 
 def test_self_intersecting_bow_tie_is_rejected():
@@ -174,8 +175,8 @@ def test_self_intersecting_bow_tie_is_rejected():
     assert not bow_tie.is_valid
     problems = problems_of(geojson([square(*CENTRE), bow_tie]), "g.geojson", "WGS84")
     assert [(p.row, p.field) for p in problems] == [(2, "geometry")]
-    assert "自相交" in problems[0].message_zh
-    assert "Self-intersection" in problems[0].message_en
+    assert "自相交" in problems[0].message("zh")
+    assert "Self-intersection" in problems[0].message("en")
 
 
 def test_all_problems_are_collected_per_row():
@@ -185,7 +186,7 @@ def test_all_problems_are_collected_per_row():
                                    props), "g.geojson", "WGS84")
     assert [(p.row, p.field) for p in problems] == [(2, "geometry"), (3, "name"),
                                                     (4, "geometry")]
-    assert "第 1 个" in problems[1].message_zh
+    assert "第 1 个" in problems[1].message("zh")
 
 
 def test_gcj02_declared_as_wgs84_is_detected(county):
@@ -194,8 +195,8 @@ def test_gcj02_declared_as_wgs84_is_detected(county):
     problems = problems_of(data, "edge.geojson", "WGS84", boundary=county)
     assert [(p.row, p.field) for p in problems] == [(1, "geometry"), (2, "geometry")]
     for p in problems:
-        assert "看起来是 GCJ-02 坐标却声明为 WGS-84" in p.message_zh
-        assert "looks like GCJ-02 coordinates declared as WGS-84" in p.message_en
+        assert "看起来是 GCJ-02 坐标却声明为 WGS-84" in p.message("zh")
+        assert "looks like GCJ-02 coordinates declared as WGS-84" in p.message("en")
     gdf = read_polygons(data, "edge.geojson", "GCJ02", boundary=county)
     assert all(county.contains(g) for g in gdf.geometry)
 
@@ -204,32 +205,32 @@ def test_wgs84_declared_as_gcj02_is_detected(county):
     wgs = [square(*c) for c in NW_EDGE_CENTRES]
     problems = problems_of(geojson(wgs), "edge.geojson", "GCJ02", boundary=county)
     assert [p.row for p in problems] == [1, 2]
-    assert all("看起来是 WGS-84 坐标却声明为 GCJ-02" in p.message_zh for p in problems)
+    assert all("看起来是 WGS-84 坐标却声明为 GCJ-02" in p.message("zh") for p in problems)
 
 
 def test_outside_without_a_gcj_explanation(county):
     far = [square(100.0, 30.0), square(100.01, 30.0)]
     problems = problems_of(geojson(far), "far.geojson", "WGS84", boundary=county)
     assert [p.row for p in problems] == [1, 2]
-    assert not any("GCJ" in p.message_en for p in problems)
+    assert not any("GCJ" in p.message("en") for p in problems)
 
 
 @pytest.mark.parametrize("data", [b"", b"  \n", geojson([])])
 def test_empty_file(data):
     [problem] = problems_of(data, "empty.geojson", "WGS84")
-    assert (problem.row, problem.field) == (None, "file")
-    assert problem.message_zh == "文件为空或没有要素"
+    assert (problem.row, problem.field) == (None, None)
+    assert problem.message("zh") == "文件为空或没有要素"
 
 
 def test_unreadable_file():
     [problem] = problems_of(b"{not json", "bad.geojson", "WGS84")
-    assert (problem.row, problem.field) == (None, "file")
+    assert (problem.row, problem.field) == (None, None)
 
 
 def test_unknown_extension():
     [problem] = problems_of(geojson(two_squares()), "grids.xlsx", "WGS84")
-    assert (problem.row, problem.field) == (None, "file")
-    assert "xlsx" in problem.message_en
+    assert (problem.row, problem.field) == (None, None)
+    assert "xlsx" in problem.message("en")
 
 
 def test_declared_gcj02_is_converted():
@@ -247,5 +248,6 @@ def test_unknown_declared_crs():
 
 
 def test_problem_text_names_row_and_field():
-    problem = ImportProblem(3, "name", "名称重复", "duplicate name")
+    problem = Problem("problem.geometry.duplicate_name", {"name": "甲", "other": 1}, row=3,
+                      field="name", row_kind="feature")
     assert "3" in str(problem) and "name" in str(problem)

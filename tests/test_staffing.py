@@ -4,6 +4,7 @@ import pytest
 from sqlalchemy import text
 
 from core.permissions import Actor, Forbidden
+from core.problems import Term
 from core.scope import Scope
 from core.grids.staffing import check_staffing, load_staffing, save_staffing
 
@@ -35,14 +36,15 @@ def test_good_staffing_has_no_problems():
 ])
 def test_each_problem_names_its_row_and_field(a, b, table, field, row):
     problems = check_staffing(a, b, MANAGERS, table, {})
-    assert any(p.field == field and p.row == row for p in problems), problems
+    assert any(p.field == Term(f"staffing.field.{field}") and p.row == row
+               for p in problems), problems
 
 
 def test_a_masked_phone_keeps_the_stored_number():
     table = liaisons(("王五", "村干部", "138****0001"), ("赵六", "农金员", "13900000002"),
                      ids=[7.0, float("nan")])
     assert check_staffing(1, 2, MANAGERS, table, {7: "13800000001"}) == []
-    assert check_staffing(1, 2, MANAGERS, table, {})[0].field == "phone"
+    assert check_staffing(1, 2, MANAGERS, table, {})[0].field == Term("staffing.field.phone")
 
 
 def a_grid_of(engine, branch_id):

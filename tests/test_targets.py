@@ -8,7 +8,8 @@ from core.performance.metrics import SEASONAL_CURVE, curve_for
 from core.models import Target, TargetChange
 from core.scope import Scope
 from core.permissions import Actor, Forbidden
-from core.performance.targets import (METHODS, TargetError, check_split, grid_potential, propose_split,
+from core.problems import ProblemError
+from core.performance.targets import (METHODS, check_split, grid_potential, propose_split,
                           save_split, split_to_children, split_to_months, target_history)
 
 RNG = np.random.default_rng(3)
@@ -92,7 +93,7 @@ def test_check_split_names_the_row_and_the_mismatch(values, kind, unit, problem)
     if problem is None:
         assert problems == []
     else:
-        assert len(problems) == 1 and problem in problems[0].message_zh
+        assert len(problems) == 1 and problem in problems[0].message("zh")
         if "差" not in problem:
             assert problems[0].row == next(i for i, v in enumerate(values, 1)
                                            if v in ("abc", -200, 200.5, 120.0))
@@ -174,12 +175,12 @@ def test_branch_leader_splits_to_managers_but_not_their_own_target(fresh_county)
     plan = propose_split(engine, 2026, "visits", "branch", 1, own, "equal")
     assert plan["target"].sum() == own
     before = _cells(engine)
-    with pytest.raises(TargetError, match="head office"):
+    with pytest.raises(ProblemError, match="head office"):
         save_split(engine, Actor(2, scope), 2026, "visits", "branch", 1, own + 10, plan)
     bad = plan.assign(target=plan["target"] + np.r_[5, np.zeros(len(plan) - 1)])
-    with pytest.raises(TargetError) as err:
+    with pytest.raises(ProblemError) as err:
         save_split(engine, Actor(2, scope), 2026, "visits", "branch", 1, own, bad)
-    assert "不一致" in err.value.problems[0].message_zh
+    assert "不一致" in err.value.problems[0].message("zh")
     with pytest.raises(Forbidden):
         save_split(engine, Actor(2, scope), 2026, "visits", "branch", 2, own, plan)
     assert _cells(engine) == before  # nothing written by a refused split

@@ -10,11 +10,12 @@ from sqlalchemy import text
 
 from core.visits.field_sheet import sheet_rows, to_excel, to_html
 from core.permissions import Actor, Forbidden
+from core.problems import ProblemError, Term
 from core.scope import Scope
 from core.customers.tags import load_tags
-from core.visits.visit_log import (VisitError, VisitForm, coverage_by_grid, flags_by_manager, log_visit,
+from core.visits.visit_log import (VisitForm, coverage_by_grid, flags_by_manager, log_visit,
                             scope_visits)
-from core.visits.planner import (PlanError, PlannerFilters, filter_planner, load_plan, manager_scope,
+from core.visits.planner import (PlannerFilters, filter_planner, load_plan, manager_scope,
                          planner_frame, save_plan, week_of)
 from tests.helpers import AS_OF
 
@@ -111,7 +112,7 @@ def test_plans_outside_the_managers_grids_or_capacity_are_refused(fresh_county, 
     with pytest.raises(Forbidden):  # a manager cannot plan another manager's week
         save_plan(fresh_county, Actor(3, me), other, WEEK, theirs.head(2))
     monkeypatch.setenv("GM_VISITS_PER_WEEK", "3")
-    with pytest.raises(PlanError, match="more than the week's 3"):
+    with pytest.raises(ProblemError, match="more than the week's 3"):
         save_plan(fresh_county, Actor(3, me), m, WEEK, rows.head(4))
     assert scalar(fresh_county, "SELECT COUNT(*) FROM visit_plan") == 0
 
@@ -173,9 +174,9 @@ def test_bad_visits_name_their_fields_and_store_nothing(fresh_county):
         (dict(signed=("gold",)), "signed"),
     ]
     for i, (change, field) in enumerate(cases):
-        with pytest.raises(VisitError) as bad:
+        with pytest.raises(ProblemError) as bad:
             log_visit(fresh_county, Actor(3, me), _form(customer, **change), f"bad-{i}")
-        assert field in {f for f, _, _ in bad.value.problems}
+        assert Term(f"visit.field.{field}") in {p.field for p in bad.value.problems}
     other = scalar(fresh_county, "SELECT id FROM customer WHERE manager_id <> :m", m=m)
     with pytest.raises(Forbidden):  # another manager's customer: refused and audited
         log_visit(fresh_county, Actor(3, me), _form(customer, customer_id=other), "bad-other")

@@ -9,8 +9,8 @@ An account is created, or its password reset, with a one-time password (一次�
 user must replace at their first sign-in (``must_change_password``). Password rules are
 settings: ``GM_PASSWORD_MIN_LENGTH``, ``GM_PASSWORD_CLASSES``, and never the username.
 
-Problems are :class:`UserError` with i18n keys, so the page and the command line say the
-same thing in the user's language.
+Problems are :class:`core.problems.ProblemError` s with i18n keys (``users.*``), so the page
+and the command line say the same thing in the user's language.
 """
 from __future__ import annotations
 
@@ -27,9 +27,9 @@ from core import config
 
 from core.access import auth
 from core.db import read_frame
-from core.i18n import t
 from core.models import ROLES, Branch, Manager, User
 from core.permissions import record, require_role
+from core.problems import Problem, ProblemError
 
 USERNAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{1,49}$")
 EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]+$")
@@ -37,45 +37,34 @@ _OTP_ALPHABET = "".join(c for c in string.ascii_letters + string.digits if c not
 _OTP_SYMBOLS = "#%+=?"
 
 
-class UserError(Exception):
-    """Problems with a user action: ``problems`` is a list of (i18n key, values)."""
-
-    def __init__(self, problems: list[tuple[str, dict]]):
-        super().__init__("; ".join(t(k, "en", **v) for k, v in problems))
-        self.problems = problems
-
-    def text(self, lang: str) -> str:
-        return " ".join(t(k, lang, **v) for k, v in self.problems)
-
-
 def _classes(password: str) -> int:
     return sum(any(test(c) for c in password) for test in (
         str.islower, str.isupper, str.isdigit, lambda c: not c.isalnum()))
 
 
-def check_password(password: str, username: str) -> list[tuple[str, dict]]:
+def check_password(password: str, username: str) -> list[Problem]:
     """What is wrong with ``password`` for ``username`` under the settings (empty: nothing).
 
     Examples
     --------
-    >>> [k for k, _ in check_password("short", "li")]
+    >>> [p.key for p in check_password("short", "li")]
     ['users.password_short', 'users.password_classes']
     >>> check_password("Grid-Bank-2026", "li")
     []
-    >>> [k for k, _ in check_password("Zhang.San.01", "zhang.san.01")]
+    >>> [p.key for p in check_password("Zhang.San.01", "zhang.san.01")]
     ['users.password_username']
     """
     problems = []
     length = int(config.get("GM_PASSWORD_MIN_LENGTH"))
     classes = int(config.get("GM_PASSWORD_CLASSES"))
     if len(password) < length:
-        problems.append(("users.password_short", {"n": length}))
+        problems.append(Problem("users.password_short", {"n": length}))
     if _classes(password) < classes:
-        problems.append(("users.password_classes", {"n": classes}))
+        problems.append(Problem("users.password_classes", {"n": classes}))
     if username and username.strip().lower() in password.lower():
-        problems.append(("users.password_username", {}))
+        problems.append(Problem("users.password_username"))
     if len(password) > 200 or any(unicodedata.category(c).startswith("C") for c in password):
-        problems.append(("users.password_chars", {}))
+        problems.append(Problem("users.password_chars"))
     return problems
 
 
@@ -98,7 +87,7 @@ def _clean_name(text: str | None) -> str:
 def _find(conn, username: str) -> User:
     row = conn.execute(select(User.__table__).where(User.username == username.strip())).first()
     if row is None:
-        raise UserError([("users.unknown_user", {"name": username.strip()[:50]})])
+        raise ProblemError(Problem("users.unknown_user", {"name": username.strip()[:50]}))
     return row
 
 
@@ -122,7 +111,7 @@ def _org(conn, role: str, org_code: str | None) -> tuple[int | None, int | None,
 
 
 def _fail(key: str, **values):
-    raise UserError([(key, values)])
+    raise ProblemError(Problem(key, values))
 
 
 def create_user(engine: Engine, actor, username: str, role: str, org_code: str | None = None,
@@ -139,27 +128,27 @@ def create_user(engine: Engine, actor, username: str, role: str, org_code: str |
     ------
     core.permissions.Forbidden
         Unless ``actor`` is head office.
-    UserError
+    core.problems.ProblemError
         A bad username, role, org code, display name, e-mail or password; an existing username.
     """
     require_role(engine, actor, "user_admin", "hq")
     now = now or datetime.now()
     username = _clean_name(username)
-    problems: list[tuple[str, dict]] = []
+    problems: list[Problem] = []
     if not USERNAME.match(username):
-        problems.append(("users.bad_username", {}))
+        problems.append(Problem("users.bad_username"))
     if role not in ROLES:
-        problems.append(("users.bad_role", {}))
+        problems.append(Problem("users.bad_role"))
     name = _clean_name(display_name)
     if len(name) > 50 or any(unicodedata.category(c).startswith("C") for c in name):
-        problems.append(("users.bad_display_name", {}))
+        problems.append(Problem("users.bad_display_name"))
     email = _clean_name(email).lower() or None
     if email is not None and (len(email) > 254 or not EMAIL.match(email)):
-        problems.append(("users.bad_email", {}))
+        problems.append(Problem("users.bad_email"))
     if password is not None:
         problems += check_password(password, username)
     if problems:
-        raise UserError(problems)
+        raise ProblemError(problems)
     otp = None if password is not None else one_time_password()
     digest = auth.hash_password(password if password is not None else otp)
     with engine.begin() as conn:
@@ -189,7 +178,7 @@ def reset_password(engine: Engine, actor, username: str, password: str | None = 
     with engine.connect() as conn:
         user = _find(conn, username)
     if password is not None and (problems := check_password(password, user.username)):
-        raise UserError(problems)
+        raise ProblemError(problems)
     otp = None if password is not None else one_time_password()
     digest = auth.hash_password(password if password is not None else otp)
     with engine.begin() as conn:
@@ -215,9 +204,9 @@ def change_password(engine: Engine, user, current: str, new: str,
         _fail("users.wrong_current")
     problems = check_password(new, row.username)
     if new == current:
-        problems.append(("users.same_password", {}))
+        problems.append(Problem("users.same_password"))
     if problems:
-        raise UserError(problems)
+        raise ProblemError(problems)
     with engine.begin() as conn:
         conn.execute(update(User).where(User.id == row.id).values(
             password_hash=auth.hash_password(new), must_change_password=False))

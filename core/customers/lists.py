@@ -9,7 +9,6 @@ the user's own scope, so handing a list down never widens what anyone sees.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from datetime import datetime
 
 import pandas as pd
@@ -19,63 +18,53 @@ from core.db import read_frame
 from core.escape import clean_name, clean_text
 from core.customers.explorer import Filters
 from core.models import AuditLog, Branch, CustomerList, Grid, GridStaff, Manager
+from core.problems import Problem, ProblemError
 from core.scope import Scope
 
 KINDS = ("list", "industry", "group")  # 名单 / 行业网格 / 族群网格
 
 
-@dataclass(frozen=True)
-class ListProblem:
-    field: str
-    message_zh: str
-    message_en: str
-
-
 def check_list(engine: Engine, scope: Scope, name: str, filters: Filters, kind: str,
                branch_id: int | None, manager_id: int | None, note: str = ""
-               ) -> list[ListProblem]:
+               ) -> list[Problem]:
     """What forbids saving: a missing name, an empty filter, handing it outside the scope,
     a manager of another branch, a grid without an owning manager."""
     problems = []
     if scope.role == "manager":
-        problems.append(ListProblem("scope", "客户经理不能下发名单", "managers cannot hand lists"))
+        problems.append(Problem("problem.list.manager_hands"))
     if kind not in KINDS:
-        problems.append(ListProblem("kind", f"未知类型 {kind}", f"unknown kind {kind}"))
+        problems.append(Problem("problem.list.kind", {"kind": kind}))
     for bad in (clean_name(name, "list_name", 100), clean_text(note, "list_note", 200)):
         if bad is not None:  # empty or over-long name, control characters (bidi, breaks)
-            problems.append(ListProblem(bad.field.removeprefix("list_"), bad.text("zh"),
-                                        bad.text("en")))
+            problems.append(bad)
     if filters.is_empty():
-        problems.append(ListProblem("filter", "请至少设置一个筛选条件", "set at least one filter"))
+        problems.append(Problem("problem.list.no_filter"))
     if kind in ("industry", "group"):
         if filters.grids:
-            problems.append(ListProblem("filter", "行业/族群网格不能再按网格筛选",
-                                        "an industry or group grid cannot filter by grid"))
+            problems.append(Problem("problem.list.grid_filter"))
         if manager_id is None:
-            problems.append(ListProblem("manager", "行业/族群网格须指定负责的客户经理",
-                                        "an industry or group grid needs its manager"))
+            problems.append(Problem("problem.list.needs_manager"))
     if scope.role == "branch" and branch_id != scope.branch_id:
-        problems.append(ListProblem("branch", "只能下发给本支行", "only to your own branch"))
+        problems.append(Problem("problem.list.own_branch"))
     if manager_id is not None:
         with engine.connect() as conn:
             home = conn.execute(select(Manager.branch_id).where(Manager.id == manager_id,
                                                                 Manager.active)).scalar()
         if home is None:
-            problems.append(ListProblem("manager", "客户经理不存在或已停用",
-                                        "no such active manager"))
+            problems.append(Problem("problem.list.no_manager"))
         elif branch_id is not None and home != branch_id:
-            problems.append(ListProblem("manager", "该客户经理不属于所选支行",
-                                        "that manager is not of the chosen branch"))
+            problems.append(Problem("problem.list.manager_branch"))
     elif branch_id is None and kind == "list" and scope.role != "hq":
-        problems.append(ListProblem("branch", "请选择下发的支行", "choose a branch"))
+        problems.append(Problem("problem.list.choose_branch"))
     return problems
 
 
 def save_list(engine: Engine, actor, name: str, filters: Filters,
               kind: str = "list", branch_id: int | None = None, manager_id: int | None = None,
               customers: int = 0, note: str = "") -> int:
-    """Save a list or an industry / group grid (after ``check_list``; raises ValueError with
-    the problems otherwise). Returns the new ``customer_list`` or ``grid`` id.
+    """Save a list or an industry / group grid (after ``check_list``; raises
+    :class:`core.problems.ProblemError` with the problems otherwise). Returns the new
+    ``customer_list`` or ``grid`` id.
 
     Head office, or a branch leader for their own branch; anyone else gets
     :class:`core.permissions.Forbidden` (audited)."""
@@ -91,7 +80,7 @@ def save_list(engine: Engine, actor, name: str, filters: Filters,
         require_branch(engine, actor, f"save_{kind}"[:30], branch_id)
     problems = check_list(engine, scope, name, filters, kind, branch_id, manager_id, note)
     if problems:
-        raise ValueError("; ".join(f"{p.field}: {p.message_en}" for p in problems))
+        raise ProblemError(problems)
     now = datetime.now()
     with engine.begin() as conn:
         if kind == "list":

@@ -18,6 +18,7 @@ import pandas as pd
 from sqlalchemy import Engine, func, insert, select, update
 
 from core import config
+from core.i18n import pick
 from core.models import AuditLog, Tag, TaggingRun
 from core.vocab import KINDS, LIFECYCLES, STATUSES, TIERS  # noqa: F401
 
@@ -49,11 +50,11 @@ class TagDef:
     bit: int | None = None
 
     def label(self, lang: str) -> str:
-        return self.label_zh if lang == "zh" else self.label_en
+        return pick(self.label_zh, self.label_en, lang)
 
     def description(self, lang: str) -> str:
         """The description with the current thresholds filled in."""
-        text = self.description_zh if lang == "zh" else self.description_en
+        text = pick(self.description_zh, self.description_en, lang)
         return text.format(**{k: _number(v) for k, v in self.params.items()})
 
 

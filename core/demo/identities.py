@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as _dt
 
 import numpy as np
-import pandas as pd
 
 # Ordered roughly by commonness in south-west China (incl. Buyi/Miao surnames).
 SURNAMES: tuple[str, ...] = tuple(

@@ -10,143 +10,31 @@ ever opens a file by its content (GDAL/pyogrio opens a VRT or a SQLite database 
 name says), nothing is written to disk, and zip members are read in memory under their
 flattened names with limits on their number, size and compression ratio.
 
-Whatever goes wrong becomes an :class:`UploadError` carrying :class:`UploadProblem` s that
-name the file (and the row and field where there is one) in Chinese and English; a library's
-own error text is logged server-side and never shown.
+Whatever goes wrong becomes a :class:`core.problems.ProblemError` carrying problems
+(``uploads.*`` keys) that name the file, and the feature and field where there is one; a
+library's own error text is logged server-side and never shown. The limits, the refusals and
+the zip reader are :mod:`core.files.guard`'s, which the readers build on too.
 
-Adding a kind (CSV, say): write ``reader(upload: Upload) -> object`` raising ``UploadError``
-(use :func:`problem`), and ``register(Kind("csv", (".csv", ".txt"), looks_like, reader))``;
-the size, extension, emptiness and magic checks come with it.
+Adding a kind (CSV, say): write ``reader(upload: Upload) -> object`` raising through
+:func:`core.files.guard.refuse` (or collecting :func:`core.files.guard.problem` s), and
+``register(Kind("csv", (".csv", ".txt"), looks_like, reader))``; the size, extension,
+emptiness and magic checks come with it.
 """
 from __future__ import annotations
 
-import logging
-import re
-import unicodedata
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from io import BytesIO
 from pathlib import PurePosixPath
-from typing import Any, Callable
+from typing import Any
 
-log = logging.getLogger(__name__)
-
-MB = 1024 * 1024
-MAX_UPLOAD_BYTES = 50 * MB  # any upload, before anything is parsed
-MAX_UNPACKED_BYTES = 200 * MB  # everything a zip (or an .xlsx) unpacks to
-MAX_MEMBERS = 1000  # entries in one zip
-MAX_RATIO = 200  # uncompressed / compressed, for members over RATIO_FROM bytes
-RATIO_FROM = MB
-UTF8_BOM = b"\xef\xbb\xbf"
-ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")  # a zip with members / an empty zip
-
-
-@dataclass(frozen=True)
-class UploadProblem:
-    """One problem of an uploaded file, shown to the user.
-
-    Attributes
-    ----------
-    row : int or None
-        1-based feature or sheet row; ``None`` means the whole file.
-    field : str or None
-        What is wrong: ``"file"``, ``"geometry"``, ``"name"``, ``"code"``, a column...
-    message_zh, message_en : str
-        The explanation in Chinese and in English (never a library's text).
-    file : str or None
-        The file's name as uploaded (without any path).
-
-    Examples
-    --------
-    >>> p = UploadProblem(None, "file", "文件为空", "The file is empty", "a.kml")
-    >>> p.text("en")
-    'File a.kml [file]: The file is empty'
-    >>> UploadProblem(3, "name", "名称重复", "duplicate name").text("zh")
-    '第 3 个要素 [name]:名称重复'
-    """
-
-    row: int | None
-    field: str | None
-    message_zh: str
-    message_en: str
-    file: str | None = None
-
-    def text(self, lang: str = "zh") -> str:
-        """The problem as one line in ``lang`` ("zh" or "en"), file and row named."""
-        zh = lang != "en"
-        where = []
-        if self.file:
-            where.append(f"文件 {self.file}" if zh else f"File {self.file}")
-        if self.row is not None:
-            where.append(f"第 {self.row} 个要素" if zh else f"feature {self.row}")
-        head = " ".join(where)
-        field = f" [{self.field}]" if self.field else ""
-        return f"{head}{field}{':' if zh else ': '}{self.message_zh if zh else self.message_en}"
-
-    def __str__(self) -> str:
-        return f"{self.text('zh')} ({self.message_en})"
-
-
-class UploadError(ValueError):
-    """An upload that cannot be used; ``problems`` lists every problem found.
-
-    Examples
-    --------
-    >>> err = UploadError([UploadProblem(None, "file", "文件为空", "empty file")])
-    >>> err.problems[0].field
-    'file'
-    """
-
-    def __init__(self, problems: list[UploadProblem]):
-        self.problems = list(problems)
-        super().__init__("\n".join(str(p) for p in self.problems))
-
-
-def safe_name(filename: str | None) -> str:
-    """The uploaded name fit to show: no folders, no control characters, at most 80 chars.
-
-    Examples
-    --------
-    >>> safe_name("../../etc/passwd.geojson"), safe_name("C:\\\\x\\\\网格.kml"), safe_name("")
-    ('passwd.geojson', '网格.kml', 'upload')
-    """
-    base = re.split(r"[\\/]", str(filename or ""))[-1]
-    base = "".join(c for c in base if unicodedata.category(c)[0] != "C").strip()
-    return base[:80] or "upload"
-
-
-def problem(key: str, file: str | None = None, row: int | None = None,
-            field: str | None = "file", **values) -> UploadProblem:
-    """A problem whose text is the i18n key ``uploads.<key>`` in both languages."""
-    from core.i18n import t
-
-    return UploadProblem(row, field, t(f"uploads.{key}", "zh", **values),
-                         t(f"uploads.{key}", "en", **values), file)
-
-
-def refuse(key: str, file: str | None, exc: BaseException | None = None,
-           **values) -> UploadError:
-    """An ``UploadError`` for the whole file; ``exc`` (a library's error) is only logged."""
-    if exc is not None:
-        logged(key, file, exc)
-    return UploadError([problem(key, file, **values)])
-
-
-def logged(key: str, file: str | None, exc: BaseException) -> None:
-    """Log a library's error behind a refusal server-side (users never read it)."""
-    log.warning("upload %r refused (%s): %s: %s", file, key, type(exc).__name__, exc)
-
+from core.files import vector_files
+from core.files.guard import (MAX_UPLOAD_BYTES, MB, UTF8_BOM, Upload, is_zip, refuse,
+                              safe_name, text_start, zip_members)
+from core.problems import ProblemError  # noqa: F401  (what every refusal raises; doctests)
 
 # ---- kinds ---------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class Upload:
-    """An upload that passed the common checks, handed to a kind's reader."""
-
-    name: str  # safe_name of the uploaded name
-    data: bytes
-    extension: str  # lower case, with the dot
-
 
 @dataclass(frozen=True)
 class Kind:
@@ -188,7 +76,7 @@ def read_upload(data: bytes, filename: str, accept: tuple[str, ...]) -> Any:
 
     Raises
     ------
-    UploadError
+    core.problems.ProblemError
         Too large, an extension not accepted, empty, content that is not what the extension
         says, or whatever the reader finds.
 
@@ -196,9 +84,9 @@ def read_upload(data: bytes, filename: str, accept: tuple[str, ...]) -> Any:
     --------
     >>> try:
     ...     read_upload(b"SQLite format 3\\x00", "grids.geojson", ("geojson",))
-    ... except UploadError as err:
-    ...     print(err.problems[0].file, err.problems[0].field)
-    grids.geojson file
+    ... except ProblemError as err:
+    ...     print(err.problems[0].file, err.problems[0].key)
+    grids.geojson uploads.mismatch
     """
     name = safe_name(filename)
     kinds = [KINDS[k] for k in accept]
@@ -216,85 +104,6 @@ def read_upload(data: bytes, filename: str, accept: tuple[str, ...]) -> Any:
     if not kind.looks_like(data):
         raise refuse("mismatch", name, ext=extension, kind=kind.label or kind.name)
     return kind.reader(Upload(name, data, extension))
-
-
-def text_start(data: bytes) -> bytes:
-    """The first bytes of a text file without a UTF-8 byte-order mark and blanks."""
-    head = data[:4096]
-    if head.startswith(UTF8_BOM):
-        head = head[len(UTF8_BOM):]
-    return head.lstrip()
-
-
-# ---- zip archives --------------------------------------------------------------------
-
-def zip_members(upload: Upload, wanted: Callable[[str], bool] = lambda name: True
-                ) -> dict[str, bytes]:
-    """Check the zip archive ``upload`` and read the members ``wanted`` picks (by flattened
-    name), in archive order, as {flattened name: bytes} (the first of equal names wins).
-
-    Refused: a damaged or truncated archive, more than :data:`MAX_MEMBERS` entries,
-    encrypted members, compression other than stored/deflate, members whose compression
-    ratio or total size exceed the limits (declared or as actually read). Names are never
-    used as paths; folders and ``..`` are dropped (``a/../../x.shp`` is ``x.shp``).
-    """
-    name = upload.name
-    try:
-        archive = zipfile.ZipFile(BytesIO(upload.data))
-        infos = archive.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as exc:
-        raise refuse("bad_zip", name, exc) from None
-    if len(infos) > MAX_MEMBERS:
-        raise refuse("zip_too_many", name, limit=MAX_MEMBERS)
-    total = 0
-    for info in infos:
-        if info.flag_bits & 0x1:
-            raise refuse("zip_encrypted", name)
-        if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
-            raise refuse("zip_method", name)
-        total += info.file_size
-        if (info.file_size > RATIO_FROM
-                and info.file_size > MAX_RATIO * max(info.compress_size, 1)):
-            raise refuse("zip_too_large", name)
-    if total > MAX_UNPACKED_BYTES:
-        raise refuse("zip_too_large", name)
-    out: dict[str, bytes] = {}
-    budget = MAX_UNPACKED_BYTES
-    with archive:
-        for info in infos:
-            flat = PurePosixPath(info.filename.replace("\\", "/")).name
-            if info.is_dir() or not flat or info.filename.startswith("__MACOSX/"):
-                continue
-            if not wanted(flat):
-                continue
-            content = _read_member(archive, info, budget, name)
-            budget -= len(content)
-            out.setdefault(flat, content)
-    return out
-
-
-def _read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, budget: int,
-                 name: str) -> bytes:
-    """One member, read in chunks and stopped as soon as it outgrows what it declared or
-    the budget left (a zip may lie about sizes); checksum checked by zipfile."""
-    limit = min(info.file_size, budget)
-    chunks, size = [], 0
-    try:
-        with archive.open(info) as member:
-            while chunk := member.read(1 << 16):
-                size += len(chunk)
-                if size > limit:
-                    raise refuse("zip_too_large", name)
-                chunks.append(chunk)
-    except UploadError:
-        raise
-    except Exception as exc:  # zipfile/zlib raise several kinds for damaged members
-        raise refuse("bad_zip", name, exc) from None
-    return b"".join(chunks)
-
-
-def _is_zip(data: bytes) -> bool:
-    return data[:4] in ZIP_MAGIC
 
 
 # ---- Excel workbooks -----------------------------------------------------------------
@@ -342,25 +151,16 @@ def _read_xlsx(upload: Upload):
 
 def open_workbook(data: bytes, filename: str):
     """The uploaded Excel workbook ``data`` (read-only; formulas come back as ``"=..."``
-    text), or ``UploadError`` naming the file."""
+    text), or a :class:`core.problems.ProblemError` naming the file."""
     return read_upload(data, filename, ("xlsx",))
 
 
-# ---- the vector kinds (their readers live in core.files.vector_files) ----------------------
-
-def _vector(reader: str) -> Callable[[Upload], Any]:
-    def read(upload: Upload):
-        from core.files import vector_files
-
-        return getattr(vector_files, reader)(upload)
-    read.__name__ = reader
-    return read
-
+# ---- the kinds (the vector readers live in core.files.vector_files) -------------------
 
 register(Kind("geojson", (".geojson", ".json"), lambda d: text_start(d)[:1] == b"{",
-              _vector("read_geojson"), "GeoJSON"))
-register(Kind("kml", (".kml",), lambda d: text_start(d)[:1] == b"<", _vector("read_kml"),
+              vector_files.read_geojson, "GeoJSON"))
+register(Kind("kml", (".kml",), lambda d: text_start(d)[:1] == b"<", vector_files.read_kml,
               "KML"))
-register(Kind("shapefile", (".zip",), _is_zip, _vector("read_shapefile_zip"),
+register(Kind("shapefile", (".zip",), is_zip, vector_files.read_shapefile_zip,
               "zip (Shapefile)"))
-register(Kind("xlsx", (".xlsx",), _is_zip, _read_xlsx, "Excel (.xlsx)"))
+register(Kind("xlsx", (".xlsx",), is_zip, _read_xlsx, "Excel (.xlsx)"))

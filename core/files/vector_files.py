@@ -1,6 +1,6 @@
 """Readers of uploaded vector files (GeoJSON, KML, zipped Shapefile) for core.files.uploads.
 
-Each reader takes an :class:`core.files.uploads.Upload` that passed the common checks and returns
+Each reader takes an :class:`core.files.guard.Upload` that passed the common checks and returns
 :class:`VectorData`: every feature's attributes and shapely geometry (``None`` when it has
 none), in the file's order, and the coordinate system the file declares (``None``: lon/lat
 as the user says). They parse with ``json``, the standard library's expat and pyshp only;
@@ -21,7 +21,7 @@ import numpy as np
 import shapely
 from shapely.geometry import shape
 
-from core.files.uploads import Upload, logged, problem, refuse, zip_members
+from core.files.guard import Upload, logged, problem, refuse, zip_members
 
 GEOMETRY_TYPES = {"Point", "MultiPoint", "LineString", "MultiLineString", "Polygon",
                   "MultiPolygon", "GeometryCollection"}

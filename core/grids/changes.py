@@ -8,7 +8,7 @@ new assignment, in one transaction; restoring a version applies its "before" as 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 import numpy as np
@@ -23,6 +23,7 @@ from core.grids.assignment import (GridSet, changed_rows, compute_assignment, mo
 from core.escape import clean_name
 from core.models import AuditLog, Branch, Grid, GridStaff, GridVersion, Liaison
 from core.permissions import require, require_branch, require_role
+from core.problems import Problem, ProblemError
 from geo.county import polygonal, to_geojson
 
 OUTSIDE_PARENT_TOLERANCE = 0.01  # share of a grid's area that may lie outside its parent
@@ -53,13 +54,6 @@ class Change:
 
 
 @dataclass
-class ChangeProblem:
-    grid: str
-    message_zh: str
-    message_en: str
-
-
-@dataclass
 class Impact:
     """What a change does to customers before it is applied."""
 
@@ -72,27 +66,26 @@ class Impact:
     moves: pd.DataFrame = field(default_factory=pd.DataFrame)  # from grid -> to grid counts
 
 
-def check_change(engine: Engine, change: Change) -> list[ChangeProblem]:
-    """Problems that forbid applying ``change``: invalid or overlapping polygons, level-2
-    grids outside their parent, unknown or duplicate codes."""
-    problems: list[ChangeProblem] = []
+def check_change(engine: Engine, change: Change) -> list[Problem]:
+    """Problems that forbid applying ``change``, each naming its grid's code (``item``):
+    invalid or overlapping polygons, level-2 grids outside their parent, unknown or
+    duplicate codes."""
+    problems: list[Problem] = []
     if not change.grids:  # it would delete every grid it replaces
-        problems.append(ChangeProblem("-", "变更中没有任何网格", "the change holds no grid"))
+        problems.append(Problem("problem.grid.no_grids"))
     for g in change.grids:  # names and codes come from files and users: refused at input
         for value, field, limit in ((g.name, "grid_name", NAME_MAX),
                                     (g.code, "grid_code", CODE_LENGTH)):
             bad = clean_name(value, field, limit)
             if bad is not None:
-                problems.append(ChangeProblem(str(g.code)[:CODE_LENGTH], bad.text("zh"),
-                                              bad.text("en")))
+                problems.append(replace(bad, item=str(g.code)[:CODE_LENGTH]))
     codes = [g.code for g in change.grids]
     for code in {c for c in codes if codes.count(c) > 1}:
-        problems.append(ChangeProblem(code, "网格编码重复", "duplicate grid code"))
+        problems.append(Problem("problem.grid.duplicate_code", item=code))
     for g in change.grids:
         if g.geometry is None or g.geometry.is_empty or not g.geometry.is_valid:
             reason = shapely.is_valid_reason(g.geometry) if g.geometry is not None else "empty"
-            problems.append(ChangeProblem(g.code, f"多边形无效:{reason}",
-                                          f"invalid polygon: {reason}"))
+            problems.append(Problem("problem.grid.invalid", {"reason": reason}, item=g.code))
     valid = [g for g in change.grids if g.geometry is not None and g.geometry.is_valid]
     shapes = [g.geometry for g in valid]
     a_idx, b_idx = (shapely.STRtree(shapes).query(shapes, predicate="intersects") if shapes
@@ -101,23 +94,21 @@ def check_change(engine: Engine, change: Change) -> list[ChangeProblem]:
         if a < b:
             overlap = shapely.intersection(valid[a].geometry, valid[b].geometry).area
             if overlap > 1e-3 * min(valid[a].geometry.area, valid[b].geometry.area):
-                problems.append(ChangeProblem(
-                    valid[a].code, f"与网格 {valid[b].code} 重叠",
-                    f"overlaps grid {valid[b].code}"))
+                problems.append(Problem("problem.grid.overlap", {"other": valid[b].code},
+                                        item=valid[a].code))
     taken = codes_taken_elsewhere(engine, change.level, change.branch_id)
     for g in change.grids:
-        if (wrong := _code_problem(g.code, taken)) is not None:
-            problems.append(ChangeProblem(g.code[:CODE_LENGTH], *wrong))
+        if (wrong := _code_problem(g.code, taken, item=g.code[:CODE_LENGTH])) is not None:
+            problems.append(wrong)
     if change.level == 2:
         parent = _parent_polygon(engine, change.branch_id)
         for g in valid:
             if g.branch_id != change.branch_id:
-                problems.append(ChangeProblem(g.code, "不属于本支行", "belongs to another branch"))
+                problems.append(Problem("problem.grid.other_branch", item=g.code))
             outside = shapely.difference(g.geometry, parent).area / g.geometry.area
             if outside > OUTSIDE_PARENT_TOLERANCE:
-                problems.append(ChangeProblem(
-                    g.code, f"有 {outside:.0%} 的面积在所属一级网格之外",
-                    f"{outside:.0%} of its area lies outside its first-level grid"))
+                problems.append(Problem("problem.grid.outside_parent",
+                                        {"share": f"{outside:.0%}"}, item=g.code))
     return problems
 
 
@@ -132,17 +123,15 @@ def codes_taken_elsewhere(engine: Engine, level: int, branch_id: int | None) -> 
         return set(conn.execute(select(Grid.code).where(~mine)).scalars())
 
 
-def _code_problem(code: str, taken: set[str]) -> tuple[str, str] | None:
-    """(Chinese, English) of what is wrong with a grid code, or None."""
-    from core.files.uploads import problem
-
+def _code_problem(code: str, taken: set[str], **where) -> Problem | None:
+    """What is wrong with a grid code (too long, or another scope's), or None; ``where``:
+    the Problem's item, row, field."""
     if len(code) > CODE_LENGTH:
-        p = problem("code_long", code=code[:CODE_LENGTH] + "…", limit=CODE_LENGTH)
-    elif code in taken:
-        p = problem("code_taken", code=code)
-    else:
-        return None
-    return p.message_zh, p.message_en
+        return Problem("uploads.code_long", {"code": code[:CODE_LENGTH] + "…",
+                                             "limit": CODE_LENGTH}, **where)
+    if code in taken:
+        return Problem("uploads.code_taken", {"code": code}, **where)
+    return None
 
 
 def _parent_polygon(engine: Engine, branch_id: int | None) -> shapely.Geometry:
@@ -255,14 +244,14 @@ def apply(engine: Engine, change: Change, actor) -> int:
     """Apply ``change`` (after ``check_change``): grids, posts, version, re-assignment.
 
     Grids keep their id (and so their liaisons) when the change keeps their code. Returns
-    the new version's id. Raises ValueError with the problems if the change is not valid,
+    the new version's id. Raises ProblemError with the problems if the change is not valid,
     :class:`core.permissions.Forbidden` if ``actor`` may not make it.
     """
     require_may_change(engine, actor, change)
     user_id = actor.user_id
     problems = check_change(engine, change)
     if problems:
-        raise ValueError("; ".join(f"{p.grid}: {p.message_en}" for p in problems))
+        raise ProblemError(problems)
     now = datetime.now()
     with Session(engine) as session, session.begin():
         conn = session.connection()
@@ -401,13 +390,13 @@ def current_grids(engine: Engine, level: int, branch_id: int | None = None) -> l
 
 
 def change_from_file(engine: Engine, frame: pd.DataFrame, level: int,
-                     branch_id: int | None) -> tuple[Change, list[ChangeProblem]]:
+                     branch_id: int | None) -> tuple[Change, list[Problem]]:
     """A change from imported polygons (name, code, geometry, row).
 
     Level 1: each polygon names its branch by name (营业部 or 营业部辖区) or code; level 2: the
     polygons become the branch's grids, keeping the posts of a grid whose code they reuse.
     """
-    problems: list[ChangeProblem] = []
+    problems: list[Problem] = []
     grids: list[NewGrid] = []
     with engine.connect() as conn:
         branches = conn.execute(select(Branch.id, Branch.code, Branch.name)).all()
@@ -421,15 +410,17 @@ def change_from_file(engine: Engine, frame: pd.DataFrame, level: int,
         if level == 1:
             branch = by_key.get(str(r.code or "").strip()) or by_key.get(str(r.name).strip())
             if branch is None:
-                problems.append(ChangeProblem(f"#{r.row} {r.name}", "找不到对应支行",
-                                              "no branch of that name or code"))
+                problems.append(Problem("problem.grid.no_branch", row=r.row, item=str(r.name),
+                                        row_kind="feature"))
                 continue
             grids.append(NewGrid(f"G1-{branch.code}", f"{branch.name}辖区", r.geometry,
                                  branch.id))
         else:
             grid_code = str(r.code).strip() if r.code else f"G2-{code}-I{r.row:02d}"
-            if (wrong := _code_problem(grid_code, taken)) is not None:  # row and field named
-                problems.append(ChangeProblem(f"#{r.row} {r.name} [code]", *wrong))
+            wrong = _code_problem(grid_code, taken, row=r.row, item=str(r.name), field="code",
+                                  row_kind="feature")
+            if wrong is not None:  # row and field named
+                problems.append(wrong)
                 continue
             old = keep.get(grid_code)
             grids.append(NewGrid(grid_code, str(r.name).strip(), r.geometry, branch_id,

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import replace
 from datetime import datetime
 
 import pandas as pd
@@ -12,18 +12,11 @@ from sqlalchemy import Engine, delete, insert, select, update
 from core.escape import clean_name
 from core.masking import mask_phone
 from core.models import AuditLog, Customer, Grid, GridStaff, Liaison, Manager
+from core.problems import Problem, ProblemError, Term
 from core.scope import Scope
 
 LIAISON_ROLES = ("村干部", "农金员", "网格员", "村民组长", "物业", "其他")
 PHONE = re.compile(r"^1\d{10}$")
-
-
-@dataclass(frozen=True)
-class StaffProblem:
-    row: int | None  # 1-based liaison row, None for the posts
-    field: str
-    message_zh: str
-    message_en: str
 
 
 def load_staffing(engine: Engine, scope: Scope, grid_id: int) -> dict | None:
@@ -54,51 +47,55 @@ def load_staffing(engine: Engine, scope: Scope, grid_id: int) -> dict | None:
 
 
 def check_staffing(manager_a: int | None, manager_b: int | None, managers: dict[int, str],
-                   liaisons: pd.DataFrame, stored_phones: dict[int, str]) -> list[StaffProblem]:
-    """What is wrong with an edited staffing, row and field named; empty when it can be saved.
+                   liaisons: pd.DataFrame, stored_phones: dict[int, str]) -> list[Problem]:
+    """What is wrong with an edited staffing, row and field named (the field a
+    ``staffing.field.*`` term); empty when it can be saved.
 
     ``liaisons`` has name, role, phone and ``id`` (NaN for new rows); a phone still shown
     masked (``138****5678``) keeps the stored number of that row.
     """
     problems = []
     if manager_a is None or manager_a not in managers:
-        problems.append(StaffProblem(None, "A", "请选择本支行的A岗客户经理",
-                                     "choose a post-A manager of this branch"))
+        problems.append(Problem("problem.staff.post_a", field=_field("A")))
     if manager_b is not None and manager_b not in managers:
-        problems.append(StaffProblem(None, "B", "B岗须为本支行客户经理",
-                                     "post B must be a manager of this branch"))
+        problems.append(Problem("problem.staff.post_b", field=_field("B")))
     if manager_b is not None and manager_b == manager_a:
-        problems.append(StaffProblem(None, "B", "A岗与B岗不能是同一人",
-                                     "posts A and B must be different people"))
+        problems.append(Problem("problem.staff.same_person", field=_field("B")))
     rows = liaisons.dropna(how="all", subset=["name", "role", "phone"])
     if not 2 <= len(rows) <= 5:
-        problems.append(StaffProblem(None, "liaisons", f"联络员须为2-5人(现为{len(rows)}人)",
-                                     f"2-5 liaison persons needed (now {len(rows)})"))
+        problems.append(Problem("problem.staff.liaisons", {"n": len(rows)},
+                                field=_field("liaisons")))
     for i, (_, r) in enumerate(rows.iterrows(), start=1):
         name = r.get("name")
         bad = clean_name(name if name == name else "", "liaison_name", 50)
         if bad is not None:  # empty, too long, or control characters (line breaks, bidi)
-            problems.append(StaffProblem(i, "name", bad.text("zh"), bad.text("en")))
+            problems.append(replace(bad, row=i, field=_field("name")))
         if r.get("role") not in LIAISON_ROLES:
-            problems.append(StaffProblem(i, "role", f"身份须为:{'/'.join(LIAISON_ROLES)}",
-                                         f"role must be one of {', '.join(LIAISON_ROLES)}"))
+            problems.append(Problem("problem.staff.role", {"roles": "/".join(LIAISON_ROLES)},
+                                    row=i, field=_field("role")))
         phone = str(r.get("phone") or "").strip()
         kept = r.get("id") == r.get("id") and r.get("id") is not None and "*" in phone
         if kept and int(r["id"]) not in stored_phones:
-            problems.append(StaffProblem(i, "phone", "请填写完整手机号", "enter the full phone"))
+            problems.append(Problem("problem.staff.phone_full", row=i, field=_field("phone")))
         elif not kept and not PHONE.match(phone):
-            problems.append(StaffProblem(i, "phone", "手机号须为11位数字,以1开头",
-                                         "phone must be 11 digits starting with 1"))
+            problems.append(Problem("problem.staff.phone_format", row=i,
+                                    field=_field("phone")))
     return problems
+
+
+def _field(name: str) -> Term:
+    """A staffing form's field as users read it (A, B, liaisons, name, role, phone)."""
+    return Term(f"staffing.field.{name}")
 
 
 def save_staffing(engine: Engine, actor, grid_id: int, manager_a: int,
                   manager_b: int | None, liaisons: pd.DataFrame) -> None:
     """Write posts and liaisons in one transaction after checking them.
 
-    Raises ValueError listing the problems (nothing is written) when the staffing is wrong
-    or there is no such second-level grid, :class:`core.permissions.Forbidden` (audited)
-    unless ``actor`` is head office or the leader of the grid's branch.
+    Raises :class:`core.problems.ProblemError` listing the problems (nothing is written)
+    when the staffing is wrong, ValueError when there is no such second-level grid,
+    :class:`core.permissions.Forbidden` (audited) unless ``actor`` is head office or the
+    leader of the grid's branch.
     """
     from core.permissions import require_branch
 
@@ -117,7 +114,7 @@ def save_staffing(engine: Engine, actor, grid_id: int, manager_a: int,
                                    .where(Liaison.grid_id == grid_id)).all())
     problems = check_staffing(manager_a, manager_b, current["managers"], liaisons, stored)
     if problems:
-        raise ValueError("; ".join(f"{p.row or ''} {p.field}: {p.message_en}" for p in problems))
+        raise ProblemError(problems)
     rows = liaisons.dropna(how="all", subset=["name", "role", "phone"])
     now = datetime.now()
     with engine.begin() as conn:

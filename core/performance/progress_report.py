@@ -11,7 +11,7 @@ import plotly.graph_objects as go
 
 from core.escape import markdown
 from core.format import WAN
-from core.i18n import t
+from core.i18n import column, t
 from core.performance.progress import ProgressData, forecast_table, monthly_series
 
 PROCESS = ("visits", "high_end_coverage", "marketing_success_rate")
@@ -48,7 +48,7 @@ def unit_label(unit: str, lang: str) -> str:
 
 
 def metric_name(metrics: pd.DataFrame, code: str, lang: str) -> str:
-    return str(metrics.loc[code, "name_zh" if lang == "zh" else "name_en"])
+    return str(metrics.loc[code, column("name", lang)])
 
 
 def unit_name(data: ProgressData, level: str, org_id: int, lang: str) -> str:

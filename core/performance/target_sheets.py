@@ -12,7 +12,6 @@ file comes back) and its text cells are formula-safe (``core.files.downloads``).
 """
 from __future__ import annotations
 
-import io
 import json
 from datetime import date, datetime
 
@@ -22,13 +21,15 @@ from openpyxl.styles import Font, PatternFill
 from sqlalchemy import Engine, insert, select
 
 from core.db import read_frame
-from core.files.downloads import new_sheet, skip_watermark, watermark, workbook_bytes
+from core.files.downloads import new_sheet, watermark, workbook_bytes
+from core.files.guard import safe_name
 from core.performance.metrics import BY_CODE, METRICS, curve_for
 from core.models import Actual, AuditLog, Bank, Branch, Manager, Target
 from core.scope import Scope
 from core.files.sheets import number as _number
 from core.files.sheets import read_sheet as _read_sheet
-from core.performance.targets import TargetError, TargetProblem, split_to_months, to_unit, write_targets
+from core.performance.targets import split_to_months, to_unit, write_targets
+from core.problems import Problem, ProblemError, Term
 
 TARGET_SHEET = "目标"
 ACTUAL_SHEET = "实际"
@@ -42,10 +43,6 @@ LEVELS = {v: k for k, v in LEVEL_NAMES.items()} | {k: k for k in LEVEL_NAMES}
 UNIT_NAMES = {"yuan": "万元", "count": "个", "pct": "%"}
 FACTOR = {"yuan": 10_000.0, "count": 1.0, "pct": 1.0}
 PARENT = {"branch": "bank", "manager": "branch"}
-
-
-def _problem(row, field, zh, en) -> TargetProblem:
-    return TargetProblem(row, field, zh, en)
 
 
 # ---- the org units a file may name ---------------------------------------------------
@@ -179,12 +176,11 @@ def _stored_units(value: float, unit: str, row: int, field: str, problems: list)
     """A file value (万元 / units / percent) in the stored unit, checked."""
     stored = value * FACTOR[unit]
     if value < 0:
-        problems.append(_problem(row, field, "不能为负数", "cannot be negative"))
+        problems.append(Problem("problem.value.negative", row=row, field=field))
     elif unit != "pct" and abs(stored - round(stored)) > 1e-4:
-        problems.append(_problem(row, field, "金额最多4位小数(精确到元),数量须为整数",
-                                 "money to 4 decimals (whole yuan), counts whole"))
+        problems.append(Problem("problem.target.decimals", row=row, field=field))
     elif unit == "pct" and value > 100:
-        problems.append(_problem(row, field, "比率不能超过100", "a rate cannot exceed 100"))
+        problems.append(Problem("problem.target.rate_over", row=row, field=field))
     return to_unit(stored, unit)
 
 
@@ -192,18 +188,17 @@ def _org(cells: dict, row: int, units: pd.DataFrame, allowed: pd.Series,
          problems: list) -> tuple[str, int] | None:
     level = LEVELS.get(str(cells.get("层级") or "").strip())
     if level is None:
-        problems.append(_problem(row, "层级", "层级须为 总行/支行/客户经理",
-                                 "level must be 总行/支行/客户经理 (bank/branch/manager)"))
+        problems.append(Problem("problem.target.level", row=row, field="层级"))
         return None
     code = str(cells.get("机构编码") or "").strip()
     match = units[(units["org_level"] == level) & (units["code"].astype(str) == code)]
     if match.empty:
-        problems.append(_problem(row, "机构编码", f"未知的{LEVEL_NAMES[level]}编码“{code}”",
-                                 f"unknown {level} code {code!r}"))
+        problems.append(Problem("problem.target.unknown_unit", {
+            "level": Term(f"level.{level}"), "code": code}, row=row, field="机构编码"))
         return None
     if not allowed.loc[match.index[0]]:
-        problems.append(_problem(row, "机构编码", f"“{code}”不在您的管理范围内",
-                                 f"{code!r} is outside your scope"))
+        problems.append(Problem("problem.target.outside_scope", {"code": code}, row=row,
+                                field="机构编码"))
         return None
     return level, int(match["org_id"].iloc[0])
 
@@ -211,28 +206,29 @@ def _org(cells: dict, row: int, units: pd.DataFrame, allowed: pd.Series,
 def _metric(cells: dict, row: int, problems: list):
     code = str(cells.get("指标编码") or "").strip()
     if code not in BY_CODE:
-        problems.append(_problem(row, "指标编码", f"未知的指标编码“{code}”",
-                                 f"unknown metric code {code!r}"))
+        problems.append(Problem("problem.target.unknown_metric", {"code": code}, row=row,
+                                field="指标编码"))
         return None
     return BY_CODE[code]
 
 
 def read_targets(engine: Engine, scope: Scope, data: bytes, filename: str = "targets.xlsx"
-                 ) -> tuple[pd.DataFrame, list[TargetProblem]]:
+                 ) -> tuple[pd.DataFrame, list[Problem]]:
     """Check a target workbook; return its rows (year, month 0-12, org_level, org_id,
     metric, value, sheet_row) and the problems (rows are only meaningful without them)."""
     cells_by_row, problems = _read_sheet(data, TARGET_SHEET, TARGET_HEADERS, filename)
     if problems and not cells_by_row:
         return pd.DataFrame(), problems
     if not cells_by_row:
-        return pd.DataFrame(), [_problem(None, TARGET_SHEET, "没有数据行", "no data rows")]
+        return pd.DataFrame(), [Problem("problem.sheet.no_rows", {"sheet": TARGET_SHEET},
+                                        file=safe_name(filename))]
     units = _units(engine)
     allowed = _in_scope(units, scope) & (scope.role != "manager")
     rows, seen, years = [], {}, set()
     for number, cells in cells_by_row:
         year = _number(cells.get("年度"), number, "年度", problems)
         if year is not None and (year != int(year) or not 2000 <= year <= 2100):
-            problems.append(_problem(number, "年度", "年度须为四位整数", "a four-digit year"))
+            problems.append(Problem("problem.target.year", row=number, field="年度"))
         org = _org(cells, number, units, allowed, problems)
         meta = _metric(cells, number, problems)
         annual = _number(cells.get("全年"), number, "全年", problems)
@@ -242,33 +238,32 @@ def read_targets(engine: Engine, scope: Scope, data: bytes, filename: str = "tar
         years.add(int(year))
         key = (org, meta.code)
         if key in seen:
-            problems.append(_problem(number, "指标编码", f"与第{seen[key]}行重复",
-                                     f"duplicates row {seen[key]}"))
+            problems.append(Problem("problem.target.duplicate", {"other": seen[key]},
+                                    row=number, field="指标编码"))
             continue
         seen[key] = number
         if annual is None:
-            problems.append(_problem(number, "全年", "请填写全年目标", "enter the year's target"))
+            problems.append(Problem("problem.target.no_annual", row=number, field="全年"))
             continue
         annual = _stored_units(annual, meta.unit, number, "全年", problems)
         filled = [m for m in months if m is not None]
         if filled and len(filled) < 12:
-            problems.append(_problem(number, "1月", "月份须全部填写或全部留空",
-                                     "fill all twelve months or none"))
+            problems.append(Problem("problem.target.some_months", row=number, field="1月"))
             continue
         rows.append({"sheet_row": number, "year": int(year), "org_level": org[0],
                      "org_id": org[1], "metric": meta.code, "annual": annual,
                      "months": [_stored_units(m, meta.unit, number, MONTHS[i], problems)
                                 for i, m in enumerate(months)] if filled else None})
     if len(years) > 1:
-        problems.append(_problem(None, "年度", f"文件只能包含一个年度(发现 {sorted(years)})",
-                                 f"one year per file (found {sorted(years)})"))
+        problems.append(Problem("problem.target.years", {"years": sorted(years)},
+                                field="年度"))
     if problems:
         return pd.DataFrame(), problems
     return _target_rows(engine, scope, rows, units, problems)
 
 
 def _target_rows(engine: Engine, scope: Scope, rows: list[dict], units: pd.DataFrame,
-                 problems: list) -> tuple[pd.DataFrame, list[TargetProblem]]:
+                 problems: list) -> tuple[pd.DataFrame, list[Problem]]:
     """Months (given, or split by the curve) and the reconciliation of every parent touched."""
     year = rows[0]["year"]
     with engine.connect() as conn:
@@ -288,19 +283,17 @@ def _target_rows(engine: Engine, scope: Scope, rows: list[dict], units: pd.DataF
         if months is None:
             months = split_to_months(r["annual"], meta.kind, curve_for(meta.code), base).tolist()
         elif meta.kind == "flow" and round(sum(months)) != round(r["annual"]):
-            problems.append(_problem(r["sheet_row"], "全年",
-                                     f"12个月合计 {_fmt(sum(months), meta.unit)} 与全年 "
-                                     f"{_fmt(r['annual'], meta.unit)} 不一致",
-                                     f"the months add up to {_fmt(sum(months), meta.unit)}, not "
-                                     f"{_fmt(r['annual'], meta.unit)}"))
+            problems.append(Problem("problem.target.months_total", {
+                "months": _fmt(sum(months), meta.unit), "annual": _fmt(r["annual"], meta.unit)},
+                row=r["sheet_row"], field="全年"))
         elif meta.kind == "stock" and round(months[-1]) != round(r["annual"]):
-            problems.append(_problem(r["sheet_row"], "12月", "余额类指标12月须等于全年(年末余额)",
-                                     "for a balance, December must equal the year"))
+            problems.append(Problem("problem.target.december", row=r["sheet_row"],
+                                    field="12月"))
         if (scope.role == "branch" and r["org_level"] == "branch"
                 and abs(stored_annual.get((r["org_level"], r["org_id"], r["metric"]), -1)
                         - r["annual"]) > 1e-6):
-            problems.append(_problem(r["sheet_row"], "全年", "支行目标由总行下达,不能在此修改",
-                                     "head office sets the branch's own target"))
+            problems.append(Problem("problem.target.branch_target", row=r["sheet_row"],
+                                    field="全年"))
         for m, v in enumerate([r["annual"], *months]):
             out.append({"year": year, "month": m, "org_level": r["org_level"],
                         "org_id": r["org_id"], "metric": r["metric"], "value": float(v),
@@ -323,7 +316,7 @@ def _fmt(value: float, unit: str) -> str:
     return f"{value / FACTOR[unit]:,.4f}".rstrip("0").rstrip(".") + UNIT_NAMES[unit]
 
 
-def _reconcile(rows: list[dict], annual: dict, units: pd.DataFrame) -> list[TargetProblem]:
+def _reconcile(rows: list[dict], annual: dict, units: pd.DataFrame) -> list[Problem]:
     """The parent of every unit in the file must equal its children's sum in the state after
     the import (the children not in the file as stored)."""
     problems = []
@@ -348,10 +341,10 @@ def _reconcile(rows: list[dict], annual: dict, units: pd.DataFrame) -> list[Targ
         if total != want:
             name = units[(units["org_level"] == parent[0]) & (units["org_id"] == parent[1])]
             label = name["name"].iloc[0] if len(name) else str(parent)
-            problems.append(_problem(
-                sheet_row, "全年", f"{label}({meta.name_zh})下级合计 {_fmt(total, meta.unit)} 与"
-                f"其目标 {_fmt(want, meta.unit)} 不一致", f"{label} ({meta.name_en}): the units "
-                f"below add up to {_fmt(total, meta.unit)}, not {_fmt(want, meta.unit)}"))
+            problems.append(Problem("problem.target.children_total", {
+                "unit": label, "metric": Term(zh=meta.name_zh, en=meta.name_en),
+                "total": _fmt(total, meta.unit), "target": _fmt(want, meta.unit)},
+                row=sheet_row, field="全年"))
     return problems
 
 
@@ -359,21 +352,21 @@ def import_targets(engine: Engine, actor, data: bytes,
                    filename: str = "targets.xlsx") -> int:
     """Check and write a target workbook in one transaction; return the cells changed.
 
-    Raises ``TargetError`` with row-level problems (nothing written) when the file is wrong,
-    :class:`core.permissions.Forbidden` (audited) for a manager.
+    Raises :class:`core.problems.ProblemError` with row-level problems (nothing written)
+    when the file is wrong, :class:`core.permissions.Forbidden` (audited) for a manager.
     """
     from core.permissions import require_role
 
     require_role(engine, actor, "targets_import", "hq", "branch")
     scope, user_id = actor.scope, actor.user_id
     rows, problems = read_targets(engine, scope, data, filename)
-    outside = [p.row for p in problems if "outside your scope" in p.message_en]
+    outside = [p.row for p in problems if p.key == "problem.target.outside_scope"]
     if outside:  # units of someone else's scope: a refusal, audited, besides the rows
         from core.permissions import deny
 
         raise deny(engine, actor, "targets_import", f"rows outside scope: {outside[:20]}")
     if problems:
-        raise TargetError(problems)
+        raise ProblemError(problems)
     with engine.begin() as conn:
         changed = write_targets(conn, rows.drop(columns="sheet_row"), user_id, "import")
         conn.execute(insert(AuditLog).values(
@@ -386,14 +379,15 @@ def import_targets(engine: Engine, actor, data: bytes,
 # ---- imported actuals ----------------------------------------------------------------
 
 def read_actuals(engine: Engine, scope: Scope, data: bytes, filename: str = "actuals.xlsx"
-                 ) -> tuple[pd.DataFrame, list[TargetProblem]]:
+                 ) -> tuple[pd.DataFrame, list[Problem]]:
     """Check an actuals workbook; return rows (year, month, org_level, org_id, metric,
     value) for managers, branches and the bank, and the problems."""
     cells_by_row, problems = _read_sheet(data, ACTUAL_SHEET, ACTUAL_HEADERS, filename)
     if problems and not cells_by_row:
         return pd.DataFrame(), problems
     if not cells_by_row:
-        return pd.DataFrame(), [_problem(None, ACTUAL_SHEET, "没有数据行", "no data rows")]
+        return pd.DataFrame(), [Problem("problem.sheet.no_rows", {"sheet": ACTUAL_SHEET},
+                                        file=safe_name(filename))]
     units = _units(engine)
     allowed = _in_scope(units, scope) & units["org_level"].isin(["branch", "manager"])
     rows, seen = [], {}
@@ -401,24 +395,24 @@ def read_actuals(engine: Engine, scope: Scope, data: bytes, filename: str = "act
         year = _number(cells.get("年度"), number, "年度", problems)
         month = _number(cells.get("月份"), number, "月份", problems)
         if month is not None and (month != int(month) or not 1 <= month <= 12):
-            problems.append(_problem(number, "月份", "月份须为1-12", "month must be 1-12"))
+            problems.append(Problem("problem.target.month", row=number, field="月份"))
             month = None
         org = _org(cells, number, units, allowed, problems)
         meta = _metric(cells, number, problems)
         if meta is not None and meta.source != "imported":
-            problems.append(_problem(number, "指标编码", f"“{meta.name_zh}”由系统计算,不能导入",
-                                     f"{meta.name_en} is computed, not imported"))
+            problems.append(Problem("problem.target.computed", {
+                "metric": Term(zh=meta.name_zh, en=meta.name_en)}, row=number, field="指标编码"))
             meta = None
         value = _number(cells.get("实际值"), number, "实际值", problems)
         if None in (year, month, org, meta):
             continue
         if value is None:
-            problems.append(_problem(number, "实际值", "请填写实际值", "enter the actual"))
+            problems.append(Problem("problem.target.no_actual", row=number, field="实际值"))
             continue
         key = (int(year), int(month), org, meta.code)
         if key in seen:
-            problems.append(_problem(number, "机构编码", f"与第{seen[key]}行重复",
-                                     f"duplicates row {seen[key]}"))
+            problems.append(Problem("problem.target.duplicate", {"other": seen[key]},
+                                    row=number, field="机构编码"))
             continue
         seen[key] = number
         rows.append({"sheet_row": number, "year": int(year), "month": int(month),
@@ -430,7 +424,7 @@ def read_actuals(engine: Engine, scope: Scope, data: bytes, filename: str = "act
 
 
 def _actual_rows(engine: Engine, rows: pd.DataFrame, units: pd.DataFrame,
-                 problems: list) -> tuple[pd.DataFrame, list[TargetProblem]]:
+                 problems: list) -> tuple[pd.DataFrame, list[Problem]]:
     """Managers as given; a branch is its row, else its managers' sum (stored ones included);
     the bank the sum of its branches. A branch row must equal its managers' sum."""
     keys = ["year", "month", "metric"]
@@ -455,9 +449,9 @@ def _actual_rows(engine: Engine, rows: pd.DataFrame, units: pd.DataFrame,
         given = part[part["org_level"] == "branch"]
         for r in given.itertuples():
             if r.org_id in sums and round(sums[r.org_id]) != round(r.value):
-                problems.append(_problem(r.sheet_row, "实际值", f"支行值与其客户经理合计 "
-                                         f"{_fmt(sums[r.org_id], BY_CODE[metric].unit)} 不一致",
-                                         "the branch differs from its managers' sum"))
+                problems.append(Problem("problem.target.branch_sum", {
+                    "sum": _fmt(sums[r.org_id], BY_CODE[metric].unit)}, row=r.sheet_row,
+                    field="实际值"))
         branches |= sums | given.set_index("org_id")["value"].to_dict()
         for level, values in (("manager", managers), ("branch", branches),
                               ("bank", {bank_id: sum(branches.values())})):
@@ -471,8 +465,9 @@ def import_actuals(engine: Engine, actor, data: bytes,
                    filename: str = "actuals.xlsx") -> int:
     """Check and write an actuals workbook in one transaction; return the rows written.
 
-    Raises ``TargetError`` with row-level problems (nothing written) when the file is wrong,
-    :class:`core.permissions.Forbidden` (audited) for anyone but head office.
+    Raises :class:`core.problems.ProblemError` with row-level problems (nothing written)
+    when the file is wrong, :class:`core.permissions.Forbidden` (audited) for anyone but
+    head office.
     """
     from core.performance.actuals import record_run
     from core.permissions import require_role
@@ -481,7 +476,7 @@ def import_actuals(engine: Engine, actor, data: bytes,
     scope, user_id = actor.scope, actor.user_id
     rows, problems = read_actuals(engine, scope, data, filename)
     if problems:
-        raise TargetError(problems)
+        raise ProblemError(problems)
     latest = rows.sort_values(["year", "month"]).iloc[-1]
     last_day = (pd.Timestamp(int(latest["year"]), int(latest["month"]), 1)
                 + pd.offsets.MonthEnd(0)).date()

@@ -14,7 +14,6 @@ parent and months to the year. How a split works depends on the metric's kind:
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from datetime import datetime
 
 import numpy as np
@@ -26,34 +25,13 @@ from core.db import read_frame
 from core.performance.metrics import BY_CODE, curve_for, split_exactly
 from core.models import (Actual, AuditLog, Branch, Customer, Grid, GridStaff, Manager, Target,
                          TargetChange, User)
+from core.problems import Problem, ProblemError, Term
 from core.scope import Scope
 
 METHODS = ("last_year", "equal", "potential", "manual")
 MONTH_METHODS = ("seasonal", "even")
 CHILD_LEVEL = {"bank": "branch", "branch": "manager"}
-
-
-@dataclass(frozen=True)
-class TargetProblem:
-    """Something wrong with a split or an import, named by row and column."""
-
-    row: int | None  # 1-based row of the table or the sheet; None: the whole table
-    field: str
-    message_zh: str
-    message_en: str
-
-    def text(self, lang: str = "zh") -> str:
-        where = (f"第{self.row}行 [{self.field}]" if lang == "zh" else
-                 f"Row {self.row} [{self.field}]") if self.row else f"[{self.field}]"
-        return f"{where}: {self.message_zh if lang == 'zh' else self.message_en}"
-
-
-class TargetError(ValueError):
-    """A split or import that cannot be saved; ``problems`` says why (nothing was written)."""
-
-    def __init__(self, problems: list[TargetProblem]):
-        self.problems = problems
-        super().__init__("; ".join(p.text("en") for p in problems))
+NEW_TARGET = Term("col.new_target")  # the column a split's problems name by default
 
 
 # ---- pure splitting ------------------------------------------------------------------
@@ -107,32 +85,35 @@ def split_to_months(annual: float, kind: str, curve, base: float = 0.0) -> np.nd
 
 
 def check_split(parent: float, children: pd.Series, kind: str, unit: str,
-                label: str = "target") -> list[TargetProblem]:
+                label: str | Term = NEW_TARGET) -> list[Problem]:
     """Problems of children's annual targets against their parent: empty, negative, too
     many decimals, a rate over 100 %, and (flows and stocks) a total that is not the
-    parent's to the unit. Rows are numbered from 1 in the order of ``children``."""
+    parent's to the unit. Rows are numbered from 1 in the order of ``children``; ``label``
+    is the column the problems name.
+
+    Examples
+    --------
+    >>> [p.text("en") for p in check_split(100, pd.Series([60, 30]), "flow", "yuan")]
+    ["[New target]: the children add up to 90, not the parent's 100 (off by -10)"]
+    """
     problems = []
     values = pd.to_numeric(children, errors="coerce")
     for row, (raw, value) in enumerate(zip(children, values), start=1):
         if value != value:  # NaN: empty or not a number
-            problems.append(TargetProblem(row, label, "请填写数字目标", "enter a number"))
+            problems.append(Problem("problem.target.number", row=row, field=label))
         elif value < 0:
-            problems.append(TargetProblem(row, label, "目标不能为负数",
-                                          "a target cannot be negative"))
+            problems.append(Problem("problem.target.negative", row=row, field=label))
         elif unit != "pct" and abs(value - round(value)) > 1e-6:
-            problems.append(TargetProblem(row, label, "须为整数(元或个)",
-                                          "must be whole yuan or units"))
+            problems.append(Problem("problem.target.whole", row=row, field=label))
         elif unit == "pct" and value > 100:
-            problems.append(TargetProblem(row, label, "比率不能超过100%",
-                                          "a rate cannot exceed 100 %"))
+            problems.append(Problem("problem.target.rate_over", row=row, field=label))
     if not problems and kind != "rate":
         total = float(np.rint(values).sum())
         if total != round(parent):
             diff = total - round(parent)
-            problems.append(TargetProblem(
-                None, label, f"分解合计 {total:,.0f} 与上级目标 {round(parent):,.0f} 不一致"
-                f"(差 {diff:+,.0f})", f"the children add up to {total:,.0f}, not the parent's "
-                f"{round(parent):,.0f} (off by {diff:+,.0f})"))
+            problems.append(Problem("problem.target.total", {
+                "total": f"{total:,.0f}", "parent": f"{round(parent):,.0f}",
+                "diff": f"{diff:+,.0f}"}, field=label))
     return problems
 
 
@@ -283,7 +264,8 @@ def save_split(engine: Engine, actor, year: int, metric: str,
     stocks, base), each split to months, in one transaction. Returns the cells changed.
 
     A branch leader cannot change their branch's own target (head office sets it).
-    Raises ``TargetError`` (nothing written) when the split does not reconcile, and
+    Raises :class:`core.problems.ProblemError` (nothing written) when the split does not
+    reconcile, and
     :class:`core.permissions.Forbidden` (audited) when ``actor`` may not make it.
     """
     from core.permissions import require
@@ -297,16 +279,14 @@ def save_split(engine: Engine, actor, year: int, metric: str,
     allowed = set(child_units(engine, parent_level, parent_id)["org_id"].astype(int))
     unknown = [i for i in children["org_id"].astype(int) if i not in allowed]
     if unknown:
-        raise TargetError([TargetProblem(None, "org", f"不属于该机构的下级:{unknown}",
-                                         f"not a unit below this one: {unknown}")])
+        raise ProblemError(Problem("problem.target.not_below", {"units": unknown}))
     if parent_level == "branch":
         stored = annual_targets(engine, year, metric, "branch", [parent_id]).iloc[0]
         if stored != stored or abs(stored - parent_value) > 1e-6:
-            raise TargetError([TargetProblem(None, "parent", "支行目标由总行下达,请先由总行设定",
-                                             "head office sets the branch's own target")])
+            raise ProblemError(Problem("problem.target.set_by_hq"))
     problems = check_split(parent_value, children["target"], meta.kind, meta.unit)
     if problems:
-        raise TargetError(problems)
+        raise ProblemError(problems)
     level = CHILD_LEVEL[parent_level]
     bases = children["base"] if "base" in children else pd.Series(0.0, index=children.index)
     rows = []

@@ -15,6 +15,7 @@ from core.ui.sign_in import (change_password_page, sign_in_page, sign_out,  # no
                              signed_in_user)
 from core.ui.sidebar import org_name, sidebar  # noqa: F401
 from core.ui.overview import breakdown, breakdown_chart, breakdown_level, headline  # noqa: F401
+from core.problems import ProblemError  # noqa: F401  (what a write raises with its problems)
 from core.ui.errors import error_key, problem_text, show_problems, user_errors  # noqa: F401
 from core.ui.downloads import logged_download  # noqa: F401
 from core.ui.customers import (customer_money_markdown, customer_profile_markdown,  # noqa: F401
@@ -46,7 +47,7 @@ from core.ui.visits import (manager_picker, pick_top, picked, plan_editor,  # no
 from core.ui.visit_log import (OFFERABLE, VISIT_CHANNELS, VISIT_OUTCOMES,  # noqa: F401
                                apply_position, checkin_position, customer_choices, log_visit,
                                new_visit, now_minute, optional_number, plan_choices, visit_token)
-from core.ui.visit_check import (check_caption, coverage_legend, coverage_map,  # noqa: F401
+from core.ui.visit_check import (check_caption, coverage_legend, coverage_map, flag_details,  # noqa: F401
                                  visit_checks)
 from core.ui.users import (audit_filters, audit_table, create_user_form,  # noqa: F401
                            manage_user_form, user_table)

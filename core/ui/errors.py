@@ -24,9 +24,7 @@ log = logging.getLogger("core.ui")
 
 def problem_text(problem) -> str:
     """One problem (``core.problems.Problem``) as a line in the session's language."""
-    if hasattr(problem, "text"):
-        return problem.text(lang())
-    return problem.message_en if lang() == "en" else problem.message_zh  # not yet a Problem
+    return problem.text(lang())
 
 
 def show_problems(problems, intro_key: str | None = None) -> None:

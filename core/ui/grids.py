@@ -16,11 +16,12 @@ from core.grids.queries import METRICS, load_grids
 from core.grids.queries import grid_card as load_grid_card
 from core.performance.progress import MAP_METRIC, year_completion
 from core.scope import Scope
+from core.problems import ProblemError
 from core.ui.errors import problem_text, user_errors
 from core.ui.frame import database_url, engine, md, tr
 from geo.county import load_county
 from geo.crs import CRS_LABELS, SUPPORTED_CRS  # noqa: F401  (the grid page's CRS choice)
-from geo.io import PolygonImportError, read_polygons
+from geo.io import read_polygons
 from geo.mapview import PALETTE, build_draw_map, build_grid_map, drawn_polygon, grid_frame
 
 MAP_METRICS = METRICS  # what the map can be coloured by
@@ -157,13 +158,6 @@ def _grids_of_scope(url: str, scope: Scope, level: int, version: int):
 
 # ---- proposing a grid change -------------------------------------------------------------
 
-def _change_problem(problem) -> str:
-    """A problem of a grid change as escaped Markdown: the grid, then what is wrong."""
-    if hasattr(problem, "grid"):  # a ChangeProblem (until it becomes a core.problems.Problem)
-        return f"{md(problem.grid)}: {md(problem_text(problem))}"
-    return md(problem_text(problem))
-
-
 def propose_change(change) -> None:
     """Put a change up for review (the grid page shows it with ``review_change``)."""
     st.session_state["grid_change"] = change
@@ -176,10 +170,10 @@ def propose_grid_file(upload, crs: str, level: int, branch_id: int | None) -> No
         frame = read_polygons(upload.getvalue(), upload.name, crs, boundary=load_county())
         change, problems = grid_changes.change_from_file(engine(), frame, level, branch_id)
         for p in problems:
-            st.error(_change_problem(p))
+            st.error(md(problem_text(p)))
         if not problems:
             propose_change(change)
-    except PolygonImportError as err:  # every problem names the file, row and field
+    except ProblemError as err:  # every problem names the file, row and field
         st.session_state["grid_change"] = None
         for p in err.problems:
             st.error(md(problem_text(p)))
@@ -252,7 +246,7 @@ def review_change(user: auth.SignedIn) -> None:
     impact = None
     if problems:
         st.error(tr("grids.problems") + "\n\n" + "\n".join(
-            f"- {_change_problem(p)}" for p in problems))
+            f"- {md(problem_text(p))}" for p in problems))
     else:
         with user_errors():
             impact = grid_changes.preview(engine_, change, user)

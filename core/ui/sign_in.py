@@ -8,7 +8,9 @@ from core import config
 from core.access import auth
 from core.access import users as user_admin
 from core.db import get_engine
-from core.ui.frame import _forget, begin_session, client, current_user, flush_cookie, lang, md, tr
+from core.problems import ProblemError
+from core.ui.errors import show_problems
+from core.ui.frame import _forget, begin_session, client, current_user, flush_cookie, md, tr
 from core.ui.sso import sso_sign_in, sso_sign_out
 
 
@@ -89,8 +91,8 @@ def change_password_page() -> None:
         return
     try:
         user_admin.change_password(get_engine(), user, current, new)
-    except user_admin.UserError as exc:
-        st.error(exc.text(lang()))
+    except ProblemError as exc:
+        show_problems(exc.problems)
         return
     for key in ("pw_current", "pw_new", "pw_repeat"):
         st.session_state.pop(key, None)

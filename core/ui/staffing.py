@@ -10,21 +10,13 @@ from core.grids import staffing
 from core.grids.staffing import LIAISON_ROLES  # noqa: F401  (the liaison editor's choices)
 from core.scope import Scope
 from core.ui.errors import problem_text, user_errors
-from core.ui.frame import engine, md, tr
+from core.ui.frame import engine, md
 
 
 def grid_staffing(scope: Scope, grid_id: int) -> dict | None:
     """A grid's posts A and B, the managers who may hold them and its liaisons (phones
     masked); None when the scope may not staff the grid."""
     return staffing.load_staffing(engine(), scope, grid_id)
-
-
-def _staff_problem(problem) -> str:
-    """A problem of an edited staffing as escaped Markdown: row and field, then the message."""
-    if not hasattr(problem, "message_zh"):  # a core.problems.Problem says where itself
-        return md(problem_text(problem))
-    where = tr("staffing.row", row=problem.row) if problem.row else ""
-    return f"{where}{tr(f'staffing.field.{problem.field}')}:{md(problem_text(problem))}"
 
 
 def save_staffing(user: auth.SignedIn, grid_id: int, current: dict, manager_a: int | None,
@@ -38,7 +30,7 @@ def save_staffing(user: auth.SignedIn, grid_id: int, current: dict, manager_a: i
     problems = staffing.check_staffing(manager_a, manager_b, current["managers"], table,
                                        {int(i): "" for i in current["liaisons"]["id"]})
     for p in problems:
-        st.error(_staff_problem(p))
+        st.error(md(problem_text(p)))
     if problems:
         return False
     saved = False

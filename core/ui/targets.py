@@ -14,13 +14,14 @@ from core.performance.metrics import curve_for
 from core.performance.progress_report import (edited_targets, from_display,  # noqa: F401
                                               history_rows, plan_frame, to_display)
 from core.performance.targets import METHODS as SPLIT_METHODS  # noqa: F401  (re-exported)
-from core.performance.targets import (MONTH_METHODS, TargetError,  # noqa: F401
+from core.performance.targets import (MONTH_METHODS,  # noqa: F401
                                       annual_targets, propose_split, split_to_months,
                                       target_history)
 from core.performance.targets import check_split as _check_split
 from core.performance.targets import save_split as _save_split
 from core.scope import Scope
 from core.ui.downloads import logged_download
+from core.problems import ProblemError
 from core.ui.errors import show_problems
 from core.ui.frame import database_url, engine, lang, tr
 from core.ui.grids import map_changed
@@ -102,7 +103,7 @@ def _write(action):
     """Run a write (retried when busy); its problems shown (nothing written): None."""
     try:
         result = write_retrying(engine(), action)
-    except TargetError as exc:
+    except ProblemError as exc:
         show_problems(exc.problems, "targets.problems")
         return None
     targets_changed()

@@ -14,7 +14,7 @@ from core.access import audit_log, users
 from core.i18n import TEXT
 from core.permissions import Forbidden
 from core.ui.errors import user_errors
-from core.ui.frame import engine, lang, md, tr
+from core.ui.frame import engine, md, tr
 
 _OTP_KEY = "users_otp"  # (username, one-time password) to show once
 
@@ -107,11 +107,8 @@ def manage_user_form(user) -> None:
 def _attempt(action):
     """Run one user-administration action; on a refusal, a busy database or bad input show
     the message and return None, else return what the action returned."""
-    with user_errors():
-        try:
-            return action()
-        except users.UserError as exc:
-            st.error(md(exc.text(lang())))
+    with user_errors():  # bad input shows every problem (core.problems.ProblemError)
+        return action()
     return None
 
 

@@ -10,7 +10,8 @@ from core import config
 from core.db import get_engine
 from core.grids.map_data import colour_by
 from core.scope import Scope
-from core.ui.frame import database_url, engine, md, tr
+from core.visits.authenticity import flag_texts
+from core.ui.frame import database_url, engine, lang, md, tr
 from core.ui.grids import map_data
 from core.ui.sidebar import org_name
 from core.visits.visit_log import coverage_by_grid, flags_by_manager, scope_visits
@@ -40,6 +41,12 @@ def visit_checks(scope: Scope, since: date):
 def clear_visit_checks() -> None:
     """Forget the cached checks (a visit was logged)."""
     _visit_checks.clear()
+
+
+def flag_details(flags) -> list[str]:
+    """Each flag's message (``visit_checks``' flags: key and values) in the session's
+    language."""
+    return flag_texts(flags, lang())
 
 
 def coverage_map(scope: Scope, since: date):

@@ -12,12 +12,13 @@ import streamlit.components.v1 as components
 from core.scope import Scope
 from core.ui.customers import find_customers
 from core.ui.errors import show_problems, user_errors
-from core.ui.frame import engine, md, pick, tr
+from core.ui.frame import engine, tr
 from core.ui.visit_check import clear_visit_checks
 from core.ui.visits import clear_planner
 from core.visits import visit_log
 from core.visits.planner import load_plan, week_of
-from core.visits.visit_log import VisitError, VisitForm
+from core.problems import ProblemError
+from core.visits.visit_log import VisitForm
 
 VISIT_CHANNELS = visit_log.CHANNELS  # how the visit was made (visit.channel.<code>)
 VISIT_OUTCOMES = visit_log.OUTCOMES  # what came of it (visit.outcome.<code>)
@@ -126,20 +127,10 @@ def log_visit(user, token: str, *, customer: int, day: date, at, channel: str, o
     with user_errors():
         try:
             saved = visit_log.log_visit(engine(), user, form, token)
-        except VisitError as exc:
-            _show_visit_problems(exc.problems)
+        except ProblemError as exc:
+            show_problems(exc.problems, "visit.problems")
             return None
         clear_planner()
         clear_visit_checks()
         return saved
     return None
-
-
-def _show_visit_problems(problems) -> None:
-    """A refused visit's problems under ``visit.problems``."""
-    if all(hasattr(p, "text") for p in problems):  # core.problems.Problem
-        show_problems(problems, "visit.problems")
-        return
-    # VisitError's (field, zh, en) triples, until it carries Problems
-    st.error(tr("visit.problems") + "\n\n" + "\n".join(
-        f"- {tr(f'visit.field.{field}')}:{md(pick(zh, en))}" for field, zh, en in problems))

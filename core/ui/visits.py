@@ -18,11 +18,12 @@ from core.models import Manager
 from core.scope import Scope
 from core.ui.downloads import logged_download
 from core.ui.errors import show_problems, user_errors
-from core.ui.frame import database_url, engine, lang, md, pick, tr
+from core.ui.frame import database_url, engine, lang, pick, tr
 from core.ui.segments import profile_version, segment_names, tags
 from core.visits import planner as plans
 from core.visits.field_sheet import sheet_rows, to_excel, to_html
-from core.visits.planner import PlanError, PlannerFilters, week_of  # noqa: F401 (week_of: ui)
+from core.problems import ProblemError
+from core.visits.planner import PlannerFilters, week_of  # noqa: F401 (week_of: ui)
 from core.visits.priority import pick_week
 from core.vocab import PRODUCTS
 from geo.distance import haversine_m
@@ -196,22 +197,12 @@ def save_plan(user, manager_id: int, week: date, rows: pd.DataFrame, chosen: set
         try:
             plan = write_retrying(engine(), lambda e: plans.save_plan(
                 e, user, manager_id, week, rows[rows["id"].isin(chosen)]))
-        except PlanError as exc:
-            _show_plan_problems(exc.problems)
+        except ProblemError as exc:
+            show_problems(exc.problems, "visits.problems")
             return None
         clear_planner()
         return plan
     return None
-
-
-def _show_plan_problems(problems) -> None:
-    """A refused plan's problems under ``visits.problems``."""
-    if all(hasattr(p, "text") for p in problems):  # core.problems.Problem
-        show_problems(problems, "visits.problems")
-        return
-    # PlanError's (zh, en) pairs, until it carries Problems
-    st.error(tr("visits.problems") + "\n\n" + "\n".join(
-        f"- {md(pick(zh, en))}" for zh, en in problems))
 
 
 # ---- the saved week as a route --------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""Is a visit real? Four flags on logged visits, each with its numbers in Chinese and English.
+"""Is a visit real? Four flags on logged visits, each with its message key and its numbers.
 
 ``far_checkin``
     The check-in is more than ``GM_CHECKIN_MAX_M`` metres from the customer.
@@ -36,8 +36,11 @@ RULES = ("far_checkin", "speed", "burst", "same_spot")
 SPEED_MIN_DISTANCE_M = 500.0
 SAME_SPOT_DECIMALS = 5
 HOUSEHOLD_DECIMALS = 4  # about 10 m
+# the values a flag's message (i18n key flag.<rule>) names, as text; None where a rule has none
+FLAG_VALUES = ("distance", "km", "minutes", "speed", "start", "end", "count", "window",
+               "threshold", "lon", "lat", "others")
 FLAG_COLUMNS = ["visit_id", "manager_id", "customer_id", "visited_at", "rule", "value",
-                "limit", "message_zh", "message_en"]
+                "limit", "key", *FLAG_VALUES]
 
 
 def flag_visits(visits: pd.DataFrame, *, max_checkin_m: float | None = None,
@@ -60,8 +63,9 @@ def flag_visits(visits: pd.DataFrame, *, max_checkin_m: float | None = None,
     DataFrame
         ``visit_id``, ``manager_id``, ``customer_id``, ``visited_at``, ``rule`` (one of
         ``RULES``), ``value`` (metres, km/h, visits in the burst, or other customers at the
-        spot), ``limit`` (the threshold), ``message_zh``, ``message_en``; ordered by
-        manager, time and rule.
+        spot), ``limit`` (the threshold), ``key`` (the message's i18n key, ``flag.<rule>``)
+        and the message's values as text (:data:`FLAG_VALUES`, None where the rule has
+        none; :func:`flag_texts` says them); ordered by manager, time and rule.
 
     Examples
     --------
@@ -72,7 +76,7 @@ def flag_visits(visits: pd.DataFrame, *, max_checkin_m: float | None = None,
     >>> flags = flag_visits(v)
     >>> flags[["visit_id", "rule"]].values.tolist()
     [[1, 'far_checkin'], [2, 'speed']]
-    >>> flags["message_zh"].tolist()[0]
+    >>> flag_texts(flags, "zh")[0]
     '签到位置距客户 901 米(阈值 500 米)'
     """
     v = _checked(visits)
@@ -84,11 +88,15 @@ def flag_visits(visits: pd.DataFrame, *, max_checkin_m: float | None = None,
     }
     parts = [_far(v, limits["far_checkin"]), _speed(v, limits["speed"]),
              _burst(v, limits["burst"], limits["window"]), _same_spot(v)]
-    flags = pd.concat([p for p in parts if len(p)] or parts[:1], ignore_index=True)
+    parts = [p for p in parts if len(p[0])] or parts[:1]
+    flags = pd.concat([frame for frame, _ in parts], ignore_index=True)
     rows = flags["row"].to_numpy(dtype=np.int64)
     out = pd.DataFrame({c: v[c].to_numpy()[rows] for c in FLAG_COLUMNS[:4]})
-    for c in FLAG_COLUMNS[4:]:
+    for c in FLAG_COLUMNS[4:8]:
         out[c] = flags[c].to_numpy()
+    for name in FLAG_VALUES:  # joined as arrays: pandas would test each None of a concat
+        out[name] = np.concatenate([values.get(name, np.full(len(frame), None, dtype=object))
+                                    for frame, values in parts])
     rank = out["rule"].map({r: i for i, r in enumerate(RULES)})
     order = np.lexsort((rank.to_numpy(), out["visit_id"].to_numpy(),
                         out["visited_at"].to_numpy(), out["manager_id"].to_numpy()))
@@ -160,10 +168,21 @@ def _checked(visits: pd.DataFrame) -> pd.DataFrame:
     return v
 
 
-def _rows(rows, rule: str, value, limit, zh: list[str], en: list[str]) -> pd.DataFrame:
-    return pd.DataFrame({"row": np.asarray(rows, dtype=np.int64), "rule": rule,
-                         "value": np.asarray(value, dtype=float), "limit": float(limit),
-                         "message_zh": zh, "message_en": en})
+def flag_texts(flags: pd.DataFrame, lang: str = "zh") -> list[str]:
+    """Each flag's message in ``lang``: its ``key`` filled with its value columns."""
+    values = flags[list(FLAG_VALUES)].to_dict("records")
+    return [t(key, lang, **{k: v for k, v in row.items() if v is not None})
+            for key, row in zip(flags["key"], values)]
+
+
+def _rows(rows, rule: str, value, limit, **values: list[str]
+          ) -> tuple[pd.DataFrame, dict[str, np.ndarray]]:
+    """Flags of one rule: the visits' rows, measured values, the limit and the key; and the
+    message's values (some of :data:`FLAG_VALUES`, texts, one per flag)."""
+    frame = pd.DataFrame({"row": np.asarray(rows, dtype=np.int64), "rule": rule,
+                          "value": np.asarray(value, dtype=float), "limit": float(limit),
+                          "key": f"flag.{rule}"})
+    return frame, {name: np.array(texts, dtype=object) for name, texts in values.items()}
 
 
 def _on_site(v: pd.DataFrame) -> np.ndarray:
@@ -171,14 +190,12 @@ def _on_site(v: pd.DataFrame) -> np.ndarray:
     return np.isfinite(lon) & np.isfinite(lat) & ~((lon == 0) & (lat == 0))
 
 
-def _far(v: pd.DataFrame, limit: float) -> pd.DataFrame:
+def _far(v: pd.DataFrame, limit: float) -> tuple:
     d = haversine_m(v["lon"], v["lat"], v["customer_lon"], v["customer_lat"])
     rows = np.flatnonzero(_on_site(v) & (d > limit))  # NaN compares False
-    zh, en = (t("flag.far_checkin", lang) for lang in ("zh", "en"))
-    text = [(f"{d[i]:,.0f}", f"{limit:,.0f}") for i in rows]
     return _rows(rows, "far_checkin", d[rows], limit,
-                 [zh.format(distance=a, limit=b) for a, b in text],
-                 [en.format(distance=a, limit=b) for a, b in text])
+                 distance=[f"{x:,.0f}" for x in d[rows]],
+                 threshold=[f"{limit:,.0f}"] * len(rows))
 
 
 def _sorted_by_manager_time(v: pd.DataFrame, mask: np.ndarray) -> tuple[np.ndarray, ...]:
@@ -196,7 +213,7 @@ def _minutes(m: float) -> str:
     return f"{m:.1f}" if m < 10 else f"{m:,.0f}"
 
 
-def _speed(v: pd.DataFrame, limit: float) -> pd.DataFrame:
+def _speed(v: pd.DataFrame, limit: float) -> tuple:
     rows, codes, seconds = _sorted_by_manager_time(v, _on_site(v))
     lon, lat = v["lon"].to_numpy()[rows], v["lat"].to_numpy()[rows]
     same = codes[1:] == codes[:-1]
@@ -205,18 +222,17 @@ def _speed(v: pd.DataFrame, limit: float) -> pd.DataFrame:
     with np.errstate(divide="ignore", invalid="ignore"):
         kmh = np.where(hours > 0, d / 1000 / hours, np.inf)
     hit = np.flatnonzero(same & (d >= SPEED_MIN_DISTANCE_M) & (kmh > limit))
-    zh, en = (t("flag.speed", lang) for lang in ("zh", "en"))
-    text = [dict(km=f"{d[i] / 1000:,.1f}", minutes=_minutes(hours[i] * 60),
-                 speed="∞" if np.isinf(kmh[i]) else f"{kmh[i]:,.0f}", limit=f"{limit:,.0f}")
-            for i in hit]
-    return _rows(rows[hit + 1], "speed", kmh[hit], limit, [zh.format(**m) for m in text],
-                 [en.format(**m) for m in text])
+    return _rows(rows[hit + 1], "speed", kmh[hit], limit,
+                 km=[f"{x / 1000:,.1f}" for x in d[hit]],
+                 minutes=[_minutes(h * 60) for h in hours[hit]],
+                 speed=["∞" if np.isinf(x) else f"{x:,.0f}" for x in kmh[hit]],
+                 threshold=[f"{limit:,.0f}"] * len(hit))
 
 
-def _burst(v: pd.DataFrame, count: int, window_min: float) -> pd.DataFrame:
+def _burst(v: pd.DataFrame, count: int, window_min: float) -> tuple:
     rows, codes, seconds = _sorted_by_manager_time(v, np.ones(len(v), dtype=bool))
     if len(rows) == 0:
-        return _rows([], "burst", [], count, [], [])
+        return _rows([], "burst", [], count)
     # one sortable key: manager first, then seconds since the earliest visit
     key = codes.astype(np.int64) * 10**10 + (seconds - seconds.min())
     window = int(round(window_min * 60))
@@ -227,7 +243,7 @@ def _burst(v: pd.DataFrame, count: int, window_min: float) -> pd.DataFrame:
     np.add.at(cover, end[starts], -1)
     hit = np.flatnonzero(np.cumsum(cover)[:-1] > 0)
     if len(hit) == 0:
-        return _rows([], "burst", [], count, [], [])
+        return _rows([], "burst", [], count)
     new = np.ones(len(hit), dtype=bool)  # a burst ends at a manager change or a gap
     new[1:] = (codes[hit[1:]] != codes[hit[:-1]]) | (key[hit[1:]] - key[hit[:-1]] > window)
     burst = np.cumsum(new) - 1
@@ -235,11 +251,10 @@ def _burst(v: pd.DataFrame, count: int, window_min: float) -> pd.DataFrame:
     first = seconds[hit[new]]
     last = seconds[hit[np.r_[np.flatnonzero(new)[1:] - 1, len(hit) - 1]]]
     labels = [_span(a, b) for a, b in zip(first, last)]
-    zh, en = (t("flag.burst", lang) for lang in ("zh", "en"))
-    text = [dict(start=labels[b][0], end=labels[b][1], count=size[b], limit=count,
-                 window=_minutes(window_min)) for b in burst]
-    return _rows(rows[hit], "burst", size[burst], count, [zh.format(**m) for m in text],
-                 [en.format(**m) for m in text])
+    return _rows(rows[hit], "burst", size[burst], count,
+                 start=[labels[b][0] for b in burst], end=[labels[b][1] for b in burst],
+                 count=[str(size[b]) for b in burst], threshold=[str(count)] * len(burst),
+                 window=[_minutes(window_min)] * len(burst))
 
 
 def _span(first: int, last: int) -> tuple[str, str]:
@@ -256,10 +271,10 @@ def _distinct_per_group(group: np.ndarray, value: np.ndarray) -> np.ndarray:
     return per_group[group]
 
 
-def _same_spot(v: pd.DataFrame) -> pd.DataFrame:
+def _same_spot(v: pd.DataFrame) -> tuple:
     rows = np.flatnonzero(_on_site(v))
     if len(rows) == 0:
-        return _rows([], "same_spot", [], 2, [], [])
+        return _rows([], "same_spot", [], 2)
     scale = 10.0 ** SAME_SPOT_DECIMALS
     x = np.round(v["lon"].to_numpy()[rows] * scale).astype(np.int64)
     y = np.round(v["lat"].to_numpy()[rows] * scale).astype(np.int64)
@@ -276,9 +291,7 @@ def _same_spot(v: pd.DataFrame) -> pd.DataFrame:
     customers = _distinct_per_group(spot, customer)
     households = _distinct_per_group(spot, pd.factorize(household)[0])
     hit = np.flatnonzero((customers >= 2) & (households >= 2))
-    zh, en = (t("flag.same_spot", lang) for lang in ("zh", "en"))
-    text = [dict(lon=f"{x[i] / scale:.{SAME_SPOT_DECIMALS}f}",
-                 lat=f"{y[i] / scale:.{SAME_SPOT_DECIMALS}f}", others=customers[i] - 1)
-            for i in hit]
     return _rows(rows[hit], "same_spot", customers[hit] - 1, 2,
-                 [zh.format(**m) for m in text], [en.format(**m) for m in text])
+                 lon=[f"{a / scale:.{SAME_SPOT_DECIMALS}f}" for a in x[hit]],
+                 lat=[f"{b / scale:.{SAME_SPOT_DECIMALS}f}" for b in y[hit]],
+                 others=[str(c - 1) for c in customers[hit]])

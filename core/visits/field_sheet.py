@@ -13,6 +13,7 @@ import html
 import pandas as pd
 
 from core.files.downloads import neutralise, new_sheet, workbook_bytes
+from core.i18n import pick
 from core.masking import mask_address, mask_phone
 
 COLUMNS = ("day", "seq", "cust_no", "name", "phone", "address", "grid", "offers", "notes")
@@ -31,8 +32,7 @@ def sheet_rows(plan: pd.DataFrame, contact_shown: bool, lang: str = "zh") -> pd.
     address, grid, offers (product: reason; ...), notes (empty, to fill in)."""
     if plan.empty:
         return pd.DataFrame(columns=list(COLUMNS))
-    pick = 1 if lang == "zh" else 2
-    offers = ["; ".join(o[pick] for o in items) for items in plan["offers"]]
+    offers = ["; ".join(pick(o[1], o[2], lang) for o in items) for items in plan["offers"]]
     return pd.DataFrame({
         "day": plan["day"], "seq": plan["seq"], "cust_no": plan["cust_no"],
         "name": plan["name"],

@@ -22,6 +22,7 @@ from core.customers.explorer import Context, Filters, context, select_rows
 from core.customers.features import KINDS, PRODUCTS, STATUSES, industries, load_features
 from core.customers.lists import load_lists
 from core.masking import apply_policy, mask_name, shows
+from core.problems import Problem, ProblemError
 from core.models import (AuditLog, Branch, Campaign, Customer, Grid, Manager, Village, Visit,
                          VisitPlan, VisitPlanItem)
 from core.visits.priority import score_customers
@@ -215,14 +216,6 @@ def filter_planner(rows: pd.DataFrame, f: PlannerFilters, ctx_tags) -> np.ndarra
 
 # ---- saved plans --------------------------------------------------------------------------
 
-class PlanError(ValueError):
-    """A plan that cannot be saved; ``problems`` are (zh, en) texts naming the customer."""
-
-    def __init__(self, problems: list[tuple[str, str]]):
-        super().__init__("; ".join(en for _, en in problems))
-        self.problems = problems
-
-
 def outlet_of(engine: Engine, branch_id: int) -> tuple[float, float]:
     """The (lon, lat) of a branch's outlet, where the manager's days start and end."""
     with engine.connect() as conn:
@@ -236,8 +229,9 @@ def save_plan(engine: Engine, actor, manager_id: int, week_start: date,
 
     ``picked``: planner rows (id, lon, lat, score, reasons, offers, sources). Raises
     :class:`core.permissions.Forbidden` (audited) when ``actor`` may not plan for the manager
-    or a customer belongs to another manager, ``PlanError`` for an unknown customer or more
-    visits than the week's capacity (``GM_VISITS_PER_WEEK``); nothing is written then.
+    or a customer belongs to another manager, :class:`core.problems.ProblemError` for an
+    unknown customer or more visits than the week's capacity (``GM_VISITS_PER_WEEK``);
+    nothing is written then.
     Saving again replaces the week's plan (visits already logged stay linked). Returns the
     plan id.
     """
@@ -251,8 +245,7 @@ def save_plan(engine: Engine, actor, manager_id: int, week_start: date,
     ids = [int(i) for i in picked["id"]]
     problems = []
     if len(ids) > capacity:
-        problems.append((f"本周计划 {len(ids)} 户,超过每周上限 {capacity} 户",
-                         f"{len(ids)} visits planned, more than the week's {capacity}"))
+        problems.append(Problem("problem.plan.capacity", {"n": len(ids), "capacity": capacity}))
     with engine.connect() as conn:
         mine = set(conn.execute(select(Customer.id).where(
             Customer.id.in_(ids), Customer.manager_id == manager_id)).scalars())
@@ -261,9 +254,9 @@ def save_plan(engine: Engine, actor, manager_id: int, week_start: date,
     require(engine, actor, "save_plan", not others,
             f"customers of another manager: {sorted(others.values())[:20]}")
     for cid in sorted(set(ids) - mine):
-        problems.append((f"客户编号 {cid} 不存在", f"no customer with id {cid}"))
+        problems.append(Problem("problem.plan.customer", {"id": cid}))
     if problems:
-        raise PlanError(problems)
+        raise ProblemError(problems)
     route = plan_week(outlet_of(engine, manager.branch_id), picked[["id", "lon", "lat"]]
                       .drop_duplicates("id"))
     order = {int(r.id): (int(r.day), int(r.seq)) for r in route.stops.itertuples()}

@@ -21,6 +21,7 @@ from core.db import read_frame, write_retrying
 from core.masking import apply_policy
 from core.escape import clean_text
 from core.models import AuditLog, Customer, Manager, Visit, VisitPlan, VisitPlanItem
+from core.problems import Problem, ProblemError, Term
 from core.scope import Scope
 from core.vocab import CHANNELS, NEGATIVE_OUTCOMES, OFFERABLE, OUTCOMES, PRODUCTS  # noqa: F401
 
@@ -44,55 +45,59 @@ class VisitForm:
     checkin_source: str | None = None  # typed / browser
 
 
-def check_visit(form: VisitForm, now: datetime | None = None) -> list[tuple[str, str, str]]:
-    """Problems with a visit form: (field, zh, en), empty when it can be saved."""
+def _problem(key: str, field: str, **values) -> Problem:
+    """A problem ``problem.visit.<key>`` of the form's ``field`` (``visit.field.<field>``)."""
+    return Problem(f"problem.visit.{key}", values, field=Term(f"visit.field.{field}"))
+
+
+def check_visit(form: VisitForm, now: datetime | None = None) -> list[Problem]:
+    """Problems with a visit form, each naming its field; empty when it can be saved.
+
+    Examples
+    --------
+    >>> form = VisitForm(1, datetime(2026, 3, 2, 10), "onsite", "filed")
+    >>> [p.text("en") for p in check_visit(form, now=datetime(2026, 3, 2, 11))]
+    ['[Check-in]: an on-site visit needs its check-in']
+    """
     now = now or datetime.now()
     problems = []
     if form.channel not in CHANNELS:
-        problems.append(("channel", f"未知的走访方式 {form.channel}", f"unknown channel {form.channel}"))
+        problems.append(_problem("channel", "channel", channel=form.channel))
     if form.outcome not in OUTCOMES:
-        problems.append(("outcome", f"未知的走访结果 {form.outcome}",
-                         f"unknown outcome {form.outcome}"))
+        problems.append(_problem("outcome", "outcome", outcome=form.outcome))
     for field, codes in (("offered", form.offered), ("signed", form.signed)):
         unknown = [c for c in codes if c not in OFFERABLE]
         if unknown:
-            problems.append((field, f"未知的产品 {', '.join(unknown)}",
-                             f"unknown products {', '.join(unknown)}"))
+            problems.append(_problem("products", field, products=", ".join(unknown)))
     if form.visited_at > now + timedelta(minutes=5):
-        problems.append(("visited_at", "走访时间不能晚于现在", "the visit cannot be in the future"))
+        problems.append(_problem("future", "visited_at"))
     if form.visited_at < now - timedelta(days=31):
-        problems.append(("visited_at", "只能补登31天内的走访", "only visits of the last 31 days"))
+        problems.append(_problem("too_old", "visited_at"))
     if not (form.amount >= 0 and math.isfinite(form.amount)):
-        problems.append(("amount", "金额不能为负数", "the amount cannot be negative"))
+        problems.append(_problem("amount", "amount"))
     if (form.lon is None) != (form.lat is None):
-        problems.append(("checkin", "签到经纬度须同时填写", "give both longitude and latitude"))
+        problems.append(_problem("checkin_pair", "checkin"))
     elif form.lon is not None:
         x0, y0, x1, y1 = COUNTY_BOX
         if not (x0 <= form.lon <= x1 and y0 <= form.lat <= y1):
-            problems.append(("checkin", f"签到位置 ({form.lon:.5f}, {form.lat:.5f}) 不在本县范围内",
-                             f"check-in ({form.lon:.5f}, {form.lat:.5f}) is outside the county"))
+            problems.append(_problem("checkin_outside", "checkin", lon=f"{form.lon:.5f}",
+                                     lat=f"{form.lat:.5f}"))
     if form.channel == "onsite" and form.lon is None:
-        problems.append(("checkin", "上门走访须签到位置", "an on-site visit needs its check-in"))
+        problems.append(_problem("checkin_missing", "checkin"))
     bad = clean_text(form.notes, "visit_notes", 2000)  # length, control characters (bidi...)
     if bad is not None:
-        problems.append(("notes", bad.text("zh"), bad.text("en")))
+        problems.append(replace(bad, field=Term("visit.field.notes")))
     return problems
-
-
-class VisitError(ValueError):
-    def __init__(self, problems: list[tuple[str, str, str]]):
-        super().__init__("; ".join(f"{f}: {en}" for f, _, en in problems))
-        self.problems = problems
 
 
 def log_visit(engine: Engine, actor, form: VisitForm, client_token: str) -> tuple[int, bool]:
     """Store one visit of ``actor`` (a manager) for one of their customers.
 
     Returns (visit id, created): the same ``client_token`` again returns the visit it
-    stored, writing nothing. Raises ``VisitError`` naming each bad field (nothing is
-    written then), :class:`core.permissions.Forbidden` (audited) for anyone but a manager
-    and for a customer outside the manager's grids, :class:`core.db.DatabaseBusy` when the
-    database stayed locked through the retries.
+    stored, writing nothing. Raises :class:`core.problems.ProblemError` naming each bad
+    field (nothing is written then), :class:`core.permissions.Forbidden` (audited) for anyone
+    but a manager and for a customer outside the manager's grids,
+    :class:`core.db.DatabaseBusy` when the database stayed locked through the retries.
     """
     from core.permissions import require, require_role
 
@@ -101,7 +106,7 @@ def log_visit(engine: Engine, actor, form: VisitForm, client_token: str) -> tupl
     form = replace(form, customer_id=int(form.customer_id), amount=float(form.amount))
     problems = check_visit(form)
     if not client_token or len(client_token) > 40:
-        problems.append(("token", "表单已失效,请刷新后重试", "the form expired; reload it"))
+        problems.append(_problem("token", "token"))
     with engine.connect() as conn:
         owner = conn.execute(select(Customer.manager_id).where(
             Customer.id == form.customer_id)).scalar()
@@ -110,12 +115,12 @@ def log_visit(engine: Engine, actor, form: VisitForm, client_token: str) -> tupl
     if existing is not None:
         return int(existing), False
     if owner is None:
-        problems.append(("customer", "该客户不存在", "no such customer"))
+        problems.append(_problem("customer", "customer"))
     else:
         require(engine, actor, "log_visit", owner == manager.manager_id,
                 f"customer {form.customer_id} of manager {owner}")
     if problems:
-        raise VisitError(problems)
+        raise ProblemError(problems)
     now = datetime.now()
     try:
         return write_retrying(engine, lambda e: _store(e, manager, user_id, form,

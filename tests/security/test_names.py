@@ -19,7 +19,8 @@ from core.customers.lists import save_list
 from core.permissions import Actor
 from core.scope import Scope
 from core.grids.staffing import load_staffing, save_staffing
-from core.visits.visit_log import VisitError, VisitForm, log_visit
+from core.problems import ProblemError, Term
+from core.visits.visit_log import VisitForm, log_visit
 
 BRANCH7 = Actor(2, Scope("branch", 7))  # the leader of branch 7
 
@@ -79,7 +80,7 @@ def test_a_drawn_grid_with_a_bad_name_is_refused(fresh_county, name):
     inner = shape(json.loads(grid.geometry)).representative_point().buffer(0.001)
     change = change_from_drawing(fresh_county, 2, 7, inner, None, name)
     problems = check_change(fresh_county, change)
-    assert any("网格名称" in p.message_zh for p in problems), problems
+    assert any("网格名称" in p.message("zh") for p in problems), problems
     with pytest.raises(ValueError):
         apply(fresh_county, change, BRANCH7)
     assert state(fresh_county) == before
@@ -99,7 +100,7 @@ def test_an_imported_grid_with_a_bad_name_or_code_is_refused(fresh_county, field
     change, problems = change_from_file(fresh_county, frame, 2, 7)
     problems += check_change(fresh_county, change)
     label = "网格名称" if field == "name" else "网格编码"
-    assert any(label in p.message_zh for p in problems), problems
+    assert any(label in p.message("zh") for p in problems), problems
     with pytest.raises(ValueError):
         apply(fresh_county, change, BRANCH7)
     assert state(fresh_county) == before
@@ -142,7 +143,7 @@ def test_a_visit_with_bad_notes_is_refused(fresh_county, notes):
                               "lon IS NOT NULL ORDER BY id"), {"m": m}).first()
     form = VisitForm(c.id, datetime.now().replace(second=0, microsecond=0) - timedelta(hours=1),
                      "phone", "none", (), (), 0.0, notes, None, None, None)
-    with pytest.raises(VisitError) as bad:
+    with pytest.raises(ProblemError) as bad:
         log_visit(fresh_county, Actor(None, Scope("manager", b, m)), form, "bad-notes")
-    assert [f for f, _, _ in bad.value.problems] == ["notes"]
+    assert [p.field for p in bad.value.problems] == [Term("visit.field.notes")]
     assert state(fresh_county) == before

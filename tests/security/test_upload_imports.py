@@ -18,7 +18,7 @@ from core.permissions import Actor
 from core.grids.changes import Change, NewGrid, apply, change_from_file, check_change
 from core.grids.changes import current_grids
 from core.scope import Scope
-from core.performance.targets import TargetError
+from core.problems import ProblemError
 from geo.io import read_polygons
 
 HQ = Actor(1, Scope("hq"))
@@ -83,7 +83,7 @@ def test_bad_target_cells_name_row_and_column_and_write_nothing(seeded_engine, t
     row = target_row(ws)
     ws.cell(row, TARGET_HEADERS.index(column) + 1).value = value
     before = state(seeded_engine)
-    with pytest.raises(TargetError) as err:
+    with pytest.raises(ProblemError) as err:
         import_targets(seeded_engine, HQ, saved(wb, raw), filename="targets.xlsx")
     assert state(seeded_engine) == before
     texts = [p.text("zh") for p in err.value.problems]
@@ -96,7 +96,7 @@ def test_formula_in_a_code_cell_is_refused(seeded_engine, template):
     row = target_row(ws)
     ws.cell(row, TARGET_HEADERS.index("机构编码") + 1).value = '=HYPERLINK("http://x","00101")'
     before = state(seeded_engine)
-    with pytest.raises(TargetError) as err:
+    with pytest.raises(ProblemError) as err:
         import_targets(seeded_engine, HQ, saved(wb))
     assert state(seeded_engine) == before
     assert any(f"第{row}行 [机构编码]" in p.text("zh") and "公式" in p.text("zh")
@@ -111,7 +111,7 @@ def test_bad_actual_cells_name_row_and_column(seeded_engine, case):
     row = 3  # the first data row, below the watermark line and the header
     ws.cell(row, ACTUAL_HEADERS.index("实际值") + 1).value = value
     before = state(seeded_engine)
-    with pytest.raises(TargetError) as err:
+    with pytest.raises(ProblemError) as err:
         import_actuals(seeded_engine, HQ, saved(wb, raw), filename="actuals.xlsx")
     assert state(seeded_engine) == before
     assert any(f"第{row}行 [实际值]" in p.text("zh") and message in p.text("zh")
@@ -125,7 +125,7 @@ def test_nan_written_into_the_xml_is_a_file_problem(seeded_engine, template, raw
     wb = load_workbook(io.BytesIO(template))
     wb[TARGET_SHEET].cell(target_row(wb[TARGET_SHEET]), 8).value = MARK
     before = state(seeded_engine)
-    with pytest.raises(TargetError) as err:
+    with pytest.raises(ProblemError) as err:
         import_targets(seeded_engine, HQ, saved(wb, raw), filename="targets.xlsx")
     assert state(seeded_engine) == before
     assert all("targets.xlsx" in p.text("en") and "Excel" in p.text("en")
@@ -136,7 +136,7 @@ def test_nan_written_into_the_xml_is_a_file_problem(seeded_engine, template, raw
                                   b"SQLite format 3\x00" + b"\0" * 100])
 def test_broken_workbooks_name_the_file(seeded_engine, data):
     before = state(seeded_engine)
-    with pytest.raises(TargetError) as err:
+    with pytest.raises(ProblemError) as err:
         import_targets(seeded_engine, HQ, data, filename="我的目标.xlsx")
     assert state(seeded_engine) == before
     assert all("我的目标.xlsx" in p.text("zh") for p in err.value.problems)
@@ -174,13 +174,14 @@ def test_a_grid_code_owned_elsewhere_is_a_problem_and_nothing_is_written(fresh_c
         mine[0].code = taken
         frame = read_polygons(grid_file(mine), "grids.geojson", "WGS84")
         change, problems = change_from_file(engine, frame, 2, branch_id)
-        assert [p.grid for p in problems] == [f"#1 {mine[0].name} [code]"], problems
-        assert taken[:20] in problems[0].message_zh and taken[:20] in problems[0].message_en
+        assert [(p.row, p.item, p.field) for p in problems] == [(1, mine[0].name, "code")], \
+            problems
+        assert taken[:20] in problems[0].message("zh") and taken[:20] in problems[0].message("en")
         # the same code in a change built any other way: refused by check_change and apply
         bad = Change(2, [NewGrid(taken, "x", mine[0].geometry, branch_id),
                          *[NewGrid(g.code, g.name, g.geometry, branch_id) for g in mine[1:]]],
                      branch_id)
-        assert any(p.grid == taken[:32] for p in check_change(engine, bad))
+        assert any(p.item == taken[:32] for p in check_change(engine, bad))
         with pytest.raises(ValueError):
             apply(engine, bad, Actor(None, Scope("hq")))
     assert grid_state(engine) == before
