@@ -59,9 +59,15 @@ from unittest import mock
 import numpy as np
 import pandas as pd
 
+from benchmarks.grid_setup import (
+    GridSetup,
+    StripChange,
+    apply_geometry,
+    fill_residents,
+    make_grids,
+    strip_change,
+)
 from benchmarks.log import error_line, log
-from benchmarks.grid_setup import (GridSetup, StripChange, apply_geometry, fill_residents,
-                                   make_grids, strip_change)
 from core.db import make_engine
 from core.scope import Scope
 
@@ -321,7 +327,6 @@ def _build(layers):
 def time_payload(url: str, scope: Scope, label: str, repeats: int) -> Payload:
     """Part 2 for one scope (see the module docstring)."""
     import core.grids.map_data as gridmap
-
     from core.performance.progress import MAP_METRIC, year_completion
 
     out = Payload(label)
@@ -487,7 +492,7 @@ def run_grids(url: str, *, target: int = 2_000, repeats: int = 3, rounds: int = 
             report.initial = timed_reassign(engine)
             log(f"  {report.initial.total_s:.1f} s, {report.initial.changed:,} rows")
             fill_residents(engine)
-        except Exception as exc:  # noqa: BLE001 - nothing else can run without the grids
+        except Exception as exc:
             report.errors["setup"] = error_line(exc)
             log(f"  FAILED: {report.errors['setup']}")
             return report
@@ -495,7 +500,7 @@ def run_grids(url: str, *, target: int = 2_000, repeats: int = 3, rounds: int = 
         log(f"grids 1/4: re-assignment after a grid change (x{repeats}) and geopandas sjoin")
         try:
             part_reassign(engine, report, repeats)
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             report.errors["reassign"] = error_line(exc)
             log(f"  FAILED: {report.errors['reassign']}")
 
@@ -503,7 +508,7 @@ def run_grids(url: str, *, target: int = 2_000, repeats: int = 3, rounds: int = 
         for scope, label in bench_scopes(engine):
             try:
                 p = time_payload(url, scope, label, repeats)
-            except Exception as exc:  # noqa: BLE001
+            except Exception as exc:
                 p = Payload(label, error=error_line(exc))
                 log(f"  {label} FAILED: {p.error}")
             else:
@@ -529,7 +534,7 @@ def run_grids(url: str, *, target: int = 2_000, repeats: int = 3, rounds: int = 
                                                    error=f"{CHROMIUM} not found (make browser)")
                 else:
                     report.browser = time_map(url, n1, n2, rounds, log=log)
-            except Exception as exc:  # noqa: BLE001
+            except Exception as exc:
                 report.errors["browser"] = error_line(exc)
                 log(f"  FAILED: {report.errors['browser']}")
         else:
@@ -538,7 +543,7 @@ def run_grids(url: str, *, target: int = 2_000, repeats: int = 3, rounds: int = 
         log("grids 4/4: proposals")
         try:
             report.proposals = part_proposals(engine)
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             report.proposals = report.proposals or Proposals()
             report.proposals.error = error_line(exc)
             log(f"  FAILED: {report.proposals.error}")
@@ -642,7 +647,7 @@ def tables(report: GridReport) -> str:
             for p in ps:
                 try:
                     cells.append("error" if p.error else get(p))
-                except Exception:  # noqa: BLE001
+                except Exception:
                     cells.append("-")
             return [name, *cells, target, "" if mark is None else _mark(mark)]
 

@@ -91,7 +91,7 @@ def split_units(units: pd.DataFrame, target: int, seed: int = SPLIT_SEED
     unit_index: list[int] = []
     retries = short = 0
     for i, (geometry, k) in enumerate(zip(units["geometry"],
-                                          _parts_per_unit(len(units), target))):
+                                          _parts_per_unit(len(units), target), strict=True)):
         polygon = shape(json.loads(geometry))
         k += short  # parts a previous unit could not give
         best: list[shapely.Geometry] = []
@@ -167,8 +167,8 @@ def make_grids(engine: Engine, target: int = 2_000, seed: int = SPLIT_SEED) -> G
     seq = src.groupby("id").cumcount().to_numpy() + 1
     new_units = pd.DataFrame({
         "id": np.arange(1, len(parts) + 1),
-        "code": [f"{c}-B{s:02d}" for c, s in zip(src["code"], seq)],
-        "name": [f"{n}{s}号" for n, s in zip(src["name"], seq)],
+        "code": [f"{c}-B{s:02d}" for c, s in zip(src["code"], seq, strict=True)],
+        "name": [f"{n}{s}号" for n, s in zip(src["name"], seq, strict=True)],
         "village_id": src["village_id"].to_numpy(),
         "geometry": [to_geojson(p) for p in parts]})
     grid_ids = np.arange(next_grid, next_grid + len(parts))
@@ -181,7 +181,7 @@ def make_grids(engine: Engine, target: int = 2_000, seed: int = SPLIT_SEED) -> G
     staff = []
     by_branch = managers.groupby("branch_id")["id"].apply(list).to_dict()
     seen: dict[int, int] = {}
-    for gid, b in zip(grid_ids, branch):
+    for gid, b in zip(grid_ids, branch, strict=True):
         mids = by_branch.get(int(b), [])
         if not mids:
             continue

@@ -96,7 +96,7 @@ def _wait_for_grids(page, level1: int, level2: int, timeout_s: float,
                 if name not in marks:
                     frame.wait_for_function(script, polling=50, timeout=min(left_ms, 5_000))
                     marks[name] = time.perf_counter() - t0
-        except Exception as exc:  # noqa: BLE001 - a timeout slice or a detached frame
+        except Exception as exc:
             last_error = exc
     return marks
 
@@ -189,7 +189,7 @@ def time_map(database_url: str, level1: int, level2: int, rounds: int = 3,
                     marks = _wait_for_grids(page, level1, level2, round_timeout_s, t0)
                     result.sidebar_s.append(marks["all"])
                     log(f"  sidebar round {i + 1}: /map drawn in {marks['all']:.2f} s")
-            except Exception as exc:  # noqa: BLE001 - reported in the table, not raised
+            except Exception as exc:
                 result.error = f"{type(exc).__name__}: {str(exc).splitlines()[0][:300]}"
                 log(f"  browser run failed: {result.error}")
                 tail = server_log()[-2000:]

@@ -25,8 +25,8 @@ from unittest import mock
 from sqlalchemy import select
 
 from core.db import make_engine
-from core.models import Manager
 from core.grids.overview import load_breakdown, load_headline
+from core.models import Manager
 from core.scope import Scope
 
 

@@ -63,8 +63,12 @@ def _scopes(engine) -> dict[str, Scope]:
 
 
 def _page_data(engine, scope: Scope) -> float:
-    from core.performance.progress import (forecast_table, lag_warnings, load_progress,
-                                           progress_table)
+    from core.performance.progress import (
+        forecast_table,
+        lag_warnings,
+        load_progress,
+        progress_table,
+    )
 
     t0 = time.perf_counter()
     data = load_progress(engine, scope)
@@ -130,10 +134,10 @@ def time_recompute(url: str, runs: int = 2) -> tuple[list[float], int]:
 
 def run_progress(url: str, repeats: int = 5, source: str = "") -> ProgressReport:
     """Every measurement above on the seeded SQLite database at ``url``."""
+    import streamlit.logger
+
     from core.db import get_engine
     from core.ui.progress import progress_changed
-
-    import streamlit.logger
 
     streamlit.logger.set_log_level(logging.ERROR)  # "missing ScriptRunContext" outside a server
     report = ProgressReport(source=source)

@@ -52,7 +52,7 @@ def build_rows(sizes: list[int], sqlite: dict[int, SeedResult],
             for n in sizes:
                 found = [t for t in overview.get(n, []) if t.scope.role == role]
                 cells.append(_f(getattr(found[0], f"{kind}_ms") if found else None, 1))
-            rows.append([f"overview {ROLE_LABEL[role]} {kind} (ms)"] + cells)
+            rows.append([f"overview {ROLE_LABEL[role]} {kind} (ms)", *cells])
     return rows
 
 

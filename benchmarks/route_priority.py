@@ -36,12 +36,18 @@ import numpy as np
 import pandas as pd
 
 from core.visits.authenticity import RULES, flag_visits, summarize_flags
+from core.visits.day_exchange import improve_days
 from core.visits.optimum import HELD_KARP_MAX, held_karp, optimal_week
 from core.visits.priority import pick_week, score_customers
-from core.visits.day_exchange import improve_days
 from core.visits.route import day_sizes, plan_week
-from core.visits.tour import (improve, nearest_neighbour, quick_tour, random_restarts,
-                              solve_tour, tour_length)
+from core.visits.tour import (
+    improve,
+    nearest_neighbour,
+    quick_tour,
+    random_restarts,
+    solve_tour,
+    tour_length,
+)
 from geo.distance import distance_matrix
 
 OUTLET = (107.0, 25.8)

@@ -21,8 +21,8 @@ from pathlib import Path
 
 from sqlalchemy import make_url, text
 
-import core.demo.seed as seed_module
 import core.customers.tagging_run as profiling_module
+import core.demo.seed as seed_module
 from core.db import make_engine
 
 SEED = 20261123

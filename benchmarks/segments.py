@@ -70,8 +70,8 @@ def _reset(engine) -> None:
 
 def part_profile(engine, report: SegmentReport) -> None:
     import core.customers.tagging_run as profiling
-    from core.permissions import SYSTEM
     from benchmarks.grid_maps import step_timers
+    from core.permissions import SYSTEM
 
     for label, reset in (("from scratch (every customer written)", True),
                          ("again on the same data", False)):
@@ -98,10 +98,10 @@ def part_explorer(url: str, engine, report: SegmentReport, repeats: int) -> None
     from core.customers import explorer
     from core.customers.customer_view import customer_rows
     from core.customers.explorer import Filters
-    from core.grids.queries import load_grids
     from core.customers.tagging_run import load_segments
-    from core.scope import Scope
     from core.customers.tags import load_tags
+    from core.grids.queries import load_grids
+    from core.scope import Scope
 
     scope = Scope("hq")
     t0 = time.perf_counter()
@@ -185,7 +185,7 @@ def run_segments(url: str, repeats: int = 5, source: str = "") -> SegmentReport:
         log(f"segments: {name}")
         try:
             part()
-        except Exception as exc:  # noqa: BLE001 - record it and run the next part
+        except Exception as exc:
             report.errors[name] = error_line(exc)
             log(f"  FAILED: {report.errors[name]}")
     engine.dispose()

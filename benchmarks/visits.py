@@ -46,8 +46,8 @@ def _books(engine) -> list[tuple[int, int, int]]:
 
 
 def part_planner(engine, report: VisitsReport, repeats: int) -> None:
-    from core.scope import Scope
     from core.permissions import SYSTEM
+    from core.scope import Scope
     from core.visits.planner import load_plan, planner_frame, save_plan, week_of
 
     books = _books(engine)
@@ -124,7 +124,7 @@ def run_visits(url: str, repeats: int = 5, source: str = "") -> VisitsReport:
         log(f"visits: {name}")
         try:
             part()
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             report.errors[name] = error_line(exc)
             log(f"  FAILED: {report.errors[name]}")
     engine.dispose()

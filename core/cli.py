@@ -268,11 +268,11 @@ def _import_grids(engine, args) -> int:
 def _targets_and_actuals(engine, args) -> int:
     from pathlib import Path
 
+    from core.db import is_empty
     from core.performance import target_sheets as excel
     from core.performance.actuals import recompute_actuals
-    from core.db import is_empty
-    from core.permissions import SYSTEM
     from core.performance.progress import actuals_as_of
+    from core.permissions import SYSTEM
     from core.scope import Scope
 
     if is_empty(engine):

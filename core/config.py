@@ -6,9 +6,9 @@ help text. ``README.md`` lists each one and ``tests/test_config.py`` checks that
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = ROOT / "data"

@@ -3,9 +3,10 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
-from typing import Callable, TypeVar
+from typing import TypeVar
 
 import numpy as np
 import pandas as pd
@@ -238,7 +239,7 @@ def _native_column(s: pd.Series, integer: bool) -> list:
 
 def _native_rows(df: pd.DataFrame, integer_cols: set[str] = frozenset()) -> list[tuple]:
     """Rows of ``df`` as tuples of plain Python values, converted column by column."""
-    return list(zip(*(_native_column(df[c], c in integer_cols) for c in df.columns)))
+    return list(zip(*(_native_column(df[c], c in integer_cols) for c in df.columns), strict=True))
 
 
 def bulk_insert(conn: Connection, table: str, df: pd.DataFrame, chunk: int = 50_000,
@@ -260,10 +261,10 @@ def bulk_insert(conn: Connection, table: str, df: pd.DataFrame, chunk: int = 50_
     for start in range(0, total, chunk):
         rows = _native_rows(df.iloc[start:start + chunk], integer_cols)
         if conn.dialect.name == "postgresql":
-            with conn.connection.cursor() as cur:
-                with cur.copy(f'COPY "{table}" ({col_list}) FROM STDIN') as copy:
-                    for row in rows:
-                        copy.write_row(row)
+            with conn.connection.cursor() as cur, cur.copy(
+                    f'COPY "{table}" ({col_list}) FROM STDIN') as copy:
+                for row in rows:
+                    copy.write_row(row)
         else:
             marks = ", ".join("?" for _ in cols)
             conn.exec_driver_sql(f'INSERT INTO "{table}" ({col_list}) VALUES ({marks})', rows)

@@ -68,7 +68,7 @@ def apply_policy(scope, df: pd.DataFrame, owner_col: str | None = "manager_id",
             continue
         masker = _MASKERS[field]
         out[col] = [v if shows(scope, field, o, bulk) else masker(v)
-                    for v, o in zip(out[col].tolist(), owners)]
+                    for v, o in zip(out[col].tolist(), owners, strict=True)]
     return out
 
 

@@ -20,4 +20,4 @@ CHANNELS = ("onsite", "phone", "outlet", "wechat")  # how a visit was made
 OUTCOMES = ("filed", "interested", "account", "deposit", "mobile_banking", "acquiring",
             "loan_application", "none")
 NEGATIVE_OUTCOMES = ("none",)  # no marketing success (the success rate of the actuals)
-OFFERABLE = PRODUCTS + ("renewal",)  # what a manager can offer on a visit
+OFFERABLE = (*PRODUCTS, "renewal")  # what a manager can offer on a visit

@@ -134,7 +134,7 @@ def village_areas(villages: list[Village],
         members = [v for v in villages if v.town_code == town_code]
         cells += voronoi_cells(np.array([(v.lon, v.lat) for v in members]), polygon)
         codes += [v.code for v in members]
-    return dict(zip(codes, snap_coverage(cells)))
+    return dict(zip(codes, snap_coverage(cells), strict=True))
 
 
 def snap_coverage(polygons: list[shapely.Geometry],
@@ -154,7 +154,7 @@ def snap_coverage(polygons: list[shapely.Geometry],
     face_idx, poly_idx = tree.query(faces, predicate="intersects")
     overlap = shapely.area(shapely.intersection(faces[face_idx], np.asarray(polygons)[poly_idx]))
     best: dict[int, tuple[float, int]] = {}
-    for f, p, a in zip(face_idx, poly_idx, overlap):  # each face to its largest overlap
+    for f, p, a in zip(face_idx, poly_idx, overlap, strict=True):  # each face to its largest overlap
         if a > best.get(int(f), (-1.0, -1))[0]:
             best[int(f)] = (float(a), int(p))
     grouped: dict[int, list] = {}

@@ -177,7 +177,7 @@ def _checked(data: bytes, filename: str, crs: str, boundary: shapely.Geometry | 
     converted = {i: geometry_to_wgs84(g, crs) for i, g in polys.items()}
 
     if boundary is not None and polys:
-        inside = dict(zip(converted, _share_inside(list(converted.values()), boundary)))
+        inside = dict(zip(converted, _share_inside(list(converted.values()), boundary), strict=True))
         outside = [i for i, share in inside.items() if share < MIN_INSIDE]
         alt = "WGS84" if crs == "GCJ02" else "GCJ02"
         swapped = False  # most outside, but inside under the other choice: say so

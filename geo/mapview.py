@@ -22,8 +22,8 @@ import shapely
 from folium.plugins import FastMarkerCluster, HeatMap
 from shapely.geometry import mapping, shape
 
-from core.escape import js_template_html as html_text
 from core.assets.offline import offline_map
+from core.escape import js_template_html as html_text
 from geo.crs import geometry_from_wgs84
 
 PALETTE = ("#edf8e9", "#bae4b3", "#74c476", "#31a354", "#006d2c")  # light to dark green
@@ -74,13 +74,13 @@ def classify(values: pd.Series) -> tuple[list[str], list[float]]:
         return [PALETTE[2] if x == x else NO_DATA for x in v], edges
     idx = np.clip(np.searchsorted(edges, v, side="right") - 1, 0, len(edges) - 2)
     scale = np.linspace(0, len(PALETTE) - 1, len(edges) - 1).round().astype(int)
-    return [PALETTE[scale[i]] if x == x else NO_DATA for i, x in zip(idx, v)], edges
+    return [PALETTE[scale[i]] if x == x else NO_DATA for i, x in zip(idx, v, strict=True)], edges
 
 
 def _features(grids: pd.DataFrame, shapes: list, level: int, colors: list[str],
               label: str, crs: str) -> dict:
     feats = []
-    for (_, g), geom, color in zip(grids.iterrows(), shapes, colors):
+    for (_, g), geom, color in zip(grids.iterrows(), shapes, colors, strict=True):
         if crs != "WGS84":
             geom = geometry_from_wgs84(geom, crs)
         feats.append({"type": "Feature", "geometry": mapping(geom),
@@ -199,9 +199,9 @@ def build_draw_map(grids: pd.DataFrame, context: pd.DataFrame | None = None,
         if frame is None or frame.empty:
             continue
         feats = _features(frame, list(frame["polygon"]), 2, [color] * len(frame), "", tile_crs)
-        folium.GeoJson(feats, name=name, style_function=lambda f, c=color, o=opacity: {
+        folium.GeoJson(feats, name=name, style_function=lambda f, c=color, o=opacity, n=name: {
             "color": c, "weight": 1.5, "fillColor": c, "fillOpacity": o,
-            "className": f"draw-{name}"},
+            "className": f"draw-{n}"},
             tooltip=folium.GeoJsonTooltip(["name"], labels=False)).add_to(m)
         shapes += list(frame["polygon"])
     if shapes:
@@ -255,7 +255,7 @@ def build_route_map(outlet: tuple[float, float], stops: pd.DataFrame, tiles: str
     points = [home]
     for day, part in stops.groupby("day", sort=True):
         color = DAY_COLORS[(int(day) - 1) % len(DAY_COLORS)]
-        path = [home] + [shown(x, y) for x, y in zip(part["lon"], part["lat"])] + [home]
+        path = [home] + [shown(x, y) for x, y in zip(part["lon"], part["lat"], strict=True)] + [home]
         folium.PolyLine(path, color=color, weight=3, opacity=0.8,
                         class_name="route-day").add_to(m)
         for r in part.itertuples():

@@ -9,7 +9,7 @@ findings = ui.audit_findings(scope)
 
 st.title(ui.tr("audit.title"))
 st.caption(ui.tr("audit.caption", org=ui.md(ui.org_name(scope))))
-for col, (name, value) in zip(st.columns(len(findings.summary)), findings.summary.items()):
+for col, (name, value) in zip(st.columns(len(findings.summary)), findings.summary.items(), strict=True):
     col.metric(ui.tr(f"audit.metric.{name}"), f"{value:,}")
 
 tab_grid, tab_staff, tab_rate = st.tabs([ui.tr("audit.tab.grid"), ui.tr("audit.tab.staff"),

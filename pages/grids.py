@@ -50,7 +50,7 @@ with tab_propose:
         st.markdown(f"**{ui.tr('grids.balance')}**")
         cols = st.columns(4)
         for col, key, value in zip(cols, ("dev_workload", "dev_customers", "dev_deposits"),
-                                   (balance.workload, balance.customers, balance.deposits)):
+                                   (balance.workload, balance.customers, balance.deposits), strict=True):
             col.metric(ui.tr(f"grids.{key}"), f"±{value:.1%}")
         cols[3].metric(ui.tr("grids.compactness"), f"{balance.compactness:.2f}")
         if balance.best_possible > 0.05:

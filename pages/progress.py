@@ -29,7 +29,7 @@ cols = ui.progress_columns()
 process = ui.process_indicators(table, level, org_id)
 if process:
     st.subheader(ui.tr("progress.process"))
-    for box, (metric, p) in zip(st.columns(3), process.items()):
+    for box, (metric, p) in zip(st.columns(3), process.items(), strict=True):
         value = (f"{p['actual']:,.0f} / {p['target']:,.0f}" if metric == "visits"
                  else f"{p['actual']:.1f}% / {p['target']:.1f}%")
         box.metric(ui.tr(f"progress.{metric}"), value, delta=ui.tr(

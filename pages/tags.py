@@ -22,7 +22,7 @@ with st.form("tag_thresholds"):
     editable = [t for t in tag_defs if t.params]
     for row in range(0, len(editable), 3):
         cols = st.columns(3)
-        for col, t in zip(cols, editable[row:row + 3]):
+        for col, t in zip(cols, editable[row:row + 3], strict=False):
             col.markdown(f"**{ui.md(t.label(ui.lang()))}**")
             for name, value in t.params.items():
                 changes.setdefault(t.code, {})[name] = col.number_input(

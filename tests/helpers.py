@@ -14,9 +14,9 @@ import json
 import os
 import re
 import shutil
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
-from typing import Iterator
 from urllib.parse import unquote
 
 from sqlalchemy import text

@@ -8,9 +8,9 @@ import pandas as pd
 import pytest
 from sqlalchemy import text
 
+from core.db import make_engine
 from core.performance.actuals import recompute_actuals
 from core.permissions import SYSTEM
-from core.db import make_engine
 from tests.helpers import AS_OF
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -6,8 +6,6 @@ import pytest
 from tests.helpers import map_script, open_page
 
 
-
-
 @pytest.fixture
 def own_county(county_copy, monkeypatch, navigation_mode):
     """The app on a county of its own (these tests change grids); navigation mode as in
@@ -70,7 +68,7 @@ def test_staffing_refuses_the_same_person_in_both_posts(own_county):
     a = at.selectbox[1]
     b = at.selectbox[2]
     b.set_value(a.value)
-    at.button(key=[k.key for k in at.button if k.key.startswith("FormSubmitter:staffing")][0]
+    at.button(key=next(k.key for k in at.button if k.key.startswith("FormSubmitter:staffing"))
               ).click().run()
     assert any("A岗与B岗不能是同一人" in e.value for e in at.error)
 

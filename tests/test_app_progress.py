@@ -8,7 +8,6 @@ from core.db import make_engine
 from tests.helpers import open_page
 
 
-
 @pytest.fixture
 def app(sqlite_seeded_url, monkeypatch, navigation_mode):
     monkeypatch.setenv("DATABASE_URL", sqlite_seeded_url)

@@ -3,9 +3,7 @@
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.helpers import map_script
-from tests.helpers import open_page, scalar
-
+from tests.helpers import map_script, open_page, scalar
 
 
 @pytest.fixture

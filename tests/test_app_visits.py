@@ -4,9 +4,7 @@ import pytest
 from sqlalchemy import text
 
 from core.db import make_engine
-from tests.helpers import map_script
-from tests.helpers import open_page, query
-
+from tests.helpers import map_script, open_page, query
 
 
 @pytest.fixture

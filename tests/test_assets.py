@@ -117,7 +117,7 @@ def test_css_relative_references_resolve(vendor):
 
 def test_unknown_plugin_asset_raises():
     class Mystery(JSCSSMixin):
-        default_js = [("mystery_js", "https://cdn.example.org/mystery.js")]
+        default_js = [("mystery_js", "https://cdn.example.org/mystery.js")]  # noqa: RUF012
 
     m = folium.Map(tiles=None)
     Mystery().add_to(m)
@@ -127,7 +127,7 @@ def test_unknown_plugin_asset_raises():
 
 def test_other_version_of_known_asset_raises():
     class NewerLeaflet(JSCSSMixin):
-        default_js = [("leaflet", "https://cdn.jsdelivr.net/npm/leaflet@1.9.4/dist/leaflet.js")]
+        default_js = [("leaflet", "https://cdn.jsdelivr.net/npm/leaflet@1.9.4/dist/leaflet.js")]  # noqa: RUF012
 
     m = folium.Map(tiles=None)
     NewerLeaflet().add_to(m)
@@ -160,7 +160,7 @@ def test_offline_map_is_idempotent_and_fixes_earlier_render(vendor):
 
 def test_missing_files_raise(tmp_path, monkeypatch):
     monkeypatch.setattr(assets, "VENDOR_DIR", tmp_path / "vendor")
-    with pytest.raises(AssetError, match="core.assets.vendor fetch"):
+    with pytest.raises(AssetError, match=r"core\.assets\.vendor fetch"):
         offline_map(folium.Map(tiles=None))
 
 

@@ -19,7 +19,7 @@ def test_matches_a_plain_loop_on_random_points():
     polys = [box(i, j, i + 1, j + 1) for i in range(5) for j in range(4)]
     x, y = rng.uniform(-1, 6, 5_000), rng.uniform(-1, 5, 5_000)
     expected = [next((k for k, p in enumerate(polys) if p.intersects(
-        __import__("shapely").Point(a, b))), -1) for a, b in zip(x, y)]
+        __import__("shapely").Point(a, b))), -1) for a, b in zip(x, y, strict=True)]
     assert assign_points(x, y, polys).tolist() == expected
 
 

@@ -10,9 +10,16 @@ from shapely.geometry import box
 from sqlalchemy import delete, func, insert, select, update
 from streamlit.testing.v1 import AppTest
 
-from core.grids.audit import (area_km2, blind_spots_by_village, coverage_problems, in_grid_rate,
-                        outside_parent, staffing_gaps, summarize)
 from core.db import read_frame
+from core.grids.audit import (
+    area_km2,
+    blind_spots_by_village,
+    coverage_problems,
+    in_grid_rate,
+    outside_parent,
+    staffing_gaps,
+    summarize,
+)
 from core.models import Customer, Grid, GridStaff, Liaison, Manager, Village
 from core.scope import Scope
 from geo.assign import assign_points
@@ -85,7 +92,7 @@ def test_blind_spots_are_counted_by_village(fresh_county):
     with e.connect() as conn:
         villages = read_frame(conn, select(Village.id, Village.lon, Village.lat))
     inside = assign_points(villages.lon.to_numpy(), villages.lat.to_numpy(), list(level1.polygon))
-    point_branch = dict(zip(villages.id, level1.branch_id.to_numpy()[inside]))
+    point_branch = dict(zip(villages.id, level1.branch_id.to_numpy()[inside], strict=True))
     per_village = cust.groupby("village_id").size()
     branches = cust.groupby("village_id").branch_id.agg(lambda b: frozenset(b))
     big = per_village[per_village >= 8].index
@@ -102,7 +109,7 @@ def test_blind_spots_are_counted_by_village(fresh_county):
     blind = blind_spots_by_village(e, HQ)
     assert len(blind) == 3
     rows = {(None if pd.isna(v) else int(v)): r for v, r in zip(blind.village_id,
-                                                                 blind.itertuples())}
+                                                                 blind.itertuples(), strict=True)}
     for v, frame in [(va, picked[va]), (vb, picked[vb]), (None, unknown)]:
         assert rows[v].customers == len(frame)
         assert rows[v].deposits_wan == pytest.approx(frame.deposit_balance.sum() / 1e4, abs=0.01)
@@ -249,7 +256,7 @@ def test_staffing_gaps_are_listed_per_grid(fresh_county):
                               .group_by(Liaison.grid_id))
     grid_ids = sorted(int(i) for i in staff.grid_id.unique())
     no_b, no_a, few, many = grid_ids[0], grid_ids[1], grid_ids[2], grid_ids[-1]
-    branch_of = dict(zip(staff.grid_id, staff.branch_id))
+    branch_of = dict(zip(staff.grid_id, staff.branch_id, strict=True))
     with e.begin() as conn:
         conn.execute(delete(GridStaff).where(GridStaff.grid_id == no_b, GridStaff.post == "B"))
         conn.execute(delete(GridStaff).where(GridStaff.grid_id == no_a, GridStaff.post == "A"))

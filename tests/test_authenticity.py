@@ -28,7 +28,7 @@ def visits(*rows) -> pd.DataFrame:
 
 
 def rules_of(flags: pd.DataFrame) -> set[tuple[int, str]]:
-    return set(zip(flags["visit_id"], flags["rule"]))
+    return set(zip(flags["visit_id"], flags["rule"], strict=True))
 
 
 # --- far check-in -----------------------------------------------------------------------

@@ -13,9 +13,21 @@ from playwright.sync_api import expect
 
 from core.access import auth
 from core.db import make_engine
-from tests.browser_helpers import (COOKIE, DIALOG, FIRST_LOAD_MS, FORM, METRIC, RESULTS,
-                                   SIDEBAR, expect_overview, expect_sign_in_form, is_local,
-                                   metric_value, sign_in, submit_sign_in)
+from tests.browser_helpers import (
+    COOKIE,
+    DIALOG,
+    FIRST_LOAD_MS,
+    FORM,
+    METRIC,
+    RESULTS,
+    SIDEBAR,
+    expect_overview,
+    expect_sign_in_form,
+    is_local,
+    metric_value,
+    sign_in,
+    submit_sign_in,
+)
 from tests.browser_server import streamlit_server
 
 pytestmark = pytest.mark.browser

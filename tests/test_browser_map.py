@@ -9,12 +9,10 @@ from pathlib import Path
 
 import geopandas as gpd
 import pytest
+from playwright.sync_api import expect
 from shapely.geometry import shape
 
 from tests.browser_helpers import FIRST_LOAD_MS, sign_in
-
-from playwright.sync_api import expect
-
 from tests.browser_server import streamlit_server
 from tests.helpers import query
 

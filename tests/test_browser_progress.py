@@ -4,10 +4,9 @@ a lag warning for the manager the demo plants behind time progress; nothing leav
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import text
-
 from playwright.sync_api import Page, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
+from sqlalchemy import text
 
 from core.db import make_engine
 from tests.browser_helpers import FIRST_LOAD_MS, RESULTS, sign_in

@@ -3,11 +3,10 @@ each view draws, a customer opens with their trend and offers; nothing leaves 12
 from __future__ import annotations
 
 import pytest
-
 from playwright.sync_api import expect
 
-from tests.browser_server import streamlit_server
 from tests.browser_helpers import FIRST_LOAD_MS, METRIC, metric_value, sign_in
+from tests.browser_server import streamlit_server
 from tests.helpers import scalar
 
 pytestmark = pytest.mark.browser

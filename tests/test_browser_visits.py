@@ -4,11 +4,10 @@ nothing leaves 127.0.0.1."""
 from __future__ import annotations
 
 import pytest
-
 from playwright.sync_api import expect
 
-from tests.browser_server import streamlit_server
 from tests.browser_helpers import FIRST_LOAD_MS, METRIC, sign_in, wait_until_idle
+from tests.browser_server import streamlit_server
 from tests.helpers import scalar
 
 pytestmark = pytest.mark.browser

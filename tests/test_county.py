@@ -4,8 +4,15 @@ import pytest
 import shapely
 from shapely.geometry import box
 
-from geo.county import (load_county, load_townships, load_villages, sample_points_in,
-                        split_area, village_areas, voronoi_cells)
+from geo.county import (
+    load_county,
+    load_townships,
+    load_villages,
+    sample_points_in,
+    split_area,
+    village_areas,
+    voronoi_cells,
+)
 
 
 @pytest.fixture(scope="module")
@@ -45,7 +52,7 @@ def test_split_area_is_exact_and_deterministic():
     again = split_area(square, 4, np.random.default_rng(3))
     assert len(parts) == 4
     assert sum(p.area for p in parts) == pytest.approx(1.0)
-    assert all(p.equals(q) for p, q in zip(parts, again))
+    assert all(p.equals(q) for p, q in zip(parts, again, strict=True))
 
 
 def test_sampled_points_lie_inside():

@@ -6,11 +6,19 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import text
 
-from core.performance.target_sheets import (ACTUAL_SHEET, TARGET_HEADERS, TARGET_SHEET, actual_template,
-                        import_actuals, import_targets, read_targets, target_template)
+from core.performance.target_sheets import (
+    ACTUAL_SHEET,
+    TARGET_HEADERS,
+    TARGET_SHEET,
+    actual_template,
+    import_actuals,
+    import_targets,
+    read_targets,
+    target_template,
+)
 from core.permissions import Actor, Forbidden
-from core.scope import Scope
 from core.problems import ProblemError
+from core.scope import Scope
 
 HQ = Scope("hq")
 BRANCH = Scope("branch", branch_id=1)

@@ -4,13 +4,24 @@ import pandas as pd
 import pytest
 from sqlalchemy import text
 
-from core.customers.explorer import (Context, Filters, by_grid, context, load_frame, pareto, penetration,
-                           segment_sizes, select_rows, summarize, top_ids)
-from core.vocab import PRODUCTS
+from core.customers.explorer import (
+    Context,
+    Filters,
+    by_grid,
+    context,
+    load_frame,
+    pareto,
+    penetration,
+    segment_sizes,
+    select_rows,
+    summarize,
+    top_ids,
+)
 from core.customers.lists import check_list, load_lists, save_list, withdraw
+from core.customers.tags import default_tags, load_tags
 from core.permissions import Actor, Forbidden
 from core.scope import Scope
-from core.customers.tags import default_tags, load_tags
+from core.vocab import PRODUCTS
 from tests.helpers import AS_OF
 
 

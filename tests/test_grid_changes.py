@@ -8,9 +8,17 @@ from shapely.geometry import shape
 from sqlalchemy import text
 
 from core.grids.assignment import read_customers
-from core.permissions import SYSTEM, Actor
-from core.grids.changes import Change, NewGrid, apply, check_change, preview, restore_change, versions
+from core.grids.changes import (
+    Change,
+    NewGrid,
+    apply,
+    check_change,
+    preview,
+    restore_change,
+    versions,
+)
 from core.grids.proposals import level1_change, level2_change
+from core.permissions import SYSTEM, Actor
 
 
 def grids_of(engine, level, branch_id=None):

@@ -236,7 +236,7 @@ FAMILIES = {
     "problem.geometry.{}": lambda: call_literals("geo/io.py", "_feature"),
     "problem.visit.{}": lambda: call_literals("core/visits/visit_log.py", "_problem"),
     "problem.where.{}": lambda: {"row"} | keyword_literals("row_kind"),
-    "product.{}": vocab.OFFERABLE + ("current_deposit",),  # + the holdings' products
+    "product.{}": (*vocab.OFFERABLE, "current_deposit"),  # + the holdings' products
     "progress.{}": _constant("core.performance.progress_report", "PROCESS"),
     "progress.{}_help": _constant("core.performance.progress_report", "PROCESS"),
     "role.{}": ROLES,
@@ -244,7 +244,7 @@ FAMILIES = {
     "source.{}": ("seed", "split", "import"),  # target_change.source
     "sso.{}": lambda: call_literals("core/access/sso.py", "SsoRefused"),
     "staffing.field.{}": lambda: call_literals("core/grids/staffing.py", "_field"),
-    "status.{}": vocab.STATUSES + ("ahead", "on_track", "lagging", "serious"),
+    "status.{}": (*vocab.STATUSES, "ahead", "on_track", "lagging", "serious"),
     "tags.category.{}": _constant("core.customers.tags", "CATEGORIES"),
     "tags.k_by.{}": ("silhouette", "analyst"),  # core.customers.segments Fit.chosen_by
     "tags.param.{}": _tag_params,

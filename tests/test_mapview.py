@@ -8,8 +8,8 @@ import shapely
 from shapely.geometry import box
 
 from core.assets.offline import external_urls
-from geo.crs import wgs84_to_gcj02
 from geo.county import to_geojson
+from geo.crs import wgs84_to_gcj02
 from geo.mapview import build_grid_map, classify, drawn_polygon, simplify_grids, tile_layer
 
 
@@ -56,7 +56,7 @@ def test_tiles_only_when_asked(tiles, host):
 
 def test_amap_tiles_shift_the_grids_to_gcj02():
     html = render("amap")
-    lon, lat = wgs84_to_gcj02(107.2, 25.8)
+    lon, _lat = wgs84_to_gcj02(107.2, 25.8)
     assert f"{lon:.4f}"[:8] in html  # the corner, moved ~500 m as AMap draws it
 
 

@@ -5,8 +5,13 @@ from sqlalchemy import text
 
 from core.db import read_frame
 from core.format import count, pct, to_wan, wan
-from core.grids.overview import (breakdown_chart, breakdown_level, load_breakdown, load_headline,
-                           shape_breakdown)
+from core.grids.overview import (
+    breakdown_chart,
+    breakdown_level,
+    load_breakdown,
+    load_headline,
+    shape_breakdown,
+)
 from core.scope import Scope
 
 

@@ -6,8 +6,13 @@ import pandas as pd
 import pytest
 
 from core.calendar import SPRING_FESTIVAL
-from core.visits.priority import (REQUIRED_COLUMNS, WEIGHTS, pick_week,
-                           score_customers, spring_festival)
+from core.visits.priority import (
+    REQUIRED_COLUMNS,
+    WEIGHTS,
+    pick_week,
+    score_customers,
+    spring_festival,
+)
 
 AS_OF = date(2026, 11, 23)
 

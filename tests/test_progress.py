@@ -46,8 +46,16 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
 from core.performance.metrics import catalogue_frame  # noqa: E402
-from core.performance.progress import (ProgressData, forecast, lag_warnings, load_progress,  # noqa: E402
-                           period_bounds, progress_table, status_of, time_progress)
+from core.performance.progress import (  # noqa: E402
+    ProgressData,
+    forecast,
+    lag_warnings,
+    load_progress,
+    period_bounds,
+    progress_table,
+    status_of,
+    time_progress,
+)
 
 
 @pytest.mark.parametrize("day, period, expected", [
@@ -211,7 +219,7 @@ def test_each_role_loads_only_its_own_units(seeded_engine):
     assert set(branch.targets.loc[branch.targets["org_level"] == "manager", "org_id"]) <= mine
     assert set(branch.actuals["org_id"][branch.actuals["org_level"] == "manager"]) <= mine
     one = load_progress(seeded_engine, Scope("manager", branch_id=1, manager_id=min(mine)))
-    assert set(zip(one.targets["org_level"], one.targets["org_id"])) == {("manager",
+    assert set(zip(one.targets["org_level"], one.targets["org_id"], strict=True)) == {("manager",
                                                                           min(mine))}
     assert one.as_of == date(2026, 11, 23) and one.year == 2026
 

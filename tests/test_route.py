@@ -6,8 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from core.visits.optimum import HELD_KARP_MAX, held_karp, optimal_week, subset_tour_lengths
 from core.visits.day_exchange import DayPricer, exchange, improve_days
+from core.visits.optimum import HELD_KARP_MAX, held_karp, optimal_week, subset_tour_lengths
 from core.visits.route import day_sizes, plan_week, split_located
 from core.visits.tour import improve, nearest_neighbour, random_restarts, solve_tour, tour_length
 from geo.distance import distance_matrix, haversine_m
@@ -33,7 +33,7 @@ def matrix(stops: pd.DataFrame) -> np.ndarray:
 
 def brute_force(dist: np.ndarray) -> float:
     rest = range(1, len(dist))
-    return min(tour_length(dist, (0,) + p) for p in itertools.permutations(rest))
+    return min(tour_length(dist, (0, *p)) for p in itertools.permutations(rest))
 
 
 # --- single tours -----------------------------------------------------------------------
@@ -222,7 +222,7 @@ def test_stops_without_coordinates_are_reported_not_planned():
                           "name": list("ABCDEF")})
     week = plan_week(OUTLET, stops, days=5)
     assert sorted(week.stops["id"]) == [1, 6]
-    assert dict(zip(week.unlocated["id"], week.unlocated["reason"])) == {
+    assert dict(zip(week.unlocated["id"], week.unlocated["reason"], strict=True)) == {
         2: "missing", 3: "missing", 4: "out_of_range", 5: "missing"}
     assert week.stops.set_index("id").loc[6, "name"] == "F"  # other columns come along
 

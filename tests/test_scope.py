@@ -33,7 +33,7 @@ def test_branch_leader_sees_only_their_branch(seeded_engine):
     branches = query(seeded_engine, "SELECT id, name FROM branch")
     total = load_headline(seeded_engine, Scope("hq")).customers
     seen = 0
-    for branch_id, name in zip(branches["id"], branches["name"]):
+    for branch_id in branches["id"]:
         scope = Scope("branch", int(branch_id))
         head = load_headline(seeded_engine, scope)
         expected = query(seeded_engine, """SELECT COUNT(*) AS n, SUM(deposit_balance) AS d
@@ -51,7 +51,7 @@ def test_branch_leader_sees_only_their_branch(seeded_engine):
 
 def test_manager_sees_only_their_own_customers(seeded_engine):
     managers = query(seeded_engine, "SELECT id, branch_id FROM manager")
-    for manager_id, branch_id in zip(managers["id"], managers["branch_id"]):
+    for manager_id, branch_id in zip(managers["id"], managers["branch_id"], strict=True):
         scope = Scope("manager", int(branch_id), int(manager_id))
         head = load_headline(seeded_engine, scope)
         n = query(seeded_engine, "SELECT COUNT(*) AS n FROM customer WHERE manager_id = :m",

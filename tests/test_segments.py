@@ -6,10 +6,16 @@ import pytest
 from sklearn.metrics import adjusted_rand_score
 from sqlalchemy import text
 
-from core.permissions import SYSTEM
+from core.customers.segments import (
+    fit_segments,
+    match_to_previous,
+    name_segments,
+    profile,
+    segment_matrix,
+    traits,
+)
 from core.customers.tagging_run import load_segments, profile_customers
-from core.customers.segments import (fit_segments, match_to_previous, name_segments, profile,
-                           segment_matrix, traits)
+from core.permissions import SYSTEM
 from tests.helpers import AS_OF, SEED
 
 GROUPS = ("old_villagers", "young_town", "merchants", "prospects")
@@ -118,7 +124,7 @@ def test_every_customer_has_a_segment_and_the_segments_add_up(seeded_engine):
         sizes = dict(conn.execute(text(
             "SELECT segment_id, COUNT(*) FROM customer_profile GROUP BY segment_id")).all())
     assert missing == 0 and 4 <= len(segments) <= 10
-    assert dict(zip(segments["id"], segments["size"])) == sizes
+    assert dict(zip(segments["id"], segments["size"], strict=True)) == sizes
     assert segments["deposit_share"].sum() == pytest.approx(1.0)
     assert segments["name_zh"].is_unique and segments["code"].is_unique
 

@@ -3,10 +3,10 @@ import pandas as pd
 import pytest
 from sqlalchemy import text
 
+from core.grids.staffing import check_staffing, load_staffing, save_staffing
 from core.permissions import Actor, Forbidden
 from core.problems import Term
 from core.scope import Scope
-from core.grids.staffing import check_staffing, load_staffing, save_staffing
 
 MANAGERS = {1: "甲", 2: "乙", 3: "丙"}
 

@@ -6,10 +6,17 @@ import pandas as pd
 import pytest
 from sqlalchemy import text
 
-from core.permissions import SYSTEM, Actor
 from core.customers.tagging_run import recompute_tags
-from core.customers.tags import (default_tags, evaluate, flags_of, load_tags, mask_of, save_params,
-                       with_params)
+from core.customers.tags import (
+    default_tags,
+    evaluate,
+    flags_of,
+    load_tags,
+    mask_of,
+    save_params,
+    with_params,
+)
+from core.permissions import SYSTEM, Actor
 from tests.helpers import AS_OF
 
 J = "customer c JOIN customer_profile p ON p.customer_id = c.id"
@@ -101,8 +108,8 @@ def test_a_threshold_change_moves_customers():
             for t in default_tags()]
     _, _, mask = evaluate(tags, frame)
     assert "other_bank_funds" in {t.code for t in flags_of(mask[0], tags)}
-    assert "他行存款 ≥ 20,000 元" == [t for t in tags if t.code == "other_bank_funds"][0] \
-        .description("zh")
+    assert next(t for t in tags if t.code == "other_bank_funds") \
+        .description("zh") == "他行存款 ≥ 20,000 元"
 
 
 def test_mask_of_and_flags_of_agree():

@@ -4,13 +4,21 @@ import pandas as pd
 import pytest
 from sqlalchemy import func, select, text
 
-from core.performance.metrics import SEASONAL_CURVE, curve_for
 from core.models import Target, TargetChange
-from core.scope import Scope
+from core.performance.metrics import SEASONAL_CURVE, curve_for
+from core.performance.targets import (
+    METHODS,
+    check_split,
+    grid_potential,
+    propose_split,
+    save_split,
+    split_to_children,
+    split_to_months,
+    target_history,
+)
 from core.permissions import Actor, Forbidden
 from core.problems import ProblemError
-from core.performance.targets import (METHODS, check_split, grid_potential, propose_split,
-                          save_split, split_to_children, split_to_months, target_history)
+from core.scope import Scope
 
 RNG = np.random.default_rng(3)
 TOTALS = [0, 1, 7, 999_999, 3_137_620, 41_234_567_891, 98_765_432_101]

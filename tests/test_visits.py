@@ -8,15 +8,27 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import text
 
-from core.visits.field_sheet import sheet_rows, to_excel, to_html
+from core.customers.tags import load_tags
 from core.permissions import Actor, Forbidden
 from core.problems import ProblemError, Term
 from core.scope import Scope
-from core.customers.tags import load_tags
-from core.visits.visit_log import (VisitForm, coverage_by_grid, flags_by_manager, log_visit,
-                            scope_visits)
-from core.visits.planner import (PlannerFilters, filter_planner, load_plan, manager_scope,
-                         planner_frame, save_plan, week_of)
+from core.visits.field_sheet import sheet_rows, to_excel, to_html
+from core.visits.planner import (
+    PlannerFilters,
+    filter_planner,
+    load_plan,
+    manager_scope,
+    planner_frame,
+    save_plan,
+    week_of,
+)
+from core.visits.visit_log import (
+    VisitForm,
+    coverage_by_grid,
+    flags_by_manager,
+    log_visit,
+    scope_visits,
+)
 from tests.helpers import AS_OF
 
 WEEK = week_of(AS_OF)
@@ -48,7 +60,7 @@ def test_who_may_plan_for_whom(seeded_engine):
 
 def test_the_planner_ranks_only_the_managers_customers_with_reasons(seeded_engine):
     m, b = busiest_manager(seeded_engine)
-    rows, labels = planner_frame(seeded_engine, Scope("manager", b, m), AS_OF)
+    rows, _labels = planner_frame(seeded_engine, Scope("manager", b, m), AS_OF)
     n = scalar(seeded_engine, "SELECT COUNT(*) FROM customer WHERE manager_id = :m", m=m)
     assert len(rows) == n and rows["id"].is_unique
     assert (np.diff(rows["score"]) <= 1e-9).all()  # highest first

@@ -28,7 +28,6 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from core import config
-
 from core.access import auth
 from core.models import AuditLog, User
 from core.permissions import record

@@ -24,7 +24,6 @@ import pandas as pd
 from sqlalchemy import Engine, select, update
 
 from core import config
-
 from core.access import auth
 from core.db import read_frame
 from core.models import ROLES, Branch, Manager, User
@@ -268,7 +267,7 @@ def list_users(engine: Engine, actor, now: datetime | None = None) -> pd.DataFra
     with engine.connect() as conn:
         df = read_frame(conn, stmt)
     df["org"] = [f"{b} / {m} ({c})" if isinstance(m, str) else (b if isinstance(b, str) else "")
-                 for b, m, c in zip(df["branch"], df["manager"], df["manager_code"])]
+                 for b, m, c in zip(df["branch"], df["manager"], df["manager_code"], strict=True)]
     df["locked"] = [bool(pd.notna(u) and u > now) for u in df["locked_until"]]
     for col in ("active", "must_change_password", "is_demo"):
         df[col] = df[col].astype(bool)

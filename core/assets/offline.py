@@ -17,18 +17,28 @@ Public API:
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Iterable, Iterator
 from urllib.parse import urlsplit
 
-from core.assets.vendor import (MANIFEST_PATH, STATIC_URL, VENDOR_DIR, AssetError, AssetFetchError,
-                        _rel_file, ensure_assets, fetch, is_installed, load_manifest)
+from core.assets.vendor import (
+    MANIFEST_PATH,
+    STATIC_URL,
+    VENDOR_DIR,
+    AssetError,
+    AssetFetchError,
+    _rel_file,
+    ensure_assets,
+    fetch,
+    is_installed,
+    load_manifest,
+)
 
 __all__ = [
-    "AssetError",
-    "AssetFetchError",
     "MANIFEST_PATH",
     "VENDOR_DIR",
+    "AssetError",
+    "AssetFetchError",
     "asset_urls",
     "ensure_assets",
     "external_urls",

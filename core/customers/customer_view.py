@@ -15,17 +15,36 @@ import pandas as pd
 from sqlalchemy import Engine, insert, select
 from sqlalchemy.orm import aliased
 
-from core.db import read_frame, write_retrying
 from core.customers.features import load_features
-from core.masking import (apply_policy, mask_address, mask_id_number, mask_name, mask_phone,
-                          name_search_exact, shows)
-from core.models import (AuditLog, BalanceMonth, Branch, Customer, CustomerProfile, Grid,
-                         GridStaff, Holding, Manager, OtherBankFund, Segment, Visit)
-from core.permissions import record
-from core.customers.tagging_run import load_segments, segment_peers
 from core.customers.recommend import recommend
-from core.scope import Scope
+from core.customers.tagging_run import load_segments, segment_peers
 from core.customers.tags import flags_of, load_tags
+from core.db import read_frame, write_retrying
+from core.masking import (
+    apply_policy,
+    mask_address,
+    mask_id_number,
+    mask_name,
+    mask_phone,
+    name_search_exact,
+    shows,
+)
+from core.models import (
+    AuditLog,
+    BalanceMonth,
+    Branch,
+    Customer,
+    CustomerProfile,
+    Grid,
+    GridStaff,
+    Holding,
+    Manager,
+    OtherBankFund,
+    Segment,
+    Visit,
+)
+from core.permissions import record
+from core.scope import Scope
 
 VISITS_SHOWN = 20
 

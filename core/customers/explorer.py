@@ -17,10 +17,10 @@ import pandas as pd
 from sqlalchemy import Engine, select
 
 from core.customers.features import KINDS, OCCUPATIONS, PRODUCTS, industries, load_features
-from core.models import Grid
-from core.scope import Scope
 from core.customers.segments import product_matrix
 from core.customers.tags import TagDef
+from core.models import Grid
+from core.scope import Scope
 
 FRAME_COLUMNS = ("id", "branch_id", "manager_id", "grid2_id", "segment_id", "tier",
                  "lifecycle", "tag_mask", "kind", "status", "occupation", "industry", "age",
@@ -61,7 +61,7 @@ class Filters:
                           ensure_ascii=False, sort_keys=True)
 
     @classmethod
-    def from_json(cls, text: str) -> "Filters":
+    def from_json(cls, text: str) -> Filters:
         """Read a saved filter back; unknown keys or wrong types raise ValueError."""
         data = json.loads(text or "{}")
         if not isinstance(data, dict):

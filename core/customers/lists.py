@@ -14,9 +14,9 @@ from datetime import datetime
 import pandas as pd
 from sqlalchemy import Engine, and_, delete, insert, or_, select, true, update
 
+from core.customers.explorer import Filters
 from core.db import read_frame
 from core.escape import clean_name, clean_text
-from core.customers.explorer import Filters
 from core.models import AuditLog, Branch, CustomerList, Grid, GridStaff, Manager
 from core.problems import Problem, ProblemError
 from core.scope import Scope

@@ -133,7 +133,7 @@ def match_to_previous(new: pd.DataFrame, previous: pd.DataFrame, scale: pd.Serie
     distance = np.sqrt(((a[:, None, :] - b[None, :, :]) ** 2).sum(axis=2))
     # far pairs cost the same, so they never pull a close pair apart
     rows, cols_ = linear_sum_assignment(np.minimum(distance, MATCH_DISTANCE))
-    return {int(new.index[r]): int(previous.index[c]) for r, c in zip(rows, cols_)
+    return {int(new.index[r]): int(previous.index[c]) for r, c in zip(rows, cols_, strict=True)
             if distance[r, c] < MATCH_DISTANCE}
 
 

@@ -16,14 +16,18 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Connection, Engine, insert, select, text, update
 
-from core.db import bulk_insert
 from core.customers.features import PRODUCTS, load_features
-from core.models import Segment, TaggingRun
-from core.permissions import record
-from core.permissions import require_role
-from core.customers.segments import (fit_segments, match_to_previous, name_segments, profile,
-                           segment_matrix)
+from core.customers.segments import (
+    fit_segments,
+    match_to_previous,
+    name_segments,
+    profile,
+    segment_matrix,
+)
 from core.customers.tags import ensure_default_tags, evaluate, load_tags, tag_counts
+from core.db import bulk_insert
+from core.models import Segment, TaggingRun
+from core.permissions import record, require_role
 
 DEFAULT_SEED = 20261201
 PROFILE_COLUMNS = ("tier", "lifecycle", "tag_mask", "segment_id")
@@ -151,7 +155,7 @@ def assign_segments(conn: Connection, features: pd.DataFrame, as_of: date, k: in
                            "features": list(matrix.columns)}))
         .returning(TaggingRun.id)).scalar_one()
     codes = set(conn.execute(select(Segment.code)).scalars())
-    kept = dict(zip(previous["id"], previous["name_zh"])) if len(previous) else {}
+    kept = dict(zip(previous["id"], previous["name_zh"], strict=True)) if len(previous) else {}
     taken = {kept[matched[label]] for label in matched}
     segment_of: dict[int, int] = {}
     bank = prof.loc["bank"]

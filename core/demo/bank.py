@@ -67,7 +67,7 @@ def make_units(villages: list[Village], areas: dict[str, shapely.Geometry],
         else:
             units.append(Unit(v.code, v.short_name, "village", v.code, v.town_code, area, 1.0))
     # the split added vertices off the stored 6-decimal grid: snap all units together
-    for unit, area in zip(units, snap_coverage([u.area for u in units])):
+    for unit, area in zip(units, snap_coverage([u.area for u in units]), strict=True):
         unit.area = area
     return units
 
@@ -95,7 +95,7 @@ def plan_branches(units: list[Unit], town_names: dict[str, str],
             branches.append(BranchPlan(
                 code=f"{town_code[-3:]}{k + 1:02d}", name=name, town_code=town_code,
                 is_county_town=town_code == COUNTY_TOWN, lon=point.x, lat=point.y,
-                units=[u for u, n in zip(members, nearest) if n == k]))
+                units=[u for u, n in zip(members, nearest, strict=True) if n == k]))
     _dedupe_names(branches)
     for b in branches:
         low, high = (4, 6) if b.is_county_town else (2, 4)

@@ -141,7 +141,7 @@ def id_check_digit(first17: str) -> str:
     """
     if len(first17) != 17 or not first17.isdigit():
         raise ValueError("first17 must be 17 digits")
-    total = sum(int(c) * int(w) for c, w in zip(first17, _ID_WEIGHTS))
+    total = sum(int(c) * int(w) for c, w in zip(first17, _ID_WEIGHTS, strict=True))
     return _ID_CHECK_MAP[total % 11]
 
 
@@ -285,5 +285,4 @@ def make_company_names(rng: np.random.Generator, n: int, town_names: np.ndarray,
 
 
 # the masking helpers live in core.masking (with the policy); kept importable from here
-from core.masking import (mask_address, mask_id_number, mask_name, mask_phone,  # noqa: E402, F401
-                          mask_series)
+from core.masking import mask_address, mask_id_number, mask_name, mask_phone, mask_series  # noqa: E402, F401

@@ -61,10 +61,10 @@ def make_customers(units: list[UnitInfo], weights: np.ndarray, n_individuals: in
     unit and household; the seeder maps them to database ids.
     """
     people = _individuals(units, weights, n_individuals, rng, as_of)
-    merchants = _businesses(units, weights, int(round(n_individuals * MERCHANTS_PER_INDIVIDUAL)),
+    merchants = _businesses(units, weights, round(n_individuals * MERCHANTS_PER_INDIVIDUAL),
                             "merchant", rng, as_of)
     corporates = _businesses(units, weights,
-                             int(round(n_individuals * CORPORATES_PER_INDIVIDUAL)),
+                             round(n_individuals * CORPORATES_PER_INDIVIDUAL),
                              "corporate", rng, as_of)
     df = pd.concat([people, merchants, corporates], ignore_index=True)
     df["cust_no"] = [f"C{i:09d}" for i in range(1, len(df) + 1)]
@@ -237,7 +237,7 @@ def _individuals(units: list[UnitInfo], weights: np.ndarray, n: int,
         "id_number": identity.make_id_numbers(rng, COUNTY_AREA_CODE, birth, female),
         "phone": identity.make_phones(rng, n),
         "address": ["贵州省平塘县" + t + u + f"{h % 97 + 1}号"
-                    for t, u, h in zip(town, unit_names, household)],
+                    for t, u, h in zip(town, unit_names, household, strict=True)],
         "gender": np.where(female, "F", "M"),
         "birth_year": birth.astype("datetime64[Y]").astype(int) + 1970,
         "occupation": occ,

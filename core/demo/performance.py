@@ -26,8 +26,8 @@ from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
 from core.db import read_frame
-from core.performance.metrics import METRICS, curve_for
 from core.models import Actual
+from core.performance.metrics import METRICS, curve_for
 from core.performance.targets import split_to_months
 
 GROWTH = {"deposit_increase": 0.08, "loan_increase": 0.07, "new_active_customers": 0.06,
@@ -76,12 +76,14 @@ def make_plan(customers: pd.DataFrame, managers: pd.DataFrame, laggard: int,
     per manager) and ``ratio`` (manager x metric performance).
     """
     ids = managers["id"].to_numpy()
-    branch_of = dict(zip(managers["id"], managers["branch_id"]))
+    branch_of = dict(zip(managers["id"], managers["branch_id"], strict=True))
     g = customers.groupby("manager_id")
     existing = customers["status"] != "potential"
     live = {"deposit_balance": g["deposit_balance"].sum().reindex(ids).fillna(0.0),
             "loan_balance": g["loan_balance"].sum().reindex(ids).fillna(0.0)}
-    count = lambda mask: customers[mask].groupby("manager_id").size().reindex(ids).fillna(0)
+    def count(mask):
+        return customers[mask].groupby("manager_id").size().reindex(ids).fillna(0)
+
     base = pd.DataFrame({
         "new_active_customers": count(existing) * GROWTH["new_active_customers"],
         "mobile_banking_signups": count(existing & ~customers["has_mobile_banking"])
@@ -148,7 +150,7 @@ def initial_changes(targets: pd.DataFrame, managers: pd.DataFrame, demo_branch: 
     5 January, the branch leaders their managers' on 8 January (the demo ``branch`` account
     for its branch; the other branches have no account, so no user)."""
     annual = targets[targets["month"] == 0]
-    branch_of = dict(zip(managers["id"], managers["branch_id"]))
+    branch_of = dict(zip(managers["id"], managers["branch_id"], strict=True))
     by_hq = annual["org_level"] != "manager"
     demo = annual["org_id"].map(branch_of).eq(demo_branch) & ~by_hq
     at = np.where(by_hq, np.datetime64(f"{year}-01-05T09:30"),

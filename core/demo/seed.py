@@ -14,18 +14,23 @@ import pandas as pd
 import shapely
 from sqlalchemy import Engine, text
 
-from core.demo import identities as identity
 from core.access.auth import hash_password
 from core.db import bulk_insert, holds_users, is_empty, reset_sequences, upgrade
-from core.performance.actuals import recompute_actuals
-from core.permissions import SYSTEM
+from core.demo import identities as identity
 from core.demo.activity import make_visits, plant_doubtful_visits
 from core.demo.balances import align_to_history, make_balance_months
-from core.models import Base
 from core.demo.bank import BranchPlan, make_units, plan_branches, staff_grids
 from core.demo.people import UnitInfo, make_customers, unit_weights
-from core.demo.performance import (backfill_rates, initial_changes, laggard_manager, make_plan,
-                                   plant_dates)
+from core.demo.performance import (
+    backfill_rates,
+    initial_changes,
+    laggard_manager,
+    make_plan,
+    plant_dates,
+)
+from core.models import Base
+from core.performance.actuals import recompute_actuals
+from core.permissions import SYSTEM
 from geo.county import load_townships, load_villages, to_geojson, village_areas
 
 OTHER_BANKS = ("中国农业银行", "中国邮政储蓄银行", "中国建设银行", "中国工商银行", "中国银行",
@@ -73,7 +78,7 @@ def build_county(n_individuals: int, seed: int, as_of: date) -> dict[str, pd.Dat
         "town_code": v.town_code, "town_name": v.town_name, "kind": v.kind, "lon": v.lon,
         "lat": v.lat, "households": 0, "residents": 0, "geometry": to_geojson(areas[v.code]),
         "crs": "EPSG:4326"} for i, v in enumerate(villages, start=1)])
-    village_id = dict(zip(t["village"]["code"], t["village"]["id"]))
+    village_id = dict(zip(t["village"]["code"], t["village"]["id"], strict=True))
     town_name = {k: v[0] for k, v in townships.items()}
 
     t["branch"] = pd.DataFrame([{
@@ -97,7 +102,7 @@ def build_county(n_individuals: int, seed: int, as_of: date) -> dict[str, pd.Dat
     unit_of = customers.pop("unit_index").to_numpy()
     customers.insert(0, "id", np.arange(1, len(customers) + 1))
     customers["grid2_id"] = unit_grid[unit_of]
-    parent = dict(zip(grids["id"], grids["parent_id"]))
+    parent = dict(zip(grids["id"], grids["parent_id"], strict=True))
     customers["grid1_id"] = customers["grid2_id"].map(parent)
     customers["branch_id"] = np.array([i.branch_index + 1 for i in infos])[unit_of]
     customers["manager_id"] = t["manager"]["id"].to_numpy()[

@@ -62,7 +62,7 @@ def read_sheet(data: bytes, sheet: str, headers: list[str], filename: str
         return [], problems
     out = []
     for number, row in enumerate(rows[1:], start=2 + skipped):
-        cells = dict(zip(found, row))
+        cells = dict(zip(found, row, strict=True))
         if all(v is None or (isinstance(v, str) and not v.strip()) for v in cells.values()):
             continue
         for header, value in cells.items():

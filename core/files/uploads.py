@@ -30,8 +30,17 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from core.files import vector_files
-from core.files.guard import (MAX_UPLOAD_BYTES, MB, UTF8_BOM, Upload, is_zip, refuse,
-                              safe_name, text_start, zip_members)
+from core.files.guard import (
+    MAX_UPLOAD_BYTES,
+    MB,
+    UTF8_BOM,
+    Upload,
+    is_zip,
+    refuse,
+    safe_name,
+    text_start,
+    zip_members,
+)
 from core.problems import ProblemError  # noqa: F401  (what every refusal raises; doctests)
 
 # ---- kinds ---------------------------------------------------------------------------

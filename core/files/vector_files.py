@@ -344,7 +344,7 @@ def read_shapefile_zip(upload: Upload) -> VectorData:
                      **({} if decoding else {"part": ".shp/.dbf"}))
     data = VectorData(crs=crs)
     for row, (record, shp) in enumerate(rows, start=1):
-        data.properties.append({n: _scalar(v) for n, v in zip(names, record)})
+        data.properties.append({n: _scalar(v) for n, v in zip(names, record, strict=True)})
         if shp.shapeType == shapefile.NULL:
             data.geometries.append(None)
         else:

@@ -37,16 +37,16 @@ class GridSet:
     branch_ids: np.ndarray  # level 1: the branch; level 2: the branch of the grid
     manager_ids: np.ndarray  # level 2: the post-A manager (NaN where none)
 
-    def without(self, ids) -> "GridSet":
+    def without(self, ids) -> GridSet:
         """The same set less the grids with these ids."""
         keep = ~np.isin(self.ids, list(ids))
-        return GridSet(self.ids[keep], [p for p, k in zip(self.polygons, keep) if k],
+        return GridSet(self.ids[keep], [p for p, k in zip(self.polygons, keep, strict=True) if k],
                        self.branch_ids[keep], self.manager_ids[keep])
 
     @classmethod
-    def from_frame(cls, grids: pd.DataFrame) -> "GridSet":
+    def from_frame(cls, grids: pd.DataFrame) -> GridSet:
         """From rows with id, branch_id, geometry (GeoJSON text), optional manager_a_id."""
-        managers = grids["manager_a_id"] if "manager_a_id" in grids else np.nan
+        managers = grids.get("manager_a_id", np.nan)
         return cls(grids["id"].to_numpy(), [shape(json.loads(g)) for g in grids["geometry"]],
                    grids["branch_id"].to_numpy(),
                    np.asarray(pd.Series(managers, index=grids.index), dtype=float))
@@ -92,7 +92,7 @@ def read_grid_sets(conn_or_engine) -> tuple[GridSet, GridSet, dict[int, tuple[fl
     villages = pd.read_sql(text("SELECT id, lon, lat FROM village"), conn_or_engine)
     return (GridSet.from_frame(grids[grids["level"] == 1]),
             GridSet.from_frame(grids[grids["level"] == 2]),
-            {int(i): (x, y) for i, x, y in zip(villages["id"], villages["lon"], villages["lat"])})
+            {int(i): (x, y) for i, x, y in zip(villages["id"], villages["lon"], villages["lat"], strict=True)})
 
 
 def compute_assignment(customers: pd.DataFrame, level1: GridSet, level2: GridSet,

@@ -18,9 +18,16 @@ from shapely.geometry import shape
 from sqlalchemy import Engine, delete, insert, select, text, update
 from sqlalchemy.orm import Session
 
-from core.grids.assignment import (GridSet, changed_rows, compute_assignment, movable_where,
-                             read_customers, read_grid_sets, write_assignment)
 from core.escape import clean_name
+from core.grids.assignment import (
+    GridSet,
+    changed_rows,
+    compute_assignment,
+    movable_where,
+    read_customers,
+    read_grid_sets,
+    write_assignment,
+)
 from core.models import AuditLog, Branch, Grid, GridStaff, GridVersion, Liaison
 from core.permissions import require, require_branch, require_role
 from core.problems import Problem, ProblemError
@@ -74,9 +81,9 @@ def check_change(engine: Engine, change: Change) -> list[Problem]:
     if not change.grids:  # it would delete every grid it replaces
         problems.append(Problem("problem.grid.no_grids"))
     for g in change.grids:  # names and codes come from files and users: refused at input
-        for value, field, limit in ((g.name, "grid_name", NAME_MAX),
+        for value, which, limit in ((g.name, "grid_name", NAME_MAX),
                                     (g.code, "grid_code", CODE_LENGTH)):
-            bad = clean_name(value, field, limit)
+            bad = clean_name(value, which, limit)
             if bad is not None:
                 problems.append(replace(bad, item=str(g.code)[:CODE_LENGTH]))
     codes = [g.code for g in change.grids]
@@ -90,7 +97,7 @@ def check_change(engine: Engine, change: Change) -> list[Problem]:
     shapes = [g.geometry for g in valid]
     a_idx, b_idx = (shapely.STRtree(shapes).query(shapes, predicate="intersects") if shapes
                     else ([], []))
-    for a, b in zip(a_idx, b_idx):
+    for a, b in zip(a_idx, b_idx, strict=True):
         if a < b:
             overlap = shapely.intersection(valid[a].geometry, valid[b].geometry).area
             if overlap > 1e-3 * min(valid[a].geometry.area, valid[b].geometry.area):
@@ -160,7 +167,7 @@ def _proposed_sets(engine: Engine, change: Change
             Grid.level == 2, Grid.branch_id == change.branch_id)).scalars())
     keep = np.array([i not in replaced for i in level2.ids], dtype=bool)
     merged = GridSet(np.concatenate([level2.ids[keep], new.ids]),
-                     [p for p, k in zip(level2.polygons, keep) if k] + new.polygons,
+                     [p for p, k in zip(level2.polygons, keep, strict=True) if k] + new.polygons,
                      np.concatenate([level2.branch_ids[keep], new.branch_ids]),
                      np.concatenate([level2.manager_ids[keep], new.manager_ids]))
     return level1, merged, villages, movable_where(replaced)
@@ -333,7 +340,7 @@ def _refresh_residents(conn) -> None:
         conn.execute(update(Grid).where(Grid.level == level).values(residents=0, households=0))
         for grid_id, value in residents.items():
             conn.execute(update(Grid).where(Grid.id == int(grid_id)).values(
-                residents=int(value), households=int(round(value / 2.8))))
+                residents=int(value), households=round(value / 2.8)))
 
 
 def asdict_light(change: Change) -> dict:

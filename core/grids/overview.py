@@ -123,7 +123,7 @@ def load_breakdown(engine: Engine, scope: Scope) -> pd.DataFrame:
     with engine.connect() as conn:
         df = read_frame(conn, stmt)
         known = read_frame(conn, residents)
-    df["residents"] = df["key"].map(dict(zip(known["key"], known["residents"]))).fillna(0)
+    df["residents"] = df["key"].map(dict(zip(known["key"], known["residents"], strict=True))).fillna(0)
     return shape_breakdown(df)
 
 

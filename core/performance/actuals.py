@@ -30,11 +30,20 @@ from sqlalchemy.engine import Connection
 
 from core import config
 from core.db import read_frame
+from core.models import (
+    Actual,
+    ActualRun,
+    Bank,
+    Branch,
+    Customer,
+    Grid,
+    GridStaff,
+    Holding,
+    Manager,
+    Visit,
+)
 from core.performance.metrics import METRICS
-from core.permissions import record
-from core.permissions import require_role
-from core.models import (Actual, ActualRun, Bank, Branch, Customer, Grid, GridStaff, Holding,
-                         Manager, Visit)
+from core.permissions import record, require_role
 from core.vocab import NEGATIVE_OUTCOMES
 
 COVERAGE_DAYS = 30
@@ -245,10 +254,10 @@ def _increases(conn: Connection, year: int, month_now: int,
                 .rename(columns={"step": "month"}))
         out.append(long.assign(metric=increase, year=year))
     if not out:
-        return pd.DataFrame(columns=keys + ["value"])
+        return pd.DataFrame(columns=[*keys, "value"])
     df = pd.concat(out, ignore_index=True)
     df["value"] = df["value"].round(2)
-    return df[keys + ["value"]]
+    return df[[*keys, "value"]]
 
 
 def recompute_actuals(engine: Engine, actor, as_of: date | None = None,

@@ -256,10 +256,7 @@ def progress_table(data: ProgressData, period: str = "year") -> pd.DataFrame:
     latest = filled[month_now] if month_now else pd.Series(np.nan, index=t.index)
     end_target = annual if last == 12 else t[last]
     rate_target = t[month_now].fillna(annual) if month_now else annual
-    if first == 1:
-        base = last_dec
-    else:
-        base = filled[first - 1]
+    base = last_dec if first == 1 else filled[first - 1]
 
     target = np.select([kind == "flow", kind == "stock"],
                        [flow_target, end_target], rate_target).astype(float)
@@ -380,7 +377,7 @@ def forecast(monthly_targets, monthly_actuals, as_of: date, base: float = 0.0) -
     miss = None
     if short[-1]:
         miss = 12
-        for m, s in zip(reversed(list(months)), reversed(short)):
+        for m, s in zip(reversed(list(months)), reversed(short), strict=True):
             if not s:
                 break
             miss = m

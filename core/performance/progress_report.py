@@ -66,8 +66,8 @@ def _shape(rows: pd.DataFrame, metrics: pd.DataFrame, lang: str, name_col: str,
 
     def amount(col):
         if as_text:
-            return [fmt(v, u) for v, u in zip(rows[col], unit)]
-        return [to_display(v, u) for v, u in zip(rows[col], unit)]
+            return [fmt(v, u) for v, u in zip(rows[col], unit, strict=True)]
+        return [to_display(v, u) for v, u in zip(rows[col], unit, strict=True)]
 
     def percent(values):
         return [f"{v:.1f}" if v == v else "—" for v in values] if as_text else values
@@ -121,7 +121,7 @@ def lag_rows(warnings: pd.DataFrame, data: ProgressData, lang: str) -> pd.DataFr
         "completion_pct": warnings["completion_pct"],
         "time_pct": warnings["due_pct"],
         "behind_pts": -warnings["lead_pts"],
-        "behind": [fmt(v, u) for v, u in zip(warnings["behind"], unit)],
+        "behind": [fmt(v, u) for v, u in zip(warnings["behind"], unit, strict=True)],
         "unit": unit.map(lambda u: unit_label(u, lang)),
         "status": warnings["status"].map(lambda s: t(f"status.{s}", lang)),
     }).reset_index(drop=True)
@@ -147,7 +147,7 @@ def lag_lines(warnings: pd.DataFrame, data: ProgressData, lang: str, top: int = 
                  done=f"{r.completion_pct:.1f}", due=f"{r.due_pct:.1f}",
                  behind=f"{-r.lead_pts:.1f}", amount=f"{fmt(r.behind, u)}{label[u]}")
 
-    return [line(r, u, k) for r, u, k in zip(warnings.head(top).itertuples(), unit, kind)]
+    return [line(r, u, k) for r, u, k in zip(warnings.head(top).itertuples(), unit, kind, strict=True)]
 
 
 def forecast_rows(f: pd.DataFrame, data: ProgressData, lang: str) -> pd.DataFrame:
@@ -159,8 +159,8 @@ def forecast_rows(f: pd.DataFrame, data: ProgressData, lang: str) -> pd.DataFram
     return pd.DataFrame({
         "metric": f["metric"].map(lambda c: metric_name(data.metrics, c, lang)),
         "unit": unit.map(lambda u: unit_label(u, lang)),
-        "target": [fmt(v, u) for v, u in zip(f["target"], unit)],
-        "year_end": [fmt(v, u) for v, u in zip(f["year_end"], unit)],
+        "target": [fmt(v, u) for v, u in zip(f["target"], unit, strict=True)],
+        "year_end": [fmt(v, u) for v, u in zip(f["year_end"], unit, strict=True)],
         "pct": f["pct"], "miss": miss})
 
 
@@ -234,13 +234,13 @@ def history_rows(history: pd.DataFrame, data: ProgressData, lang: str) -> pd.Dat
     names = data.orgs.set_index(["org_level", "org_id"])["name"]
     unit = history["metric"].map(data.metrics["unit"])
     org = [t("org.bank", lang) if lv == "bank" else names.get((lv, o), str(o))
-           for lv, o in zip(history["org_level"], history["org_id"])]
+           for lv, o in zip(history["org_level"], history["org_id"], strict=True)]
     return pd.DataFrame({
         "at": history["at"], "user": history["user"].fillna("—"), "org": org,
         "metric": history["metric"].map(lambda c: metric_name(data.metrics, c, lang)),
         "month": history["month"].map(lambda m: t("period.year", lang) if m == 0
                                       else t("progress.month_n", lang, month=int(m))),
-        "old": [fmt(v, u) for v, u in zip(history["old_value"], unit)],
-        "new": [fmt(v, u) for v, u in zip(history["new_value"], unit)],
+        "old": [fmt(v, u) for v, u in zip(history["old_value"], unit, strict=True)],
+        "new": [fmt(v, u) for v, u in zip(history["new_value"], unit, strict=True)],
         "unit": unit.map(lambda u: unit_label(u, lang)),
         "source": history["source"].map(lambda s: t(f"source.{s}", lang))})

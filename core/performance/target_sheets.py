@@ -23,13 +23,13 @@ from sqlalchemy import Engine, insert, select
 from core.db import read_frame
 from core.files.downloads import new_sheet, watermark, workbook_bytes
 from core.files.guard import safe_name
-from core.performance.metrics import BY_CODE, METRICS, curve_for
-from core.models import Actual, AuditLog, Bank, Branch, Manager, Target
-from core.scope import Scope
 from core.files.sheets import number as _number
 from core.files.sheets import read_sheet as _read_sheet
+from core.models import Actual, AuditLog, Bank, Branch, Manager, Target
+from core.performance.metrics import BY_CODE, METRICS, curve_for
 from core.performance.targets import split_to_months, to_unit, write_targets
 from core.problems import Problem, ProblemError, Term
+from core.scope import Scope
 
 TARGET_SHEET = "目标"
 ACTUAL_SHEET = "实际"
@@ -101,7 +101,7 @@ def _display(value: float | None, unit: str):
     if value is None or value != value:
         return None
     v = float(value) / FACTOR[unit]
-    return round(v, 4) if unit != "count" else int(round(v))
+    return round(v, 4) if unit != "count" else round(v)
 
 
 def target_template(engine: Engine, scope: Scope, year: int, stamp: str = "") -> bytes:

@@ -22,9 +22,19 @@ from sqlalchemy import Engine, and_, case, delete, func, insert, select, tuple_
 from sqlalchemy.engine import Connection
 
 from core.db import read_frame
+from core.models import (
+    Actual,
+    AuditLog,
+    Branch,
+    Customer,
+    Grid,
+    GridStaff,
+    Manager,
+    Target,
+    TargetChange,
+    User,
+)
 from core.performance.metrics import BY_CODE, curve_for, split_exactly
-from core.models import (Actual, AuditLog, Branch, Customer, Grid, GridStaff, Manager, Target,
-                         TargetChange, User)
 from core.problems import Problem, ProblemError, Term
 from core.scope import Scope
 
@@ -40,7 +50,7 @@ def to_unit(value: float, unit: str) -> float:
     """A target in its stored precision: whole yuan or units; rates to 0.01 point."""
     if unit == "pct":
         return round(float(value), 2)
-    return float(int(round(float(value))))
+    return float(round(float(value)))
 
 
 def split_to_children(total: float, weights, kind: str, bases=None) -> np.ndarray:
@@ -60,8 +70,8 @@ def split_to_children(total: float, weights, kind: str, bases=None) -> np.ndarra
         return np.full(len(w), float(total))
     if kind == "stock":
         b = np.rint(np.asarray(bases if bases is not None else np.zeros(len(w)), dtype=float))
-        return (b + split_exactly(int(round(total - b.sum())), w)).astype(float)
-    return split_exactly(int(round(total)), w).astype(float)
+        return (b + split_exactly(round(total - b.sum()), w)).astype(float)
+    return split_exactly(round(total), w).astype(float)
 
 
 def split_to_months(annual: float, kind: str, curve, base: float = 0.0) -> np.ndarray:
@@ -80,8 +90,8 @@ def split_to_months(annual: float, kind: str, curve, base: float = 0.0) -> np.nd
         return np.full(12, float(annual))
     if kind == "stock":
         b = float(round(base))
-        return b + np.cumsum(split_exactly(int(round(annual - b)), curve)).astype(float)
-    return split_exactly(int(round(annual)), curve).astype(float)
+        return b + np.cumsum(split_exactly(round(annual - b), curve)).astype(float)
+    return split_exactly(round(annual), curve).astype(float)
 
 
 def check_split(parent: float, children: pd.Series, kind: str, unit: str,
@@ -98,7 +108,7 @@ def check_split(parent: float, children: pd.Series, kind: str, unit: str,
     """
     problems = []
     values = pd.to_numeric(children, errors="coerce")
-    for row, (raw, value) in enumerate(zip(children, values), start=1):
+    for row, value in enumerate(values, start=1):
         if value != value:  # NaN: empty or not a number
             problems.append(Problem("problem.target.number", row=row, field=label))
         elif value < 0:
@@ -293,7 +303,7 @@ def save_split(engine: Engine, actor, year: int, metric: str,
     if parent_level == "bank":
         rows += unit_rows(year, metric, "bank", parent_id, to_unit(parent_value, meta.unit),
                           months_method, float(np.rint(bases.fillna(0)).sum()))
-    for org_id, value, base in zip(children["org_id"], children["target"], bases.fillna(0)):
+    for org_id, value, base in zip(children["org_id"], children["target"], bases.fillna(0), strict=True):
         rows += unit_rows(year, metric, level, org_id, to_unit(value, meta.unit),
                           months_method, base)
     with engine.begin() as conn:

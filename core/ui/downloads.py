@@ -9,14 +9,13 @@ own CSV export (``client.disableDataExport`` in .streamlit/config.toml); this is
 """
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import streamlit as st
 
 from core import config
-
-from core.files import downloads
 from core.db import get_engine
+from core.files import downloads
 
 
 def logged_download(label: str, *, key: str, what: str, build: Callable[[str], bytes],

@@ -55,7 +55,7 @@ def user_errors():
         yield
     except ProblemError as exc:  # what the user can mend: every problem, nothing written
         show_problems(exc.problems)
-    except Exception as exc:  # noqa: BLE001 - every error becomes a message, logged in full
+    except Exception as exc:
         key = error_key(exc)
         if key == "error.unexpected":
             log.exception("write failed")

@@ -12,8 +12,8 @@ import streamlit as st
 
 from core import config, escape, i18n
 from core.access import auth
-from core.db import get_engine
 from core.assets import offline
+from core.db import get_engine
 from core.i18n import LANGUAGES, t
 
 offline.serve_under(st.get_option("server.baseUrlPath"))  # the map's files are served there

@@ -15,8 +15,8 @@ from core.grids import proposals
 from core.grids.queries import METRICS, load_grids
 from core.grids.queries import grid_card as load_grid_card
 from core.performance.progress import MAP_METRIC, year_completion
-from core.scope import Scope
 from core.problems import ProblemError
+from core.scope import Scope
 from core.ui.errors import problem_text, user_errors
 from core.ui.frame import database_url, engine, md, tr
 from geo.county import load_county
@@ -87,7 +87,7 @@ def folium_grid_map(layers, tiles: str | None = None):
 def show_map_legend(layers: gridmap.MapLayers, metric: str) -> None:
     """The colour classes of the level-2 grids and how customers are drawn, as captions."""
     chips = " ".join(f'<span style="background:{c};padding:0 10px">&nbsp;</span> '
-                     f"{e:,.0f}" for c, e in zip(PALETTE, layers.edges))
+                     f"{e:,.0f}" for c, e in zip(PALETTE, layers.edges, strict=True))
     st.caption(tr("map.legend", metric=tr(f"map.metric.{metric}")) + " " + chips,
                unsafe_allow_html=True)
     st.caption(tr("map.customers_heat" if "count" in layers.customers

@@ -8,9 +8,16 @@ import streamlit as st
 from core.db import get_engine
 from core.format import pct
 from core.performance import progress_report as report
-from core.performance.progress import (PERIODS, bands, data_version,  # noqa: F401  (re-exported)
-                                       forecast_table, lag_warnings, load_progress,
-                                       progress_table, time_progress)
+from core.performance.progress import (  # noqa: F401  (re-exported)
+    PERIODS,
+    bands,
+    data_version,
+    forecast_table,
+    lag_warnings,
+    load_progress,
+    progress_table,
+    time_progress,
+)
 from core.performance.progress_report import process_indicators  # noqa: F401  (re-exported)
 from core.scope import Scope
 from core.ui.frame import database_url, lang, tr
@@ -88,7 +95,7 @@ def progress_unit(scope: Scope, data, branch_col, manager_col) -> tuple[str, int
         level, org_id = "manager", scope.manager_id
     if scope.role == "hq":
         branches = orgs[orgs["org_level"] == "branch"]
-        branch_names = dict(zip(branches["org_id"], branches["name"]))
+        branch_names = dict(zip(branches["org_id"], branches["name"], strict=True))
         branch = branch_col.selectbox(tr("progress.branch"), [None, *branch_names],
                                       key="progress_branch",
                                       format_func=lambda b: tr("progress.all") if b is None
@@ -97,7 +104,7 @@ def progress_unit(scope: Scope, data, branch_col, manager_col) -> tuple[str, int
             level, org_id = "branch", int(branch)
     if level == "branch":
         staff = orgs[(orgs["org_level"] == "manager") & (orgs["branch_id"] == org_id)]
-        staff_names = dict(zip(staff["org_id"], staff["name"]))
+        staff_names = dict(zip(staff["org_id"], staff["name"], strict=True))
         manager = manager_col.selectbox(tr("progress.manager"), [None, *staff_names],
                                         key="progress_manager",
                                         format_func=lambda m: tr("progress.all") if m is None

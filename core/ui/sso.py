@@ -13,7 +13,6 @@ import streamlit as st
 from streamlit.errors import StreamlitAuthError
 
 from core import config
-
 from core.access import sso
 from core.db import get_engine
 from core.ui.frame import begin_session, flush_cookie, tr

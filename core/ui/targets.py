@@ -11,17 +11,26 @@ from core.db import get_engine, write_retrying
 from core.performance import target_sheets as excel
 from core.performance.actuals import recompute_actuals as _recompute_actuals
 from core.performance.metrics import curve_for
-from core.performance.progress_report import (edited_targets, from_display,  # noqa: F401
-                                              history_rows, plan_frame, to_display)
+from core.performance.progress_report import (  # noqa: F401
+    edited_targets,
+    from_display,
+    history_rows,
+    plan_frame,
+    to_display,
+)
 from core.performance.targets import METHODS as SPLIT_METHODS  # noqa: F401  (re-exported)
-from core.performance.targets import (MONTH_METHODS,  # noqa: F401
-                                      annual_targets, propose_split, split_to_months,
-                                      target_history)
+from core.performance.targets import (  # noqa: F401
+    MONTH_METHODS,
+    annual_targets,
+    propose_split,
+    split_to_months,
+    target_history,
+)
 from core.performance.targets import check_split as _check_split
 from core.performance.targets import save_split as _save_split
+from core.problems import ProblemError
 from core.scope import Scope
 from core.ui.downloads import logged_download
-from core.problems import ProblemError
 from core.ui.errors import show_problems
 from core.ui.frame import database_url, engine, lang, tr
 from core.ui.grids import map_changed

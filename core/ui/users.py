@@ -131,7 +131,7 @@ def audit_filters(user) -> audit_log.AuditFilter:
     c1, c2, c3, c4 = st.columns([2, 1, 2, 1])
     span = c1.date_input(tr("auditlog.range"), value=(today - timedelta(days=7), today),
                          key="audit_range", max_value=today + timedelta(days=1))
-    start, end = (tuple(span) + (None, None))[:2] if isinstance(span, (tuple, list)) else \
+    start, end = ((*tuple(span), None, None))[:2] if isinstance(span, (tuple, list)) else \
         (span, span)
     username = c2.selectbox(tr("auditlog.user"), choices["users"], key="audit_user",
                             index=None, placeholder=tr("auditlog.all"))

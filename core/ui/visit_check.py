@@ -10,10 +10,10 @@ from core import config
 from core.db import get_engine
 from core.grids.map_data import colour_by
 from core.scope import Scope
-from core.visits.authenticity import flag_texts
 from core.ui.frame import database_url, engine, lang, md, tr
 from core.ui.grids import map_data
 from core.ui.sidebar import org_name
+from core.visits.authenticity import flag_texts
 from core.visits.visit_log import coverage_by_grid, flags_by_manager, scope_visits
 from geo.mapview import PALETTE
 
@@ -60,5 +60,5 @@ def coverage_map(scope: Scope, since: date):
 def coverage_legend(layers, days: int) -> str:
     """The coverage map's legend: a colour chip per class with its lower bound (HTML)."""
     chips = " ".join(f'<span style="background:{c};padding:0 10px">&nbsp;</span> {e:.0f}%'
-                     for c, e in zip(PALETTE, layers.edges))
+                     for c, e in zip(PALETTE, layers.edges, strict=True))
     return tr("check.coverage_legend", days=days) + " " + chips

@@ -9,6 +9,7 @@ from pathlib import Path
 import streamlit as st
 import streamlit.components.v1 as components
 
+from core.problems import ProblemError
 from core.scope import Scope
 from core.ui.customers import find_customers
 from core.ui.errors import show_problems, user_errors
@@ -17,7 +18,6 @@ from core.ui.visit_check import clear_visit_checks
 from core.ui.visits import clear_planner
 from core.visits import visit_log
 from core.visits.planner import load_plan, week_of
-from core.problems import ProblemError
 from core.visits.visit_log import VisitForm
 
 VISIT_CHANNELS = visit_log.CHANNELS  # how the visit was made (visit.channel.<code>)

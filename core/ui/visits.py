@@ -15,6 +15,7 @@ from core import config
 from core.db import get_engine, write_retrying
 from core.files.downloads import watermark, who
 from core.models import Manager
+from core.problems import ProblemError
 from core.scope import Scope
 from core.ui.downloads import logged_download
 from core.ui.errors import show_problems, user_errors
@@ -22,7 +23,6 @@ from core.ui.frame import database_url, engine, lang, pick, tr
 from core.ui.segments import profile_version, segment_names, tags
 from core.visits import planner as plans
 from core.visits.field_sheet import sheet_rows, to_excel, to_html
-from core.problems import ProblemError
 from core.visits.planner import PlannerFilters, week_of  # noqa: F401 (week_of: ui)
 from core.visits.priority import pick_week
 from core.vocab import PRODUCTS
@@ -86,7 +86,7 @@ def planner_filters(rows: pd.DataFrame, labels: dict[str, str]) -> PlannerFilter
     label = {t.code: t.label(lang()) for t in tag_defs}
     seg_names = segment_names()
     grids = rows.dropna(subset=["grid"]).drop_duplicates("grid2_id")
-    grid_names = dict(zip(grids["grid2_id"].astype(int), grids["grid"]))
+    grid_names = dict(zip(grids["grid2_id"].astype(int), grids["grid"], strict=True))
     campaigns = plans.running_campaigns(engine(), date.today())
     with st.expander(tr("visits.filters"), expanded=False):
         c = st.columns(4)
@@ -109,7 +109,7 @@ def planner_filters(rows: pd.DataFrame, labels: dict[str, str]) -> PlannerFilter
         f_missing = c[1].multiselect(tr("explorer.missing"), list(PRODUCTS),
                                      format_func=lambda p: tr(f"product.{p}"), key="vf_missing",
                                      placeholder=tr("explorer.any"))
-        names = dict(zip(campaigns["id"], campaigns["name"]))
+        names = dict(zip(campaigns["id"], campaigns["name"], strict=True))
         f_campaign = c[2].selectbox(tr("visits.campaign"), [None, *names], key="vf_campaign",
                                     format_func=lambda i: tr("explorer.any") if i is None
                                     else names[i])

@@ -172,7 +172,7 @@ def flag_texts(flags: pd.DataFrame, lang: str = "zh") -> list[str]:
     """Each flag's message in ``lang``: its ``key`` filled with its value columns."""
     values = flags[list(FLAG_VALUES)].to_dict("records")
     return [t(key, lang, **{k: v for k, v in row.items() if v is not None})
-            for key, row in zip(flags["key"], values)]
+            for key, row in zip(flags["key"], values, strict=True)]
 
 
 def _rows(rows, rule: str, value, limit, **values: list[str]
@@ -235,7 +235,7 @@ def _burst(v: pd.DataFrame, count: int, window_min: float) -> tuple:
         return _rows([], "burst", [], count)
     # one sortable key: manager first, then seconds since the earliest visit
     key = codes.astype(np.int64) * 10**10 + (seconds - seconds.min())
-    window = int(round(window_min * 60))
+    window = round(window_min * 60)
     end = np.searchsorted(key, key + window, side="right")  # first visit past the window
     starts = np.flatnonzero(end - np.arange(len(key)) >= count)
     cover = np.zeros(len(key) + 1, dtype=np.int64)
@@ -250,7 +250,7 @@ def _burst(v: pd.DataFrame, count: int, window_min: float) -> tuple:
     size = np.bincount(burst)
     first = seconds[hit[new]]
     last = seconds[hit[np.r_[np.flatnonzero(new)[1:] - 1, len(hit) - 1]]]
-    labels = [_span(a, b) for a, b in zip(first, last)]
+    labels = [_span(a, b) for a, b in zip(first, last, strict=True)]
     return _rows(rows[hit], "burst", size[burst], count,
                  start=[labels[b][0] for b in burst], end=[labels[b][1] for b in burst],
                  count=[str(size[b]) for b in burst], threshold=[str(count)] * len(burst),

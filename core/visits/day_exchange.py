@@ -119,7 +119,7 @@ def improve(pricer: DayPricer, groups: list[np.ndarray], shakes: int = SHAKES,
             groups = trial
     final = []
     for g in groups:
-        ids = np.array([0] + sorted(int(v) for v in g))
+        ids = np.array([0, *sorted(int(v) for v in g)])
         final.append(ids[solve_tour(dist[np.ix_(ids, ids)])])
     return final
 
@@ -235,10 +235,7 @@ def _cuts_allowed(na: int, nb: int, head: bool) -> np.ndarray:
     """Cut pairs (i, j) of two loops of ``na`` and ``nb`` nodes that keep both days
     non-empty and the two sizes as they were (either way round)."""
     i, j = np.indices((na, nb))
-    if head:
-        size_a = i + j
-    else:
-        size_a = i + nb - 1 - j
+    size_a = i + j if head else i + nb - 1 - j
     size_b = na + nb - 2 - size_a
     same = ((size_a == na - 1) & (size_b == nb - 1)) | ((size_a == nb - 1) & (size_b == na - 1))
     return same & (size_a > 0) & (size_b > 0) & ~((i == 0) & (j == 0)) & ~(

@@ -54,7 +54,7 @@ def held_karp(dist: np.ndarray) -> tuple[np.ndarray, float]:
     while j >= 0:
         order.append(j + 1)
         j, mask = int(parent[mask, j]), mask ^ (1 << j)
-    return np.array([0] + order[::-1], dtype=np.int64), length
+    return np.array([0, *order[::-1]], dtype=np.int64), length
 
 
 def subset_tour_lengths(dist: np.ndarray) -> np.ndarray:

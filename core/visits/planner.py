@@ -17,19 +17,29 @@ import pandas as pd
 from sqlalchemy import Engine, delete, insert, select, update
 
 from core import config
-from core.db import read_frame
 from core.customers.explorer import Context, Filters, context, select_rows
 from core.customers.features import KINDS, PRODUCTS, STATUSES, industries, load_features
 from core.customers.lists import load_lists
-from core.masking import apply_policy, mask_name, shows
-from core.problems import Problem, ProblemError
-from core.models import (AuditLog, Branch, Campaign, Customer, Grid, Manager, Village, Visit,
-                         VisitPlan, VisitPlanItem)
-from core.visits.priority import score_customers
-from core.customers.tagging_run import load_segments, segment_peers
 from core.customers.recommend import recommend
-from core.scope import Scope
+from core.customers.tagging_run import load_segments, segment_peers
 from core.customers.tags import load_tags
+from core.db import read_frame
+from core.masking import apply_policy, mask_name, shows
+from core.models import (
+    AuditLog,
+    Branch,
+    Campaign,
+    Customer,
+    Grid,
+    Manager,
+    Village,
+    Visit,
+    VisitPlan,
+    VisitPlanItem,
+)
+from core.problems import Problem, ProblemError
+from core.scope import Scope
+from core.visits.priority import score_customers
 
 
 def week_of(day: date) -> date:

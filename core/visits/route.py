@@ -232,14 +232,14 @@ def _best_cut(order: np.ndarray, sizes: list[int], price) -> list[np.ndarray]:
                         continue
                     c = cost + run(at % n, lo + long_day)
                     if hh not in nxt or c < nxt[hh][0] - _EPS:
-                        nxt[hh] = (c, cuts + [lo + long_day])
+                        nxt[hh] = (c, [*cuts, lo + long_day])
             f = nxt
         cost, day_lengths = f[n_hi]
         if cost < best_total - _EPS:
             best_total, best_cut = cost, (r0, day_lengths)
     r0, day_lengths = best_cut
     starts = r0 + np.concatenate([[0], np.cumsum(day_lengths)[:-1]])
-    return [ring[s:s + size] for s, size in zip(starts, day_lengths)]
+    return [ring[s:s + size] for s, size in zip(starts, day_lengths, strict=True)]
 
 
 def _check_outlet(outlet) -> tuple[float, float]:

@@ -16,13 +16,13 @@ import pandas as pd
 from sqlalchemy import Engine, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from core.visits.authenticity import flag_visits, summarize_flags
 from core.db import read_frame, write_retrying
-from core.masking import apply_policy
 from core.escape import clean_text
+from core.masking import apply_policy
 from core.models import AuditLog, Customer, Manager, Visit, VisitPlan, VisitPlanItem
 from core.problems import Problem, ProblemError, Term
 from core.scope import Scope
+from core.visits.authenticity import flag_visits, summarize_flags
 from core.vocab import CHANNELS, NEGATIVE_OUTCOMES, OFFERABLE, OUTCOMES, PRODUCTS  # noqa: F401
 
 COUNTY_BOX = (106.5, 25.3, 107.8, 26.3)  # lon/lat bounds a check-in must lie in (平塘县)

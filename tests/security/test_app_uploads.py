@@ -32,7 +32,7 @@ def grids(url: str) -> list:
 
 def test_a_vrt_named_geojson_on_the_grids_page(county):
     database = Path(county.split("///", 1)[1])
-    sql = "SELECT password_hash AS name, '%s' AS wkt FROM app_user" % SQUARE
+    sql = f"SELECT password_hash AS name, '{SQUARE}' AS wkt FROM app_user"
     hashes = [h for (h,) in query(county, "SELECT password_hash FROM app_user")]
     before = grids(county)
     at = open_page("branch", "pages/grids.py")

@@ -10,9 +10,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import insert, select, text
 
-from core.access import audit_log
-
-from core.access import auth
+from core.access import audit_log, auth
 from core.access.audit_log import AuditFilter
 from core.models import AuditLog
 from core.permissions import Actor, Forbidden, deny
@@ -135,10 +133,10 @@ def test_export_is_formula_safe_watermarked_and_logged(logged):
 def test_the_log_holds_what_a_review_asks_for(fresh_county):
     """Sign-in and failures (unknown users too), customer searches and views, refusals,
     downloads, actuals and segment runs, sign-out: each leaves its entry."""
-    from core.performance.actuals import recompute_actuals
     from core.customers.customer_view import find_customers, load_customer
-    from core.files.downloads import log_download
     from core.customers.tagging_run import profile_customers
+    from core.files.downloads import log_download
+    from core.performance.actuals import recompute_actuals
 
     engine = fresh_county
     with engine.connect() as conn:

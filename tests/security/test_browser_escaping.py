@@ -10,9 +10,9 @@ from core.db import make_engine
 from core.grids.changes import Change, apply, current_grids
 from core.permissions import Actor
 from core.scope import Scope
+from tests.browser_helpers import FIRST_LOAD_MS, sign_in
 from tests.browser_server import streamlit_server
 from tests.helpers import copy_county, query
-from tests.browser_helpers import FIRST_LOAD_MS, sign_in
 
 pytestmark = pytest.mark.browser
 MAP = 'iframe[title="streamlit_folium.st_folium"]'

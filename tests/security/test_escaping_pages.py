@@ -11,8 +11,7 @@ from sqlalchemy import text
 
 from core.db import make_engine
 from core.escape import markdown
-from tests.helpers import map_script
-from tests.helpers import open_page, query
+from tests.helpers import map_script, open_page, query
 
 PAYLOAD = "<img src=x onerror=alert(1)>[x](javascript:alert(1))![y](http://evil/x.png)${alert(1)}"
 # none of these may reach Markdown unescaped (not preceded by a backslash)
@@ -82,7 +81,7 @@ def test_the_map_card_and_sidebar(hostile):
 
 
 def test_the_customer_view(hostile):
-    url, b = hostile
+    url, _b = hostile
     customer = query(url, "SELECT c.id FROM customer c JOIN app_user u ON u.username = "
                           "'manager' WHERE c.manager_id = u.manager_id ORDER BY c.id")[0][0]
     at = open_page("manager", "pages/customer.py")

@@ -10,15 +10,14 @@ from sqlalchemy import text
 
 from core import masking
 from core.customers.customer_view import customer_rows, find_customers, load_customer
-from core.visits.field_sheet import sheet_rows
 from core.grids.queries import grid_card
+from core.grids.staffing import load_staffing
 from core.permissions import Actor
 from core.scope import Scope
-from core.grids.staffing import load_staffing
-from core.visits.visit_log import VisitForm, flags_by_manager, log_visit, scope_visits
+from core.visits.field_sheet import sheet_rows
 from core.visits.planner import load_plan, planner_frame, save_plan, week_of
-from tests.helpers import AS_OF
-from tests.helpers import shown
+from core.visits.visit_log import VisitForm, flags_by_manager, log_visit, scope_visits
+from tests.helpers import AS_OF, shown
 
 
 def rows(engine, sql: str, **params) -> list:

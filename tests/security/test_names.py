@@ -12,21 +12,21 @@ import pytest
 from shapely.geometry import shape
 from sqlalchemy import text
 
-from core.escape import clean_name, clean_text
 from core.customers.explorer import Filters
-from core.grids.changes import apply, change_from_drawing, change_from_file, check_change
 from core.customers.lists import save_list
-from core.permissions import Actor
-from core.scope import Scope
+from core.escape import clean_name, clean_text
+from core.grids.changes import apply, change_from_drawing, change_from_file, check_change
 from core.grids.staffing import load_staffing, save_staffing
+from core.permissions import Actor
 from core.problems import ProblemError, Term
+from core.scope import Scope
 from core.visits.visit_log import VisitForm, log_visit
 
 BRANCH7 = Actor(2, Scope("branch", 7))  # the leader of branch 7
 
 CONTROL = ["网格\u202e1", "a\u2028b", "a\u2029b", "a\nb", "a\rb", "a\tb", "a\x00b", "a\x1b[31mb",
            "a\u200bb", "\ufeffa", "a\x85b", "a\u2066b\u2069", "a\x7fb"]
-BAD_NAMES = CONTROL + ["x" * 101, "  ", ""]
+BAD_NAMES = [*CONTROL, "x" * 101, "  ", ""]
 NOTE_CONTROL = ["a\u202eb", "a\u2028b", "a\x00b", "a\x1b[2Jb", "a\u200fb"]
 
 
@@ -60,7 +60,7 @@ def test_clean_name_accepts_ordinary_names(name):
 def test_notes_keep_line_breaks_but_not_control_characters():
     assert clean_text("第一行\n第二行\r\n\t缩进", "visit_notes", 2000) is None
     assert clean_text("", "visit_notes", 2000) is None
-    for note in NOTE_CONTROL + ["x" * 2001]:
+    for note in [*NOTE_CONTROL, "x" * 2001]:
         assert clean_text(note, "visit_notes", 2000) is not None, repr(note)
 
 
@@ -133,7 +133,7 @@ def test_a_list_with_a_bad_name_or_note_is_refused(fresh_county, name, note, kin
     assert state(fresh_county) == before
 
 
-@pytest.mark.parametrize("notes", NOTE_CONTROL + ["n" * 2001])
+@pytest.mark.parametrize("notes", [*NOTE_CONTROL, "n" * 2001])
 def test_a_visit_with_bad_notes_is_refused(fresh_county, notes):
     before = state(fresh_county)
     with fresh_county.connect() as conn:

@@ -11,9 +11,8 @@ import pytest
 from sqlalchemy import text
 
 from core import db
-
-from core.grids import changes as grid_changes
 from core.db import DatabaseBusy, make_engine, write_retrying
+from core.grids import changes as grid_changes
 from core.i18n import t
 from tests.helpers import open_page, query
 

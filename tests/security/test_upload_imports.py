@@ -12,13 +12,20 @@ from openpyxl import load_workbook
 from shapely.geometry import mapping
 from sqlalchemy import text
 
-from core.performance.target_sheets import (ACTUAL_HEADERS, ACTUAL_SHEET, TARGET_HEADERS, TARGET_SHEET,
-                        actual_template, import_actuals, import_targets, target_template)
+from core.grids.changes import Change, NewGrid, apply, change_from_file, check_change, current_grids
+from core.performance.target_sheets import (
+    ACTUAL_HEADERS,
+    ACTUAL_SHEET,
+    TARGET_HEADERS,
+    TARGET_SHEET,
+    actual_template,
+    import_actuals,
+    import_targets,
+    target_template,
+)
 from core.permissions import Actor
-from core.grids.changes import Change, NewGrid, apply, change_from_file, check_change
-from core.grids.changes import current_grids
-from core.scope import Scope
 from core.problems import ProblemError
+from core.scope import Scope
 from geo.io import read_polygons
 
 HQ = Actor(1, Scope("hq"))
@@ -27,10 +34,7 @@ MARK = 987654.321  # a number written by openpyxl and then replaced in the sheet
 
 def state(engine) -> tuple:
     with engine.connect() as conn:
-        return tuple(conn.execute(text(f"SELECT COUNT(*), SUM(value) FROM {t}")).one()
-                     for t in ("target", "actual")) + (
-            conn.execute(text("SELECT COUNT(*) FROM target_change")).scalar_one(),
-            conn.execute(text("SELECT COUNT(*) FROM audit_log")).scalar_one())
+        return (*tuple(conn.execute(text(f"SELECT COUNT(*), SUM(value) FROM {t}")).one() for t in ("target", "actual")), conn.execute(text("SELECT COUNT(*) FROM target_change")).scalar_one(), conn.execute(text("SELECT COUNT(*) FROM audit_log")).scalar_one())
 
 
 def saved(wb, raw: bytes | None = None) -> bytes:
@@ -173,7 +177,7 @@ def test_a_grid_code_owned_elsewhere_is_a_problem_and_nothing_is_written(fresh_c
     for taken in (other, level1, "G" * 40):
         mine[0].code = taken
         frame = read_polygons(grid_file(mine), "grids.geojson", "WGS84")
-        change, problems = change_from_file(engine, frame, 2, branch_id)
+        _change, problems = change_from_file(engine, frame, 2, branch_id)
         assert [(p.row, p.item, p.field) for p in problems] == [(1, mine[0].name, "code")], \
             problems
         assert taken[:20] in problems[0].message("zh") and taken[:20] in problems[0].message("en")

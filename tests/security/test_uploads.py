@@ -12,16 +12,27 @@ from pathlib import Path
 
 import geopandas
 import pytest
-from sqlalchemy import text
 from shapely import wkt
+from sqlalchemy import text
 
 from core.db import make_engine
 from core.files.uploads import MAX_UPLOAD_BYTES, open_workbook, read_upload
 from core.problems import ProblemError
 from geo.io import read_polygons
-from tests.security.upload_payloads import (SENTINEL, SQUARE, csv_wkt, geopackage, gml,
-                                            kml_laughs, kml_xxe, lying_zip, secret_database,
-                                            vrt, zip_bomb, zipped)
+from tests.security.upload_payloads import (
+    SENTINEL,
+    SQUARE,
+    csv_wkt,
+    geopackage,
+    gml,
+    kml_laughs,
+    kml_xxe,
+    lying_zip,
+    secret_database,
+    vrt,
+    zip_bomb,
+    zipped,
+)
 
 EXTENSIONS = [".geojson", ".json", ".kml", ".zip", ".xlsx"]
 # what a user must never read: paths, SQL, a library's words
@@ -131,7 +142,7 @@ def test_the_app_database_survives_every_attempt(county_copy, tmp_path):
         conn.commit()
         wal = Path(f"{path}-wal")
         assert wal.exists()
-        sql = "SELECT username || password_hash AS name, '%s' AS wkt FROM app_user" % SQUARE
+        sql = f"SELECT username || password_hash AS name, '{SQUARE}' AS wkt FROM app_user"
         for extension in EXTENSIONS:
             for data in (vrt(str(path), sql), path.read_bytes(),
                          zipped({"grids.shp": vrt(str(path), sql)})):
@@ -317,7 +328,7 @@ def test_geojson_with_a_projected_crs_is_reprojected():
            "features": [{"type": "Feature", "properties": {"name": "a"},
                          "geometry": {"type": "Polygon", "coordinates": [ring + ring[:1]]}}]}
     grids = read_polygons(json.dumps(doc).encode(), "gk.geojson", "CGCS2000")
-    x0, y0, x1, y1 = grids.total_bounds
+    x0, _y0, _x1, y1 = grids.total_bounds
     assert abs(x0 - 107.32) < 1e-6 and abs(y1 - 25.833) < 1e-6
 
 

@@ -9,9 +9,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select, text
 
-from core.access import auth
-
-from core.access import users
+from core.access import auth, users
 from core.db import make_engine
 from core.models import AuditLog, Manager, User
 from core.permissions import Actor, Forbidden

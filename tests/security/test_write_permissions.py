@@ -12,27 +12,19 @@ import pytest
 from shapely.geometry import shape
 from sqlalchemy import text
 
-from core.performance import target_sheets as excel
-
-from core.grids import changes as grid_changes
-
-from core.customers import lists
-
-from core.grids import staffing
-
-from core.customers import tags
-
-from core.performance import targets
-
-from core.visits import visit_log
-
-from core.visits import planner as visits
-from core.performance.actuals import recompute_actuals
-from core.db import table_counts
+from core.customers import lists, tags
 from core.customers.explorer import Filters
-from core.permissions import SYSTEM, Actor, Forbidden
 from core.customers.tagging_run import profile_customers, recompute_tags
+from core.db import table_counts
+from core.grids import changes as grid_changes
+from core.grids import staffing
+from core.performance import target_sheets as excel
+from core.performance import targets
+from core.performance.actuals import recompute_actuals
+from core.permissions import SYSTEM, Actor, Forbidden
 from core.scope import Scope
+from core.visits import planner as visits
+from core.visits import visit_log
 from tests.helpers import AS_OF
 
 SKIP = {"audit_log", "user_session"}

@@ -20,8 +20,7 @@ def secret_database(path: Path) -> Path:
     return path
 
 
-def vrt(source: str, sql: str = "SELECT password_hash AS name, '%s' AS wkt FROM app_user"
-        % SQUARE) -> bytes:
+def vrt(source: str, sql: str = f"SELECT password_hash AS name, '{SQUARE}' AS wkt FROM app_user") -> bytes:
     """An OGR VRT document running ``sql`` against the data source ``source``."""
     return (f'<OGRVRTDataSource><OGRVRTLayer name="grids">'
             f"<SrcDataSource>{source}</SrcDataSource><SrcSQL>{sql}</SrcSQL>"
@@ -55,16 +54,16 @@ def geopackage(path: Path) -> bytes:
 
 
 def kml_xxe() -> bytes:
-    return ('<?xml version="1.0"?><!DOCTYPE kml [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>'
-            '<kml xmlns="http://www.opengis.net/kml/2.2"><Document><Placemark><name>&xxe;'
-            '</name><Polygon><outerBoundaryIs><LinearRing><coordinates>107.32,25.83 '
-            '107.323,25.83 107.323,25.833 107.32,25.83</coordinates></LinearRing>'
-            '</outerBoundaryIs></Polygon></Placemark></Document></kml>').encode()
+    return (b'<?xml version="1.0"?><!DOCTYPE kml [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>'
+            b'<kml xmlns="http://www.opengis.net/kml/2.2"><Document><Placemark><name>&xxe;'
+            b'</name><Polygon><outerBoundaryIs><LinearRing><coordinates>107.32,25.83 '
+            b'107.323,25.83 107.323,25.833 107.32,25.83</coordinates></LinearRing>'
+            b'</outerBoundaryIs></Polygon></Placemark></Document></kml>')
 
 
 def kml_laughs() -> bytes:
     entities = '<!ENTITY a0 "ha">' + "".join(
-        f'<!ENTITY a{i} "{("&a%d;" % (i - 1)) * 10}">' for i in range(1, 10))
+        f'<!ENTITY a{i} "{f"&a{i - 1};" * 10}">' for i in range(1, 10))
     return (f'<?xml version="1.0"?><!DOCTYPE kml [{entities}]>'
             '<kml xmlns="http://www.opengis.net/kml/2.2"><Document><Placemark>'
             '<name>&a9;</name></Placemark></Document></kml>').encode()
@@ -81,11 +80,11 @@ def zipped(members: dict[str, bytes]) -> bytes:
 def zip_bomb(megabytes: int = 40) -> bytes:
     """One member of zeros: ~1000:1, past the ratio limit."""
     out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as zf:
-        with zf.open("grids.shp", "w", force_zip64=True) as member:
-            block = b"\0" * (1 << 20)
-            for _ in range(megabytes):
-                member.write(block)
+    with (zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as zf,
+          zf.open("grids.shp", "w", force_zip64=True) as member):
+        block = b"\0" * (1 << 20)
+        for _ in range(megabytes):
+            member.write(block)
     return out.getvalue()
 
 
