@@ -66,6 +66,7 @@ about 1 minute for the seed part (230,000 + 1,000,000 on 2 cores, SQLite only) a
 minutes more for the grid part. Single runs vary by 30-50 % on a shared machine; compare
 magnitudes, or run it twice.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -106,37 +107,90 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         ``progress_customers``, ``progress_db``.
     """
     p = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.split("\n")[0])
-    p.add_argument("--only", nargs="+", choices=PARTS, default=list(PARTS), metavar="PART",
-                   help="run only these parts: seed, progress, grids, segments, visits, "
-                        "route (default: all)")
-    p.add_argument("--sizes", type=int, nargs="+", default=DEFAULT_SIZES,
-                   help="individual customers per run (default: 230000 1000000)")
-    p.add_argument("--out", type=Path, default=DEFAULT_OUT,
-                   help="directory for results.md (default: benchmarks/out)")
-    p.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL"),
-                   help="PostgreSQL server to seed as well (default: $BENCH_DATABASE_URL)")
-    p.add_argument("--keep-db", action="store_true",
-                   help="write the SQLite files to --out and keep them")
-    p.add_argument("--repeats", type=int, default=5,
-                   help="warm calls per scope; route part: per measurement (default: 5)")
-    p.add_argument("--grids", type=int, default=GRID_TARGET,
-                   help="grids part: level-2 grids to make (default: 2000)")
-    p.add_argument("--grid-customers", type=int, default=GRID_CUSTOMERS,
-                   help="grids part: individual customers (default: 1000000)")
-    p.add_argument("--grid-repeats", type=int, default=5,
-                   help="grids part: timed re-assignments, sjoins and warm map builds "
-                        "(default: 5)")
-    p.add_argument("--rounds", type=int, default=3,
-                   help="grids part: measured navigations to the map in Chromium (default: 3)")
-    p.add_argument("--no-browser", dest="browser", action="store_false",
-                   help="grids part: skip the Chromium measurement")
-    p.add_argument("--route-weeks", type=int, default=20,
-                   help="route part: seeded 36-stop weeks to plan and time (default: 20)")
-    p.add_argument("--progress-customers", type=int, default=GRID_CUSTOMERS,
-                   help="progress part: individual customers (default: 1000000)")
-    p.add_argument("--progress-db", type=Path, default=None,
-                   help="progress part: an already seeded SQLite file to measure (reused, "
-                        "not changed but for its actuals being recomputed)")
+    p.add_argument(
+        "--only",
+        nargs="+",
+        choices=PARTS,
+        default=list(PARTS),
+        metavar="PART",
+        help="run only these parts: seed, progress, grids, segments, visits, route (default: all)",
+    )
+    p.add_argument(
+        "--sizes",
+        type=int,
+        nargs="+",
+        default=DEFAULT_SIZES,
+        help="individual customers per run (default: 230000 1000000)",
+    )
+    p.add_argument(
+        "--out",
+        type=Path,
+        default=DEFAULT_OUT,
+        help="directory for results.md (default: benchmarks/out)",
+    )
+    p.add_argument(
+        "--database-url",
+        default=os.environ.get("BENCH_DATABASE_URL"),
+        help="PostgreSQL server to seed as well (default: $BENCH_DATABASE_URL)",
+    )
+    p.add_argument(
+        "--keep-db", action="store_true", help="write the SQLite files to --out and keep them"
+    )
+    p.add_argument(
+        "--repeats",
+        type=int,
+        default=5,
+        help="warm calls per scope; route part: per measurement (default: 5)",
+    )
+    p.add_argument(
+        "--grids",
+        type=int,
+        default=GRID_TARGET,
+        help="grids part: level-2 grids to make (default: 2000)",
+    )
+    p.add_argument(
+        "--grid-customers",
+        type=int,
+        default=GRID_CUSTOMERS,
+        help="grids part: individual customers (default: 1000000)",
+    )
+    p.add_argument(
+        "--grid-repeats",
+        type=int,
+        default=5,
+        help="grids part: timed re-assignments, sjoins and warm map builds (default: 5)",
+    )
+    p.add_argument(
+        "--rounds",
+        type=int,
+        default=3,
+        help="grids part: measured navigations to the map in Chromium (default: 3)",
+    )
+    p.add_argument(
+        "--no-browser",
+        dest="browser",
+        action="store_false",
+        help="grids part: skip the Chromium measurement",
+    )
+    p.add_argument(
+        "--route-weeks",
+        type=int,
+        default=20,
+        help="route part: seeded 36-stop weeks to plan and time (default: 20)",
+    )
+    p.add_argument(
+        "--progress-customers",
+        type=int,
+        default=GRID_CUSTOMERS,
+        help="progress part: individual customers (default: 1000000)",
+    )
+    p.add_argument(
+        "--progress-db",
+        type=Path,
+        default=None,
+        help="progress part: an already seeded SQLite file to measure (reused, "
+        "not changed but for its actuals being recomputed)",
+    )
     args = p.parse_args(argv)
     args.only = [part for part in PARTS if part in args.only]
     args.sizes = sorted(set(args.sizes))
@@ -146,9 +200,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 
 def _header() -> str:
-    return (f"Benchmark of {datetime.now():%Y-%m-%d %H:%M}, {platform.python_implementation()} "
-            f"{platform.python_version()}, {os.cpu_count()} CPUs, seed 20261123, "
-            f"as of 2026-11-23.\n\n")
+    return (
+        f"Benchmark of {datetime.now():%Y-%m-%d %H:%M}, {platform.python_implementation()} "
+        f"{platform.python_version()}, {os.cpu_count()} CPUs, seed 20261123, "
+        f"as of 2026-11-23.\n\n"
+    )
 
 
 def _seed_part(args: argparse.Namespace, db_dir: Path) -> tuple[str, dict]:
@@ -162,14 +218,18 @@ def _seed_part(args: argparse.Namespace, db_dir: Path) -> tuple[str, dict]:
         log(f"seeding SQLite with {n:,} individuals in {db_dir}")
         r = sqlite[n] = seed_sqlite(db_dir, n)
         r.source = f"the seed part's {n:,}-individual SQLite file, reused"
-        log(f"  {r.counts['customer']:,} customers in {r.seconds:.1f} s "
-            f"({_phases(r.phases)}), {r.size_mb:,.1f} MB")
+        log(
+            f"  {r.counts['customer']:,} customers in {r.seconds:.1f} s "
+            f"({_phases(r.phases)}), {r.size_mb:,.1f} MB"
+        )
         if n == args.sizes[-1]:
             log(f"timing the Overview on {n:,} (cold, warm x{args.repeats}, cached)")
             overview[n] = time_overview(r.url, args.repeats)
             for t in overview[n]:
-                log(f"  {t.scope}: cold {t.cold_ms:.1f} ms, warm {t.warm_ms:.1f} ms, "
-                    f"cached {t.cached_ms:.2f} ms")
+                log(
+                    f"  {t.scope}: cold {t.cold_ms:.1f} ms, warm {t.warm_ms:.1f} ms, "
+                    f"cached {t.cached_ms:.2f} ms"
+                )
         if args.database_url:
             log(f"seeding PostgreSQL schema gm_bench_{n}")
             p = postgres[n] = seed_postgres(args.database_url, n)
@@ -183,13 +243,20 @@ def _grids_part(args: argparse.Namespace, db_dir: Path, seeded: dict) -> str:
     from benchmarks.grid_maps import run_grids, tables
 
     url, source = _big_database(args, db_dir, seeded, "grids")
-    report = run_grids(url, target=args.grids, repeats=args.grid_repeats, rounds=args.rounds,
-                       browser=args.browser, source=source)
+    report = run_grids(
+        url,
+        target=args.grids,
+        repeats=args.grid_repeats,
+        rounds=args.rounds,
+        browser=args.browser,
+        source=source,
+    )
     return tables(report)
 
 
-def _big_database(args: argparse.Namespace, db_dir: Path, seeded: dict, part: str
-                  ) -> tuple[str, str]:
+def _big_database(
+    args: argparse.Namespace, db_dir: Path, seeded: dict, part: str
+) -> tuple[str, str]:
     """The seed part's database of ``--grid-customers`` individuals, or a new one (seeded
     once and remembered in ``seeded``); its URL and a line saying where it came from."""
     from benchmarks.seeding import seed_sqlite
@@ -200,8 +267,10 @@ def _big_database(args: argparse.Namespace, db_dir: Path, seeded: dict, part: st
         return seeded[n].url, seeded[n].source
     log(f"{part}: seeding SQLite with {n:,} individuals in {db_dir}")
     r = seed_sqlite(db_dir, n)
-    r.source = (f"SQLite seeded here with {n:,} individuals ({r.counts['customer']:,} "
-                f"customers) in {r.seconds:.1f} s")
+    r.source = (
+        f"SQLite seeded here with {n:,} individuals ({r.counts['customer']:,} "
+        f"customers) in {r.seconds:.1f} s"
+    )
     seeded[n] = r
     log(f"  {r.counts['customer']:,} customers in {r.seconds:.1f} s ({_phases(r.phases)})")
     return r.url, r.source
@@ -246,8 +315,10 @@ def _progress_part(args: argparse.Namespace, db_dir: Path, seeded: dict) -> str:
         log(f"progress: seeding SQLite with {n:,} individuals in {db_dir}")
         r = seed_sqlite(db_dir, n)
         url = r.url
-        source = (f"SQLite seeded here with {n:,} individuals ({r.counts['customer']:,} "
-                  f"customers) in {r.seconds:.1f} s")
+        source = (
+            f"SQLite seeded here with {n:,} individuals ({r.counts['customer']:,} "
+            f"customers) in {r.seconds:.1f} s"
+        )
         r.source = source
         seeded[n] = r
     return tables(run_progress(url, repeats=args.repeats, source=source))
@@ -306,9 +377,12 @@ def write_results(out: Path, reports: dict[str, str]) -> str:
         The reports of this run, joined by a blank line.
     """
     legacy = out / "results.md"  # written before the parts had files of their own
-    if (not (out / "results-seed.md").exists() and legacy.exists()
-            and "| measure |" in (text := legacy.read_text(encoding="utf-8"))
-            and "### Grid maps" not in text):
+    if (
+        not (out / "results-seed.md").exists()
+        and legacy.exists()
+        and "| measure |" in (text := legacy.read_text(encoding="utf-8"))
+        and "### Grid maps" not in text
+    ):
         (out / "results-seed.md").write_text(text, encoding="utf-8")
     for part, text in reports.items():
         (out / f"results-{part}.md").write_text(text, encoding="utf-8")

@@ -44,6 +44,7 @@ seed benchmark builds (or seeds one). What is measured:
 Every part is guarded: an exception is recorded (and shown in the table) and the next part
 runs. Expect 2-3 minutes on 2 cores after the seed (about 30 s).
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -73,8 +74,13 @@ from core.scope import Scope
 
 METRIC = "customers"  # the map page's default metric
 RETURNED = ["last_object_clicked", "last_active_drawing"]  # as pages/map.py asks
-REASSIGN_STEPS = ("read_customers", "read_grid_sets", "compute_assignment", "changed_rows",
-                  "write_assignment")
+REASSIGN_STEPS = (
+    "read_customers",
+    "read_grid_sets",
+    "compute_assignment",
+    "changed_rows",
+    "write_assignment",
+)
 LAYER_STEPS = ("load_grids", "simplify_grids", "grid_figures", "customer_layer")
 MB = 1024 * 1024
 
@@ -106,6 +112,7 @@ def step_timers(module, names, seconds: dict[str, float]):
                 return func(*args, **kwargs)
             finally:
                 seconds[name] = seconds.get(name, 0.0) + time.perf_counter() - t0
+
         return wrapper
 
     for name, func in originals.items():
@@ -118,6 +125,7 @@ def step_timers(module, names, seconds: dict[str, float]):
 
 
 # ---- results ------------------------------------------------------------------------------
+
 
 @dataclass
 class Reassign:
@@ -184,6 +192,7 @@ class GridReport:
 
 # ---- part 0 and 1: grids and re-assignment ------------------------------------------------------
 
+
 def timed_reassign(engine, changed_grids=None) -> Reassign:
     """``core.grids.assignment.reassign(engine, changed_grids=...)`` with the time of each step."""
     import core.grids.assignment as assignment
@@ -196,8 +205,9 @@ def timed_reassign(engine, changed_grids=None) -> Reassign:
     return Reassign(total, steps, result.changed, result.customers)
 
 
-def time_sjoin(lon: np.ndarray, lat: np.ndarray, polygons: list, repeats: int
-               ) -> tuple[list[float], int]:
+def time_sjoin(
+    lon: np.ndarray, lat: np.ndarray, polygons: list, repeats: int
+) -> tuple[list[float], int]:
     """Seconds of a bare geopandas ``sjoin(predicate="within")`` of the points into the
     polygons, from numpy arrays to the joined frame; and the joined rows."""
     import geopandas as gpd
@@ -219,18 +229,21 @@ def part_reassign(engine, report: GridReport, repeats: int) -> None:
     from core.grids.assignment import read_customers, read_grid_sets
 
     report.strip = strip_change(engine)
-    log(f"  change: {len(report.strip.new)} grids, {len(report.strip.new) // 2} strips of "
-        f"200 m, {report.strip.area_km2:.2f} km² handed over")
+    log(
+        f"  change: {len(report.strip.new)} grids, {len(report.strip.new) // 2} strips of "
+        f"200 m, {report.strip.area_km2:.2f} km² handed over"
+    )
     changed = list(report.strip.new)
     for i in range(repeats):
         apply_geometry(engine, report.strip.new if i % 2 == 0 else report.strip.old)
         r = timed_reassign(engine, changed)
         report.reassigns.append(r)
-        log(f"  reassign {i + 1}: {r.total_s:.2f} s, {r.changed:,} of {r.customers:,} read "
-            "rows changed (" + ", ".join(f"{k} {v:.2f}" for k, v in r.steps.items()) + ")")
+        log(
+            f"  reassign {i + 1}: {r.total_s:.2f} s, {r.changed:,} of {r.customers:,} read "
+            "rows changed (" + ", ".join(f"{k} {v:.2f}" for k, v in r.steps.items()) + ")"
+        )
     for i in range(repeats):  # the same change, every customer re-evaluated
-        apply_geometry(engine, report.strip.new if (repeats + i) % 2 == 0
-                       else report.strip.old)
+        apply_geometry(engine, report.strip.new if (repeats + i) % 2 == 0 else report.strip.old)
         r = timed_reassign(engine)
         report.full_reassigns.append(r)
         log(f"  full reassign {i + 1}: {r.total_s:.2f} s, {r.changed:,} rows changed")
@@ -240,11 +253,16 @@ def part_reassign(engine, report: GridReport, repeats: int) -> None:
     lon, lat = customers["lon"].to_numpy(), customers["lat"].to_numpy()
     del customers
     report.sjoin_s, report.sjoin_rows = time_sjoin(lon, lat, level2.polygons, repeats)
-    log(f"  geopandas sjoin x{repeats}: " + ", ".join(f"{s:.2f}" for s in report.sjoin_s)
-        + f" s, {report.sjoin_rows:,} rows joined")
+    log(
+        f"  geopandas sjoin x{repeats}: "
+        + ", ".join(f"{s:.2f}" for s in report.sjoin_s)
+        + f" s, {report.sjoin_rows:,} rows joined"
+    )
     report.read_columns_s, report.read_sql_s = time_read_path(engine)
-    log(f"  read every customer: read_columns {report.read_columns_s:.2f} s, pandas.read_sql "
-        f"{report.read_sql_s:.2f} s")
+    log(
+        f"  read every customer: read_columns {report.read_columns_s:.2f} s, pandas.read_sql "
+        f"{report.read_sql_s:.2f} s"
+    )
 
 
 def time_read_path(engine) -> tuple[float, float]:
@@ -254,8 +272,10 @@ def time_read_path(engine) -> tuple[float, float]:
 
     from core.db import read_columns
 
-    sql = ("SELECT id, lon, lat, village_id, grid1_id, grid2_id, branch_id, manager_id "
-           "FROM customer ORDER BY id")
+    sql = (
+        "SELECT id, lon, lat, village_id, grid1_id, grid2_id, branch_id, manager_id "
+        "FROM customer ORDER BY id"
+    )
     t0 = time.perf_counter()
     fast = read_columns(engine, sql)
     fast_s = time.perf_counter() - t0
@@ -269,6 +289,7 @@ def time_read_path(engine) -> tuple[float, float]:
 
 
 # ---- part 2: map payload ----------------------------------------------------------------
+
 
 class _Recorder:
     """Stands in for streamlit-folium's component function: keeps the arguments."""
@@ -293,8 +314,13 @@ def folium_payload(folium_map) -> tuple[dict, float]:
     streamlit_folium._component_func = recorder
     try:
         t0 = time.perf_counter()
-        streamlit_folium.st_folium(folium_map, key="grid_map", height=620,
-                                   use_container_width=True, returned_objects=RETURNED)
+        streamlit_folium.st_folium(
+            folium_map,
+            key="grid_map",
+            height=620,
+            use_container_width=True,
+            returned_objects=RETURNED,
+        )
         seconds = time.perf_counter() - t0
     finally:
         streamlit_folium._component_func = original
@@ -303,8 +329,13 @@ def folium_payload(folium_map) -> tuple[dict, float]:
 
 def payload_sizes(kwargs: dict) -> tuple[int, int, int, int]:
     """(strings, json, gzip, script) bytes of the component arguments ``kwargs``."""
-    strings = [kwargs["script"], kwargs["header"], kwargs["html"],
-               *kwargs["css_links"], *kwargs["js_links"]]
+    strings = [
+        kwargs["script"],
+        kwargs["header"],
+        kwargs["html"],
+        *kwargs["css_links"],
+        *kwargs["js_links"],
+    ]
     n_strings = sum(len(s.encode("utf-8")) for s in strings)
     args = {k: v for k, v in kwargs.items() if not callable(v)}
     raw = json.dumps(args, ensure_ascii=False).encode("utf-8")
@@ -316,12 +347,17 @@ def _build(layers):
     from core import config
     from geo.mapview import build_grid_map
 
-    return build_grid_map(layers.level1, layers.level2, layers.outlets, layers.customers,
-                          colors1=list(layers.level1["color"]),
-                          colors2=list(layers.level2["color"]),
-                          tiles=config.get("GM_MAP_TILES"),
-                          tiles_key=config.get("GM_TIANDITU_KEY"),
-                          label_level2=len(layers.level2) <= 40)
+    return build_grid_map(
+        layers.level1,
+        layers.level2,
+        layers.outlets,
+        layers.customers,
+        colors1=list(layers.level1["color"]),
+        colors2=list(layers.level2["color"]),
+        tiles=config.get("GM_MAP_TILES"),
+        tiles_key=config.get("GM_TIANDITU_KEY"),
+        label_level2=len(layers.level2) <= 40,
+    )
 
 
 def time_payload(url: str, scope: Scope, label: str, repeats: int) -> Payload:
@@ -351,8 +387,7 @@ def time_payload(url: str, scope: Scope, label: str, repeats: int) -> Payload:
             folium_map = _build(layers)
             builds.append(time.perf_counter() - t0)
         out.layers_warm_s = statistics.median(warm)
-        out.layer_steps = {k: statistics.median(s.get(k, 0.0) for s in steps)
-                           for k in LAYER_STEPS}
+        out.layer_steps = {k: statistics.median(s.get(k, 0.0) for s in steps) for k in LAYER_STEPS}
         out.build_s = statistics.median(builds)
         _kwargs, out.folium_s = folium_payload(folium_map)
     finally:
@@ -398,16 +433,26 @@ def bench_scopes(engine) -> list[tuple[Scope, str]]:
     from sqlalchemy import text
 
     with engine.connect() as conn:
-        users = {u: (b, m) for u, b, m in conn.execute(text(
-            "SELECT username, branch_id, manager_id FROM app_user "
-            "WHERE username IN ('branch', 'manager')")).all()}
+        users = {
+            u: (b, m)
+            for u, b, m in conn.execute(
+                text(
+                    "SELECT username, branch_id, manager_id FROM app_user "
+                    "WHERE username IN ('branch', 'manager')"
+                )
+            ).all()
+        }
     b, _ = users["branch"]
     mb, m = users["manager"]
-    return [(Scope("hq"), "hq"), (Scope("branch", int(b)), f"branch {b}"),
-            (Scope("manager", int(mb), int(m)), f"manager {m}")]
+    return [
+        (Scope("hq"), "hq"),
+        (Scope("branch", int(b)), f"branch {b}"),
+        (Scope("manager", int(mb), int(m)), f"manager {m}"),
+    ]
 
 
 # ---- part 4: proposals --------------------------------------------------------------------
+
 
 def branch_with_most_blocks(engine) -> tuple[int, str, int]:
     """(branch id, name, blocks): the branch whose level-1 grid meets the most area units
@@ -417,11 +462,17 @@ def branch_with_most_blocks(engine) -> tuple[int, str, int]:
     from sqlalchemy import text
 
     with engine.connect() as conn:
-        level1 = conn.execute(text("SELECT g.branch_id, b.name, g.geometry FROM grid g "
-                                   "JOIN branch b ON b.id = g.branch_id "
-                                   "WHERE g.level = 1 ORDER BY g.branch_id")).all()
-        units = [shape(json.loads(g)) for (g,) in conn.execute(text(
-            "SELECT geometry FROM area_unit")).all()]
+        level1 = conn.execute(
+            text(
+                "SELECT g.branch_id, b.name, g.geometry FROM grid g "
+                "JOIN branch b ON b.id = g.branch_id "
+                "WHERE g.level = 1 ORDER BY g.branch_id"
+            )
+        ).all()
+        units = [
+            shape(json.loads(g))
+            for (g,) in conn.execute(text("SELECT geometry FROM area_unit")).all()
+        ]
     tree = shapely.STRtree(units)
     best = (0, "", -1)
     for branch_id, name, geometry in level1:
@@ -452,8 +503,16 @@ def part_proposals(engine) -> Proposals:
 
 # ---- the run ------------------------------------------------------------------------------
 
-def run_grids(url: str, *, target: int = 2_000, repeats: int = 3, rounds: int = 3,
-              browser: bool = True, source: str = "") -> GridReport:
+
+def run_grids(
+    url: str,
+    *,
+    target: int = 2_000,
+    repeats: int = 3,
+    rounds: int = 3,
+    browser: bool = True,
+    source: str = "",
+) -> GridReport:
     """Run parts 0-4 on the seeded SQLite database at ``url`` (it is changed: its level-2
     grids are replaced).
 
@@ -485,9 +544,11 @@ def run_grids(url: str, *, target: int = 2_000, repeats: int = 3, rounds: int = 
         try:
             report.setup = make_grids(engine, target)
             s = report.setup
-            log(f"  {s.parts:,} parts from {s.units_before} units ({s.split_retries} split "
-                f"again, {s.dropped} dropped), " + ", ".join(
-                    f"{k} {v:.1f} s" for k, v in s.phases.items()))
+            log(
+                f"  {s.parts:,} parts from {s.units_before} units ({s.split_retries} split "
+                f"again, {s.dropped} dropped), "
+                + ", ".join(f"{k} {v:.1f} s" for k, v in s.phases.items())
+            )
             log("  initial assignment (every row written)")
             report.initial = timed_reassign(engine)
             log(f"  {report.initial.total_s:.1f} s, {report.initial.changed:,} rows")
@@ -512,11 +573,13 @@ def run_grids(url: str, *, target: int = 2_000, repeats: int = 3, rounds: int = 
                 p = Payload(label, error=error_line(exc))
                 log(f"  {label} FAILED: {p.error}")
             else:
-                log(f"  {label}: {p.level1} + {p.level2} grids, {p.customer_rows:,} customer "
+                log(
+                    f"  {label}: {p.level1} + {p.level2} grids, {p.customer_rows:,} customer "
                     f"{p.customers_as}; {p.strings_bytes / MB:.2f} MB sent ({p.gzip_bytes / MB:.2f}"
                     f" MB gzip); layers cold {p.layers_cold_s:.2f} s warm {p.layers_warm_s:.2f} s,"
                     f" build {p.build_s:.2f} s, st_folium {p.folium_s:.2f} s, per run "
-                    f"{p.per_run_s:.2f} s")
+                    f"{p.per_run_s:.2f} s"
+                )
             report.payloads.append(p)
 
         if browser:
@@ -525,13 +588,22 @@ def run_grids(url: str, *, target: int = 2_000, repeats: int = 3, rounds: int = 
                 from benchmarks.map_browser import CHROMIUM, BrowserTiming, time_map
 
                 with engine.connect() as conn:
-                    n1, n2 = (conn.exec_driver_sql(
-                        f"SELECT COUNT(*) FROM grid WHERE level = {level} AND "
-                        "dimension = 'region' AND geometry IS NOT NULL").scalar()
-                        for level in (1, 2))
+                    n1, n2 = (
+                        conn.exec_driver_sql(
+                            f"SELECT COUNT(*) FROM grid WHERE level = {level} AND "
+                            "dimension = 'region' AND geometry IS NOT NULL"
+                        ).scalar()
+                        for level in (1, 2)
+                    )
                 if not CHROMIUM.exists():
-                    report.browser = BrowserTiming(0, 0, None, level1=n1, level2=n2,
-                                                   error=f"{CHROMIUM} not found (make browser)")
+                    report.browser = BrowserTiming(
+                        0,
+                        0,
+                        None,
+                        level1=n1,
+                        level2=n2,
+                        error=f"{CHROMIUM} not found (make browser)",
+                    )
                 else:
                     report.browser = time_map(url, n1, n2, rounds, log=log)
             except Exception as exc:
@@ -553,6 +625,7 @@ def run_grids(url: str, *, target: int = 2_000, repeats: int = 3, rounds: int = 
 
 
 # ---- the tables ---------------------------------------------------------------------------
+
 
 def _mark(ok: bool | None) -> str:
     return "-" if ok is None else ("pass" if ok else "**FAIL**")
@@ -577,65 +650,121 @@ def tables(report: GridReport) -> str:
     """The grid benchmarks as Markdown: one table per part."""
     out = []
     n2 = report.setup.level2_grids if report.setup else 0
-    out.append(f"### Grid maps: {report.customers:,} customers, {n2:,} level-2 grids\n\n"
-               f"Database: {report.source}.\n")
+    out.append(
+        f"### Grid maps: {report.customers:,} customers, {n2:,} level-2 grids\n\n"
+        f"Database: {report.source}.\n"
+    )
     for part, err in report.errors.items():
         out.append(f"\n**{part} failed:** `{err}`\n")
 
     # part 0
     s, ini = report.setup, report.initial
     if s:
-        rows = [["level-2 grids made (from area units)", f"{s.parts:,} (from {s.units_before})"],
-                ["· units split again (empty part) / parts dropped",
-                 f"{s.split_retries} / {s.dropped}"],
-                ["split / snap_coverage (s)",
-                 f"{s.phases.get('split', 0):.1f} / {s.phases.get('snap', 0):.1f}"],
-                ["write units, grids, posts; clear old grid2_id (s)",
-                 f"{s.phases.get('write', 0):.1f}"]]
+        rows = [
+            ["level-2 grids made (from area units)", f"{s.parts:,} (from {s.units_before})"],
+            [
+                "· units split again (empty part) / parts dropped",
+                f"{s.split_retries} / {s.dropped}",
+            ],
+            [
+                "split / snap_coverage (s)",
+                f"{s.phases.get('split', 0):.1f} / {s.phases.get('snap', 0):.1f}",
+            ],
+            [
+                "write units, grids, posts; clear old grid2_id (s)",
+                f"{s.phases.get('write', 0):.1f}",
+            ],
+        ]
         if ini:
-            rows += [["initial assignment, all rows written (s)", _s(ini.total_s, 1)],
-                     ["· rows written", f"{ini.changed:,} of {ini.customers:,}"],
-                     ["· read / grids / compute / diff / write (s)",
-                      " / ".join(f"{ini.steps.get(k, 0):.2f}" for k in REASSIGN_STEPS)]]
+            rows += [
+                ["initial assignment, all rows written (s)", _s(ini.total_s, 1)],
+                ["· rows written", f"{ini.changed:,} of {ini.customers:,}"],
+                [
+                    "· read / grids / compute / diff / write (s)",
+                    " / ".join(f"{ini.steps.get(k, 0):.2f}" for k in REASSIGN_STEPS),
+                ],
+            ]
         out.append("\n**0. Set-up**\n\n" + _table(["measure", "value"], rows))
 
     # part 1
     if report.reassigns:
         sj = _median(report.sjoin_s)
         strip = report.strip
-        rows = [["grid change", f"{len(strip.new) // 2} strips of 200 m, {len(strip.new)} grids, "
-                                f"{strip.area_km2:.2f} km²", "", ""]]
-        for label, runs in (("changed grids only (as the app runs it)", report.reassigns),
-                            ("every customer (python -m core assign)", report.full_reassigns)):
+        rows = [
+            [
+                "grid change",
+                f"{len(strip.new) // 2} strips of 200 m, {len(strip.new)} grids, "
+                f"{strip.area_km2:.2f} km²",
+                "",
+                "",
+            ]
+        ]
+        for label, runs in (
+            ("changed grids only (as the app runs it)", report.reassigns),
+            ("every customer (python -m core assign)", report.full_reassigns),
+        ):
             if not runs:
                 continue
             total = _median([r.total_s for r in runs])
             ratio = total / sj if total and sj else None
             step = {k: _median([r.steps.get(k, 0.0) for r in runs]) for k in REASSIGN_STEPS}
             rows += [
-                [f"**reassign, {label}**, median of {len(runs)} (s)", _s(total),
-                 f"≤ {TARGETS['reassign_s']:g}", _mark(total <= TARGETS["reassign_s"])],
+                [
+                    f"**reassign, {label}**, median of {len(runs)} (s)",
+                    _s(total),
+                    f"≤ {TARGETS['reassign_s']:g}",
+                    _mark(total <= TARGETS["reassign_s"]),
+                ],
                 ["· max (s)", _s(max(r.total_s for r in runs)), "", ""],
-                ["· read customers / read grids (s)",
-                 f"{_s(step['read_customers'])} / {_s(step['read_grid_sets'])}", "", ""],
-                ["· compute (point in polygon, both levels) / diff / write (s)",
-                 f"{_s(step['compute_assignment'])} / {_s(step['changed_rows'])} / "
-                 f"{_s(step['write_assignment'])}", "", ""],
-                ["· customers read / rows changed",
-                 f"{runs[0].customers:,} / {runs[0].changed:,}", "", ""],
-                ["· reassign / sjoin", "-" if ratio is None else f"{ratio:.2f}×",
-                 f"≤ {TARGETS['reassign_vs_sjoin']:g}×",
-                 _mark(None if ratio is None else ratio <= TARGETS["reassign_vs_sjoin"])],
+                [
+                    "· read customers / read grids (s)",
+                    f"{_s(step['read_customers'])} / {_s(step['read_grid_sets'])}",
+                    "",
+                    "",
+                ],
+                [
+                    "· compute (point in polygon, both levels) / diff / write (s)",
+                    f"{_s(step['compute_assignment'])} / {_s(step['changed_rows'])} / "
+                    f"{_s(step['write_assignment'])}",
+                    "",
+                    "",
+                ],
+                [
+                    "· customers read / rows changed",
+                    f"{runs[0].customers:,} / {runs[0].changed:,}",
+                    "",
+                    "",
+                ],
+                [
+                    "· reassign / sjoin",
+                    "-" if ratio is None else f"{ratio:.2f}×",
+                    f"≤ {TARGETS['reassign_vs_sjoin']:g}×",
+                    _mark(None if ratio is None else ratio <= TARGETS["reassign_vs_sjoin"]),
+                ],
             ]
-        rows += [[f"geopandas sjoin of every customer's point, median of "
-                  f"{len(report.sjoin_s)} (s)", _s(sj), "", ""],
-                 ["· rows joined", f"{report.sjoin_rows:,}", "", ""]]
+        rows += [
+            [
+                f"geopandas sjoin of every customer's point, median of {len(report.sjoin_s)} (s)",
+                _s(sj),
+                "",
+                "",
+            ],
+            ["· rows joined", f"{report.sjoin_rows:,}", "", ""],
+        ]
         if report.read_columns_s is not None:
-            rows.append(["read every customer's 8 assignment columns, once: "
-                         "core.db.read_columns / pandas.read_sql (s)",
-                         f"{_s(report.read_columns_s)} / {_s(report.read_sql_s)}", "", ""])
-        out.append("\n**1. Re-assignment after a grid change**\n\n"
-                   + _table(["measure", "value", "target", ""], rows))
+            rows.append(
+                [
+                    "read every customer's 8 assignment columns, once: "
+                    "core.db.read_columns / pandas.read_sql (s)",
+                    f"{_s(report.read_columns_s)} / {_s(report.read_sql_s)}",
+                    "",
+                    "",
+                ]
+            )
+        out.append(
+            "\n**1. Re-assignment after a grid change**\n\n"
+            + _table(["measure", "value", "target", ""], rows)
+        )
 
     # part 2
     if report.payloads:
@@ -655,26 +784,34 @@ def tables(report: GridReport) -> str:
         rows = [
             row("grids (level 1 + level 2)", lambda p: f"{p.level1} + {p.level2:,}"),
             row("customers layer", lambda p: f"{p.customer_rows:,} {p.customers_as}"),
-            row("sent by st_folium: strings (MB)", lambda p: f"{p.strings_bytes / MB:.2f}",
-                f"≤ {TARGETS['payload_mb']:g} MB", ok),
+            row(
+                "sent by st_folium: strings (MB)",
+                lambda p: f"{p.strings_bytes / MB:.2f}",
+                f"≤ {TARGETS['payload_mb']:g} MB",
+                ok,
+            ),
             row("· of which the Leaflet script (MB)", lambda p: f"{p.script_bytes / MB:.2f}"),
             row("· all arguments as JSON (MB)", lambda p: f"{p.json_bytes / MB:.2f}"),
             row("· JSON gzip-compressed (MB)", lambda p: f"{p.gzip_bytes / MB:.3f}"),
             row("map_layers cold: new engine, first call (s)", lambda p: _s(p.layers_cold_s)),
             row("map_layers warm (s)", lambda p: _s(p.layers_warm_s)),
-            row("· load_grids / simplify / grid_figures ×2 / customers (s)",
-                lambda p: " / ".join(f"{p.layer_steps.get(k, 0):.2f}" for k in LAYER_STEPS)),
-            row("build_grid_map first / warm (s)",
-                lambda p: f"{p.build_cold_s:.2f} / {p.build_s:.2f}"),
+            row(
+                "· load_grids / simplify / grid_figures ×2 / customers (s)",
+                lambda p: " / ".join(f"{p.layer_steps.get(k, 0):.2f}" for k in LAYER_STEPS),
+            ),
+            row(
+                "build_grid_map first / warm (s)",
+                lambda p: f"{p.build_cold_s:.2f} / {p.build_s:.2f}",
+            ),
             row("st_folium rendering the map to strings (s)", lambda p: _s(p.folium_s)),
-            row("map_layers + build, cold (s)",
-                lambda p: _s(p.layers_cold_s + p.build_cold_s)),
+            row("map_layers + build, cold (s)", lambda p: _s(p.layers_cold_s + p.build_cold_s)),
             row("map_layers + build, warm (s)", lambda p: _s(p.layers_warm_s + p.build_s)),
-            row("page per run, layers cached: grid_map + st_folium (s)",
-                lambda p: _s(p.per_run_s)),
+            row("page per run, layers cached: grid_map + st_folium (s)", lambda p: _s(p.per_run_s)),
         ]
-        out.append("\n**2. Map payload (any zoom: the whole map is sent once)**\n\n"
-                   + _table(["measure", *labels, "target", ""], rows))
+        out.append(
+            "\n**2. Map payload (any zoom: the whole map is sent once)**\n\n"
+            + _table(["measure", *labels, "target", ""], rows)
+        )
         for p in ps:
             if p.error:
                 out.append(f"\n{p.label}: `{p.error}`\n")
@@ -685,68 +822,119 @@ def tables(report: GridReport) -> str:
         med, mx = b.median_s, b.max_s
         ok = None if med is None else (mx <= TARGETS["first_draw_s"])
         rows = [
-            ["grids to draw (path.grid-l1 + path.grid-l2)", f"{b.level1} + {b.level2:,}", "",
-             ""],
+            ["grids to draw (path.grid-l1 + path.grid-l2)", f"{b.level1} + {b.level2:,}", "", ""],
             ["server start to /_stcore/health (s)", _s(b.server_start_s), "", ""],
             ["sign-in to Overview (s)", _s(b.sign_in_s), "", ""],
             ["first /map, cold caches (warm-up) (s)", _s(b.warm_up_s), "", ""],
-            [f"/map drawn after opening its address (reload: a new session), median of "
-             f"{len(b.rounds_s)} (s)", _s(med),
-             f"≤ {TARGETS['first_draw_s']:g}", _mark(None if med is None else
-                                                    med <= TARGETS["first_draw_s"])],
+            [
+                f"/map drawn after opening its address (reload: a new session), median of "
+                f"{len(b.rounds_s)} (s)",
+                _s(med),
+                f"≤ {TARGETS['first_draw_s']:g}",
+                _mark(None if med is None else med <= TARGETS["first_draw_s"]),
+            ],
             ["· max (s)", _s(mx), f"≤ {TARGETS['first_draw_s']:g}", _mark(ok)],
             ["· map iframe attached, median (s)", _s(_median(b.iframe_s)), "", ""],
             ["· first grid drawn, median (s)", _s(_median(b.first_path_s)), "", ""],
-            ["/overview shown after opening its address, median (s; the new-session cost "
-             "without a map)", _s(_median(b.overview_s)), "", ""],
-            [f"/map drawn after clicking it in the sidebar (same session), median / max of "
-             f"{len(getattr(b, 'sidebar_s', []))} (s)",
-             f"{_s(_median(getattr(b, 'sidebar_s', [])))} / "
-             f"{_s(max(getattr(b, 'sidebar_s', []) or [0]))}",
-             f"≤ {TARGETS['first_draw_s']:g}",
-             _mark(bool(getattr(b, "sidebar_s", [])) and max(b.sidebar_s)
-                   <= TARGETS["first_draw_s"])],
-            ["requests to non-loopback hosts", f"{len(b.outside)}", "0",
-             _mark(len(b.outside) == 0)],
+            [
+                "/overview shown after opening its address, median (s; the new-session cost "
+                "without a map)",
+                _s(_median(b.overview_s)),
+                "",
+                "",
+            ],
+            [
+                f"/map drawn after clicking it in the sidebar (same session), median / max of "
+                f"{len(getattr(b, 'sidebar_s', []))} (s)",
+                f"{_s(_median(getattr(b, 'sidebar_s', [])))} / "
+                f"{_s(max(getattr(b, 'sidebar_s', []) or [0]))}",
+                f"≤ {TARGETS['first_draw_s']:g}",
+                _mark(
+                    bool(getattr(b, "sidebar_s", []))
+                    and max(b.sidebar_s) <= TARGETS["first_draw_s"]
+                ),
+            ],
+            [
+                "requests to non-loopback hosts",
+                f"{len(b.outside)}",
+                "0",
+                _mark(len(b.outside) == 0),
+            ],
         ]
-        out.append("\n**3. First draw in Chromium (hq, warm caches)**\n\n"
-                   + _table(["measure", "value", "target", ""], rows))
+        out.append(
+            "\n**3. First draw in Chromium (hq, warm caches)**\n\n"
+            + _table(["measure", "value", "target", ""], rows)
+        )
         if b.outside:
-            out.append("\nNon-loopback requests: " + ", ".join(f"`{u}`" for u in
-                                                              sorted(set(b.outside))[:10]) + "\n")
+            out.append(
+                "\nNon-loopback requests: "
+                + ", ".join(f"`{u}`" for u in sorted(set(b.outside))[:10])
+                + "\n"
+            )
         if b.error:
             out.append(f"\nBrowser run failed: `{b.error}`\n")
 
     # part 4
     pr = report.proposals
     if pr is not None:
-        rows = [[f"level2_change, branch {pr.branch_id} {pr.branch} ({pr.blocks} blocks) (s)",
-                 _s(pr.level2_s), f"≤ {TARGETS['level2_change_s']:g}",
-                 _mark(None if pr.level2_s is None else
-                       pr.level2_s <= TARGETS["level2_change_s"])]]
+        rows = [
+            [
+                f"level2_change, branch {pr.branch_id} {pr.branch} ({pr.blocks} blocks) (s)",
+                _s(pr.level2_s),
+                f"≤ {TARGETS['level2_change_s']:g}",
+                _mark(None if pr.level2_s is None else pr.level2_s <= TARGETS["level2_change_s"]),
+            ]
+        ]
         df = pr.county
         if df is not None and len(df):
-            rows.append([f"county_level2, {len(df)} branches (s)", _s(pr.county_s, 1),
-                         f"≤ {TARGETS['county_level2_s']:g}",
-                         _mark(pr.county_s <= TARGETS["county_level2_s"])])
-            for col, name in (("workload_dev", "workload"), ("customers_dev", "customers"),
-                              ("deposits_dev", "deposits")):
-                rows.append([f"{name} deviation, max / median over branches",
-                             f"{df[col].max():.1%} / {df[col].median():.1%}", "", ""])
+            rows.append(
+                [
+                    f"county_level2, {len(df)} branches (s)",
+                    _s(pr.county_s, 1),
+                    f"≤ {TARGETS['county_level2_s']:g}",
+                    _mark(pr.county_s <= TARGETS["county_level2_s"]),
+                ]
+            )
+            for col, name in (
+                ("workload_dev", "workload"),
+                ("customers_dev", "customers"),
+                ("deposits_dev", "deposits"),
+            ):
+                rows.append(
+                    [
+                        f"{name} deviation, max / median over branches",
+                        f"{df[col].max():.1%} / {df[col].median():.1%}",
+                        "",
+                        "",
+                    ]
+                )
             reach = int((df["workload_dev"] <= TARGETS["workload_dev"]).sum())
             cannot = int((df["best_possible"] > TARGETS["workload_dev"]).sum())
             rows += [
                 ["mean compactness (Polsby-Popper)", f"{df['compactness'].mean():.2f}", "", ""],
-                ["all grids contiguous", "yes" if df["contiguous"].all() else
-                 f"no ({int((~df['contiguous'].astype(bool)).sum())} branches not)", "", ""],
+                [
+                    "all grids contiguous",
+                    "yes"
+                    if df["contiguous"].all()
+                    else f"no ({int((~df['contiguous'].astype(bool)).sum())} branches not)",
+                    "",
+                    "",
+                ],
                 ["branches within ±5 % workload", f"{reach} of {len(df)}", "", ""],
-                ["· branches whose blocks cannot reach ±5 % (lower bound)", f"{cannot}", "",
-                 ""],
+                ["· branches whose blocks cannot reach ±5 % (lower bound)", f"{cannot}", "", ""],
             ]
             worst = df.sort_values("workload_dev", ascending=False).head(3)
-            rows.append(["· worst workload deviation",
-                         ", ".join(f"{r.branch} {r.workload_dev:.0%} ({r.grids} grids)"
-                                   for r in worst.itertuples()), "", ""])
+            rows.append(
+                [
+                    "· worst workload deviation",
+                    ", ".join(
+                        f"{r.branch} {r.workload_dev:.0%} ({r.grids} grids)"
+                        for r in worst.itertuples()
+                    ),
+                    "",
+                    "",
+                ]
+            )
         out.append("\n**4. Proposals**\n\n" + _table(["measure", "value", "target", ""], rows))
         if pr.error:
             out.append(f"\nProposals failed: `{pr.error}`\n")

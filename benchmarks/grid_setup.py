@@ -21,6 +21,7 @@ caller: every customer's grid changes, so every row is written).
 ``strip_change`` builds the "grid change" of part 1: in ``places`` spots, a strip of
 ``width_m`` metres along the border of a level-2 grid goes to its neighbour.
 """
+
 from __future__ import annotations
 
 import json
@@ -64,8 +65,9 @@ def _parts_per_unit(n_units: int, target: int) -> list[int]:
     return [base + 1 if i < extra else base for i in range(n_units)]
 
 
-def split_units(units: pd.DataFrame, target: int, seed: int = SPLIT_SEED
-                ) -> tuple[list[shapely.Geometry], list[int], dict[str, float]]:
+def split_units(
+    units: pd.DataFrame, target: int, seed: int = SPLIT_SEED
+) -> tuple[list[shapely.Geometry], list[int], dict[str, float]]:
     """Split every unit's polygon and snap all parts together.
 
     Parameters
@@ -90,8 +92,9 @@ def split_units(units: pd.DataFrame, target: int, seed: int = SPLIT_SEED
     parts: list[shapely.Geometry] = []
     unit_index: list[int] = []
     retries = short = 0
-    for i, (geometry, k) in enumerate(zip(units["geometry"],
-                                          _parts_per_unit(len(units), target), strict=True)):
+    for i, (geometry, k) in enumerate(
+        zip(units["geometry"], _parts_per_unit(len(units), target), strict=True)
+    ):
         polygon = shape(json.loads(geometry))
         k += short  # parts a previous unit could not give
         best: list[shapely.Geometry] = []
@@ -111,9 +114,16 @@ def split_units(units: pd.DataFrame, target: int, seed: int = SPLIT_SEED
     snapped = [polygonal(p) for p in snap_coverage(parts)]
     keep = [j for j, p in enumerate(snapped) if not p.is_empty]
     t2 = time.perf_counter()
-    return ([snapped[j] for j in keep], [unit_index[j] for j in keep],
-            {"split": t1 - t0, "snap": t2 - t1, "retries": retries,
-             "dropped": len(snapped) - len(keep)})
+    return (
+        [snapped[j] for j in keep],
+        [unit_index[j] for j in keep],
+        {
+            "split": t1 - t0,
+            "snap": t2 - t1,
+            "retries": retries,
+            "dropped": len(snapped) - len(keep),
+        },
+    )
 
 
 def make_grids(engine: Engine, target: int = 2_000, seed: int = SPLIT_SEED) -> GridSetup:
@@ -136,15 +146,23 @@ def make_grids(engine: Engine, target: int = 2_000, seed: int = SPLIT_SEED) -> G
     phases: dict[str, float] = {}
     t0 = time.perf_counter()
     with engine.connect() as conn:
-        units = pd.read_sql(text("SELECT id, code, name, village_id, geometry FROM area_unit "
-                                 "ORDER BY id"), conn)
-        level1 = pd.read_sql(text("SELECT id, branch_id, geometry FROM grid "
-                                  "WHERE level = 1 AND dimension = 'region' ORDER BY id"), conn)
-        managers = pd.read_sql(text("SELECT id, branch_id FROM manager WHERE active "
-                                    "ORDER BY id"), conn)
+        units = pd.read_sql(
+            text("SELECT id, code, name, village_id, geometry FROM area_unit ORDER BY id"), conn
+        )
+        level1 = pd.read_sql(
+            text(
+                "SELECT id, branch_id, geometry FROM grid "
+                "WHERE level = 1 AND dimension = 'region' ORDER BY id"
+            ),
+            conn,
+        )
+        managers = pd.read_sql(
+            text("SELECT id, branch_id FROM manager WHERE active ORDER BY id"), conn
+        )
         next_grid = int(conn.execute(text("SELECT MAX(id) FROM grid")).scalar_one()) + 1
-        next_staff = int(conn.execute(text("SELECT COALESCE(MAX(id), 0) FROM grid_staff"))
-                         .scalar_one()) + 1
+        next_staff = (
+            int(conn.execute(text("SELECT COALESCE(MAX(id), 0) FROM grid_staff")).scalar_one()) + 1
+        )
     phases["read"] = time.perf_counter() - t0
 
     parts, unit_index, split_phases = split_units(units, target, seed)
@@ -165,19 +183,34 @@ def make_grids(engine: Engine, target: int = 2_000, seed: int = SPLIT_SEED) -> G
 
     src = units.iloc[unit_index].reset_index(drop=True)
     seq = src.groupby("id").cumcount().to_numpy() + 1
-    new_units = pd.DataFrame({
-        "id": np.arange(1, len(parts) + 1),
-        "code": [f"{c}-B{s:02d}" for c, s in zip(src["code"], seq, strict=True)],
-        "name": [f"{n}{s}号" for n, s in zip(src["name"], seq, strict=True)],
-        "village_id": src["village_id"].to_numpy(),
-        "geometry": [to_geojson(p) for p in parts]})
+    new_units = pd.DataFrame(
+        {
+            "id": np.arange(1, len(parts) + 1),
+            "code": [f"{c}-B{s:02d}" for c, s in zip(src["code"], seq, strict=True)],
+            "name": [f"{n}{s}号" for n, s in zip(src["name"], seq, strict=True)],
+            "village_id": src["village_id"].to_numpy(),
+            "geometry": [to_geojson(p) for p in parts],
+        }
+    )
     grid_ids = np.arange(next_grid, next_grid + len(parts))
     now = datetime(2026, 11, 23)
-    grids = pd.DataFrame({
-        "id": grid_ids, "code": [f"G2-B-{n}" for n in range(1, len(parts) + 1)],
-        "name": new_units["name"], "level": 2, "parent_id": parent, "branch_id": branch,
-        "dimension": "region", "geometry": new_units["geometry"], "crs": "EPSG:4326",
-        "saved_filter": None, "households": 0, "residents": 0, "created_at": now})
+    grids = pd.DataFrame(
+        {
+            "id": grid_ids,
+            "code": [f"G2-B-{n}" for n in range(1, len(parts) + 1)],
+            "name": new_units["name"],
+            "level": 2,
+            "parent_id": parent,
+            "branch_id": branch,
+            "dimension": "region",
+            "geometry": new_units["geometry"],
+            "crs": "EPSG:4326",
+            "saved_filter": None,
+            "households": 0,
+            "residents": 0,
+            "created_at": now,
+        }
+    )
     staff = []
     by_branch = managers.groupby("branch_id")["id"].apply(list).to_dict()
     seen: dict[int, int] = {}
@@ -210,26 +243,38 @@ def make_grids(engine: Engine, target: int = 2_000, seed: int = SPLIT_SEED) -> G
 
             reset_sequences(conn, ["area_unit", "grid", "grid_staff"])
     phases["write"] = time.perf_counter() - t0
-    return GridSetup(len(units), len(parts), len(grids), len(staff_df), phases,
-                     notes["retries"], notes["dropped"])
+    return GridSetup(
+        len(units),
+        len(parts),
+        len(grids),
+        len(staff_df),
+        phases,
+        notes["retries"],
+        notes["dropped"],
+    )
 
 
 def fill_residents(engine: Engine, filing_rate: float = 0.7) -> None:
     """Give the new grids residents and households (customers / a filing rate) so that
     建档率 has something to show; level-1 grids get the sum of their children."""
     with engine.begin() as conn:
-        conn.execute(text(f"""
+        conn.execute(
+            text(f"""
             UPDATE grid SET residents = CAST((SELECT COUNT(*) FROM customer c
                                               WHERE c.grid2_id = grid.id) / {filing_rate}
                                              AS INTEGER) + 1
-            WHERE level = 2"""))
-        conn.execute(text("""
+            WHERE level = 2""")
+        )
+        conn.execute(
+            text("""
             UPDATE grid SET residents = (SELECT COALESCE(SUM(g.residents), 0) FROM grid g
-                                         WHERE g.parent_id = grid.id) WHERE level = 1"""))
+                                         WHERE g.parent_id = grid.id) WHERE level = 1""")
+        )
         conn.execute(text("UPDATE grid SET households = CAST(residents / 2.8 AS INTEGER)"))
 
 
 # ---- part 1's grid change ----------------------------------------------------------------
+
 
 @dataclass
 class StripChange:
@@ -244,8 +289,9 @@ def _local_scale(geom: shapely.Geometry) -> float:
     return float(np.cos(np.radians(geom.centroid.y)))
 
 
-def strip_change(engine: Engine, places: int = 10, width_m: float = 200.0,
-                 seed: int = SPLIT_SEED) -> StripChange:
+def strip_change(
+    engine: Engine, places: int = 10, width_m: float = 200.0, seed: int = SPLIT_SEED
+) -> StripChange:
     """In ``places`` disjoint pairs of neighbouring level-2 grids of the same branch, give
     the donor's ``width_m``-wide strip along the shared border to the receiver.
 
@@ -267,8 +313,13 @@ def strip_change(engine: Engine, places: int = 10, width_m: float = 200.0,
         the change, ``apply_geometry(engine, change.old)`` undoes it.
     """
     with engine.connect() as conn:
-        grids = pd.read_sql(text("SELECT id, branch_id, geometry FROM grid "
-                                 "WHERE level = 2 AND dimension = 'region' ORDER BY id"), conn)
+        grids = pd.read_sql(
+            text(
+                "SELECT id, branch_id, geometry FROM grid "
+                "WHERE level = 2 AND dimension = 'region' ORDER BY id"
+            ),
+            conn,
+        )
     polys = [shape(json.loads(g)) for g in grids["geometry"]]
     tree = shapely.STRtree(polys)
     rng = np.random.default_rng(seed)
@@ -292,8 +343,9 @@ def strip_change(engine: Engine, places: int = 10, width_m: float = 200.0,
             s = _local_scale(donor)
             # buffer on a plane where a degree of longitude is as long as one of latitude
             flat = shapely.transform(border, lambda xy, s=s: xy * np.array([s, 1.0]))
-            zone = shapely.transform(shapely.buffer(flat, width),
-                                     lambda xy, s=s: xy / np.array([s, 1.0]))
+            zone = shapely.transform(
+                shapely.buffer(flat, width), lambda xy, s=s: xy / np.array([s, 1.0])
+            )
             strip = polygonal(shapely.intersection(donor, zone, grid_size=1e-6))
             rest = polygonal(shapely.difference(donor, zone, grid_size=1e-6))
             if strip.is_empty or rest.is_empty or rest.area < 0.5 * donor.area:
@@ -311,5 +363,7 @@ def strip_change(engine: Engine, places: int = 10, width_m: float = 200.0,
 def apply_geometry(engine: Engine, geometries: dict[int, str]) -> None:
     """``UPDATE grid SET geometry = ...`` for each grid id (one transaction)."""
     with engine.begin() as conn:
-        conn.execute(text("UPDATE grid SET geometry = :g WHERE id = :id"),
-                     [{"id": i, "g": g} for i, g in geometries.items()])
+        conn.execute(
+            text("UPDATE grid SET geometry = :g WHERE id = :id"),
+            [{"id": i, "g": g} for i, g in geometries.items()],
+        )

@@ -4,6 +4,7 @@ only the tables) and one line naming an exception that failed a measurement.
 Its own module so that the parts and ``benchmarks.__main__`` import it, and no part imports
 ``__main__`` (that was an import cycle).
 """
+
 from __future__ import annotations
 
 import sys
@@ -22,8 +23,9 @@ def log(text: str) -> None:
 def error_line(exc: BaseException) -> str:
     """One line naming an exception and where it was raised (the report shows it instead of
     the measurement that failed)."""
-    ours = [f for f in traceback.extract_tb(exc.__traceback__)
-            if "/site-packages/" not in f.filename]
+    ours = [
+        f for f in traceback.extract_tb(exc.__traceback__) if "/site-packages/" not in f.filename
+    ]
     where = "?"
     if ours:
         path = Path(ours[-1].filename).resolve()

@@ -18,6 +18,7 @@ Every request and websocket to a host other than loopback is recorded (listened 
 intercepted: routing every request through Playwright would slow each navigation by about a
 second; the host-resolver rules make such requests fail anyway); the report must show none.
 """
+
 from __future__ import annotations
 
 import statistics
@@ -61,8 +62,9 @@ class BrowserTiming:
         return max(self.rounds_s) if self.rounds_s else None
 
 
-def _wait_for_grids(page, level1: int, level2: int, timeout_s: float,
-                    t0: float | None = None) -> dict[str, float]:
+def _wait_for_grids(
+    page, level1: int, level2: int, timeout_s: float, t0: float | None = None
+) -> dict[str, float]:
     """Block until the map iframe holds ``level1`` + ``level2`` grid paths.
 
     Returns the seconds since ``t0`` (default: now) at which the iframe was attached
@@ -71,23 +73,32 @@ def _wait_for_grids(page, level1: int, level2: int, timeout_s: float,
     the frame is looked up again whenever it goes away.
     """
     t0 = time.perf_counter() if t0 is None else t0
-    stages = [("first", "() => document.querySelector('path.grid-l1, path.grid-l2') !== null"),
-              ("all", f"() => document.querySelectorAll('path.grid-l1').length >= {level1} "
-                      f"&& document.querySelectorAll('path.grid-l2').length >= {level2}")]
+    stages = [
+        ("first", "() => document.querySelector('path.grid-l1, path.grid-l2') !== null"),
+        (
+            "all",
+            f"() => document.querySelectorAll('path.grid-l1').length >= {level1} "
+            f"&& document.querySelectorAll('path.grid-l2').length >= {level2}",
+        ),
+    ]
     marks: dict[str, float] = {}
     deadline = time.monotonic() + timeout_s
     last_error: Exception | None = None
     while len(marks) < len(stages) + 1:
         left_ms = (deadline - time.monotonic()) * 1000
         if left_ms <= 0:
-            raise TimeoutError(f"grids not drawn within {timeout_s:.0f} s "
-                               f"(reached: {sorted(marks) or 'nothing'}; {last_error})")
+            raise TimeoutError(
+                f"grids not drawn within {timeout_s:.0f} s "
+                f"(reached: {sorted(marks) or 'nothing'}; {last_error})"
+            )
         if page.locator(EXCEPTION).count():
-            raise RuntimeError("the page shows an exception: "
-                               + page.locator(EXCEPTION).first.inner_text()[:500])
+            raise RuntimeError(
+                "the page shows an exception: " + page.locator(EXCEPTION).first.inner_text()[:500]
+            )
         try:
-            handle = page.wait_for_selector(MAP_IFRAME, state="attached",
-                                            timeout=min(left_ms, 2_000))
+            handle = page.wait_for_selector(
+                MAP_IFRAME, state="attached", timeout=min(left_ms, 2_000)
+            )
             frame = handle.content_frame() if handle else None
             if frame is None:
                 continue
@@ -106,9 +117,17 @@ def _count_paths(page) -> tuple[int, int]:
     return frame.locator("path.grid-l1").count(), frame.locator("path.grid-l2").count()
 
 
-def time_map(database_url: str, level1: int, level2: int, rounds: int = 3,
-             username: str = "hq", password: str = "demo", warm_timeout_s: float = 120.0,
-             round_timeout_s: float = 60.0, log=print) -> BrowserTiming:
+def time_map(
+    database_url: str,
+    level1: int,
+    level2: int,
+    rounds: int = 3,
+    username: str = "hq",
+    password: str = "demo",
+    warm_timeout_s: float = 120.0,
+    round_timeout_s: float = 60.0,
+    log=print,
+) -> BrowserTiming:
     """Sign in, open the map once to warm the caches, then time ``rounds`` fresh opens.
 
     Parameters
@@ -138,8 +157,7 @@ def time_map(database_url: str, level1: int, level2: int, rounds: int = 3,
         result = BrowserTiming(app.started_s, 0.0, None, level1=level1, level2=level2)
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-            context = browser.new_context(viewport={"width": 1400, "height": 900},
-                                          locale="zh-CN")
+            context = browser.new_context(viewport={"width": 1400, "height": 900}, locale="zh-CN")
 
             def note(url: str) -> None:
                 if not is_local(url):
@@ -164,8 +182,7 @@ def time_map(database_url: str, level1: int, level2: int, rounds: int = 3,
                 page.goto(base + "/map")
                 _wait_for_grids(page, level1, level2, warm_timeout_s)
                 result.warm_up_s = time.perf_counter() - t0
-                log(f"  warm-up /map: {result.warm_up_s:.1f} s "
-                    f"(paths l1/l2 {_count_paths(page)})")
+                log(f"  warm-up /map: {result.warm_up_s:.1f} s (paths l1/l2 {_count_paths(page)})")
                 for i in range(rounds):
                     t0 = time.perf_counter()
                     page.goto(base + "/overview")
@@ -177,9 +194,11 @@ def time_map(database_url: str, level1: int, level2: int, rounds: int = 3,
                     result.rounds_s.append(marks["all"])
                     result.iframe_s.append(marks["iframe"])
                     result.first_path_s.append(marks["first"])
-                    log(f"  round {i + 1}: /map drawn in {marks['all']:.2f} s (iframe "
+                    log(
+                        f"  round {i + 1}: /map drawn in {marks['all']:.2f} s (iframe "
                         f"{marks['iframe']:.2f} s, first grid {marks['first']:.2f} s; "
-                        f"/overview took {result.overview_s[-1]:.2f} s)")
+                        f"/overview took {result.overview_s[-1]:.2f} s)"
+                    )
                 for i in range(rounds):  # in the session: the sidebar link, no reload
                     page.goto(base + "/overview")
                     page.wait_for_selector(METRIC)

@@ -13,6 +13,7 @@ cached
     a warning, silenced here); the second call is timed - hashing the arguments and
     unpickling the stored result.
 """
+
 from __future__ import annotations
 
 import logging

@@ -23,6 +23,7 @@ recompute actuals
     computed metric for every month from the data, snapshots of the as-of month; median of two runs
     (it is idempotent: the second run writes the same rows).
 """
+
 from __future__ import annotations
 
 import logging
@@ -58,8 +59,11 @@ class ProgressReport:
 def _scopes(engine) -> dict[str, Scope]:
     with engine.connect() as conn:
         branch = conn.execute(select(Manager.branch_id).where(Manager.id == 1)).scalar_one()
-    return {"hq": Scope("hq"), "branch 1": Scope("branch", 1),
-            "manager 1": Scope("manager", int(branch), 1)}
+    return {
+        "hq": Scope("hq"),
+        "branch 1": Scope("branch", 1),
+        "manager 1": Scope("manager", int(branch), 1),
+    }
 
 
 def _page_data(engine, scope: Scope) -> float:
@@ -155,8 +159,10 @@ def run_progress(url: str, repeats: int = 5, source: str = "") -> ProgressReport
     log(f"  {', '.join(f'{s:.1f} s' for s in report.recompute_s)}")
     for label, scope in scopes.items():
         report.data_ms[label] = time_data(url, scope, repeats)
-        log(f"  data {label}: " + ", ".join(f"{k} {v:.1f} ms"
-                                            for k, v in report.data_ms[label].items()))
+        log(
+            f"  data {label}: "
+            + ", ".join(f"{k} {v:.1f} ms" for k, v in report.data_ms[label].items())
+        )
     for label, username in (("hq", "hq"), ("branch", "branch"), ("manager", "manager")):
         report.page_ms[label] = time_page(url, username, repeats)
         log(f"  page {label}: {report.page_ms[label]:.0f} ms")
@@ -167,21 +173,37 @@ def run_progress(url: str, repeats: int = 5, source: str = "") -> ProgressReport
 
 def tables(report: ProgressReport) -> str:
     """The progress benchmarks as one Markdown table."""
-    rows = [["customers (all kinds) / managers / metrics",
-             f"{report.customers:,} / {report.managers} / {report.metrics}"],
-            ["target rows / actual rows (all years)",
-             f"{report.target_rows:,} / {report.actual_rows:,}"]]
+    rows = [
+        [
+            "customers (all kinds) / managers / metrics",
+            f"{report.customers:,} / {report.managers} / {report.metrics}",
+        ],
+        [
+            "target rows / actual rows (all years)",
+            f"{report.target_rows:,} / {report.actual_rows:,}",
+        ],
+    ]
     for label, ms in report.data_ms.items():
-        rows.append([f"progress data {label}: cold / warm / cached (ms)",
-                     f"{ms['cold']:.1f} / {ms['warm']:.1f} / {ms['cached']:.1f}"])
+        rows.append(
+            [
+                f"progress data {label}: cold / warm / cached (ms)",
+                f"{ms['cold']:.1f} / {ms['warm']:.1f} / {ms['cached']:.1f}",
+            ]
+        )
     for label, ms in report.page_ms.items():
         rows.append([f"progress page {label}, warm rerun in AppTest (ms)", f"{ms:.0f}"])
     if report.recompute_s:
-        rows.append(["recompute all actuals (s), two runs",
-                     " / ".join(f"{s:.1f}" for s in report.recompute_s)])
+        rows.append(
+            [
+                "recompute all actuals (s), two runs",
+                " / ".join(f"{s:.1f}" for s in report.recompute_s),
+            ]
+        )
         rows.append(["· actual rows written per run", f"{report.recompute_rows:,}"])
-    head = (f"### Targets and progress: {report.customers:,} customers\n\n"
-            f"Database: {report.source}.\n\n")
+    head = (
+        f"### Targets and progress: {report.customers:,} customers\n\n"
+        f"Database: {report.source}.\n\n"
+    )
     lines = ["| measure | value |", "| --- | ---: |"]
     lines += [f"| {a} | {b} |" for a, b in rows]
     return head + "\n".join(lines) + "\n"

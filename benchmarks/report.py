@@ -1,4 +1,5 @@
 """The results as one Markdown table: a row per measure, a column per size."""
+
 from __future__ import annotations
 
 from benchmarks.overview_timing import OverviewTiming
@@ -11,9 +12,12 @@ def _f(value: float | None, digits: int) -> str:
     return "-" if value is None else f"{value:,.{digits}f}"
 
 
-def build_rows(sizes: list[int], sqlite: dict[int, SeedResult],
-               postgres: dict[int, SeedResult],
-               overview: dict[int, list[OverviewTiming]]) -> list[list[str]]:
+def build_rows(
+    sizes: list[int],
+    sqlite: dict[int, SeedResult],
+    postgres: dict[int, SeedResult],
+    overview: dict[int, list[OverviewTiming]],
+) -> list[list[str]]:
     """Table rows (label first, then one cell per size; ``-`` where not measured).
 
     Parameters
@@ -30,6 +34,7 @@ def build_rows(sizes: list[int], sqlite: dict[int, SeedResult],
     list[list[str]]
         The body of the table.
     """
+
     def row(label, get, digits=0, source=sqlite):
         return [label] + [_f(get(source[n]) if n in source else None, digits) for n in sizes]
 
@@ -39,13 +44,19 @@ def build_rows(sizes: list[int], sqlite: dict[int, SeedResult],
         row("· schema / build / write / tags+segments (s)", lambda r: None),
         row("database size, SQLite (MB)", lambda r: r.size_mb, 1),
     ]
-    rows[2][1:] = [" / ".join(f"{sqlite[n].phases.get(k, 0):.1f}" for k in
-                              ("schema", "build", "write", "profile")) if n in sqlite
-                   else "-"
-                   for n in sizes]
+    rows[2][1:] = [
+        " / ".join(
+            f"{sqlite[n].phases.get(k, 0):.1f}" for k in ("schema", "build", "write", "profile")
+        )
+        if n in sqlite
+        else "-"
+        for n in sizes
+    ]
     if postgres:
-        rows += [row("seed time, PostgreSQL (s)", lambda r: r.seconds, 1, postgres),
-                 row("database size, PostgreSQL (MB)", lambda r: r.size_mb, 1, postgres)]
+        rows += [
+            row("seed time, PostgreSQL (s)", lambda r: r.seconds, 1, postgres),
+            row("database size, PostgreSQL (MB)", lambda r: r.size_mb, 1, postgres),
+        ]
     for role in ("hq", "branch", "manager"):
         for kind in ("cold", "warm", "cached"):
             cells = []
@@ -72,7 +83,6 @@ def markdown_table(sizes: list[int], rows: list[list[str]]) -> str:
         The table, ending with a newline.
     """
     header = ["measure"] + [f"{n:,}" for n in sizes]
-    lines = ["| " + " | ".join(header) + " |",
-             "| --- |" + " ---: |" * len(sizes)]
+    lines = ["| " + " | ".join(header) + " |", "| --- |" + " ---: |" * len(sizes)]
     lines += ["| " + " | ".join(r) + " |" for r in rows]
     return "\n".join(lines) + "\n"

@@ -26,6 +26,7 @@ measured with the page). Synthetic inputs, seeded, shaped like the demo county:
 
 Gaps are (heuristic / reference - 1); negative means the heuristic beat the reference.
 """
+
 from __future__ import annotations
 
 import statistics
@@ -81,22 +82,28 @@ def bench_customers(n: int, seed: int = 1) -> pd.DataFrame:
     kind = rng.choice(["individual", "merchant", "corporate"], n, p=[0.945, 0.04, 0.015])
     money = np.exp(rng.normal(np.log(4_000), 1.9, n))
     visited = pd.Timestamp("2026-11-23") - pd.to_timedelta(rng.integers(0, 500, n), unit="D")
-    return pd.DataFrame({
-        "id": np.arange(1, n + 1),
-        "tier": np.select([money >= 200_000, money >= 50_000], ["high", "core"], "basic"),
-        "status": rng.choice(["active", "dormant", "potential"], n, p=[0.47, 0.20, 0.33]),
-        "last_visit_on": pd.Series(visited).where(rng.random(n) > 0.3),
-        "aum": money, "deposit_balance": money * 0.9,
-        "other_bank_deposit": np.where(rng.random(n) < 0.4, money * rng.uniform(0.3, 1, n), 0),
-        "has_mobile_banking": rng.random(n) < 0.45, "has_acquiring": rng.random(n) < 0.3,
-        "has_etc": rng.random(n) < 0.04, "has_debit_card": rng.random(n) < 0.97,
-        "kind": kind,
-        "age": np.where(kind == "individual", rng.integers(18, 90, n), np.nan),
-        "days_to_maturity": np.where(rng.random(n) < 0.15, rng.integers(0, 365, n), np.nan),
-        "is_migrant": rng.random(n) < 0.1, "in_campaign": rng.random(n) < 0.1,
-        "credit_line": np.where(rng.random(n) < 0.6, rng.choice([5e4, 1.5e5, 2.5e5], n), 0.0),
-        "loan_balance": np.where(rng.random(n) < 0.3, rng.uniform(0, 1e5, n), 0.0),
-    })
+    return pd.DataFrame(
+        {
+            "id": np.arange(1, n + 1),
+            "tier": np.select([money >= 200_000, money >= 50_000], ["high", "core"], "basic"),
+            "status": rng.choice(["active", "dormant", "potential"], n, p=[0.47, 0.20, 0.33]),
+            "last_visit_on": pd.Series(visited).where(rng.random(n) > 0.3),
+            "aum": money,
+            "deposit_balance": money * 0.9,
+            "other_bank_deposit": np.where(rng.random(n) < 0.4, money * rng.uniform(0.3, 1, n), 0),
+            "has_mobile_banking": rng.random(n) < 0.45,
+            "has_acquiring": rng.random(n) < 0.3,
+            "has_etc": rng.random(n) < 0.04,
+            "has_debit_card": rng.random(n) < 0.97,
+            "kind": kind,
+            "age": np.where(kind == "individual", rng.integers(18, 90, n), np.nan),
+            "days_to_maturity": np.where(rng.random(n) < 0.15, rng.integers(0, 365, n), np.nan),
+            "is_migrant": rng.random(n) < 0.1,
+            "in_campaign": rng.random(n) < 0.1,
+            "credit_line": np.where(rng.random(n) < 0.6, rng.choice([5e4, 1.5e5, 2.5e5], n), 0.0),
+            "loan_balance": np.where(rng.random(n) < 0.3, rng.uniform(0, 1e5, n), 0.0),
+        }
+    )
 
 
 def bench_visits(n: int = 60_000, managers: int = 75, seed: int = 2) -> pd.DataFrame:
@@ -129,10 +136,18 @@ def bench_visits(n: int = 60_000, managers: int = 75, seed: int = 2) -> pd.DataF
         manager[burst + k] = manager[burst]
     phone = rng.random(n) < 0.3
     lon[phone], lat[phone] = np.nan, np.nan
-    return pd.DataFrame({"visit_id": np.arange(1, n + 1), "manager_id": manager + 1,
-                         "customer_id": rng.integers(1, 230_000, n), "visited_at": at,
-                         "lon": lon, "lat": lat, "customer_lon": cust[:, 0],
-                         "customer_lat": cust[:, 1]})
+    return pd.DataFrame(
+        {
+            "visit_id": np.arange(1, n + 1),
+            "manager_id": manager + 1,
+            "customer_id": rng.integers(1, 230_000, n),
+            "visited_at": at,
+            "lon": lon,
+            "lat": lat,
+            "customer_lon": cust[:, 0],
+            "customer_lat": cust[:, 1],
+        }
+    )
 
 
 def _timed(fn, repeats: int) -> tuple[list[float], object]:
@@ -186,8 +201,9 @@ class RouteReport:
     flagged_managers: int = 0
 
 
-def run_route_priority(weeks: int = 20, restarts: int = 50, week_restarts: int = 10,
-                       repeats: int = 5, log=print) -> RouteReport:
+def run_route_priority(
+    weeks: int = 20, restarts: int = 50, week_restarts: int = 10, repeats: int = 5, log=print
+) -> RouteReport:
     """Run every measurement of the module docstring; ``log`` gets progress lines."""
     r = RouteReport(weeks, restarts, week_restarts)
     log(f"route: {weeks} weeks of 36 stops")
@@ -204,13 +220,20 @@ def run_route_priority(weeks: int = 20, restarts: int = 50, week_restarts: int =
             sub = dist[np.ix_(ids, ids)]
             r.day_gaps.append(_gap(tour_length(sub, np.arange(len(ids))), held_karp(sub)[1]))
         one = tour_length(dist, solve_tour(dist))
-        r.one_tour_gaps_2opt.append(_gap(one, random_restarts(dist, restarts, seed,
-                                                              or_opt=False)[1]))
+        r.one_tour_gaps_2opt.append(
+            _gap(one, random_restarts(dist, restarts, seed, or_opt=False)[1])
+        )
         r.one_tour_gaps.append(_gap(one, random_restarts(dist, restarts, seed)[1]))
         rng, sizes = np.random.default_rng(seed), day_sizes(36, 5)
-        best = min(sum(tour_length(dist, t) for t in improve_days(
-            dist, np.split(1 + rng.permutation(36), np.cumsum(sizes)[:-1]), seed=k))
-            for k in range(week_restarts))
+        best = min(
+            sum(
+                tour_length(dist, t)
+                for t in improve_days(
+                    dist, np.split(1 + rng.permutation(36), np.cumsum(sizes)[:-1]), seed=k
+                )
+            )
+            for k in range(week_restarts)
+        )
         r.week_gaps.append(_gap(week.total_km * 1000, best))
     log("route: 50 single tours and 50 small weeks against the exact answers")
     for seed in range(50):
@@ -219,16 +242,14 @@ def run_route_priority(weeks: int = 20, restarts: int = 50, week_restarts: int =
         n, days = [(9, 3), (10, 2), (11, 3), (12, 3), (12, 4)][seed % 5]
         stops = bench_stops(2000 + seed, n)
         exact, _ = optimal_week(_matrix(stops), day_sizes(n, days))
-        r.small_week_gaps.append(_gap(plan_week(OUTLET, stops, days=days).total_km * 1000,
-                                      exact))
+        r.small_week_gaps.append(_gap(plan_week(OUTLET, stops, days=days).total_km * 1000, exact))
     log(f"route: Held-Karp at {HELD_KARP_MAX} stops; pricing a day of {DAY_STOPS} stops")
     exact = _matrix(bench_stops(3000, HELD_KARP_MAX))
     r.held_karp_ms, _ = _timed(lambda: held_karp(exact), repeats)
     day = _matrix(bench_stops(3001, DAY_STOPS))
     rows, day_stops = day.tolist(), list(range(1, DAY_STOPS + 1))
     r.quick_tour_us = _per_call_us(lambda: quick_tour(rows, day_stops), repeats)
-    r.improve_us = _per_call_us(lambda: improve(day, nearest_neighbour(day), or_opt=False),
-                                repeats)
+    r.improve_us = _per_call_us(lambda: improve(day, nearest_neighbour(day), or_opt=False), repeats)
     log("priority: 3,000 customers")
     customers = bench_customers(3_000)
     r.priority_ms, ranked = _timed(lambda: score_customers(customers, "2026-11-23"), repeats)
@@ -257,43 +278,81 @@ def tables(r: RouteReport) -> str:
     """The report as one Markdown table."""
     worst_gap = max(r.day_gaps + r.tour_gaps + r.small_week_gaps, default=None)
     rows = [
-        [f"route, 36 stops in 5 days: median / max of {r.weeks} weeks (ms)",
-         _median_max(r.route_ms), f"≤ {TARGETS['route_ms']:.0f}"
-         + _ok(max(r.route_ms, default=None), TARGETS["route_ms"])],
+        [
+            f"route, 36 stops in 5 days: median / max of {r.weeks} weeks (ms)",
+            _median_max(r.route_ms),
+            f"≤ {TARGETS['route_ms']:.0f}"
+            + _ok(max(r.route_ms, default=None), TARGETS["route_ms"]),
+        ],
         ["· week length: median / max (km)", _median_max(r.week_km), ""],
-        [f"· their {len(r.day_gaps)} day tours vs Held-Karp (exact): mean / max gap (%)",
-         _mean_max(r.day_gaps), f"≤ {TARGETS['gap_pct']:.0f}"
-         + _ok(worst_gap, TARGETS["gap_pct"])],
-        ["single tours, 5-12 stops, vs Held-Karp: mean / max gap over 50 (%)",
-         _mean_max(r.tour_gaps), ""],
-        ["weeks of 9-12 stops in 2-4 days vs the exact week: mean / max gap over 50 (%)",
-         _mean_max(r.small_week_gaps), ""],
-        [f"36 stops in one tour vs best of {r.restarts} random-restart 2-opt runs: "
-         "mean / max gap (%)", _mean_max(r.one_tour_gaps_2opt), ""],
-        [f"36 stops in one tour vs best of {r.restarts} random-restart 2-opt + Or-opt runs: "
-         "mean / max gap (%)", _mean_max(r.one_tour_gaps), ""],
-        [f"36-stop weeks vs best of {r.week_restarts} week searches from random splits: "
-         "mean / max gap (%)", _mean_max(r.week_gaps), ""],
-        [f"Held-Karp (exact tour) at its limit of {HELD_KARP_MAX} stops: median / max (ms)",
-         _median_max(r.held_karp_ms), ""],
-        [f"price a day of {DAY_STOPS} stops: quick_tour (plain Python) / nearest neighbour + "
-         "2-opt (numpy `improve`), per call (µs)",
-         "-" if r.quick_tour_us is None else f"{r.quick_tour_us:.0f} / {r.improve_us:.0f}", ""],
-        ["priority score, 3,000 customers: median / max (ms)", _median_max(r.priority_ms),
-         f"≤ {TARGETS['priority_ms']:.0f}"
-         + _ok(statistics.median(r.priority_ms) if r.priority_ms else None,
-               TARGETS["priority_ms"])],
+        [
+            f"· their {len(r.day_gaps)} day tours vs Held-Karp (exact): mean / max gap (%)",
+            _mean_max(r.day_gaps),
+            f"≤ {TARGETS['gap_pct']:.0f}" + _ok(worst_gap, TARGETS["gap_pct"]),
+        ],
+        [
+            "single tours, 5-12 stops, vs Held-Karp: mean / max gap over 50 (%)",
+            _mean_max(r.tour_gaps),
+            "",
+        ],
+        [
+            "weeks of 9-12 stops in 2-4 days vs the exact week: mean / max gap over 50 (%)",
+            _mean_max(r.small_week_gaps),
+            "",
+        ],
+        [
+            f"36 stops in one tour vs best of {r.restarts} random-restart 2-opt runs: "
+            "mean / max gap (%)",
+            _mean_max(r.one_tour_gaps_2opt),
+            "",
+        ],
+        [
+            f"36 stops in one tour vs best of {r.restarts} random-restart 2-opt + Or-opt runs: "
+            "mean / max gap (%)",
+            _mean_max(r.one_tour_gaps),
+            "",
+        ],
+        [
+            f"36-stop weeks vs best of {r.week_restarts} week searches from random splits: "
+            "mean / max gap (%)",
+            _mean_max(r.week_gaps),
+            "",
+        ],
+        [
+            f"Held-Karp (exact tour) at its limit of {HELD_KARP_MAX} stops: median / max (ms)",
+            _median_max(r.held_karp_ms),
+            "",
+        ],
+        [
+            f"price a day of {DAY_STOPS} stops: quick_tour (plain Python) / nearest neighbour + "
+            "2-opt (numpy `improve`), per call (µs)",
+            "-" if r.quick_tour_us is None else f"{r.quick_tour_us:.0f} / {r.improve_us:.0f}",
+            "",
+        ],
+        [
+            "priority score, 3,000 customers: median / max (ms)",
+            _median_max(r.priority_ms),
+            f"≤ {TARGETS['priority_ms']:.0f}"
+            + _ok(
+                statistics.median(r.priority_ms) if r.priority_ms else None, TARGETS["priority_ms"]
+            ),
+        ],
         ["· pick_week, top 36: median / max (ms)", _median_max(r.pick_ms), ""],
-        ["authenticity flags, 60,000 visits: median / max (ms)", _median_max(r.flags_ms),
-         f"< {TARGETS['flags_ms']:.0f}" + _ok(max(r.flags_ms, default=None),
-                                              TARGETS["flags_ms"])],
-        ["· flags: " + ", ".join(RULES), " / ".join(f"{r.flags.get(k, 0):,}" for k in RULES),
-         ""],
+        [
+            "authenticity flags, 60,000 visits: median / max (ms)",
+            _median_max(r.flags_ms),
+            f"< {TARGETS['flags_ms']:.0f}"
+            + _ok(max(r.flags_ms, default=None), TARGETS["flags_ms"]),
+        ],
+        ["· flags: " + ", ".join(RULES), " / ".join(f"{r.flags.get(k, 0):,}" for k in RULES), ""],
         ["· managers with a flag", f"{r.flagged_managers} of 75", ""],
     ]
-    lines = ["### The manager's week: route, priority, authenticity (pure functions)\n",
-             "Synthetic seeded inputs (`benchmarks/route_priority.py`); gap = heuristic / "
-             "reference - 1.\n",
-             "| measure | value | target |", "| --- | ---: | ---: |"]
+    lines = [
+        "### The manager's week: route, priority, authenticity (pure functions)\n",
+        "Synthetic seeded inputs (`benchmarks/route_priority.py`); gap = heuristic / "
+        "reference - 1.\n",
+        "| measure | value | target |",
+        "| --- | ---: | ---: |",
+    ]
     lines += ["| " + " | ".join(row) + " |" for row in rows]
     return "\n".join(lines) + "\n"

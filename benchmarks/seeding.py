@@ -11,6 +11,7 @@ for the duration of one call (in this process only; no source file is changed): 
 upgrade, build = generating the county in pandas, profile = tags and segments of every
 customer, write = the rest (bulk inserts and commit).
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -62,10 +63,11 @@ class SeedResult:
 @contextlib.contextmanager
 def _phase_timers(phases: dict[str, float]):
     """Time ``upgrade``, ``build_county`` and ``profile_customers`` while active."""
-    originals = {"schema": (seed_module, "upgrade", seed_module.upgrade),
-                 "build": (seed_module, "build_county", seed_module.build_county),
-                 "profile": (profiling_module, "profile_customers",
-                             profiling_module.profile_customers)}
+    originals = {
+        "schema": (seed_module, "upgrade", seed_module.upgrade),
+        "build": (seed_module, "build_county", seed_module.build_county),
+        "profile": (profiling_module, "profile_customers", profiling_module.profile_customers),
+    }
 
     def timed(label, func):
         def wrapper(*args, **kwargs):
@@ -74,6 +76,7 @@ def _phase_timers(phases: dict[str, float]):
                 return func(*args, **kwargs)
             finally:
                 phases[label] = phases.get(label, 0.0) + time.perf_counter() - t0
+
         return wrapper
 
     for label, (module, name, func) in originals.items():
@@ -170,16 +173,20 @@ def seed_postgres(server_url: str, n: int, keep: bool = False) -> SeedResult:
             conn.execute(text(f'CREATE SCHEMA "{schema}"'))
         seconds, counts, phases = _timed_seed(engine, n)
         with admin.begin() as conn:
-            size = conn.execute(text(
-                "SELECT COALESCE(SUM(pg_total_relation_size(c.oid)), 0) FROM pg_class c "
-                "JOIN pg_namespace s ON s.oid = c.relnamespace "
-                "WHERE s.nspname = :schema AND c.relkind IN ('r', 'm', 'p')"),
-                {"schema": schema}).scalar_one()
+            size = conn.execute(
+                text(
+                    "SELECT COALESCE(SUM(pg_total_relation_size(c.oid)), 0) FROM pg_class c "
+                    "JOIN pg_namespace s ON s.oid = c.relnamespace "
+                    "WHERE s.nspname = :schema AND c.relkind IN ('r', 'm', 'p')"
+                ),
+                {"schema": schema},
+            ).scalar_one()
     finally:
         engine.dispose()
         if not keep:
             with admin.begin() as conn:
                 conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
         admin.dispose()
-    return SeedResult(n, url.render_as_string(hide_password=True), seconds, int(size) / MB,
-                      counts, phases)
+    return SeedResult(
+        n, url.render_as_string(hide_password=True), seconds, int(size) / MB, counts, phases
+    )

@@ -19,6 +19,7 @@ SQLite database (or seeds one). What is measured:
 3. The customer view: ``core.customers.customer_view.load_customer`` for 30 customers drawn with a
    fixed seed (head office scope), median and max.
 """
+
 from __future__ import annotations
 
 import statistics
@@ -36,8 +37,10 @@ FILTERS = (  # (label, Filters keyword arguments)
     ("tag: elderly without mobile banking", {"tags": ("elderly_no_mobile",)}),
     ("tier high + missing wealth", {"tiers": ("high",), "missing": ("wealth",)}),
     ("age 60+ in 3 branches", {"age_min": 60, "branches": (1, 2, 3)}),
-    ("AUM 5-50万 + other-bank funds", {"aum_min": 5e4, "aum_max": 5e5,
-                                      "tags": ("other_bank_funds",)}),
+    (
+        "AUM 5-50万 + other-bank funds",
+        {"aum_min": 5e4, "aum_max": 5e5, "tags": ("other_bank_funds",)},
+    ),
     ("segment 1 + lifecycle at risk", {"segments": (1,), "lifecycles": ("at_risk",)}),
 )
 
@@ -73,25 +76,39 @@ def part_profile(engine, report: SegmentReport) -> None:
     from benchmarks.grid_maps import step_timers
     from core.permissions import SYSTEM
 
-    for label, reset in (("from scratch (every customer written)", True),
-                         ("again on the same data", False)):
+    for label, reset in (
+        ("from scratch (every customer written)", True),
+        ("again on the same data", False),
+    ):
         if reset:
             _reset(engine)
         steps: dict[str, float] = {}
-        with step_timers(profiling, ("load_features", "evaluate", "assign_segments",
-                                     "fit_segments", "write_profiles"), steps):
+        with step_timers(
+            profiling,
+            ("load_features", "evaluate", "assign_segments", "fit_segments", "write_profiles"),
+            steps,
+        ):
             t0 = time.perf_counter()
-            result = profiling.profile_customers(engine, SYSTEM,
-                                                seed=profiling.DEFAULT_SEED)
+            result = profiling.profile_customers(engine, SYSTEM, seed=profiling.DEFAULT_SEED)
             total = time.perf_counter() - t0
-        report.runs.append({"label": label, "total": total, "steps": steps, "k": result.k,
-                            "silhouette": result.silhouette,
-                            "written": result.profiles_written})
-        log(f"  profile {label}: {total:.1f} s, k={result.k}, "
-            + ", ".join(f"{k} {v:.1f}" for k, v in steps.items()))
+        report.runs.append(
+            {
+                "label": label,
+                "total": total,
+                "steps": steps,
+                "k": result.k,
+                "silhouette": result.silhouette,
+                "written": result.profiles_written,
+            }
+        )
+        log(
+            f"  profile {label}: {total:.1f} s, k={result.k}, "
+            + ", ".join(f"{k} {v:.1f}" for k, v in steps.items())
+        )
     segs = profiling.load_segments(engine)
-    report.segments = [(s.code, s.name_zh, int(s.size), float(s.deposit_share))
-                       for s in segs.itertuples()]
+    report.segments = [
+        (s.code, s.name_zh, int(s.size), float(s.deposit_share)) for s in segs.itertuples()
+    ]
 
 
 def part_explorer(url: str, engine, report: SegmentReport, repeats: int) -> None:
@@ -107,7 +124,7 @@ def part_explorer(url: str, engine, report: SegmentReport, repeats: int) -> None
     t0 = time.perf_counter()
     frame = explorer.load_frame(engine, scope)
     report.frame_cold_s = time.perf_counter() - t0
-    report.frame_mb = frame.memory_usage(deep=True).sum() / 2 ** 20
+    report.frame_mb = frame.memory_usage(deep=True).sum() / 2**20
     log(f"  load_frame hq: {report.frame_cold_s:.1f} s, {report.frame_mb:.0f} MB")
     ctx = explorer.context(engine, load_tags(engine))
     segs = load_segments(engine)
@@ -128,7 +145,8 @@ def part_explorer(url: str, engine, report: SegmentReport, repeats: int) -> None
         "penetration": lambda: explorer.penetration(frame, mask),
         "map values": lambda: explorer.map_values(frame, mask, grids),
         "table (top 200 + rows from the database)": lambda: customer_rows(
-            engine, scope, explorer.top_ids(frame, mask)),
+            engine, scope, explorer.top_ids(frame, mask)
+        ),
     }
     for name, run in views.items():
         times = []
@@ -179,9 +197,11 @@ def run_segments(url: str, repeats: int = 5, source: str = "") -> SegmentReport:
     engine = make_engine(url)
     with engine.connect() as conn:
         report.customers = conn.execute(text("SELECT COUNT(*) FROM customer")).scalar()
-    for name, part in (("profile", lambda: part_profile(engine, report)),
-                       ("explorer", lambda: part_explorer(url, engine, report, repeats)),
-                       ("customer", lambda: part_customer(engine, report))):
+    for name, part in (
+        ("profile", lambda: part_profile(engine, report)),
+        ("explorer", lambda: part_explorer(url, engine, report, repeats)),
+        ("customer", lambda: part_customer(engine, report)),
+    ):
         log(f"segments: {name}")
         try:
             part()
@@ -198,47 +218,93 @@ def _mark(ok: bool) -> str:
 
 def tables(report: SegmentReport) -> str:
     """The results as Markdown."""
-    out = [f"### Tags and segments: {report.customers:,} customers\n\nDatabase: "
-           f"{report.source}.\n"]
+    out = [f"### Tags and segments: {report.customers:,} customers\n\nDatabase: {report.source}.\n"]
     for part, err in report.errors.items():
         out.append(f"\n**{part} failed:** `{err}`\n")
     rows = []
     for r in report.runs:
         s = r["steps"]
-        rows += [[f"**tags + segments, {r['label']}** (s)", f"{r['total']:.1f}",
-                  f"≤ {TARGETS['profile_s']:g}", _mark(r["total"] <= TARGETS["profile_s"])],
-                 ["· read features / evaluate tags / segments (fit, name, match, store) / "
-                  "write profiles (s)",
-                  f"{s.get('load_features', 0):.1f} / {s.get('evaluate', 0):.1f} / "
-                  f"{s.get('assign_segments', 0):.1f} / {s.get('write_profiles', 0):.1f}",
-                  "", ""],
-                 ["· of which k-means fit incl. choosing k (s)",
-                  f"{s.get('fit_segments', 0):.1f}", "", ""],
-                 ["· k / silhouette / customer profiles written",
-                  f"{r['k']} / {r['silhouette'] or 0:.3f} / {r['written']:,}", "", ""]]
+        rows += [
+            [
+                f"**tags + segments, {r['label']}** (s)",
+                f"{r['total']:.1f}",
+                f"≤ {TARGETS['profile_s']:g}",
+                _mark(r["total"] <= TARGETS["profile_s"]),
+            ],
+            [
+                "· read features / evaluate tags / segments (fit, name, match, store) / "
+                "write profiles (s)",
+                f"{s.get('load_features', 0):.1f} / {s.get('evaluate', 0):.1f} / "
+                f"{s.get('assign_segments', 0):.1f} / {s.get('write_profiles', 0):.1f}",
+                "",
+                "",
+            ],
+            [
+                "· of which k-means fit incl. choosing k (s)",
+                f"{s.get('fit_segments', 0):.1f}",
+                "",
+                "",
+            ],
+            [
+                "· k / silhouette / customer profiles written",
+                f"{r['k']} / {r['silhouette'] or 0:.3f} / {r['written']:,}",
+                "",
+                "",
+            ],
+        ]
     if report.frame_cold_s:
-        rows += [["explorer frame, hq, cold read (s) / in memory (MB)",
-                  f"{report.frame_cold_s:.1f} / {report.frame_mb:.0f}", "", ""]]
+        rows += [
+            [
+                "explorer frame, hq, cold read (s) / in memory (MB)",
+                f"{report.frame_cold_s:.1f} / {report.frame_mb:.0f}",
+                "",
+                "",
+            ]
+        ]
     for label, n, ms in report.filters:
-        rows.append([f"filter change: {label} ({n:,} customers) (ms)", f"{ms:.0f}",
-                     f"≤ {TARGETS['filter_ms']:g}", _mark(ms <= TARGETS["filter_ms"])])
+        rows.append(
+            [
+                f"filter change: {label} ({n:,} customers) (ms)",
+                f"{ms:.0f}",
+                f"≤ {TARGETS['filter_ms']:g}",
+                _mark(ms <= TARGETS["filter_ms"]),
+            ]
+        )
     for name, ms in report.views.items():
         rows.append([f"· view: {name} (ms)", f"{ms:.0f}", "", ""])
     if report.page_ms:
         med = statistics.median(report.page_ms)
-        rows.append([f"explorer page rerun after a filter change, AppTest, median of "
-                     f"{len(report.page_ms)} (ms)", f"{med:.0f}", f"≤ {TARGETS['filter_ms']:g}",
-                     _mark(med <= TARGETS["filter_ms"])])
+        rows.append(
+            [
+                f"explorer page rerun after a filter change, AppTest, median of "
+                f"{len(report.page_ms)} (ms)",
+                f"{med:.0f}",
+                f"≤ {TARGETS['filter_ms']:g}",
+                _mark(med <= TARGETS["filter_ms"]),
+            ]
+        )
     if report.customer_ms:
         med, top = statistics.median(report.customer_ms), max(report.customer_ms)
-        rows.append([f"customer view, median / max of {len(report.customer_ms)} (ms)",
-                     f"{med:.0f} / {top:.0f}", f"≤ {TARGETS['customer_ms']:g}",
-                     _mark(med <= TARGETS["customer_ms"])])
-    out.append("| measure | value | target |  |\n| --- | ---: | ---: | ---: |\n"
-               + "\n".join("| " + " | ".join(r) + " |" for r in rows) + "\n")
+        rows.append(
+            [
+                f"customer view, median / max of {len(report.customer_ms)} (ms)",
+                f"{med:.0f} / {top:.0f}",
+                f"≤ {TARGETS['customer_ms']:g}",
+                _mark(med <= TARGETS["customer_ms"]),
+            ]
+        )
+    out.append(
+        "| measure | value | target |  |\n| --- | ---: | ---: | ---: |\n"
+        + "\n".join("| " + " | ".join(r) + " |" for r in rows)
+        + "\n"
+    )
     if report.segments:
-        out.append("\n**Segments found**\n\n| code | name | customers | share of deposits |\n"
-                   "| --- | --- | ---: | ---: |\n" + "\n".join(
-                       f"| {c} | {n} | {size:,} | {share:.1%} |"
-                       for c, n, size, share in report.segments) + "\n")
+        out.append(
+            "\n**Segments found**\n\n| code | name | customers | share of deposits |\n"
+            "| --- | --- | ---: | ---: |\n"
+            + "\n".join(
+                f"| {c} | {n} | {size:,} | {share:.1%} |" for c, n, size, share in report.segments
+            )
+            + "\n"
+        )
     return "".join(out)

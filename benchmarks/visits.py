@@ -12,6 +12,7 @@ database (or seeds one). What is measured, for the three managers whose books ho
    leader looking at one of those managers, then reruns after a filter change, warm (the
    planner cached by the page), median.
 """
+
 from __future__ import annotations
 
 import statistics
@@ -40,9 +41,15 @@ class VisitsReport:
 def _books(engine) -> list[tuple[int, int, int]]:
     """(manager, branch, customers) of every manager, smallest book first."""
     with engine.connect() as conn:
-        return [tuple(int(v) for v in r) for r in conn.execute(text(
-            "SELECT manager_id, branch_id, COUNT(*) FROM customer WHERE manager_id IS NOT "
-            "NULL GROUP BY manager_id, branch_id ORDER BY COUNT(*)"))]
+        return [
+            tuple(int(v) for v in r)
+            for r in conn.execute(
+                text(
+                    "SELECT manager_id, branch_id, COUNT(*) FROM customer WHERE manager_id IS NOT "
+                    "NULL GROUP BY manager_id, branch_id ORDER BY COUNT(*)"
+                )
+            )
+        ]
 
 
 def part_planner(engine, report: VisitsReport, repeats: int) -> None:
@@ -51,8 +58,9 @@ def part_planner(engine, report: VisitsReport, repeats: int) -> None:
     from core.visits.planner import load_plan, planner_frame, save_plan, week_of
 
     books = _books(engine)
-    picked = sorted((b for b in books if 2_000 <= b[2] <= 4_000),
-                    key=lambda b: abs(b[2] - 3_000))[:3]
+    picked = sorted((b for b in books if 2_000 <= b[2] <= 4_000), key=lambda b: abs(b[2] - 3_000))[
+        :3
+    ]
     picked.append(books[-1])
     today = date.today()
     for manager, branch, n in picked:
@@ -71,11 +79,20 @@ def part_planner(engine, report: VisitsReport, repeats: int) -> None:
         t0 = time.perf_counter()
         load_plan(engine, Scope("hq"), manager, week_of(today))
         load = time.perf_counter() - t0
-        report.planners.append({"manager": manager, "book": n, "cold_ms": cold * 1000,
-                                "warm_ms": statistics.median(warm) * 1000,
-                                "save_ms": save * 1000, "load_ms": load * 1000})
-        log(f"  manager {manager} ({n:,} customers): cold {cold * 1000:.0f} ms, warm "
-            f"{statistics.median(warm) * 1000:.0f} ms, save+route {save * 1000:.0f} ms")
+        report.planners.append(
+            {
+                "manager": manager,
+                "book": n,
+                "cold_ms": cold * 1000,
+                "warm_ms": statistics.median(warm) * 1000,
+                "save_ms": save * 1000,
+                "load_ms": load * 1000,
+            }
+        )
+        log(
+            f"  manager {manager} ({n:,} customers): cold {cold * 1000:.0f} ms, warm "
+            f"{statistics.median(warm) * 1000:.0f} ms, save+route {save * 1000:.0f} ms"
+        )
     report.page_manager = picked[0][0]
 
 
@@ -94,10 +111,18 @@ def part_page(url: str, engine, report: VisitsReport, repeats: int) -> None:
     with engine.begin() as conn:
         branch = conn.execute(select(Manager.branch_id).where(Manager.id == manager)).scalar()
         if conn.execute(select(User.id).where(User.username == "bench_leader")).first() is None:
-            conn.execute(insert(User).values(
-                username="bench_leader", display_name="基准测试行长", role="branch",
-                branch_id=branch, password_hash=hash_password("demo"), active=True,
-                is_demo=True, created_at=datetime.now()))
+            conn.execute(
+                insert(User).values(
+                    username="bench_leader",
+                    display_name="基准测试行长",
+                    role="branch",
+                    branch_id=branch,
+                    password_hash=hash_password("demo"),
+                    active=True,
+                    is_demo=True,
+                    created_at=datetime.now(),
+                )
+            )
     with navigation_mode(), app_database(url):
         at = open_page("bench_leader", "pages/visits.py", timeout=600)
         at.selectbox(key="visits_manager").set_value(manager).run()  # cold: fills the cache
@@ -119,8 +144,10 @@ def run_visits(url: str, repeats: int = 5, source: str = "") -> VisitsReport:
     upgrade(engine)  # a database seeded before the visit tables gets them
     with engine.connect() as conn:
         report.customers = conn.execute(text("SELECT COUNT(*) FROM customer")).scalar()
-    for name, part in (("planner", lambda: part_planner(engine, report, repeats)),
-                       ("page", lambda: part_page(url, engine, report, repeats))):
+    for name, part in (
+        ("planner", lambda: part_planner(engine, report, repeats)),
+        ("page", lambda: part_page(url, engine, report, repeats)),
+    ):
         log(f"visits: {name}")
         try:
             part()
@@ -138,18 +165,38 @@ def tables(report: VisitsReport) -> str:
     rows = []
     for p in report.planners:
         in_range = 2_000 <= p["book"] <= 4_000
-        rows.append([f"planner, manager {p['manager']} ({p['book']:,} customers): cold / "
-                     f"**warm** (ms)", f"{p['cold_ms']:.0f} / **{p['warm_ms']:.0f}**",
-                     f"≤ {TARGETS['planner_ms']:g}" if in_range else "(largest book)",
-                     ("pass" if p["warm_ms"] <= TARGETS["planner_ms"] else "**FAIL**")
-                     if in_range else ""])
-        rows.append(["· save the 36 best with their route / load the plan (ms)",
-                     f"{p['save_ms']:.0f} / {p['load_ms']:.0f}", "", ""])
+        rows.append(
+            [
+                f"planner, manager {p['manager']} ({p['book']:,} customers): cold / **warm** (ms)",
+                f"{p['cold_ms']:.0f} / **{p['warm_ms']:.0f}**",
+                f"≤ {TARGETS['planner_ms']:g}" if in_range else "(largest book)",
+                ("pass" if p["warm_ms"] <= TARGETS["planner_ms"] else "**FAIL**")
+                if in_range
+                else "",
+            ]
+        )
+        rows.append(
+            [
+                "· save the 36 best with their route / load the plan (ms)",
+                f"{p['save_ms']:.0f} / {p['load_ms']:.0f}",
+                "",
+                "",
+            ]
+        )
     if report.page_ms:
         med = statistics.median(report.page_ms)
-        rows.append([f"planner page rerun after a filter change, AppTest, median of "
-                     f"{len(report.page_ms)} (ms)", f"{med:.0f}", f"≤ {TARGETS['planner_ms']:g}",
-                     "pass" if med <= TARGETS["planner_ms"] else "**FAIL**"])
-    out.append("| measure | value | target |  |\n| --- | ---: | ---: | ---: |\n"
-               + "\n".join("| " + " | ".join(r) + " |" for r in rows) + "\n")
+        rows.append(
+            [
+                f"planner page rerun after a filter change, AppTest, median of "
+                f"{len(report.page_ms)} (ms)",
+                f"{med:.0f}",
+                f"≤ {TARGETS['planner_ms']:g}",
+                "pass" if med <= TARGETS["planner_ms"] else "**FAIL**",
+            ]
+        )
+    out.append(
+        "| measure | value | target |  |\n| --- | ---: | ---: | ---: |\n"
+        + "\n".join("| " + " | ".join(r) + " |" for r in rows)
+        + "\n"
+    )
     return "".join(out)

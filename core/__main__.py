@@ -1,4 +1,5 @@
 """``python -m core <command>``: see :mod:`core.cli`."""
+
 import sys
 
 from core.cli import main

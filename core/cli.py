@@ -23,6 +23,7 @@ users    add NAME --role hq|branch|manager [--org CODE] [--display-name N] [--em
          made on an empty database); without --password-stdin a one-time password is printed
          that must be changed at the first sign-in
 """
+
 from __future__ import annotations
 
 import argparse
@@ -45,44 +46,78 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     url_help = "database URL (default: the DATABASE_URL setting)"
     s = sub.add_parser("seed", help="fill an empty database with the demo county")
-    s.add_argument("--customers", type=_positive, default=None,
-                   help="individual customers (default: GM_DEMO_CUSTOMERS)")
+    s.add_argument(
+        "--customers",
+        type=_positive,
+        default=None,
+        help="individual customers (default: GM_DEMO_CUSTOMERS)",
+    )
     s.add_argument("--seed", type=int, default=None, help="random seed (default: GM_DEMO_SEED)")
-    s.add_argument("--as-of", type=date.fromisoformat, default=None,
-                   help="date the demo history ends (YYYY-MM-DD, default: today)")
+    s.add_argument(
+        "--as-of",
+        type=date.fromisoformat,
+        default=None,
+        help="date the demo history ends (YYYY-MM-DD, default: today)",
+    )
     s.add_argument("--database-url", default=None, help=url_help)
-    for name, text in (("upgrade", "create or upgrade the schema"),
-                       ("prepare", "upgrade, and seed when the database is empty")):
+    for name, text in (
+        ("upgrade", "create or upgrade the schema"),
+        ("prepare", "upgrade, and seed when the database is empty"),
+    ):
         p = sub.add_parser(name, help=text)
         p.add_argument("--database-url", default=None, help=url_help)
     a = sub.add_parser("assign", help="re-assign every customer to the current grids")
     a.add_argument("--database-url", default=None, help=url_help)
     g = sub.add_parser("import-grids", help="replace grids with a file's polygons")
     g.add_argument("file", help="GeoJSON, zipped Shapefile or KML")
-    g.add_argument("--crs", required=True, choices=("WGS84", "GCJ02", "CGCS2000"),
-                   help="the coordinate system the file is in")
+    g.add_argument(
+        "--crs",
+        required=True,
+        choices=("WGS84", "GCJ02", "CGCS2000"),
+        help="the coordinate system the file is in",
+    )
     g.add_argument("--level", type=int, required=True, choices=(1, 2))
     g.add_argument("--branch", default=None, help="branch code (level 2)")
     g.add_argument("--database-url", default=None, help=url_help)
     sg = sub.add_parser("segment", help="recompute tags and segments for every customer")
-    sg.add_argument("--k", type=int, default=None,
-                    help="number of segments (default: chosen by silhouette, 4-10)")
+    sg.add_argument(
+        "--k",
+        type=int,
+        default=None,
+        help="number of segments (default: chosen by silhouette, 4-10)",
+    )
     sg.add_argument("--seed", type=int, default=None, help="random seed of the clustering")
-    sg.add_argument("--as-of", type=date.fromisoformat, default=None,
-                    help="date the tags are computed for (YYYY-MM-DD, default: today)")
+    sg.add_argument(
+        "--as-of",
+        type=date.fromisoformat,
+        default=None,
+        help="date the tags are computed for (YYYY-MM-DD, default: today)",
+    )
     sg.add_argument("--database-url", default=None, help=url_help)
     c = sub.add_parser("actuals", help="recompute actuals from the data, or import them")
-    c.add_argument("--as-of", type=date.fromisoformat, default=None,
-                   help="date the actuals are as of (YYYY-MM-DD, default: today)")
-    c.add_argument("--import", dest="import_file", default=None,
-                   help="an actuals workbook (.xlsx) of the imported metrics")
+    c.add_argument(
+        "--as-of",
+        type=date.fromisoformat,
+        default=None,
+        help="date the actuals are as of (YYYY-MM-DD, default: today)",
+    )
+    c.add_argument(
+        "--import",
+        dest="import_file",
+        default=None,
+        help="an actuals workbook (.xlsx) of the imported metrics",
+    )
     c.add_argument("--database-url", default=None, help=url_help)
     t = sub.add_parser("targets", help="export or import the targets workbook (head office)")
     io = t.add_mutually_exclusive_group(required=True)
     io.add_argument("--export", dest="export_file", default=None, help="write the template")
     io.add_argument("--import", dest="import_file", default=None, help="read a workbook")
-    t.add_argument("--year", type=int, default=None,
-                   help="year to export (default: the year of the newest actuals)")
+    t.add_argument(
+        "--year",
+        type=int,
+        default=None,
+        help="year to export (default: the year of the newest actuals)",
+    )
     t.add_argument("--database-url", default=None, help=url_help)
     _users_parser(sub, url_help)
     args = parser.parse_args(argv)
@@ -99,9 +134,11 @@ def main(argv: list[str] | None = None) -> int:
             from core.grids.assignment import reassign
 
             result = reassign(engine)
-            print(f"customers={result.customers:,} changed={result.changed:,} "
-                  f"blind_spots={result.blind_spots:,} "
-                  f"placed_by_village={result.placed_by_village:,}")
+            print(
+                f"customers={result.customers:,} changed={result.changed:,} "
+                f"blind_spots={result.blind_spots:,} "
+                f"placed_by_village={result.placed_by_village:,}"
+            )
             return 0
         if args.command == "import-grids":
             return _import_grids(engine, args)
@@ -120,8 +157,12 @@ def main(argv: list[str] | None = None) -> int:
 
         n = getattr(args, "customers", None) or int(config.get("GM_DEMO_CUSTOMERS"))
         seed_value = getattr(args, "seed", None)
-        counts = seed(engine, n, seed_value if seed_value is not None
-                      else int(config.get("GM_DEMO_SEED")), getattr(args, "as_of", None))
+        counts = seed(
+            engine,
+            n,
+            seed_value if seed_value is not None else int(config.get("GM_DEMO_SEED")),
+            getattr(args, "as_of", None),
+        )
         print("  ".join(f"{k}={v:,}" for k, v in counts.items()))
         return 0
     except (RuntimeError, ValueError) as exc:
@@ -130,25 +171,34 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _users_parser(sub, url_help: str) -> None:
-    u = sub.add_parser("users", help="user accounts: add, passwd, deactivate, reactivate, "
-                                     "unlock, list")
+    u = sub.add_parser(
+        "users", help="user accounts: add, passwd, deactivate, reactivate, unlock, list"
+    )
     usub = u.add_subparsers(dest="users_command", required=True)
     add = usub.add_parser("add", help="create an account (prints a one-time password)")
     add.add_argument("name", help="username")
     add.add_argument("--role", required=True, choices=("hq", "branch", "manager"))
-    add.add_argument("--org", default=None,
-                     help="branch code (branch leaders) or manager code (customer managers)")
+    add.add_argument(
+        "--org",
+        default=None,
+        help="branch code (branch leaders) or manager code (customer managers)",
+    )
     add.add_argument("--display-name", default=None, help="name shown (default: from --org)")
     add.add_argument("--email", default=None, help="e-mail address (single sign-on match)")
     for p in (add, usub.add_parser("passwd", help="reset a password (prints a one-time one)")):
-        p.add_argument("--password-stdin", action="store_true",
-                       help="read the password from the first line of standard input instead "
-                            "of printing a one-time password")
+        p.add_argument(
+            "--password-stdin",
+            action="store_true",
+            help="read the password from the first line of standard input instead "
+            "of printing a one-time password",
+        )
     passwd = usub.choices["passwd"]
     passwd.add_argument("name", help="username")
-    for name, text in (("deactivate", "deactivate an account and end its sessions"),
-                       ("reactivate", "reactivate an account (prints a one-time password)"),
-                       ("unlock", "lift a lock-out")):
+    for name, text in (
+        ("deactivate", "deactivate an account and end its sessions"),
+        ("reactivate", "reactivate an account (prints a one-time password)"),
+        ("unlock", "lift a lock-out"),
+    ):
         usub.add_parser(name, help=text).add_argument("name", help="username")
     usub.add_parser("list", help="every account with its state")
     for p in usub.choices.values():
@@ -166,21 +216,41 @@ def _users(engine, args) -> int:
         if command == "list":
             df = users.list_users(engine, SYSTEM)
             for r in df.itertuples():
-                last = "-" if r.last_sign_in_at is None or r.last_sign_in_at != r.last_sign_in_at \
+                last = (
+                    "-"
+                    if r.last_sign_in_at is None or r.last_sign_in_at != r.last_sign_in_at
                     else f"{r.last_sign_in_at:%Y-%m-%d %H:%M}"
+                )
                 state = "active" if r.active else "deactivated"
-                flags = [f for f, on in (("locked", r.locked), ("must-change", r.must_change_password),
-                                         ("demo", r.is_demo)) if on]
-                print(f"{r.username}\t{r.role}\t{r.org or '-'}\t{state}"
-                      f"{' ' + ','.join(flags) if flags else ''}\tlast sign-in {last}")
+                flags = [
+                    f
+                    for f, on in (
+                        ("locked", r.locked),
+                        ("must-change", r.must_change_password),
+                        ("demo", r.is_demo),
+                    )
+                    if on
+                ]
+                print(
+                    f"{r.username}\t{r.role}\t{r.org or '-'}\t{state}"
+                    f"{' ' + ','.join(flags) if flags else ''}\tlast sign-in {last}"
+                )
             print(f"users={len(df)}")
             return 0
         password = None
         if getattr(args, "password_stdin", False):
             password = sys.stdin.readline().rstrip("\r\n")
         if command == "add":
-            otp = users.create_user(engine, SYSTEM, args.name, args.role, args.org,
-                                    args.display_name, password, args.email)
+            otp = users.create_user(
+                engine,
+                SYSTEM,
+                args.name,
+                args.role,
+                args.org,
+                args.display_name,
+                password,
+                args.email,
+            )
             print(f"created {args.name.strip()} ({args.role})")
         elif command == "passwd":
             otp = users.reset_password(engine, SYSTEM, args.name, password)
@@ -212,15 +282,20 @@ def _segment(engine, args) -> int:
         return 2
     from core.permissions import SYSTEM
 
-    result = profile_customers(engine, SYSTEM, args.as_of, args.k,
-                               DEFAULT_SEED if args.seed is None else args.seed)
-    print(f"customers={result.customers:,} k={result.k} silhouette="
-          f"{result.silhouette if result.silhouette is None else round(result.silhouette, 3)} "
-          f"segment_changes={result.segments_written:,} "
-          f"profiles_written={result.profiles_written:,} seconds={result.seconds:.1f}")
+    result = profile_customers(
+        engine, SYSTEM, args.as_of, args.k, DEFAULT_SEED if args.seed is None else args.seed
+    )
+    print(
+        f"customers={result.customers:,} k={result.k} silhouette="
+        f"{result.silhouette if result.silhouette is None else round(result.silhouette, 3)} "
+        f"segment_changes={result.segments_written:,} "
+        f"profiles_written={result.profiles_written:,} seconds={result.seconds:.1f}"
+    )
     for s in load_segments(engine).itertuples():
-        print(f"  {s.code} {s.name_zh} / {s.name_en}: {s.size:,} customers, "
-              f"{s.deposit_share:.1%} of deposits")
+        print(
+            f"  {s.code} {s.name_zh} / {s.name_en}: {s.size:,} customers, "
+            f"{s.deposit_share:.1%} of deposits"
+        )
     return 0
 
 
@@ -236,11 +311,11 @@ def _import_grids(engine, args) -> int:
     branch_id = None
     if args.level == 2:
         with engine.connect() as conn:
-            branch_id = conn.execute(text("SELECT id FROM branch WHERE code = :c"),
-                                     {"c": args.branch or ""}).scalar()
+            branch_id = conn.execute(
+                text("SELECT id FROM branch WHERE code = :c"), {"c": args.branch or ""}
+            ).scalar()
         if branch_id is None:
-            print(f"错误 / error: --branch: unknown branch code {args.branch!r}",
-                  file=sys.stderr)
+            print(f"错误 / error: --branch: unknown branch code {args.branch!r}", file=sys.stderr)
             return 2
     path = Path(args.file)
     try:
@@ -260,8 +335,10 @@ def _import_grids(engine, args) -> int:
 
     impact = preview(engine, change, SYSTEM)
     version = apply(engine, change, SYSTEM)
-    print(f"version={version} grids={len(change.grids)} customers_moved={impact.customers:,} "
-          f"blind_spots={impact.blind_spots_after:,}")
+    print(
+        f"version={version} grids={len(change.grids)} customers_moved={impact.customers:,} "
+        f"blind_spots={impact.blind_spots_after:,}"
+    )
     return 0
 
 
@@ -276,8 +353,7 @@ def _targets_and_actuals(engine, args) -> int:
     from core.scope import Scope
 
     if is_empty(engine):
-        print("错误 / error: the database holds no bank yet (run seed or prepare)",
-              file=sys.stderr)
+        print("错误 / error: the database holds no bank yet (run seed or prepare)", file=sys.stderr)
         return 2
     try:
         if args.command == "actuals" and args.import_file is None:
@@ -289,8 +365,9 @@ def _targets_and_actuals(engine, args) -> int:
             from core.files.downloads import data_rows, log_download, watermark
             from core.permissions import SYSTEM
 
-            data = excel.target_template(engine, Scope("hq"), year,
-                                         watermark("python -m core targets"))
+            data = excel.target_template(
+                engine, Scope("hq"), year, watermark("python -m core targets")
+            )
             Path(args.export_file).write_bytes(data)
             log_download(engine, SYSTEM, "target_template", data_rows(data), {"year": year})
             print(f"written {args.export_file} (year {year})")

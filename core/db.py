@@ -1,4 +1,5 @@
 """One engine from settings, schema upgrades through Alembic, and small query helpers."""
+
 from __future__ import annotations
 
 import logging
@@ -44,17 +45,32 @@ def is_busy(exc: BaseException) -> bool:
     if exc.connection_invalidated:
         return True
     text_ = str(exc.orig).lower()
-    if any(w in text_ for w in ("database is locked", "database table is locked", "busy",
-                                "could not serialize", "deadlock detected", "lock timeout",
-                                "server closed the connection", "connection refused",
-                                "terminating connection", "could not connect")):
+    if any(
+        w in text_
+        for w in (
+            "database is locked",
+            "database table is locked",
+            "busy",
+            "could not serialize",
+            "deadlock detected",
+            "lock timeout",
+            "server closed the connection",
+            "connection refused",
+            "terminating connection",
+            "could not connect",
+        )
+    ):
         return True
     code = getattr(exc.orig, "sqlstate", None) or getattr(exc.orig, "pgcode", None)
     return code in {"40001", "40P01", "55P03", "57P01", "08000", "08003", "08006"}
 
 
-def write_retrying(engine: Engine, fn: Callable[[Engine], T], attempts: int | None = None,
-                   pause: float | None = None) -> T:
+def write_retrying(
+    engine: Engine,
+    fn: Callable[[Engine], T],
+    attempts: int | None = None,
+    pause: float | None = None,
+) -> T:
     """Run ``fn(engine)`` - one whole write transaction - and run it again when the database
     was busy (see :func:`is_busy`), up to ``attempts`` times; then raise :class:`DatabaseBusy`.
 
@@ -69,8 +85,9 @@ def write_retrying(engine: Engine, fn: Callable[[Engine], T], attempts: int | No
         except DBAPIError as exc:
             if not is_busy(exc):
                 raise
-            log.warning("database busy (attempt %d of %d): %s", attempt, attempts,
-                        type(exc.orig).__name__)
+            log.warning(
+                "database busy (attempt %d of %d): %s", attempt, attempts, type(exc.orig).__name__
+            )
             if attempt == attempts:
                 raise DatabaseBusy() from exc
             time.sleep(pause * attempt)
@@ -184,8 +201,9 @@ def read_columns(engine: Engine, sql: str) -> pd.DataFrame:
     finally:
         raw.close()
     try:
-        return pd.DataFrame(np.array(rows, dtype=float).reshape(len(rows), len(columns)),
-                            columns=columns)
+        return pd.DataFrame(
+            np.array(rows, dtype=float).reshape(len(rows), len(columns)), columns=columns
+        )
     except (TypeError, ValueError):  # text columns: the general path
         return pd.DataFrame.from_records(rows, columns=columns)
 
@@ -217,8 +235,11 @@ def table_counts(engine: Engine) -> dict[str, int]:
     """Row count of every table (for the seed summary and tests)."""
     names = inspect(engine).get_table_names()
     with engine.connect() as conn:
-        return {n: conn.execute(text(f'SELECT COUNT(*) FROM "{n}"')).scalar_one()
-                for n in sorted(names) if n != "alembic_version"}
+        return {
+            n: conn.execute(text(f'SELECT COUNT(*) FROM "{n}"')).scalar_one()
+            for n in sorted(names)
+            if n != "alembic_version"
+        }
 
 
 def _native_column(s: pd.Series, integer: bool) -> list:
@@ -242,8 +263,14 @@ def _native_rows(df: pd.DataFrame, integer_cols: set[str] = frozenset()) -> list
     return list(zip(*(_native_column(df[c], c in integer_cols) for c in df.columns), strict=True))
 
 
-def bulk_insert(conn: Connection, table: str, df: pd.DataFrame, chunk: int = 50_000,
-                progress=None, integer_cols: set[str] | None = None) -> None:
+def bulk_insert(
+    conn: Connection,
+    table: str,
+    df: pd.DataFrame,
+    chunk: int = 50_000,
+    progress=None,
+    integer_cols: set[str] | None = None,
+) -> None:
     """Insert every row of ``df`` (columns named as in ``table``) in fast driver batches.
 
     PostgreSQL gets ``COPY``; SQLite a prepared ``executemany``. ``progress(done, total)`` is
@@ -259,10 +286,12 @@ def bulk_insert(conn: Connection, table: str, df: pd.DataFrame, chunk: int = 50_
     col_list = ", ".join(f'"{c}"' for c in cols)
     total = len(df)
     for start in range(0, total, chunk):
-        rows = _native_rows(df.iloc[start:start + chunk], integer_cols)
+        rows = _native_rows(df.iloc[start : start + chunk], integer_cols)
         if conn.dialect.name == "postgresql":
-            with conn.connection.cursor() as cur, cur.copy(
-                    f'COPY "{table}" ({col_list}) FROM STDIN') as copy:
+            with (
+                conn.connection.cursor() as cur,
+                cur.copy(f'COPY "{table}" ({col_list}) FROM STDIN') as copy,
+            ):
                 for row in rows:
                     copy.write_row(row)
         else:
@@ -291,8 +320,9 @@ def update_rows(conn: Connection, table: str, values: pd.DataFrame) -> int:
         integer = {"id"} | {c for c in cols if isinstance(columns[c].type, Integer)}
         bulk_insert(conn, temp, values[["id", *cols]], integer_cols=integer)
         assignments = ", ".join(f'"{c}" = t."{c}"' for c in cols)
-        conn.exec_driver_sql(f'UPDATE "{table}" SET {assignments} FROM {temp} t '
-                             f'WHERE "{table}".id = t.id')
+        conn.exec_driver_sql(
+            f'UPDATE "{table}" SET {assignments} FROM {temp} t WHERE "{table}".id = t.id'
+        )
     finally:
         conn.exec_driver_sql(f"DROP TABLE {temp}")
     return len(values)
@@ -305,4 +335,5 @@ def reset_sequences(conn: Connection, tables: list[str]) -> None:
     for t in tables:
         conn.exec_driver_sql(
             f"SELECT setval(pg_get_serial_sequence('\"{t}\"', 'id'), "
-            f"COALESCE((SELECT MAX(id) FROM \"{t}\"), 0) + 1, false)")
+            f'COALESCE((SELECT MAX(id) FROM "{t}"), 0) + 1, false)'
+        )

@@ -28,6 +28,7 @@ in a property is not evaluated there).
 characters (C0/C1, line and paragraph separators U+2028/U+2029, bidi overrides such as
 U+202E, zero-width and other format characters), over-long and empty values.
 """
+
 from __future__ import annotations
 
 import html as _html
@@ -36,8 +37,7 @@ import unicodedata
 
 from core.problems import Problem, Term
 
-_JS_TEMPLATE = {"`": "&#96;", "$": "&#36;", "\\": "&#92;", "\u2028": "&#8232;",
-                "\u2029": "&#8233;"}
+_JS_TEMPLATE = {"`": "&#96;", "$": "&#36;", "\\": "&#92;", "\u2028": "&#8232;", "\u2029": "&#8233;"}
 # what forms Markdown anywhere in a line: emphasis, code, links and images, HTML, LaTeX,
 # tables, strikethrough, directives and emoji (:red[...], :smile:), entities, e-mail autolinks
 _MD_INLINE = re.compile(r"([\\`*_{}\[\]()<>#!|~$:&@])")
@@ -112,6 +112,7 @@ def markdown_code(value) -> str:
 
 # ---- names and notes at input ------------------------------------------------------------
 
+
 def _name_problem(key: str, field: str, max_len: int, length: int = 0) -> Problem:
     """A refused name: ``key`` (name.empty / name.too_long / name.control) naming the field
     (``name.field.<field>``: grid_name, grid_code, liaison_name, list_name, list_note,
@@ -123,8 +124,9 @@ def _refused(c: str, allowed: set[str]) -> bool:
     return c not in allowed and unicodedata.category(c) in _REFUSED_CATEGORIES
 
 
-def clean_name(value, field: str, max_len: int, *, allow_empty: bool = False,
-               multiline: bool = False) -> Problem | None:
+def clean_name(
+    value, field: str, max_len: int, *, allow_empty: bool = False, multiline: bool = False
+) -> Problem | None:
     """The problem with a name as a user or file gives it, or None when it may be stored.
 
     The value is judged stripped (store ``value.strip()``): empty (unless ``allow_empty``),

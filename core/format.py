@@ -1,4 +1,5 @@
 """Numbers as bankers read them: money in 万元, percentages with one decimal."""
+
 from __future__ import annotations
 
 import pandas as pd

@@ -16,6 +16,7 @@ masked. Name search follows the policy too: whoever sees names masked must type 
 name (or a customer number), so a masked name cannot be rebuilt character by character
 (:func:`name_search_exact`).
 """
+
 from __future__ import annotations
 
 import pandas as pd
@@ -42,8 +43,12 @@ def shows(scope, field: str, owner_manager_id=None, bulk: bool = False) -> bool:
     if field == "id_number":
         return False
     if field in ("phone", "address"):
-        return (not bulk and scope.role == "manager" and not pd.isna(owner_manager_id)
-                and int(owner_manager_id) == scope.manager_id)
+        return (
+            not bulk
+            and scope.role == "manager"
+            and not pd.isna(owner_manager_id)
+            and int(owner_manager_id) == scope.manager_id
+        )
     return not bulk and scope.role in ("branch", "manager")
 
 
@@ -52,8 +57,13 @@ def name_search_exact(scope) -> bool:
     return not shows(scope, "name")
 
 
-def apply_policy(scope, df: pd.DataFrame, owner_col: str | None = "manager_id",
-                 bulk: bool = False, columns: dict[str, str] | None = None) -> pd.DataFrame:
+def apply_policy(
+    scope,
+    df: pd.DataFrame,
+    owner_col: str | None = "manager_id",
+    bulk: bool = False,
+    columns: dict[str, str] | None = None,
+) -> pd.DataFrame:
     """``df`` with every personal column masked where ``scope`` may not see it in full.
 
     ``columns`` maps a column of ``df`` to its field (default: the columns named as the
@@ -61,14 +71,17 @@ def apply_policy(scope, df: pd.DataFrame, owner_col: str | None = "manager_id",
     """
     columns = columns or {f: f for f in FIELDS if f in df.columns}
     out = df.copy()
-    owners = (out[owner_col].tolist() if owner_col and owner_col in out.columns
-              else [None] * len(out))
+    owners = (
+        out[owner_col].tolist() if owner_col and owner_col in out.columns else [None] * len(out)
+    )
     for col, field in columns.items():
         if col not in out.columns:
             continue
         masker = _MASKERS[field]
-        out[col] = [v if shows(scope, field, o, bulk) else masker(v)
-                    for v, o in zip(out[col].tolist(), owners, strict=True)]
+        out[col] = [
+            v if shows(scope, field, o, bulk) else masker(v)
+            for v, o in zip(out[col].tolist(), owners, strict=True)
+        ]
     return out
 
 
@@ -158,8 +171,12 @@ def mask_address(s: str | None) -> str:
     return s[:6] + "****" if s else ""
 
 
-_MASKERS = {"name": mask_name, "phone": mask_phone, "id_number": mask_id_number,
-            "address": mask_address}
+_MASKERS = {
+    "name": mask_name,
+    "phone": mask_phone,
+    "id_number": mask_id_number,
+    "address": mask_address,
+}
 
 
 def mask_series(series: pd.Series, kind: str) -> pd.Series:

@@ -5,6 +5,7 @@ balances are kept as floats rounded to the fen). Polygons are GeoJSON text in WG
 (EPSG:4326) with their CRS named beside them. Customers carry the ids of the grids they fall
 in, so "customers of grid X" is an indexed lookup, not a geometry query.
 """
+
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -117,8 +118,9 @@ class User(Base):
     is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(DateTime)
     email: Mapped[str | None] = mapped_column(String(254), unique=True)  # single sign-on match
-    must_change_password: Mapped[bool] = mapped_column(Boolean, default=False,
-                                                       server_default=false())
+    must_change_password: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=false()
+    )
     failed_sign_ins: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     locked_until: Mapped[datetime | None] = mapped_column(DateTime)
     last_sign_in_at: Mapped[datetime | None] = mapped_column(DateTime)
@@ -225,8 +227,16 @@ class Customer(Base):
         Index("ix_customer_grid2", "grid2_id"),
         Index("ix_customer_grid1", "grid1_id"),
         # covers the Overview's aggregation, so a bank-wide GROUP BY reads the index only
-        Index("ix_customer_overview", "branch_id", "manager_id", "grid2_id", "status",
-              "has_mobile_banking", "deposit_balance", "loan_balance"),
+        Index(
+            "ix_customer_overview",
+            "branch_id",
+            "manager_id",
+            "grid2_id",
+            "status",
+            "has_mobile_banking",
+            "deposit_balance",
+            "loan_balance",
+        ),
         # cover the actuals counted by date (openings, sign-ups): a range, not a full scan
         Index("ix_customer_opened_on", "opened_on", "status", "branch_id", "manager_id"),
         Index("ix_customer_mobile_banking_on", "mobile_banking_on", "branch_id", "manager_id"),
@@ -412,8 +422,10 @@ class Visit(Base):
     """
 
     __tablename__ = "visit"
-    __table_args__ = (Index("ix_visit_manager_time", "manager_id", "visited_at"),
-                      Index("ix_visit_client_token", "client_token", unique=True))
+    __table_args__ = (
+        Index("ix_visit_manager_time", "manager_id", "visited_at"),
+        Index("ix_visit_client_token", "client_token", unique=True),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     manager_id: Mapped[int] = mapped_column(ForeignKey("manager.id"))
     customer_id: Mapped[int] = mapped_column(ForeignKey("customer.id"), index=True)

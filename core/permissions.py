@@ -7,6 +7,7 @@ written to the audit log (``action = "denied"``) in its own transaction and rais
 ``actor`` is anything with ``user_id`` and ``scope`` (``core.access.auth.SignedIn`` or
 :data:`SYSTEM` for command-line runs).
 """
+
 from __future__ import annotations
 
 import json
@@ -47,16 +48,29 @@ class Forbidden(Exception):
         self.detail = detail
 
 
-def record(conn, actor_or_user_id, action: str, entity: str | None = None,
-           entity_id=None, detail: dict | str | None = None, at: datetime | None = None) -> None:
+def record(
+    conn,
+    actor_or_user_id,
+    action: str,
+    entity: str | None = None,
+    entity_id=None,
+    detail: dict | str | None = None,
+    at: datetime | None = None,
+) -> None:
     """Append one audit-log row inside the caller's transaction (``conn``)."""
     user_id = getattr(actor_or_user_id, "user_id", actor_or_user_id)
     if isinstance(detail, dict):
         detail = json.dumps(detail, ensure_ascii=False, default=str)
-    conn.execute(insert(AuditLog).values(
-        at=at or datetime.now(), user_id=user_id, action=action[:30],
-        entity=None if entity is None else str(entity)[:30],
-        entity_id=None if entity_id is None else str(entity_id)[:50], detail=detail))
+    conn.execute(
+        insert(AuditLog).values(
+            at=at or datetime.now(),
+            user_id=user_id,
+            action=action[:30],
+            entity=None if entity is None else str(entity)[:30],
+            entity_id=None if entity_id is None else str(entity_id)[:50],
+            detail=detail,
+        )
+    )
 
 
 def deny(engine: Engine, actor, action: str, detail: str = "") -> Forbidden:
@@ -74,8 +88,9 @@ def require(engine: Engine, actor, action: str, allowed: bool, detail: str = "")
 
 def require_role(engine: Engine, actor, action: str, *roles: str) -> None:
     """Only these roles may ``action``."""
-    require(engine, actor, action, actor.scope.role in roles,
-            f"role {actor.scope.role} not in {roles}")
+    require(
+        engine, actor, action, actor.scope.role in roles, f"role {actor.scope.role} not in {roles}"
+    )
 
 
 def may_touch_branch(scope: Scope, branch_id: int | None) -> bool:
@@ -95,5 +110,10 @@ def may_touch_branch(scope: Scope, branch_id: int | None) -> bool:
 
 def require_branch(engine: Engine, actor, action: str, branch_id: int | None) -> None:
     """Head office, or the leader of ``branch_id``; managers never."""
-    require(engine, actor, action, may_touch_branch(actor.scope, branch_id),
-            f"branch {branch_id} outside scope {actor.scope}")
+    require(
+        engine,
+        actor,
+        action,
+        may_touch_branch(actor.scope, branch_id),
+        f"branch {branch_id} outside scope {actor.scope}",
+    )

@@ -3,6 +3,7 @@
 Every query function takes a ``Scope``; a page cannot ask for data without one. A head-office
 user sees the bank, a branch leader one branch, a customer manager their own customers.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -51,5 +52,7 @@ class Scope:
         from core.models import Manager
 
         managers = select(Manager.id).where(Manager.branch_id == self.branch_id)
-        return or_(and_(level_col == "branch", id_col == self.branch_id),
-                   and_(level_col == "manager", id_col.in_(managers)))
+        return or_(
+            and_(level_col == "branch", id_col == self.branch_id),
+            and_(level_col == "manager", id_col.in_(managers)),
+        )

@@ -7,17 +7,41 @@ Stored in the database and named in every language by :mod:`core.i18n` (``kind.<
 
 KINDS = ("individual", "merchant", "corporate")  # 个人 / 个体工商户 / 企业
 STATUSES = ("active", "dormant", "potential")
-OCCUPATIONS = ("farmer", "migrant", "public", "employee", "self_employed", "student",
-               "retiree", "enterprise")
+OCCUPATIONS = (
+    "farmer",
+    "migrant",
+    "public",
+    "employee",
+    "self_employed",
+    "student",
+    "retiree",
+    "enterprise",
+)
 LOCATIONS = ("county_town", "town_seat", "village")  # 县城 / 集镇 / 乡村
-PRODUCTS = ("debit_card", "mobile_banking", "acquiring", "etc", "time_deposit", "wealth",
-            "loan", "credit_line")  # what a customer can hold here, for penetration
+PRODUCTS = (
+    "debit_card",
+    "mobile_banking",
+    "acquiring",
+    "etc",
+    "time_deposit",
+    "wealth",
+    "loan",
+    "credit_line",
+)  # what a customer can hold here, for penetration
 
 TIERS = ("high", "core", "basic")  # the tier tags
 LIFECYCLES = ("potential", "new", "at_risk", "high_value", "maintain")  # the lifecycle tags
 
 CHANNELS = ("onsite", "phone", "outlet", "wechat")  # how a visit was made
-OUTCOMES = ("filed", "interested", "account", "deposit", "mobile_banking", "acquiring",
-            "loan_application", "none")
+OUTCOMES = (
+    "filed",
+    "interested",
+    "account",
+    "deposit",
+    "mobile_banking",
+    "acquiring",
+    "loan_application",
+    "none",
+)
 NEGATIVE_OUTCOMES = ("none",)  # no marketing success (the success rate of the actuals)
 OFFERABLE = (*PRODUCTS, "renewal")  # what a manager can offer on a visit

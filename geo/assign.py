@@ -6,6 +6,7 @@ on the prepared polygon, without building point objects for an STRtree or a geop
 ``sjoin`` (the grid benchmark compares it with an ``sjoin`` at a million points and 2,000
 polygons).
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -59,8 +60,9 @@ def assign_points(x: np.ndarray, y: np.ndarray, polygons) -> np.ndarray:
     return result
 
 
-def place_without_coordinates(x: np.ndarray, y: np.ndarray, village_id: np.ndarray,
-                              village_xy: dict[int, tuple[float, float]]):
+def place_without_coordinates(
+    x: np.ndarray, y: np.ndarray, village_id: np.ndarray, village_xy: dict[int, tuple[float, float]]
+):
     """Fill missing coordinates from the customer's village point where the village is known.
 
     Returns new ``x``, ``y`` arrays and a boolean mask of the points placed this way.

@@ -4,6 +4,7 @@ Everything is WGS-84 (EPSG:4326, lon/lat). Village areas exist in no public sour
 Voronoi cells of the village points, clipped to their township, which tile each township and
 so the county exactly. Label them illustrative (示意) wherever they are shown.
 """
+
 from __future__ import annotations
 
 import csv
@@ -58,17 +59,28 @@ def load_townships(data_dir: Path = DATA_DIR) -> dict[str, tuple[str, shapely.Ge
     """Return ``{town_code: (town_name, polygon)}`` of the (synthetic) township areas."""
     with open(data_dir / TOWNSHIP_FILE, encoding="utf-8") as fh:
         features = json.load(fh)["features"]
-    return {f["properties"]["code"]: (f["properties"]["town"], shape(f["geometry"]))
-            for f in features}
+    return {
+        f["properties"]["code"]: (f["properties"]["town"], shape(f["geometry"])) for f in features
+    }
 
 
 def load_villages(data_dir: Path = DATA_DIR) -> list[Village]:
     """Return the 131 villages and communities, sorted by code."""
     with open(data_dir / VILLAGE_FILE, encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
-    villages = [Village(r["village_code"], r["village_name"], r["short_name"], r["town_code"],
-                        r["town_name"], r["kind"], float(r["lon_wgs84"]), float(r["lat_wgs84"]))
-                for r in rows]
+    villages = [
+        Village(
+            r["village_code"],
+            r["village_name"],
+            r["short_name"],
+            r["town_code"],
+            r["town_name"],
+            r["kind"],
+            float(r["lon_wgs84"]),
+            float(r["lat_wgs84"]),
+        )
+        for r in rows
+    ]
     return sorted(villages, key=lambda v: v.code)
 
 
@@ -125,8 +137,9 @@ def polygonal(geom: shapely.Geometry) -> shapely.Geometry:
     return shapely.union_all(polys)
 
 
-def village_areas(villages: list[Village],
-                  townships: dict[str, tuple[str, shapely.Geometry]]) -> dict[str, shapely.Geometry]:
+def village_areas(
+    villages: list[Village], townships: dict[str, tuple[str, shapely.Geometry]]
+) -> dict[str, shapely.Geometry]:
     """Return ``{village_code: polygon}``: Voronoi cells of each township's villages, snapped
     together to the 6-decimal grid the database stores."""
     codes, cells = [], []
@@ -137,8 +150,9 @@ def village_areas(villages: list[Village],
     return dict(zip(codes, snap_coverage(cells), strict=True))
 
 
-def snap_coverage(polygons: list[shapely.Geometry],
-                  grid_size: float = 1e-6) -> list[shapely.Geometry]:
+def snap_coverage(
+    polygons: list[shapely.Geometry], grid_size: float = 1e-6
+) -> list[shapely.Geometry]:
     """Snap polygons that tile an area to a coordinate grid and keep them tiling it exactly.
 
     Snapping each polygon on its own opens slivers wherever a vertex of one neighbour lies
@@ -147,21 +161,25 @@ def snap_coverage(polygons: list[shapely.Geometry],
     """
     lines = shapely.union_all([shapely.boundary(p) for p in polygons])
     # snapping can make lines cross anew: node them again on the grid before polygonising
-    lines = shapely.union_all(shapely.get_parts(shapely.set_precision(lines, grid_size)),
-                              grid_size=grid_size)
+    lines = shapely.union_all(
+        shapely.get_parts(shapely.set_precision(lines, grid_size)), grid_size=grid_size
+    )
     faces = shapely.get_parts(shapely.polygonize(shapely.get_parts(lines)))
     tree = shapely.STRtree(polygons)
     face_idx, poly_idx = tree.query(faces, predicate="intersects")
     overlap = shapely.area(shapely.intersection(faces[face_idx], np.asarray(polygons)[poly_idx]))
     best: dict[int, tuple[float, int]] = {}
-    for f, p, a in zip(face_idx, poly_idx, overlap, strict=True):  # each face to its largest overlap
+    for f, p, a in zip(
+        face_idx, poly_idx, overlap, strict=True
+    ):  # each face to its largest overlap
         if a > best.get(int(f), (-1.0, -1))[0]:
             best[int(f)] = (float(a), int(p))
     grouped: dict[int, list] = {}
     for f, (_a, p) in best.items():
         grouped.setdefault(p, []).append(faces[f])
-    return [shapely.union_all(grouped.get(i, []), grid_size=grid_size)
-            for i in range(len(polygons))]
+    return [
+        shapely.union_all(grouped.get(i, []), grid_size=grid_size) for i in range(len(polygons))
+    ]
 
 
 def sample_points_in(polygon: shapely.Geometry, n: int, rng: np.random.Generator) -> np.ndarray:
@@ -176,8 +194,9 @@ def sample_points_in(polygon: shapely.Geometry, n: int, rng: np.random.Generator
     return out[:n]
 
 
-def split_area(polygon: shapely.Geometry, parts: int,
-               rng: np.random.Generator) -> list[shapely.Geometry]:
+def split_area(
+    polygon: shapely.Geometry, parts: int, rng: np.random.Generator
+) -> list[shapely.Geometry]:
     """Split a polygon into ``parts`` compact sub-areas (county-town sub-grids).
 
     Seeds are spread by farthest-point sampling over random interior points, so the parts
@@ -198,8 +217,11 @@ def split_area(polygon: shapely.Geometry, parts: int,
 
 def to_geojson(geom: shapely.Geometry, precision: int = 6) -> str:
     """Serialise a geometry as GeoJSON text with ``precision`` decimals."""
-    return json.dumps(mapping(shapely.set_precision(geom, 10 ** -precision)),
-                      ensure_ascii=False, separators=(",", ":"))
+    return json.dumps(
+        mapping(shapely.set_precision(geom, 10**-precision)),
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
 
 
 def from_geojson(text: str) -> shapely.Geometry:

@@ -7,14 +7,18 @@ iterated inverse accurate to well under a millimetre.
 CGCS2000 (EPSG:4490, 天地图) differs from WGS-84 by centimetres and is treated as identical.
 Everything stored is WGS-84; convert GCJ-02 input on the way in, and back only for display.
 """
+
 from __future__ import annotations
 
 import numpy as np
 import shapely
 
 SUPPORTED_CRS = ("WGS84", "GCJ02", "CGCS2000")
-CRS_LABELS = {"WGS84": "WGS-84 (GPS)", "GCJ02": "GCJ-02 (高德/腾讯/微信)",
-              "CGCS2000": "CGCS2000 (国家2000/天地图)"}
+CRS_LABELS = {
+    "WGS84": "WGS-84 (GPS)",
+    "GCJ02": "GCJ-02 (高德/腾讯/微信)",
+    "CGCS2000": "CGCS2000 (国家2000/天地图)",
+}
 _ALIASES = {"EPSG:4326": "WGS84", "EPSG:4490": "CGCS2000"}
 
 _A = 6378245.0  # Krasovsky 1940 semi-major axis (m)
@@ -53,12 +57,26 @@ def _offset(lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     sy1 = sy3 * (3.0 - 4.0 * sy3 * sy3)
     common = 20.0 * sx6pi + 20.0 * sx2
     xy, rx = 0.1 * x * y, np.sqrt(np.abs(x))
-    dlat = (-100.0 + 2.0 * x + 3.0 * y + 0.2 * y * y + xy + 0.2 * rx
-            + (common + 20.0 * sy1 + 40.0 * sy3 + 160.0 * sy12
-               + 320.0 * np.sin(y * (np.pi / 30.0))) * (2.0 / 3.0))
-    dlon = (300.0 + x + 2.0 * y + 0.1 * x * x + xy + 0.1 * rx
-            + (common + 20.0 * sx1 + 40.0 * sx3 + 150.0 * sx12
-               + 300.0 * np.sin(x * (np.pi / 30.0))) * (2.0 / 3.0))
+    dlat = (
+        -100.0
+        + 2.0 * x
+        + 3.0 * y
+        + 0.2 * y * y
+        + xy
+        + 0.2 * rx
+        + (common + 20.0 * sy1 + 40.0 * sy3 + 160.0 * sy12 + 320.0 * np.sin(y * (np.pi / 30.0)))
+        * (2.0 / 3.0)
+    )
+    dlon = (
+        300.0
+        + x
+        + 2.0 * y
+        + 0.1 * x * x
+        + xy
+        + 0.1 * rx
+        + (common + 20.0 * sx1 + 40.0 * sx3 + 150.0 * sx12 + 300.0 * np.sin(x * (np.pi / 30.0)))
+        * (2.0 / 3.0)
+    )
     radlat = np.radians(lat)
     magic = 1.0 - _EE * np.sin(radlat) ** 2
     sqrtmagic = np.sqrt(magic)
@@ -185,6 +203,7 @@ def _transform(geom, crs: str, convert):
         out = coords.copy()
         out[:, 0], out[:, 1] = convert(coords[:, 0], coords[:, 1], crs)
         return out
+
     return shapely.transform(geom, func, include_z=None)
 
 

@@ -4,6 +4,7 @@ The haversine formula on a sphere of the mean earth radius: within 0.5 % of the 
 distance anywhere, and far better than that across one county. Everything is vectorised and
 broadcasts like numpy arithmetic; NaN in, NaN out.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -31,10 +32,13 @@ def haversine_m(lon1, lat1, lon2, lat2) -> np.ndarray:
     >>> haversine_m([107.0, np.nan], 25.8, 107.01, 25.8).round().tolist()
     [1001.0, nan]
     """
-    lon1, lat1, lon2, lat2 = (np.radians(np.asarray(v, dtype=float))
-                              for v in (lon1, lat1, lon2, lat2))
-    h = (np.sin((lat2 - lat1) / 2) ** 2
-         + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2)
+    lon1, lat1, lon2, lat2 = (
+        np.radians(np.asarray(v, dtype=float)) for v in (lon1, lat1, lon2, lat2)
+    )
+    h = (
+        np.sin((lat2 - lat1) / 2) ** 2
+        + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2
+    )
     return 2 * EARTH_RADIUS_M * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0)))
 
 

@@ -4,6 +4,7 @@ Everything is checked before anything is returned: :func:`read_polygons` either 
 clean GeoDataFrame in WGS-84 or raises :class:`core.problems.ProblemError` listing *all*
 problems (file, feature and field named), so nothing half-imported is ever stored.
 """
+
 from __future__ import annotations
 
 import re
@@ -23,12 +24,18 @@ KINDS = ("geojson", "shapefile", "kml")  # what core.files.uploads may read for 
 MIN_INSIDE = 0.5  # a polygon must have at least this share of its area inside the boundary
 CRS_LABEL = {"WGS84": "WGS-84", "GCJ02": "GCJ-02", "CGCS2000": "CGCS2000"}
 # shapely's reasons for an invalid polygon, each an i18n key problem.geometry.reason.<slug>
-REASONS = {"Self-intersection": "self_intersection",
-           "Ring Self-intersection": "ring_self_intersection",
-           "Too few points": "too_few_points", "Interior is disconnected": "disconnected",
-           "Hole lies outside shell": "hole_outside", "Nested holes": "nested_holes",
-           "Nested shells": "nested_shells", "Duplicate Rings": "duplicate_rings",
-           "Invalid Coordinate": "invalid_coordinate", "Ring is not closed": "not_closed"}
+REASONS = {
+    "Self-intersection": "self_intersection",
+    "Ring Self-intersection": "ring_self_intersection",
+    "Too few points": "too_few_points",
+    "Interior is disconnected": "disconnected",
+    "Hole lies outside shell": "hole_outside",
+    "Nested holes": "nested_holes",
+    "Nested shells": "nested_shells",
+    "Duplicate Rings": "duplicate_rings",
+    "Invalid Coordinate": "invalid_coordinate",
+    "Ring is not closed": "not_closed",
+}
 
 
 def _feature(key: str, row: int | None, field: str, **values) -> Problem:
@@ -44,8 +51,9 @@ def _load(data: bytes, filename: str) -> tuple[geopandas.GeoDataFrame, list[Prob
         raise ProblemError(problem("empty"))
     frame = pd.DataFrame(vectors.properties, index=range(len(vectors.geometries)))
     frame = frame.drop(columns=[c for c in frame.columns if c == "geometry"])
-    gdf = geopandas.GeoDataFrame(frame, geometry=geopandas.GeoSeries(vectors.geometries),
-                                 crs=vectors.crs)
+    gdf = geopandas.GeoDataFrame(
+        frame, geometry=geopandas.GeoSeries(vectors.geometries), crs=vectors.crs
+    )
     return gdf, vectors.problems
 
 
@@ -74,8 +82,9 @@ def _invalid(geom: shapely.Geometry, row: int) -> Problem | None:
 
 
 def _share_inside(geoms: list, boundary: shapely.Geometry) -> list[float]:
-    return [shapely.area(shapely.intersection(g, boundary)) / g.area if g.area else 0.0
-            for g in geoms]
+    return [
+        shapely.area(shapely.intersection(g, boundary)) / g.area if g.area else 0.0 for g in geoms
+    ]
 
 
 def _text(value) -> str | None:
@@ -86,8 +95,14 @@ def _text(value) -> str | None:
     return str(value).strip() or None
 
 
-def read_polygons(data: bytes, filename: str, crs: str, *, boundary: shapely.Geometry | None = None,
-                  name_field: str | None = None) -> geopandas.GeoDataFrame:
+def read_polygons(
+    data: bytes,
+    filename: str,
+    crs: str,
+    *,
+    boundary: shapely.Geometry | None = None,
+    name_field: str | None = None,
+) -> geopandas.GeoDataFrame:
     """Read grid polygons from an uploaded file, convert them to WGS-84 and check them.
 
     Parameters
@@ -139,12 +154,12 @@ def read_polygons(data: bytes, filename: str, crs: str, *, boundary: shapely.Geo
         return _checked(data, filename, crs, boundary, name_field)
     except ProblemError as err:  # every problem names the file it is about
         name = safe_name(filename)
-        raise ProblemError([p if p.file else replace(p, file=name)
-                            for p in err.problems]) from None
+        raise ProblemError([p if p.file else replace(p, file=name) for p in err.problems]) from None
 
 
-def _checked(data: bytes, filename: str, crs: str, boundary: shapely.Geometry | None,
-             name_field: str | None) -> geopandas.GeoDataFrame:
+def _checked(
+    data: bytes, filename: str, crs: str, boundary: shapely.Geometry | None, name_field: str | None
+) -> geopandas.GeoDataFrame:
     from geo.crs import geometry_to_wgs84
 
     gdf, problems = _load(data, filename)
@@ -156,8 +171,11 @@ def _checked(data: bytes, filename: str, crs: str, boundary: shapely.Geometry | 
         if problems:
             raise ProblemError(problems)
         kinds = sorted({g.geom_type for g in raw if g is not None})
-        raise ProblemError(_feature("no_polygons", None, "geometry", kinds=", ".join(kinds))
-                           if kinds else _feature("no_geometry", None, "geometry"))
+        raise ProblemError(
+            _feature("no_polygons", None, "geometry", kinds=", ".join(kinds))
+            if kinds
+            else _feature("no_geometry", None, "geometry")
+        )
     xmin, ymin, xmax, ymax = shapely.total_bounds([g for g in raw if g is not None])
     if xmin < -180 or xmax > 180 or ymin < -90 or ymax > 90:
         raise ProblemError(Problem("problem.geometry.not_lonlat"))
@@ -177,7 +195,9 @@ def _checked(data: bytes, filename: str, crs: str, boundary: shapely.Geometry | 
     converted = {i: geometry_to_wgs84(g, crs) for i, g in polys.items()}
 
     if boundary is not None and polys:
-        inside = dict(zip(converted, _share_inside(list(converted.values()), boundary), strict=True))
+        inside = dict(
+            zip(converted, _share_inside(list(converted.values()), boundary), strict=True)
+        )
         outside = [i for i, share in inside.items() if share < MIN_INSIDE]
         alt = "WGS84" if crs == "GCJ02" else "GCJ02"
         swapped = False  # most outside, but inside under the other choice: say so
@@ -186,28 +206,50 @@ def _checked(data: bytes, filename: str, crs: str, boundary: shapely.Geometry | 
             swapped = 2 * sum(s < MIN_INSIDE for s in alt_share) < len(polys)
         for i in outside:
             pct = round(100 * inside[i])
-            problems.append(_feature("outside_swapped", i + 1, "geometry", pct=pct,
-                                     looks=CRS_LABEL[alt], declared=CRS_LABEL[crs])
-                            if swapped else _feature("outside", i + 1, "geometry", pct=pct))
+            problems.append(
+                _feature(
+                    "outside_swapped",
+                    i + 1,
+                    "geometry",
+                    pct=pct,
+                    looks=CRS_LABEL[alt],
+                    declared=CRS_LABEL[crs],
+                )
+                if swapped
+                else _feature("outside", i + 1, "geometry", pct=pct)
+            )
 
     columns = list(gdf.columns)
     if name_field is not None and name_field not in columns:
         problems.append(_feature("no_name_field", None, "name", name=name_field))
-    name_col = name_field if name_field in columns else next(
-        (c for c in NAME_FIELDS if c in columns), None)
+    name_col = (
+        name_field
+        if name_field in columns
+        else next((c for c in NAME_FIELDS if c in columns), None)
+    )
     code_col = next((c for c in CODE_FIELDS if c in columns), None)
-    names = [(_text(v) if name_col else None) or f"网格{i + 1}"
-             for i, v in enumerate(gdf[name_col] if name_col else [None] * len(gdf))]
+    names = [
+        (_text(v) if name_col else None) or f"网格{i + 1}"
+        for i, v in enumerate(gdf[name_col] if name_col else [None] * len(gdf))
+    ]
     first_row: dict[str, int] = {}
     for i, name in enumerate(names):
         if name in first_row:
-            problems.append(_feature("duplicate_name", i + 1, "name", name=name,
-                                     other=first_row[name]))
+            problems.append(
+                _feature("duplicate_name", i + 1, "name", name=name, other=first_row[name])
+            )
         first_row.setdefault(name, i + 1)
 
     if problems:
         raise ProblemError(sorted(problems, key=lambda p: (p.row or 0, str(p.field or ""))))
     codes = [_text(v) for v in gdf[code_col]] if code_col else [None] * len(gdf)
     return geopandas.GeoDataFrame(
-        {"name": names, "code": codes, "geometry": [converted[i] for i in range(len(gdf))],
-         "row": list(range(1, len(gdf) + 1))}, geometry="geometry", crs="EPSG:4326")
+        {
+            "name": names,
+            "code": codes,
+            "geometry": [converted[i] for i in range(len(gdf))],
+            "row": list(range(1, len(gdf) + 1)),
+        },
+        geometry="geometry",
+        crs="EPSG:4326",
+    )

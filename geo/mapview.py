@@ -11,6 +11,7 @@ literal in ``Tooltip``s; HTML (set as ``innerHTML``) in GeoJSON properties and `
 labels, where ``${`` and backticks are inert but are encoded all the same, so no raw
 ``${`` or backtick from data appears anywhere in a map.
 """
+
 from __future__ import annotations
 
 import json
@@ -30,11 +31,19 @@ PALETTE = ("#edf8e9", "#bae4b3", "#74c476", "#31a354", "#006d2c")  # light to da
 NO_DATA = "#d9d9d9"
 TILES = {
     "osm": ("https://tile.openstreetmap.org/{z}/{x}/{y}.png", "© OpenStreetMap", "WGS84"),
-    "tianditu": ("https://t0.tianditu.gov.cn/vec_w/wmts?SERVICE=WMTS&REQUEST=GetTile"
-                 "&VERSION=1.0.0&LAYER=vec&STYLE=default&TILEMATRIXSET=w&FORMAT=tiles"
-                 "&TILEMATRIX={z}&TILEROW={y}&TILECOL={x}&tk={key}", "© 天地图", "WGS84"),
-    "amap": ("https://webrd01.is.autonavi.com/appmaptile?lang=zh_cn&size=1&scale=1&style=8"
-             "&x={x}&y={y}&z={z}", "© 高德地图", "GCJ02"),
+    "tianditu": (
+        "https://t0.tianditu.gov.cn/vec_w/wmts?SERVICE=WMTS&REQUEST=GetTile"
+        "&VERSION=1.0.0&LAYER=vec&STYLE=default&TILEMATRIXSET=w&FORMAT=tiles"
+        "&TILEMATRIX={z}&TILEROW={y}&TILECOL={x}&tk={key}",
+        "© 天地图",
+        "WGS84",
+    ),
+    "amap": (
+        "https://webrd01.is.autonavi.com/appmaptile?lang=zh_cn&size=1&scale=1&style=8"
+        "&x={x}&y={y}&z={z}",
+        "© 高德地图",
+        "GCJ02",
+    ),
 }
 POINTS_LIMIT = 30_000  # above this many customers, the map shows a heat map of bins
 
@@ -77,24 +86,43 @@ def classify(values: pd.Series) -> tuple[list[str], list[float]]:
     return [PALETTE[scale[i]] if x == x else NO_DATA for i, x in zip(idx, v, strict=True)], edges
 
 
-def _features(grids: pd.DataFrame, shapes: list, level: int, colors: list[str],
-              label: str, crs: str) -> dict:
+def _features(
+    grids: pd.DataFrame, shapes: list, level: int, colors: list[str], label: str, crs: str
+) -> dict:
     feats = []
     for (_, g), geom, color in zip(grids.iterrows(), shapes, colors, strict=True):
         if crs != "WGS84":
             geom = geometry_from_wgs84(geom, crs)
-        feats.append({"type": "Feature", "geometry": mapping(geom),
-                      # GeoJsonTooltip puts these into innerHTML: HTML-escaped
-                      "properties": {"id": int(g["id"]), "name": html_text(g["name"]),
-                                     "level": level, "color": color,
-                                     "value": html_text(g.get("label", ""))}})
+        feats.append(
+            {
+                "type": "Feature",
+                "geometry": mapping(geom),
+                # GeoJsonTooltip puts these into innerHTML: HTML-escaped
+                "properties": {
+                    "id": int(g["id"]),
+                    "name": html_text(g["name"]),
+                    "level": level,
+                    "color": color,
+                    "value": html_text(g.get("label", "")),
+                },
+            }
+        )
     return {"type": "FeatureCollection", "features": feats}
 
 
-def build_grid_map(level1: pd.DataFrame, level2: pd.DataFrame, outlets: pd.DataFrame,
-                   customers: pd.DataFrame, *, colors1: list[str], colors2: list[str],
-                   tiles: str = "none", tiles_key: str = "", selected: int | None = None,
-                   label_level2: bool = False) -> folium.Map:
+def build_grid_map(
+    level1: pd.DataFrame,
+    level2: pd.DataFrame,
+    outlets: pd.DataFrame,
+    customers: pd.DataFrame,
+    *,
+    colors1: list[str],
+    colors2: list[str],
+    tiles: str = "none",
+    tiles_key: str = "",
+    selected: int | None = None,
+    label_level2: bool = False,
+) -> folium.Map:
     """The map of one scope.
 
     Parameters
@@ -128,10 +156,14 @@ def build_grid_map(level1: pd.DataFrame, level2: pd.DataFrame, outlets: pd.DataF
         def fn(feature):
             p = feature["properties"]
             chosen = p["id"] == selected
-            return {"fillColor": p["color"], "fillOpacity": 0.55 if level == 2 else 0.25,
-                    "color": "#d62728" if chosen else ("#08519c" if level == 1 else "#41ab5d"),
-                    "weight": 4 if chosen else (2.5 if level == 1 else 1),
-                    "className": f"grid-l{level}"}
+            return {
+                "fillColor": p["color"],
+                "fillOpacity": 0.55 if level == 2 else 0.25,
+                "color": "#d62728" if chosen else ("#08519c" if level == 1 else "#41ab5d"),
+                "weight": 4 if chosen else (2.5 if level == 1 else 1),
+                "className": f"grid-l{level}",
+            }
+
         return fn
 
     for level, grids, colors in ((1, level1, colors1), (2, level2, colors2)):
@@ -139,9 +171,11 @@ def build_grid_map(level1: pd.DataFrame, level2: pd.DataFrame, outlets: pd.DataF
             continue
         layer = folium.GeoJson(
             _features(grids, list(grids["polygon"]), level, colors, "", tile_crs),
-            name=f"level{level}", style_function=style(level),
+            name=f"level{level}",
+            style_function=style(level),
             highlight_function=None,
-            tooltip=folium.GeoJsonTooltip(["name", "value"], aliases=["", ""], labels=False))
+            tooltip=folium.GeoJsonTooltip(["name", "value"], aliases=["", ""], labels=False),
+        )
         layer.add_to(m)
         if level == 1 or label_level2:
             for _, g in grids.iterrows():
@@ -149,42 +183,74 @@ def build_grid_map(level1: pd.DataFrame, level2: pd.DataFrame, outlets: pd.DataF
                 if tile_crs != "WGS84":
                     p = geometry_from_wgs84(p, tile_crs)
                 label = html_text(g["name"])
-                folium.Marker([p.y, p.x], interactive=False, icon=folium.DivIcon(
-                    html=f'<div class="grid-label grid-label-l{level}">{label}</div>',
-                    icon_size=(120, 18), icon_anchor=(60, 9))).add_to(m)
+                folium.Marker(
+                    [p.y, p.x],
+                    interactive=False,
+                    icon=folium.DivIcon(
+                        html=f'<div class="grid-label grid-label-l{level}">{label}</div>',
+                        icon_size=(120, 18),
+                        icon_anchor=(60, 9),
+                    ),
+                ).add_to(m)
     for _, o in outlets.iterrows():
         lon, lat = o["lon"], o["lat"]
         if tile_crs != "WGS84":
             p = geometry_from_wgs84(shapely.Point(lon, lat), tile_crs)
             lon, lat = p.x, p.y
-        folium.Marker([lat, lon], tooltip=tooltip(o["name"]), icon=folium.DivIcon(
-            html='<div class="outlet-marker" title="网点">行</div>', icon_size=(18, 18),
-            icon_anchor=(9, 9))).add_to(m)
+        folium.Marker(
+            [lat, lon],
+            tooltip=tooltip(o["name"]),
+            icon=folium.DivIcon(
+                html='<div class="outlet-marker" title="网点">行</div>',
+                icon_size=(18, 18),
+                icon_anchor=(9, 9),
+            ),
+        ).add_to(m)
     if not customers.empty:
         if "count" in customers:
-            HeatMap(customers[["lat", "lon", "count"]].to_numpy().tolist(), name="customers",
-                    radius=9, blur=8, min_opacity=0.05, max_zoom=13,
-                    gradient={0.3: "#fee391", 0.6: "#fe9929", 1.0: "#cc4c02"}).add_to(m)
+            HeatMap(
+                customers[["lat", "lon", "count"]].to_numpy().tolist(),
+                name="customers",
+                radius=9,
+                blur=8,
+                min_opacity=0.05,
+                max_zoom=13,
+                gradient={0.3: "#fee391", 0.6: "#fe9929", 1.0: "#cc4c02"},
+            ).add_to(m)
         else:
-            FastMarkerCluster(customers[["lat", "lon"]].round(5).to_numpy().tolist(),
-                              name="customers").add_to(m)
-    m.get_root().header.add_child(folium.Element(
-        "<style>.grid-label{font:12px sans-serif;color:#08306b;text-align:center;"
-        "white-space:nowrap;text-shadow:0 0 3px #fff}.grid-label-l2{font-size:11px;"
-        "color:#00441b}.outlet-marker{font:bold 11px/18px sans-serif;color:#fff;"
-        "background:#08519c;border:1px solid #fff;border-radius:50%;text-align:center}"
-        ".leaflet-heatmap-layer,.grid-label{pointer-events:none}</style>"))
+            FastMarkerCluster(
+                customers[["lat", "lon"]].round(5).to_numpy().tolist(), name="customers"
+            ).add_to(m)
+    m.get_root().header.add_child(
+        folium.Element(
+            "<style>.grid-label{font:12px sans-serif;color:#08306b;text-align:center;"
+            "white-space:nowrap;text-shadow:0 0 3px #fff}.grid-label-l2{font-size:11px;"
+            "color:#00441b}.outlet-marker{font:bold 11px/18px sans-serif;color:#fff;"
+            "background:#08519c;border:1px solid #fff;border-radius:50%;text-align:center}"
+            ".leaflet-heatmap-layer,.grid-label{pointer-events:none}</style>"
+        )
+    )
     return offline_map(m)
 
 
 def grid_frame(grids) -> pd.DataFrame:
     """Grids (objects with ``name`` and ``geometry``) as the frame the map builders take."""
-    return pd.DataFrame({"id": range(1, len(grids) + 1), "name": [g.name for g in grids],
-                         "polygon": [g.geometry for g in grids], "label": ""})
+    return pd.DataFrame(
+        {
+            "id": range(1, len(grids) + 1),
+            "name": [g.name for g in grids],
+            "polygon": [g.geometry for g in grids],
+            "label": "",
+        }
+    )
 
 
-def build_draw_map(grids: pd.DataFrame, context: pd.DataFrame | None = None,
-                   tiles: str = "none", tiles_key: str = "") -> folium.Map:
+def build_draw_map(
+    grids: pd.DataFrame,
+    context: pd.DataFrame | None = None,
+    tiles: str = "none",
+    tiles_key: str = "",
+) -> folium.Map:
     """A map to draw on: the grids being changed (labelled), an optional context layer (the
     parent grid), and Leaflet.Draw's polygon and rectangle tools."""
     from folium.plugins import Draw
@@ -199,26 +265,44 @@ def build_draw_map(grids: pd.DataFrame, context: pd.DataFrame | None = None,
         if frame is None or frame.empty:
             continue
         feats = _features(frame, list(frame["polygon"]), 2, [color] * len(frame), "", tile_crs)
-        folium.GeoJson(feats, name=name, style_function=lambda f, c=color, o=opacity, n=name: {
-            "color": c, "weight": 1.5, "fillColor": c, "fillOpacity": o,
-            "className": f"draw-{n}"},
-            tooltip=folium.GeoJsonTooltip(["name"], labels=False)).add_to(m)
+        folium.GeoJson(
+            feats,
+            name=name,
+            style_function=lambda f, c=color, o=opacity, n=name: {
+                "color": c,
+                "weight": 1.5,
+                "fillColor": c,
+                "fillOpacity": o,
+                "className": f"draw-{n}",
+            },
+            tooltip=folium.GeoJsonTooltip(["name"], labels=False),
+        ).add_to(m)
         shapes += list(frame["polygon"])
     if shapes:
         minx, miny, maxx, maxy = shapely.union_all(shapes).bounds
         m.fit_bounds([[miny, minx], [maxy, maxx]])
-    Draw(export=False, draw_options={"polyline": False, "circle": False, "marker": False,
-                                     "circlemarker": False, "polygon": True,
-                                     "rectangle": True},
-         edit_options={"edit": False}).add_to(m)
+    Draw(
+        export=False,
+        draw_options={
+            "polyline": False,
+            "circle": False,
+            "marker": False,
+            "circlemarker": False,
+            "polygon": True,
+            "rectangle": True,
+        },
+        edit_options={"edit": False},
+    ).add_to(m)
     return offline_map(m)
 
 
 def drawn_polygon(drawing: dict | None, tiles: str = "none") -> shapely.Geometry | None:
     """The polygon a user drew (streamlit-folium's ``last_active_drawing``) in WGS-84, or None
     when it is missing or not a polygon."""
-    if not drawing or (drawing.get("geometry") or {}).get("type") not in ("Polygon",
-                                                                          "MultiPolygon"):
+    if not drawing or (drawing.get("geometry") or {}).get("type") not in (
+        "Polygon",
+        "MultiPolygon",
+    ):
         return None
     geom = shape(drawing["geometry"])
     _, _, tile_crs = tile_layer(tiles)
@@ -232,8 +316,9 @@ def drawn_polygon(drawing: dict | None, tiles: str = "none") -> shapely.Geometry
 DAY_COLORS = ("#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab02", "#a6761d")
 
 
-def build_route_map(outlet: tuple[float, float], stops: pd.DataFrame, tiles: str = "none",
-                    tiles_key: str = "") -> folium.Map:
+def build_route_map(
+    outlet: tuple[float, float], stops: pd.DataFrame, tiles: str = "none", tiles_key: str = ""
+) -> folium.Map:
     """The week's route: the outlet (行), each day a closed line from and back to it in its
     own colour, and numbered stops (the day's order) with the customer's name on hover.
 
@@ -255,25 +340,39 @@ def build_route_map(outlet: tuple[float, float], stops: pd.DataFrame, tiles: str
     points = [home]
     for day, part in stops.groupby("day", sort=True):
         color = DAY_COLORS[(int(day) - 1) % len(DAY_COLORS)]
-        path = [home] + [shown(x, y) for x, y in zip(part["lon"], part["lat"], strict=True)] + [home]
-        folium.PolyLine(path, color=color, weight=3, opacity=0.8,
-                        class_name="route-day").add_to(m)
+        path = (
+            [home] + [shown(x, y) for x, y in zip(part["lon"], part["lat"], strict=True)] + [home]
+        )
+        folium.PolyLine(path, color=color, weight=3, opacity=0.8, class_name="route-day").add_to(m)
         for r in part.itertuples():
             lat, lon = shown(r.lon, r.lat)
             points.append((lat, lon))
-            folium.Marker([lat, lon], tooltip=tooltip(f"{int(day)}-{int(r.seq)} {r.name}"),
-                          icon=folium.DivIcon(
-                              html=f'<div class="route-stop" style="background:{color}">'
-                                   f'{int(r.seq)}</div>', icon_size=(20, 20),
-                              icon_anchor=(10, 10))).add_to(m)
-    folium.Marker(list(home), tooltip=tooltip("网点 / outlet"), icon=folium.DivIcon(
-        html='<div class="outlet-marker" title="网点">行</div>', icon_size=(18, 18),
-        icon_anchor=(9, 9))).add_to(m)
+            folium.Marker(
+                [lat, lon],
+                tooltip=tooltip(f"{int(day)}-{int(r.seq)} {r.name}"),
+                icon=folium.DivIcon(
+                    html=f'<div class="route-stop" style="background:{color}">{int(r.seq)}</div>',
+                    icon_size=(20, 20),
+                    icon_anchor=(10, 10),
+                ),
+            ).add_to(m)
+    folium.Marker(
+        list(home),
+        tooltip=tooltip("网点 / outlet"),
+        icon=folium.DivIcon(
+            html='<div class="outlet-marker" title="网点">行</div>',
+            icon_size=(18, 18),
+            icon_anchor=(9, 9),
+        ),
+    ).add_to(m)
     lats, lons = [p[0] for p in points], [p[1] for p in points]
     m.fit_bounds([[min(lats), min(lons)], [max(lats), max(lons)]], padding=(20, 20))
-    m.get_root().header.add_child(folium.Element(
-        "<style>.route-stop{font:bold 11px/20px sans-serif;color:#fff;border:1px solid #fff;"
-        "border-radius:50%;text-align:center}.outlet-marker{font:bold 11px/18px sans-serif;"
-        "color:#fff;background:#08519c;border:1px solid #fff;border-radius:50%;"
-        "text-align:center}</style>"))
+    m.get_root().header.add_child(
+        folium.Element(
+            "<style>.route-stop{font:bold 11px/20px sans-serif;color:#fff;border:1px solid #fff;"
+            "border-radius:50%;text-align:center}.outlet-marker{font:bold 11px/18px sans-serif;"
+            "color:#fff;background:#08519c;border:1px solid #fff;border-radius:50%;"
+            "text-align:center}</style>"
+        )
+    )
     return offline_map(m)

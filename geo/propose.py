@@ -10,6 +10,7 @@ grow into regions from spread-out seeds (the lightest region takes its nearest f
 neighbour), then boundary blocks move from heavy to light neighbours while that lowers the
 spread and keeps the donor contiguous.
 """
+
 from __future__ import annotations
 
 from collections import deque
@@ -43,8 +44,9 @@ def adjacency(polygons: list[shapely.Geometry], min_shared: float = 1e-6) -> lis
     neighbours: list[set[int]] = [set() for _ in polygons]
     for a, b in zip(left, right, strict=True):
         if a < b:
-            shared = shapely.intersection(shapely.boundary(polygons[a]),
-                                          shapely.boundary(polygons[b]))
+            shared = shapely.intersection(
+                shapely.boundary(polygons[a]), shapely.boundary(polygons[b])
+            )
             if shared.length > min_shared:
                 neighbours[a].add(int(b))
                 neighbours[b].add(int(a))
@@ -66,8 +68,14 @@ class Partition:
         return float(np.max(np.abs(sums - mean)) / mean) if mean > 0 else 0.0
 
 
-def partition(centroids: np.ndarray, neighbours: list[set[int]], workload: np.ndarray, k: int,
-              max_rounds: int = 2_000, restarts: int = 6) -> Partition:
+def partition(
+    centroids: np.ndarray,
+    neighbours: list[set[int]],
+    workload: np.ndarray,
+    k: int,
+    max_rounds: int = 2_000,
+    restarts: int = 6,
+) -> Partition:
     """Split blocks into ``k`` contiguous regions of balanced workload.
 
     Parameters
@@ -113,11 +121,11 @@ def lower_bound(workload: np.ndarray, k: int) -> float:
     return max(0.0, float(w.max() / mean - 1)) if mean > 0 else 0.0
 
 
-def _seeds(centroids: np.ndarray, w: np.ndarray, k: int, rng: np.random.Generator
-           ) -> list[int]:
+def _seeds(centroids: np.ndarray, w: np.ndarray, k: int, rng: np.random.Generator) -> list[int]:
     """k spread-out seeds: weighted k-means centres snapped to the nearest block."""
-    centres = centroids[rng.choice(len(centroids), size=k, replace=False,
-                                   p=w / w.sum())].astype(float)
+    centres = centroids[rng.choice(len(centroids), size=k, replace=False, p=w / w.sum())].astype(
+        float
+    )
     for _ in range(20):
         d = ((centroids[:, None, :] - centres[None]) ** 2).sum(2)
         nearest = d.argmin(1)
@@ -143,8 +151,7 @@ def _grow(centroids, neighbours, w, k, rng) -> np.ndarray:
     stuck = np.zeros(k, dtype=bool)
     while (labels < 0).any() and not stuck.all():
         r = int(np.argmin(np.where(stuck, np.inf, loads)))
-        frontier = {b for m in np.flatnonzero(labels == r) for b in neighbours[m]
-                    if labels[b] < 0}
+        frontier = {b for m in np.flatnonzero(labels == r) for b in neighbours[m] if labels[b] < 0}
         if not frontier:
             stuck[r] = True
             continue
@@ -246,4 +253,4 @@ def compactness(polygon: shapely.Geometry) -> float:
         return 0.0
     lat = polygon.centroid.y
     scaled = shapely.transform(polygon, lambda xy: xy * np.array([np.cos(np.radians(lat)), 1]))
-    return float(4 * np.pi * scaled.area / scaled.length ** 2)
+    return float(4 * np.pi * scaled.area / scaled.length**2)

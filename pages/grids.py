@@ -1,5 +1,6 @@
 """网格管理 / Grid management: import, draw or propose grids, review the impact, apply as a
 version, restore a version. Head office: level 1; branch leaders: their branch's level 2."""
+
 import streamlit as st
 from streamlit_folium import st_folium
 
@@ -13,7 +14,8 @@ branch_id = None if level == 1 else scope.branch_id
 st.title(ui.tr("grids.title"))
 st.caption(ui.tr(f"grids.caption.{scope.role}"))
 tab_import, tab_draw, tab_propose, tab_versions = st.tabs(
-    [ui.tr(f"grids.tab.{t}") for t in ("import", "draw", "propose", "versions")])
+    [ui.tr(f"grids.tab.{t}") for t in ("import", "draw", "propose", "versions")]
+)
 
 with tab_import:
     with st.form("grid_import"):
@@ -28,16 +30,29 @@ with tab_import:
 with tab_draw:
     draw_map, names = ui.draw_map(level, branch_id)
     st.caption(ui.tr("grids.draw_hint"))
-    drawn = st_folium(draw_map, key="draw_map", height=520,
-                      use_container_width=True, returned_objects=["last_active_drawing"])
+    drawn = st_folium(
+        draw_map,
+        key="draw_map",
+        height=520,
+        use_container_width=True,
+        returned_objects=["last_active_drawing"],
+    )
     polygon = ui.drawn_grid(drawn)
     if polygon is None:
         st.caption(ui.tr("grids.draw_none"))
     else:
-        mode = st.radio(ui.tr("grids.draw_mode"), ["new", "replace"], horizontal=True,
-                        format_func=lambda m: ui.tr(f"grids.draw_{m}"), key="draw_mode")
-        target = (st.selectbox(ui.tr("grids.draw_target"), list(names), format_func=names.get)
-                  if mode == "replace" else None)
+        mode = st.radio(
+            ui.tr("grids.draw_mode"),
+            ["new", "replace"],
+            horizontal=True,
+            format_func=lambda m: ui.tr(f"grids.draw_{m}"),
+            key="draw_mode",
+        )
+        target = (
+            st.selectbox(ui.tr("grids.draw_target"), list(names), format_func=names.get)
+            if mode == "replace"
+            else None
+        )
         name = st.text_input(ui.tr("grids.draw_name")) if mode == "new" else None
         if st.button(ui.tr("grids.draw_use"), key="draw_use"):
             ui.propose_drawing(level, branch_id, polygon, target, name)
@@ -49,8 +64,12 @@ with tab_propose:
     if level == 2 and balance is not None:
         st.markdown(f"**{ui.tr('grids.balance')}**")
         cols = st.columns(4)
-        for col, key, value in zip(cols, ("dev_workload", "dev_customers", "dev_deposits"),
-                                   (balance.workload, balance.customers, balance.deposits), strict=True):
+        for col, key, value in zip(
+            cols,
+            ("dev_workload", "dev_customers", "dev_deposits"),
+            (balance.workload, balance.customers, balance.deposits),
+            strict=True,
+        ):
             col.metric(ui.tr(f"grids.{key}"), f"±{value:.1%}")
         cols[3].metric(ui.tr("grids.compactness"), f"{balance.compactness:.2f}")
         if balance.best_possible > 0.05:
@@ -63,13 +82,21 @@ with tab_versions:
     if history.empty:
         st.info(ui.tr("grids.versions_empty"))
     else:
-        picked = st.dataframe(history, hide_index=True, key="versions", on_select="rerun",
-                              selection_mode="single-row", column_config={
-                                  "id": ui.tr("col.version"), "created_at": ui.tr("col.time"),
-                                  "action": ui.tr("col.action"), "note": ui.tr("col.note"),
-                                  "customers_moved": ui.tr("col.moved")},
-                              column_order=["id", "created_at", "action", "note",
-                                            "customers_moved"])
+        picked = st.dataframe(
+            history,
+            hide_index=True,
+            key="versions",
+            on_select="rerun",
+            selection_mode="single-row",
+            column_config={
+                "id": ui.tr("col.version"),
+                "created_at": ui.tr("col.time"),
+                "action": ui.tr("col.action"),
+                "note": ui.tr("col.note"),
+                "customers_moved": ui.tr("col.moved"),
+            },
+            column_order=["id", "created_at", "action", "note", "customers_moved"],
+        )
         rows = picked.selection.rows
         if rows and st.button(ui.tr("grids.restore"), key="restore"):
             ui.propose_restore(int(history.iloc[rows[0]]["id"]))

@@ -1,6 +1,7 @@
 """用户管理 / Users (head office): every account with its org unit, state, lock and last
 sign-in; create an account (with a one-time password the user must change at first sign-in),
 reset a password, deactivate, reactivate or unlock. Every action goes to the audit log."""
+
 import streamlit as st
 
 from core import ui

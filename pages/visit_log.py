@@ -1,6 +1,7 @@
 """走访登记 / Visit log: one form per visit (time, channel, outcome, products offered and
 signed, amount, notes, the check-in typed or taken from the browser). Sending it twice
 stores one visit; only the manager's own customers can be logged."""
+
 from datetime import datetime, timedelta
 
 import streamlit as st
@@ -15,8 +16,9 @@ if scope.role != "manager":
     st.stop()
 
 options = ui.plan_choices(scope)
-query = st.text_input(ui.tr("visit.other"), key="vl_query",
-                      placeholder=ui.tr("customer.search_hint"))
+query = st.text_input(
+    ui.tr("visit.other"), key="vl_query", placeholder=ui.tr("customer.search_hint")
+)
 if query:
     with ui.user_errors():  # a search is audited; a busy database says so
         for customer_id, label in ui.customer_choices(user, query).items():
@@ -27,22 +29,43 @@ if not options:
 token = ui.visit_token()
 ui.apply_position(ui.checkin_position())
 with st.form("visit_form"):
-    customer = st.selectbox(ui.tr("visit.customer"), list(options), format_func=options.get,
-                            key="vl_customer")
+    customer = st.selectbox(
+        ui.tr("visit.customer"), list(options), format_func=options.get, key="vl_customer"
+    )
     c = st.columns(4)
-    day = c[0].date_input(ui.tr("visit.date"), value=datetime.now().date(), key="vl_date",
-                          min_value=datetime.now().date() - timedelta(days=31),
-                          max_value=datetime.now().date())
+    day = c[0].date_input(
+        ui.tr("visit.date"),
+        value=datetime.now().date(),
+        key="vl_date",
+        min_value=datetime.now().date() - timedelta(days=31),
+        max_value=datetime.now().date(),
+    )
     at = c[1].time_input(ui.tr("visit.time"), value=ui.now_minute().time(), key="vl_time")
-    channel = c[2].selectbox(ui.tr("visit.channel"), ui.VISIT_CHANNELS, key="vl_channel",
-                             format_func=lambda x: ui.tr(f"visit.channel.{x}"))
-    outcome = c[3].selectbox(ui.tr("visit.outcome"), ui.VISIT_OUTCOMES, key="vl_outcome",
-                             format_func=lambda x: ui.tr(f"visit.outcome.{x}"))
+    channel = c[2].selectbox(
+        ui.tr("visit.channel"),
+        ui.VISIT_CHANNELS,
+        key="vl_channel",
+        format_func=lambda x: ui.tr(f"visit.channel.{x}"),
+    )
+    outcome = c[3].selectbox(
+        ui.tr("visit.outcome"),
+        ui.VISIT_OUTCOMES,
+        key="vl_outcome",
+        format_func=lambda x: ui.tr(f"visit.outcome.{x}"),
+    )
     c = st.columns(3)
-    offered = c[0].multiselect(ui.tr("visit.offered"), ui.OFFERABLE, key="vl_offered",
-                               format_func=lambda p: ui.tr(f"product.{p}"))
-    signed = c[1].multiselect(ui.tr("visit.signed"), ui.OFFERABLE, key="vl_signed",
-                              format_func=lambda p: ui.tr(f"product.{p}"))
+    offered = c[0].multiselect(
+        ui.tr("visit.offered"),
+        ui.OFFERABLE,
+        key="vl_offered",
+        format_func=lambda p: ui.tr(f"product.{p}"),
+    )
+    signed = c[1].multiselect(
+        ui.tr("visit.signed"),
+        ui.OFFERABLE,
+        key="vl_signed",
+        format_func=lambda p: ui.tr(f"product.{p}"),
+    )
     amount = c[2].number_input(ui.tr("visit.amount"), min_value=0.0, step=0.5, key="vl_amount")
     c = st.columns(2)
     lon = ui.optional_number(c[0], ui.tr("visit.lon"), "vl_lon")
@@ -51,9 +74,21 @@ with st.form("visit_form"):
     sent = st.form_submit_button(ui.tr("visit.save"), type="primary")
 st.caption(ui.tr("visit.checkin_help"))
 if sent:
-    saved = ui.log_visit(user, token, customer=customer, day=day, at=at, channel=channel,
-                         outcome=outcome, offered=offered, signed=signed, amount_wan=amount,
-                         notes=notes, lon=lon, lat=lat)
+    saved = ui.log_visit(
+        user,
+        token,
+        customer=customer,
+        day=day,
+        at=at,
+        channel=channel,
+        outcome=outcome,
+        offered=offered,
+        signed=signed,
+        amount_wan=amount,
+        notes=notes,
+        lon=lon,
+        lat=lat,
+    )
     if saved is not None:
         visit, created = saved
         st.success(ui.tr("visit.saved" if created else "visit.already", id=visit))

@@ -5,6 +5,7 @@ Plain helpers only; the fixtures that launch Chromium (``browser``, ``make_guard
 ``guarded``) are in ``tests/conftest.py``, the app server in ``tests/browser_server.py``.
 Uses the Playwright sync API directly (no pytest-playwright) and never downloads a browser.
 """
+
 from __future__ import annotations
 
 import re
@@ -19,8 +20,14 @@ ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = Path("/usr/bin/chromium")
 RESULTS = ROOT / "test-results"  # screenshots
 CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
     "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost",
 ]
 LOOPBACK = {"127.0.0.1", "localhost", "[::1]", "::1"}
@@ -33,8 +40,17 @@ METRIC_LABEL = '[data-testid="stMetricLabel"]'
 SIDEBAR = '[data-testid="stSidebar"]'
 FORM = '[data-testid="stForm"]'
 DIALOG = '[data-testid="stDialog"]'
-METRIC_LABELS = ("客户总数", "存量客户", "潜在客户", "入格率", "建档率", "存款余额(万元)",
-                 "贷款余额(万元)", "客户经理", "一级/二级网格")
+METRIC_LABELS = (
+    "客户总数",
+    "存量客户",
+    "潜在客户",
+    "入格率",
+    "建档率",
+    "存款余额(万元)",
+    "贷款余额(万元)",
+    "客户经理",
+    "一级/二级网格",
+)
 
 
 def is_local(url: str) -> bool:
@@ -49,8 +65,9 @@ class Guarded:
 
     def __init__(self, browser, viewport: dict | None = None):
         self.outside: list[str] = []  # non-loopback URLs the browser tried to reach
-        self.context = browser.new_context(viewport=viewport or {"width": 1280, "height": 800},
-                                           locale="zh-CN")
+        self.context = browser.new_context(
+            viewport=viewport or {"width": 1280, "height": 800}, locale="zh-CN"
+        )
         self.context.route("**/*", self._route)
         self.context.on("request", lambda request: self._note(request.url))
         self.context.on("page", self._watch)
@@ -120,16 +137,14 @@ def sign_in(page: Page, base: str, username: str, guarded: Guarded) -> str:
 
 def metric_value(page: Page, label: str) -> str:
     metric = page.locator(METRIC).filter(
-        has=page.locator(METRIC_LABEL, has_text=re.compile(f"^{re.escape(label)}$")))
+        has=page.locator(METRIC_LABEL, has_text=re.compile(f"^{re.escape(label)}$"))
+    )
     expect(metric).to_have_count(1)
     return metric.locator(METRIC_VALUE).inner_text().strip()
-
-
 
 
 def wait_until_idle(page: Page) -> None:
     """Wait until the app's script run has finished (no running indicator), so that a click
     lands on what the run drew and not on an element it is about to replace."""
     for test_id in ("stStatusWidgetRunningIcon", "stStatusWidgetRunningManIcon"):
-        expect(page.locator(f'[data-testid="{test_id}"]')).to_have_count(
-            0, timeout=FIRST_LOAD_MS)
+        expect(page.locator(f'[data-testid="{test_id}"]')).to_have_count(0, timeout=FIRST_LOAD_MS)

@@ -3,6 +3,7 @@ the map benchmark (``benchmarks/map_browser.py``).
 
 Not a test module (pytest.ini ignores it); the browser tests import ``streamlit_server``.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -47,9 +48,12 @@ class RunningApp:
 
 
 @contextlib.contextmanager
-def serve_app(database_url: str, timeout: float = 60.0,
-              extra_env: dict[str, str] | None = None,
-              secrets_file: Path | None = None) -> Iterator[RunningApp]:
+def serve_app(
+    database_url: str,
+    timeout: float = 60.0,
+    extra_env: dict[str, str] | None = None,
+    secrets_file: Path | None = None,
+) -> Iterator[RunningApp]:
     """Run ``streamlit run app.py`` against ``database_url`` as a user runs it (cwd = the
     repository, so ``.streamlit/config.toml`` applies); yield it once it is healthy.
 
@@ -62,10 +66,23 @@ def serve_app(database_url: str, timeout: float = 60.0,
     port = free_port()
     env = dict(os.environ, DATABASE_URL=database_url, PYTHONUNBUFFERED="1")
     env.update(extra_env or {})
-    cmd = [sys.executable, "-m", "streamlit", "run", "app.py",
-           "--server.headless", "true", "--server.address", HOST,
-           "--server.port", str(port), "--server.fileWatcherType", "none",
-           "--browser.gatherUsageStats", "false"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        "app.py",
+        "--server.headless",
+        "true",
+        "--server.address",
+        HOST,
+        "--server.port",
+        str(port),
+        "--server.fileWatcherType",
+        "none",
+        "--browser.gatherUsageStats",
+        "false",
+    ]
     if secrets_file is not None:
         cmd += ["--secrets.files", str(secrets_file)]
     base = f"http://{HOST}:{port}"
@@ -83,12 +100,16 @@ def serve_app(database_url: str, timeout: float = 60.0,
             while not _healthy(f"{base}/_stcore/health"):
                 if proc.poll() is not None:
                     print(output(), file=sys.stderr)
-                    raise RuntimeError(f"streamlit exited with code {proc.returncode} before "
-                                       f"answering on {base}:\n{output()}")
+                    raise RuntimeError(
+                        f"streamlit exited with code {proc.returncode} before "
+                        f"answering on {base}:\n{output()}"
+                    )
                 if time.monotonic() > deadline:
                     print(output(), file=sys.stderr)
-                    raise RuntimeError(f"streamlit did not answer on {base}/_stcore/health "
-                                       f"within {timeout:.0f} s:\n{output()}")
+                    raise RuntimeError(
+                        f"streamlit did not answer on {base}/_stcore/health "
+                        f"within {timeout:.0f} s:\n{output()}"
+                    )
                 time.sleep(0.1)  # polling interval, not a wait for readiness
             yield RunningApp(base, time.perf_counter() - t0, output)
         finally:
@@ -102,9 +123,12 @@ def serve_app(database_url: str, timeout: float = 60.0,
 
 
 @contextlib.contextmanager
-def streamlit_server(database_url: str, timeout: float = 60.0,
-                     extra_env: dict[str, str] | None = None,
-                     secrets_file: Path | None = None) -> Iterator[str]:
+def streamlit_server(
+    database_url: str,
+    timeout: float = 60.0,
+    extra_env: dict[str, str] | None = None,
+    secrets_file: Path | None = None,
+) -> Iterator[str]:
     """``serve_app`` for the browser tests: yields the base URL only."""
     with serve_app(database_url, timeout, extra_env, secrets_file) as app:
         yield app.base

@@ -6,6 +6,7 @@ PostgreSQL server it names, each test module in a schema of its own that is drop
 Plain helpers and constants (``AS_OF``, ``copy_county``, ``open_page``...) are in
 ``tests/helpers.py``: test modules import those, never this module or another test module.
 """
+
 from __future__ import annotations
 
 import os
@@ -142,6 +143,7 @@ def navigation_mode():
 
 
 # ---- the browser tests ------------------------------------------------------------------
+
 
 @pytest.fixture(scope="module")
 def browser():

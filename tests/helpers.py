@@ -7,6 +7,7 @@ from ``conftest`` or from another test module. The benchmarks import the AppTest
 (``benchmarks/progress.py``, ``segments.py``, ``visits.py``), so the page reruns they time
 run exactly as the tests run them.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -36,9 +37,11 @@ FRESH_COUNTY = 1_500  # individuals of the county a test may change
 
 # ---- the county ---------------------------------------------------------------------------
 
+
 def _schema_of(url: str) -> str:
-    return unquote(url.rsplit("search_path%3D", 1)[-1] if "%3D" in url
-                   else url.rsplit("search_path=", 1)[-1])
+    return unquote(
+        url.rsplit("search_path%3D", 1)[-1] if "%3D" in url else url.rsplit("search_path=", 1)[-1]
+    )
 
 
 def copy_county(template: str, target: str) -> None:
@@ -60,11 +63,19 @@ def copy_county(template: str, target: str) -> None:
         for table in reversed(Base.metadata.sorted_tables):  # rows a migration wrote
             conn.exec_driver_sql(f'DELETE FROM "{table.name}"')
         for table in Base.metadata.sorted_tables:
-            conn.exec_driver_sql(f'INSERT INTO "{table.name}" SELECT * FROM '
-                                 f'"{source}"."{table.name}"')
-        reset_sequences(conn, [t.name for t in Base.metadata.sorted_tables
-                               if "id" in t.columns and t.columns["id"].autoincrement
-                               in (True, "auto") and t.columns["id"].primary_key])
+            conn.exec_driver_sql(
+                f'INSERT INTO "{table.name}" SELECT * FROM "{source}"."{table.name}"'
+            )
+        reset_sequences(
+            conn,
+            [
+                t.name
+                for t in Base.metadata.sorted_tables
+                if "id" in t.columns
+                and t.columns["id"].autoincrement in (True, "auto")
+                and t.columns["id"].primary_key
+            ],
+        )
     engine.dispose()
 
 
@@ -85,6 +96,7 @@ def scalar(url: str, sql: str, **params):
 
 
 # ---- the app in AppTest -------------------------------------------------------------------
+
 
 @contextlib.contextmanager
 def navigation_mode() -> Iterator[None]:
@@ -126,8 +138,7 @@ def sign_in(at: AppTest, username: str, password: str = "demo") -> AppTest:
     return at.run()
 
 
-def open_page(username: str, page: str, password: str = "demo",
-              timeout: float = 90) -> AppTest:
+def open_page(username: str, page: str, password: str = "demo", timeout: float = 90) -> AppTest:
     """The app (``DATABASE_URL`` as the caller set it) signed in as ``username`` and
     switched to ``page``; fails on an exception shown. ``timeout``: seconds a run may take."""
     at = sign_in(AppTest.from_file(str(APP), default_timeout=timeout), username, password)
@@ -153,6 +164,7 @@ def app_database(url: str) -> Iterator[None]:
 
 def map_script(at: AppTest) -> str:
     """The Leaflet script of the one map (streamlit-folium component) on the page."""
+
     def walk(node):
         yield node
         children = getattr(node, "children", None)
@@ -160,8 +172,11 @@ def map_script(at: AppTest) -> str:
             for child in children.values():
                 yield from walk(child)
 
-    comps = [n for n in walk(at._tree) if type(n).__name__ == "UnknownElement"
-             and n.proto.DESCRIPTOR.name == "ComponentInstance"]
+    comps = [
+        n
+        for n in walk(at._tree)
+        if type(n).__name__ == "UnknownElement" and n.proto.DESCRIPTOR.name == "ComponentInstance"
+    ]
     assert len(comps) == 1
     return json.loads(comps[0].proto.json_args)["script"]
 

@@ -1,4 +1,5 @@
 """AppTest of the frame and every page: sign-in, scope, language, sign-out."""
+
 from datetime import datetime
 from pathlib import Path
 
@@ -24,8 +25,6 @@ def app(sqlite_seeded_url, monkeypatch, navigation_mode):
     return AppTest.from_file(APP, default_timeout=60)
 
 
-
-
 def metrics(at: AppTest) -> dict[str, str]:
     return {m.label: m.value for m in at.metric}
 
@@ -37,8 +36,10 @@ def test_first_run_shows_the_sign_in_form_and_no_data(app):
     assert not app.metric
 
 
-@pytest.mark.parametrize("username, password, message", [
-    ("hq", "nope", "登录失败"), ("ghost", "demo", "登录失败"), ("", "", "请输入用户名和密码")])
+@pytest.mark.parametrize(
+    "username, password, message",
+    [("hq", "nope", "登录失败"), ("ghost", "demo", "登录失败"), ("", "", "请输入用户名和密码")],
+)
 def test_refused_sign_in_shows_why_and_no_data(app, username, password, message):
     sign_in(app, username, password)
     assert not app.exception
@@ -49,9 +50,17 @@ def test_refused_sign_in_shows_why_and_no_data(app, username, password, message)
 def test_deactivated_user_is_told_and_sees_nothing(app, sqlite_seeded_url):
     engine = make_engine(sqlite_seeded_url)
     with engine.begin() as conn:
-        conn.execute(insert(User).values(
-            username="former", display_name="已离职", password_hash=hash_password("pw-9"),
-            role="hq", active=False, is_demo=False, created_at=datetime(2026, 1, 1)))
+        conn.execute(
+            insert(User).values(
+                username="former",
+                display_name="已离职",
+                password_hash=hash_password("pw-9"),
+                role="hq",
+                active=False,
+                is_demo=False,
+                created_at=datetime(2026, 1, 1),
+            )
+        )
     engine.dispose()
     sign_in(app, "former", "pw-9")
     assert any("登录失败" in e.value for e in app.error)  # the one message; the log says why
@@ -116,4 +125,3 @@ def test_overview_page_switch(app):
     app.switch_page("pages/overview.py").run()
     assert not app.exception
     assert app.title[0].value == "总览"
-

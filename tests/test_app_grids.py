@@ -1,4 +1,5 @@
 """AppTest of the map, grid-management and staffing pages: scope, problems, apply."""
+
 import json
 
 import pytest
@@ -15,10 +16,9 @@ def own_county(county_copy, monkeypatch, navigation_mode):
     return county_copy
 
 
-
-
-@pytest.mark.parametrize("username, level1, level2_at_most", [
-    ("hq", 21, 155), ("branch", 1, 10), ("manager", 1, 5)])
+@pytest.mark.parametrize(
+    "username, level1, level2_at_most", [("hq", 21, 155), ("branch", 1, 10), ("manager", 1, 5)]
+)
 def test_map_draws_the_grids_of_the_scope(own_county, username, level1, level2_at_most):
     at = open_page(username, "pages/map.py")
     script = map_script(at)
@@ -50,11 +50,27 @@ def test_branch_applies_a_level2_proposal_and_restores_it(own_county):
 
 def test_import_of_a_bad_file_names_the_problem_and_saves_nothing(own_county):
     at = open_page("branch", "pages/grids.py")
-    bowtie = {"type": "FeatureCollection", "features": [{
-        "type": "Feature", "properties": {"name": "坏网格"},
-        "geometry": {"type": "Polygon", "coordinates": [[
-            [107.30, 25.80], [107.32, 25.82], [107.32, 25.80], [107.30, 25.82],
-            [107.30, 25.80]]]}}]}
+    bowtie = {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "properties": {"name": "坏网格"},
+                "geometry": {
+                    "type": "Polygon",
+                    "coordinates": [
+                        [
+                            [107.30, 25.80],
+                            [107.32, 25.82],
+                            [107.32, 25.80],
+                            [107.30, 25.82],
+                            [107.30, 25.80],
+                        ]
+                    ],
+                },
+            }
+        ],
+    }
     uploader = at.get("file_uploader")
     assert uploader
     uploader[0].upload("bad.geojson", json.dumps(bowtie).encode(), "application/geo+json")
@@ -68,8 +84,9 @@ def test_staffing_refuses_the_same_person_in_both_posts(own_county):
     a = at.selectbox[1]
     b = at.selectbox[2]
     b.set_value(a.value)
-    at.button(key=next(k.key for k in at.button if k.key.startswith("FormSubmitter:staffing"))
-              ).click().run()
+    at.button(
+        key=next(k.key for k in at.button if k.key.startswith("FormSubmitter:staffing"))
+    ).click().run()
     assert any("A岗与B岗不能是同一人" in e.value for e in at.error)
 
 

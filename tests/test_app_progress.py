@@ -27,9 +27,17 @@ def tables(at: AppTest) -> dict:
     for a read-only st.dataframe, so they are told apart by their columns and order)."""
     out = {}
     for df in (d.value for d in at.dataframe if d.editing_mode == "read_only"):
-        name = ("progress_lags" if "who" in df else "progress_forecast" if "year_end" in df
-                else "targets_history" if "old" in df else "progress_metrics"
-                if "progress_metrics" not in out else "progress_children")
+        name = (
+            "progress_lags"
+            if "who" in df
+            else "progress_forecast"
+            if "year_end" in df
+            else "targets_history"
+            if "old" in df
+            else "progress_metrics"
+            if "progress_metrics" not in out
+            else "progress_children"
+        )
         out[name] = df
     return out
 
@@ -49,6 +57,7 @@ def names(url: str, sql: str) -> set[str]:
 
 
 # ---- progress ---------------------------------------------------------------------------
+
 
 def test_head_office_sees_the_bank_and_ranks_branches(app):
     at = open_page("hq", "pages/progress.py")
@@ -79,8 +88,9 @@ def test_drill_down_to_a_branch_then_a_manager(app):
     assert set(managers["name"]) == mine
     first = at.selectbox(key="progress_manager").options[1]  # shown by name
     with make_engine(app).connect() as conn:
-        first_id = conn.execute(text("SELECT MIN(id) FROM manager WHERE branch_id = 1")
-                                ).scalar_one()
+        first_id = conn.execute(
+            text("SELECT MIN(id) FROM manager WHERE branch_id = 1")
+        ).scalar_one()
     at.selectbox(key="progress_manager").set_value(first_id).run()
     assert not at.exception
     assert not any("下级排名" in s.value for s in at.subheader)  # a manager has nobody below
@@ -105,8 +115,9 @@ def test_branch_leader_sees_only_their_managers_and_the_laggard(app):
     lags = frame(at, "progress_lags")
     who = {w.split(" · ")[1] for w in lags["who"]}
     assert who <= mine | {"营业部"} and not who & others
-    laggard = names(app, "SELECT name FROM manager WHERE id = (SELECT MAX(id) FROM manager "
-                         "WHERE branch_id = 1)").pop()
+    laggard = names(
+        app, "SELECT name FROM manager WHERE id = (SELECT MAX(id) FROM manager WHERE branch_id = 1)"
+    ).pop()
     assert any(w == f"客户经理 · {laggard}" for w in lags["who"])
 
 
@@ -116,8 +127,11 @@ def test_a_manager_sees_only_themself(app):
     assert not any("下级排名" in s.value for s in at.subheader)
     assert len(frame(at, "progress_metrics")) == 15
     lags = tables(at).get("progress_lags")
-    me = names(app, "SELECT name FROM manager WHERE id = (SELECT manager_id FROM app_user "
-                    "WHERE username = 'manager')").pop()
+    me = names(
+        app,
+        "SELECT name FROM manager WHERE id = (SELECT manager_id FROM app_user "
+        "WHERE username = 'manager')",
+    ).pop()
     if lags is not None:
         assert set(lags["who"]) == {f"客户经理 · {me}"}
 
@@ -138,6 +152,7 @@ def test_english(app):
 
 # ---- targets ----------------------------------------------------------------------------
 
+
 def test_head_office_splits_the_bank_and_saves(own_county):
     at = open_page("hq", "pages/targets.py")
     assert at.title[0].value == "目标管理"
@@ -151,13 +166,30 @@ def test_head_office_splits_the_bank_and_saves(own_county):
     at.button(key="targets_save").click().run()
     assert not at.exception and any("已保存" in s.value for s in at.success)
     with make_engine(own_county).connect() as conn:
-        values = conn.execute(text("SELECT value FROM target WHERE year = 2026 AND month = 0 "
-                                   "AND org_level = 'branch' AND metric = 'visits'")).scalars()
-        assert max(values) - min(conn.execute(text(
-            "SELECT value FROM target WHERE year = 2026 AND month = 0 AND org_level = 'branch' "
-            "AND metric = 'visits'")).scalars()) <= 1
-        logged = conn.execute(text("SELECT COUNT(*) FROM target_change WHERE user_id = 1 AND "
-                                   "metric = 'visits' AND source = 'split'")).scalar_one()
+        values = conn.execute(
+            text(
+                "SELECT value FROM target WHERE year = 2026 AND month = 0 "
+                "AND org_level = 'branch' AND metric = 'visits'"
+            )
+        ).scalars()
+        assert (
+            max(values)
+            - min(
+                conn.execute(
+                    text(
+                        "SELECT value FROM target WHERE year = 2026 AND month = 0 AND org_level = 'branch' "
+                        "AND metric = 'visits'"
+                    )
+                ).scalars()
+            )
+            <= 1
+        )
+        logged = conn.execute(
+            text(
+                "SELECT COUNT(*) FROM target_change WHERE user_id = 1 AND "
+                "metric = 'visits' AND source = 'split'"
+            )
+        ).scalar_one()
     assert logged > 0
     history = frame(at, "targets_history")  # the change shows in the history tab
     assert (history[history["source"] == "页面分解"]["user"] == "总行分析员").sum() == logged
@@ -165,8 +197,12 @@ def test_head_office_splits_the_bank_and_saves(own_county):
 
 def test_a_mismatch_is_shown_and_blocks_saving(own_county):
     with make_engine(own_county).begin() as conn:  # branch targets no longer add up
-        conn.execute(text("UPDATE target SET value = value + 7 WHERE year = 2026 AND month = 0 "
-                          "AND org_level = 'branch' AND org_id = 3 AND metric = 'visits'"))
+        conn.execute(
+            text(
+                "UPDATE target SET value = value + 7 WHERE year = 2026 AND month = 0 "
+                "AND org_level = 'branch' AND org_id = 3 AND metric = 'visits'"
+            )
+        )
     at = open_page("hq", "pages/targets.py")
     at.selectbox(key="targets_metric").set_value("visits").run()
     at.selectbox(key="targets_method").set_value("manual").run()
@@ -189,10 +225,17 @@ def test_branch_leader_splits_to_their_managers(own_county):
     at.button(key="targets_save").click().run()
     assert any("已保存" in s.value for s in at.success)
     with make_engine(own_county).connect() as conn:
-        months = conn.execute(text(
-            "SELECT DISTINCT value FROM target WHERE year = 2026 AND month > 0 AND "
-            "org_level = 'manager' AND metric = 'visits' AND org_id IN "
-            "(SELECT id FROM manager WHERE branch_id = 1)")).scalars().all()
+        months = (
+            conn.execute(
+                text(
+                    "SELECT DISTINCT value FROM target WHERE year = 2026 AND month > 0 AND "
+                    "org_level = 'manager' AND metric = 'visits' AND org_id IN "
+                    "(SELECT id FROM manager WHERE branch_id = 1)"
+                )
+            )
+            .scalars()
+            .all()
+        )
     assert months == [50.0]  # 600 a year, evenly
 
 

@@ -20,16 +20,12 @@ def own_county(county_copy, monkeypatch, navigation_mode):
     return county_copy
 
 
-
-
 def metric(at: AppTest, label: str) -> str:
     return next(m.value for m in at.metric if m.label == label)
 
 
 def count(value: str) -> int:
     return int(value.replace(",", ""))
-
-
 
 
 def test_filters_change_the_figures_at_once(shared_county):
@@ -40,16 +36,23 @@ def test_filters_change_the_figures_at_once(shared_county):
     at.multiselect(key="xf_tags").set_value(["elderly_no_mobile"]).run()
     elderly = count(metric(at, "客户数"))
     mask = scalar(shared_county, "SELECT bit FROM tag WHERE code = 'elderly_no_mobile'")
-    assert elderly == scalar(shared_county, f"SELECT COUNT(*) FROM customer_profile "
-                                            f"WHERE (tag_mask >> {mask}) & 1 = 1") > 0
+    assert (
+        elderly
+        == scalar(
+            shared_county,
+            f"SELECT COUNT(*) FROM customer_profile WHERE (tag_mask >> {mask}) & 1 = 1",
+        )
+        > 0
+    )
     at.multiselect(key="xf_missing").set_value(["time_deposit"]).run()
     assert 0 < count(metric(at, "客户数")) < elderly
     at.multiselect(key="xf_tags").set_value([]).run()
     at.multiselect(key="xf_missing").set_value([]).run()
     at.number_input(key="xf_aum_min").set_value(20.0).run()  # 万元
     assert count(metric(at, "客户数")) == scalar(
-        shared_county, "SELECT COUNT(*) FROM customer "
-                       "WHERE deposit_balance + wealth_balance >= 200000")
+        shared_county,
+        "SELECT COUNT(*) FROM customer WHERE deposit_balance + wealth_balance >= 200000",
+    )
 
 
 @pytest.mark.parametrize("view", ["pareto", "penetration", "map", "customers"])
@@ -69,7 +72,8 @@ def test_a_branch_leader_explores_only_their_branch(shared_county):
     at = open_page("branch", "pages/segments.py")
     branch = scalar(shared_county, "SELECT branch_id FROM app_user WHERE username = 'branch'")
     assert count(metric(at, "客户数")) == scalar(
-        shared_county, "SELECT COUNT(*) FROM customer WHERE branch_id = :b", b=branch)
+        shared_county, "SELECT COUNT(*) FROM customer WHERE branch_id = :b", b=branch
+    )
     assert not [w for w in at.multiselect if w.key == "xf_branches"]  # no branch picker
     at.segmented_control(key="xf_view").set_value("customers").run()
     table = at.dataframe[0].value
@@ -95,25 +99,34 @@ def test_a_filter_saved_as_a_list_reaches_the_manager(own_county):
     # the manager counts only their own customers of the list
     bit = scalar(own_county, "SELECT bit FROM tag WHERE code = 'other_bank_funds'")
     assert table["members"].iloc[0] == scalar(
-        own_county, f"SELECT COUNT(*) FROM customer c JOIN customer_profile p ON p.customer_id = c.id WHERE c.manager_id = :m "
-                    f"AND (p.tag_mask >> {bit}) & 1 = 1", m=manager)
+        own_county,
+        f"SELECT COUNT(*) FROM customer c JOIN customer_profile p ON p.customer_id = c.id WHERE c.manager_id = :m "
+        f"AND (p.tag_mask >> {bit}) & 1 = 1",
+        m=manager,
+    )
 
 
 def test_an_empty_list_is_refused(own_county):
     at = open_page("branch", "pages/segments.py")
     at.segmented_control(key="xf_view").set_value("customers").run()
     at.button(key="FormSubmitter:save_list-保存").click().run()
-    assert any("名单名称不能为空" in e.value and "请至少设置一个筛选条件" in e.value for e in at.error)
+    assert any(
+        "名单名称不能为空" in e.value and "请至少设置一个筛选条件" in e.value for e in at.error
+    )
     assert scalar(own_county, "SELECT COUNT(*) FROM customer_list") == 0
 
 
 def test_the_customer_view_opens_in_scope_only(shared_county):
     at = open_page("branch", "pages/customer.py")
     branch = scalar(shared_county, "SELECT branch_id FROM app_user WHERE username = 'branch'")
-    mine = scalar(shared_county, "SELECT cust_no FROM customer WHERE branch_id = :b "
-                                 "AND status = 'active' ORDER BY id", b=branch)
-    theirs = scalar(shared_county, "SELECT cust_no FROM customer WHERE branch_id <> :b "
-                                   "ORDER BY id", b=branch)
+    mine = scalar(
+        shared_county,
+        "SELECT cust_no FROM customer WHERE branch_id = :b AND status = 'active' ORDER BY id",
+        b=branch,
+    )
+    theirs = scalar(
+        shared_county, "SELECT cust_no FROM customer WHERE branch_id <> :b ORDER BY id", b=branch
+    )
     at.text_input(key="customer_query").input(theirs).run()
     assert any("权限范围内没有符合的客户" in w.value for w in at.warning)
     at.text_input(key="customer_query").input(mine).run()
@@ -143,8 +156,9 @@ def test_a_refused_threshold_changes_nothing(own_county):
     assert '"min_aum": 200000' in scalar(own_county, "SELECT params FROM tag WHERE code = 'high'")
 
 
-@pytest.mark.parametrize("username, page", [("branch", "pages/tags.py"),
-                                            ("manager", "pages/segments.py")])
+@pytest.mark.parametrize(
+    "username, page", [("branch", "pages/tags.py"), ("manager", "pages/segments.py")]
+)
 def test_pages_outside_the_role_are_not_there(shared_county, username, page):
     at = open_page(username, "pages/overview.py")
     with pytest.raises(ValueError):

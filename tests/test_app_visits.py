@@ -15,10 +15,6 @@ def county(county_copy, monkeypatch, navigation_mode):
     return county_copy
 
 
-
-
-
-
 def test_a_manager_saves_the_week_and_sees_its_route(county):
     at = open_page("manager", "pages/visits.py")
     manager = query(county, "SELECT manager_id FROM app_user WHERE username = 'manager'")[0][0]
@@ -42,8 +38,13 @@ def test_fill_by_score_respects_the_filters(county):
     manager = query(county, "SELECT manager_id FROM app_user WHERE username = 'manager'")[0][0]
     engine = make_engine(county)
     with engine.begin() as conn:  # one customer last seen two years ago: the only one overdue
-        conn.execute(text("UPDATE customer SET last_visit_on = '2024-11-01' WHERE id = "
-                          "(SELECT MIN(id) FROM customer WHERE manager_id = :m)"), {"m": manager})
+        conn.execute(
+            text(
+                "UPDATE customer SET last_visit_on = '2024-11-01' WHERE id = "
+                "(SELECT MIN(id) FROM customer WHERE manager_id = :m)"
+            ),
+            {"m": manager},
+        )
     engine.dispose()
     at = open_page("manager", "pages/visits.py")
     at.button(key="visits_clear").click().run()
@@ -57,11 +58,10 @@ def test_fill_by_score_respects_the_filters(county):
 def test_a_branch_leader_views_only_their_managers(county):
     at = open_page("branch", "pages/visits.py")
     branch = query(county, "SELECT branch_id FROM app_user WHERE username = 'branch'")[0][0]
-    theirs = {r[0] for r in query(county, "SELECT id FROM manager WHERE branch_id = :b",
-                                  b=branch)}
+    theirs = {r[0] for r in query(county, "SELECT id FROM manager WHERE branch_id = :b", b=branch)}
     assert set(at.selectbox(key="visits_manager").options) == {
-        name for (name,) in query(county, "SELECT name FROM manager WHERE branch_id = :b",
-                                  b=branch)}
+        name for (name,) in query(county, "SELECT name FROM manager WHERE branch_id = :b", b=branch)
+    }
     assert theirs
     with pytest.raises(ValueError):
         at.switch_page("pages/visit_log.py")  # visits are logged by the manager
@@ -85,8 +85,9 @@ def test_a_visit_sent_twice_is_stored_once(county):
     assert query(county, "SELECT COUNT(*) FROM visit")[0][0] == before + 1
     row = query(county, "SELECT outcome, checkin_source, lon FROM visit ORDER BY id DESC")[0]
     assert row[0] == "mobile_banking" and row[1] == "typed"
-    assert query(county, "SELECT COUNT(*) FROM visit_plan_item WHERE visit_id IS NOT NULL"
-                 )[0][0] == 1
+    assert (
+        query(county, "SELECT COUNT(*) FROM visit_plan_item WHERE visit_id IS NOT NULL")[0][0] == 1
+    )
     at.button(key="vl_next").click().run()  # the next visit gets a form of its own
     assert at.number_input(key="vl_lon").value is None
 
@@ -103,8 +104,7 @@ def test_an_on_site_visit_without_check_in_is_refused(county):
 def test_the_branch_leader_checks_their_managers_visits(county):
     at = open_page("branch", "pages/visit_check.py")
     branch = query(county, "SELECT branch_id FROM app_user WHERE username = 'branch'")[0][0]
-    names = {n for (n,) in query(county, "SELECT name FROM manager WHERE branch_id = :b",
-                                 b=branch)}
+    names = {n for (n,) in query(county, "SELECT name FROM manager WHERE branch_id = :b", b=branch)}
     summary = at.dataframe[0].value
     assert set(summary["manager"]) <= names and len(summary) > 0
     at.segmented_control(key="check_days").set_value(365).run()

@@ -3,6 +3,7 @@
 static/vendor/ is fetched here when missing or stale, through the same function `make setup`
 runs: a missing install step fails these tests loudly, it is never skipped.
 """
+
 from __future__ import annotations
 
 import json
@@ -27,8 +28,9 @@ SQUARE = {
     "properties": {"name": "网格 A"},
     "geometry": {
         "type": "Polygon",
-        "coordinates": [[[107.30, 25.81], [107.34, 25.81], [107.34, 25.85], [107.30, 25.85],
-                         [107.30, 25.81]]],
+        "coordinates": [
+            [[107.30, 25.81], [107.34, 25.81], [107.34, 25.85], [107.30, 25.85], [107.30, 25.81]]
+        ],
     },
 }
 POINTS = [(25.80 + i * 0.004, 107.28 + (i % 7) * 0.01) for i in range(30)]
@@ -65,9 +67,18 @@ def test_rendered_map_links_nothing_outside(vendor):
     html = m.get_root().render()
     assert external_urls(html) == []
     refs = local_refs(html)
-    for name in ("leaflet", "jquery", "bootstrap", "awesome_markers", "leaflet_css",
-                 "glyphicons_css", "markerclusterjs", "leaflet-heat.js", "leaflet_draw_js",
-                 "leaflet_draw_css"):
+    for name in (
+        "leaflet",
+        "jquery",
+        "bootstrap",
+        "awesome_markers",
+        "leaflet_css",
+        "glyphicons_css",
+        "markerclusterjs",
+        "leaflet-heat.js",
+        "leaflet_draw_js",
+        "leaflet_draw_css",
+    ):
         assert assets.asset_urls()[name] in refs, name
     for url in refs:
         assert assets.local_path_for_url(url, BASE, vendor).is_file(), url
@@ -84,8 +95,12 @@ def test_streamlit_folium_gets_only_local_links(vendor):
 
     m = offline_map(build_map())
     m.get_root().render()
-    links = [url for el in assets._walk(m) if isinstance(el, JSCSSMixin)
-             for _, url in [*el.default_js, *el.default_css]]
+    links = [
+        url
+        for el in assets._walk(m)
+        if isinstance(el, JSCSSMixin)
+        for _, url in [*el.default_js, *el.default_css]
+    ]
     assert links and all(url.startswith(BASE) for url in links)
     script = generate_leaflet_string(m)
     assert "L.Icon.Default.imagePath" in script
@@ -187,8 +202,11 @@ def test_tile_urls_only_pass_with_an_allowlist(vendor):
     m = offline_map(folium.Map(location=CENTER, tiles="OpenStreetMap"))
     html = m.get_root().render()
     assert any("tile.openstreetmap.org" in u for u in external_urls(html))
-    assert [u for u in external_urls(html, allow=["https://tile.openstreetmap.org/"])
-            if "openstreetmap.org/{z}" in u] == []
+    assert [
+        u
+        for u in external_urls(html, allow=["https://tile.openstreetmap.org/"])
+        if "openstreetmap.org/{z}" in u
+    ] == []
 
 
 def test_fetch_is_idempotent(vendor, monkeypatch):
@@ -205,14 +223,20 @@ def test_failing_npm_is_a_clear_error(tmp_path):
     fake.write_text("#!/bin/sh\necho 'npm error 404 Not Found' >&2\nexit 1\n")
     fake.chmod(fake.stat().st_mode | stat.S_IXUSR)
     manifest = tmp_path / "vendor.json"
-    manifest.write_text(json.dumps({
-        "packages": {"leaflet": {"registry": "npm", "version": "1.9.3", "files": ["dist/"]}},
-        "assets": {},
-        "icon_image_path": {"package": "leaflet", "path": "dist/images/"},
-    }))
+    manifest.write_text(
+        json.dumps(
+            {
+                "packages": {
+                    "leaflet": {"registry": "npm", "version": "1.9.3", "files": ["dist/"]}
+                },
+                "assets": {},
+                "icon_image_path": {"package": "leaflet", "path": "dist/images/"},
+            }
+        )
+    )
     with pytest.raises(AssetFetchError, match=r"(?s)npm pack leaflet@1\.9\.3.*404"):
-        assets.fetch(manifest_path=manifest, vendor_dir=tmp_path / "vendor", npm=str(fake),
-                     quiet=True)
+        assets.fetch(
+            manifest_path=manifest, vendor_dir=tmp_path / "vendor", npm=str(fake), quiet=True
+        )
     assert not (tmp_path / "vendor").exists()
     assert not list(tmp_path.glob(".vendor-build-*"))
-

@@ -1,4 +1,5 @@
 """Customers into grids: the vectorised point-in-polygon, village fallback, writing diffs."""
+
 import numpy as np
 from shapely.geometry import box
 from sqlalchemy import text
@@ -18,15 +19,23 @@ def test_matches_a_plain_loop_on_random_points():
     rng = np.random.default_rng(0)
     polys = [box(i, j, i + 1, j + 1) for i in range(5) for j in range(4)]
     x, y = rng.uniform(-1, 6, 5_000), rng.uniform(-1, 5, 5_000)
-    expected = [next((k for k, p in enumerate(polys) if p.intersects(
-        __import__("shapely").Point(a, b))), -1) for a, b in zip(x, y, strict=True)]
+    expected = [
+        next(
+            (k for k, p in enumerate(polys) if p.intersects(__import__("shapely").Point(a, b))), -1
+        )
+        for a, b in zip(x, y, strict=True)
+    ]
     assert assign_points(x, y, polys).tolist() == expected
 
 
 def test_a_customer_stays_in_their_grid_while_it_holds_them():
     # grids 10 and 20 overlap on [1, 2]; grid 30 is elsewhere
-    grids = GridSet(np.array([10, 20, 30]), [box(0, 0, 2, 1), box(1, 0, 3, 1), box(5, 5, 6, 6)],
-                    np.array([1, 1, 1]), np.full(3, np.nan))
+    grids = GridSet(
+        np.array([10, 20, 30]),
+        [box(0, 0, 2, 1), box(1, 0, 3, 1), box(5, 5, 6, 6)],
+        np.array([1, 1, 1]),
+        np.full(3, np.nan),
+    )
     x, y = np.array([1.5, 1.5, 2.5, 0.5]), np.array([0.5, 0.5, 0.5, 0.5])
     current = np.array([20.0, np.nan, 30.0, 20.0])
     first = assign_points(x, y, grids.polygons)
@@ -37,8 +46,11 @@ def test_a_customer_stays_in_their_grid_while_it_holds_them():
 
 def test_customers_without_coordinates_take_their_village_point():
     x, y, placed = place_without_coordinates(
-        np.array([np.nan, 3.0, np.nan]), np.array([np.nan, 4.0, np.nan]),
-        np.array([7, 8, np.nan]), {7: (1.0, 2.0)})
+        np.array([np.nan, 3.0, np.nan]),
+        np.array([np.nan, 4.0, np.nan]),
+        np.array([7, 8, np.nan]),
+        {7: (1.0, 2.0)},
+    )
     assert x[0] == 1.0 and y[0] == 2.0 and x[1] == 3.0 and np.isnan(x[2])
     assert placed.tolist() == [True, False, False]
 
@@ -52,18 +64,22 @@ def test_reassign_on_unchanged_grids_writes_nothing(fresh_county):
 def test_reassign_repairs_lost_assignments_and_places_by_village(fresh_county):
     with fresh_county.begin() as conn:
         before = conn.execute(text("SELECT grid2_id FROM customer WHERE id = 5")).scalar_one()
-        conn.execute(text("UPDATE customer SET grid1_id = NULL, grid2_id = NULL, "
-                          "manager_id = NULL WHERE id IN (1, 2, 3)"))
+        conn.execute(
+            text(
+                "UPDATE customer SET grid1_id = NULL, grid2_id = NULL, "
+                "manager_id = NULL WHERE id IN (1, 2, 3)"
+            )
+        )
         conn.execute(text("UPDATE customer SET lon = NULL, lat = NULL WHERE id = 5"))
-        conn.execute(text("UPDATE customer SET lon = NULL, lat = NULL, village_id = NULL "
-                          "WHERE id = 6"))
+        conn.execute(
+            text("UPDATE customer SET lon = NULL, lat = NULL, village_id = NULL WHERE id = 6")
+        )
     result = reassign(fresh_county)
     assert result.placed_by_village == 1
     assert result.blind_spots == 1  # customer 6: no coordinates and no village
     with fresh_county.connect() as conn:
         rows = dict(conn.execute(text("SELECT id, grid2_id FROM customer WHERE id <= 6")).all())
-        village_grid = conn.execute(text(
-            "SELECT grid2_id FROM customer WHERE id = 5")).scalar_one()
+        village_grid = conn.execute(text("SELECT grid2_id FROM customer WHERE id = 5")).scalar_one()
     assert all(rows[i] is not None for i in (1, 2, 3))
     assert rows[6] is None
     assert village_grid is not None and (village_grid == before or village_grid > 0)
@@ -77,8 +93,11 @@ def _give_strip(engine) -> tuple[int, int]:
     from shapely.geometry import mapping, shape
 
     with engine.connect() as conn:
-        rows = conn.execute(text("SELECT id, geometry FROM grid WHERE level = 2 "
-                                 "AND dimension = 'region' ORDER BY id")).all()
+        rows = conn.execute(
+            text(
+                "SELECT id, geometry FROM grid WHERE level = 2 AND dimension = 'region' ORDER BY id"
+            )
+        ).all()
     polys = {i: shape(json.loads(g)) for i, g in rows}
     for a, pa in polys.items():
         for b, pb in polys.items():
@@ -90,8 +109,10 @@ def _give_strip(engine) -> tuple[int, int]:
                 new_b = shapely.union(pb, strip, grid_size=1e-6)
                 with engine.begin() as conn:
                     for gid, geom in ((a, new_a), (b, new_b)):
-                        conn.execute(text("UPDATE grid SET geometry = :g WHERE id = :i"),
-                                     {"g": json.dumps(mapping(geom)), "i": gid})
+                        conn.execute(
+                            text("UPDATE grid SET geometry = :g WHERE id = :i"),
+                            {"g": json.dumps(mapping(geom)), "i": gid},
+                        )
                 return a, b
     raise AssertionError("no neighbouring grids")
 

@@ -1,5 +1,6 @@
 """四定审计: the healthy demo county passes every check; planted problems are found exactly,
 and a branch leader sees only their branch's."""
+
 from pathlib import Path
 
 import pandas as pd
@@ -37,8 +38,12 @@ def geodesic_km2(geom) -> float:
 
 def grids(engine) -> pd.DataFrame:
     with engine.connect() as conn:
-        df = read_frame(conn, select(Grid.id, Grid.level, Grid.parent_id, Grid.branch_id,
-                                     Grid.geometry).order_by(Grid.id))
+        df = read_frame(
+            conn,
+            select(Grid.id, Grid.level, Grid.parent_id, Grid.branch_id, Grid.geometry).order_by(
+                Grid.id
+            ),
+        )
     df["polygon"] = [from_geojson(g) for g in df.pop("geometry")]
     return df
 
@@ -50,6 +55,7 @@ def set_geometry(engine, grid_id: int, polygon) -> None:
 
 # ---- the healthy demo county ------------------------------------------------------------
 
+
 def test_healthy_county_passes_every_check(seeded_engine):
     assert blind_spots_by_village(seeded_engine, HQ).empty
     assert coverage_problems(seeded_engine, HQ).empty
@@ -57,9 +63,13 @@ def test_healthy_county_passes_every_check(seeded_engine):
     staffing = staffing_gaps(seeded_engine, HQ)
     assert not staffing["problem"].isin(["no_a", "few_liaisons", "many_liaisons"]).any()
     with seeded_engine.connect() as conn:  # B may be missing only where one manager serves
-        managers = dict(conn.execute(select(Manager.branch_id, func.count())
-                                     .where(Manager.active.is_(True))
-                                     .group_by(Manager.branch_id)).all())
+        managers = dict(
+            conn.execute(
+                select(Manager.branch_id, func.count())
+                .where(Manager.active.is_(True))
+                .group_by(Manager.branch_id)
+            ).all()
+        )
         customers = conn.execute(select(func.count()).select_from(Customer)).scalar_one()
     assert all(managers[b] == 1 for b in staffing["branch_id"])
     by_village = in_grid_rate(seeded_engine, HQ, by="village")
@@ -68,8 +78,15 @@ def test_healthy_county_passes_every_check(seeded_engine):
     by_grid = in_grid_rate(seeded_engine, HQ, by="grid")
     assert len(by_grid) == 155 and by_grid["customers"].sum() == customers
     assert by_grid["filing_pct"].dropna().between(40, 100).all()
-    assert summarize(blind_spots_by_village(seeded_engine, HQ), coverage_problems(
-        seeded_engine, HQ), outside_parent(seeded_engine, HQ), staffing)["gaps"] == 0
+    assert (
+        summarize(
+            blind_spots_by_village(seeded_engine, HQ),
+            coverage_problems(seeded_engine, HQ),
+            outside_parent(seeded_engine, HQ),
+            staffing,
+        )["gaps"]
+        == 0
+    )
 
 
 def test_branch_scope_sees_its_own_grids_only(seeded_engine):
@@ -82,11 +99,16 @@ def test_branch_scope_sees_its_own_grids_only(seeded_engine):
 
 # ---- planted problems -------------------------------------------------------------------
 
+
 def test_blind_spots_are_counted_by_village(fresh_county):
     e = fresh_county
     with e.connect() as conn:
-        cust = read_frame(conn, select(Customer.id, Customer.village_id, Customer.branch_id,
-                                       Customer.deposit_balance).order_by(Customer.id))
+        cust = read_frame(
+            conn,
+            select(
+                Customer.id, Customer.village_id, Customer.branch_id, Customer.deposit_balance
+            ).order_by(Customer.id),
+        )
     g = grids(e)
     level1 = g[g.level == 1].reset_index(drop=True)
     with e.connect() as conn:
@@ -102,25 +124,34 @@ def test_blind_spots_are_counted_by_village(fresh_county):
     unknown = cust[~cust.village_id.isin([va, vb])].head(2)
     taken = pd.concat([*picked.values(), unknown])
     with e.begin() as conn:
-        conn.execute(update(Customer).where(Customer.id.in_(taken["id"].tolist()))
-                     .values(grid2_id=None))
-        conn.execute(update(Customer).where(Customer.id.in_(unknown["id"].tolist()))
-                     .values(village_id=None))
+        conn.execute(
+            update(Customer).where(Customer.id.in_(taken["id"].tolist())).values(grid2_id=None)
+        )
+        conn.execute(
+            update(Customer).where(Customer.id.in_(unknown["id"].tolist())).values(village_id=None)
+        )
     blind = blind_spots_by_village(e, HQ)
     assert len(blind) == 3
-    rows = {(None if pd.isna(v) else int(v)): r for v, r in zip(blind.village_id,
-                                                                 blind.itertuples(), strict=True)}
+    rows = {
+        (None if pd.isna(v) else int(v)): r
+        for v, r in zip(blind.village_id, blind.itertuples(), strict=True)
+    }
     for v, frame in [(va, picked[va]), (vb, picked[vb]), (None, unknown)]:
         assert rows[v].customers == len(frame)
         assert rows[v].deposits_wan == pytest.approx(frame.deposit_balance.sum() / 1e4, abs=0.01)
     assert pd.isna(rows[None].village) and rows[va].village and rows[va].town
-    assert summarize(blind, *[pd.DataFrame(columns=["kind", "problem", "grid_id"])] * 3)[
-        "blind_spot_customers"] == 10
+    assert (
+        summarize(blind, *[pd.DataFrame(columns=["kind", "problem", "grid_id"])] * 3)[
+            "blind_spot_customers"
+        ]
+        == 10
+    )
 
     by_village = in_grid_rate(e, HQ, by="village").set_index("village_id")
     assert by_village.loc[va, "in_grid"] == per_village[va] - 5
-    assert by_village.loc[va, "in_grid_pct"] == round(100 * (per_village[va] - 5)
-                                                      / per_village[va], 1)
+    assert by_village.loc[va, "in_grid_pct"] == round(
+        100 * (per_village[va] - 5) / per_village[va], 1
+    )
     assert by_village["in_grid"].sum() == len(cust) - 10
 
     # a branch sees its own blind spots, plus branchless ones in villages of its jurisdiction
@@ -129,14 +160,19 @@ def test_blind_spots_are_counted_by_village(fresh_county):
     home = int(va)  # its point lies in the branch's jurisdiction
     stray = cust[(cust.branch_id != branch) & ~cust.id.isin(taken.id)].id.iloc[0]
     with e.begin() as conn:
-        conn.execute(update(Customer).where(Customer.id == int(stray)).values(
-            grid2_id=None, branch_id=None, village_id=home))
+        conn.execute(
+            update(Customer)
+            .where(Customer.id == int(stray))
+            .values(grid2_id=None, branch_id=None, village_id=home)
+        )
     scoped = blind_spots_by_village(e, Scope("branch", branch_id=branch))
     assert scoped.customers.sum() == len(mine) + 1
     assert home in set(scoped.village_id.dropna())
     other = int(taken[taken.branch_id != branch].branch_id.iloc[0])
-    assert blind_spots_by_village(e, Scope("branch", branch_id=other)).customers.sum() == (
-        taken.branch_id == other).sum()
+    assert (
+        blind_spots_by_village(e, Scope("branch", branch_id=other)).customers.sum()
+        == (taken.branch_id == other).sum()
+    )
     assert blind_spots_by_village(e, HQ).customers.sum() == 11
 
 
@@ -147,8 +183,12 @@ def test_shrunk_and_grown_grids_leave_gaps_overlaps_and_cross_their_parent(fresh
     level2 = g[g.level == 2].copy()
     level2["km2"] = [area_km2(p) for p in level2.polygon]
     shrunk = level2.sort_values("km2").iloc[-1]  # the largest level-2 grid
-    far = level2[[level1.polygon[p].distance(level1.polygon[shrunk.parent_id]) > 0.05
-                  for p in level2.parent_id]]
+    far = level2[
+        [
+            level1.polygon[p].distance(level1.polygon[shrunk.parent_id]) > 0.05
+            for p in level2.parent_id
+        ]
+    ]
     tree = shapely.STRtree(list(level2.polygon))
 
     def foreign_neighbours(row):
@@ -181,12 +221,16 @@ def test_shrunk_and_grown_grids_leave_gaps_overlaps_and_cross_their_parent(fresh
     assert all(grown.id in pair for pair in pairs.tolist())
     others = {int(b) if a == grown.id else int(a) for a, b in pairs}
     neighbours = level2.iloc[tree.query(big, predicate="intersects")]
-    expected_others = {int(n.id) for n in neighbours.itertuples() if n.id != grown.id
-                       and geodesic_km2(big.intersection(n.polygon)) >= 0.01}
+    expected_others = {
+        int(n.id)
+        for n in neighbours.itertuples()
+        if n.id != grown.id and geodesic_km2(big.intersection(n.polygon)) >= 0.01
+    }
     assert others == expected_others and len(foreign_neighbours(grown)) >= 1
     for row in overlaps.itertuples():
-        other = level2.set_index("id").polygon[row.other_grid_id if row.grid_id == grown.id
-                                               else row.grid_id]
+        other = level2.set_index("id").polygon[
+            row.other_grid_id if row.grid_id == grown.id else row.grid_id
+        ]
         assert row.area_km2 == pytest.approx(geodesic_km2(big.intersection(other)), rel=0.01)
 
     outside = outside_parent(e, HQ)
@@ -200,8 +244,9 @@ def test_shrunk_and_grown_grids_leave_gaps_overlaps_and_cross_their_parent(fresh
     assert outside_parent(e, Scope("branch", branch_id=int(shrunk.branch_id))).empty
     there = coverage_problems(e, Scope("branch", branch_id=int(grown.branch_id)))
     assert there.kind.tolist() == ["overlap"] * len(overlaps)
-    assert outside_parent(e, Scope("branch", branch_id=int(grown.branch_id))).grid_id.tolist(
-    ) == [grown.id]
+    assert outside_parent(e, Scope("branch", branch_id=int(grown.branch_id))).grid_id.tolist() == [
+        grown.id
+    ]
 
 
 def test_level_one_gap_and_overlap_against_the_county(fresh_county):
@@ -226,8 +271,11 @@ def test_level_one_gap_and_overlap_against_the_county(fresh_county):
 
     found = coverage_problems(e, HQ)
     got = {(r.level, r.kind, r.grid_id) for r in found.itertuples()}
-    assert got == {(1, "gap", int(child.parent_id)), (1, "overlap", min(taker, victim)),
-                   (2, "gap", taker)}
+    assert got == {
+        (1, "gap", int(child.parent_id)),
+        (1, "overlap", min(taker, victim)),
+        (2, "gap", taker),
+    }
     gap = found[(found.level == 1) & (found.kind == "gap")].iloc[0]
     assert gap.area_km2 == pytest.approx(geodesic_km2(hole), rel=0.01)
     assert hole.contains(shapely.Point(gap.lon, gap.lat))
@@ -249,11 +297,15 @@ def test_level_one_gap_and_overlap_against_the_county(fresh_county):
 def test_staffing_gaps_are_listed_per_grid(fresh_county):
     e = fresh_county
     with e.connect() as conn:
-        staff = read_frame(conn, select(GridStaff.grid_id, GridStaff.manager_id, GridStaff.post,
-                                        Grid.branch_id).join(Grid, Grid.id == GridStaff.grid_id)
-                           .order_by(GridStaff.grid_id))
-        liaisons = read_frame(conn, select(Liaison.grid_id, func.count().label("n"))
-                              .group_by(Liaison.grid_id))
+        staff = read_frame(
+            conn,
+            select(GridStaff.grid_id, GridStaff.manager_id, GridStaff.post, Grid.branch_id)
+            .join(Grid, Grid.id == GridStaff.grid_id)
+            .order_by(GridStaff.grid_id),
+        )
+        liaisons = read_frame(
+            conn, select(Liaison.grid_id, func.count().label("n")).group_by(Liaison.grid_id)
+        )
     grid_ids = sorted(int(i) for i in staff.grid_id.unique())
     no_b, no_a, few, many = grid_ids[0], grid_ids[1], grid_ids[2], grid_ids[-1]
     branch_of = dict(zip(staff.grid_id, staff.branch_id, strict=True))
@@ -263,14 +315,24 @@ def test_staffing_gaps_are_listed_per_grid(fresh_county):
         keep = conn.execute(select(func.min(Liaison.id)).where(Liaison.grid_id == few)).scalar()
         conn.execute(delete(Liaison).where(Liaison.grid_id == few, Liaison.id != keep))
         current = int(liaisons.set_index("grid_id").n[many])
-        conn.execute(insert(Liaison), [{"grid_id": many, "name": f"联络员{i}", "role": "村干部",
-                                        "phone": "13800000000"} for i in range(6 - current)])
+        conn.execute(
+            insert(Liaison),
+            [
+                {"grid_id": many, "name": f"联络员{i}", "role": "村干部", "phone": "13800000000"}
+                for i in range(6 - current)
+            ],
+        )
     found = staffing_gaps(e, HQ)
     got = {(r.grid_id, r.problem, r.count) for r in found.itertuples()}
-    assert got == {(no_b, "no_b", 1), (no_a, "no_a", 1), (few, "few_liaisons", 1),
-                   (many, "many_liaisons", 6)}
-    summary = summarize(pd.DataFrame({"customers": []}), pd.DataFrame({"kind": []}),
-                        pd.DataFrame(), found)
+    assert got == {
+        (no_b, "no_b", 1),
+        (no_a, "no_a", 1),
+        (few, "few_liaisons", 1),
+        (many, "many_liaisons", 6),
+    }
+    summary = summarize(
+        pd.DataFrame({"customers": []}), pd.DataFrame({"kind": []}), pd.DataFrame(), found
+    )
     assert (summary["missing_post"], summary["few_liaisons"]) == (2, 1)
 
     # a post held by a deactivated manager is vacant
@@ -288,6 +350,7 @@ def test_staffing_gaps_are_listed_per_grid(fresh_county):
 
 
 # ---- the page ---------------------------------------------------------------------------
+
 
 @pytest.fixture
 def app(sqlite_seeded_url, monkeypatch, navigation_mode):

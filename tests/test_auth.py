@@ -1,4 +1,5 @@
 """Sign-in: passwords, refusals with a reason, sessions that resume, expire and end."""
+
 from datetime import datetime, timedelta
 
 import pytest
@@ -9,13 +10,30 @@ from core.models import AuditLog, User, UserSession
 from core.scope import Scope
 
 
-def add_user(engine, username, password="pw-123", role="hq", active=True, is_demo=False,
-             branch_id=None, manager_id=None):
+def add_user(
+    engine,
+    username,
+    password="pw-123",
+    role="hq",
+    active=True,
+    is_demo=False,
+    branch_id=None,
+    manager_id=None,
+):
     with engine.begin() as conn:
-        conn.execute(insert(User).values(
-            username=username, display_name=username, password_hash=auth.hash_password(password),
-            role=role, branch_id=branch_id, manager_id=manager_id, active=active,
-            is_demo=is_demo, created_at=datetime(2026, 1, 1)))
+        conn.execute(
+            insert(User).values(
+                username=username,
+                display_name=username,
+                password_hash=auth.hash_password(password),
+                role=role,
+                branch_id=branch_id,
+                manager_id=manager_id,
+                active=active,
+                is_demo=is_demo,
+                created_at=datetime(2026, 1, 1),
+            )
+        )
 
 
 def test_password_hash_is_salted_scrypt():
@@ -35,19 +53,30 @@ def test_demo_accounts_sign_in_with_their_scope(seeded_engine):
     assert manager.scope.manager_id is not None
 
 
-@pytest.mark.parametrize("username, password, reason", [
-    ("nobody", "demo", "unknown_user"),
-    ("hq", "wrong", "wrong_password"),
-    ("hq", "", "wrong_password"),
-])
-def test_refusals_tell_the_user_nothing_and_the_audit_log_why(seeded_engine, username,
-                                                              password, reason):
+@pytest.mark.parametrize(
+    "username, password, reason",
+    [
+        ("nobody", "demo", "unknown_user"),
+        ("hq", "wrong", "wrong_password"),
+        ("hq", "", "wrong_password"),
+    ],
+)
+def test_refusals_tell_the_user_nothing_and_the_audit_log_why(
+    seeded_engine, username, password, reason
+):
     with pytest.raises(auth.SignInError) as err:
         auth.authenticate(seeded_engine, username, password, client=f"test-{reason}")
     assert err.value.code == "failed" and err.value.reason == reason
     with seeded_engine.connect() as conn:
-        detail = conn.execute(select(AuditLog.detail).where(AuditLog.action == "sign_in_failed")
-                              .order_by(AuditLog.id.desc())).scalars().first()
+        detail = (
+            conn.execute(
+                select(AuditLog.detail)
+                .where(AuditLog.action == "sign_in_failed")
+                .order_by(AuditLog.id.desc())
+            )
+            .scalars()
+            .first()
+        )
     assert f'"reason": "{reason}"' in detail
 
 
@@ -113,6 +142,13 @@ def test_sign_ins_failures_and_sign_outs_are_audited(empty_engine):
     auth.start_session(empty_engine, user)
     auth.end_sessions(empty_engine, user.user_id)
     with empty_engine.connect() as conn:
-        actions = conn.execute(select(AuditLog.action).where(AuditLog.user_id == user.user_id)
-                               .order_by(AuditLog.id)).scalars().all()
+        actions = (
+            conn.execute(
+                select(AuditLog.action)
+                .where(AuditLog.user_id == user.user_id)
+                .order_by(AuditLog.id)
+            )
+            .scalars()
+            .all()
+        )
     assert actions == ["sign_in_failed", "sign_in", "sign_out"]

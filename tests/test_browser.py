@@ -4,6 +4,7 @@ Every request the browser makes is checked: only loopback, ``data:`` and ``blob:
 (a bank intranet has no internet), anything else is recorded, aborted and fails the test.
 Uses the Playwright sync API directly (no pytest-playwright) and never downloads a browser.
 """
+
 from __future__ import annotations
 
 import re
@@ -127,10 +128,13 @@ def test_sign_out_ends_the_session_everywhere(base_url, guarded):
     guarded.assert_offline()
 
 
-@pytest.mark.parametrize("username, heading, not_heading", [
-    ("branch", "客户经理明细", "分支行明细"),
-    ("manager", "网格明细", "客户经理明细"),
-])
+@pytest.mark.parametrize(
+    "username, heading, not_heading",
+    [
+        ("branch", "客户经理明细", "分支行明细"),
+        ("manager", "网格明细", "客户经理明细"),
+    ],
+)
 def test_overview_table_follows_the_role(base_url, guarded, username, heading, not_heading):
     page = guarded.new_page()
     sign_in(page, base_url, username, guarded)
@@ -142,6 +146,7 @@ def test_overview_table_follows_the_role(base_url, guarded, username, heading, n
 
 
 # ---- once-found bugs: a public favicon, and 'Page not found' on a bookmarked address ---------
+
 
 def test_favicon_stays_on_the_machine(base_url, guarded):
     page = guarded.new_page()

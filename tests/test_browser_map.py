@@ -1,6 +1,7 @@
 """The grid pages in Debian's Chromium: the map draws exactly the scope's grids, a click opens
 a grid's card, GeoJSON and zipped Shapefile imports work from the page, nothing leaves
 127.0.0.1. Runs on a county of its own (the imports change it)."""
+
 from __future__ import annotations
 
 import json
@@ -33,8 +34,6 @@ def base_url(county_url):
         yield base
 
 
-
-
 def open_map(page, base_url):
     page.goto(base_url + "/map")
     frame = page.frame_locator(MAP)
@@ -46,16 +45,25 @@ def open_map(page, base_url):
 def test_the_map_draws_exactly_the_grids_of_the_scope(base_url, county_url, guarded, username):
     page = guarded.new_page()
     sign_in(page, base_url, username, guarded)
-    user = query(county_url, "SELECT role, branch_id, manager_id FROM app_user "
-                             "WHERE username = :u", u=username)[0]
+    user = query(
+        county_url,
+        "SELECT role, branch_id, manager_id FROM app_user WHERE username = :u",
+        u=username,
+    )[0]
     if user.role == "hq":
         level2 = query(county_url, "SELECT COUNT(*) FROM grid WHERE level = 2")[0][0]
     elif user.role == "branch":
-        level2 = query(county_url, "SELECT COUNT(*) FROM grid WHERE level = 2 "
-                                   "AND branch_id = :b", b=user.branch_id)[0][0]
+        level2 = query(
+            county_url,
+            "SELECT COUNT(*) FROM grid WHERE level = 2 AND branch_id = :b",
+            b=user.branch_id,
+        )[0][0]
     else:
-        level2 = query(county_url, "SELECT COUNT(DISTINCT grid_id) FROM grid_staff "
-                                   "WHERE manager_id = :m", m=user.manager_id)[0][0]
+        level2 = query(
+            county_url,
+            "SELECT COUNT(DISTINCT grid_id) FROM grid_staff WHERE manager_id = :m",
+            m=user.manager_id,
+        )[0][0]
     frame = open_map(page, base_url)
     expect(frame.locator("path.grid-l2")).to_have_count(level2)
     expect(frame.locator("path.grid-l1")).to_have_count(21 if user.role == "hq" else 1)
@@ -68,7 +76,9 @@ def click_inside(page, lon: float, lat: float) -> None:
     x, y = frame.evaluate(
         "([lat, lon]) => { const p = window.map.latLngToContainerPoint([lat, lon]);"
         " const r = window.map.getContainer().getBoundingClientRect();"
-        " return [p.x + r.left, p.y + r.top]; }", [lat, lon])
+        " return [p.x + r.left, p.y + r.top]; }",
+        [lat, lon],
+    )
     box = page.locator(MAP).bounding_box()
     page.mouse.click(box["x"] + x, box["y"] + y)
 
@@ -76,8 +86,7 @@ def click_inside(page, lon: float, lat: float) -> None:
 def test_clicking_a_grid_opens_its_card(base_url, county_url, guarded):
     page = guarded.new_page()
     sign_in(page, base_url, "branch", guarded)
-    branch_id = query(county_url, "SELECT branch_id FROM app_user WHERE username = 'branch'"
-                      )[0][0]
+    branch_id = query(county_url, "SELECT branch_id FROM app_user WHERE username = 'branch'")[0][0]
     grids = branch_grids(county_url, branch_id)
     target = grids.loc[grids.geometry.map(lambda g: g.area).idxmax()]  # degrees² suffice
     point = target.geometry.representative_point()
@@ -91,10 +100,16 @@ def test_clicking_a_grid_opens_its_card(base_url, county_url, guarded):
 
 
 def branch_grids(county_url, branch_id) -> gpd.GeoDataFrame:
-    rows = query(county_url, "SELECT code, name, geometry FROM grid WHERE level = 2 "
-                             "AND branch_id = :b ORDER BY code", b=branch_id)
-    return gpd.GeoDataFrame({"code": [r.code for r in rows], "name": [r.name for r in rows]},
-                            geometry=[shape(json.loads(r.geometry)) for r in rows], crs=4326)
+    rows = query(
+        county_url,
+        "SELECT code, name, geometry FROM grid WHERE level = 2 AND branch_id = :b ORDER BY code",
+        b=branch_id,
+    )
+    return gpd.GeoDataFrame(
+        {"code": [r.code for r in rows], "name": [r.name for r in rows]},
+        geometry=[shape(json.loads(r.geometry)) for r in rows],
+        crs=4326,
+    )
 
 
 def upload_and_apply(page, base_url, path: Path):
@@ -104,7 +119,8 @@ def upload_and_apply(page, base_url, path: Path):
     # reruns the page with no file yet (a loaded machine showed the race)
     expect(page.locator('[data-testid="stFileChip"]')).to_be_visible(timeout=FIRST_LOAD_MS)
     expect(page.locator('[data-testid="stFileChipIconSpinner"]')).to_have_count(
-        0, timeout=FIRST_LOAD_MS)
+        0, timeout=FIRST_LOAD_MS
+    )
     page.get_by_role("button", name="读取并检查").click()
     expect(page.get_by_text("待确认的变更")).to_be_visible(timeout=FIRST_LOAD_MS)
     page.get_by_role("button", name="确认应用").click()
@@ -115,8 +131,7 @@ def upload_and_apply(page, base_url, path: Path):
 def test_importing_grids_from_the_page(base_url, county_url, guarded, tmp_path, kind):
     page = guarded.new_page()
     sign_in(page, base_url, "branch", guarded)
-    branch_id = query(county_url, "SELECT branch_id FROM app_user WHERE username = 'branch'"
-                      )[0][0]
+    branch_id = query(county_url, "SELECT branch_id FROM app_user WHERE username = 'branch'")[0][0]
     grids = branch_grids(county_url, branch_id)
     grids["name"] = [f"{n}({kind})" for n in grids["name"]]  # renamed by the import
     if kind == "geojson":
@@ -131,8 +146,14 @@ def test_importing_grids_from_the_page(base_url, county_url, guarded, tmp_path, 
             for f in folder.iterdir():
                 z.write(f, f"grids/{f.name}")
     upload_and_apply(page, base_url, path)
-    names = [r[0] for r in query(county_url, "SELECT name FROM grid WHERE level = 2 AND "
-                                             "branch_id = :b ORDER BY code", b=branch_id)]
+    names = [
+        r[0]
+        for r in query(
+            county_url,
+            "SELECT name FROM grid WHERE level = 2 AND branch_id = :b ORDER BY code",
+            b=branch_id,
+        )
+    ]
     assert names == list(grids["name"])
     blind = query(county_url, "SELECT COUNT(*) FROM customer WHERE grid2_id IS NULL")[0][0]
     assert blind == 0

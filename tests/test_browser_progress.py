@@ -1,6 +1,7 @@
 """The progress page in Debian's Chromium: a branch leader sees only their own managers, and
 a lag warning for the manager the demo plants behind time progress; nothing leaves
 127.0.0.1. A screenshot of the page goes to test-results/."""
+
 from __future__ import annotations
 
 import pytest
@@ -41,8 +42,9 @@ def manager_column(page: Page) -> list[str]:
     return [c.strip() for c in cells.all_inner_texts()]
 
 
-def test_branch_leader_sees_their_managers_and_the_laggard_warning(base_url, make_guarded,
-                                                                   sqlite_seeded_url):
+def test_branch_leader_sees_their_managers_and_the_laggard_warning(
+    base_url, make_guarded, sqlite_seeded_url
+):
     guarded = make_guarded(width=1400, height=2600)
     page = guarded.new_page()
     sign_in(page, base_url, "branch", guarded)
@@ -58,8 +60,10 @@ def test_branch_leader_sees_their_managers_and_the_laggard_warning(base_url, mak
     assert not set(shown) & (others - mine)
     expect(main.get_by_text("支行", exact=True)).to_have_count(0)  # no branch picker
 
-    laggard = query(sqlite_seeded_url, "SELECT name FROM manager WHERE id = (SELECT MAX(id) "
-                                       "FROM manager WHERE branch_id = 1)")[0]
+    laggard = query(
+        sqlite_seeded_url,
+        "SELECT name FROM manager WHERE id = (SELECT MAX(id) FROM manager WHERE branch_id = 1)",
+    )[0]
     warning = main.locator('[data-testid="stAlertContentWarning"]')
     expect(warning).to_contain_text(f"客户经理 {laggard}")
     expect(warning).to_contain_text("落后")

@@ -1,6 +1,7 @@
 """The manager's week in Debian's Chromium: tick a visit, save the plan, see the route drawn,
 check in with the browser's position and log the visit, and the week shows it logged;
 nothing leaves 127.0.0.1."""
+
 from __future__ import annotations
 
 import pytest
@@ -23,8 +24,6 @@ def base_url(county_url):
 @pytest.fixture
 def guarded(make_guarded):
     return make_guarded(width=1440, height=1100)
-
-
 
 
 def grid_box(page) -> dict:
@@ -72,18 +71,18 @@ def test_pick_save_route_log_and_see_it_logged(base_url, county_url, guarded):
     expect(metric(page, "本周已登记")).to_contain_text("0 / 1")
 
     # log the visit, checking in with the browser's position (granted, 100 m east)
-    lon, lat = (scalar(county_url, f"SELECT {c} FROM customer WHERE id = :i", i=item)
-                for c in ("lon", "lat"))
+    lon, lat = (
+        scalar(county_url, f"SELECT {c} FROM customer WHERE id = :i", i=item)
+        for c in ("lon", "lat")
+    )
     guarded.context.grant_permissions(["geolocation"], origin=base_url)
-    guarded.context.set_geolocation({"longitude": lon + 0.001, "latitude": lat,
-                                     "accuracy": 15})
+    guarded.context.set_geolocation({"longitude": lon + 0.001, "latitude": lat, "accuracy": 15})
     page.goto(base_url + "/visit_log")
     expect(page.get_by_role("heading", name="走访登记")).to_be_visible(timeout=FIRST_LOAD_MS)
     locate = page.frame_locator('iframe[title="core.ui.visit_log.checkin_position"]')
     locate.get_by_role("button").click()
     # both coordinates arrive as one reading: wait until BOTH fields show it
-    expect(page.get_by_label("签到经度")).to_have_value(f"{lon + 0.001:.6f}",
-                                                     timeout=FIRST_LOAD_MS)
+    expect(page.get_by_label("签到经度")).to_have_value(f"{lon + 0.001:.6f}", timeout=FIRST_LOAD_MS)
     expect(page.get_by_label("签到纬度")).to_have_value(f"{lat:.6f}", timeout=FIRST_LOAD_MS)
     page.get_by_label("备注").fill("客户有意办理定期")
     page.get_by_role("button", name="保存走访").click()
@@ -91,10 +90,14 @@ def test_pick_save_route_log_and_see_it_logged(base_url, county_url, guarded):
     page.get_by_role("button", name="保存走访").click()  # sent again: stored once
     expect(page.get_by_text("未重复保存")).to_be_visible(timeout=FIRST_LOAD_MS)
     assert scalar(county_url, "SELECT COUNT(*) FROM visit WHERE client_token IS NOT NULL") == 1
-    assert scalar(county_url, "SELECT checkin_source FROM visit WHERE client_token IS NOT "
-                              "NULL") == "browser"
-    saved = [scalar(county_url, f"SELECT {c} FROM visit WHERE client_token IS NOT NULL")
-             for c in ("lon", "lat")]
+    assert (
+        scalar(county_url, "SELECT checkin_source FROM visit WHERE client_token IS NOT NULL")
+        == "browser"
+    )
+    saved = [
+        scalar(county_url, f"SELECT {c} FROM visit WHERE client_token IS NOT NULL")
+        for c in ("lon", "lat")
+    ]
     assert saved == pytest.approx([lon + 0.001, lat], abs=1e-6)  # both coordinates stored
 
     # the week shows it logged

@@ -1,4 +1,5 @@
 """Settings are data, each one documented in the README."""
+
 import re
 from pathlib import Path
 
@@ -25,10 +26,16 @@ def test_environment_overrides_default(monkeypatch):
     assert config.get("GM_LANGUAGE") == "en"
 
 
-@pytest.mark.parametrize("name, bad", [("GM_LANGUAGE", "fr"), ("GM_DEMO_ACCOUNTS", "maybe"),
-                                       ("GM_SESSION_HOURS", "twelve"),
-                                       ("GM_MAP_TILES", "google"),
-                                       ("GM_MAP_TILES", "http://tiles.local/{z}/{x}.png")])
+@pytest.mark.parametrize(
+    "name, bad",
+    [
+        ("GM_LANGUAGE", "fr"),
+        ("GM_DEMO_ACCOUNTS", "maybe"),
+        ("GM_SESSION_HOURS", "twelve"),
+        ("GM_MAP_TILES", "google"),
+        ("GM_MAP_TILES", "http://tiles.local/{z}/{x}.png"),
+    ],
+)
 def test_bad_value_names_the_setting(monkeypatch, name, bad):
     monkeypatch.setenv(name, bad)
     with pytest.raises(ValueError, match=name):

@@ -1,4 +1,5 @@
 """Geometry of the demo county: village areas tile each township and the county."""
+
 import numpy as np
 import pytest
 import shapely

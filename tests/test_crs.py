@@ -1,4 +1,5 @@
 """WGS-84 / GCJ-02 / CGCS2000 conversions: reference values, round trips, geometries."""
+
 import csv
 import math
 
@@ -76,12 +77,15 @@ def test_forward_matches_literal_algorithm(china_points):
 # Full-precision outputs published with two widely used implementations of the standard
 # algorithm: wandergis/coordtransform test/app.js (wgs84togcj02(116.404, 39.915)) and
 # googollee/eviltransform python/test.py (Shanghai, Shenzhen, Beijing; stored there lat, lng).
-@pytest.mark.parametrize("wgs, gcj", [
-    ((116.404, 39.915), (116.41024449916938, 39.91640428150164)),
-    ((121.5272106, 31.1774276), (121.531541859215, 31.17530398364597)),
-    ((113.912316, 22.543847), (113.9171764808363, 22.540796131694766)),
-    ((116.377817, 39.911954), (116.38404722455657, 39.91334545536069)),
-])
+@pytest.mark.parametrize(
+    "wgs, gcj",
+    [
+        ((116.404, 39.915), (116.41024449916938, 39.91640428150164)),
+        ((121.5272106, 31.1774276), (121.531541859215, 31.17530398364597)),
+        ((113.912316, 22.543847), (113.9171764808363, 22.540796131694766)),
+        ((116.377817, 39.911954), (116.38404722455657, 39.91334545536069)),
+    ],
+)
 def test_published_reference_pairs(wgs, gcj):
     assert wgs84_to_gcj02(*wgs) == pytest.approx(gcj, abs=1e-9)
     assert gcj02_to_wgs84(*gcj) == pytest.approx(wgs, abs=1e-9)
@@ -132,14 +136,17 @@ def test_offset_in_pingtang_is_east_and_south(villages):
     assert 310 < south.mean() < 360 and south.min() > 280 and south.max() < 400
 
 
-@pytest.mark.parametrize("lon, lat", [
-    (2.3522, 48.8566),      # Paris
-    (-74.006, 40.7128),     # New York
-    (139.6917, 35.6895),    # Tokyo (east of the box)
-    (151.2093, -33.8688),   # Sydney
-    (37.6175, 55.7504),     # Moscow (west of the box)
-    (106.0, 56.0),          # north of the box
-])
+@pytest.mark.parametrize(
+    "lon, lat",
+    [
+        (2.3522, 48.8566),  # Paris
+        (-74.006, 40.7128),  # New York
+        (139.6917, 35.6895),  # Tokyo (east of the box)
+        (151.2093, -33.8688),  # Sydney
+        (37.6175, 55.7504),  # Moscow (west of the box)
+        (106.0, 56.0),  # north of the box
+    ],
+)
 def test_outside_china_unchanged(lon, lat):
     assert wgs84_to_gcj02(lon, lat) == (lon, lat)
     assert gcj02_to_wgs84(lon, lat) == (lon, lat)

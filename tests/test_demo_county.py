@@ -1,4 +1,5 @@
 """Invariants of the seeded demo county, checked in the database (SQLite and PostgreSQL)."""
+
 import json
 from datetime import date
 
@@ -58,8 +59,10 @@ def test_every_customer_sits_in_one_grid_of_each_level_of_its_own_branch(seeded_
 
 
 def test_level1_grids_tile_the_county_without_overlap(seeded_engine):
-    geoms = [shape(json.loads(g)) for g in
-             frame(seeded_engine, "SELECT geometry FROM grid WHERE level = 1")["geometry"]]
+    geoms = [
+        shape(json.loads(g))
+        for g in frame(seeded_engine, "SELECT geometry FROM grid WHERE level = 1")["geometry"]
+    ]
     county = shapely.set_precision(load_county(), 1e-6)  # as stored: 6 decimals
     union = shapely.union_all(geoms)
     # no overlap at all; no gap beyond the 6-decimal rounding of the county's own outline
@@ -68,10 +71,13 @@ def test_level1_grids_tile_the_county_without_overlap(seeded_engine):
 
 
 def test_every_level2_grid_has_posts_and_liaisons(seeded_engine):
-    posts = frame(seeded_engine, """SELECT g.id, s.post, m.branch_id AS m_branch,
+    posts = frame(
+        seeded_engine,
+        """SELECT g.id, s.post, m.branch_id AS m_branch,
                                            g.branch_id AS g_branch
                                     FROM grid g JOIN grid_staff s ON s.grid_id = g.id
-                                    JOIN manager m ON m.id = s.manager_id WHERE g.level = 2""")
+                                    JOIN manager m ON m.id = s.manager_id WHERE g.level = 2""",
+    )
     assert posts.groupby("id")["post"].apply(set).map(lambda s: "A" in s).all()
     assert (posts["m_branch"] == posts["g_branch"]).all()
     liaisons = frame(seeded_engine, "SELECT grid_id, COUNT(*) AS n FROM liaison GROUP BY 1")
@@ -79,15 +85,20 @@ def test_every_level2_grid_has_posts_and_liaisons(seeded_engine):
 
 
 def test_customer_manager_is_post_a_of_the_customers_grid(seeded_engine):
-    bad = frame(seeded_engine, """SELECT COUNT(*) AS n FROM customer c
+    bad = frame(
+        seeded_engine,
+        """SELECT COUNT(*) AS n FROM customer c
                                   LEFT JOIN grid_staff s ON s.grid_id = c.grid2_id
                                    AND s.post = 'A' AND s.manager_id = c.manager_id
-                                  WHERE s.id IS NULL""")
+                                  WHERE s.id IS NULL""",
+    )
     assert bad["n"][0] == 0
 
 
 def test_holdings_add_up_to_customer_totals(seeded_engine):
-    diff = frame(seeded_engine, """
+    diff = frame(
+        seeded_engine,
+        """
         SELECT c.id, c.deposit_balance AS dep, COALESCE(h.dep, 0) AS h_dep,
                c.loan_balance AS loan, COALESCE(h.loan, 0) AS h_loan
         FROM customer c LEFT JOIN (
@@ -95,27 +106,33 @@ def test_holdings_add_up_to_customer_totals(seeded_engine):
                  SUM(CASE WHEN product IN ('current_deposit', 'time_deposit')
                           THEN balance ELSE 0 END) AS dep,
                  SUM(CASE WHEN product = 'loan' THEN balance ELSE 0 END) AS loan
-          FROM holding GROUP BY customer_id) h ON h.customer_id = c.id""")
+          FROM holding GROUP BY customer_id) h ON h.customer_id = c.id""",
+    )
     assert np.allclose(diff["dep"], diff["h_dep"], atol=0.02)
     assert np.allclose(diff["loan"], diff["h_loan"], atol=0.02)
 
 
 def test_monthly_targets_sum_to_the_annual_ones(seeded_engine):
-    t = frame(seeded_engine, "SELECT t.org_level, t.org_id, t.metric, t.month, t.value, m.kind "
-                             "FROM target t JOIN metric m ON m.code = t.metric")
+    t = frame(
+        seeded_engine,
+        "SELECT t.org_level, t.org_id, t.metric, t.month, t.value, m.kind "
+        "FROM target t JOIN metric m ON m.code = t.metric",
+    )
     key = ["org_level", "org_id", "metric"]
     annual = t[t["month"] == 0].set_index(key)["value"]
     months = t[t["month"] > 0].groupby(key)["value"]
     assert (months.count() == 12).all()
     assert t.groupby("metric")["org_id"].nunique().min() >= 60  # every unit, every metric
     flows = t[t["kind"] == "flow"]
-    pd.testing.assert_series_equal(flows[flows["month"] > 0].groupby(key)["value"].sum()
-                                   .sort_index(), annual.loc[
-                                       flows[flows["month"] == 0].set_index(key).index]
-                                   .sort_index(), check_names=False)
+    pd.testing.assert_series_equal(
+        flows[flows["month"] > 0].groupby(key)["value"].sum().sort_index(),
+        annual.loc[flows[flows["month"] == 0].set_index(key).index].sort_index(),
+        check_names=False,
+    )
     stocks = t[(t["kind"] == "stock") & (t["month"] == 12)].set_index(key)["value"]
-    pd.testing.assert_series_equal(stocks.sort_index(), annual.loc[stocks.index].sort_index(),
-                                   check_names=False)  # December's balance is the year's
+    pd.testing.assert_series_equal(
+        stocks.sort_index(), annual.loc[stocks.index].sort_index(), check_names=False
+    )  # December's balance is the year's
     rates = t[t["kind"] == "rate"].groupby(key)["value"].nunique()
     assert (rates == 1).all()  # a level, the same every month
     # each level reconciles to the one above: branches sum to the bank, to the yuan
@@ -127,23 +144,33 @@ def test_monthly_targets_sum_to_the_annual_ones(seeded_engine):
 
 
 def test_actuals_run_to_the_as_of_month(seeded_engine):
-    months = frame(seeded_engine, "SELECT DISTINCT month FROM actual WHERE year = 2026 "
-                                  "ORDER BY month")["month"]
+    months = frame(
+        seeded_engine, "SELECT DISTINCT month FROM actual WHERE year = 2026 ORDER BY month"
+    )["month"]
     assert months.tolist() == list(range(1, AS_OF.month + 1))
-    last_year = frame(seeded_engine, "SELECT DISTINCT month FROM actual WHERE year = 2025 "
-                                     "ORDER BY month")["month"]
+    last_year = frame(
+        seeded_engine, "SELECT DISTINCT month FROM actual WHERE year = 2025 ORDER BY month"
+    )["month"]
     assert last_year.tolist() == list(range(1, 13))  # for last year's shares and bases
 
 
 def test_customers_month_end_balances_add_up_to_their_managers_actuals(seeded_engine):
     with seeded_engine.connect() as conn:
-        sums = read_frame(conn, text(
-            "SELECT c.manager_id, b.month, SUM(b.deposit_balance) AS deposits "
-            "FROM balance_month b JOIN customer c ON c.id = b.customer_id "
-            "GROUP BY c.manager_id, b.month"))
-        recorded = read_frame(conn, text(
-            "SELECT org_id AS manager_id, year, month AS m, value FROM actual WHERE "
-            "org_level = 'manager' AND metric = 'deposit_balance'"))
+        sums = read_frame(
+            conn,
+            text(
+                "SELECT c.manager_id, b.month, SUM(b.deposit_balance) AS deposits "
+                "FROM balance_month b JOIN customer c ON c.id = b.customer_id "
+                "GROUP BY c.manager_id, b.month"
+            ),
+        )
+        recorded = read_frame(
+            conn,
+            text(
+                "SELECT org_id AS manager_id, year, month AS m, value FROM actual WHERE "
+                "org_level = 'manager' AND metric = 'deposit_balance'"
+            ),
+        )
     sums["month"] = pd.to_datetime(sums["month"])
     sums["year"], sums["m"] = sums["month"].dt.year, sums["month"].dt.month
     both = sums.merge(recorded, on=["manager_id", "year", "m"])

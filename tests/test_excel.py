@@ -1,5 +1,6 @@
 """Excel templates: a round trip changes exactly what was edited; a bad file gets row-level
 messages and changes nothing (on SQLite and PostgreSQL)."""
+
 import io
 
 import pytest
@@ -27,11 +28,12 @@ BRANCH = Scope("branch", branch_id=1)
 def state(engine):
     """Everything an import could touch."""
     with engine.connect() as conn:
-        return (conn.execute(text("SELECT COUNT(*), SUM(value), SUM(month * value) FROM target")
-                             ).one(),
-                conn.execute(text("SELECT COUNT(*), SUM(value) FROM actual")).one(),
-                conn.execute(text("SELECT COUNT(*) FROM target_change")).scalar_one(),
-                conn.execute(text("SELECT COUNT(*) FROM actual_run")).scalar_one())
+        return (
+            conn.execute(text("SELECT COUNT(*), SUM(value), SUM(month * value) FROM target")).one(),
+            conn.execute(text("SELECT COUNT(*), SUM(value) FROM actual")).one(),
+            conn.execute(text("SELECT COUNT(*) FROM target_change")).scalar_one(),
+            conn.execute(text("SELECT COUNT(*) FROM actual_run")).scalar_one(),
+        )
 
 
 def workbook(data: bytes, sheet=TARGET_SHEET):
@@ -48,7 +50,10 @@ def save(wb) -> bytes:
 def find_row(ws, level, code, metric) -> int:
     for r in range(3, ws.max_row + 1):  # row 1: the watermark, row 2: the headers
         if (ws.cell(r, 2).value, str(ws.cell(r, 3).value), ws.cell(r, 5).value) == (
-                level, code, metric):
+            level,
+            code,
+            metric,
+        ):
             return r
     raise LookupError((level, code, metric))
 
@@ -59,10 +64,13 @@ def col(name: str) -> int:
 
 def target_value(engine, level, org_id, metric, month=0):
     with engine.connect() as conn:
-        return conn.execute(text(
-            "SELECT value FROM target WHERE year = 2026 AND month = :m AND org_level = :l "
-            "AND org_id = :o AND metric = :k"), {"m": month, "l": level, "o": org_id,
-                                                  "k": metric}).scalar_one()
+        return conn.execute(
+            text(
+                "SELECT value FROM target WHERE year = 2026 AND month = :m AND org_level = :l "
+                "AND org_id = :o AND metric = :k"
+            ),
+            {"m": month, "l": level, "o": org_id, "k": metric},
+        ).scalar_one()
 
 
 def test_the_template_holds_the_stored_targets_in_wan(seeded_engine):
@@ -72,7 +80,8 @@ def test_the_template_holds_the_stored_targets_in_wan(seeded_engine):
     assert ws.max_row - 2 == 22 * 15  # the bank and 21 branches, 15 metrics each
     r = find_row(ws, "支行", "00101", "deposit_increase")
     assert ws.cell(r, col("全年")).value == pytest.approx(
-        target_value(seeded_engine, "branch", 1, "deposit_increase") / 10_000)
+        target_value(seeded_engine, "branch", 1, "deposit_increase") / 10_000
+    )
     assert ws.cell(r, col("单位")).value == "万元"
     assert {"说明", "指标"} <= set(wb.sheetnames)
     _, mine = workbook(target_template(seeded_engine, BRANCH, 2026))
@@ -82,15 +91,19 @@ def test_the_template_holds_the_stored_targets_in_wan(seeded_engine):
 
 def test_unchanged_template_imports_without_changes(seeded_engine):
     before = state(seeded_engine)
-    assert import_targets(seeded_engine, Actor(1, HQ), target_template(seeded_engine, HQ, 2026)) == 0
+    assert (
+        import_targets(seeded_engine, Actor(1, HQ), target_template(seeded_engine, HQ, 2026)) == 0
+    )
     assert state(seeded_engine) == before
 
 
 def test_round_trip_moves_a_target_between_branches(fresh_county):
     engine = fresh_county
     wb, ws = workbook(target_template(engine, HQ, 2026))
-    a, b = find_row(ws, "支行", "00101", "deposit_increase"), find_row(ws, "支行", "00102",
-                                                                   "deposit_increase")
+    a, b = (
+        find_row(ws, "支行", "00101", "deposit_increase"),
+        find_row(ws, "支行", "00102", "deposit_increase"),
+    )
     old_a = target_value(engine, "branch", 1, "deposit_increase")
     old_b = target_value(engine, "branch", 2, "deposit_increase")
     ws.cell(a, col("全年")).value = round((old_a - 10_000) / 10_000, 4)  # 1万 from 1 to 2
@@ -104,8 +117,12 @@ def test_round_trip_moves_a_target_between_branches(fresh_county):
     months = sum(target_value(engine, "branch", 1, "deposit_increase", m) for m in range(1, 13))
     assert months == old_a - 10_000
     with engine.connect() as conn:
-        log = conn.execute(text("SELECT org_id, month, old_value, new_value, source, user_id "
-                                "FROM target_change WHERE source = 'import'")).all()
+        log = conn.execute(
+            text(
+                "SELECT org_id, month, old_value, new_value, source, user_id "
+                "FROM target_change WHERE source = 'import'"
+            )
+        ).all()
     assert len(log) == changed and {r.org_id for r in log} == {1, 2}
     assert (1, 0, old_a, old_a - 10_000, "import", 1) in [tuple(r) for r in log]
     # exported again: the new value is in the file
@@ -149,7 +166,8 @@ def test_a_bad_file_names_row_and_column_and_changes_nothing(seeded_engine, case
     texts = [p.text("zh") for p in err.value.problems]
     assert any(message in t for t in texts), texts
     named = {"header": value, "months not adding up": "全年"}.get(
-        where if where == "header" else case, column)
+        where if where == "header" else case, column
+    )
     if case not in ("totals not reconciling", "missing column"):
         assert any(f"第{row}行" in t and f"[{named}]" in t for t in texts), texts
     if case == "totals not reconciling":  # names the parent (the bank) and the sums
@@ -179,10 +197,14 @@ def test_a_branch_leader_imports_their_managers_only(fresh_county):
     engine = fresh_county
     wb, ws = workbook(target_template(engine, BRANCH, 2026))
     with engine.connect() as conn:
-        m1, m2 = conn.execute(text("SELECT code FROM manager WHERE branch_id = 1 ORDER BY id "
-                                   "LIMIT 2")).scalars().all()
-        other = conn.execute(text("SELECT code FROM manager WHERE branch_id = 2 LIMIT 1")
-                             ).scalar_one()
+        m1, m2 = (
+            conn.execute(text("SELECT code FROM manager WHERE branch_id = 1 ORDER BY id LIMIT 2"))
+            .scalars()
+            .all()
+        )
+        other = conn.execute(
+            text("SELECT code FROM manager WHERE branch_id = 2 LIMIT 1")
+        ).scalar_one()
     a, b = find_row(ws, "客户经理", m1, "visits"), find_row(ws, "客户经理", m2, "visits")
     ws.cell(a, col("全年")).value = ws.cell(a, col("全年")).value + 12
     ws.cell(b, col("全年")).value = ws.cell(b, col("全年")).value - 12
@@ -211,8 +233,11 @@ def test_imported_actuals_round_trip_and_bad_rows(fresh_county):
     wb, ws = workbook(actual_template(engine, HQ, 2026, 11), ACTUAL_SHEET)
     header = [c.value for c in ws[2]]
     value_col = header.index("实际值") + 1
-    row = next(r for r in range(3, ws.max_row + 1)
-               if ws.cell(r, 6).value == "npl_recovery" and ws.cell(r, 2).value == 11)
+    row = next(
+        r
+        for r in range(3, ws.max_row + 1)
+        if ws.cell(r, 6).value == "npl_recovery" and ws.cell(r, 2).value == 11
+    )
     code = ws.cell(row, 4).value
     ws.cell(row, value_col).value = 12.3456  # 万元
     good = save(wb)
@@ -227,17 +252,30 @@ def test_imported_actuals_round_trip_and_bad_rows(fresh_county):
     assert state(engine) == before
     import_actuals(engine, Actor(1, HQ), good)
     with engine.connect() as conn:
-        manager, branch = conn.execute(text("SELECT id, branch_id FROM manager WHERE code = :c"),
-                                       {"c": code}).one()
-        got = conn.execute(text("SELECT value FROM actual WHERE year = 2026 AND month = 11 AND "
-                                "metric = 'npl_recovery' AND org_level = 'manager' AND "
-                                "org_id = :m"), {"m": manager}).scalar_one()
-        managers = conn.execute(text(
-            "SELECT SUM(a.value) FROM actual a JOIN manager m ON m.id = a.org_id WHERE "
-            "a.year = 2026 AND a.month = 11 AND a.metric = 'npl_recovery' AND "
-            "a.org_level = 'manager' AND m.branch_id = :b"), {"b": branch}).scalar_one()
-        rolled = conn.execute(text(
-            "SELECT value FROM actual WHERE year = 2026 AND month = 11 AND metric = "
-            "'npl_recovery' AND org_level = 'branch' AND org_id = :b"), {"b": branch}
+        manager, branch = conn.execute(
+            text("SELECT id, branch_id FROM manager WHERE code = :c"), {"c": code}
+        ).one()
+        got = conn.execute(
+            text(
+                "SELECT value FROM actual WHERE year = 2026 AND month = 11 AND "
+                "metric = 'npl_recovery' AND org_level = 'manager' AND "
+                "org_id = :m"
+            ),
+            {"m": manager},
+        ).scalar_one()
+        managers = conn.execute(
+            text(
+                "SELECT SUM(a.value) FROM actual a JOIN manager m ON m.id = a.org_id WHERE "
+                "a.year = 2026 AND a.month = 11 AND a.metric = 'npl_recovery' AND "
+                "a.org_level = 'manager' AND m.branch_id = :b"
+            ),
+            {"b": branch},
+        ).scalar_one()
+        rolled = conn.execute(
+            text(
+                "SELECT value FROM actual WHERE year = 2026 AND month = 11 AND metric = "
+                "'npl_recovery' AND org_level = 'branch' AND org_id = :b"
+            ),
+            {"b": branch},
         ).scalar_one()
     assert got == 123_456 and rolled == pytest.approx(managers)

@@ -1,4 +1,5 @@
 """Changing grids in the database: check, preview, apply as a version, restore."""
+
 import json
 
 import numpy as np
@@ -34,12 +35,16 @@ def grids_of(engine, level, branch_id=None):
 def current_change(engine, branch_id) -> Change:
     """The branch's level-2 grids as they are, as a change."""
     with engine.connect() as conn:
-        rows = conn.execute(text("""SELECT g.code, g.name, g.geometry, g.branch_id,
+        rows = conn.execute(
+            text("""SELECT g.code, g.name, g.geometry, g.branch_id,
                (SELECT manager_id FROM grid_staff s WHERE s.grid_id = g.id AND s.post = 'A'),
                (SELECT manager_id FROM grid_staff s WHERE s.grid_id = g.id AND s.post = 'B')
-               FROM grid g WHERE g.level = 2 AND g.branch_id = :b"""), {"b": branch_id}).all()
-    return Change(2, [NewGrid(c, n, shape(json.loads(g)), b, a, bb) for c, n, g, b, a, bb in rows],
-                  branch_id)
+               FROM grid g WHERE g.level = 2 AND g.branch_id = :b"""),
+            {"b": branch_id},
+        ).all()
+    return Change(
+        2, [NewGrid(c, n, shape(json.loads(g)), b, a, bb) for c, n, g, b, a, bb in rows], branch_id
+    )
 
 
 def test_the_grids_as_they_are_move_nobody(fresh_county):
@@ -62,13 +67,15 @@ def test_level2_proposal_applies_and_restores(fresh_county):
     assert mine["grid2_id"].notna().all()  # nobody of the branch fell into a blind spot
     new_ids = {row.id for row in grids_of(fresh_county, 2, 7)}
     assert set(mine["grid2_id"].astype(int)) <= new_ids
-    moved = ((after["grid2_id"] != before["grid2_id"]) |
-             (after["manager_id"] != before["manager_id"])).sum()
+    moved = (
+        (after["grid2_id"] != before["grid2_id"]) | (after["manager_id"] != before["manager_id"])
+    ).sum()
     assert moved >= impact.customers > 0
     with fresh_county.connect() as conn:  # a customer's manager is post A of their grid
-        wrong = conn.execute(text("""SELECT COUNT(*) FROM customer c JOIN grid_staff s
+        wrong = conn.execute(
+            text("""SELECT COUNT(*) FROM customer c JOIN grid_staff s
             ON s.grid_id = c.grid2_id AND s.post = 'A' WHERE c.manager_id <> s.manager_id""")
-                             ).scalar_one()
+        ).scalar_one()
     assert wrong == 0
     assert versions(fresh_county)["id"].tolist() == [version]
 
@@ -99,11 +106,14 @@ def test_bad_changes_are_refused_and_write_nothing(fresh_county, problem):
     if problem == "outside":  # a level-2 grid reaching far beyond its branch
         first.geometry = shapely.buffer(first.geometry, 0.05)
     elif problem == "overlap":
-        change.grids[1].geometry = shapely.union(change.grids[1].geometry,
-                                                 shapely.buffer(first.geometry, -0.001))
+        change.grids[1].geometry = shapely.union(
+            change.grids[1].geometry, shapely.buffer(first.geometry, -0.001)
+        )
     else:
         x, y = first.geometry.centroid.x, first.geometry.centroid.y
-        first.geometry = shapely.Polygon([(x, y), (x + .01, y + .01), (x + .01, y), (x, y + .01)])
+        first.geometry = shapely.Polygon(
+            [(x, y), (x + 0.01, y + 0.01), (x + 0.01, y), (x, y + 0.01)]
+        )
     problems = check_change(fresh_county, change)
     assert problems and problems[0].item in {g.code for g in change.grids}
     before = grids_of(fresh_county, 2, 7)

@@ -1,6 +1,7 @@
 """The house's rules that import-linter cannot say: core.ui's modules never import their own
 package (pages import ``core.ui``; its modules import ``core.ui.frame`` and each other), and
 nothing but core/ui, pages and app.py mentions Streamlit."""
+
 import ast
 from pathlib import Path
 
@@ -20,13 +21,13 @@ def _imports(path: Path) -> set[str]:
     return names
 
 
-@pytest.mark.parametrize("path", sorted((ROOT / "core" / "ui").glob("*.py")),
-                         ids=lambda p: p.name)
+@pytest.mark.parametrize("path", sorted((ROOT / "core" / "ui").glob("*.py")), ids=lambda p: p.name)
 def test_ui_modules_do_not_import_their_package(path):
     if path.name == "__init__.py":
         return
     assert not {"core.ui", "core.ui.__init__"} & _imports(path) - {
-        n for n in _imports(path) if n.startswith("core.ui.")}, path
+        n for n in _imports(path) if n.startswith("core.ui.")
+    }, path
 
 
 def test_only_the_glue_imports_streamlit():

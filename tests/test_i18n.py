@@ -8,6 +8,7 @@ from their source lists, and the keys that helpers build from a literal argument
 (``refuse("bad_zip", ...)`` is ``uploads.bad_zip``). A new family in the code fails
 :func:`test_every_family_built_at_run_time_is_known` until it is added here.
 """
+
 from __future__ import annotations
 
 import ast
@@ -21,8 +22,14 @@ from core import vocab
 from core.i18n import TEXT, t
 
 ROOT = Path(__file__).resolve().parent.parent
-SOURCES = sorted([ROOT / "app.py", *ROOT.glob("pages/**/*.py"), *ROOT.glob("core/**/*.py"),
-                  *ROOT.glob("geo/**/*.py")])
+SOURCES = sorted(
+    [
+        ROOT / "app.py",
+        *ROOT.glob("pages/**/*.py"),
+        *ROOT.glob("core/**/*.py"),
+        *ROOT.glob("geo/**/*.py"),
+    ]
+)
 NOT_TEXT = ("core/models.py", "core/migrations/")  # table.column strings, not keys
 FILE_NAME = re.compile(r"\.(py|xlsx|csv|json|geojson|kml|zip|html|js|css|png)$")
 KEY = re.compile(r"[a-z_]+(?:\.[a-z0-9_]+)+")
@@ -42,6 +49,7 @@ def _namespaces() -> set[str]:
 
 
 # ---- keys written out ---------------------------------------------------------------------
+
 
 def _docstrings(tree: ast.Module) -> set[int]:
     found = set()
@@ -64,10 +72,14 @@ def literal_keys() -> dict[str, list[str]]:
             continue
         skip = _docstrings(tree)
         for node in ast.walk(tree):
-            if (isinstance(node, ast.Constant) and isinstance(node.value, str)
-                    and id(node) not in skip and KEY.fullmatch(node.value)
-                    and node.value.split(".")[0] in spaces
-                    and not FILE_NAME.search(node.value)):
+            if (
+                isinstance(node, ast.Constant)
+                and isinstance(node.value, str)
+                and id(node) not in skip
+                and KEY.fullmatch(node.value)
+                and node.value.split(".")[0] in spaces
+                and not FILE_NAME.search(node.value)
+            ):
                 found.setdefault(node.value, []).append(f"{name}:{node.lineno}")
     return found
 
@@ -81,8 +93,12 @@ def test_both_languages_present():
 def test_keys_used_in_code_exist():
     used = set()
     for path in SOURCES:
-        used |= set(re.findall(r"""\b(?:t|tr|tr_md)\(\s*["']([a-z_]+\.[a-z0-9_.]+)["']""",
-                               path.read_text(encoding="utf-8")))
+        used |= set(
+            re.findall(
+                r"""\b(?:t|tr|tr_md)\(\s*["']([a-z_]+\.[a-z0-9_.]+)["']""",
+                path.read_text(encoding="utf-8"),
+            )
+        )
     assert len(used) > 400, "the scan found too few keys"
     assert used - set(TEXT) == set()
 
@@ -97,8 +113,12 @@ def test_every_problem_key_used_in_code_exists():
     keys = set()
     for tree in _trees().values():
         for node in ast.walk(tree):
-            if (isinstance(node, ast.Call) and _name(node.func) in ("Problem", "Term")
-                    and node.args and isinstance(node.args[0], ast.Constant)):
+            if (
+                isinstance(node, ast.Call)
+                and _name(node.func) in ("Problem", "Term")
+                and node.args
+                and isinstance(node.args[0], ast.Constant)
+            ):
                 keys.add(node.args[0].value)
     assert len(keys) > 60, "the scan found too few problems"
     assert keys - set(TEXT) == set()
@@ -116,6 +136,7 @@ def test_unknown_key_raises():
 
 # ---- keys built at run time ------------------------------------------------------------------
 
+
 def _name(func: ast.expr) -> str | None:
     return func.id if isinstance(func, ast.Name) else getattr(func, "attr", None)
 
@@ -128,17 +149,26 @@ def call_literals(module: str, function: str, arg: int = 0) -> set[str]:
         if not name.startswith(module):
             continue
         for node in ast.walk(tree):
-            if (isinstance(node, ast.Call) and _name(node.func) == function
-                    and len(node.args) > arg and isinstance(node.args[arg], ast.Constant)):
+            if (
+                isinstance(node, ast.Call)
+                and _name(node.func) == function
+                and len(node.args) > arg
+                and isinstance(node.args[arg], ast.Constant)
+            ):
                 found.add(node.args[arg].value)
     return found
 
 
 def keyword_literals(keyword: str) -> set[str]:
     """The string literals given as ``keyword=...`` to any call."""
-    return {k.value.value for tree in _trees().values() for node in ast.walk(tree)
-            if isinstance(node, ast.Call) for k in node.keywords
-            if k.arg == keyword and isinstance(k.value, ast.Constant)}
+    return {
+        k.value.value
+        for tree in _trees().values()
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call)
+        for k in node.keywords
+        if k.arg == keyword and isinstance(k.value, ast.Constant)
+    }
 
 
 _FSTRING = re.compile(r"""\bf(["'])((?:(?!\1).)*)\1""")
@@ -155,11 +185,15 @@ def families_in_code() -> dict[str, list[str]]:
         templates = [(m.start(), _FIELD.sub("{}", m.group(2))) for m in _FSTRING.finditer(code)]
         templates += [(m.start(), m.group(2) + "{}") for m in _CONCAT.finditer(code)]
         for start, template in templates:
-            if ("{}" in template and "." in template.split("{}")[0]
-                    and re.fullmatch(r"[a-z_]+(?:\.?[a-z0-9_]*(?:\{\})?)*", template)
-                    and template.split(".")[0] in spaces):
+            if (
+                "{}" in template
+                and "." in template.split("{}")[0]
+                and re.fullmatch(r"[a-z_]+(?:\.?[a-z0-9_]*(?:\{\})?)*", template)
+                and template.split(".")[0] in spaces
+            ):
                 found.setdefault(template, []).append(
-                    f"{_rel(path)}:{code.count(chr(10), 0, start) + 1}")
+                    f"{_rel(path)}:{code.count(chr(10), 0, start) + 1}"
+                )
     return found
 
 
@@ -189,6 +223,7 @@ def _constant(module: str, name: str):
         import importlib
 
         return getattr(importlib.import_module(module), name)
+
     return members
 
 
@@ -206,11 +241,38 @@ FAMILIES = {
     "card.level{}": (1, 2),
     "col.name.{}": ("branch", "manager", "grid"),  # core.grids.overview.breakdown_level...
     "col.{}": (  # core/ui/progress.py progress_columns, pages/overview.py
-        "completion_pct", "time_pct", "gap", "rank", "behind_pts", "behind", "year_end",
-        "last_year", "current", "weight", "old", "new", "target", "actual", "unit",
-        "status", "who", "metric", "miss", "user", "org", "month", "source", "customers",
-        "existing", "potential", "in_grid_pct", "filing_pct", "deposits_wan", "loans_wan",
-        "mobile_pct"),
+        "completion_pct",
+        "time_pct",
+        "gap",
+        "rank",
+        "behind_pts",
+        "behind",
+        "year_end",
+        "last_year",
+        "current",
+        "weight",
+        "old",
+        "new",
+        "target",
+        "actual",
+        "unit",
+        "status",
+        "who",
+        "metric",
+        "miss",
+        "user",
+        "org",
+        "month",
+        "source",
+        "customers",
+        "existing",
+        "potential",
+        "in_grid_pct",
+        "filing_pct",
+        "deposits_wan",
+        "loans_wan",
+        "mobile_pct",
+    ),
     "customer.other.{}": ("deposit", "loan"),  # other_bank_fund.kind
     "explorer.col.{}": ("deposit", "aum", "other_bank_deposit"),  # core/ui/segments.py
     "explorer.view.{}": _constant("core.customers.explorer", "VIEWS"),
@@ -227,8 +289,11 @@ FAMILIES = {
     "map.metric.{}": _constant("core.grids.queries", "METRICS"),
     "method.{}": _constant("core.performance.targets", "METHODS"),
     "months.{}": _constant("core.performance.targets", "MONTH_METHODS"),
-    "name.field.{}": lambda: (call_literals("", "clean_name", 1) | call_literals("", "clean_text", 1)
-                              | {"grid_name", "grid_code"}),  # core/grids/changes.py: a loop
+    "name.field.{}": lambda: (
+        call_literals("", "clean_name", 1)
+        | call_literals("", "clean_text", 1)
+        | {"grid_name", "grid_code"}
+    ),  # core/grids/changes.py: a loop
     "occupation.{}": vocab.OCCUPATIONS,
     "overview.by_{}": ("branch", "manager", "grid"),  # core.grids.overview.breakdown_level
     "period.{}": _constant("core.performance.progress", "PERIODS"),
@@ -251,14 +316,16 @@ FAMILIES = {
     "targets.caption.{}": ("hq", "branch"),  # app.py: the targets page's roles
     "targets.tab.{}": ("split", "excel", "history", "actuals"),  # pages/targets.py
     "unit.{}": lambda: _units() | {"wan"},
-    "uploads.{}": lambda: (call_literals("", "problem") | call_literals("", "refuse")
-                           | call_literals("", "logged")),
+    "uploads.{}": lambda: (
+        call_literals("", "problem") | call_literals("", "refuse") | call_literals("", "logged")
+    ),
     "users.org_{}": ("branch", "manager"),
     "users.{}": ACCOUNT_ACTIONS,
     "users.{}_done": ACCOUNT_ACTIONS,
     "visit.channel.{}": vocab.CHANNELS,
-    "visit.field.{}": lambda: (call_literals("core/visits/visit_log.py", "_problem", 1)
-                               | {"offered", "signed", "notes"}),  # check_visit: a loop
+    "visit.field.{}": lambda: (
+        call_literals("core/visits/visit_log.py", "_problem", 1) | {"offered", "signed", "notes"}
+    ),  # check_visit: a loop
     "visit.outcome.{}": vocab.OUTCOMES,
     "visits.day.{}": range(1, 8),
     "visits.tier.{}": vocab.TIERS,

@@ -1,4 +1,5 @@
 """Tests for core.demo.identities (fictitious personal data + masking)."""
+
 import re
 
 import numpy as np
@@ -114,7 +115,10 @@ def test_village_surnames(seed):
         assert 0.40 - 1e-9 <= dominant.sum() <= 0.70 + 1e-9
     assert n_dominant == {1, 2, 3}
     again = ident.village_surnames(np.random.default_rng(seed), 40)
-    assert all((a[0] == b[0]).all() and np.allclose(a[1], b[1]) for a, b in zip(villages, again, strict=True))
+    assert all(
+        (a[0] == b[0]).all() and np.allclose(a[1], b[1])
+        for a, b in zip(villages, again, strict=True)
+    )
 
 
 def test_phones():
@@ -124,10 +128,16 @@ def test_phones():
     assert (phones == ident.make_phones(np.random.default_rng(0), 1000)).all()
 
 
-@pytest.mark.parametrize("kind, pattern", [
-    ("merchant", r"平塘县(掌布镇|通州镇)[\u4e00-\u9fff]记[\u4e00-\u9fff]+"),
-    ("corporate", r"(平塘县[\u4e00-\u9fff]+有限公司|(掌布镇|通州镇)[\u4e00-\u9fff]+专业合作社)"),
-])
+@pytest.mark.parametrize(
+    "kind, pattern",
+    [
+        ("merchant", r"平塘县(掌布镇|通州镇)[\u4e00-\u9fff]记[\u4e00-\u9fff]+"),
+        (
+            "corporate",
+            r"(平塘县[\u4e00-\u9fff]+有限公司|(掌布镇|通州镇)[\u4e00-\u9fff]+专业合作社)",
+        ),
+    ],
+)
 def test_company_names(kind, pattern):
     towns = np.array(["掌布镇", "通州镇"])
     a = ident.make_company_names(np.random.default_rng(9), 200, towns, kind)
@@ -144,28 +154,34 @@ def test_company_names_per_row_towns_and_bad_kind():
         ident.make_company_names(np.random.default_rng(0), 3, towns, "bank")
 
 
-@pytest.mark.parametrize("func, value, expected", [
-    (ident.mask_name, "张三丰", "张**"),
-    (ident.mask_name, "李四", "李*"),
-    (ident.mask_name, "", ""),
-    (ident.mask_name, None, ""),
-    (ident.mask_phone, "13812345678", "138****5678"),
-    (ident.mask_phone, None, ""),
-    (ident.mask_id_number, "11010519491231002X", "110105********002X"),
-    (ident.mask_id_number, "", ""),
-    (ident.mask_address, "贵州省黔南州平塘县掌布镇某村3组", "贵州省黔南州****"),
-    (ident.mask_address, None, ""),
-])
+@pytest.mark.parametrize(
+    "func, value, expected",
+    [
+        (ident.mask_name, "张三丰", "张**"),
+        (ident.mask_name, "李四", "李*"),
+        (ident.mask_name, "", ""),
+        (ident.mask_name, None, ""),
+        (ident.mask_phone, "13812345678", "138****5678"),
+        (ident.mask_phone, None, ""),
+        (ident.mask_id_number, "11010519491231002X", "110105********002X"),
+        (ident.mask_id_number, "", ""),
+        (ident.mask_address, "贵州省黔南州平塘县掌布镇某村3组", "贵州省黔南州****"),
+        (ident.mask_address, None, ""),
+    ],
+)
 def test_masks(func, value, expected):
     assert func(value) == expected
 
 
-@pytest.mark.parametrize("kind, values, expected", [
-    ("name", ["张三丰", None, np.nan], ["张**", "", ""]),
-    ("phone", ["13812345678", ""], ["138****5678", ""]),
-    ("id_number", ["11010519491231002X"], ["110105********002X"]),
-    ("address", ["贵州省黔南州平塘县", None], ["贵州省黔南州****", ""]),
-])
+@pytest.mark.parametrize(
+    "kind, values, expected",
+    [
+        ("name", ["张三丰", None, np.nan], ["张**", "", ""]),
+        ("phone", ["13812345678", ""], ["138****5678", ""]),
+        ("id_number", ["11010519491231002X"], ["110105********002X"]),
+        ("address", ["贵州省黔南州平塘县", None], ["贵州省黔南州****", ""]),
+    ],
+)
 def test_mask_series(kind, values, expected):
     s = pd.Series(values, index=range(10, 10 + len(values)), name="col")
     out = ident.mask_series(s, kind)

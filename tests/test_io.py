@@ -1,4 +1,5 @@
 """Importing grid polygons from GeoJSON, zipped Shapefile and KML (geo.io)."""
+
 from __future__ import annotations
 
 import json
@@ -35,14 +36,22 @@ def two_squares() -> list[Polygon]:
 
 def geojson(geoms, props=None) -> bytes:
     props = props or [{"name": f"网格-{i + 1}"} for i in range(len(geoms))]
-    features = [{"type": "Feature", "properties": p, "geometry": mapping(g) if g else None}
-                for g, p in zip(geoms, props, strict=True)]
-    return json.dumps({"type": "FeatureCollection", "features": features},
-                      ensure_ascii=False).encode("utf-8")
+    features = [
+        {"type": "Feature", "properties": p, "geometry": mapping(g) if g else None}
+        for g, p in zip(geoms, props, strict=True)
+    ]
+    return json.dumps(
+        {"type": "FeatureCollection", "features": features}, ensure_ascii=False
+    ).encode("utf-8")
 
 
-def zipped_shapefile(tmp_path: Path, gdf: geopandas.GeoDataFrame, folder: str = "",
-                     drop: tuple[str, ...] = (), **kwargs) -> bytes:
+def zipped_shapefile(
+    tmp_path: Path,
+    gdf: geopandas.GeoDataFrame,
+    folder: str = "",
+    drop: tuple[str, ...] = (),
+    **kwargs,
+) -> bytes:
     shp_dir = tmp_path / "shp"
     shp_dir.mkdir(exist_ok=True)
     gdf.to_file(shp_dir / "grids.shp", **kwargs)
@@ -55,17 +64,20 @@ def zipped_shapefile(tmp_path: Path, gdf: geopandas.GeoDataFrame, folder: str = 
 
 
 def kml(placemarks: list[tuple[str, str]]) -> bytes:
-    body = "".join(f"<Placemark><name>{name}</name>{geom}</Placemark>"
-                   for name, geom in placemarks)
-    return ('<?xml version="1.0" encoding="UTF-8"?>'
-            '<kml xmlns="http://www.opengis.net/kml/2.2"><Document>'
-            f"{body}</Document></kml>").encode()
+    body = "".join(f"<Placemark><name>{name}</name>{geom}</Placemark>" for name, geom in placemarks)
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<kml xmlns="http://www.opengis.net/kml/2.2"><Document>'
+        f"{body}</Document></kml>"
+    ).encode()
 
 
 def kml_polygon(poly: Polygon) -> str:
     coords = " ".join(f"{x},{y},0" for x, y in poly.exterior.coords)
-    return (f"<Polygon><outerBoundaryIs><LinearRing><coordinates>{coords}"
-            "</coordinates></LinearRing></outerBoundaryIs></Polygon>")
+    return (
+        f"<Polygon><outerBoundaryIs><LinearRing><coordinates>{coords}"
+        "</coordinates></LinearRing></outerBoundaryIs></Polygon>"
+    )
 
 
 def problems_of(*args, **kwargs) -> list[Problem]:
@@ -121,27 +133,29 @@ def test_name_field_and_missing_name_field():
     props = [{"name": "a", "label": "东"}, {"name": "b", "label": "西"}]
     gdf = read_polygons(geojson(two_squares(), props), "g.geojson", "WGS84", name_field="label")
     assert list(gdf["name"]) == ["东", "西"]
-    [problem] = problems_of(geojson(two_squares(), props), "g.geojson", "WGS84",
-                            name_field="名字")
+    [problem] = problems_of(geojson(two_squares(), props), "g.geojson", "WGS84", name_field="名字")
     assert (problem.row, problem.field) == (None, "name")
 
 
 @pytest.mark.parametrize("folder", ["", "导出/网格/"])
 def test_zipped_shapefile(tmp_path, folder):
-    gdf = geopandas.GeoDataFrame({"name": ["网格-1", "网格-2"]}, geometry=two_squares(),
-                                 crs="EPSG:4326")
+    gdf = geopandas.GeoDataFrame(
+        {"name": ["网格-1", "网格-2"]}, geometry=two_squares(), crs="EPSG:4326"
+    )
     assert_two_squares(read_polygons(zipped_shapefile(tmp_path, gdf, folder), "g.zip", "WGS84"))
 
 
 def test_zipped_shapefile_projected_prj_is_reprojected(tmp_path):
-    gdf = geopandas.GeoDataFrame({"NAME": ["网格-1", "网格-2"]}, geometry=two_squares(),
-                                 crs="EPSG:4326").to_crs("EPSG:4547")  # CGCS2000 / 3-degree GK CM 108E
+    gdf = geopandas.GeoDataFrame(
+        {"NAME": ["网格-1", "网格-2"]}, geometry=two_squares(), crs="EPSG:4326"
+    ).to_crs("EPSG:4547")  # CGCS2000 / 3-degree GK CM 108E
     assert_two_squares(read_polygons(zipped_shapefile(tmp_path, gdf), "g.zip", "WGS84"))
 
 
 def test_gbk_shapefile_without_cpg(tmp_path):
-    gdf = geopandas.GeoDataFrame({"名称": ["网格-1", "网格-2"]}, geometry=two_squares(),
-                                 crs="EPSG:4326")
+    gdf = geopandas.GeoDataFrame(
+        {"名称": ["网格-1", "网格-2"]}, geometry=two_squares(), crs="EPSG:4326"
+    )
     data = zipped_shapefile(tmp_path, gdf, drop=(".cpg",), encoding="gbk")
     assert_two_squares(read_polygons(data, "g.zip", "WGS84"))
 
@@ -161,9 +175,12 @@ def test_kml_with_polygons(county):
 
 
 def test_kml_with_only_points_and_lines():
-    data = kml([("p", "<Point><coordinates>107.32,25.83,0</coordinates></Point>"),
-                ("l", "<LineString><coordinates>107.32,25.83 107.33,25.84</coordinates>"
-                      "</LineString>")])
+    data = kml(
+        [
+            ("p", "<Point><coordinates>107.32,25.83,0</coordinates></Point>"),
+            ("l", "<LineString><coordinates>107.32,25.83 107.33,25.84</coordinates></LineString>"),
+        ]
+    )
     [problem] = problems_of(data, "points.kml", "WGS84")
     assert problem.field == "geometry"
     assert "点/线" in problem.message("zh") and "points/lines" in problem.message("en")
@@ -182,10 +199,10 @@ def test_self_intersecting_bow_tie_is_rejected():
 def test_all_problems_are_collected_per_row():
     point = Point(*CENTRE)
     props = [{"name": "甲"}, {"name": "乙"}, {"name": "甲"}, {"name": "丙"}]
-    problems = problems_of(geojson([square(*CENTRE), point, square(107.33, 25.83), None],
-                                   props), "g.geojson", "WGS84")
-    assert [(p.row, p.field) for p in problems] == [(2, "geometry"), (3, "name"),
-                                                    (4, "geometry")]
+    problems = problems_of(
+        geojson([square(*CENTRE), point, square(107.33, 25.83), None], props), "g.geojson", "WGS84"
+    )
+    assert [(p.row, p.field) for p in problems] == [(2, "geometry"), (3, "name"), (4, "geometry")]
     assert "第 1 个" in problems[1].message("zh")
 
 
@@ -248,6 +265,11 @@ def test_unknown_declared_crs():
 
 
 def test_problem_text_names_row_and_field():
-    problem = Problem("problem.geometry.duplicate_name", {"name": "甲", "other": 1}, row=3,
-                      field="name", row_kind="feature")
+    problem = Problem(
+        "problem.geometry.duplicate_name",
+        {"name": "甲", "other": 1},
+        row=3,
+        field="name",
+        row_kind="feature",
+    )
     assert "3" in str(problem) and "name" in str(problem)

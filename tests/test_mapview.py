@@ -1,4 +1,5 @@
 """The map builder without a browser: what the rendered Leaflet script contains."""
+
 import json
 
 import numpy as np
@@ -15,18 +16,27 @@ from geo.mapview import build_grid_map, classify, drawn_polygon, simplify_grids,
 
 def grids(level: int, n: int) -> pd.DataFrame:
     cells = [box(107.2 + 0.02 * i, 25.8, 107.22 + 0.02 * i, 25.82) for i in range(n)]
-    return pd.DataFrame({"id": np.arange(level * 100, level * 100 + n),
-                         "name": [f"网格{level}-{i}" for i in range(n)],
-                         "polygon": cells, "label": "1"})
+    return pd.DataFrame(
+        {
+            "id": np.arange(level * 100, level * 100 + n),
+            "name": [f"网格{level}-{i}" for i in range(n)],
+            "polygon": cells,
+            "label": "1",
+        }
+    )
 
 
 def render(tiles="none", customers=None):
     l1, l2 = grids(1, 2), grids(2, 4)
     outlets = pd.DataFrame({"name": ["营业部"], "lon": [107.21], "lat": [25.81]})
-    customers = customers if customers is not None else pd.DataFrame(
-        {"lon": [107.21, 107.25], "lat": [25.81, 25.81]})
-    m = build_grid_map(l1, l2, outlets, customers, colors1=["#fff"] * 2, colors2=["#000"] * 4,
-                       tiles=tiles)
+    customers = (
+        customers
+        if customers is not None
+        else pd.DataFrame({"lon": [107.21, 107.25], "lat": [25.81, 25.81]})
+    )
+    m = build_grid_map(
+        l1, l2, outlets, customers, colors1=["#fff"] * 2, colors2=["#000"] * 4, tiles=tiles
+    )
     return m.get_root().render()
 
 
@@ -45,9 +55,13 @@ def test_many_customers_become_a_heat_map_of_bins():
     assert "markerClusterGroup" not in html
 
 
-@pytest.mark.parametrize("tiles, host", [("osm", "tile.openstreetmap.org"),
-                                         ("http://tiles.bank.local/{z}/{x}/{y}.png",
-                                          "tiles.bank.local")])
+@pytest.mark.parametrize(
+    "tiles, host",
+    [
+        ("osm", "tile.openstreetmap.org"),
+        ("http://tiles.bank.local/{z}/{x}/{y}.png", "tiles.bank.local"),
+    ],
+)
 def test_tiles_only_when_asked(tiles, host):
     html = render(tiles)
     assert host in html
@@ -76,8 +90,13 @@ def test_simplified_neighbours_still_share_their_edge():
 
 
 def test_drawn_polygon_in_wgs84():
-    square = {"type": "Feature", "properties": {}, "geometry": json.loads(
-        json.dumps(shapely.geometry.mapping(box(107.2, 25.8, 107.21, 25.81))))}
+    square = {
+        "type": "Feature",
+        "properties": {},
+        "geometry": json.loads(
+            json.dumps(shapely.geometry.mapping(box(107.2, 25.8, 107.21, 25.81)))
+        ),
+    }
     assert drawn_polygon(square).equals(box(107.2, 25.8, 107.21, 25.81))
     assert drawn_polygon({"geometry": {"type": "Point", "coordinates": [1, 2]}}) is None
     shifted = drawn_polygon(square, "amap")  # drawn on GCJ-02 tiles

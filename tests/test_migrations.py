@@ -1,4 +1,5 @@
 """The Alembic migrations build exactly the schema of the models, on SQLite and PostgreSQL."""
+
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect

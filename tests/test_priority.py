@@ -1,4 +1,5 @@
 """Visit priority: overdue by tier frequency, each reason exactly when its condition holds."""
+
 from datetime import date, timedelta
 
 import numpy as np
@@ -19,11 +20,26 @@ AS_OF = date(2026, 11, 23)
 
 def customer(**changes) -> dict:
     """A plain customer who triggers nothing: basic, active, visited yesterday, no money."""
-    row = dict(id=1, tier="basic", status="active", last_visit_on=AS_OF - timedelta(days=1),
-               aum=1_000.0, deposit_balance=1_000.0, other_bank_deposit=0.0,
-               has_mobile_banking=True, has_acquiring=False, has_etc=False,
-               has_debit_card=True, kind="individual", age=40.0, days_to_maturity=np.nan,
-               is_migrant=False, in_campaign=False, credit_line=0.0, loan_balance=0.0)
+    row = dict(
+        id=1,
+        tier="basic",
+        status="active",
+        last_visit_on=AS_OF - timedelta(days=1),
+        aum=1_000.0,
+        deposit_balance=1_000.0,
+        other_bank_deposit=0.0,
+        has_mobile_banking=True,
+        has_acquiring=False,
+        has_etc=False,
+        has_debit_card=True,
+        kind="individual",
+        age=40.0,
+        days_to_maturity=np.nan,
+        is_migrant=False,
+        in_campaign=False,
+        credit_line=0.0,
+        loan_balance=0.0,
+    )
     row.update(changes)
     return row
 
@@ -39,6 +55,7 @@ def one(as_of=AS_OF, **changes) -> pd.Series:
 
 # --- overdue by tier frequency ----------------------------------------------------------
 
+
 def test_high_end_visited_40_days_ago_is_about_10_days_overdue():
     row = one(tier="high", last_visit_on=AS_OF - timedelta(days=40))
     assert row["overdue_days"] == 10  # due 30 days (365 / 12) after the visit
@@ -47,9 +64,17 @@ def test_high_end_visited_40_days_ago_is_about_10_days_overdue():
     assert row["reasons_en"].startswith("visit overdue 10 days (high-end: monthly)")
 
 
-@pytest.mark.parametrize("tier, days_ago, overdue", [
-    ("basic", 200, 0), ("basic", 400, 35), ("core", 91, 0), ("core", 100, 9),
-    ("high", 30, 0), ("high", 31, 1)])
+@pytest.mark.parametrize(
+    "tier, days_ago, overdue",
+    [
+        ("basic", 200, 0),
+        ("basic", 400, 35),
+        ("core", 91, 0),
+        ("core", 100, 9),
+        ("high", 30, 0),
+        ("high", 31, 1),
+    ],
+)
 def test_overdue_follows_the_tier_interval(tier, days_ago, overdue):
     row = one(tier=tier, last_visit_on=AS_OF - timedelta(days=days_ago))
     assert row["overdue_days"] == overdue
@@ -61,10 +86,20 @@ def test_frequency_setting_changes_the_due_date(monkeypatch):
     row = one(tier="high", last_visit_on=AS_OF - timedelta(days=20))
     assert row["overdue_days"] == 5  # 365 / 24 = 15 days
     assert "每年 24 次" in row["reasons"]
-    assert one(tier="basic", last_visit_on=AS_OF - timedelta(days=400),
-               ).pipe(lambda r: r["overdue_days"]) == 35
-    assert score(dict(tier="basic", last_visit_on=AS_OF - timedelta(days=400)),
-                 visits_per_year=(12, 4, 0)).iloc[0]["overdue_days"] == 0  # never due
+    assert (
+        one(
+            tier="basic",
+            last_visit_on=AS_OF - timedelta(days=400),
+        ).pipe(lambda r: r["overdue_days"])
+        == 35
+    )
+    assert (
+        score(
+            dict(tier="basic", last_visit_on=AS_OF - timedelta(days=400)),
+            visits_per_year=(12, 4, 0),
+        ).iloc[0]["overdue_days"]
+        == 0
+    )  # never due
 
 
 def test_never_visited_is_due_now():
@@ -85,29 +120,62 @@ def test_overdue_points_are_full_at_one_whole_interval():
 
 REASONS = [
     # (changes that trigger it, near miss, zh text, en text, product or None)
-    (dict(days_to_maturity=12), dict(days_to_maturity=31), "定期/理财 12 天后到期",
-     "matures in 12 days", "time_deposit"),
-    (dict(other_bank_deposit=120_000), dict(other_bank_deposit=9_999), "他行存款 12.0 万元",
-     "12.0 万元 at other banks", "time_deposit"),
+    (
+        dict(days_to_maturity=12),
+        dict(days_to_maturity=31),
+        "定期/理财 12 天后到期",
+        "matures in 12 days",
+        "time_deposit",
+    ),
+    (
+        dict(other_bank_deposit=120_000),
+        dict(other_bank_deposit=9_999),
+        "他行存款 12.0 万元",
+        "12.0 万元 at other banks",
+        "time_deposit",
+    ),
     (dict(aum=352_000), dict(aum=49_999), "资产 35.2 万元", "AUM 35.2 万元", None),
-    (dict(has_mobile_banking=False, age=59), dict(has_mobile_banking=False, age=60),
-     "未开通手机银行", "no mobile banking", "mobile_banking"),
-    (dict(kind="merchant", has_acquiring=False), dict(kind="merchant", has_acquiring=True),
-     "商户未开通收单", "merchant without acquiring", "acquiring"),
-    (dict(credit_line=150_000, loan_balance=30_000), dict(credit_line=150_000,
-                                                          loan_balance=80_000),
-     "授信未用 12.0 万元", "12.0 万元 of credit line unused", "loan"),
-    (dict(has_debit_card=False), dict(has_debit_card=False, kind="corporate"), "未办借记卡",
-     "no debit card", "debit_card"),
-    (dict(kind="corporate", has_etc=False), dict(kind="individual", has_etc=False),
-     "未办ETC", "no ETC", "etc"),
+    (
+        dict(has_mobile_banking=False, age=59),
+        dict(has_mobile_banking=False, age=60),
+        "未开通手机银行",
+        "no mobile banking",
+        "mobile_banking",
+    ),
+    (
+        dict(kind="merchant", has_acquiring=False),
+        dict(kind="merchant", has_acquiring=True),
+        "商户未开通收单",
+        "merchant without acquiring",
+        "acquiring",
+    ),
+    (
+        dict(credit_line=150_000, loan_balance=30_000),
+        dict(credit_line=150_000, loan_balance=80_000),
+        "授信未用 12.0 万元",
+        "12.0 万元 of credit line unused",
+        "loan",
+    ),
+    (
+        dict(has_debit_card=False),
+        dict(has_debit_card=False, kind="corporate"),
+        "未办借记卡",
+        "no debit card",
+        "debit_card",
+    ),
+    (
+        dict(kind="corporate", has_etc=False),
+        dict(kind="individual", has_etc=False),
+        "未办ETC",
+        "no ETC",
+        "etc",
+    ),
     (dict(status="dormant"), dict(status="potential"), "睡眠客户待激活", "dormant", None),
     (dict(in_campaign=True), dict(in_campaign=False), "营销活动客户", "in a campaign", None),
 ]
 
 
-@pytest.mark.parametrize("trigger, miss, zh, en, product", REASONS,
-                         ids=[r[2] for r in REASONS])
+@pytest.mark.parametrize("trigger, miss, zh, en, product", REASONS, ids=[r[2] for r in REASONS])
 def test_each_reason_appears_exactly_when_its_condition_holds(trigger, miss, zh, en, product):
     hit, near = one(**trigger), one(**miss)
     assert zh in hit["reasons"] and en in hit["reasons_en"]
@@ -118,8 +186,7 @@ def test_each_reason_appears_exactly_when_its_condition_holds(trigger, miss, zh,
 def test_a_customer_with_nothing_to_say_has_no_reason():
     row = one()
     assert row["reasons"] == "" and row["reasons_en"] == ""
-    assert row["score"] == pytest.approx(WEIGHTS["value"] * np.log10(1.1) / np.log10(101),
-                                         abs=0.05)
+    assert row["score"] == pytest.approx(WEIGHTS["value"] * np.log10(1.1) / np.log10(101), abs=0.05)
 
 
 def test_merchant_of_unknown_age_without_mobile_banking_is_a_gap():
@@ -129,6 +196,7 @@ def test_merchant_of_unknown_age_without_mobile_banking_is_a_gap():
 
 
 # --- Spring Festival --------------------------------------------------------------------
+
 
 def test_spring_festival_table_and_window():
     assert set(range(2025, 2031)) <= set(SPRING_FESTIVAL)
@@ -150,13 +218,28 @@ def test_migrant_worker_home_for_spring_festival():
 
 # --- ordering, bounds, capacity ---------------------------------------------------------
 
+
 def test_sorted_by_score_and_bounded():
-    ranked = score(dict(), dict(tier="high", last_visit_on=None, other_bank_deposit=5e6,
-                                aum=5e6, has_mobile_banking=False, kind="merchant", age=np.nan,
-                                days_to_maturity=3, is_migrant=True, in_campaign=True,
-                                credit_line=3e5, has_debit_card=False, status="dormant"),
-                   dict(tier="core", last_visit_on=AS_OF - timedelta(days=200)),
-                   as_of=date(2027, 1, 27))
+    ranked = score(
+        dict(),
+        dict(
+            tier="high",
+            last_visit_on=None,
+            other_bank_deposit=5e6,
+            aum=5e6,
+            has_mobile_banking=False,
+            kind="merchant",
+            age=np.nan,
+            days_to_maturity=3,
+            is_migrant=True,
+            in_campaign=True,
+            credit_line=3e5,
+            has_debit_card=False,
+            status="dormant",
+        ),
+        dict(tier="core", last_visit_on=AS_OF - timedelta(days=200)),
+        as_of=date(2027, 1, 27),
+    )
     assert ranked["id"].tolist() == [2, 3, 1]
     assert ranked["score"].is_monotonic_decreasing
     assert ranked["score"].between(0, 100).all()
@@ -164,8 +247,9 @@ def test_sorted_by_score_and_bounded():
 
 
 def test_ties_go_to_the_more_overdue_then_the_lower_id():
-    ranked = score(dict(), dict(), dict(tier="high", last_visit_on=AS_OF - timedelta(days=400),
-                                        aum=0.0))
+    ranked = score(
+        dict(), dict(), dict(tier="high", last_visit_on=AS_OF - timedelta(days=400), aum=0.0)
+    )
     assert ranked["id"].tolist()[1:] == [1, 2]
 
 
@@ -194,11 +278,14 @@ def test_input_is_kept_and_extra_columns_pass_through():
     assert list(frame.columns) == [*customer().keys(), "name"]  # the input is not changed
 
 
-@pytest.mark.parametrize("frame, error, match", [
-    ([customer()], TypeError, "DataFrame"),
-    (pd.DataFrame([customer()]).drop(columns="aum"), ValueError, "aum"),
-    (pd.DataFrame([customer(tier="vip")]), ValueError, "tier"),
-])
+@pytest.mark.parametrize(
+    "frame, error, match",
+    [
+        ([customer()], TypeError, "DataFrame"),
+        (pd.DataFrame([customer()]).drop(columns="aum"), ValueError, "aum"),
+        (pd.DataFrame([customer(tier="vip")]), ValueError, "tier"),
+    ],
+)
 def test_bad_input(frame, error, match):
     with pytest.raises(error, match=match):
         score_customers(frame, AS_OF)

@@ -1,4 +1,5 @@
 """Proposals as pure functions: outlets to first-level grids, blocks to balanced regions."""
+
 import numpy as np
 import pytest
 import shapely

@@ -1,4 +1,5 @@
 """The week's route: tours against the exact answer, days balanced and closed, bad stops apart."""
+
 import itertools
 import math
 
@@ -23,8 +24,9 @@ def random_stops(seed: int, n: int) -> pd.DataFrame:
         xy = centres[rng.integers(0, len(centres), n)] + rng.normal(0, 0.006, (n, 2))
     else:
         xy = rng.uniform(-0.09, 0.09, (n, 2))
-    return pd.DataFrame({"id": np.arange(100, 100 + n), "lon": OUTLET[0] + xy[:, 0],
-                         "lat": OUTLET[1] + xy[:, 1]})
+    return pd.DataFrame(
+        {"id": np.arange(100, 100 + n), "lon": OUTLET[0] + xy[:, 0], "lat": OUTLET[1] + xy[:, 1]}
+    )
 
 
 def matrix(stops: pd.DataFrame) -> np.ndarray:
@@ -37,6 +39,7 @@ def brute_force(dist: np.ndarray) -> float:
 
 
 # --- single tours -----------------------------------------------------------------------
+
 
 def test_haversine_matches_a_known_distance():
     # one degree of latitude on the mean-radius sphere
@@ -76,8 +79,10 @@ def test_heuristic_within_5_percent_of_optimal_on_60_random_instances(kicks):
         assert tour[0] == 0 and sorted(tour.tolist()) == list(range(n + 1))
         gaps.append(tour_length(d, tour) / held_karp(d)[1] - 1)
     gaps = np.array(gaps) * 100
-    print(f"\nkicks={kicks}: gap vs Held-Karp over {len(gaps)} instances: "
-          f"mean {gaps.mean():.3f} %, max {gaps.max():.3f} %")
+    print(
+        f"\nkicks={kicks}: gap vs Held-Karp over {len(gaps)} instances: "
+        f"mean {gaps.mean():.3f} %, max {gaps.max():.3f} %"
+    )
     assert gaps.min() > -1e-9  # nothing beats the exact answer
     assert gaps.max() <= 5.0
     assert gaps.mean() <= 1.0
@@ -113,6 +118,7 @@ def test_nearest_neighbour_starts_at_the_outlet_and_visits_all():
 
 # --- the week ---------------------------------------------------------------------------
 
+
 def check_week(week, stops, sizes):
     """Every located stop once; days balanced; each day a closed loop from the outlet."""
     assert sorted(week.stops["id"]) == sorted(stops["id"])
@@ -121,11 +127,13 @@ def check_week(week, stops, sizes):
         assert part["seq"].tolist() == list(range(1, len(part) + 1))
         first = part.iloc[0]
         assert first["leg_m"] == pytest.approx(
-            haversine_m(*OUTLET, first["lon"], first["lat"]), rel=1e-9)
+            haversine_m(*OUTLET, first["lon"], first["lat"]), rel=1e-9
+        )
         row = week.days.set_index("day").loc[day]
         last = part.iloc[-1]
-        assert row["return_m"] == pytest.approx(haversine_m(last["lon"], last["lat"], *OUTLET),
-                                                rel=1e-9)
+        assert row["return_m"] == pytest.approx(
+            haversine_m(last["lon"], last["lat"], *OUTLET), rel=1e-9
+        )
         assert row["km"] == pytest.approx((part["leg_m"].sum() + row["return_m"]) / 1000)
     assert week.total_km == pytest.approx(week.days["km"].sum())
 
@@ -147,8 +155,10 @@ def test_week_is_within_5_percent_of_the_exact_week_on_60_small_instances():
         best, _ = optimal_week(matrix(stops), day_sizes(n, days))
         gaps.append(week.total_km * 1000 / best - 1)
     gaps = np.array(gaps) * 100
-    print(f"\nweek vs exact week over {len(gaps)} instances: mean {gaps.mean():.3f} %, "
-          f"max {gaps.max():.3f} %")
+    print(
+        f"\nweek vs exact week over {len(gaps)} instances: mean {gaps.mean():.3f} %, "
+        f"max {gaps.max():.3f} %"
+    )
     assert gaps.min() > -1e-9
     assert gaps.max() <= 5.0
     assert gaps.mean() <= 1.0
@@ -165,13 +175,16 @@ def test_week_of_36_within_5_percent_of_random_restarts():
         stops = random_stops(700 + seed, 36)
         d, sizes = matrix(stops), day_sizes(36, 5)
         rng = np.random.default_rng(seed)
-        best = min(sum(tour_length(d, t) for t in improve_days(d, random_split(36, sizes, rng),
-                                                               seed=r))
-                   for r in range(8))
+        best = min(
+            sum(tour_length(d, t) for t in improve_days(d, random_split(36, sizes, rng), seed=r))
+            for r in range(8)
+        )
         gaps.append(plan_week(OUTLET, stops).total_km * 1000 / best - 1)
     gaps = np.array(gaps) * 100
-    print(f"\n36-stop week vs best of 8 random restarts: mean {gaps.mean():.2f} %, "
-          f"max {gaps.max():.2f} %")
+    print(
+        f"\n36-stop week vs best of 8 random restarts: mean {gaps.mean():.2f} %, "
+        f"max {gaps.max():.2f} %"
+    )
     assert gaps.max() <= 5.0
 
 
@@ -189,10 +202,11 @@ def test_exchange_keeps_the_day_sizes_and_never_lengthens_the_week(seed):
 def test_optimal_week_is_the_best_of_every_split():
     stops = random_stops(5, 6)
     d = matrix(stops)
-    best = min(held_karp(d[np.ix_([0, *a], [0, *a])])[1]
-               + held_karp(d[np.ix_([0, *b], [0, *b])])[1]
-               for a in itertools.combinations(range(1, 7), 3)
-               for b in [tuple(sorted(set(range(1, 7)) - set(a)))])
+    best = min(
+        held_karp(d[np.ix_([0, *a], [0, *a])])[1] + held_karp(d[np.ix_([0, *b], [0, *b])])[1]
+        for a in itertools.combinations(range(1, 7), 3)
+        for b in [tuple(sorted(set(range(1, 7)) - set(a)))]
+    )
     total, days = optimal_week(d, [3, 3])
     assert total == pytest.approx(best)
     assert sorted(np.concatenate(days).tolist()) == list(range(1, 7))
@@ -201,8 +215,9 @@ def test_optimal_week_is_the_best_of_every_split():
 def test_two_villages_become_two_days():
     east = [(107.05 + 0.001 * i, 25.80 + 0.001 * i) for i in range(4)]
     west = [(106.95 - 0.001 * i, 25.80 - 0.001 * i) for i in range(4)]
-    stops = pd.DataFrame([(i, lon, lat) for i, (lon, lat) in enumerate(west + east)],
-                         columns=["id", "lon", "lat"])
+    stops = pd.DataFrame(
+        [(i, lon, lat) for i, (lon, lat) in enumerate(west + east)], columns=["id", "lon", "lat"]
+    )
     week = plan_week(OUTLET, stops, days=2)
     by_day = week.stops.groupby("day")["lon"].agg(["min", "max"])
     assert ((by_day["max"] < OUTLET[0]) | (by_day["min"] > OUTLET[0])).all()
@@ -216,14 +231,22 @@ def test_same_input_same_week():
 
 
 def test_stops_without_coordinates_are_reported_not_planned():
-    stops = pd.DataFrame({"id": [1, 2, 3, 4, 5, 6],
-                          "lon": [107.01, np.nan, "abc", 181.0, 0.0, 106.99],
-                          "lat": [25.81, 25.80, 25.80, 25.80, 0.0, 25.79],
-                          "name": list("ABCDEF")})
+    stops = pd.DataFrame(
+        {
+            "id": [1, 2, 3, 4, 5, 6],
+            "lon": [107.01, np.nan, "abc", 181.0, 0.0, 106.99],
+            "lat": [25.81, 25.80, 25.80, 25.80, 0.0, 25.79],
+            "name": list("ABCDEF"),
+        }
+    )
     week = plan_week(OUTLET, stops, days=5)
     assert sorted(week.stops["id"]) == [1, 6]
     assert dict(zip(week.unlocated["id"], week.unlocated["reason"], strict=True)) == {
-        2: "missing", 3: "missing", 4: "out_of_range", 5: "missing"}
+        2: "missing",
+        3: "missing",
+        4: "out_of_range",
+        5: "missing",
+    }
     assert week.stops.set_index("id").loc[6, "name"] == "F"  # other columns come along
 
 
@@ -233,9 +256,17 @@ def test_no_located_stop_is_an_empty_week():
     assert week.unlocated["id"].tolist() == [1]
 
 
-@pytest.mark.parametrize("n, days, capacity, expected", [
-    (36, 5, None, [8, 7, 7, 7, 7]), (35, 5, None, [7] * 5), (20, 5, 7, [7, 7, 6]),
-    (3, 5, None, [1, 1, 1]), (0, 5, None, []), (10, 2, 6, [5, 5])])
+@pytest.mark.parametrize(
+    "n, days, capacity, expected",
+    [
+        (36, 5, None, [8, 7, 7, 7, 7]),
+        (35, 5, None, [7] * 5),
+        (20, 5, 7, [7, 7, 6]),
+        (3, 5, None, [1, 1, 1]),
+        (0, 5, None, []),
+        (10, 2, 6, [5, 5]),
+    ],
+)
 def test_day_sizes(n, days, capacity, expected):
     assert day_sizes(n, days, capacity) == expected
     assert all(s <= (capacity or math.ceil(n / days)) for s in expected)
@@ -247,15 +278,23 @@ def test_capacity_packs_the_week_into_fewer_days():
     check_week(week, stops, [7, 7, 6])
 
 
-@pytest.mark.parametrize("stops, outlet, kwargs, error, match", [
-    ([{"id": 1, "lon": 107, "lat": 25}], OUTLET, {}, TypeError, "DataFrame"),
-    (pd.DataFrame({"id": [1], "lon": [107.0]}), OUTLET, {}, ValueError, "lat"),
-    (pd.DataFrame({"id": [1, 1], "lon": [107.0, 107.1], "lat": [25.8, 25.8]}), OUTLET, {},
-     ValueError, "repeated"),
-    (random_stops(1, 12), OUTLET, {"days": 2, "capacity": 5}, ValueError, "do not fit"),
-    (random_stops(1, 3), (None, 25.8), {}, ValueError, "outlet"),
-    (random_stops(1, 3), (107.0, 95.0), {}, ValueError, "outlet"),
-])
+@pytest.mark.parametrize(
+    "stops, outlet, kwargs, error, match",
+    [
+        ([{"id": 1, "lon": 107, "lat": 25}], OUTLET, {}, TypeError, "DataFrame"),
+        (pd.DataFrame({"id": [1], "lon": [107.0]}), OUTLET, {}, ValueError, "lat"),
+        (
+            pd.DataFrame({"id": [1, 1], "lon": [107.0, 107.1], "lat": [25.8, 25.8]}),
+            OUTLET,
+            {},
+            ValueError,
+            "repeated",
+        ),
+        (random_stops(1, 12), OUTLET, {"days": 2, "capacity": 5}, ValueError, "do not fit"),
+        (random_stops(1, 3), (None, 25.8), {}, ValueError, "outlet"),
+        (random_stops(1, 3), (107.0, 95.0), {}, ValueError, "outlet"),
+    ],
+)
 def test_bad_input_is_a_clear_error(stops, outlet, kwargs, error, match):
     with pytest.raises(error, match=match):
         plan_week(outlet, stops, **kwargs)

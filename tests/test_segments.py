@@ -1,5 +1,6 @@
 """Segments: planted clusters are recovered, names state real differences, identities survive
 re-runs (pure and in the database)."""
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -28,31 +29,83 @@ def planted(n_per_group: int = 400, seed: int = 3) -> tuple[pd.DataFrame, np.nda
     for g, name in enumerate(GROUPS):
         n = n_per_group
         base = {
-            "old_villagers": dict(kind=0, status=0, location=2, age=68, deposit=6_000,
-                                  mobile=False, txn=20, tenure=15 * 365, loan=0, other=0,
-                                  acquiring=False),
-            "young_town": dict(kind=0, status=0, location=0, age=28, deposit=25_000,
-                               mobile=True, txn=3, tenure=3 * 365, loan=0, other=5_000,
-                               acquiring=False),
-            "merchants": dict(kind=1, status=0, location=1, age=45, deposit=150_000,
-                              mobile=True, txn=1, tenure=8 * 365, loan=200_000, other=80_000,
-                              acquiring=True),
-            "prospects": dict(kind=0, status=2, location=2, age=35, deposit=0, mobile=False,
-                              txn=np.nan, tenure=np.nan, loan=0, other=40_000,
-                              acquiring=False),
+            "old_villagers": dict(
+                kind=0,
+                status=0,
+                location=2,
+                age=68,
+                deposit=6_000,
+                mobile=False,
+                txn=20,
+                tenure=15 * 365,
+                loan=0,
+                other=0,
+                acquiring=False,
+            ),
+            "young_town": dict(
+                kind=0,
+                status=0,
+                location=0,
+                age=28,
+                deposit=25_000,
+                mobile=True,
+                txn=3,
+                tenure=3 * 365,
+                loan=0,
+                other=5_000,
+                acquiring=False,
+            ),
+            "merchants": dict(
+                kind=1,
+                status=0,
+                location=1,
+                age=45,
+                deposit=150_000,
+                mobile=True,
+                txn=1,
+                tenure=8 * 365,
+                loan=200_000,
+                other=80_000,
+                acquiring=True,
+            ),
+            "prospects": dict(
+                kind=0,
+                status=2,
+                location=2,
+                age=35,
+                deposit=0,
+                mobile=False,
+                txn=np.nan,
+                tenure=np.nan,
+                loan=0,
+                other=40_000,
+                acquiring=False,
+            ),
         }[name]
         deposit = base["deposit"] * rng.lognormal(0, 0.3, n)
-        parts.append(pd.DataFrame({
-            "group": g, "kind": base["kind"], "status": base["status"],
-            "location": base["location"], "age": base["age"] + rng.normal(0, 4, n),
-            "deposit": deposit, "time_deposit": deposit * 0.3, "wealth": 0.0,
-            "loan": base["loan"] * rng.lognormal(0, 0.2, n),
-            "credit_line": base["loan"] * 1.3, "other_bank_deposit":
-                base["other"] * rng.lognormal(0, 0.3, n),
-            "has_debit_card": base["status"] == 0, "has_mobile_banking": base["mobile"],
-            "has_acquiring": base["acquiring"], "has_etc": False,
-            "days_since_txn": base["txn"] * rng.uniform(0.5, 1.5, n),
-            "tenure_days": base["tenure"] * rng.uniform(0.8, 1.2, n)}))
+        parts.append(
+            pd.DataFrame(
+                {
+                    "group": g,
+                    "kind": base["kind"],
+                    "status": base["status"],
+                    "location": base["location"],
+                    "age": base["age"] + rng.normal(0, 4, n),
+                    "deposit": deposit,
+                    "time_deposit": deposit * 0.3,
+                    "wealth": 0.0,
+                    "loan": base["loan"] * rng.lognormal(0, 0.2, n),
+                    "credit_line": base["loan"] * 1.3,
+                    "other_bank_deposit": base["other"] * rng.lognormal(0, 0.3, n),
+                    "has_debit_card": base["status"] == 0,
+                    "has_mobile_banking": base["mobile"],
+                    "has_acquiring": base["acquiring"],
+                    "has_etc": False,
+                    "days_since_txn": base["txn"] * rng.uniform(0.5, 1.5, n),
+                    "tenure_days": base["tenure"] * rng.uniform(0.8, 1.2, n),
+                }
+            )
+        )
     frame = pd.concat(parts, ignore_index=True)
     return frame.drop(columns="group"), frame["group"].to_numpy()
 
@@ -115,14 +168,21 @@ def test_a_cluster_keeps_the_identity_of_the_segment_it_continues():
 
 # ---- in the database --------------------------------------------------------------------
 
+
 def test_every_customer_has_a_segment_and_the_segments_add_up(seeded_engine):
     segments = load_segments(seeded_engine)
     with seeded_engine.connect() as conn:
-        missing = conn.execute(text(
-            "SELECT COUNT(*) FROM customer c LEFT JOIN customer_profile p "
-            "ON p.customer_id = c.id WHERE p.segment_id IS NULL")).scalar_one()
-        sizes = dict(conn.execute(text(
-            "SELECT segment_id, COUNT(*) FROM customer_profile GROUP BY segment_id")).all())
+        missing = conn.execute(
+            text(
+                "SELECT COUNT(*) FROM customer c LEFT JOIN customer_profile p "
+                "ON p.customer_id = c.id WHERE p.segment_id IS NULL"
+            )
+        ).scalar_one()
+        sizes = dict(
+            conn.execute(
+                text("SELECT segment_id, COUNT(*) FROM customer_profile GROUP BY segment_id")
+            ).all()
+        )
     assert missing == 0 and 4 <= len(segments) <= 10
     assert dict(zip(segments["id"], segments["size"], strict=True)) == sizes
     assert segments["deposit_share"].sum() == pytest.approx(1.0)
@@ -140,8 +200,9 @@ def test_rerunning_keeps_ids_codes_names_and_memberships(fresh_county):
 def test_rerunning_after_the_data_moves_keeps_matched_segments(fresh_county):
     before = load_segments(fresh_county).set_index("id")
     with fresh_county.begin() as conn:  # some customers grow richer
-        conn.execute(text("UPDATE customer SET deposit_balance = deposit_balance * 1.2 "
-                          "WHERE id % 10 = 0"))
+        conn.execute(
+            text("UPDATE customer SET deposit_balance = deposit_balance * 1.2 WHERE id % 10 = 0")
+        )
     profile_customers(fresh_county, SYSTEM, AS_OF, seed=SEED)
     after = load_segments(fresh_county).set_index("id")
     kept = before.index.intersection(after.index)
@@ -155,6 +216,7 @@ def test_the_analyst_can_set_k(fresh_county):
     segments = load_segments(fresh_county)
     assert result.k == 5 and len(segments) == 5
     with fresh_county.connect() as conn:
-        run = conn.execute(text("SELECT k, k_chosen_by FROM tagging_run "
-                                "WHERE kind = 'segments' ORDER BY id DESC")).first()
+        run = conn.execute(
+            text("SELECT k, k_chosen_by FROM tagging_run WHERE kind = 'segments' ORDER BY id DESC")
+        ).first()
     assert tuple(run) == (5, "analyst")

@@ -1,4 +1,5 @@
 """Target setting: every split reconciles to the unit; saving records every changed cell."""
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -27,12 +28,16 @@ SIZES = [1, 2, 21, 78]
 
 # ---- pure -----------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("method", ["last_year", "equal", "potential"])
 @pytest.mark.parametrize("total", TOTALS)
 @pytest.mark.parametrize("n", SIZES)
 def test_flow_split_reconciles_to_the_yuan(method, total, n):
-    weights = {"equal": np.ones(n), "last_year": RNG.lognormal(12, 1.5, n),
-               "potential": RNG.random(n) * RNG.integers(0, 2, n)}[method]
+    weights = {
+        "equal": np.ones(n),
+        "last_year": RNG.lognormal(12, 1.5, n),
+        "potential": RNG.random(n) * RNG.integers(0, 2, n),
+    }[method]
     parts = split_to_children(total, weights, "flow")
     assert parts.sum() == total
     assert (parts == np.round(parts)).all() and (parts >= 0).all()
@@ -77,8 +82,9 @@ def test_deposits_load_the_first_quarter():
 
 @pytest.mark.parametrize("method", ["seasonal", "even"])
 def test_a_balance_path_runs_from_the_base_to_the_year_end(method):
-    path = split_to_months(1_080_000_001, "stock", curve_for("deposit_balance", method),
-                           base=1_000_000_000)
+    path = split_to_months(
+        1_080_000_001, "stock", curve_for("deposit_balance", method), base=1_000_000_000
+    )
     assert path[-1] == 1_080_000_001
     assert (np.diff(np.r_[1_000_000_000, path]) >= 0).all()
 
@@ -87,15 +93,18 @@ def test_a_rate_holds_every_month():
     assert split_to_months(90.0, "rate", curve_for("filing_rate")).tolist() == [90.0] * 12
 
 
-@pytest.mark.parametrize("values, kind, unit, problem", [
-    ([100, 200, 300], "flow", "yuan", None),
-    ([100, 200, 299], "flow", "yuan", "差 -1"),
-    ([100, -200, 700], "flow", "yuan", "负数"),
-    ([100, "abc", 500], "flow", "yuan", "数字"),
-    ([100, 200.5, 300], "flow", "yuan", "整数"),
-    ([3.0, 120.0, 2.0], "rate", "pct", "100%"),
-    ([3.0, 9.0, 1.0], "rate", "pct", None),
-])
+@pytest.mark.parametrize(
+    "values, kind, unit, problem",
+    [
+        ([100, 200, 300], "flow", "yuan", None),
+        ([100, 200, 299], "flow", "yuan", "差 -1"),
+        ([100, -200, 700], "flow", "yuan", "负数"),
+        ([100, "abc", 500], "flow", "yuan", "数字"),
+        ([100, 200.5, 300], "flow", "yuan", "整数"),
+        ([3.0, 120.0, 2.0], "rate", "pct", "100%"),
+        ([3.0, 9.0, 1.0], "rate", "pct", None),
+    ],
+)
 def test_check_split_names_the_row_and_the_mismatch(values, kind, unit, problem):
     problems = check_split(600, pd.Series(values, dtype=object), kind, unit)
     if problem is None:
@@ -103,16 +112,20 @@ def test_check_split_names_the_row_and_the_mismatch(values, kind, unit, problem)
     else:
         assert len(problems) == 1 and problem in problems[0].message("zh")
         if "差" not in problem:
-            assert problems[0].row == next(i for i, v in enumerate(values, 1)
-                                           if v in ("abc", -200, 200.5, 120.0))
+            assert problems[0].row == next(
+                i for i, v in enumerate(values, 1) if v in ("abc", -200, 200.5, 120.0)
+            )
 
 
 # ---- the database ----------------------------------------------------------------------
 
+
 def _cells(engine):
     with engine.connect() as conn:
-        return (conn.execute(text("SELECT COUNT(*), SUM(value) FROM target")).one(),
-                conn.execute(select(func.count()).select_from(TargetChange)).scalar_one())
+        return (
+            conn.execute(text("SELECT COUNT(*), SUM(value) FROM target")).one(),
+            conn.execute(select(func.count()).select_from(TargetChange)).scalar_one(),
+        )
 
 
 @pytest.mark.parametrize("method", METHODS)
@@ -137,26 +150,49 @@ def test_grid_potential_comes_from_the_data(seeded_engine):
     assert p["penetration"].between(0, 1).all()
     expected = p["households"] * (1 - p["penetration"]) * p["other_bank"]
     assert np.allclose(p["potential"], expected)
-    plan = propose_split(seeded_engine, 2026, "deposit_increase", "bank", 1, 10_000_000,
-                         "potential")
-    assert plan.sort_values("weight")["org_id"].iloc[-1] == p.sort_values("potential")[
-        "org_id"].iloc[-1]
+    plan = propose_split(
+        seeded_engine, 2026, "deposit_increase", "bank", 1, 10_000_000, "potential"
+    )
+    assert (
+        plan.sort_values("weight")["org_id"].iloc[-1]
+        == p.sort_values("potential")["org_id"].iloc[-1]
+    )
 
 
 def test_head_office_saves_a_split_and_every_change_is_recorded(fresh_county):
     engine = fresh_county
     plan = propose_split(engine, 2026, "intermediate_income", "bank", 1, 2_000_000, "equal")
-    changed = save_split(engine, Actor(1, Scope("hq")), 2026, "intermediate_income", "bank", 1,
-                         2_000_000, plan, "even")
+    changed = save_split(
+        engine,
+        Actor(1, Scope("hq")),
+        2026,
+        "intermediate_income",
+        "bank",
+        1,
+        2_000_000,
+        plan,
+        "even",
+    )
     assert changed == 22 * 13  # bank and 21 branches, year and 12 months each
     with engine.connect() as conn:
-        rows = pd.DataFrame(conn.execute(select(Target.org_level, Target.month, Target.value)
-                                         .where(Target.year == 2026,
-                                                Target.metric == "intermediate_income",
-                                                Target.org_level != "manager")).all())
-        log = pd.DataFrame(conn.execute(select(TargetChange).where(
-            TargetChange.metric == "intermediate_income", TargetChange.source == "split"))
-            .mappings().all())
+        rows = pd.DataFrame(
+            conn.execute(
+                select(Target.org_level, Target.month, Target.value).where(
+                    Target.year == 2026,
+                    Target.metric == "intermediate_income",
+                    Target.org_level != "manager",
+                )
+            ).all()
+        )
+        log = pd.DataFrame(
+            conn.execute(
+                select(TargetChange).where(
+                    TargetChange.metric == "intermediate_income", TargetChange.source == "split"
+                )
+            )
+            .mappings()
+            .all()
+        )
     branches = rows[rows["org_level"] == "branch"]
     assert branches[branches["month"] == 0]["value"].sum() == 2_000_000
     assert branches[branches["month"] > 0]["value"].sum() == 2_000_000
@@ -164,8 +200,20 @@ def test_head_office_saves_a_split_and_every_change_is_recorded(fresh_county):
     assert (log["new_value"] != log["old_value"]).all() and log["at"].notna().all()
     # saving the same split again changes nothing and records nothing
     before = _cells(engine)
-    assert save_split(engine, Actor(1, Scope("hq")), 2026, "intermediate_income", "bank", 1,
-                      2_000_000, plan, "even") == 0
+    assert (
+        save_split(
+            engine,
+            Actor(1, Scope("hq")),
+            2026,
+            "intermediate_income",
+            "bank",
+            1,
+            2_000_000,
+            plan,
+            "even",
+        )
+        == 0
+    )
     assert _cells(engine) == before
     history = target_history(engine, Scope("hq"), 2026)
     assert len(log) == changed
@@ -177,9 +225,12 @@ def test_branch_leader_splits_to_managers_but_not_their_own_target(fresh_county)
     engine = fresh_county
     scope = Scope("branch", branch_id=1)
     with engine.connect() as conn:
-        own = conn.execute(text("SELECT value FROM target WHERE year = 2026 AND month = 0 AND "
-                                "org_level = 'branch' AND org_id = 1 AND metric = 'visits'")
-                           ).scalar_one()
+        own = conn.execute(
+            text(
+                "SELECT value FROM target WHERE year = 2026 AND month = 0 AND "
+                "org_level = 'branch' AND org_id = 1 AND metric = 'visits'"
+            )
+        ).scalar_one()
     plan = propose_split(engine, 2026, "visits", "branch", 1, own, "equal")
     assert plan["target"].sum() == own
     before = _cells(engine)
@@ -193,8 +244,10 @@ def test_branch_leader_splits_to_managers_but_not_their_own_target(fresh_county)
         save_split(engine, Actor(2, scope), 2026, "visits", "branch", 2, own, plan)
     assert _cells(engine) == before  # nothing written by a refused split
     # the demo already has these annual targets: only the months change (seasonal -> even)
-    assert save_split(engine, Actor(2, scope), 2026, "visits", "branch", 1, own, plan, "even") == \
-        len(plan) * 12
+    assert (
+        save_split(engine, Actor(2, scope), 2026, "visits", "branch", 1, own, plan, "even")
+        == len(plan) * 12
+    )
     history = target_history(engine, scope, 2026)
     mine = history[history["source"] == "split"]
     assert set(mine["org_level"]) == {"manager"} and set(mine["user"]) == {"营业部行长"}

@@ -17,6 +17,7 @@ database cannot be replayed and signing out revokes every session of the user. A
 after ``GM_SESSION_HOURS`` or ``GM_IDLE_MINUTES`` without a click, whichever comes first; dead
 sessions are pruned at sign-in.
 """
+
 from __future__ import annotations
 
 import base64
@@ -35,7 +36,7 @@ from core.permissions import record
 from core.scope import Scope
 
 _R, _P = 8, 1
-LEGACY_N = 2 ** 14  # the cost of hashes made before GM_SCRYPT_N existed
+LEGACY_N = 2**14  # the cost of hashes made before GM_SCRYPT_N existed
 COOKIE_NAME = "gm_session"
 FAILED = "failed"  # the one code every refused sign-in carries (i18n signin.failed)
 SEEN_EVERY = timedelta(seconds=60)  # last_seen_at is written at most this often
@@ -44,8 +45,9 @@ PRUNE_BATCH = 500  # dead sessions / old client failures deleted per sign-in at 
 
 def _scrypt(password: str, salt: bytes, n: int, r: int, p: int) -> bytes:
     # hashlib's default maxmem (32 MB) refuses N=2**17 (128 * r * N = 128 MB): raise it
-    return hashlib.scrypt(password.encode(), salt=salt, n=n, r=r, p=p, dklen=32,
-                          maxmem=256 * r * n + 2 ** 20)
+    return hashlib.scrypt(
+        password.encode(), salt=salt, n=n, r=r, p=p, dklen=32, maxmem=256 * r * n + 2**20
+    )
 
 
 def hash_password(password: str, n: int | None = None) -> str:
@@ -54,8 +56,16 @@ def hash_password(password: str, n: int | None = None) -> str:
     n = n or int(config.get("GM_SCRYPT_N"))
     salt = secrets.token_bytes(16)
     digest = _scrypt(password, salt, n, _R, _P)
-    return "$".join(["scrypt", str(n), str(_R), str(_P),
-                     base64.b64encode(salt).decode(), base64.b64encode(digest).decode()])
+    return "$".join(
+        [
+            "scrypt",
+            str(n),
+            str(_R),
+            str(_P),
+            base64.b64encode(salt).decode(),
+            base64.b64encode(digest).decode(),
+        ]
+    )
 
 
 def verify_password(password: str, stored: str) -> bool:
@@ -65,7 +75,7 @@ def verify_password(password: str, stored: str) -> bool:
         n, r, p = int(n), int(r), int(p)
     except ValueError:
         return False
-    if algo != "scrypt" or not (LEGACY_N <= n <= 2 ** 20 and r == _R and p == _P):
+    if algo != "scrypt" or not (LEGACY_N <= n <= 2**20 and r == _R and p == _P):
         return False
     got = _scrypt(password, base64.b64decode(salt), n, r, p)
     return hmac.compare_digest(got, base64.b64decode(digest))
@@ -108,12 +118,18 @@ def _user_scope(user: User) -> Scope:
 
 def signed_in(user: User) -> SignedIn:
     """The :class:`SignedIn` of a user row."""
-    return SignedIn(user.id, user.username, user.display_name, _user_scope(user),
-                    bool(user.must_change_password))
+    return SignedIn(
+        user.id,
+        user.username,
+        user.display_name,
+        _user_scope(user),
+        bool(user.must_change_password),
+    )
 
 
-def client_address(remote: str | None, forwarded_for: str | None,
-                   behind_proxy: bool | None = None) -> str:
+def client_address(
+    remote: str | None, forwarded_for: str | None, behind_proxy: bool | None = None
+) -> str:
     """The client address sign-in failures are counted by.
 
     ``X-Forwarded-For`` is believed only when ``GM_BEHIND_PROXY`` is on, and then only its
@@ -139,13 +155,23 @@ def client_address(remote: str | None, forwarded_for: str | None,
 
 def _client_locked(conn, client: str, now: datetime) -> bool:
     window = now - timedelta(minutes=int(config.get("GM_SIGNIN_LOCK_MINUTES")))
-    failures = conn.execute(select(func.count()).select_from(SignInFailure).where(
-        SignInFailure.client == client, SignInFailure.at > window)).scalar_one()
+    failures = conn.execute(
+        select(func.count())
+        .select_from(SignInFailure)
+        .where(SignInFailure.client == client, SignInFailure.at > window)
+    ).scalar_one()
     return failures >= int(config.get("GM_SIGNIN_CLIENT_MAX_FAILURES"))
 
 
-def _refuse(engine: Engine, user: User | None, username: str, client: str, reason: str,
-            now: datetime, count: bool = True) -> SignInError:
+def _refuse(
+    engine: Engine,
+    user: User | None,
+    username: str,
+    client: str,
+    reason: str,
+    now: datetime,
+    count: bool = True,
+) -> SignInError:
     """Audit a refused sign-in with its true reason; count it against the client and (when
     the password was wrong) the account, locking it at the limit."""
     detail = {"reason": reason, "client": client}
@@ -153,26 +179,55 @@ def _refuse(engine: Engine, user: User | None, username: str, client: str, reaso
         detail["username"] = username[:50]
     with engine.begin() as conn:
         if count:
-            conn.execute(SignInFailure.__table__.insert().values(
-                at=now, client=client, username=username[:50]))
+            conn.execute(
+                SignInFailure.__table__.insert().values(
+                    at=now, client=client, username=username[:50]
+                )
+            )
         if user is not None and reason == "wrong_password":  # counted in SQL: no lost update
-            conn.execute(update(User).where(User.id == user.id)
-                         .values(failed_sign_ins=User.failed_sign_ins + 1))
-            failures = conn.execute(select(User.failed_sign_ins)
-                                    .where(User.id == user.id)).scalar_one()
+            conn.execute(
+                update(User)
+                .where(User.id == user.id)
+                .values(failed_sign_ins=User.failed_sign_ins + 1)
+            )
+            failures = conn.execute(
+                select(User.failed_sign_ins).where(User.id == user.id)
+            ).scalar_one()
             if failures >= int(config.get("GM_SIGNIN_MAX_FAILURES")):
                 minutes = int(config.get("GM_SIGNIN_LOCK_MINUTES"))
-                conn.execute(update(User).where(User.id == user.id).values(
-                    failed_sign_ins=0, locked_until=now + timedelta(minutes=minutes)))
-                record(conn, user.id, "account_locked", "user", user.username,
-                       {"client": client, "minutes": minutes}, at=now)
-        record(conn, None if user is None else user.id, "sign_in_failed", "user",
-               None if user is None else user.username, detail, at=now)
+                conn.execute(
+                    update(User)
+                    .where(User.id == user.id)
+                    .values(failed_sign_ins=0, locked_until=now + timedelta(minutes=minutes))
+                )
+                record(
+                    conn,
+                    user.id,
+                    "account_locked",
+                    "user",
+                    user.username,
+                    {"client": client, "minutes": minutes},
+                    at=now,
+                )
+        record(
+            conn,
+            None if user is None else user.id,
+            "sign_in_failed",
+            "user",
+            None if user is None else user.username,
+            detail,
+            at=now,
+        )
     return SignInError(reason)
 
 
-def authenticate(engine: Engine, username: str, password: str, client: str = "unknown",
-                 now: datetime | None = None) -> SignedIn:
+def authenticate(
+    engine: Engine,
+    username: str,
+    password: str,
+    client: str = "unknown",
+    now: datetime | None = None,
+) -> SignedIn:
     """Check a username and password from ``client`` (see :func:`client_address`).
 
     The password is checked (or, for an unknown user, a hash of the same cost is computed)
@@ -214,8 +269,15 @@ def authenticate(engine: Engine, username: str, password: str, client: str = "un
     with engine.begin() as conn:
         conn.execute(update(User).where(User.id == user.id).values(**values))
         if "password_hash" in values:
-            record(conn, user.id, "password_rehashed", "user", user.username,
-                   {"from_n": user.password_hash.split("$")[1]}, at=now)
+            record(
+                conn,
+                user.id,
+                "password_rehashed",
+                "user",
+                user.username,
+                {"from_n": user.password_hash.split("$")[1]},
+                at=now,
+            )
     return signed_in(user)
 
 
@@ -223,8 +285,9 @@ def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def start_session(engine: Engine, user: SignedIn, now: datetime | None = None,
-                  client: str | None = None) -> str:
+def start_session(
+    engine: Engine, user: SignedIn, now: datetime | None = None, client: str | None = None
+) -> str:
     """Record a new sign-in session and return the token for the cookie; prune dead
     sessions and old client failures (a bounded batch)."""
     now = now or datetime.now()
@@ -232,11 +295,25 @@ def start_session(engine: Engine, user: SignedIn, now: datetime | None = None,
     hours = int(config.get("GM_SESSION_HOURS"))
     with engine.begin() as conn:
         prune(conn, now)
-        conn.execute(UserSession.__table__.insert().values(
-            user_id=user.user_id, token_hash=_token_hash(token), created_at=now,
-            expires_at=now + timedelta(hours=hours), revoked_at=None, last_seen_at=now))
-        record(conn, user, "sign_in", "user", user.username,
-               {"client": client} if client else None, at=now)
+        conn.execute(
+            UserSession.__table__.insert().values(
+                user_id=user.user_id,
+                token_hash=_token_hash(token),
+                created_at=now,
+                expires_at=now + timedelta(hours=hours),
+                revoked_at=None,
+                last_seen_at=now,
+            )
+        )
+        record(
+            conn,
+            user,
+            "sign_in",
+            "user",
+            user.username,
+            {"client": client} if client else None,
+            at=now,
+        )
     return token
 
 
@@ -246,21 +323,33 @@ def prune(conn, now: datetime, batch: int | None = None) -> int:
     sessions went."""
     batch = batch or PRUNE_BATCH
     idle = now - timedelta(minutes=int(config.get("GM_IDLE_MINUTES")))
-    dead = (select(UserSession.id).where(
-        (UserSession.expires_at <= now) | UserSession.revoked_at.is_not(None)
-        | (UserSession.last_seen_at < idle)).limit(batch))
+    dead = (
+        select(UserSession.id)
+        .where(
+            (UserSession.expires_at <= now)
+            | UserSession.revoked_at.is_not(None)
+            | (UserSession.last_seen_at < idle)
+        )
+        .limit(batch)
+    )
     ids = conn.execute(dead).scalars().all()
     if ids:
         conn.execute(delete(UserSession).where(UserSession.id.in_(ids)))
-    old = conn.execute(select(SignInFailure.id).where(
-        SignInFailure.at < now - timedelta(days=1)).limit(batch)).scalars().all()
+    old = (
+        conn.execute(
+            select(SignInFailure.id).where(SignInFailure.at < now - timedelta(days=1)).limit(batch)
+        )
+        .scalars()
+        .all()
+    )
     if old:
         conn.execute(delete(SignInFailure).where(SignInFailure.id.in_(old)))
     return len(ids)
 
 
-def check_session(engine: Engine, token: str | None,
-                  now: datetime | None = None) -> tuple[SignedIn | None, str | None]:
+def check_session(
+    engine: Engine, token: str | None, now: datetime | None = None
+) -> tuple[SignedIn | None, str | None]:
     """The user of a cookie token and why not: ``(user, None)`` or ``(None, reason)`` with
     reason unknown, expired, idle (the session is revoked and the sign-out audited),
     inactive or demo_disabled. A live session's ``last_seen_at`` moves at most once a
@@ -268,9 +357,11 @@ def check_session(engine: Engine, token: str | None,
     if not token or not isinstance(token, str):
         return None, "unknown"
     now = now or datetime.now()
-    stmt = (select(User, UserSession).join(UserSession, UserSession.user_id == User.id)
-            .where(UserSession.token_hash == _token_hash(token),
-                   UserSession.revoked_at.is_(None)))
+    stmt = (
+        select(User, UserSession)
+        .join(UserSession, UserSession.user_id == User.id)
+        .where(UserSession.token_hash == _token_hash(token), UserSession.revoked_at.is_(None))
+    )
     with Session(engine, expire_on_commit=False) as session:
         row = session.execute(stmt).first()
     if row is None:
@@ -281,12 +372,21 @@ def check_session(engine: Engine, token: str | None,
     seen = sess.last_seen_at or sess.created_at
     if now - seen > timedelta(minutes=int(config.get("GM_IDLE_MINUTES"))):
         with engine.begin() as conn:
-            revoked = conn.execute(update(UserSession).where(
-                UserSession.id == sess.id, UserSession.revoked_at.is_(None))
-                .values(revoked_at=now)).rowcount
+            revoked = conn.execute(
+                update(UserSession)
+                .where(UserSession.id == sess.id, UserSession.revoked_at.is_(None))
+                .values(revoked_at=now)
+            ).rowcount
             if revoked:
-                record(conn, user.id, "idle_sign_out", "user", user.username,
-                       {"last_seen": seen.isoformat(timespec="seconds")}, at=now)
+                record(
+                    conn,
+                    user.id,
+                    "idle_sign_out",
+                    "user",
+                    user.username,
+                    {"last_seen": seen.isoformat(timespec="seconds")},
+                    at=now,
+                )
         return None, "idle"
     if not user.active:
         return None, "inactive"
@@ -294,30 +394,38 @@ def check_session(engine: Engine, token: str | None,
         return None, "demo_disabled"
     if now - seen >= SEEN_EVERY:
         with engine.begin() as conn:
-            conn.execute(update(UserSession).where(UserSession.id == sess.id)
-                         .values(last_seen_at=now))
+            conn.execute(
+                update(UserSession).where(UserSession.id == sess.id).values(last_seen_at=now)
+            )
     return signed_in(user), None
 
 
-def resume_session(engine: Engine, token: str | None,
-                   now: datetime | None = None) -> SignedIn | None:
+def resume_session(
+    engine: Engine, token: str | None, now: datetime | None = None
+) -> SignedIn | None:
     """The user of a cookie token, or None when it is unknown, expired, idle, revoked or the
     user has been deactivated since."""
     return check_session(engine, token, now)[0]
 
 
-def end_sessions(engine: Engine, user_id: int, now: datetime | None = None,
-                 action: str | None = "sign_out", actor=None) -> int:
+def end_sessions(
+    engine: Engine,
+    user_id: int,
+    now: datetime | None = None,
+    action: str | None = "sign_out",
+    actor=None,
+) -> int:
     """Sign a user out everywhere: revoke all their open sessions. Returns how many.
 
     ``action`` is what the audit log records (None: nothing, the caller records), ``actor``
     who did it (default: the user themself)."""
     now = now or datetime.now()
     with engine.begin() as conn:
-        result = conn.execute(update(UserSession)
-                              .where(UserSession.user_id == user_id,
-                                     UserSession.revoked_at.is_(None))
-                              .values(revoked_at=now))
+        result = conn.execute(
+            update(UserSession)
+            .where(UserSession.user_id == user_id, UserSession.revoked_at.is_(None))
+            .values(revoked_at=now)
+        )
         if action:
             record(conn, user_id if actor is None else actor, action, "user", None, None, at=now)
     return result.rowcount

@@ -17,6 +17,7 @@ the app (``st.user``). This module (no Streamlit) decides what those claims mean
   ID token starts at most one session (its fingerprint is in the audit row), so Streamlit's
   30-day identity cookie can neither outlive a sign-out nor stand in for a new sign-in.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -147,9 +148,13 @@ def find_user(engine: Engine, match: str, value: str) -> User:
         columns.append(User.email)
     with Session(engine, expire_on_commit=False) as session:
         users = session.scalars(select(User)).all()
-    found = {u.id: u for u in users
-             if any(isinstance(v, str) and fold(v) == wanted
-                    for v in (getattr(u, c.key) for c in columns))}
+    found = {
+        u.id: u
+        for u in users
+        if any(
+            isinstance(v, str) and fold(v) == wanted for v in (getattr(u, c.key) for c in columns)
+        )
+    }
     if not found:
         raise SsoRefused("unknown_user")
     if len(found) > 1:
@@ -175,13 +180,18 @@ def _seen(engine: Engine, token: str, now: datetime) -> set[str]:
     """The actions (sso_sign_in, sso_refused) already recorded for this ID token."""
     since = now - timedelta(seconds=FRESH_SECONDS + 2 * CLOCK_SKEW_SECONDS)
     with engine.connect() as conn:
-        return set(conn.execute(select(AuditLog.action).distinct()
-                                .where(AuditLog.at >= since, AuditLog.entity == ENTITY,
-                                       AuditLog.entity_id == token)).scalars())
+        return set(
+            conn.execute(
+                select(AuditLog.action)
+                .distinct()
+                .where(AuditLog.at >= since, AuditLog.entity == ENTITY, AuditLog.entity_id == token)
+            ).scalars()
+        )
 
 
-def sign_in(engine: Engine, claims: Mapping,
-            now: datetime | None = None) -> tuple[auth.SignedIn, str] | None:
+def sign_in(
+    engine: Engine, claims: Mapping, now: datetime | None = None
+) -> tuple[auth.SignedIn, str] | None:
     """Start an app session for the identity provider's user in ``claims``.
 
     Returns ``(user, token)`` as a password sign-in would, or None when the claims are not a
@@ -208,15 +218,36 @@ def sign_in(engine: Engine, claims: Mapping,
     except SsoRefused as refused:
         if "sso_refused" not in seen:
             with engine.begin() as conn:
-                record(conn, None if user is None else user.id, "sso_refused", ENTITY, token,
-                       {"reason": refused.code, "match": match, "claim": claim,
-                        "value": clean(value), "iss": clean(claims.get("iss", ""), 200)},
-                       at=now)
+                record(
+                    conn,
+                    None if user is None else user.id,
+                    "sso_refused",
+                    ENTITY,
+                    token,
+                    {
+                        "reason": refused.code,
+                        "match": match,
+                        "claim": claim,
+                        "value": clean(value),
+                        "iss": clean(claims.get("iss", ""), 200),
+                    },
+                    at=now,
+                )
         raise
     with engine.begin() as conn:  # the ID token is spent first: a failure below burns it
-        record(conn, user.id, "sso_sign_in", ENTITY, token,
-               {"method": "sso", "claim": claim, "value": clean(value),
-                "iss": clean(claims.get("iss", ""), 200)}, at=now)
-    signed_in = auth.SignedIn(user.id, user.username, user.display_name,
-                              auth._user_scope(user))
+        record(
+            conn,
+            user.id,
+            "sso_sign_in",
+            ENTITY,
+            token,
+            {
+                "method": "sso",
+                "claim": claim,
+                "value": clean(value),
+                "iss": clean(claims.get("iss", ""), 200),
+            },
+            at=now,
+        )
+    signed_in = auth.SignedIn(user.id, user.username, user.display_name, auth._user_scope(user))
     return signed_in, auth.start_session(engine, signed_in, now)

@@ -12,6 +12,7 @@ settings: ``GM_PASSWORD_MIN_LENGTH``, ``GM_PASSWORD_CLASSES``, and never the use
 Problems are :class:`core.problems.ProblemError` s with i18n keys (``users.*``), so the page
 and the command line say the same thing in the user's language.
 """
+
 from __future__ import annotations
 
 import re
@@ -37,8 +38,10 @@ _OTP_SYMBOLS = "#%+=?"
 
 
 def _classes(password: str) -> int:
-    return sum(any(test(c) for c in password) for test in (
-        str.islower, str.isupper, str.isdigit, lambda c: not c.isalnum()))
+    return sum(
+        any(test(c) for c in password)
+        for test in (str.islower, str.isupper, str.isdigit, lambda c: not c.isalnum())
+    )
 
 
 def check_password(password: str, username: str) -> list[Problem]:
@@ -102,8 +105,11 @@ def _org(conn, role: str, org_code: str | None) -> tuple[int | None, int | None,
         if row is None:
             return _fail("users.unknown_branch", code=code[:32])
         return row.id, None, f"{row.name}行长"
-    row = conn.execute(select(Manager.id, Manager.branch_id, Manager.name, Manager.active)
-                       .where(Manager.code == code)).first()
+    row = conn.execute(
+        select(Manager.id, Manager.branch_id, Manager.name, Manager.active).where(
+            Manager.code == code
+        )
+    ).first()
     if row is None or not row.active:
         return _fail("users.unknown_manager", code=code[:32])
     return row.branch_id, row.id, row.name
@@ -113,9 +119,17 @@ def _fail(key: str, **values):
     raise ProblemError(Problem(key, values))
 
 
-def create_user(engine: Engine, actor, username: str, role: str, org_code: str | None = None,
-                display_name: str | None = None, password: str | None = None,
-                email: str | None = None, now: datetime | None = None) -> str | None:
+def create_user(
+    engine: Engine,
+    actor,
+    username: str,
+    role: str,
+    org_code: str | None = None,
+    display_name: str | None = None,
+    password: str | None = None,
+    email: str | None = None,
+    now: datetime | None = None,
+) -> str | None:
     """Create an account; return its one-time password (None when ``password`` was given,
     which is then checked against the rules and need not be changed).
 
@@ -156,19 +170,42 @@ def create_user(engine: Engine, actor, username: str, role: str, org_code: str |
         if email and conn.execute(select(User.id).where(User.email == email)).first():
             _fail("users.email_exists")
         branch_id, manager_id, default_name = _org(conn, role, org_code)
-        user_id = conn.execute(User.__table__.insert().values(
-            username=username, display_name=name or default_name or username,
-            password_hash=digest, role=role, branch_id=branch_id, manager_id=manager_id,
-            active=True, is_demo=False, created_at=now, email=email,
-            must_change_password=otp is not None, failed_sign_ins=0)).inserted_primary_key[0]
-        record(conn, actor, "user_created", "user", username,
-               {"role": role, "org": (org_code or "").strip()[:32] or None, "user_id": user_id,
-                "one_time_password": otp is not None}, at=now)
+        user_id = conn.execute(
+            User.__table__.insert().values(
+                username=username,
+                display_name=name or default_name or username,
+                password_hash=digest,
+                role=role,
+                branch_id=branch_id,
+                manager_id=manager_id,
+                active=True,
+                is_demo=False,
+                created_at=now,
+                email=email,
+                must_change_password=otp is not None,
+                failed_sign_ins=0,
+            )
+        ).inserted_primary_key[0]
+        record(
+            conn,
+            actor,
+            "user_created",
+            "user",
+            username,
+            {
+                "role": role,
+                "org": (org_code or "").strip()[:32] or None,
+                "user_id": user_id,
+                "one_time_password": otp is not None,
+            },
+            at=now,
+        )
     return otp
 
 
-def reset_password(engine: Engine, actor, username: str, password: str | None = None,
-                   now: datetime | None = None) -> str | None:
+def reset_password(
+    engine: Engine, actor, username: str, password: str | None = None, now: datetime | None = None
+) -> str | None:
     """Give an account a new one-time password (returned) that must be changed at the next
     sign-in, or set ``password`` (checked, returns None). Unlocks the account and ends its
     sessions."""
@@ -181,17 +218,32 @@ def reset_password(engine: Engine, actor, username: str, password: str | None = 
     otp = None if password is not None else one_time_password()
     digest = auth.hash_password(password if password is not None else otp)
     with engine.begin() as conn:
-        conn.execute(update(User).where(User.id == user.id).values(
-            password_hash=digest, must_change_password=otp is not None, failed_sign_ins=0,
-            locked_until=None))
-        record(conn, actor, "password_reset", "user", user.username,
-               {"one_time_password": otp is not None}, at=now)
+        conn.execute(
+            update(User)
+            .where(User.id == user.id)
+            .values(
+                password_hash=digest,
+                must_change_password=otp is not None,
+                failed_sign_ins=0,
+                locked_until=None,
+            )
+        )
+        record(
+            conn,
+            actor,
+            "password_reset",
+            "user",
+            user.username,
+            {"one_time_password": otp is not None},
+            at=now,
+        )
     auth.end_sessions(engine, user.id, now, action=None)
     return otp
 
 
-def change_password(engine: Engine, user, current: str, new: str,
-                    now: datetime | None = None) -> None:
+def change_password(
+    engine: Engine, user, current: str, new: str, now: datetime | None = None
+) -> None:
     """The signed-in ``user`` replaces their password (after a one-time password, or at
     will): ``current`` must be right, ``new`` must meet the rules and differ from it."""
     now = now or datetime.now()
@@ -207,8 +259,11 @@ def change_password(engine: Engine, user, current: str, new: str,
     if problems:
         raise ProblemError(problems)
     with engine.begin() as conn:
-        conn.execute(update(User).where(User.id == row.id).values(
-            password_hash=auth.hash_password(new), must_change_password=False))
+        conn.execute(
+            update(User)
+            .where(User.id == row.id)
+            .values(password_hash=auth.hash_password(new), must_change_password=False)
+        )
         record(conn, user, "password_changed", "user", row.username, None, at=now)
 
 
@@ -243,31 +298,58 @@ def unlock(engine: Engine, actor, username: str, now: datetime | None = None) ->
     now = now or datetime.now()
     with engine.begin() as conn:
         user = _find(conn, username)
-        conn.execute(update(User).where(User.id == user.id).values(
-            failed_sign_ins=0, locked_until=None))
+        conn.execute(
+            update(User).where(User.id == user.id).values(failed_sign_ins=0, locked_until=None)
+        )
         record(conn, actor, "user_unlocked", "user", user.username, None, at=now)
 
 
-USER_COLUMNS = ["username", "display_name", "role", "org", "email", "active", "locked",
-                "locked_until", "failed_sign_ins", "must_change_password", "last_sign_in_at",
-                "is_demo"]
+USER_COLUMNS = [
+    "username",
+    "display_name",
+    "role",
+    "org",
+    "email",
+    "active",
+    "locked",
+    "locked_until",
+    "failed_sign_ins",
+    "must_change_password",
+    "last_sign_in_at",
+    "is_demo",
+]
 
 
 def list_users(engine: Engine, actor, now: datetime | None = None) -> pd.DataFrame:
     """Every account with its org unit, state, lock and last sign-in (head office only)."""
     require_role(engine, actor, "user_admin", "hq")
     now = now or datetime.now()
-    stmt = (select(User.username, User.display_name, User.role, User.email, User.active,
-                   User.locked_until, User.failed_sign_ins, User.must_change_password,
-                   User.last_sign_in_at, User.is_demo, Branch.name.label("branch"),
-                   Manager.name.label("manager"), Manager.code.label("manager_code"))
-            .outerjoin(Branch, Branch.id == User.branch_id)
-            .outerjoin(Manager, Manager.id == User.manager_id)
-            .order_by(User.username))
+    stmt = (
+        select(
+            User.username,
+            User.display_name,
+            User.role,
+            User.email,
+            User.active,
+            User.locked_until,
+            User.failed_sign_ins,
+            User.must_change_password,
+            User.last_sign_in_at,
+            User.is_demo,
+            Branch.name.label("branch"),
+            Manager.name.label("manager"),
+            Manager.code.label("manager_code"),
+        )
+        .outerjoin(Branch, Branch.id == User.branch_id)
+        .outerjoin(Manager, Manager.id == User.manager_id)
+        .order_by(User.username)
+    )
     with engine.connect() as conn:
         df = read_frame(conn, stmt)
-    df["org"] = [f"{b} / {m} ({c})" if isinstance(m, str) else (b if isinstance(b, str) else "")
-                 for b, m, c in zip(df["branch"], df["manager"], df["manager_code"], strict=True)]
+    df["org"] = [
+        f"{b} / {m} ({c})" if isinstance(m, str) else (b if isinstance(b, str) else "")
+        for b, m, c in zip(df["branch"], df["manager"], df["manager_code"], strict=True)
+    ]
     df["locked"] = [bool(pd.notna(u) and u > now) for u in df["locked_until"]]
     for col in ("active", "must_change_password", "is_demo"):
         df[col] = df[col].astype(bool)
@@ -281,7 +363,11 @@ def org_choices(engine: Engine, actor) -> dict[str, dict[str, str]]:
         branches = conn.execute(select(Branch.code, Branch.name).order_by(Branch.code)).all()
         managers = conn.execute(
             select(Manager.code, Manager.name, Branch.name.label("branch"))
-            .join(Branch, Branch.id == Manager.branch_id).where(Manager.active.is_(True))
-            .order_by(Branch.code, Manager.code)).all()
-    return {"branch": {c: f"{n} ({c})" for c, n in branches},
-            "manager": {c: f"{b} / {n} ({c})" for c, n, b in managers}}
+            .join(Branch, Branch.id == Manager.branch_id)
+            .where(Manager.active.is_(True))
+            .order_by(Branch.code, Manager.code)
+        ).all()
+    return {
+        "branch": {c: f"{n} ({c})" for c, n in branches},
+        "manager": {c: f"{b} / {n} ({c})" for c, n, b in managers},
+    }

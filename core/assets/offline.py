@@ -14,6 +14,7 @@ Public API:
 * :func:`external_urls` - the http(s) URLs in rendered map HTML that would leave the machine.
 * :func:`fetch` / :func:`ensure_assets` (from :mod:`core.assets.vendor`) - fill ``static/vendor/``.
 """
+
 from __future__ import annotations
 
 import re
@@ -82,7 +83,7 @@ def local_path_for_url(
     path = urlsplit(url).path
     if not path.startswith(base):
         raise ValueError(f"{url} is not under {base}")
-    return vendor_dir / path[len(base):]
+    return vendor_dir / path[len(base) :]
 
 
 # --------------------------------------------------------------------------------------------
@@ -231,8 +232,11 @@ _REL_PROTO_URL = re.compile(
     r"""(?<=["'(=])//[A-Za-z0-9.-]+\.[A-Za-z]{2,}(?::\d+)?/[^\s"'<>`\\)]*"""
 )
 # XML namespace names are identifiers, never fetched.
-_NAMESPACES = ("http://www.w3.org/2000/svg", "http://www.w3.org/1999/xhtml",
-               "http://www.w3.org/1999/xlink")
+_NAMESPACES = (
+    "http://www.w3.org/2000/svg",
+    "http://www.w3.org/1999/xhtml",
+    "http://www.w3.org/1999/xlink",
+)
 
 
 def external_urls(html: str, allow: Iterable[str] = ()) -> list[str]:
@@ -252,8 +256,9 @@ def external_urls(html: str, allow: Iterable[str] = ()) -> list[str]:
     text = html.replace("\\/", "/")
     allow = tuple(allow)
     found: list[str] = []
-    for match in sorted([*_ABS_URL.finditer(text), *_REL_PROTO_URL.finditer(text)],
-                        key=lambda mt: mt.start()):
+    for match in sorted(
+        [*_ABS_URL.finditer(text), *_REL_PROTO_URL.finditer(text)], key=lambda mt: mt.start()
+    ):
         url = match.group(0).rstrip(".,;")
         if url.startswith(_NAMESPACES):
             continue
@@ -269,5 +274,3 @@ def external_urls(html: str, allow: Iterable[str] = ()) -> list[str]:
 
 # --------------------------------------------------------------------------------------------
 # Fetching
-
-

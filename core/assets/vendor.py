@@ -4,6 +4,7 @@
 ``npm pack``, checks its integrity, and copies the listed files (plus two files from the
 installed folium wheel); idempotent through a stamp file. Nothing here runs in the app.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -61,7 +62,6 @@ def _rel_file(manifest: dict, entry: dict) -> str:
     return f"{entry['package']}/{entry['path']}"
 
 
-
 def _digest(manifest_path: Path) -> str:
     h = hashlib.sha256(Path(manifest_path).read_bytes())
     with contextlib.suppress(metadata.PackageNotFoundError):
@@ -75,8 +75,9 @@ def is_installed(manifest_path: Path = MANIFEST_PATH, vendor_dir: Path = VENDOR_
     if not stamp.is_file() or stamp.read_text().strip() != _digest(manifest_path):
         return False
     manifest = load_manifest(manifest_path)
-    return all((Path(vendor_dir) / _rel_file(manifest, a)).is_file()
-               for a in manifest["assets"].values())
+    return all(
+        (Path(vendor_dir) / _rel_file(manifest, a)).is_file() for a in manifest["assets"].values()
+    )
 
 
 @contextlib.contextmanager
@@ -118,8 +119,12 @@ def _npm_pack(npm: str, spec: str, dest: Path) -> Path:
             f"`{npm}` not found: Node.js and npm are needed to fetch the map's JS/CSS "
             "(apt-get install nodejs npm), then run `python -m core.assets.vendor fetch` again"
         )
-    env = dict(os.environ, npm_config_update_notifier="false", npm_config_fund="false",
-               npm_config_audit="false")
+    env = dict(
+        os.environ,
+        npm_config_update_notifier="false",
+        npm_config_fund="false",
+        npm_config_audit="false",
+    )
     cmd = [npm, "pack", spec, "--json", "--ignore-scripts", "--pack-destination", str(dest)]
     try:
         proc = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=NPM_TIMEOUT_S)
@@ -229,8 +234,13 @@ def _check_tree(manifest: dict, vendor: Path) -> None:
         raise AssetFetchError("static/vendor is incomplete:\n  " + "\n  ".join(problems))
 
 
-def fetch(force: bool = False, manifest_path: Path | str = MANIFEST_PATH,
-          vendor_dir: Path | str = VENDOR_DIR, npm: str = "npm", quiet: bool = False) -> bool:
+def fetch(
+    force: bool = False,
+    manifest_path: Path | str = MANIFEST_PATH,
+    vendor_dir: Path | str = VENDOR_DIR,
+    npm: str = "npm",
+    quiet: bool = False,
+) -> bool:
     """Fill ``vendor_dir`` from the manifest: ``npm pack`` each npm package into a temporary
     folder, check its integrity, copy the listed files to ``vendor_dir/<package>/``, copy the
     folium files, check every CSS reference, then write the stamp. Returns False (and touches the
@@ -300,8 +310,10 @@ def main(argv: list[str] | None = None) -> int:
             fetch(force=args.force)
             return 0
         ok = is_installed()
-        print("static/vendor: " + ("up to date" if ok
-                                   else "missing or stale: run `python -m core.assets.vendor fetch`"))
+        print(
+            "static/vendor: "
+            + ("up to date" if ok else "missing or stale: run `python -m core.assets.vendor fetch`")
+        )
         return 0 if ok else 1
     except (AssetFetchError, AssetError) as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -6,6 +6,7 @@ it stays fast at a million customers. A filter is a ``Filters`` value: hashable,
 JSON (validated when read back, never evaluated) as a list (名单) or an industry / group
 grid.
 """
+
 from __future__ import annotations
 
 import json
@@ -22,9 +23,26 @@ from core.customers.tags import TagDef
 from core.models import Grid
 from core.scope import Scope
 
-FRAME_COLUMNS = ("id", "branch_id", "manager_id", "grid2_id", "segment_id", "tier",
-                 "lifecycle", "tag_mask", "kind", "status", "occupation", "industry", "age",
-                 "deposit", "aum", "loan", "other_bank_deposit", "products")
+FRAME_COLUMNS = (
+    "id",
+    "branch_id",
+    "manager_id",
+    "grid2_id",
+    "segment_id",
+    "tier",
+    "lifecycle",
+    "tag_mask",
+    "kind",
+    "status",
+    "occupation",
+    "industry",
+    "age",
+    "deposit",
+    "aum",
+    "loan",
+    "other_bank_deposit",
+    "products",
+)
 PARETO_POINTS = np.linspace(0, 1, 101)
 VIEWS = ("segments", "pareto", "penetration", "map", "customers")
 TABLE_ROWS = 200
@@ -56,9 +74,15 @@ class Filters:
     missing: tuple[str, ...] = ()
 
     def to_json(self) -> str:
-        return json.dumps({k: list(v) if isinstance(v, tuple) else v
-                           for k, v in asdict(self).items() if v not in ((), None)},
-                          ensure_ascii=False, sort_keys=True)
+        return json.dumps(
+            {
+                k: list(v) if isinstance(v, tuple) else v
+                for k, v in asdict(self).items()
+                if v not in ((), None)
+            },
+            ensure_ascii=False,
+            sort_keys=True,
+        )
 
     @classmethod
     def from_json(cls, text: str) -> Filters:
@@ -106,8 +130,9 @@ def product_bits(features: pd.DataFrame) -> np.ndarray:
 def load_frame(engine: Engine, scope: Scope, as_of: date | None = None) -> pd.DataFrame:
     """The scope's customers as the explorer filters them (``FRAME_COLUMNS``); industries
     coded by the bank's list (``context``)."""
-    f = load_features(engine, as_of or date.today(), scope, with_tags=True,
-                      industry_list=industries(engine))
+    f = load_features(
+        engine, as_of or date.today(), scope, with_tags=True, industry_list=industries(engine)
+    )
     f["products"] = product_bits(f)
     out = f[list(FRAME_COLUMNS)].copy()
     for col in ("branch_id", "manager_id", "grid2_id", "segment_id"):
@@ -118,13 +143,15 @@ def load_frame(engine: Engine, scope: Scope, as_of: date | None = None) -> pd.Da
     return out.reset_index(drop=True)
 
 
-def context(engine: Engine, tags: list[TagDef], industry_list: list[str] | None = None
-            ) -> Context:
+def context(engine: Engine, tags: list[TagDef], industry_list: list[str] | None = None) -> Context:
     """The filter context of the database: tags, industries (those the frame was coded
     with; default every industry of the bank) and saved grids."""
     with engine.connect() as conn:
-        saved = conn.execute(select(Grid.id, Grid.saved_filter).where(
-            Grid.dimension != "region", Grid.saved_filter.is_not(None)).order_by(Grid.id)).all()
+        saved = conn.execute(
+            select(Grid.id, Grid.saved_filter)
+            .where(Grid.dimension != "region", Grid.saved_filter.is_not(None))
+            .order_by(Grid.id)
+        ).all()
     industry_list = industries(engine) if industry_list is None else industry_list
     return Context(tuple(tags), tuple(industry_list), tuple((int(i), str(s)) for i, s in saved))
 
@@ -165,8 +192,7 @@ def select_rows(frame: pd.DataFrame, filters: Filters, ctx: Context) -> np.ndarr
     if f.kinds:
         keep &= _isin(frame["kind"].to_numpy(), [KINDS.index(k) for k in f.kinds])
     if f.occupations:
-        keep &= _isin(frame["occupation"].to_numpy(), [OCCUPATIONS.index(o)
-                                                       for o in f.occupations])
+        keep &= _isin(frame["occupation"].to_numpy(), [OCCUPATIONS.index(o) for o in f.occupations])
     if f.industries:
         codes = [ctx.industries.index(i) for i in f.industries if i in ctx.industries]
         keep &= _isin(frame["industry"].to_numpy(), codes)
@@ -189,6 +215,7 @@ def select_rows(frame: pd.DataFrame, filters: Filters, ctx: Context) -> np.ndarr
 
 
 # ---- what the explorer shows ---------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Summary:
@@ -229,9 +256,13 @@ def summarize(frame: pd.DataFrame, mask: np.ndarray) -> Summary:
     total = float(frame["deposit"].sum())
     curve = pareto(existing_deposits(frame, mask))
     top20 = float(curve.loc[curve["top"].round(2) == 0.2, "share"].iloc[0])
-    return Summary(int(mask.sum()), float(deposits.sum()),
-                   float(deposits.sum()) / total if total else 0.0, top20,
-                   1 - float(curve.loc[curve["top"].round(2) == 0.5, "share"].iloc[0]))
+    return Summary(
+        int(mask.sum()),
+        float(deposits.sum()),
+        float(deposits.sum()) / total if total else 0.0,
+        top20,
+        1 - float(curve.loc[curve["top"].round(2) == 0.5, "share"].iloc[0]),
+    )
 
 
 def segment_sizes(frame: pd.DataFrame, mask: np.ndarray, segments: pd.DataFrame) -> pd.DataFrame:
@@ -239,8 +270,12 @@ def segment_sizes(frame: pd.DataFrame, mask: np.ndarray, segments: pd.DataFrame)
     selection's deposits. Columns: segment_id, code, name_zh, name_en, customers, deposits,
     deposit_share."""
     sel = frame.loc[mask, ["segment_id", "deposit"]]
-    g = sel.groupby("segment_id")["deposit"].agg(["size", "sum"]).rename(
-        columns={"size": "customers", "sum": "deposits"}).reset_index()
+    g = (
+        sel.groupby("segment_id")["deposit"]
+        .agg(["size", "sum"])
+        .rename(columns={"size": "customers", "sum": "deposits"})
+        .reset_index()
+    )
     names = segments.set_index("id")[["code", "name_zh", "name_en"]] if len(segments) else None
     g["code"] = g["segment_id"].map(names["code"]) if names is not None else None
     g["name_zh"] = g["segment_id"].map(names["name_zh"]) if names is not None else None
@@ -255,8 +290,9 @@ def penetration(frame: pd.DataFrame, mask: np.ndarray) -> pd.DataFrame:
     """Share (0-1) of the selection holding each product (columns), per segment (rows)."""
     sel = frame.loc[mask, ["segment_id", "products"]]
     bits = sel["products"].to_numpy()
-    held = pd.DataFrame({p: (bits >> i) & 1 for i, p in enumerate(PRODUCTS)},
-                        index=sel.index, dtype=float)
+    held = pd.DataFrame(
+        {p: (bits >> i) & 1 for i, p in enumerate(PRODUCTS)}, index=sel.index, dtype=float
+    )
     return held.groupby(sel["segment_id"].to_numpy()).mean()
 
 
@@ -264,9 +300,13 @@ def by_grid(frame: pd.DataFrame, mask: np.ndarray) -> pd.DataFrame:
     """Customers and deposits of the selection per second-level grid (grid_id, customers,
     deposits); customers in no grid are left out."""
     sel = frame.loc[mask & (frame["grid2_id"].to_numpy() >= 0), ["grid2_id", "deposit"]]
-    return (sel.groupby("grid2_id")["deposit"].agg(["size", "sum"])
-            .rename(columns={"size": "customers", "sum": "deposits"})
-            .rename_axis("grid_id").reset_index())
+    return (
+        sel.groupby("grid2_id")["deposit"]
+        .agg(["size", "sum"])
+        .rename(columns={"size": "customers", "sum": "deposits"})
+        .rename_axis("grid_id")
+        .reset_index()
+    )
 
 
 def top_ids(frame: pd.DataFrame, mask: np.ndarray, limit: int = 200) -> list[int]:
@@ -275,12 +315,13 @@ def top_ids(frame: pd.DataFrame, mask: np.ndarray, limit: int = 200) -> list[int
     return [int(i) for i in sel.nlargest(limit, "aum")["id"]]
 
 
-def map_values(frame: pd.DataFrame, mask: np.ndarray, grids: pd.DataFrame
-               ) -> dict[int, pd.Series]:
+def map_values(frame: pd.DataFrame, mask: np.ndarray, grids: pd.DataFrame) -> dict[int, pd.Series]:
     """Selected customers per grid for the choropleth: ``{1: by level-1 grid id (the
     branch's jurisdiction), 2: by level-2 grid id}``; ``grids`` has id, level, branch_id."""
     per_grid = by_grid(frame, mask).set_index("grid_id")["customers"]
     per_branch = frame.loc[mask].groupby("branch_id").size()
     level1 = grids[grids["level"] == 1]
-    return {1: pd.Series(level1["branch_id"].map(per_branch).to_numpy(), index=level1["id"]),
-            2: per_grid}
+    return {
+        1: pd.Series(level1["branch_id"].map(per_branch).to_numpy(), index=level1["id"]),
+        2: per_grid,
+    }

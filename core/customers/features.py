@@ -5,6 +5,7 @@ Read once through the fast path (``core.db.read_columns``): text columns are tur
 small integer codes in SQL (``KINDS``, ``STATUSES``, ``OCCUPATIONS``, industries) and dates
 into days before the as-of date, so every column is a number. Missing values are NaN.
 """
+
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
@@ -18,8 +19,7 @@ from core.db import days_before, read_columns, sql_literal
 from core.scope import Scope
 from core.vocab import KINDS, LIFECYCLES, LOCATIONS, OCCUPATIONS, PRODUCTS, STATUSES, TIERS  # noqa: F401
 
-BOOLEAN_COLUMNS = ("is_migrant", "has_debit_card", "has_mobile_banking", "has_acquiring",
-                   "has_etc")
+BOOLEAN_COLUMNS = ("is_migrant", "has_debit_card", "has_mobile_banking", "has_acquiring", "has_etc")
 
 
 def _codes(column: str, values) -> str:
@@ -40,23 +40,36 @@ def industries(engine: Engine, scope: Scope | None = None) -> list[str]:
     elif scope is not None and scope.role == "manager":
         where = f" AND manager_id = {int(scope.manager_id)}"
     with engine.connect() as conn:
-        return sorted(r[0] for r in conn.execute(text(
-            f"SELECT DISTINCT industry FROM customer WHERE industry IS NOT NULL{where}")))
+        return sorted(
+            r[0]
+            for r in conn.execute(
+                text(f"SELECT DISTINCT industry FROM customer WHERE industry IS NOT NULL{where}")
+            )
+        )
 
 
 def village_locations(engine: Engine) -> dict[int, int]:
     """Each village's location code (``LOCATIONS``): a community of the county town (县城),
     another community (集镇, a town seat) or an administrative village (乡村)."""
     with engine.connect() as conn:
-        rows = conn.execute(text(
-            "SELECT v.id, v.kind, v.town_code IN (SELECT town_code FROM branch "
-            "WHERE is_county_town) FROM village v")).all()
+        rows = conn.execute(
+            text(
+                "SELECT v.id, v.kind, v.town_code IN (SELECT town_code FROM branch "
+                "WHERE is_county_town) FROM village v"
+            )
+        ).all()
     return {int(i): 2 if kind == "行政村" else 0 if seat else 1 for i, kind, seat in rows}
 
 
-def load_features(engine: Engine, as_of: date, scope: Scope | None = None,
-                  with_tags: bool = False, industry_list: list[str] | None = None,
-                  ids: list[int] | None = None, lean: bool = False) -> pd.DataFrame:
+def load_features(
+    engine: Engine,
+    as_of: date,
+    scope: Scope | None = None,
+    with_tags: bool = False,
+    industry_list: list[str] | None = None,
+    ids: list[int] | None = None,
+    lean: bool = False,
+) -> pd.DataFrame:
     """One row per customer of ``scope`` (default: the whole bank; ``ids``: only these
     customers), sorted by id.
 
@@ -86,30 +99,54 @@ def load_features(engine: Engine, as_of: date, scope: Scope | None = None,
         industry_list = [] if lean else industries(engine, scope)
     terms = []
     if scope is not None and scope.role != "hq":
-        terms.append(f"c.branch_id = {int(scope.branch_id)}" if scope.role == "branch"
-                     else f"c.manager_id = {int(scope.manager_id)}")
+        terms.append(
+            f"c.branch_id = {int(scope.branch_id)}"
+            if scope.role == "branch"
+            else f"c.manager_id = {int(scope.manager_id)}"
+        )
     if ids is not None:
         terms.append(f"c.id IN ({', '.join(str(int(i)) for i in ids) or 'NULL'})")
     where = f" WHERE {' AND '.join(terms)}" if terms else ""
-    columns = ["c.id", "c.village_id", f"{_codes('c.kind', KINDS)} AS kind",
-               f"{_codes('c.status', STATUSES)} AS status", f"{as_of.year} - c.birth_year AS age",
-               "c.is_migrant", "c.deposit_balance AS deposit",
-               "c.time_deposit_balance AS time_deposit", "c.loan_balance AS loan",
-               "c.credit_line", "c.wealth_balance AS wealth", "c.other_bank_deposit",
-               "c.has_debit_card", "c.has_mobile_banking", "c.has_acquiring", "c.has_etc",
-               f"{days_before(engine, 'c.opened_on', as_of)} AS tenure_days",
-               f"{days_before(engine, 'c.last_txn_on', as_of)} AS days_since_txn"]
+    columns = [
+        "c.id",
+        "c.village_id",
+        f"{_codes('c.kind', KINDS)} AS kind",
+        f"{_codes('c.status', STATUSES)} AS status",
+        f"{as_of.year} - c.birth_year AS age",
+        "c.is_migrant",
+        "c.deposit_balance AS deposit",
+        "c.time_deposit_balance AS time_deposit",
+        "c.loan_balance AS loan",
+        "c.credit_line",
+        "c.wealth_balance AS wealth",
+        "c.other_bank_deposit",
+        "c.has_debit_card",
+        "c.has_mobile_banking",
+        "c.has_acquiring",
+        "c.has_etc",
+        f"{days_before(engine, 'c.opened_on', as_of)} AS tenure_days",
+        f"{days_before(engine, 'c.last_txn_on', as_of)} AS days_since_txn",
+    ]
     if not lean:
-        columns += ["c.branch_id", "c.manager_id", "c.grid2_id", "c.lon", "c.lat",
-                    f"{_codes('c.occupation', OCCUPATIONS)} AS occupation",
-                    f"{_codes('c.industry', industry_list)} AS industry", "c.other_bank_loan",
-                    f"{days_before(engine, 'c.last_visit_on', as_of)} AS days_since_visit"]
+        columns += [
+            "c.branch_id",
+            "c.manager_id",
+            "c.grid2_id",
+            "c.lon",
+            "c.lat",
+            f"{_codes('c.occupation', OCCUPATIONS)} AS occupation",
+            f"{_codes('c.industry', industry_list)} AS industry",
+            "c.other_bank_loan",
+            f"{days_before(engine, 'c.last_visit_on', as_of)} AS days_since_visit",
+        ]
     join = ""
     if with_tags:
-
-        columns += [f"{_codes('p.tier', TIERS)} AS tier_code",
-                    f"{_codes('p.lifecycle', LIFECYCLES)} AS lifecycle_code", "p.tag_mask",
-                    "p.segment_id"]
+        columns += [
+            f"{_codes('p.tier', TIERS)} AS tier_code",
+            f"{_codes('p.lifecycle', LIFECYCLES)} AS lifecycle_code",
+            "p.tag_mask",
+            "p.segment_id",
+        ]
         join = " LEFT JOIN customer_profile p ON p.customer_id = c.id"
     sql = f"SELECT {', '.join(columns)} FROM customer c{join}{where} ORDER BY c.id"
     # the two side reads are mostly the database's own work: overlap them with the main one
@@ -131,7 +168,6 @@ def load_features(engine: Engine, as_of: date, scope: Scope | None = None,
     df["days_to_maturity"] = _by_id(ids_, maturity)
     df["deposit_6m_ago"] = _by_id(ids_, earlier)
     if with_tags:
-
         tier = df.pop("tier_code").fillna(-1).astype(int).to_numpy()
         df["tier"] = np.where(tier >= 0, np.array(TIERS, dtype=object)[tier], None)
         life = df.pop("lifecycle_code").fillna(-1).astype(int).to_numpy()
@@ -159,10 +195,13 @@ def _scoped(where: str, alias: str = "h") -> str:
 
 def _next_maturity(engine: Engine, as_of: date, where: str) -> pd.Series:
     days = days_before(engine, "h.matures_on", as_of)
-    df = read_columns(engine, f"""
+    df = read_columns(
+        engine,
+        f"""
         SELECT h.customer_id, MIN(-{days}) AS days FROM holding h
         WHERE h.product IN ('time_deposit', 'wealth') AND h.matures_on >= '{as_of.isoformat()}'
-        {_scoped(where)} GROUP BY h.customer_id""")
+        {_scoped(where)} GROUP BY h.customer_id""",
+    )
     return pd.Series(df["days"].to_numpy(), index=df["customer_id"].astype(np.int64))
 
 
@@ -179,8 +218,10 @@ def month_start(day: date, months_back: int = 0) -> date:
 
 
 def _deposits_months_ago(engine: Engine, as_of: date, months: int, where: str) -> pd.Series:
-    df = read_columns(engine, f"""
+    df = read_columns(
+        engine,
+        f"""
         SELECT h.customer_id, h.deposit_balance FROM balance_month h
-        WHERE h.month = '{month_start(as_of, months).isoformat()}'{_scoped(where)}""")
-    return pd.Series(df["deposit_balance"].to_numpy(),
-                     index=df["customer_id"].astype(np.int64))
+        WHERE h.month = '{month_start(as_of, months).isoformat()}'{_scoped(where)}""",
+    )
+    return pd.Series(df["deposit_balance"].to_numpy(), index=df["customer_id"].astype(np.int64))

@@ -6,6 +6,7 @@ Deterministic for a seed. A new run's clusters are matched to the active segment
 last run (Hungarian assignment on centroid distance), so a segment keeps its id, code and
 name while it is recognisably the same group, and saved lists that name it stay valid.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -36,30 +37,40 @@ def segment_matrix(features: pd.DataFrame) -> pd.DataFrame:
     """
     age = features["age"].astype(float)
     idle = features["days_since_txn"].astype(float).clip(lower=0, upper=IDLE_CAP_DAYS)
-    return pd.DataFrame({
-        "age": age.fillna(age.median() if age.notna().any() else 45.0),
-        "deposit": np.log10(1 + features["deposit"].clip(lower=0)),
-        "loan": np.log10(1 + features["loan"].clip(lower=0)),
-        "wealth": np.log10(1 + features["wealth"].clip(lower=0)),
-        "other_bank": np.log10(1 + features["other_bank_deposit"].clip(lower=0)),
-        "products": product_matrix(features).sum(axis=1),
-        "mobile": features["has_mobile_banking"].astype(float),
-        "idle_months": idle.fillna(IDLE_CAP_DAYS) / 30.4,
-        "tenure_years": features["tenure_days"].astype(float).fillna(0).clip(lower=0) / 365.25,
-        "county_town": (features["location"] == 0).astype(float),
-        "village": (features["location"] == 2).astype(float),
-        "business": (features["kind"] > 0).astype(float),
-    }, index=features.index)
+    return pd.DataFrame(
+        {
+            "age": age.fillna(age.median() if age.notna().any() else 45.0),
+            "deposit": np.log10(1 + features["deposit"].clip(lower=0)),
+            "loan": np.log10(1 + features["loan"].clip(lower=0)),
+            "wealth": np.log10(1 + features["wealth"].clip(lower=0)),
+            "other_bank": np.log10(1 + features["other_bank_deposit"].clip(lower=0)),
+            "products": product_matrix(features).sum(axis=1),
+            "mobile": features["has_mobile_banking"].astype(float),
+            "idle_months": idle.fillna(IDLE_CAP_DAYS) / 30.4,
+            "tenure_years": features["tenure_days"].astype(float).fillna(0).clip(lower=0) / 365.25,
+            "county_town": (features["location"] == 0).astype(float),
+            "village": (features["location"] == 2).astype(float),
+            "business": (features["kind"] > 0).astype(float),
+        },
+        index=features.index,
+    )
 
 
 def product_matrix(features: pd.DataFrame) -> pd.DataFrame:
     """Which of ``PRODUCTS`` each customer holds here (0/1)."""
-    return pd.DataFrame({
-        "debit_card": features["has_debit_card"], "mobile_banking": features["has_mobile_banking"],
-        "acquiring": features["has_acquiring"], "etc": features["has_etc"],
-        "time_deposit": features["time_deposit"] > 0, "wealth": features["wealth"] > 0,
-        "loan": features["loan"] > 0, "credit_line": features["credit_line"] > 0,
-    }, index=features.index)[list(PRODUCTS)].astype(float)
+    return pd.DataFrame(
+        {
+            "debit_card": features["has_debit_card"],
+            "mobile_banking": features["has_mobile_banking"],
+            "acquiring": features["has_acquiring"],
+            "etc": features["has_etc"],
+            "time_deposit": features["time_deposit"] > 0,
+            "wealth": features["wealth"] > 0,
+            "loan": features["loan"] > 0,
+            "credit_line": features["credit_line"] > 0,
+        },
+        index=features.index,
+    )[list(PRODUCTS)].astype(float)
 
 
 @dataclass
@@ -96,12 +107,14 @@ def fit_segments(matrix: pd.DataFrame, k: int | None = None, seed: int = 0) -> F
                 break
             labels = KMeans(candidate, n_init=3, random_state=seed).fit_predict(scaled)
             if 1 < len(np.unique(labels[check])) < len(check):
-                scores[candidate] = float(silhouette_score(distances, labels[check],
-                                                           metric="precomputed"))
+                scores[candidate] = float(
+                    silhouette_score(distances, labels[check], metric="precomputed")
+                )
         k = max(scores, key=scores.get) if scores else min(2, n)
     k = int(min(k, n))
-    pipeline = Pipeline([("scale", StandardScaler()),
-                         ("kmeans", KMeans(k, n_init=3, random_state=seed))])
+    pipeline = Pipeline(
+        [("scale", StandardScaler()), ("kmeans", KMeans(k, n_init=3, random_state=seed))]
+    )
     fit_rows = rng.choice(n, min(n, FIT_SAMPLE), replace=False) if n > FIT_SAMPLE else None
     pipeline.fit(x if fit_rows is None else x[fit_rows])
     labels = pipeline.predict(x)
@@ -110,8 +123,9 @@ def fit_segments(matrix: pd.DataFrame, k: int | None = None, seed: int = 0) -> F
     return Fit(labels, k, chosen_by, scores.get(k), scores, centroids, scale)
 
 
-def match_to_previous(new: pd.DataFrame, previous: pd.DataFrame, scale: pd.Series
-                      ) -> dict[int, int]:
+def match_to_previous(
+    new: pd.DataFrame, previous: pd.DataFrame, scale: pd.Series
+) -> dict[int, int]:
     """Which previous segment each new cluster continues: ``{cluster: previous id}``.
 
     ``new`` and ``previous`` hold raw centroids (rows: cluster / segment id; columns: matrix
@@ -133,16 +147,34 @@ def match_to_previous(new: pd.DataFrame, previous: pd.DataFrame, scale: pd.Serie
     distance = np.sqrt(((a[:, None, :] - b[None, :, :]) ** 2).sum(axis=2))
     # far pairs cost the same, so they never pull a close pair apart
     rows, cols_ = linear_sum_assignment(np.minimum(distance, MATCH_DISTANCE))
-    return {int(new.index[r]): int(previous.index[c]) for r, c in zip(rows, cols_, strict=True)
-            if distance[r, c] < MATCH_DISTANCE}
+    return {
+        int(new.index[r]): int(previous.index[c])
+        for r, c in zip(rows, cols_, strict=True)
+        if distance[r, c] < MATCH_DISTANCE
+    }
 
 
 # ---- describing and naming -----------------------------------------------------------------
 
-MEASURES = ("customers_share", "deposit_share", "age", "county_town", "town_seat", "village",
-            "business", "potential", "deposit_median", "deposit_mean", "loan_share",
-            "wealth_share", "other_bank_mean", "products", "mobile", "idle_months",
-            "tenure_years")
+MEASURES = (
+    "customers_share",
+    "deposit_share",
+    "age",
+    "county_town",
+    "town_seat",
+    "village",
+    "business",
+    "potential",
+    "deposit_median",
+    "deposit_mean",
+    "loan_share",
+    "wealth_share",
+    "other_bank_mean",
+    "products",
+    "mobile",
+    "idle_months",
+    "tenure_years",
+)
 
 
 def profile(features: pd.DataFrame, labels: np.ndarray) -> pd.DataFrame:
@@ -154,33 +186,47 @@ def profile(features: pd.DataFrame, labels: np.ndarray) -> pd.DataFrame:
     """
     f = features
     deposit = f["deposit"].astype(float)
-    frame = pd.DataFrame({
-        "label": labels, "deposit": deposit,
-        "age": f["age"].where(f["kind"] == 0).astype(float),
-        "county_town": (f["location"] == 0).astype(float),
-        "town_seat": (f["location"] == 1).astype(float),
-        "village": (f["location"] == 2).astype(float),
-        "business": (f["kind"] > 0).astype(float), "potential": (f["status"] == 2).astype(float),
-        "loan_share": (f["loan"] > 0).astype(float), "wealth_share": (f["wealth"] > 0).astype(float),
-        "other_bank": f["other_bank_deposit"].astype(float),
-        "products": product_matrix(f).sum(axis=1),
-        "mobile": f["has_mobile_banking"].astype(float),
-        "idle_months": f["days_since_txn"].astype(float).clip(0, IDLE_CAP_DAYS) / 30.4,
-        "tenure_years": f["tenure_days"].astype(float) / 365.25,
-    })
+    frame = pd.DataFrame(
+        {
+            "label": labels,
+            "deposit": deposit,
+            "age": f["age"].where(f["kind"] == 0).astype(float),
+            "county_town": (f["location"] == 0).astype(float),
+            "town_seat": (f["location"] == 1).astype(float),
+            "village": (f["location"] == 2).astype(float),
+            "business": (f["kind"] > 0).astype(float),
+            "potential": (f["status"] == 2).astype(float),
+            "loan_share": (f["loan"] > 0).astype(float),
+            "wealth_share": (f["wealth"] > 0).astype(float),
+            "other_bank": f["other_bank_deposit"].astype(float),
+            "products": product_matrix(f).sum(axis=1),
+            "mobile": f["has_mobile_banking"].astype(float),
+            "idle_months": f["days_since_txn"].astype(float).clip(0, IDLE_CAP_DAYS) / 30.4,
+            "tenure_years": f["tenure_days"].astype(float) / 365.25,
+        }
+    )
 
     def describe(g: pd.DataFrame) -> dict:
         held = g.loc[g["potential"] == 0, "deposit"]  # prospects hold nothing here yet
-        return {"customers": len(g), "deposits": g["deposit"].sum(), "age": g["age"].mean(),
-                "county_town": g["county_town"].mean(), "town_seat": g["town_seat"].mean(),
-                "village": g["village"].mean(), "business": g["business"].mean(),
-                "potential": g["potential"].mean(),
-                "deposit_median": held.median() if len(held) else np.nan,
-                "deposit_mean": g["deposit"].mean(), "loan_share": g["loan_share"].mean(),
-                "wealth_share": g["wealth_share"].mean(),
-                "other_bank_mean": g["other_bank"].mean(), "products": g["products"].mean(),
-                "mobile": g["mobile"].mean(), "idle_months": g["idle_months"].mean(),
-                "tenure_years": g["tenure_years"].mean()}
+        return {
+            "customers": len(g),
+            "deposits": g["deposit"].sum(),
+            "age": g["age"].mean(),
+            "county_town": g["county_town"].mean(),
+            "town_seat": g["town_seat"].mean(),
+            "village": g["village"].mean(),
+            "business": g["business"].mean(),
+            "potential": g["potential"].mean(),
+            "deposit_median": held.median() if len(held) else np.nan,
+            "deposit_mean": g["deposit"].mean(),
+            "loan_share": g["loan_share"].mean(),
+            "wealth_share": g["wealth_share"].mean(),
+            "other_bank_mean": g["other_bank"].mean(),
+            "products": g["products"].mean(),
+            "mobile": g["mobile"].mean(),
+            "idle_months": g["idle_months"].mean(),
+            "tenure_years": g["tenure_years"].mean(),
+        }
 
     held = product_matrix(f).set_axis([f"held_{p}" for p in PRODUCTS], axis=1)
     frame = pd.concat([frame, held], axis=1)
@@ -219,8 +265,7 @@ def traits(segment: pd.Series, bank: pd.Series) -> list[Trait]:
 
     def share(measure: str, zh: str, en: str, at_least: float = 0.6, above: float = 0.2):
         if segment[measure] >= at_least and segment[measure] - bank[measure] >= above:
-            found.append(Trait(measure, "high", zh, en,
-                               (segment[measure] - bank[measure]) / above))
+            found.append(Trait(measure, "high", zh, en, (segment[measure] - bank[measure]) / above))
 
     share("county_town", "县城", "county town")
     share("town_seat", "集镇", "market town")
@@ -228,9 +273,13 @@ def traits(segment: pd.Series, bank: pd.Series) -> list[Trait]:
     if segment["age"] == segment["age"] and bank["age"] == bank["age"]:
         gap = segment["age"] - bank["age"]
         if abs(gap) >= 5:
-            zh, en = (("老年", "elderly") if segment["age"] >= 58 else
-                      ("青年", "young") if segment["age"] <= 36 else
-                      ("中年", "middle-aged"))
+            zh, en = (
+                ("老年", "elderly")
+                if segment["age"] >= 58
+                else ("青年", "young")
+                if segment["age"] <= 36
+                else ("中年", "middle-aged")
+            )
             found.append(Trait("age", "high" if gap > 0 else "low", zh, en, abs(gap) / 5))
     share("potential", "潜在客户", "prospects", at_least=0.6)
     share("business", "商户企业", "businesses", at_least=0.5)
@@ -238,30 +287,60 @@ def traits(segment: pd.Series, bank: pd.Series) -> list[Trait]:
     ratio = (1 + segment["deposit_median"]) / (1 + bank["deposit_median"])
     if ratio == ratio and (ratio >= 3 or ratio <= 1 / 3):  # NaN: prospects only
         zh, en = ("高存款", "high deposits") if ratio > 1 else ("低存款", "low deposits")
-        found.append(Trait("deposit_median", "high" if ratio > 1 else "low", zh, en,
-                           abs(np.log(ratio)) / np.log(3)))
+        found.append(
+            Trait(
+                "deposit_median",
+                "high" if ratio > 1 else "low",
+                zh,
+                en,
+                abs(np.log(ratio)) / np.log(3),
+            )
+        )
     for measure, step, high, low in (
-            ("products", 1.0, ("多产品", "many products"), ("产品少", "few products")),
-            ("idle_months", 6.0, ("交易沉寂", "inactive"), ("交易活跃", "active")),
-            ("tenure_years", 4.0, ("老客户", "long-standing"), ("新客户", "recent"))):
+        ("products", 1.0, ("多产品", "many products"), ("产品少", "few products")),
+        ("idle_months", 6.0, ("交易沉寂", "inactive"), ("交易活跃", "active")),
+        ("tenure_years", 4.0, ("老客户", "long-standing"), ("新客户", "recent")),
+    ):
         gap = segment[measure] - bank[measure]
         if gap == gap and abs(gap) >= step:
             zh, en = high if gap > 0 else low
             found.append(Trait(measure, "high" if gap > 0 else "low", zh, en, abs(gap) / step))
-    for measure, zh, en in (("loan_share", "有贷款", "borrowers"),
-                            ("wealth_share", "持理财", "wealth products")):
+    for measure, zh, en in (
+        ("loan_share", "有贷款", "borrowers"),
+        ("wealth_share", "持理财", "wealth products"),
+    ):
         if segment[measure] >= 0.4 and segment[measure] - bank[measure] >= 0.2:
-            found.append(Trait(measure, "high", zh, en,
-                               (segment[measure] - bank[measure]) / 0.2))
+            found.append(Trait(measure, "high", zh, en, (segment[measure] - bank[measure]) / 0.2))
     if segment["other_bank_mean"] >= 2 * bank["other_bank_mean"] > 0:
-        found.append(Trait("other_bank_mean", "high", "他行资金多", "funds at other banks",
-                           segment["other_bank_mean"] / bank["other_bank_mean"] / 2))
+        found.append(
+            Trait(
+                "other_bank_mean",
+                "high",
+                "他行资金多",
+                "funds at other banks",
+                segment["other_bank_mean"] / bank["other_bank_mean"] / 2,
+            )
+        )
     if segment["mobile"] <= 0.15 and bank["mobile"] - segment["mobile"] >= 0.2:
-        found.append(Trait("mobile", "low", "无手机银行", "no mobile banking",
-                           (bank["mobile"] - segment["mobile"]) / 0.2))
+        found.append(
+            Trait(
+                "mobile",
+                "low",
+                "无手机银行",
+                "no mobile banking",
+                (bank["mobile"] - segment["mobile"]) / 0.2,
+            )
+        )
     elif segment["mobile"] >= 0.75 and segment["mobile"] - bank["mobile"] >= 0.2:
-        found.append(Trait("mobile", "high", "手机银行", "mobile banking",
-                           (segment["mobile"] - bank["mobile"]) / 0.2))
+        found.append(
+            Trait(
+                "mobile",
+                "high",
+                "手机银行",
+                "mobile banking",
+                (segment["mobile"] - bank["mobile"]) / 0.2,
+            )
+        )
     return found
 
 
@@ -271,10 +350,15 @@ def name_of(found: list[Trait], words: int = 4) -> tuple[str, str]:
     lead = [t for t in found if t.measure in ("county_town", "town_seat", "village", "age")]
     kind = [t for t in found if t.measure in ("potential", "business")]
     # prospects have no products, tenure or transactions: saying so adds nothing
-    implied = ({"products", "idle_months", "tenure_years", "deposit_median", "mobile"}
-               if any(t.measure == "potential" for t in kind) else set())
-    rest = sorted((t for t in found if t not in lead and t not in kind
-                   and t.measure not in implied), key=lambda t: -t.strength)
+    implied = (
+        {"products", "idle_months", "tenure_years", "deposit_median", "mobile"}
+        if any(t.measure == "potential" for t in kind)
+        else set()
+    )
+    rest = sorted(
+        (t for t in found if t not in lead and t not in kind and t.measure not in implied),
+        key=lambda t: -t.strength,
+    )
     chosen = (lead[:2] + kind + rest)[:words]
     if not chosen:
         return "普通客户", "typical customers"

@@ -7,6 +7,7 @@ Tier (高端/核心/基础) and lifecycle (潜在/新客/潜在流失/高价值/
 tag of the category, in ``position`` order, whose rule holds wins, and the last has an empty
 rule. Every other tag is a flag with a bit of ``customer.tag_mask``.
 """
+
 from __future__ import annotations
 
 import json
@@ -23,15 +24,41 @@ from core.models import AuditLog, Tag, TaggingRun
 from core.vocab import KINDS, LIFECYCLES, STATUSES, TIERS  # noqa: F401
 
 CATEGORIES = ("tier", "lifecycle", "flag")
-OPS = {">=": np.greater_equal, ">": np.greater, "<=": np.less_equal, "<": np.less,
-       "==": np.equal, "!=": np.not_equal}
+OPS = {
+    ">=": np.greater_equal,
+    ">": np.greater,
+    "<=": np.less_equal,
+    "<": np.less,
+    "==": np.equal,
+    "!=": np.not_equal,
+}
 # features a rule may name, with a code table where the feature is coded
 CODED = {"kind": KINDS, "status": STATUSES}
-FEATURES = ("age", "aum", "deposit", "time_deposit", "loan", "credit_line", "credit_used",
-            "wealth", "other_bank_deposit", "other_bank_loan", "tenure_days",
-            "days_since_txn", "days_since_visit", "days_to_maturity", "deposit_6m_ago",
-            "deposit_drop_6m", "is_migrant", "has_debit_card", "has_mobile_banking", "has_acquiring", "has_etc",
-            "kind", "status")
+FEATURES = (
+    "age",
+    "aum",
+    "deposit",
+    "time_deposit",
+    "loan",
+    "credit_line",
+    "credit_used",
+    "wealth",
+    "other_bank_deposit",
+    "other_bank_loan",
+    "tenure_days",
+    "days_since_txn",
+    "days_since_visit",
+    "days_to_maturity",
+    "deposit_6m_ago",
+    "deposit_drop_6m",
+    "is_migrant",
+    "has_debit_card",
+    "has_mobile_banking",
+    "has_acquiring",
+    "has_etc",
+    "kind",
+    "status",
+)
 
 
 @dataclass(frozen=True)
@@ -63,8 +90,9 @@ def _number(v: float) -> str:
 
 
 def _tag(code, category, zh, en, dzh, den, conditions, params=None, position=0, bit=None):
-    return TagDef(code, category, zh, en, dzh, den, {"all": conditions}, params or {},
-                  position, bit)
+    return TagDef(
+        code, category, zh, en, dzh, den, {"all": conditions}, params or {}, position, bit
+    )
 
 
 def _p(name: str) -> dict:
@@ -76,58 +104,187 @@ def default_tags() -> list[TagDef]:
     high, core = config.get("GM_TIER_AUM")
     existing = ["status", "!=", "potential"]
     return [
-        _tag("high", "tier", "高端客户", "High-end", "AUM(存款+理财)≥ {min_aum} 元",
-             "AUM (deposits + wealth) ≥ {min_aum} yuan", [["aum", ">=", _p("min_aum")]],
-             {"min_aum": high}, 0),
-        _tag("core", "tier", "核心客户", "Core", "AUM ≥ {min_aum} 元", "AUM ≥ {min_aum} yuan",
-             [["aum", ">=", _p("min_aum")]], {"min_aum": core}, 1),
+        _tag(
+            "high",
+            "tier",
+            "高端客户",
+            "High-end",
+            "AUM(存款+理财)≥ {min_aum} 元",
+            "AUM (deposits + wealth) ≥ {min_aum} yuan",
+            [["aum", ">=", _p("min_aum")]],
+            {"min_aum": high},
+            0,
+        ),
+        _tag(
+            "core",
+            "tier",
+            "核心客户",
+            "Core",
+            "AUM ≥ {min_aum} 元",
+            "AUM ≥ {min_aum} yuan",
+            [["aum", ">=", _p("min_aum")]],
+            {"min_aum": core},
+            1,
+        ),
         _tag("basic", "tier", "基础客户", "Basic", "其余客户", "everyone else", [], {}, 2),
-        _tag("potential", "lifecycle", "潜在客户", "Potential", "尚未在本行办理业务",
-             "has not yet done business with the bank", [["status", "==", "potential"]],
-             {}, 0),
-        _tag("new", "lifecycle", "新客", "New", "开户不满 {max_days} 天",
-             "account opened less than {max_days} days ago",
-             [["tenure_days", "<", _p("max_days")]], {"max_days": 365}, 1),
-        _tag("at_risk", "lifecycle", "潜在流失", "At risk of churn",
-             "近6个月存款下降 ≥ {min_drop_pct}%(原余额 ≥ {min_balance} 元),或 {min_idle_days} 天"
-             "以上无交易", "deposits fell ≥ {min_drop_pct}% in six months (from ≥ "
-             "{min_balance} yuan), or no transaction for {min_idle_days} days or more",
-             [{"any": [{"all": [["deposit_drop_6m", ">=", _p("min_drop_pct")],
-                                ["deposit_6m_ago", ">=", _p("min_balance")]]},
-                       ["days_since_txn", ">=", _p("min_idle_days")]]}],
-             {"min_drop_pct": 30, "min_balance": 10_000, "min_idle_days": 180}, 2),
-        _tag("high_value", "lifecycle", "高价值", "High value", "AUM ≥ {min_aum} 元",
-             "AUM ≥ {min_aum} yuan", [["aum", ">=", _p("min_aum")]], {"min_aum": core}, 3),
-        _tag("maintain", "lifecycle", "关系维护", "Relationship upkeep", "其余存量客户",
-             "other existing customers", [], {}, 4),
-        _tag("dormant", "flag", "休眠客户", "Dormant", "{min_days} 天以上无交易",
-             "no transaction for {min_days} days or more",
-             [existing, ["days_since_txn", ">=", _p("min_days")]], {"min_days": 365}, 0, 0),
-        _tag("elderly_no_mobile", "flag", "老年未开手机银行", "Elderly, no mobile banking",
-             "{min_age} 岁及以上且未开通手机银行", "aged {min_age}+ without mobile banking",
-             [existing, ["age", ">=", _p("min_age")], ["has_mobile_banking", "==", False]],
-             {"min_age": 60}, 1, 1),
-        _tag("merchant_no_acquiring", "flag", "商户未开收单", "Merchant without acquiring",
-             "个体工商户未开通POS/扫码收单", "merchant without POS / QR acquiring",
-             [["kind", "==", "merchant"], ["has_acquiring", "==", False]], {}, 2, 2),
-        _tag("other_bank_funds", "flag", "他行资金", "Funds at other banks",
-             "他行存款 ≥ {min_amount} 元", "deposits at other banks ≥ {min_amount} yuan",
-             [["other_bank_deposit", ">=", _p("min_amount")]], {"min_amount": 50_000}, 3, 3),
-        _tag("spring_return", "flag", "春节返乡务工", "Migrant worker home for Spring Festival",
-             "外出务工人员,春节返乡", "migrant worker who comes home at Spring Festival",
-             [["is_migrant", "==", True]], {}, 4, 4),
-        _tag("unused_credit", "flag", "授信未用信", "Unused credit line",
-             "有授信且用信比例 ≤ {max_used_pct}%", "credit line used ≤ {max_used_pct}%",
-             [["credit_line", ">", 0], ["credit_used", "<=", _p("max_used_pct")]],
-             {"max_used_pct": 30}, 5, 5),
-        _tag("maturing", "flag", "产品即将到期", "Product maturing",
-             "定期或理财 {max_days} 天内到期", "a time deposit or wealth product matures within "
-             "{max_days} days", [["days_to_maturity", "<=", _p("max_days")]],
-             {"max_days": 30}, 6, 6),
+        _tag(
+            "potential",
+            "lifecycle",
+            "潜在客户",
+            "Potential",
+            "尚未在本行办理业务",
+            "has not yet done business with the bank",
+            [["status", "==", "potential"]],
+            {},
+            0,
+        ),
+        _tag(
+            "new",
+            "lifecycle",
+            "新客",
+            "New",
+            "开户不满 {max_days} 天",
+            "account opened less than {max_days} days ago",
+            [["tenure_days", "<", _p("max_days")]],
+            {"max_days": 365},
+            1,
+        ),
+        _tag(
+            "at_risk",
+            "lifecycle",
+            "潜在流失",
+            "At risk of churn",
+            "近6个月存款下降 ≥ {min_drop_pct}%(原余额 ≥ {min_balance} 元),或 {min_idle_days} 天"
+            "以上无交易",
+            "deposits fell ≥ {min_drop_pct}% in six months (from ≥ "
+            "{min_balance} yuan), or no transaction for {min_idle_days} days or more",
+            [
+                {
+                    "any": [
+                        {
+                            "all": [
+                                ["deposit_drop_6m", ">=", _p("min_drop_pct")],
+                                ["deposit_6m_ago", ">=", _p("min_balance")],
+                            ]
+                        },
+                        ["days_since_txn", ">=", _p("min_idle_days")],
+                    ]
+                }
+            ],
+            {"min_drop_pct": 30, "min_balance": 10_000, "min_idle_days": 180},
+            2,
+        ),
+        _tag(
+            "high_value",
+            "lifecycle",
+            "高价值",
+            "High value",
+            "AUM ≥ {min_aum} 元",
+            "AUM ≥ {min_aum} yuan",
+            [["aum", ">=", _p("min_aum")]],
+            {"min_aum": core},
+            3,
+        ),
+        _tag(
+            "maintain",
+            "lifecycle",
+            "关系维护",
+            "Relationship upkeep",
+            "其余存量客户",
+            "other existing customers",
+            [],
+            {},
+            4,
+        ),
+        _tag(
+            "dormant",
+            "flag",
+            "休眠客户",
+            "Dormant",
+            "{min_days} 天以上无交易",
+            "no transaction for {min_days} days or more",
+            [existing, ["days_since_txn", ">=", _p("min_days")]],
+            {"min_days": 365},
+            0,
+            0,
+        ),
+        _tag(
+            "elderly_no_mobile",
+            "flag",
+            "老年未开手机银行",
+            "Elderly, no mobile banking",
+            "{min_age} 岁及以上且未开通手机银行",
+            "aged {min_age}+ without mobile banking",
+            [existing, ["age", ">=", _p("min_age")], ["has_mobile_banking", "==", False]],
+            {"min_age": 60},
+            1,
+            1,
+        ),
+        _tag(
+            "merchant_no_acquiring",
+            "flag",
+            "商户未开收单",
+            "Merchant without acquiring",
+            "个体工商户未开通POS/扫码收单",
+            "merchant without POS / QR acquiring",
+            [["kind", "==", "merchant"], ["has_acquiring", "==", False]],
+            {},
+            2,
+            2,
+        ),
+        _tag(
+            "other_bank_funds",
+            "flag",
+            "他行资金",
+            "Funds at other banks",
+            "他行存款 ≥ {min_amount} 元",
+            "deposits at other banks ≥ {min_amount} yuan",
+            [["other_bank_deposit", ">=", _p("min_amount")]],
+            {"min_amount": 50_000},
+            3,
+            3,
+        ),
+        _tag(
+            "spring_return",
+            "flag",
+            "春节返乡务工",
+            "Migrant worker home for Spring Festival",
+            "外出务工人员,春节返乡",
+            "migrant worker who comes home at Spring Festival",
+            [["is_migrant", "==", True]],
+            {},
+            4,
+            4,
+        ),
+        _tag(
+            "unused_credit",
+            "flag",
+            "授信未用信",
+            "Unused credit line",
+            "有授信且用信比例 ≤ {max_used_pct}%",
+            "credit line used ≤ {max_used_pct}%",
+            [["credit_line", ">", 0], ["credit_used", "<=", _p("max_used_pct")]],
+            {"max_used_pct": 30},
+            5,
+            5,
+        ),
+        _tag(
+            "maturing",
+            "flag",
+            "产品即将到期",
+            "Product maturing",
+            "定期或理财 {max_days} 天内到期",
+            "a time deposit or wealth product matures within {max_days} days",
+            [["days_to_maturity", "<=", _p("max_days")]],
+            {"max_days": 30},
+            6,
+            6,
+        ),
     ]
 
 
 # ---- evaluating rules ---------------------------------------------------------------------
+
 
 def rule_features(features: pd.DataFrame) -> dict[str, np.ndarray]:
     """The arrays rules may name, derived from ``core.customers.features.load_features`` columns:
@@ -138,8 +295,9 @@ def rule_features(features: pd.DataFrame) -> dict[str, np.ndarray]:
     before = features["deposit_6m_ago"].to_numpy(dtype=float)
     with np.errstate(divide="ignore", invalid="ignore"):
         f["credit_used"] = np.where(line > 0, 100 * features["loan"].to_numpy() / line, np.nan)
-        f["deposit_drop_6m"] = np.where(before > 0, 100 * (1 - features["deposit"].to_numpy()
-                                                           / before), np.nan)
+        f["deposit_drop_6m"] = np.where(
+            before > 0, 100 * (1 - features["deposit"].to_numpy() / before), np.nan
+        )
     return f
 
 
@@ -167,8 +325,9 @@ def rule_mask(tag: TagDef, f: dict[str, np.ndarray], n: int) -> np.ndarray:
     return np.asarray(_holds(tag.rule, tag.params, f, n), dtype=bool)
 
 
-def evaluate(tags: list[TagDef], features: pd.DataFrame
-             ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def evaluate(
+    tags: list[TagDef], features: pd.DataFrame
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Tier, lifecycle (arrays of codes) and tag mask (int64) of every customer.
 
     Lifecycle is only for existing customers after ``potential``: the first lifecycle tag
@@ -192,8 +351,9 @@ def evaluate(tags: list[TagDef], features: pd.DataFrame
 
 def flags_of(mask: int, tags: list[TagDef]) -> list[TagDef]:
     """The flag tags set in one customer's ``tag_mask``."""
-    return [t for t in tags if t.category == "flag" and t.bit is not None
-            and (int(mask) >> t.bit) & 1]
+    return [
+        t for t in tags if t.category == "flag" and t.bit is not None and (int(mask) >> t.bit) & 1
+    ]
 
 
 def mask_of(codes, tags: list[TagDef]) -> int:
@@ -207,17 +367,27 @@ def mask_of(codes, tags: list[TagDef]) -> int:
 
 # ---- the database ----------------------------------------------------------------------------
 
+
 def ensure_default_tags(engine: Engine) -> int:
     """Insert the default tags that the database lacks; returns how many were added."""
     with engine.begin() as conn:
         have = set(conn.execute(select(Tag.code)).scalars())
         missing = [t for t in default_tags() if t.code not in have]
         for t in missing:
-            conn.execute(insert(Tag).values(
-                code=t.code, category=t.category, position=t.position, bit=t.bit,
-                label_zh=t.label_zh, label_en=t.label_en, description_zh=t.description_zh,
-                description_en=t.description_en, rule=json.dumps(t.rule, ensure_ascii=False),
-                params=json.dumps(t.params)))
+            conn.execute(
+                insert(Tag).values(
+                    code=t.code,
+                    category=t.category,
+                    position=t.position,
+                    bit=t.bit,
+                    label_zh=t.label_zh,
+                    label_en=t.label_en,
+                    description_zh=t.description_zh,
+                    description_en=t.description_en,
+                    rule=json.dumps(t.rule, ensure_ascii=False),
+                    params=json.dumps(t.params),
+                )
+            )
     return len(missing)
 
 
@@ -225,9 +395,21 @@ def load_tags(engine: Engine) -> list[TagDef]:
     """Every tag in the database: tier, lifecycle, flags, each in position order."""
     with engine.connect() as conn:
         rows = conn.execute(select(Tag.__table__)).all()
-    tags = [TagDef(r.code, r.category, r.label_zh, r.label_en, r.description_zh,
-                   r.description_en, json.loads(r.rule), json.loads(r.params), r.position, r.bit)
-            for r in rows]
+    tags = [
+        TagDef(
+            r.code,
+            r.category,
+            r.label_zh,
+            r.label_en,
+            r.description_zh,
+            r.description_en,
+            json.loads(r.rule),
+            json.loads(r.params),
+            r.position,
+            r.bit,
+        )
+        for r in rows
+    ]
     order = {c: i for i, c in enumerate(CATEGORIES)}
     return sorted(tags, key=lambda t: (order.get(t.category, len(order)), t.position))
 
@@ -276,11 +458,21 @@ def save_params(engine: Engine, changes: dict[str, dict], actor) -> list[str]:
             new = {**tags[code].params, **{k: float(v) for k, v in params.items()}}
             if new == tags[code].params:
                 continue
-            conn.execute(update(Tag).where(Tag.code == code).values(
-                params=json.dumps(new), updated_at=now, updated_by=user_id))
-            conn.execute(insert(AuditLog).values(
-                at=now, user_id=user_id, action="tag_params", entity="tag", entity_id=code,
-                detail=json.dumps({"old": tags[code].params, "new": new})))
+            conn.execute(
+                update(Tag)
+                .where(Tag.code == code)
+                .values(params=json.dumps(new), updated_at=now, updated_by=user_id)
+            )
+            conn.execute(
+                insert(AuditLog).values(
+                    at=now,
+                    user_id=user_id,
+                    action="tag_params",
+                    entity="tag",
+                    entity_id=code,
+                    detail=json.dumps({"old": tags[code].params, "new": new}),
+                )
+            )
     return []
 
 
@@ -300,8 +492,12 @@ def tag_counts(tags: list[TagDef], tier, lifecycle, mask) -> dict[str, int]:
 def latest_run(engine: Engine, kind: str) -> dict | None:
     """The newest tagging run of ``kind`` (tags / segments) as a dict, or None."""
     with engine.connect() as conn:
-        row = conn.execute(select(TaggingRun.__table__).where(TaggingRun.kind == kind)
-                           .order_by(TaggingRun.id.desc()).limit(1)).first()
+        row = conn.execute(
+            select(TaggingRun.__table__)
+            .where(TaggingRun.kind == kind)
+            .order_by(TaggingRun.id.desc())
+            .limit(1)
+        ).first()
     return None if row is None else dict(row._mapping)
 
 

@@ -5,6 +5,7 @@ decline for ~8 % of active customers (their deposits six months ago were 1.5-3x 
 潜在流失 tag finds them), growth for ~10 %, flat balances for dormant accounts, and the
 Spring-Festival month's jump in deposits (migrant workers home: +30-60 %, everyone +5 %).
 """
+
 from __future__ import annotations
 
 from datetime import date
@@ -18,8 +19,9 @@ from core.customers.features import month_start
 MONTHS = 12
 
 
-def make_balance_months(customers: pd.DataFrame, rng: np.random.Generator,
-                        as_of: date) -> pd.DataFrame:
+def make_balance_months(
+    customers: pd.DataFrame, rng: np.random.Generator, as_of: date
+) -> pd.DataFrame:
     """One row per existing customer and month since they opened (at most ``MONTHS``).
 
     ``customers`` needs id, status, opened_on, is_migrant, deposit_balance, loan_balance,
@@ -57,17 +59,20 @@ def make_balance_months(customers: pd.DataFrame, rng: np.random.Generator,
     held[:, 0] = True  # today's balances are always there
     rows, cols = np.nonzero(held)
     labels = np.array([m.isoformat() for m in months], dtype=object)
-    return pd.DataFrame({
-        "customer_id": existing["id"].to_numpy()[rows],
-        "month": labels[cols],
-        "deposit_balance": np.round(deposit[rows, cols], 2),
-        "loan_balance": np.round(loan[rows, cols], 2),
-        "wealth_balance": np.round(wealth[rows, cols], 2),
-    })
+    return pd.DataFrame(
+        {
+            "customer_id": existing["id"].to_numpy()[rows],
+            "month": labels[cols],
+            "deposit_balance": np.round(deposit[rows, cols], 2),
+            "loan_balance": np.round(loan[rows, cols], 2),
+            "wealth_balance": np.round(wealth[rows, cols], 2),
+        }
+    )
 
 
-def align_to_history(months: pd.DataFrame, customers: pd.DataFrame,
-                     history: pd.DataFrame) -> pd.DataFrame:
+def align_to_history(
+    months: pd.DataFrame, customers: pd.DataFrame, history: pd.DataFrame
+) -> pd.DataFrame:
     """Scale each manager's customers' month-end deposits and loans so that they add up to
     the manager's month-end balances of the demo's actuals (``history``: rows year, month,
     org_level, org_id, metric, value), month by month: the customer view's trend and the
@@ -76,13 +81,17 @@ def align_to_history(months: pd.DataFrame, customers: pd.DataFrame,
     out = months.copy()
     manager = customers.set_index("id")["manager_id"].reindex(out["customer_id"]).to_numpy()
     stamp = pd.to_datetime(out["month"])
-    key = pd.DataFrame({"manager": manager, "year": stamp.dt.year.to_numpy(),
-                        "month": stamp.dt.month.to_numpy()})
+    key = pd.DataFrame(
+        {"manager": manager, "year": stamp.dt.year.to_numpy(), "month": stamp.dt.month.to_numpy()}
+    )
     recorded = history[history["org_level"] == "manager"]
-    for column, metric in (("deposit_balance", "deposit_balance"),
-                           ("loan_balance", "loan_balance")):
-        want = (recorded[recorded["metric"] == metric]
-                .set_index(["org_id", "year", "month"])["value"])
+    for column, metric in (
+        ("deposit_balance", "deposit_balance"),
+        ("loan_balance", "loan_balance"),
+    ):
+        want = recorded[recorded["metric"] == metric].set_index(["org_id", "year", "month"])[
+            "value"
+        ]
         have = out[column].groupby([key["manager"], key["year"], key["month"]]).transform("sum")
         index = pd.MultiIndex.from_frame(key)
         target = pd.Series(want.reindex(index).to_numpy(), index=out.index)

@@ -5,6 +5,7 @@ villages (121 village grids), each town-seat community as one market-street grid
 county town's communities split into sub-areas; first-level grids are unions of the
 second-level grids nearest to each outlet, so both levels tile the county exactly.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -15,8 +16,14 @@ import shapely
 from geo.county import Village, snap_coverage, split_area
 
 COUNTY_TOWN = "522727001"  # 金盆街道
-OUTLETS_PER_TOWN = {COUNTY_TOWN: 6, "522727101": 2, "522727102": 2, "522727104": 2,
-                    "522727106": 2, "522727107": 2}
+OUTLETS_PER_TOWN = {
+    COUNTY_TOWN: 6,
+    "522727101": 2,
+    "522727102": 2,
+    "522727104": 2,
+    "522727106": 2,
+    "522727107": 2,
+}
 COUNTY_TOWN_SUBAREAS = (8, 8, 6, 6)  # sub-grids of the county town's four communities
 DIRECTIONS = ("城东", "城东北", "城北", "城西北", "城西", "城西南", "城南", "城东南")
 # Share of the county's residents living in the county town (est.)
@@ -48,8 +55,9 @@ class BranchPlan:
     managers: int = 0
 
 
-def make_units(villages: list[Village], areas: dict[str, shapely.Geometry],
-               rng: np.random.Generator) -> list[Unit]:
+def make_units(
+    villages: list[Village], areas: dict[str, shapely.Geometry], rng: np.random.Generator
+) -> list[Unit]:
     """Turn villages into second-level grid units (county-town communities split)."""
     units: list[Unit] = []
     community_index = 0
@@ -59,11 +67,21 @@ def make_units(villages: list[Village], areas: dict[str, shapely.Geometry],
             parts = COUNTY_TOWN_SUBAREAS[community_index % len(COUNTY_TOWN_SUBAREAS)]
             community_index += 1
             for i, part in enumerate(split_area(area, parts, rng), start=1):
-                units.append(Unit(f"{v.code}-{i}", f"{v.short_name}第{i}片区", "subarea",
-                                  v.code, v.town_code, part, 1.0 / parts))
+                units.append(
+                    Unit(
+                        f"{v.code}-{i}",
+                        f"{v.short_name}第{i}片区",
+                        "subarea",
+                        v.code,
+                        v.town_code,
+                        part,
+                        1.0 / parts,
+                    )
+                )
         elif v.is_community:
-            units.append(Unit(v.code, f"{v.short_name}街区", "market", v.code, v.town_code,
-                              area, 1.0))
+            units.append(
+                Unit(v.code, f"{v.short_name}街区", "market", v.code, v.town_code, area, 1.0)
+            )
         else:
             units.append(Unit(v.code, v.short_name, "village", v.code, v.town_code, area, 1.0))
     # the split added vertices off the stored 6-decimal grid: snap all units together
@@ -72,8 +90,9 @@ def make_units(villages: list[Village], areas: dict[str, shapely.Geometry],
     return units
 
 
-def plan_branches(units: list[Unit], town_names: dict[str, str],
-                  rng: np.random.Generator) -> list[BranchPlan]:
+def plan_branches(
+    units: list[Unit], town_names: dict[str, str], rng: np.random.Generator
+) -> list[BranchPlan]:
     """Place the 21 outlets and give each the units nearest to it (its jurisdiction)."""
     branches: list[BranchPlan] = []
     for town_code in sorted(town_names):
@@ -92,10 +111,17 @@ def plan_branches(units: list[Unit], town_names: dict[str, str],
                 name = "营业部" if k == 0 else f"{_direction(point, members[seeds[0]])}支行"
             else:
                 name = f"{short}支行" if k == 0 else f"{short}{seed_unit.name}分理处"
-            branches.append(BranchPlan(
-                code=f"{town_code[-3:]}{k + 1:02d}", name=name, town_code=town_code,
-                is_county_town=town_code == COUNTY_TOWN, lon=point.x, lat=point.y,
-                units=[u for u, n in zip(members, nearest, strict=True) if n == k]))
+            branches.append(
+                BranchPlan(
+                    code=f"{town_code[-3:]}{k + 1:02d}",
+                    name=name,
+                    town_code=town_code,
+                    is_county_town=town_code == COUNTY_TOWN,
+                    lon=point.x,
+                    lat=point.y,
+                    units=[u for u, n in zip(members, nearest, strict=True) if n == k],
+                )
+            )
     _dedupe_names(branches)
     for b in branches:
         low, high = (4, 6) if b.is_county_town else (2, 4)

@@ -5,6 +5,7 @@ All generators are pure and vectorised: every random draw goes through the
 None of the produced names, ID numbers or phone numbers belong to real people.
 The masking helpers (``mask_name`` ...) are :mod:`core.masking`'s, re-exported here.
 """
+
 from __future__ import annotations
 
 import datetime as _dt
@@ -27,17 +28,119 @@ _ID_WEIGHTS = np.array([7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2], dt
 _ID_CHECK_MAP = "10X98765432"
 _ID_CHECK_CODES = np.frombuffer(_ID_CHECK_MAP.encode("ascii"), dtype=np.uint8)
 _PHONE_PREFIXES = np.array(
-    [130, 131, 132, 133, 134, 135, 136, 137, 138, 139, 150, 151, 152, 153, 155,
-     156, 157, 158, 159, 166, 173, 175, 176, 177, 178, 180, 181, 182, 183, 184,
-     185, 186, 187, 188, 189, 191, 193, 195, 198, 199], dtype=np.int64)
-_SHOPS = ("百货店", "农资店", "餐馆", "五金店", "超市", "药店", "茶叶店", "烟酒店",
-          "汽修店", "服装店", "小吃店", "粮油店", "建材店", "理发店", "手机店", "副食店")
-_WORDS = ("兴农", "金谷", "绿源", "鑫盛", "宏达", "富民", "惠农", "丰收", "天眼", "恒通",
-          "聚福", "山水", "苗乡", "布依", "润田", "康源", "华泰", "顺发", "和美", "佳禾")
-_INDUSTRIES = ("农业开发", "建材", "商贸", "物流", "茶业", "食品", "建筑工程", "旅游开发",
-               "林业", "生态农业", "石材", "酒业", "运输", "电子商务", "农产品加工")
-_COOP_KINDS = ("种植", "养殖", "茶叶种植", "中药材种植", "蔬菜种植", "生猪养殖",
-               "水果种植", "肉牛养殖", "食用菌种植", "刺梨种植")
+    [
+        130,
+        131,
+        132,
+        133,
+        134,
+        135,
+        136,
+        137,
+        138,
+        139,
+        150,
+        151,
+        152,
+        153,
+        155,
+        156,
+        157,
+        158,
+        159,
+        166,
+        173,
+        175,
+        176,
+        177,
+        178,
+        180,
+        181,
+        182,
+        183,
+        184,
+        185,
+        186,
+        187,
+        188,
+        189,
+        191,
+        193,
+        195,
+        198,
+        199,
+    ],
+    dtype=np.int64,
+)
+_SHOPS = (
+    "百货店",
+    "农资店",
+    "餐馆",
+    "五金店",
+    "超市",
+    "药店",
+    "茶叶店",
+    "烟酒店",
+    "汽修店",
+    "服装店",
+    "小吃店",
+    "粮油店",
+    "建材店",
+    "理发店",
+    "手机店",
+    "副食店",
+)
+_WORDS = (
+    "兴农",
+    "金谷",
+    "绿源",
+    "鑫盛",
+    "宏达",
+    "富民",
+    "惠农",
+    "丰收",
+    "天眼",
+    "恒通",
+    "聚福",
+    "山水",
+    "苗乡",
+    "布依",
+    "润田",
+    "康源",
+    "华泰",
+    "顺发",
+    "和美",
+    "佳禾",
+)
+_INDUSTRIES = (
+    "农业开发",
+    "建材",
+    "商贸",
+    "物流",
+    "茶业",
+    "食品",
+    "建筑工程",
+    "旅游开发",
+    "林业",
+    "生态农业",
+    "石材",
+    "酒业",
+    "运输",
+    "电子商务",
+    "农产品加工",
+)
+_COOP_KINDS = (
+    "种植",
+    "养殖",
+    "茶叶种植",
+    "中药材种植",
+    "蔬菜种植",
+    "生猪养殖",
+    "水果种植",
+    "肉牛养殖",
+    "食用菌种植",
+    "刺梨种植",
+)
 
 
 def _to_objects(arr: np.ndarray) -> np.ndarray:
@@ -52,7 +155,9 @@ def _digits_to_str(codes: np.ndarray) -> np.ndarray:
     return codes.view(f"S{k}").ravel().astype(f"U{k}").astype(object)
 
 
-def village_surnames(rng: np.random.Generator, n_villages: int) -> list[tuple[np.ndarray, np.ndarray]]:
+def village_surnames(
+    rng: np.random.Generator, n_villages: int
+) -> list[tuple[np.ndarray, np.ndarray]]:
     """Draw a surname distribution for each village.
 
     Each village has 1-3 dominant surnames holding together 40-70 % of the
@@ -93,7 +198,9 @@ def village_surnames(rng: np.random.Generator, n_villages: int) -> list[tuple[np
     return out
 
 
-def make_names(rng: np.random.Generator, surname_idx: np.ndarray, is_female: np.ndarray) -> np.ndarray:
+def make_names(
+    rng: np.random.Generator, surname_idx: np.ndarray, is_female: np.ndarray
+) -> np.ndarray:
     """Generate full names: surname + 1 or 2 given characters (~70 % two).
 
     Parameters
@@ -167,8 +274,9 @@ def is_valid_id_number(s: str) -> bool:
     return s[17].upper() == id_check_digit(s[:17])
 
 
-def make_id_numbers(rng: np.random.Generator, area_code: str, birth_dates: np.ndarray,
-                    is_female: np.ndarray) -> np.ndarray:
+def make_id_numbers(
+    rng: np.random.Generator, area_code: str, birth_dates: np.ndarray, is_female: np.ndarray
+) -> np.ndarray:
     """Generate GB 11643-1999 citizen ID numbers.
 
     Layout: 6-digit area code + YYYYMMDD + 3-digit sequence (odd for men,
@@ -202,7 +310,9 @@ def make_id_numbers(rng: np.random.Generator, area_code: str, birth_dates: np.nd
     month = month_start.astype(np.int64) % 12 + 1
     day = (dates - month_start).astype(np.int64) + 1
     # male: 1, 3, ..., 999; female: 2, 4, ..., 998
-    seq = np.where(is_female, rng.integers(1, 500, size=n) * 2, rng.integers(0, 500, size=n) * 2 + 1)
+    seq = np.where(
+        is_female, rng.integers(1, 500, size=n) * 2, rng.integers(0, 500, size=n) * 2 + 1
+    )
     if n and (year.min() < 1000 or year.max() > 9999):
         raise ValueError("birth years must have four digits")
     # date + sequence always has exactly 11 digits; bytes conversion beats int division
@@ -231,13 +341,15 @@ def make_phones(rng: np.random.Generator, n: int) -> np.ndarray:
         Object array of 11-character ``str`` starting with a common
         carrier prefix (13x, 15x, 16x, 17x, 18x, 19x).
     """
-    number = _PHONE_PREFIXES[rng.integers(0, len(_PHONE_PREFIXES), size=n)] * 10**8 \
-        + rng.integers(0, 10**8, size=n)
+    number = _PHONE_PREFIXES[rng.integers(0, len(_PHONE_PREFIXES), size=n)] * 10**8 + rng.integers(
+        0, 10**8, size=n
+    )
     return number.astype("S11").astype("U11").astype(object)
 
 
-def make_company_names(rng: np.random.Generator, n: int, town_names: np.ndarray, kind: str,
-                       county: str = "平塘县") -> np.ndarray:
+def make_company_names(
+    rng: np.random.Generator, n: int, town_names: np.ndarray, kind: str, county: str = "平塘县"
+) -> np.ndarray:
     """Generate business names for merchants or corporate customers.
 
     Parameters

@@ -5,6 +5,7 @@ log-normal deposits with their multipliers, mobile banking by age band, other-ba
 village credit lines, migrant workers. Points are clustered in hamlets around the village
 point and always inside the customer's own grid unit.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -53,26 +54,33 @@ def unit_weights(units: list[Unit], rng: np.random.Generator) -> np.ndarray:
     return w / w.sum()
 
 
-def make_customers(units: list[UnitInfo], weights: np.ndarray, n_individuals: int,
-                   rng: np.random.Generator, as_of: date) -> pd.DataFrame:
+def make_customers(
+    units: list[UnitInfo],
+    weights: np.ndarray,
+    n_individuals: int,
+    rng: np.random.Generator,
+    as_of: date,
+) -> pd.DataFrame:
     """Return one row per customer with every column of the ``customer`` table but ids.
 
     Columns ``unit_index`` (into ``units``) and ``household_no`` tie customers to their grid
     unit and household; the seeder maps them to database ids.
     """
     people = _individuals(units, weights, n_individuals, rng, as_of)
-    merchants = _businesses(units, weights, round(n_individuals * MERCHANTS_PER_INDIVIDUAL),
-                            "merchant", rng, as_of)
-    corporates = _businesses(units, weights,
-                             round(n_individuals * CORPORATES_PER_INDIVIDUAL),
-                             "corporate", rng, as_of)
+    merchants = _businesses(
+        units, weights, round(n_individuals * MERCHANTS_PER_INDIVIDUAL), "merchant", rng, as_of
+    )
+    corporates = _businesses(
+        units, weights, round(n_individuals * CORPORATES_PER_INDIVIDUAL), "corporate", rng, as_of
+    )
     df = pd.concat([people, merchants, corporates], ignore_index=True)
     df["cust_no"] = [f"C{i:09d}" for i in range(1, len(df) + 1)]
     return df
 
 
-def _points_in_units(units: list[UnitInfo], unit_index: np.ndarray, household: np.ndarray,
-                     rng: np.random.Generator) -> np.ndarray:
+def _points_in_units(
+    units: list[UnitInfo], unit_index: np.ndarray, household: np.ndarray, rng: np.random.Generator
+) -> np.ndarray:
     """Household locations: hamlets around the village point, or spread in town areas;
     members of one household share the point; every point lies inside its unit."""
     xy = np.empty((len(unit_index), 2))
@@ -117,8 +125,9 @@ def _ages(urban: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     p_urban = np.array([0.27, 0.31, 0.27, 0.15])
     p_rural = np.array([0.19, 0.24, 0.31, 0.26])
     u = rng.random(n)
-    band = np.where(urban, np.searchsorted(np.cumsum(p_urban), u),
-                    np.searchsorted(np.cumsum(p_rural), u))
+    band = np.where(
+        urban, np.searchsorted(np.cumsum(p_urban), u), np.searchsorted(np.cumsum(p_rural), u)
+    )
     band = np.minimum(band, 3)
     low = np.array([b[0] for b in AGE_BANDS])[band]
     high = np.array([b[1] for b in AGE_BANDS])[band]
@@ -130,8 +139,9 @@ def age_band(age: np.ndarray) -> np.ndarray:
     return np.searchsorted([30, 45, 60], age, side="left")
 
 
-def _individuals(units: list[UnitInfo], weights: np.ndarray, n: int,
-                 rng: np.random.Generator, as_of: date) -> pd.DataFrame:
+def _individuals(
+    units: list[UnitInfo], weights: np.ndarray, n: int, rng: np.random.Generator, as_of: date
+) -> pd.DataFrame:
     unit_index = np.sort(rng.choice(len(units), size=n, p=weights))
     urban = np.array([u.urban for u in units])[unit_index]
     is_village = ~urban
@@ -188,33 +198,42 @@ def _individuals(units: list[UnitInfo], weights: np.ndarray, n: int,
     # village credit lines (整村授信) for household heads; loans for 12-18 % of households
     head = np.r_[True, household[1:] != household[:-1]]
     line_grade = rng.choice(3, size=n, p=[0.25, 0.35, 0.40])
-    line_amount = np.choose(line_grade, [rng.uniform(2e5, 3e5, n), rng.uniform(1e5, 2e5, n),
-                                         rng.uniform(3e4, 1e5, n)])
+    line_amount = np.choose(
+        line_grade, [rng.uniform(2e5, 3e5, n), rng.uniform(1e5, 2e5, n), rng.uniform(3e4, 1e5, n)]
+    )
     has_line = head & existing & is_village & (rng.random(n) < 0.65)
     credit_line = np.where(has_line, np.round(line_amount, -3), 0.0)
     borrows = head & existing & (rng.random(n) < np.where(has_line, 0.40, 0.07))
-    loan = np.where(has_line, credit_line * rng.uniform(0.5, 1.0, n),
-                    rng.lognormal(np.log(80_000), 0.7, n))
+    loan = np.where(
+        has_line, credit_line * rng.uniform(0.5, 1.0, n), rng.lognormal(np.log(80_000), 0.7, n)
+    )
     loan = np.where(borrows, np.round(loan, -2), 0.0)
 
     other_dep = np.where(potential, rng.random(n) < 0.70, active & (rng.random(n) < 0.40))
-    other_amount = np.where(potential, DEPOSIT_MEDIAN * mult * rng.lognormal(0.5, 1.5, n),
-                            deposit * rng.uniform(0.3, 1.0, n))
+    other_amount = np.where(
+        potential,
+        DEPOSIT_MEDIAN * mult * rng.lognormal(0.5, 1.5, n),
+        deposit * rng.uniform(0.3, 1.0, n),
+    )
     other_deposit = np.where(other_dep, np.round(other_amount, -2), 0.0)
-    other_loan = np.where(rng.random(n) < 0.06, np.round(rng.lognormal(np.log(5e4), 0.8, n), -2),
-                          0.0)
+    other_loan = np.where(
+        rng.random(n) < 0.06, np.round(rng.lognormal(np.log(5e4), 0.8, n), -2), 0.0
+    )
 
     tenure_days = rng.integers(0, 20 * 365, n)
     tenure_days = np.where(rng.random(n) < 0.08, rng.integers(0, 365, n), tenure_days)
     as_of64 = np.datetime64(as_of, "D")
     opened = np.where(existing, as_of64 - tenure_days, np.datetime64("NaT"))
-    last_txn = np.where(active, as_of64 - rng.integers(0, 60, n),
-                        np.where(dormant, as_of64 - rng.integers(400, 2000, n),
-                                 np.datetime64("NaT")))
+    last_txn = np.where(
+        active,
+        as_of64 - rng.integers(0, 60, n),
+        np.where(dormant, as_of64 - rng.integers(400, 2000, n), np.datetime64("NaT")),
+    )
     last_txn = np.where(existing, np.maximum(last_txn, opened), np.datetime64("NaT"))
 
-    birth = (np.datetime64(f"{as_of.year}-01-01") - (age * 365.25).astype(int)
-             - rng.integers(0, 365, n)).astype("datetime64[D]")
+    birth = (
+        np.datetime64(f"{as_of.year}-01-01") - (age * 365.25).astype(int) - rng.integers(0, 365, n)
+    ).astype("datetime64[D]")
     xy = _points_in_units(units, unit_index, household, rng)
     town = np.array([u.town_name for u in units], dtype=object)[unit_index]
     unit_names = np.array([u.unit.name for u in units], dtype=object)[unit_index]
@@ -230,45 +249,64 @@ def _individuals(units: list[UnitInfo], weights: np.ndarray, n: int,
     share = rng.random(n) < 0.6
     surname = np.where(share, surname[hh_pos], surname)
 
-    return pd.DataFrame({
-        "kind": "individual",
-        "status": status,
-        "name": identity.make_names(rng, surname, female),
-        "id_number": identity.make_id_numbers(rng, COUNTY_AREA_CODE, birth, female),
-        "phone": identity.make_phones(rng, n),
-        "address": ["贵州省平塘县" + t + u + f"{h % 97 + 1}号"
-                    for t, u, h in zip(town, unit_names, household, strict=True)],
-        "gender": np.where(female, "F", "M"),
-        "birth_year": birth.astype("datetime64[Y]").astype(int) + 1970,
-        "occupation": occ,
-        "industry": None,
-        "household_no": household,
-        "is_migrant": migrant,
-        "unit_index": unit_index,
-        "lon": np.round(xy[:, 0], 6),
-        "lat": np.round(xy[:, 1], 6),
-        "opened_on": opened,
-        "last_txn_on": last_txn,
-        "deposit_balance": deposit,
-        "time_deposit_balance": time_deposit,
-        "loan_balance": loan,
-        "credit_line": credit_line,
-        "wealth_balance": wealth,
-        "has_debit_card": debit,
-        "has_mobile_banking": mobile,
-        "has_acquiring": False,
-        "has_etc": etc,
-        "other_bank_deposit": other_deposit,
-        "other_bank_loan": other_loan,
-    })
+    return pd.DataFrame(
+        {
+            "kind": "individual",
+            "status": status,
+            "name": identity.make_names(rng, surname, female),
+            "id_number": identity.make_id_numbers(rng, COUNTY_AREA_CODE, birth, female),
+            "phone": identity.make_phones(rng, n),
+            "address": [
+                "贵州省平塘县" + t + u + f"{h % 97 + 1}号"
+                for t, u, h in zip(town, unit_names, household, strict=True)
+            ],
+            "gender": np.where(female, "F", "M"),
+            "birth_year": birth.astype("datetime64[Y]").astype(int) + 1970,
+            "occupation": occ,
+            "industry": None,
+            "household_no": household,
+            "is_migrant": migrant,
+            "unit_index": unit_index,
+            "lon": np.round(xy[:, 0], 6),
+            "lat": np.round(xy[:, 1], 6),
+            "opened_on": opened,
+            "last_txn_on": last_txn,
+            "deposit_balance": deposit,
+            "time_deposit_balance": time_deposit,
+            "loan_balance": loan,
+            "credit_line": credit_line,
+            "wealth_balance": wealth,
+            "has_debit_card": debit,
+            "has_mobile_banking": mobile,
+            "has_acquiring": False,
+            "has_etc": etc,
+            "other_bank_deposit": other_deposit,
+            "other_bank_loan": other_loan,
+        }
+    )
 
 
 MERCHANT_INDUSTRIES = ("零售", "餐饮", "农资", "五金建材", "茶叶", "汽修", "药店", "服装")
-CORPORATE_INDUSTRIES = ("茶叶种植", "农业合作社", "建材", "物流", "旅游", "食品加工", "医药", "教育")
+CORPORATE_INDUSTRIES = (
+    "茶叶种植",
+    "农业合作社",
+    "建材",
+    "物流",
+    "旅游",
+    "食品加工",
+    "医药",
+    "教育",
+)
 
 
-def _businesses(units: list[UnitInfo], weights: np.ndarray, n: int, kind: str,
-                rng: np.random.Generator, as_of: date) -> pd.DataFrame:
+def _businesses(
+    units: list[UnitInfo],
+    weights: np.ndarray,
+    n: int,
+    kind: str,
+    rng: np.random.Generator,
+    as_of: date,
+) -> pd.DataFrame:
     """Merchants (county town and seats) and corporates (Pareto deposits)."""
     urban = np.array([u.urban for u in units])
     w = weights * np.where(urban, 6.0 if kind == "merchant" else 3.0, 1.0)
@@ -296,43 +334,54 @@ def _businesses(units: list[UnitInfo], weights: np.ndarray, n: int, kind: str,
     xy = _points_in_units(units, unit_index, household, rng)
     as_of64 = np.datetime64(as_of, "D")
     opened = np.where(existing, as_of64 - rng.integers(0, 15 * 365, n), np.datetime64("NaT"))
-    last_txn = np.where(status == "active", as_of64 - rng.integers(0, 30, n),
-                        np.where(dormant, as_of64 - rng.integers(400, 1500, n),
-                                 np.datetime64("NaT")))
+    last_txn = np.where(
+        status == "active",
+        as_of64 - rng.integers(0, 30, n),
+        np.where(dormant, as_of64 - rng.integers(400, 1500, n), np.datetime64("NaT")),
+    )
     last_txn = np.where(existing, np.maximum(last_txn, opened), np.datetime64("NaT"))
     female = rng.random(n) < 0.4
     birth = (as_of64 - rng.integers(25 * 365, 65 * 365, n)).astype("datetime64[D]")
-    other_deposit = np.where(rng.random(n) < 0.5, np.round(deposit * rng.uniform(0.3, 1.0, n)
-                                                           + potential * 50_000, -2), 0.0)
-    return pd.DataFrame({
-        "kind": kind,
-        "status": status,
-        "name": identity.make_company_names(rng, n, town, kind),
-        "id_number": identity.make_id_numbers(rng, COUNTY_AREA_CODE, birth, female),
-        "phone": identity.make_phones(rng, n),
-        "address": ["贵州省平塘县" + t + "街" + str(i % 300 + 1) + "号"
-                    for i, t in enumerate(town)],
-        "gender": None,
-        "birth_year": None,
-        "occupation": "self_employed" if kind == "merchant" else "enterprise",
-        "industry": industries[rng.integers(0, len(industries), n)],
-        "household_no": None,
-        "is_migrant": False,
-        "unit_index": unit_index,
-        "lon": np.round(xy[:, 0], 6),
-        "lat": np.round(xy[:, 1], 6),
-        "opened_on": opened,
-        "last_txn_on": last_txn,
-        "deposit_balance": deposit,
-        "time_deposit_balance": np.round(deposit * rng.uniform(0, 0.5, n), 2),
-        "loan_balance": loan,
-        "credit_line": np.where(loan > 0, np.round(loan * 1.3, -3), 0.0),
-        "wealth_balance": 0.0,
-        "has_debit_card": existing,
-        "has_mobile_banking": existing & (rng.random(n) < 0.7),
-        "has_acquiring": existing & (rng.random(n) < (0.6 if kind == "merchant" else 0.2)),
-        "has_etc": existing & (rng.random(n) < 0.25),
-        "other_bank_deposit": other_deposit,
-        "other_bank_loan": np.where(rng.random(n) < other_loan_rate,
-                                    np.round(rng.lognormal(np.log(2e5), 0.8, n), -2), 0.0),
-    })
+    other_deposit = np.where(
+        rng.random(n) < 0.5,
+        np.round(deposit * rng.uniform(0.3, 1.0, n) + potential * 50_000, -2),
+        0.0,
+    )
+    return pd.DataFrame(
+        {
+            "kind": kind,
+            "status": status,
+            "name": identity.make_company_names(rng, n, town, kind),
+            "id_number": identity.make_id_numbers(rng, COUNTY_AREA_CODE, birth, female),
+            "phone": identity.make_phones(rng, n),
+            "address": [
+                "贵州省平塘县" + t + "街" + str(i % 300 + 1) + "号" for i, t in enumerate(town)
+            ],
+            "gender": None,
+            "birth_year": None,
+            "occupation": "self_employed" if kind == "merchant" else "enterprise",
+            "industry": industries[rng.integers(0, len(industries), n)],
+            "household_no": None,
+            "is_migrant": False,
+            "unit_index": unit_index,
+            "lon": np.round(xy[:, 0], 6),
+            "lat": np.round(xy[:, 1], 6),
+            "opened_on": opened,
+            "last_txn_on": last_txn,
+            "deposit_balance": deposit,
+            "time_deposit_balance": np.round(deposit * rng.uniform(0, 0.5, n), 2),
+            "loan_balance": loan,
+            "credit_line": np.where(loan > 0, np.round(loan * 1.3, -3), 0.0),
+            "wealth_balance": 0.0,
+            "has_debit_card": existing,
+            "has_mobile_banking": existing & (rng.random(n) < 0.7),
+            "has_acquiring": existing & (rng.random(n) < (0.6 if kind == "merchant" else 0.2)),
+            "has_etc": existing & (rng.random(n) < 0.25),
+            "other_bank_deposit": other_deposit,
+            "other_bank_loan": np.where(
+                rng.random(n) < other_loan_rate,
+                np.round(rng.lognormal(np.log(2e5), 0.8, n), -2),
+                0.0,
+            ),
+        }
+    )

@@ -3,6 +3,7 @@
 Deterministic for a seed and an as-of date. Everything is written in one transaction, so a
 failed seed leaves the database as it was.
 """
+
 from __future__ import annotations
 
 import sys
@@ -33,13 +34,37 @@ from core.performance.actuals import recompute_actuals
 from core.permissions import SYSTEM
 from geo.county import load_townships, load_villages, to_geojson, village_areas
 
-OTHER_BANKS = ("中国农业银行", "中国邮政储蓄银行", "中国建设银行", "中国工商银行", "中国银行",
-               "贵州银行", "村镇银行")
+OTHER_BANKS = (
+    "中国农业银行",
+    "中国邮政储蓄银行",
+    "中国建设银行",
+    "中国工商银行",
+    "中国银行",
+    "贵州银行",
+    "村镇银行",
+)
 LIAISON_ROLES = ("村干部", "农金员", "网格员", "村民组长", "物业")
 DEMO_PASSWORD = "demo"
-ID_TABLES = ["bank", "village", "area_unit", "branch", "manager", "app_user", "grid",
-             "grid_staff", "liaison", "customer", "holding", "other_bank_fund", "visit",
-             "target", "actual", "campaign", "target_change", "actual_run"]
+ID_TABLES = [
+    "bank",
+    "village",
+    "area_unit",
+    "branch",
+    "manager",
+    "app_user",
+    "grid",
+    "grid_staff",
+    "liaison",
+    "customer",
+    "holding",
+    "other_bank_fund",
+    "visit",
+    "target",
+    "actual",
+    "campaign",
+    "target_change",
+    "actual_run",
+]
 
 
 class Progress:
@@ -56,8 +81,13 @@ class Progress:
     def rows(self, table: str):
         def report(done: int, total: int) -> None:
             if not self.quiet and total > 50_000:
-                print(f"\r         {table}: {done:,}/{total:,} ({done / total:.0%})",
-                      end="\n" if done == total else "", flush=True, file=sys.stdout)
+                print(
+                    f"\r         {table}: {done:,}/{total:,} ({done / total:.0%})",
+                    end="\n" if done == total else "",
+                    flush=True,
+                    file=sys.stdout,
+                )
+
         return report
 
 
@@ -71,31 +101,62 @@ def build_county(n_individuals: int, seed: int, as_of: date) -> dict[str, pd.Dat
     branches = plan_branches(units, {k: v[0] for k, v in townships.items()}, rng)
 
     t: dict[str, pd.DataFrame] = {}
-    t["bank"] = pd.DataFrame([{"id": 1, "code": "PTRCB", "name": "平塘农村商业银行",
-                               "county_code": "522727"}])
-    t["village"] = pd.DataFrame([{
-        "id": i, "code": v.code, "name": v.name, "short_name": v.short_name,
-        "town_code": v.town_code, "town_name": v.town_name, "kind": v.kind, "lon": v.lon,
-        "lat": v.lat, "households": 0, "residents": 0, "geometry": to_geojson(areas[v.code]),
-        "crs": "EPSG:4326"} for i, v in enumerate(villages, start=1)])
+    t["bank"] = pd.DataFrame(
+        [{"id": 1, "code": "PTRCB", "name": "平塘农村商业银行", "county_code": "522727"}]
+    )
+    t["village"] = pd.DataFrame(
+        [
+            {
+                "id": i,
+                "code": v.code,
+                "name": v.name,
+                "short_name": v.short_name,
+                "town_code": v.town_code,
+                "town_name": v.town_name,
+                "kind": v.kind,
+                "lon": v.lon,
+                "lat": v.lat,
+                "households": 0,
+                "residents": 0,
+                "geometry": to_geojson(areas[v.code]),
+                "crs": "EPSG:4326",
+            }
+            for i, v in enumerate(villages, start=1)
+        ]
+    )
     village_id = dict(zip(t["village"]["code"], t["village"]["id"], strict=True))
     town_name = {k: v[0] for k, v in townships.items()}
 
-    t["branch"] = pd.DataFrame([{
-        "id": i, "bank_id": 1, "code": b.code, "name": b.name, "town_code": b.town_code,
-        "is_county_town": b.is_county_town, "lon": round(b.lon, 6), "lat": round(b.lat, 6)}
-        for i, b in enumerate(branches, start=1)])
+    t["branch"] = pd.DataFrame(
+        [
+            {
+                "id": i,
+                "bank_id": 1,
+                "code": b.code,
+                "name": b.name,
+                "town_code": b.town_code,
+                "is_county_town": b.is_county_town,
+                "lon": round(b.lon, 6),
+                "lat": round(b.lat, 6),
+            }
+            for i, b in enumerate(branches, start=1)
+        ]
+    )
     t["manager"] = _managers(branches, rng)
     weights = unit_weights([u for b in branches for u in b.units], rng)
     grids, staff, infos = _grids(branches, weights, town_name, t["manager"])
     t["grid"], t["grid_staff"] = grids, staff
     t["liaison"] = _liaisons(grids[grids["level"] == 2], rng)
     all_units = [u for b in branches for u in b.units]  # in level-2 grid order
-    t["area_unit"] = pd.DataFrame({
-        "id": np.arange(1, len(all_units) + 1), "code": [u.code for u in all_units],
-        "name": [u.name for u in all_units],
-        "village_id": [village_id[u.village_code] for u in all_units],
-        "geometry": [to_geojson(u.area) for u in all_units]})
+    t["area_unit"] = pd.DataFrame(
+        {
+            "id": np.arange(1, len(all_units) + 1),
+            "code": [u.code for u in all_units],
+            "name": [u.name for u in all_units],
+            "village_id": [village_id[u.village_code] for u in all_units],
+            "geometry": [to_geojson(u.area) for u in all_units],
+        }
+    )
 
     customers = make_customers(infos, weights, n_individuals, rng, as_of)
     unit_grid = grids[grids["level"] == 2]["id"].to_numpy()
@@ -106,7 +167,8 @@ def build_county(n_individuals: int, seed: int, as_of: date) -> dict[str, pd.Dat
     customers["grid1_id"] = customers["grid2_id"].map(parent)
     customers["branch_id"] = np.array([i.branch_index + 1 for i in infos])[unit_of]
     customers["manager_id"] = t["manager"]["id"].to_numpy()[
-        np.array([i.manager_index for i in infos])[unit_of]]
+        np.array([i.manager_index for i in infos])[unit_of]
+    ]
     customers["village_id"] = [village_id[infos[u].unit.village_code] for u in unit_of]
 
     visits = make_visits(customers, t["manager"]["id"].to_numpy(), rng, as_of)
@@ -117,17 +179,19 @@ def build_county(n_individuals: int, seed: int, as_of: date) -> dict[str, pd.Dat
     t["visit"] = visits
 
     t["app_user"] = _demo_users(t["branch"], t["manager"], grids)
-    demo_branch = int(t["app_user"].loc[t["app_user"]["username"] == "branch", "branch_id"]
-                      .iloc[0])
-    plan = make_plan(customers, t["manager"], laggard_manager(t["manager"], demo_branch), rng,
-                     as_of)
+    demo_branch = int(t["app_user"].loc[t["app_user"]["username"] == "branch", "branch_id"].iloc[0])
+    plan = make_plan(
+        customers, t["manager"], laggard_manager(t["manager"], demo_branch), rng, as_of
+    )
     plant_dates(customers, plan["want"], as_of, rng)
     t["customer"] = customers
     # a stream of its own, so adding the history left every other demo figure as it was;
     # scaled to the managers' month-end balances of the actuals below
     t["balance_month"] = align_to_history(
-        make_balance_months(customers, np.random.default_rng([seed, 1]), as_of), customers,
-        plan["history"])
+        make_balance_months(customers, np.random.default_rng([seed, 1]), as_of),
+        customers,
+        plan["history"],
+    )
     t["holding"] = _holdings(customers, rng, as_of)
     t["other_bank_fund"] = _other_bank_funds(customers, rng, as_of)
 
@@ -143,8 +207,9 @@ def build_county(n_individuals: int, seed: int, as_of: date) -> dict[str, pd.Dat
     return t
 
 
-def _residents(grids: pd.DataFrame, villages: pd.DataFrame, customers: pd.DataFrame,
-               rng: np.random.Generator) -> None:
+def _residents(
+    grids: pd.DataFrame, villages: pd.DataFrame, customers: pd.DataFrame, rng: np.random.Generator
+) -> None:
     """Adult residents and households known to live in each grid and village.
 
     Managers have filed 55-90 % of a grid's adult residents (建档率), less in remote
@@ -162,7 +227,8 @@ def _residents(grids: pd.DataFrame, villages: pd.DataFrame, customers: pd.DataFr
     share = customers.groupby(["grid2_id", "village_id"]).size().rename("n").reset_index()
     share["of_grid"] = share["n"] / share.groupby("grid2_id")["n"].transform("sum")
     share["residents"] = share["of_grid"] * share["grid2_id"].map(
-        grids.set_index("id")["residents"])
+        grids.set_index("id")["residents"]
+    )
     per_village = share.groupby("village_id")["residents"].sum()
     villages["residents"] = villages["id"].map(per_village).fillna(0).round().astype(int)
     villages["households"] = (villages["residents"] / 2.8).round().astype(int)
@@ -173,13 +239,24 @@ def _managers(branches: list[BranchPlan], rng: np.random.Generator) -> pd.DataFr
     female = rng.random(n) < 0.45
     names = identity.make_names(rng, rng.integers(0, len(identity.SURNAMES), n), female)
     branch_ids = np.repeat(np.arange(1, len(branches) + 1), [b.managers for b in branches])
-    return pd.DataFrame({"id": np.arange(1, n + 1), "branch_id": branch_ids,
-                         "code": [f"M{i:04d}" for i in range(1, n + 1)], "name": names,
-                         "phone": identity.make_phones(rng, n), "active": True})
+    return pd.DataFrame(
+        {
+            "id": np.arange(1, n + 1),
+            "branch_id": branch_ids,
+            "code": [f"M{i:04d}" for i in range(1, n + 1)],
+            "name": names,
+            "phone": identity.make_phones(rng, n),
+            "active": True,
+        }
+    )
 
 
-def _grids(branches: list[BranchPlan], weights: np.ndarray, town_name: dict[str, str],
-           managers: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, list[UnitInfo]]:
+def _grids(
+    branches: list[BranchPlan],
+    weights: np.ndarray,
+    town_name: dict[str, str],
+    managers: pd.DataFrame,
+) -> tuple[pd.DataFrame, pd.DataFrame, list[UnitInfo]]:
     """Level-1 grids (a branch's units), level-2 grids (one per unit), A/B posts balanced by
     residents, and what the customer generator needs per unit (in level-2 grid order)."""
     now = datetime(2026, 1, 1)
@@ -188,20 +265,44 @@ def _grids(branches: list[BranchPlan], weights: np.ndarray, town_name: dict[str,
     next_id = len(branches) + 1
     for bi, b in enumerate(branches):
         gid = bi + 1
-        level1.append({"id": gid, "code": f"G1-{b.code}", "name": f"{b.name}辖区", "level": 1,
-                       "parent_id": None, "branch_id": gid,
-                       "geometry": to_geojson(shapely.union_all([u.area for u in b.units]))})
-        loads = weights[len(infos):len(infos) + len(b.units)]
+        level1.append(
+            {
+                "id": gid,
+                "code": f"G1-{b.code}",
+                "name": f"{b.name}辖区",
+                "level": 1,
+                "parent_id": None,
+                "branch_id": gid,
+                "geometry": to_geojson(shapely.union_all([u.area for u in b.units])),
+            }
+        )
+        loads = weights[len(infos) : len(infos) + len(b.units)]
         post_a, post_b = staff_grids(loads, b.managers)
         mids = manager_ids[gid]
         for k, u in enumerate(b.units):
-            level2.append({"id": next_id, "code": f"G2-{u.code}", "name": u.name, "level": 2,
-                           "parent_id": gid, "branch_id": gid, "geometry": to_geojson(u.area)})
+            level2.append(
+                {
+                    "id": next_id,
+                    "code": f"G2-{u.code}",
+                    "name": u.name,
+                    "level": 2,
+                    "parent_id": gid,
+                    "branch_id": gid,
+                    "geometry": to_geojson(u.area),
+                }
+            )
             staff.append({"grid_id": next_id, "manager_id": mids[post_a[k]], "post": "A"})
             if post_b[k] != post_a[k]:
                 staff.append({"grid_id": next_id, "manager_id": mids[post_b[k]], "post": "B"})
-            infos.append(UnitInfo(u, town_name[u.town_code], bi,
-                                  manager_index=mids[post_a[k]] - 1, urban=u.kind != "village"))
+            infos.append(
+                UnitInfo(
+                    u,
+                    town_name[u.town_code],
+                    bi,
+                    manager_index=mids[post_a[k]] - 1,
+                    urban=u.kind != "village",
+                )
+            )
             next_id += 1
     grids = pd.DataFrame(level1 + level2)
     grids["dimension"] = "region"
@@ -219,12 +320,17 @@ def _liaisons(level2: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
     counts = rng.integers(2, 6, len(level2))
     grid_ids = np.repeat(level2["id"].to_numpy(), counts)
     n = len(grid_ids)
-    return pd.DataFrame({
-        "id": np.arange(1, n + 1), "grid_id": grid_ids,
-        "name": identity.make_names(rng, rng.integers(0, len(identity.SURNAMES), n),
-                                    rng.random(n) < 0.4),
-        "role": rng.choice(LIAISON_ROLES, size=n, p=[0.35, 0.25, 0.2, 0.15, 0.05]),
-        "phone": identity.make_phones(rng, n)})
+    return pd.DataFrame(
+        {
+            "id": np.arange(1, n + 1),
+            "grid_id": grid_ids,
+            "name": identity.make_names(
+                rng, rng.integers(0, len(identity.SURNAMES), n), rng.random(n) < 0.4
+            ),
+            "role": rng.choice(LIAISON_ROLES, size=n, p=[0.35, 0.25, 0.2, 0.15, 0.05]),
+            "phone": identity.make_phones(rng, n),
+        }
+    )
 
 
 def _holdings(c: pd.DataFrame, rng: np.random.Generator, as_of: date) -> pd.DataFrame:
@@ -234,27 +340,48 @@ def _holdings(c: pd.DataFrame, rng: np.random.Generator, as_of: date) -> pd.Data
 
     def add(mask, product, balance, opened=None, matures=None, npl=None):
         n = int(mask.sum())
-        parts.append(pd.DataFrame({
-            "customer_id": c.loc[mask, "id"].to_numpy(), "product": product,
-            "balance": np.round(np.asarray(balance)[mask.to_numpy()], 2),
-            "opened_on": opened[mask.to_numpy()] if opened is not None else
-            c.loc[mask, "opened_on"].to_numpy(),
-            "matures_on": matures[mask.to_numpy()] if matures is not None else
-            np.full(n, np.datetime64("NaT"), dtype="datetime64[D]"),
-            "npl": npl[mask.to_numpy()] if npl is not None else np.zeros(n, dtype=bool)}))
+        parts.append(
+            pd.DataFrame(
+                {
+                    "customer_id": c.loc[mask, "id"].to_numpy(),
+                    "product": product,
+                    "balance": np.round(np.asarray(balance)[mask.to_numpy()], 2),
+                    "opened_on": opened[mask.to_numpy()]
+                    if opened is not None
+                    else c.loc[mask, "opened_on"].to_numpy(),
+                    "matures_on": matures[mask.to_numpy()]
+                    if matures is not None
+                    else np.full(n, np.datetime64("NaT"), dtype="datetime64[D]"),
+                    "npl": npl[mask.to_numpy()] if npl is not None else np.zeros(n, dtype=bool),
+                }
+            )
+        )
 
     current = c["deposit_balance"] - c["time_deposit_balance"]
     add(c["deposit_balance"] > 0, "current_deposit", current)
     term_days = rng.choice([91, 182, 365, 730, 1095], size=len(c))
     opened = as_of64 - rng.integers(0, 1, len(c)) - (rng.random(len(c)) * term_days).astype(int)
-    add(c["time_deposit_balance"] > 0, "time_deposit", c["time_deposit_balance"],
-        opened=opened, matures=opened + term_days)
-    add(c["loan_balance"] > 0, "loan", c["loan_balance"],
+    add(
+        c["time_deposit_balance"] > 0,
+        "time_deposit",
+        c["time_deposit_balance"],
+        opened=opened,
+        matures=opened + term_days,
+    )
+    add(
+        c["loan_balance"] > 0,
+        "loan",
+        c["loan_balance"],
         matures=as_of64 + rng.integers(30, 3 * 365, len(c)),
-        npl=rng.random(len(c)) < 0.04)
+        npl=rng.random(len(c)) < 0.04,
+    )
     add(c["credit_line"] > 0, "credit_line", c["credit_line"])
-    add(c["wealth_balance"] > 0, "wealth", c["wealth_balance"],
-        matures=as_of64 + rng.integers(1, 365, len(c)))
+    add(
+        c["wealth_balance"] > 0,
+        "wealth",
+        c["wealth_balance"],
+        matures=as_of64 + rng.integers(1, 365, len(c)),
+    )
     out = pd.concat(parts, ignore_index=True).sort_values("customer_id", kind="stable")
     out.insert(0, "id", np.arange(1, len(out) + 1))
     return out
@@ -264,12 +391,19 @@ def _other_bank_funds(c: pd.DataFrame, rng: np.random.Generator, as_of: date) ->
     parts = []
     for kind, col in (("deposit", "other_bank_deposit"), ("loan", "other_bank_loan")):
         rows = c[c[col] > 0]
-        parts.append(pd.DataFrame({
-            "customer_id": rows["id"].to_numpy(),
-            "bank_name": rng.choice(OTHER_BANKS, size=len(rows),
-                                    p=[0.3, 0.25, 0.15, 0.1, 0.08, 0.07, 0.05]),
-            "kind": kind, "amount": rows[col].to_numpy(),
-            "noted_on": np.datetime64(as_of, "D") - rng.integers(0, 540, len(rows))}))
+        parts.append(
+            pd.DataFrame(
+                {
+                    "customer_id": rows["id"].to_numpy(),
+                    "bank_name": rng.choice(
+                        OTHER_BANKS, size=len(rows), p=[0.3, 0.25, 0.15, 0.1, 0.08, 0.07, 0.05]
+                    ),
+                    "kind": kind,
+                    "amount": rows[col].to_numpy(),
+                    "noted_on": np.datetime64(as_of, "D") - rng.integers(0, 540, len(rows)),
+                }
+            )
+        )
     out = pd.concat(parts, ignore_index=True)
     out.insert(0, "id", np.arange(1, len(out) + 1))
     return out
@@ -281,41 +415,104 @@ def _campaigns(as_of: date) -> pd.DataFrame:
     y = as_of.year
     spring = '{"tags": ["spring_return"]}'
     summer = '{"kinds": ["individual"], "missing": ["mobile_banking"]}'
-    return pd.DataFrame([
-        {"id": 1, "code": f"KMH{y}", "name": f"{y}年开门红", "starts_on": date(y, 1, 1),
-         "ends_on": date(y, 3, 31), "saved_filter": spring},
-        {"id": 2, "code": f"XRFB{y}", "name": f"{y}年夏日风暴", "starts_on": date(y, 6, 1),
-         "ends_on": date(y, 8, 31), "saved_filter": summer},
-        {"id": 3, "code": f"KMH{y + 1}", "name": f"{y + 1}年开门红",
-         "starts_on": date(y, 12, 1), "ends_on": date(y + 1, 3, 31), "saved_filter": spring}])
+    return pd.DataFrame(
+        [
+            {
+                "id": 1,
+                "code": f"KMH{y}",
+                "name": f"{y}年开门红",
+                "starts_on": date(y, 1, 1),
+                "ends_on": date(y, 3, 31),
+                "saved_filter": spring,
+            },
+            {
+                "id": 2,
+                "code": f"XRFB{y}",
+                "name": f"{y}年夏日风暴",
+                "starts_on": date(y, 6, 1),
+                "ends_on": date(y, 8, 31),
+                "saved_filter": summer,
+            },
+            {
+                "id": 3,
+                "code": f"KMH{y + 1}",
+                "name": f"{y + 1}年开门红",
+                "starts_on": date(y, 12, 1),
+                "ends_on": date(y + 1, 3, 31),
+                "saved_filter": spring,
+            },
+        ]
+    )
 
 
-def _demo_users(branches: pd.DataFrame, managers: pd.DataFrame,
-                grids: pd.DataFrame) -> pd.DataFrame:
+def _demo_users(
+    branches: pd.DataFrame, managers: pd.DataFrame, grids: pd.DataFrame
+) -> pd.DataFrame:
     """hq, a county-town branch leader and one of that branch's managers; password demo."""
     branch = branches[branches["is_county_town"]].iloc[0]
     manager = managers[managers["branch_id"] == branch["id"]].iloc[0]
     digest = hash_password(DEMO_PASSWORD)
     now = datetime(2026, 1, 1)
-    return pd.DataFrame([
-        {"id": 1, "username": "hq", "display_name": "总行分析员", "role": "hq",
-         "branch_id": None, "manager_id": None},
-        {"id": 2, "username": "branch", "display_name": f"{branch['name']}行长", "role": "branch",
-         "branch_id": int(branch["id"]), "manager_id": None},
-        {"id": 3, "username": "manager", "display_name": str(manager["name"]),
-         "role": "manager", "branch_id": int(branch["id"]), "manager_id": int(manager["id"])},
-    ]).assign(password_hash=digest, active=True, is_demo=True, created_at=now)
+    return pd.DataFrame(
+        [
+            {
+                "id": 1,
+                "username": "hq",
+                "display_name": "总行分析员",
+                "role": "hq",
+                "branch_id": None,
+                "manager_id": None,
+            },
+            {
+                "id": 2,
+                "username": "branch",
+                "display_name": f"{branch['name']}行长",
+                "role": "branch",
+                "branch_id": int(branch["id"]),
+                "manager_id": None,
+            },
+            {
+                "id": 3,
+                "username": "manager",
+                "display_name": str(manager["name"]),
+                "role": "manager",
+                "branch_id": int(branch["id"]),
+                "manager_id": int(manager["id"]),
+            },
+        ]
+    ).assign(password_hash=digest, active=True, is_demo=True, created_at=now)
 
 
 BULK_TABLES = ("customer", "holding", "other_bank_fund", "visit")
-INSERT_ORDER = ["bank", "village", "area_unit", "branch", "manager", "app_user", "grid",
-                "grid_staff", "liaison", "customer", "balance_month", "holding",
-                "other_bank_fund", "visit", "target", "target_change", "actual",
-                "campaign"]
+INSERT_ORDER = [
+    "bank",
+    "village",
+    "area_unit",
+    "branch",
+    "manager",
+    "app_user",
+    "grid",
+    "grid_staff",
+    "liaison",
+    "customer",
+    "balance_month",
+    "holding",
+    "other_bank_fund",
+    "visit",
+    "target",
+    "target_change",
+    "actual",
+    "campaign",
+]
 
 
-def seed(engine: Engine, n_individuals: int, seed: int = 20261123, as_of: date | None = None,
-         quiet: bool = False) -> dict[str, int]:
+def seed(
+    engine: Engine,
+    n_individuals: int,
+    seed: int = 20261123,
+    as_of: date | None = None,
+    quiet: bool = False,
+) -> dict[str, int]:
     """Create the schema and fill an empty database with the demo county, then tag and
     segment its customers (``core.customers.tagging_run.profile_customers``).
 

@@ -6,6 +6,7 @@ the app writes goes through :func:`neutralise`. Every download names who made it
 (:func:`watermark`) and is recorded with what, which filters and how many rows
 (:func:`log_download`).
 """
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -42,15 +43,22 @@ def watermark(who: str, at: datetime | None = None) -> str:
     '导出人 张三(manager) · 2026-12-07 09:30 · 内部资料,请勿外传 / Exported by 张三(manager), internal use only'
     """
     at = at or datetime.now()
-    return (f"导出人 {who} · {at:%Y-%m-%d %H:%M} · 内部资料,请勿外传 / "
-            f"Exported by {who}, internal use only")
+    return (
+        f"导出人 {who} · {at:%Y-%m-%d %H:%M} · 内部资料,请勿外传 / "
+        f"Exported by {who}, internal use only"
+    )
 
 
 def log_download(engine: Engine, actor, what: str, rows: int, filters: dict | None = None) -> None:
     """Record a download: what it was, the filters that chose its rows, how many rows."""
     with engine.begin() as conn:
-        record(conn, actor, "download", entity=what,
-               detail={"rows": int(rows), "filters": filters or {}})
+        record(
+            conn,
+            actor,
+            "download",
+            entity=what,
+            detail={"rows": int(rows), "filters": filters or {}},
+        )
 
 
 # ---- writing files: every sheet starts with the watermark, every text cell is neutralised ----

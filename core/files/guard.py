@@ -6,6 +6,7 @@ library's own error logged server-side only), and zip archives read in memory un
 (:mod:`core.files.vector_files`, the Excel reader) build on these; none of them imports the
 dispatcher back.
 """
+
 from __future__ import annotations
 
 import logging
@@ -44,8 +45,9 @@ def safe_name(filename: str | None) -> str:
     return base[:80] or "upload"
 
 
-def problem(key: str, file: str | None = None, row: int | None = None,
-            field: str | None = None, **values) -> Problem:
+def problem(
+    key: str, file: str | None = None, row: int | None = None, field: str | None = None, **values
+) -> Problem:
     """The problem ``uploads.<key>`` (its values as keywords); a row is a map file's feature.
 
     Examples
@@ -54,12 +56,10 @@ def problem(key: str, file: str | None = None, row: int | None = None,
     >>> p.key, p.where("en"), p.where("zh")
     ('uploads.bad_geometry', 'File a.kml feature 3 [geometry]', '文件 a.kml 第 3 个要素 [geometry]')
     """
-    return Problem(f"uploads.{key}", values, file=file, row=row, field=field,
-                   row_kind="feature")
+    return Problem(f"uploads.{key}", values, file=file, row=row, field=field, row_kind="feature")
 
 
-def refuse(key: str, file: str | None, exc: BaseException | None = None,
-           **values) -> ProblemError:
+def refuse(key: str, file: str | None, exc: BaseException | None = None, **values) -> ProblemError:
     """A :class:`ProblemError` about the whole file; ``exc`` (a library's error) is only
     logged.
 
@@ -77,7 +77,9 @@ def logged(key: str, file: str | None, exc: BaseException) -> None:
     """Log a library's error behind a refusal server-side (users never read it)."""
     log.warning("upload %r refused (%s): %s: %s", file, key, type(exc).__name__, exc)
 
+
 # ---- what a reader gets -------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Upload:
@@ -92,14 +94,16 @@ def text_start(data: bytes) -> bytes:
     """The first bytes of a text file without a UTF-8 byte-order mark and blanks."""
     head = data[:4096]
     if head.startswith(UTF8_BOM):
-        head = head[len(UTF8_BOM):]
+        head = head[len(UTF8_BOM) :]
     return head.lstrip()
 
 
 # ---- zip archives --------------------------------------------------------------------
 
-def zip_members(upload: Upload, wanted: Callable[[str], bool] = lambda name: True
-                ) -> dict[str, bytes]:
+
+def zip_members(
+    upload: Upload, wanted: Callable[[str], bool] = lambda name: True
+) -> dict[str, bytes]:
     """Check the zip archive ``upload`` and read the members ``wanted`` picks (by flattened
     name), in archive order, as {flattened name: bytes} (the first of equal names wins).
 
@@ -123,8 +127,7 @@ def zip_members(upload: Upload, wanted: Callable[[str], bool] = lambda name: Tru
         if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
             raise refuse("zip_method", name)
         total += info.file_size
-        if (info.file_size > RATIO_FROM
-                and info.file_size > MAX_RATIO * max(info.compress_size, 1)):
+        if info.file_size > RATIO_FROM and info.file_size > MAX_RATIO * max(info.compress_size, 1):
             raise refuse("zip_too_large", name)
     if total > MAX_UNPACKED_BYTES:
         raise refuse("zip_too_large", name)
@@ -143,8 +146,7 @@ def zip_members(upload: Upload, wanted: Callable[[str], bool] = lambda name: Tru
     return out
 
 
-def _read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, budget: int,
-                 name: str) -> bytes:
+def _read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, budget: int, name: str) -> bytes:
     """One member, read in chunks and stopped as soon as it outgrows what it declared or
     the budget left (a zip may lie about sizes); checksum checked by zipfile."""
     limit = min(info.file_size, budget)

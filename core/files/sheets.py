@@ -5,6 +5,7 @@ rows under a checked header row and cell values as numbers that are surely numbe
 formulas, NaN, infinity (``1e400`` reads as infinity) and absurd sizes are problems naming
 the sheet row and column, never a traceback.
 """
+
 from __future__ import annotations
 
 import math
@@ -19,8 +20,9 @@ MAX_ROWS = 100_000  # data rows of one sheet
 MORE_COLUMNS = 20  # columns read past the expected headers (to name unknown ones)
 
 
-def read_sheet(data: bytes, sheet: str, headers: list[str], filename: str
-               ) -> tuple[list[tuple[int, dict]], list[Problem]]:
+def read_sheet(
+    data: bytes, sheet: str, headers: list[str], filename: str
+) -> tuple[list[tuple[int, dict]], list[Problem]]:
     """The sheet's rows as (sheet row number, {header: value}); header problems first.
 
     The workbook is opened by the guarded reader (core.files.uploads): a damaged file, a zip that
@@ -49,15 +51,12 @@ def read_sheet(data: bytes, sheet: str, headers: list[str], filename: str
     problems = []
     for i, header in enumerate(found, start=1):
         if not header:
-            problems.append(Problem("problem.sheet.blank_header", {"column": i},
-                                    row=1 + skipped))
+            problems.append(Problem("problem.sheet.blank_header", {"column": i}, row=1 + skipped))
         elif header not in headers:
-            problems.append(Problem("problem.sheet.unknown_header", row=1 + skipped,
-                                    field=header))
+            problems.append(Problem("problem.sheet.unknown_header", row=1 + skipped, field=header))
     for header in headers:
         if header not in found:
-            problems.append(Problem("problem.sheet.missing_column", row=1 + skipped,
-                                    field=header))
+            problems.append(Problem("problem.sheet.missing_column", row=1 + skipped, field=header))
     if problems:
         return [], problems
     out = []
@@ -90,14 +89,19 @@ def number(value, row: int, field: str, problems: list) -> float | None:
     if isinstance(value, bool):
         value = str(value)
     try:
-        number = (float(value) if isinstance(value, (int, float))
-                  else float(str(value).replace(",", "").strip()))
+        number = (
+            float(value)
+            if isinstance(value, (int, float))
+            else float(str(value).replace(",", "").strip())
+        )
     except (ValueError, OverflowError):
-        problems.append(Problem("problem.value.number", {"value": str(value)[:40]}, row=row,
-                                field=field))
+        problems.append(
+            Problem("problem.value.number", {"value": str(value)[:40]}, row=row, field=field)
+        )
         return None
     if not math.isfinite(number) or abs(number) > MAX_NUMBER:
-        problems.append(Problem("uploads.not_finite", {"value": str(value)[:40]}, row=row,
-                                field=field))
+        problems.append(
+            Problem("uploads.not_finite", {"value": str(value)[:40]}, row=row, field=field)
+        )
         return None
     return number

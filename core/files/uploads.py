@@ -20,6 +20,7 @@ Adding a kind (CSV, say): write ``reader(upload: Upload) -> object`` raising thr
 ``register(Kind("csv", (".csv", ".txt"), looks_like, reader))``; the size, extension,
 emptiness and magic checks come with it.
 """
+
 from __future__ import annotations
 
 import zipfile
@@ -44,6 +45,7 @@ from core.files.guard import (
 from core.problems import ProblemError  # noqa: F401  (what every refusal raises; doctests)
 
 # ---- kinds ---------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Kind:
@@ -148,8 +150,7 @@ def _read_xlsx(upload: Upload):
     except Exception as exc:  # checked above; anything left is a damaged archive
         raise refuse("bad_zip", upload.name, exc) from None
     if "xl/workbook.xml" not in names or _OOXML_SHEET not in types:
-        raise refuse("macro_workbook" if _MACRO_SHEET in types else "not_workbook",
-                     upload.name)
+        raise refuse("macro_workbook" if _MACRO_SHEET in types else "not_workbook", upload.name)
     if any(_xml_declares_dtd(content) for content in parts.values()):
         raise refuse("xml_doctype", upload.name)
     try:
@@ -166,10 +167,15 @@ def open_workbook(data: bytes, filename: str):
 
 # ---- the kinds (the vector readers live in core.files.vector_files) -------------------
 
-register(Kind("geojson", (".geojson", ".json"), lambda d: text_start(d)[:1] == b"{",
-              vector_files.read_geojson, "GeoJSON"))
-register(Kind("kml", (".kml",), lambda d: text_start(d)[:1] == b"<", vector_files.read_kml,
-              "KML"))
-register(Kind("shapefile", (".zip",), is_zip, vector_files.read_shapefile_zip,
-              "zip (Shapefile)"))
+register(
+    Kind(
+        "geojson",
+        (".geojson", ".json"),
+        lambda d: text_start(d)[:1] == b"{",
+        vector_files.read_geojson,
+        "GeoJSON",
+    )
+)
+register(Kind("kml", (".kml",), lambda d: text_start(d)[:1] == b"<", vector_files.read_kml, "KML"))
+register(Kind("shapefile", (".zip",), is_zip, vector_files.read_shapefile_zip, "zip (Shapefile)"))
 register(Kind("xlsx", (".xlsx",), is_zip, _read_xlsx, "Excel (.xlsx)"))

@@ -6,6 +6,7 @@ none), in the file's order, and the coordinate system the file declares (``None`
 as the user says). They parse with ``json``, the standard library's expat and pyshp only;
 no reader opens anything but the bytes it is given (no GDAL, no paths, no URLs, no DTDs).
 """
+
 from __future__ import annotations
 
 import codecs
@@ -23,16 +24,34 @@ from shapely.geometry import shape
 
 from core.files.guard import Upload, logged, problem, refuse, zip_members
 
-GEOMETRY_TYPES = {"Point", "MultiPoint", "LineString", "MultiLineString", "Polygon",
-                  "MultiPolygon", "GeometryCollection"}
+GEOMETRY_TYPES = {
+    "Point",
+    "MultiPoint",
+    "LineString",
+    "MultiLineString",
+    "Polygon",
+    "MultiPolygon",
+    "GeometryCollection",
+}
 # EPSG:4326 / OGC CRS84 written as a GeoJSON "name" crs, in its usual spellings
 _CRS_NAME = re.compile(r"^(?:urn:ogc:def:crs:)?(EPSG|OGC)(?::[\d.]*)?:+(\d+|CRS84)$", re.I)
-_CPG = {"utf8": "utf-8", "utf-8": "utf-8", "65001": "utf-8", "gbk": "gbk", "936": "gbk",
-        "cp936": "gbk", "gb2312": "gbk", "gb18030": "gb18030", "big5": "big5",
-        "950": "big5", "latin1": "latin-1", "iso-8859-1": "latin-1", "1252": "cp1252"}
+_CPG = {
+    "utf8": "utf-8",
+    "utf-8": "utf-8",
+    "65001": "utf-8",
+    "gbk": "gbk",
+    "936": "gbk",
+    "cp936": "gbk",
+    "gb2312": "gbk",
+    "gb18030": "gb18030",
+    "big5": "big5",
+    "950": "big5",
+    "latin1": "latin-1",
+    "iso-8859-1": "latin-1",
+    "1252": "cp1252",
+}
 _SHP_TYPES = {0, 1, 3, 5, 8, 11, 13, 15, 18, 21, 23, 25, 28, 31}
-_DBF_VERSIONS = {0x02, 0x03, 0x30, 0x31, 0x32, 0x43, 0x63, 0x83, 0x8B, 0xCB, 0xE5, 0xF5,
-                 0xFB}
+_DBF_VERSIONS = {0x02, 0x03, 0x30, 0x31, 0x32, 0x43, 0x63, 0x83, 0x8B, 0xCB, 0xE5, 0xF5, 0xFB}
 
 
 @dataclass
@@ -73,8 +92,9 @@ def _crs(member, upload: Upload):
     if not match or member.get("type") != "name":
         raise refuse("bad_crs", upload.name)
     try:
-        return CRS.from_user_input("OGC:CRS84" if match.group(2).upper() == "CRS84"
-                                   else f"EPSG:{int(match.group(2))}")
+        return CRS.from_user_input(
+            "OGC:CRS84" if match.group(2).upper() == "CRS84" else f"EPSG:{int(match.group(2))}"
+        )
     except Exception as exc:  # an EPSG code PROJ does not know
         raise refuse("bad_crs", upload.name, exc) from None
 
@@ -129,6 +149,7 @@ def _scalar(value):
 
 # ---- KML -----------------------------------------------------------------------------
 
+
 class _Refused(Exception):
     """A DOCTYPE, an entity or an external reference in an uploaded XML document."""
 
@@ -165,8 +186,12 @@ def _parse_xml(upload: Upload) -> _Node:
         raise refuse("xml_doctype", upload.name)
     parser = xml.parsers.expat.ParserCreate(encoding=None, namespace_separator="}")
     parser.SetParamEntityParsing(xml.parsers.expat.XML_PARAM_ENTITY_PARSING_NEVER)
-    for handler in ("StartDoctypeDeclHandler", "EntityDeclHandler",
-                    "UnparsedEntityDeclHandler", "ExternalEntityRefHandler"):
+    for handler in (
+        "StartDoctypeDeclHandler",
+        "EntityDeclHandler",
+        "UnparsedEntityDeclHandler",
+        "ExternalEntityRefHandler",
+    ):
         setattr(parser, handler, _refuse_dtd)
     root = _Node("", {})
     stack = [root]
@@ -251,8 +276,9 @@ def read_kml(upload: Upload) -> VectorData:
         extended = mark.find("ExtendedData")
         for item in extended.iter("Data") if extended is not None else ():
             value = item.find("value")
-            props.setdefault(str(item.attrs.get("name", "")), value.text.strip()
-                             if value is not None else None)
+            props.setdefault(
+                str(item.attrs.get("name", "")), value.text.strip() if value is not None else None
+            )
         for item in extended.iter("SimpleData") if extended is not None else ():
             props.setdefault(str(item.attrs.get("name", "")), item.text.strip())
         geom_node = next((c for c in mark.children if c.tag in _KML_GEOMETRIES), None)
@@ -270,19 +296,25 @@ def read_kml(upload: Upload) -> VectorData:
 
 # ---- zipped Shapefile ----------------------------------------------------------------
 
+
 def _shp_header_ok(content: bytes) -> bool:
     """The 100-byte header of a .shp/.shx: file code 9994, version 1000, a known type."""
-    return (len(content) >= 100 and int.from_bytes(content[0:4], "big") == 9994
-            and int.from_bytes(content[28:32], "little") == 1000
-            and int.from_bytes(content[32:36], "little") in _SHP_TYPES)
+    return (
+        len(content) >= 100
+        and int.from_bytes(content[0:4], "big") == 9994
+        and int.from_bytes(content[28:32], "little") == 1000
+        and int.from_bytes(content[32:36], "little") in _SHP_TYPES
+    )
 
 
 def _dbf_header_ok(content: bytes) -> bool:
     """A dBASE header: a known version byte, a header length and a record length."""
     if len(content) < 33 or content[0] not in _DBF_VERSIONS:
         return False
-    header, record = (int.from_bytes(content[8:10], "little"),
-                      int.from_bytes(content[10:12], "little"))
+    header, record = (
+        int.from_bytes(content[8:10], "little"),
+        int.from_bytes(content[10:12], "little"),
+    )
     return 33 <= header <= len(content) and record >= 1
 
 
@@ -307,18 +339,26 @@ def read_shapefile_zip(upload: Upload) -> VectorData:
     import shapefile  # pyshp: pure Python, reads only the bytes given to it
     from pyproj import CRS
 
-    members = zip_members(upload, lambda flat: PurePosixPath(flat.lower()).suffix in
-                          (".shp", ".shx", ".dbf", ".prj", ".cpg"))
+    members = zip_members(
+        upload,
+        lambda flat: PurePosixPath(flat.lower()).suffix in (".shp", ".shx", ".dbf", ".prj", ".cpg"),
+    )
     shps = [n for n in members if n.lower().endswith(".shp")]
     if not shps:
         raise refuse("zip_no_shp", upload.name)
     stem = shps[0][:-4].lower()
-    part = {PurePosixPath(n.lower()).suffix: c for n, c in reversed(members.items())
-            if n[:-4].lower() == stem}
+    part = {
+        PurePosixPath(n.lower()).suffix: c
+        for n, c in reversed(members.items())
+        if n[:-4].lower() == stem
+    }
     if ".shx" not in part or ".dbf" not in part:
         raise refuse("shp_parts", upload.name)
-    for suffix, ok in ((".shp", _shp_header_ok), (".shx", _shp_header_ok),
-                       (".dbf", _dbf_header_ok)):
+    for suffix, ok in (
+        (".shp", _shp_header_ok),
+        (".shx", _shp_header_ok),
+        (".dbf", _dbf_header_ok),
+    ):
         if not ok(part[suffix]):
             raise refuse("shp_bad_part", upload.name, part=suffix)
     crs = None
@@ -331,8 +371,12 @@ def read_shapefile_zip(upload: Upload) -> VectorData:
     errors = []
     for encoding in [declared] if declared else ["utf-8", "gbk"]:
         try:
-            reader = shapefile.Reader(shp=BytesIO(part[".shp"]), shx=BytesIO(part[".shx"]),
-                                      dbf=BytesIO(part[".dbf"]), encoding=encoding)
+            reader = shapefile.Reader(
+                shp=BytesIO(part[".shp"]),
+                shx=BytesIO(part[".shx"]),
+                dbf=BytesIO(part[".dbf"]),
+                encoding=encoding,
+            )
             names = [f[0] for f in reader.fields[1:]]
             rows = [(list(sr.record), sr.shape) for sr in reader.iterShapeRecords()]
             break
@@ -340,8 +384,12 @@ def read_shapefile_zip(upload: Upload) -> VectorData:
             errors.append(exc)
     else:
         decoding = any(isinstance(e, UnicodeError) or "decode" in str(e) for e in errors)
-        raise refuse("encoding" if decoding else "shp_bad_part", upload.name, errors[-1],
-                     **({} if decoding else {"part": ".shp/.dbf"}))
+        raise refuse(
+            "encoding" if decoding else "shp_bad_part",
+            upload.name,
+            errors[-1],
+            **({} if decoding else {"part": ".shp/.dbf"}),
+        )
     data = VectorData(crs=crs)
     for row, (record, shp) in enumerate(rows, start=1):
         data.properties.append({n: _scalar(v) for n, v in zip(names, record, strict=True)})
@@ -350,4 +398,3 @@ def read_shapefile_zip(upload: Upload) -> VectorData:
         else:
             data.geometries.append(_geometry(shp.__geo_interface__, upload, row, data))
     return data
-

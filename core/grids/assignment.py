@@ -10,6 +10,7 @@ UPDATE ... FROM, inside the caller's transaction. Customers without coordinates 
 their village's point when the village is known; the rest stay outside every grid and show up
 as blind spots (营销盲区) in the audit.
 """
+
 from __future__ import annotations
 
 import json
@@ -40,16 +41,23 @@ class GridSet:
     def without(self, ids) -> GridSet:
         """The same set less the grids with these ids."""
         keep = ~np.isin(self.ids, list(ids))
-        return GridSet(self.ids[keep], [p for p, k in zip(self.polygons, keep, strict=True) if k],
-                       self.branch_ids[keep], self.manager_ids[keep])
+        return GridSet(
+            self.ids[keep],
+            [p for p, k in zip(self.polygons, keep, strict=True) if k],
+            self.branch_ids[keep],
+            self.manager_ids[keep],
+        )
 
     @classmethod
     def from_frame(cls, grids: pd.DataFrame) -> GridSet:
         """From rows with id, branch_id, geometry (GeoJSON text), optional manager_a_id."""
         managers = grids.get("manager_a_id", np.nan)
-        return cls(grids["id"].to_numpy(), [shape(json.loads(g)) for g in grids["geometry"]],
-                   grids["branch_id"].to_numpy(),
-                   np.asarray(pd.Series(managers, index=grids.index), dtype=float))
+        return cls(
+            grids["id"].to_numpy(),
+            [shape(json.loads(g)) for g in grids["geometry"]],
+            grids["branch_id"].to_numpy(),
+            np.asarray(pd.Series(managers, index=grids.index), dtype=float),
+        )
 
 
 def read_customers(engine: Engine, extra: str = "", where: str | None = None) -> pd.DataFrame:
@@ -57,9 +65,12 @@ def read_customers(engine: Engine, extra: str = "", where: str | None = None) ->
     for every customer or those matching ``where`` (SQL built by ``movable_where``)."""
     more = f", {extra}" if extra else ""
     condition = f" WHERE {where}" if where else ""
-    return read_columns(engine, "SELECT id, lon, lat, village_id, grid1_id, grid2_id, "
-                                f"branch_id, manager_id{more} FROM customer{condition} "
-                                "ORDER BY id")
+    return read_columns(
+        engine,
+        "SELECT id, lon, lat, village_id, grid1_id, grid2_id, "
+        f"branch_id, manager_id{more} FROM customer{condition} "
+        "ORDER BY id",
+    )
 
 
 def movable_where(grid_ids: Collection[int]) -> str:
@@ -84,19 +95,30 @@ def movable_where(grid_ids: Collection[int]) -> str:
 
 def read_grid_sets(conn_or_engine) -> tuple[GridSet, GridSet, dict[int, tuple[float, float]]]:
     """Current level-1 and level-2 region grids and the village points."""
-    grids = pd.read_sql(text("""
+    grids = pd.read_sql(
+        text("""
         SELECT g.id, g.level, g.branch_id, g.geometry, s.manager_id AS manager_a_id
         FROM grid g LEFT JOIN grid_staff s ON s.grid_id = g.id AND s.post = 'A'
         WHERE g.dimension = 'region' AND g.geometry IS NOT NULL ORDER BY g.id"""),
-        conn_or_engine)
+        conn_or_engine,
+    )
     villages = pd.read_sql(text("SELECT id, lon, lat FROM village"), conn_or_engine)
-    return (GridSet.from_frame(grids[grids["level"] == 1]),
-            GridSet.from_frame(grids[grids["level"] == 2]),
-            {int(i): (x, y) for i, x, y in zip(villages["id"], villages["lon"], villages["lat"], strict=True)})
+    return (
+        GridSet.from_frame(grids[grids["level"] == 1]),
+        GridSet.from_frame(grids[grids["level"] == 2]),
+        {
+            int(i): (x, y)
+            for i, x, y in zip(villages["id"], villages["lon"], villages["lat"], strict=True)
+        },
+    )
 
 
-def compute_assignment(customers: pd.DataFrame, level1: GridSet, level2: GridSet,
-                       village_xy: dict[int, tuple[float, float]]) -> pd.DataFrame:
+def compute_assignment(
+    customers: pd.DataFrame,
+    level1: GridSet,
+    level2: GridSet,
+    village_xy: dict[int, tuple[float, float]],
+) -> pd.DataFrame:
     """New grid1/grid2/branch/manager for every customer (NaN = outside every grid).
 
     A customer stays in their grid while it holds their point; otherwise they go to the first
@@ -104,32 +126,51 @@ def compute_assignment(customers: pd.DataFrame, level1: GridSet, level2: GridSet
     jurisdiction); the manager is post A of the second-level grid. Adds
     ``placed_by_village`` (coordinates taken from the village).
     """
-    x, y, placed = place_without_coordinates(customers["lon"].to_numpy(),
-                                             customers["lat"].to_numpy(),
-                                             customers["village_id"].to_numpy(), village_xy)
-    k1 = keep_incumbents(assign_points(x, y, level1.polygons), x, y, level1,
-                         customers["grid1_id"].to_numpy(dtype=float))
-    k2 = keep_incumbents(assign_points(x, y, level2.polygons), x, y, level2,
-                         customers["grid2_id"].to_numpy(dtype=float))
+    x, y, placed = place_without_coordinates(
+        customers["lon"].to_numpy(),
+        customers["lat"].to_numpy(),
+        customers["village_id"].to_numpy(),
+        village_xy,
+    )
+    k1 = keep_incumbents(
+        assign_points(x, y, level1.polygons),
+        x,
+        y,
+        level1,
+        customers["grid1_id"].to_numpy(dtype=float),
+    )
+    k2 = keep_incumbents(
+        assign_points(x, y, level2.polygons),
+        x,
+        y,
+        level2,
+        customers["grid2_id"].to_numpy(dtype=float),
+    )
 
     def pick(values: np.ndarray, k: np.ndarray) -> np.ndarray:
         out = np.full(len(k), np.nan)
         out[k >= 0] = values[k[k >= 0]]
         return out
 
-    return pd.DataFrame({
-        "id": customers["id"].to_numpy(),
-        "grid1_id": pick(level1.ids.astype(float), k1),
-        "grid2_id": pick(level2.ids.astype(float), k2),
-        "branch_id": np.where(k1 >= 0, pick(level1.branch_ids.astype(float), k1),
-                              pick(level2.branch_ids.astype(float), k2)),
-        "manager_id": pick(level2.manager_ids, k2),
-        "placed_by_village": placed,
-    })
+    return pd.DataFrame(
+        {
+            "id": customers["id"].to_numpy(),
+            "grid1_id": pick(level1.ids.astype(float), k1),
+            "grid2_id": pick(level2.ids.astype(float), k2),
+            "branch_id": np.where(
+                k1 >= 0,
+                pick(level1.branch_ids.astype(float), k1),
+                pick(level2.branch_ids.astype(float), k2),
+            ),
+            "manager_id": pick(level2.manager_ids, k2),
+            "placed_by_village": placed,
+        }
+    )
 
 
-def keep_incumbents(k: np.ndarray, x: np.ndarray, y: np.ndarray, grids: GridSet,
-                    current: np.ndarray) -> np.ndarray:
+def keep_incumbents(
+    k: np.ndarray, x: np.ndarray, y: np.ndarray, grids: GridSet, current: np.ndarray
+) -> np.ndarray:
     """Put back each point's current grid where ``k`` moved it but that grid still holds it.
 
     ``k`` indexes ``grids`` (-1: none); ``current`` holds the grid ids the points are in now
@@ -172,8 +213,9 @@ class Reassignment:
     placed_by_village: int
 
 
-def reassign(engine: Engine, conn: Connection | None = None,
-             changed_grids: Collection[int] | None = None) -> Reassignment:
+def reassign(
+    engine: Engine, conn: Connection | None = None, changed_grids: Collection[int] | None = None
+) -> Reassignment:
     """Re-assign customers to the grids as they are now.
 
     Parameters
@@ -198,5 +240,6 @@ def reassign(engine: Engine, conn: Connection | None = None,
     else:
         with engine.begin() as own:
             n = write_assignment(own, changes)
-    return Reassignment(len(customers), n, int(new["grid2_id"].isna().sum()),
-                        int(new["placed_by_village"].sum()))
+    return Reassignment(
+        len(customers), n, int(new["grid2_id"].isna().sum()), int(new["placed_by_village"].sum())
+    )

@@ -10,6 +10,7 @@ Grids are stored with 6 decimals, so grids that tile an area exactly still leave
 floating noise along shared edges; ``MIN_AREA_KM2`` and an opening of ``SLIVER_DEG`` keep
 them out of the report.
 """
+
 from __future__ import annotations
 
 import math
@@ -35,19 +36,65 @@ LIAISONS = (2, 5)  # 定员: 2-5 liaison persons per grid
 PROBLEMS = ("no_a", "no_b", "few_liaisons", "many_liaisons")
 
 BLIND_COLUMNS = ["village_id", "village", "town", "customers", "deposits_wan", "grid_id"]
-COVERAGE_COLUMNS = ["level", "kind", "grid_id", "grid", "other_grid_id", "other_grid",
-                    "branch_id", "branch", "area_km2", "lon", "lat", "villages"]
-OUTSIDE_COLUMNS = ["grid_id", "grid", "branch_id", "branch", "parent_id", "parent",
-                   "outside_km2", "outside_pct"]
-STAFFING_COLUMNS = ["grid_id", "grid", "branch_id", "branch", "problem", "count", "posts",
-                    "liaisons"]
-RATE_GRID_COLUMNS = ["grid_id", "grid", "branch_id", "branch", "customers", "deposits_wan",
-                     "residents", "filing_pct"]
-RATE_VILLAGE_COLUMNS = ["village_id", "village", "town", "customers", "in_grid",
-                        "in_grid_pct", "residents", "filing_pct", "grid_id"]
+COVERAGE_COLUMNS = [
+    "level",
+    "kind",
+    "grid_id",
+    "grid",
+    "other_grid_id",
+    "other_grid",
+    "branch_id",
+    "branch",
+    "area_km2",
+    "lon",
+    "lat",
+    "villages",
+]
+OUTSIDE_COLUMNS = [
+    "grid_id",
+    "grid",
+    "branch_id",
+    "branch",
+    "parent_id",
+    "parent",
+    "outside_km2",
+    "outside_pct",
+]
+STAFFING_COLUMNS = [
+    "grid_id",
+    "grid",
+    "branch_id",
+    "branch",
+    "problem",
+    "count",
+    "posts",
+    "liaisons",
+]
+RATE_GRID_COLUMNS = [
+    "grid_id",
+    "grid",
+    "branch_id",
+    "branch",
+    "customers",
+    "deposits_wan",
+    "residents",
+    "filing_pct",
+]
+RATE_VILLAGE_COLUMNS = [
+    "village_id",
+    "village",
+    "town",
+    "customers",
+    "in_grid",
+    "in_grid_pct",
+    "residents",
+    "filing_pct",
+    "grid_id",
+]
 
 
 # ---- geometry helpers ------------------------------------------------------------------
+
 
 def area_km2(geom: shapely.Geometry) -> float:
     """Area of a WGS-84 geometry in km² (each part scaled by the cosine of its latitude).
@@ -65,12 +112,13 @@ def area_km2(geom: shapely.Geometry) -> float:
     total = 0.0
     for part in shapely.get_parts(geom):
         if part.area > 0:
-            total += part.area * KM_PER_DEGREE ** 2 * math.cos(math.radians(part.centroid.y))
+            total += part.area * KM_PER_DEGREE**2 * math.cos(math.radians(part.centroid.y))
     return total
 
 
-def significant_parts(geom: shapely.Geometry,
-                      min_km2: float = MIN_AREA_KM2) -> list[shapely.Geometry]:
+def significant_parts(
+    geom: shapely.Geometry, min_km2: float = MIN_AREA_KM2
+) -> list[shapely.Geometry]:
     """The connected polygons of ``geom`` that are real gaps or overlaps, not noise.
 
     A part counts when it is at least ``min_km2`` large and keeps that size after an opening
@@ -89,8 +137,7 @@ def significant_parts(geom: shapely.Geometry,
     for part in shapely.get_parts(polygonal(geom)):
         if area_km2(part) < min_km2:
             continue
-        opened = part.buffer(-SLIVER_DEG, join_style="mitre").buffer(SLIVER_DEG,
-                                                                     join_style="mitre")
+        opened = part.buffer(-SLIVER_DEG, join_style="mitre").buffer(SLIVER_DEG, join_style="mitre")
         if area_km2(opened) >= min_km2:
             kept.append(part)
     return kept
@@ -98,11 +145,21 @@ def significant_parts(geom: shapely.Geometry,
 
 def _region_grids(conn: Connection) -> pd.DataFrame:
     """Every region grid with a polygon, bank-wide (scope filtering happens on the rows)."""
-    df = read_frame(conn, select(Grid.id, Grid.name, Grid.level, Grid.parent_id,
-                                 Grid.branch_id, Branch.name.label("branch"), Grid.geometry)
-                    .join(Branch, Branch.id == Grid.branch_id)
-                    .where(Grid.dimension == "region", Grid.geometry.is_not(None))
-                    .order_by(Grid.level, Grid.id))
+    df = read_frame(
+        conn,
+        select(
+            Grid.id,
+            Grid.name,
+            Grid.level,
+            Grid.parent_id,
+            Grid.branch_id,
+            Branch.name.label("branch"),
+            Grid.geometry,
+        )
+        .join(Branch, Branch.id == Grid.branch_id)
+        .where(Grid.dimension == "region", Grid.geometry.is_not(None))
+        .order_by(Grid.level, Grid.id),
+    )
     df["polygon"] = [shapely.make_valid(from_geojson(g)) for g in df.pop("geometry")]
     return df
 
@@ -112,22 +169,38 @@ def _scope_grid_ids(conn: Connection, scope: Scope) -> set[int]:
 
 
 def _villages(conn: Connection) -> pd.DataFrame:
-    return read_frame(conn, select(Village.id, Village.name, Village.town_name, Village.lon,
-                                   Village.lat, Village.residents, Village.geometry)
-                      .order_by(Village.id))
+    return read_frame(
+        conn,
+        select(
+            Village.id,
+            Village.name,
+            Village.town_name,
+            Village.lon,
+            Village.lat,
+            Village.residents,
+            Village.geometry,
+        ).order_by(Village.id),
+    )
 
 
 def _village_level1(conn: Connection, villages: pd.DataFrame, scope: Scope) -> dict[int, int]:
     """``{village_id: level-1 grid id}`` for the villages whose point lies in a level-1 grid
     of ``scope``."""
-    level1 = read_frame(conn, select(Grid.id, Grid.geometry).where(
-        Grid.level == 1, Grid.dimension == "region", Grid.geometry.is_not(None),
-        _visible_grids(scope)).order_by(Grid.id))
+    level1 = read_frame(
+        conn,
+        select(Grid.id, Grid.geometry)
+        .where(
+            Grid.level == 1,
+            Grid.dimension == "region",
+            Grid.geometry.is_not(None),
+            _visible_grids(scope),
+        )
+        .order_by(Grid.id),
+    )
     if level1.empty or villages.empty:
         return {}
     polygons = [from_geojson(g) for g in level1["geometry"]]
-    idx = assign_points(villages["lon"].to_numpy(float), villages["lat"].to_numpy(float),
-                        polygons)
+    idx = assign_points(villages["lon"].to_numpy(float), villages["lat"].to_numpy(float), polygons)
     grid_ids = level1["id"].to_numpy()
     return {int(v): int(grid_ids[i]) for v, i in zip(villages["id"], idx, strict=True) if i >= 0}
 
@@ -138,8 +211,9 @@ def _customer_scope(scope: Scope, branch_villages: dict[int, int]):
     own = scope.where(Customer.branch_id, Customer.manager_id)
     if scope.role != "branch":
         return own
-    return or_(own, and_(Customer.branch_id.is_(None),
-                         Customer.village_id.in_(sorted(branch_villages))))
+    return or_(
+        own, and_(Customer.branch_id.is_(None), Customer.village_id.in_(sorted(branch_villages)))
+    )
 
 
 def _pct(part: pd.Series, whole: pd.Series) -> pd.Series:
@@ -148,6 +222,7 @@ def _pct(part: pd.Series, whole: pd.Series) -> pd.Series:
 
 
 # ---- 定格: customers ---------------------------------------------------------------------
+
 
 def blind_spots_by_village(engine: Engine, scope: Scope) -> pd.DataFrame:
     """Blind spots (营销盲区): the scope's customers in no second-level grid, by village.
@@ -171,28 +246,38 @@ def blind_spots_by_village(engine: Engine, scope: Scope) -> pd.DataFrame:
     with engine.connect() as conn:
         villages = _villages(conn)
         level1 = _village_level1(conn, villages, scope)
-        df = read_frame(conn, select(
-            Customer.village_id, func.count().label("customers"),
-            func.coalesce(func.sum(Customer.deposit_balance), 0.0).label("deposits"))
+        df = read_frame(
+            conn,
+            select(
+                Customer.village_id,
+                func.count().label("customers"),
+                func.coalesce(func.sum(Customer.deposit_balance), 0.0).label("deposits"),
+            )
             .where(Customer.grid2_id.is_(None), _customer_scope(scope, level1))
-            .group_by(Customer.village_id))
+            .group_by(Customer.village_id),
+        )
     if df.empty:
         return pd.DataFrame(columns=BLIND_COLUMNS)
-    df = df.merge(villages[["id", "name", "town_name"]].rename(
-        columns={"id": "village_id", "name": "village", "town_name": "town"}),
-        on="village_id", how="left")
+    df = df.merge(
+        villages[["id", "name", "town_name"]].rename(
+            columns={"id": "village_id", "name": "village", "town_name": "town"}
+        ),
+        on="village_id",
+        how="left",
+    )
     df["village_id"] = df["village_id"].astype("Int64")
     df["deposits_wan"] = (df["deposits"].astype(float) / 1e4).round(2)
     df["grid_id"] = df["village_id"].map(level1).astype("Int64")
     df["customers"] = df["customers"].astype(int)
-    return (df.sort_values(["customers", "village_id"], ascending=[False, True])
-            [BLIND_COLUMNS].reset_index(drop=True))
+    return df.sort_values(["customers", "village_id"], ascending=[False, True])[
+        BLIND_COLUMNS
+    ].reset_index(drop=True)
 
 
 # ---- 定格: areas -------------------------------------------------------------------------
 
-def coverage_problems(engine: Engine, scope: Scope,
-                      min_km2: float = MIN_AREA_KM2) -> pd.DataFrame:
+
+def coverage_problems(engine: Engine, scope: Scope, min_km2: float = MIN_AREA_KM2) -> pd.DataFrame:
     """Gaps and overlaps between the region grids of one level.
 
     Level 1 is compared with the county boundary (``geo.county.load_county``): a gap is
@@ -248,8 +333,9 @@ def coverage_problems(engine: Engine, scope: Scope,
     df[["lon", "lat"]] = df[["lon", "lat"]].round(6)
     for col in ("grid_id", "other_grid_id", "branch_id"):
         df[col] = df[col].astype("Int64")
-    return (df.sort_values(["level", "kind", "area_km2"], ascending=[True, True, False])
-            [COVERAGE_COLUMNS].reset_index(drop=True))
+    return df.sort_values(["level", "kind", "area_km2"], ascending=[True, True, False])[
+        COVERAGE_COLUMNS
+    ].reset_index(drop=True)
 
 
 def _hugging(piece: shapely.Geometry, level1: pd.DataFrame) -> pd.Series:
@@ -263,10 +349,20 @@ def _hugging(piece: shapely.Geometry, level1: pd.DataFrame) -> pd.Series:
 
 def _gap_row(level: int, piece: shapely.Geometry, grid: pd.Series) -> dict:
     point = piece.point_on_surface()
-    return {"level": level, "kind": "gap", "grid_id": int(grid["id"]), "grid": grid["name"],
-            "other_grid_id": pd.NA, "other_grid": None, "branch_id": int(grid["branch_id"]),
-            "branch": grid["branch"], "area_km2": area_km2(piece), "lon": point.x,
-            "lat": point.y, "piece": piece}
+    return {
+        "level": level,
+        "kind": "gap",
+        "grid_id": int(grid["id"]),
+        "grid": grid["name"],
+        "other_grid_id": pd.NA,
+        "other_grid": None,
+        "branch_id": int(grid["branch_id"]),
+        "branch": grid["branch"],
+        "area_km2": area_km2(piece),
+        "lon": point.x,
+        "lat": point.y,
+        "piece": piece,
+    }
 
 
 def _overlap_rows(level: int, grids: pd.DataFrame, min_km2: float) -> list[dict]:
@@ -283,11 +379,22 @@ def _overlap_rows(level: int, grids: pd.DataFrame, min_km2: float) -> list[dict]
         piece = shapely.union_all(parts)
         a, b = grids.iloc[i], grids.iloc[j]
         point = max(parts, key=lambda p: p.area).point_on_surface()
-        rows.append({"level": level, "kind": "overlap", "grid_id": int(a["id"]),
-                     "grid": a["name"], "other_grid_id": int(b["id"]), "other_grid": b["name"],
-                     "branch_id": int(a["branch_id"]), "branch": a["branch"],
-                     "area_km2": area_km2(piece), "lon": point.x, "lat": point.y,
-                     "piece": piece})
+        rows.append(
+            {
+                "level": level,
+                "kind": "overlap",
+                "grid_id": int(a["id"]),
+                "grid": a["name"],
+                "other_grid_id": int(b["id"]),
+                "other_grid": b["name"],
+                "branch_id": int(a["branch_id"]),
+                "branch": a["branch"],
+                "area_km2": area_km2(piece),
+                "lon": point.x,
+                "lat": point.y,
+                "piece": piece,
+            }
+        )
     return rows
 
 
@@ -307,8 +414,7 @@ def _villages_of(pieces: list[shapely.Geometry], villages: pd.DataFrame) -> list
     return out
 
 
-def outside_parent(engine: Engine, scope: Scope,
-                   max_share: float = OUTSIDE_SHARE) -> pd.DataFrame:
+def outside_parent(engine: Engine, scope: Scope, max_share: float = OUTSIDE_SHARE) -> pd.DataFrame:
     """Level-2 grids with more than ``max_share`` of their area outside their level-1 grid.
 
     Returns
@@ -330,18 +436,29 @@ def outside_parent(engine: Engine, scope: Scope,
         outside = g["polygon"].difference(parent["polygon"])
         share = outside.area / g["polygon"].area
         if share > max_share:
-            rows.append({"grid_id": int(g["id"]), "grid": g["name"],
-                         "branch_id": int(g["branch_id"]), "branch": g["branch"],
-                         "parent_id": int(g["parent_id"]), "parent": parent["name"],
-                         "outside_km2": round(area_km2(outside), 3),
-                         "outside_pct": round(100 * share, 1)})
+            rows.append(
+                {
+                    "grid_id": int(g["id"]),
+                    "grid": g["name"],
+                    "branch_id": int(g["branch_id"]),
+                    "branch": g["branch"],
+                    "parent_id": int(g["parent_id"]),
+                    "parent": parent["name"],
+                    "outside_km2": round(area_km2(outside), 3),
+                    "outside_pct": round(100 * share, 1),
+                }
+            )
     if not rows:
         return pd.DataFrame(columns=OUTSIDE_COLUMNS)
-    return (pd.DataFrame(rows).sort_values("outside_pct", ascending=False)
-            [OUTSIDE_COLUMNS].reset_index(drop=True))
+    return (
+        pd.DataFrame(rows)
+        .sort_values("outside_pct", ascending=False)[OUTSIDE_COLUMNS]
+        .reset_index(drop=True)
+    )
 
 
 # ---- 定岗 / 定员 -------------------------------------------------------------------------
+
 
 def staffing_gaps(engine: Engine, scope: Scope) -> pd.DataFrame:
     """Level-2 region grids breaking 定岗 or 定员.
@@ -357,21 +474,33 @@ def staffing_gaps(engine: Engine, scope: Scope) -> pd.DataFrame:
         liaisons for a liaison problem), posts, liaisons. A grid may have several rows.
     """
     held = and_(Manager.id == GridStaff.manager_id, Manager.active.is_(True))
-    posts = (select(GridStaff.grid_id,
-                    func.sum(case((GridStaff.post == "A", 1), else_=0)).label("a"),
-                    func.sum(case((GridStaff.post == "B", 1), else_=0)).label("b"))
-             .join(Manager, held).group_by(GridStaff.grid_id).subquery())
-    people = (select(Liaison.grid_id, func.count().label("n"))
-              .group_by(Liaison.grid_id).subquery())
-    stmt = (select(Grid.id.label("grid_id"), Grid.name.label("grid"), Grid.branch_id,
-                   Branch.name.label("branch"), func.coalesce(posts.c.a, 0).label("a"),
-                   func.coalesce(posts.c.b, 0).label("b"),
-                   func.coalesce(people.c.n, 0).label("liaisons"))
-            .join(Branch, Branch.id == Grid.branch_id)
-            .outerjoin(posts, posts.c.grid_id == Grid.id)
-            .outerjoin(people, people.c.grid_id == Grid.id)
-            .where(Grid.level == 2, Grid.dimension == "region", _visible_grids(scope))
-            .order_by(Grid.branch_id, Grid.id))
+    posts = (
+        select(
+            GridStaff.grid_id,
+            func.sum(case((GridStaff.post == "A", 1), else_=0)).label("a"),
+            func.sum(case((GridStaff.post == "B", 1), else_=0)).label("b"),
+        )
+        .join(Manager, held)
+        .group_by(GridStaff.grid_id)
+        .subquery()
+    )
+    people = select(Liaison.grid_id, func.count().label("n")).group_by(Liaison.grid_id).subquery()
+    stmt = (
+        select(
+            Grid.id.label("grid_id"),
+            Grid.name.label("grid"),
+            Grid.branch_id,
+            Branch.name.label("branch"),
+            func.coalesce(posts.c.a, 0).label("a"),
+            func.coalesce(posts.c.b, 0).label("b"),
+            func.coalesce(people.c.n, 0).label("liaisons"),
+        )
+        .join(Branch, Branch.id == Grid.branch_id)
+        .outerjoin(posts, posts.c.grid_id == Grid.id)
+        .outerjoin(people, people.c.grid_id == Grid.id)
+        .where(Grid.level == 2, Grid.dimension == "region", _visible_grids(scope))
+        .order_by(Grid.branch_id, Grid.id)
+    )
     with engine.connect() as conn:
         df = read_frame(conn, stmt)
     if df.empty:
@@ -379,20 +508,28 @@ def staffing_gaps(engine: Engine, scope: Scope) -> pd.DataFrame:
     df["posts"] = (df["a"].astype(int) > 0).astype(int) + (df["b"].astype(int) > 0).astype(int)
     df["liaisons"] = df["liaisons"].astype(int)
     low, high = LIAISONS
-    checks = {"no_a": (df["a"] == 0, "posts"), "no_b": (df["b"] == 0, "posts"),
-              "few_liaisons": (df["liaisons"] < low, "liaisons"),
-              "many_liaisons": (df["liaisons"] > high, "liaisons")}
-    parts = [df[mask].assign(problem=code, count=df.loc[mask, col])
-             for code, (mask, col) in checks.items() if mask.any()]
+    checks = {
+        "no_a": (df["a"] == 0, "posts"),
+        "no_b": (df["b"] == 0, "posts"),
+        "few_liaisons": (df["liaisons"] < low, "liaisons"),
+        "many_liaisons": (df["liaisons"] > high, "liaisons"),
+    }
+    parts = [
+        df[mask].assign(problem=code, count=df.loc[mask, col])
+        for code, (mask, col) in checks.items()
+        if mask.any()
+    ]
     if not parts:
         return pd.DataFrame(columns=STAFFING_COLUMNS)
     out = pd.concat(parts)
     out["order"] = out["problem"].map(PROBLEMS.index)
-    return (out.sort_values(["branch_id", "grid_id", "order"])[STAFFING_COLUMNS]
-            .reset_index(drop=True))
+    return out.sort_values(["branch_id", "grid_id", "order"])[STAFFING_COLUMNS].reset_index(
+        drop=True
+    )
 
 
 # ---- 入格率 / 建档率 ----------------------------------------------------------------------
+
 
 def in_grid_rate(engine: Engine, scope: Scope, by: str = "grid") -> pd.DataFrame:
     """入格率 (customers in a second-level grid / all customers) and 建档率 (customers /
@@ -424,38 +561,61 @@ def in_grid_rate(engine: Engine, scope: Scope, by: str = "grid") -> pd.DataFrame
     with engine.connect() as conn:
         villages = _villages(conn)
         level1 = _village_level1(conn, villages, scope)
-        df = read_frame(conn, select(
-            Customer.village_id, func.count().label("customers"),
-            func.count(Customer.grid2_id).label("in_grid"))
-            .where(_customer_scope(scope, level1)).group_by(Customer.village_id))
+        df = read_frame(
+            conn,
+            select(
+                Customer.village_id,
+                func.count().label("customers"),
+                func.count(Customer.grid2_id).label("in_grid"),
+            )
+            .where(_customer_scope(scope, level1))
+            .group_by(Customer.village_id),
+        )
     if df.empty:
         return pd.DataFrame(columns=RATE_VILLAGE_COLUMNS)
-    df = df.merge(villages[["id", "name", "town_name", "residents"]].rename(
-        columns={"id": "village_id", "name": "village", "town_name": "town"}),
-        on="village_id", how="left")
+    df = df.merge(
+        villages[["id", "name", "town_name", "residents"]].rename(
+            columns={"id": "village_id", "name": "village", "town_name": "town"}
+        ),
+        on="village_id",
+        how="left",
+    )
     df["village_id"] = df["village_id"].astype("Int64")
     df["residents"] = df["residents"].astype("Int64")
     df["in_grid_pct"] = _pct(df["in_grid"], df["customers"])
     df["filing_pct"] = _pct(df["customers"], df["residents"].astype(float))
     df["grid_id"] = df["village_id"].map(level1).astype("Int64")
-    return (df.sort_values(["in_grid_pct", "village_id"], na_position="last")
-            [RATE_VILLAGE_COLUMNS].reset_index(drop=True))
+    return df.sort_values(["in_grid_pct", "village_id"], na_position="last")[
+        RATE_VILLAGE_COLUMNS
+    ].reset_index(drop=True)
 
 
 def _rate_by_grid(engine: Engine, scope: Scope) -> pd.DataFrame:
-    counts = (select(Customer.grid2_id.label("grid_id"), func.count().label("customers"),
-                     func.sum(Customer.deposit_balance).label("deposits"))
-              .where(Customer.grid2_id.is_not(None),
-                     scope.where(Customer.branch_id, Customer.manager_id))
-              .group_by(Customer.grid2_id).subquery())
-    stmt = (select(Grid.id.label("grid_id"), Grid.name.label("grid"), Grid.branch_id,
-                   Branch.name.label("branch"), Grid.residents,
-                   func.coalesce(counts.c.customers, 0).label("customers"),
-                   func.coalesce(counts.c.deposits, 0.0).label("deposits"))
-            .join(Branch, Branch.id == Grid.branch_id)
-            .outerjoin(counts, counts.c.grid_id == Grid.id)
-            .where(Grid.level == 2, Grid.dimension == "region", _visible_grids(scope))
-            .order_by(Grid.branch_id, Grid.id))
+    counts = (
+        select(
+            Customer.grid2_id.label("grid_id"),
+            func.count().label("customers"),
+            func.sum(Customer.deposit_balance).label("deposits"),
+        )
+        .where(Customer.grid2_id.is_not(None), scope.where(Customer.branch_id, Customer.manager_id))
+        .group_by(Customer.grid2_id)
+        .subquery()
+    )
+    stmt = (
+        select(
+            Grid.id.label("grid_id"),
+            Grid.name.label("grid"),
+            Grid.branch_id,
+            Branch.name.label("branch"),
+            Grid.residents,
+            func.coalesce(counts.c.customers, 0).label("customers"),
+            func.coalesce(counts.c.deposits, 0.0).label("deposits"),
+        )
+        .join(Branch, Branch.id == Grid.branch_id)
+        .outerjoin(counts, counts.c.grid_id == Grid.id)
+        .where(Grid.level == 2, Grid.dimension == "region", _visible_grids(scope))
+        .order_by(Grid.branch_id, Grid.id)
+    )
     with engine.connect() as conn:
         df = read_frame(conn, stmt)
     if df.empty:
@@ -468,8 +628,10 @@ def _rate_by_grid(engine: Engine, scope: Scope) -> pd.DataFrame:
 
 # ---- the summary -------------------------------------------------------------------------
 
-def summarize(blind: pd.DataFrame, coverage: pd.DataFrame, outside: pd.DataFrame,
-              staffing: pd.DataFrame) -> dict[str, int]:
+
+def summarize(
+    blind: pd.DataFrame, coverage: pd.DataFrame, outside: pd.DataFrame, staffing: pd.DataFrame
+) -> dict[str, int]:
     """The counts at the top of the audit page, from the checks' frames.
 
     Examples
@@ -478,12 +640,15 @@ def summarize(blind: pd.DataFrame, coverage: pd.DataFrame, outside: pd.DataFrame
     >>> summarize(empty, empty, empty, empty)["gaps"]
     0
     """
+
     def grids_with(*problems: str) -> int:
         return int(staffing.loc[staffing["problem"].isin(problems), "grid_id"].nunique())
 
-    return {"blind_spot_customers": int(pd.to_numeric(blind["customers"]).sum()),
-            "gaps": int((coverage["kind"] == "gap").sum()),
-            "overlaps": int((coverage["kind"] == "overlap").sum()),
-            "outside_parent": len(outside),
-            "missing_post": grids_with("no_a", "no_b"),
-            "few_liaisons": grids_with("few_liaisons")}
+    return {
+        "blind_spot_customers": int(pd.to_numeric(blind["customers"]).sum()),
+        "gaps": int((coverage["kind"] == "gap").sum()),
+        "overlaps": int((coverage["kind"] == "overlap").sum()),
+        "outside_parent": len(outside),
+        "missing_post": grids_with("no_a", "no_b"),
+        "few_liaisons": grids_with("few_liaisons"),
+    }

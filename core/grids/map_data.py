@@ -1,5 +1,6 @@
 """What the map page draws for a scope: simplified grids with their metric, outlets, and
 customers as points (few) or bins (many). Aggregation happens in SQL."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -37,19 +38,28 @@ def customer_layer(engine: Engine, scope: Scope) -> pd.DataFrame:
     0.01-degree bin (a few thousand rows however many customers)."""
     where = scope.where(Customer.branch_id, Customer.manager_id)
     with engine.connect() as conn:
-        n = conn.execute(select(func.count()).select_from(Customer).where(
-            where, Customer.lon.is_not(None))).scalar_one()
+        n = conn.execute(
+            select(func.count()).select_from(Customer).where(where, Customer.lon.is_not(None))
+        ).scalar_one()
         if n <= POINTS_LIMIT:
-            return read_frame(conn, select(Customer.lon, Customer.lat).where(
-                where, Customer.lon.is_not(None)))
+            return read_frame(
+                conn, select(Customer.lon, Customer.lat).where(where, Customer.lon.is_not(None))
+            )
         bx = func.floor(Customer.lon / BIN)
         by = func.floor(Customer.lat / BIN)
-        bins = read_frame(conn, select(bx.label("bx"), by.label("by"),
-                                       func.count().label("count"))
-                          .where(where, Customer.lon.is_not(None)).group_by(bx, by))
-    return pd.DataFrame({"lon": (bins["bx"].astype(float) + 0.5) * BIN,
-                         "lat": (bins["by"].astype(float) + 0.5) * BIN,
-                         "count": bins["count"].astype(float)})
+        bins = read_frame(
+            conn,
+            select(bx.label("bx"), by.label("by"), func.count().label("count"))
+            .where(where, Customer.lon.is_not(None))
+            .group_by(bx, by),
+        )
+    return pd.DataFrame(
+        {
+            "lon": (bins["bx"].astype(float) + 0.5) * BIN,
+            "lat": (bins["by"].astype(float) + 0.5) * BIN,
+            "count": bins["count"].astype(float),
+        }
+    )
 
 
 @dataclass
@@ -73,27 +83,35 @@ def load_map_data(engine: Engine, scope: Scope, completion: dict[str, pd.Series]
     grids = load_grids(engine, scope)
     grids["polygon"] = simplify_grids(list(grids["geometry"]))
     grids = grids.drop(columns="geometry")
-    figures = {level: grid_figures(engine, scope, level).set_index("grid_id")
-               for level in (1, 2)}
+    figures = {level: grid_figures(engine, scope, level).set_index("grid_id") for level in (1, 2)}
     # target completion: of the branch (level 1) and of the post-A manager (level 2)
     for level, key, org in ((1, "branch_id", "branch"), (2, "manager_a_id", "manager")):
         owner = grids[grids["level"] == level].set_index("id")[key]
-        figures[level]["target_pct"] = owner.map(completion[org]).reindex(
-            figures[level].index)
+        figures[level]["target_pct"] = owner.map(completion[org]).reindex(figures[level].index)
     with engine.connect() as conn:
-        outlets = read_frame(conn, select(Branch.name, Branch.lon, Branch.lat).where(
-            Branch.id.in_(grids["branch_id"].unique().tolist())))
+        outlets = read_frame(
+            conn,
+            select(Branch.name, Branch.lon, Branch.lat).where(
+                Branch.id.in_(grids["branch_id"].unique().tolist())
+            ),
+        )
     return MapData(grids, figures, outlets, customer_layer(engine, scope))
 
 
 def colour(data: MapData, metric: str) -> MapLayers:
     """The map data coloured by ``metric`` (cheap: no query)."""
-    return colour_by(data, {level: data.figures[level][metric] if len(data.figures[level])
-                            else pd.Series(dtype=float) for level in (1, 2)})
+    return colour_by(
+        data,
+        {
+            level: data.figures[level][metric]
+            if len(data.figures[level])
+            else pd.Series(dtype=float)
+            for level in (1, 2)
+        },
+    )
 
 
-def colour_by(data: MapData, values: dict[int, pd.Series], customers: bool = True
-              ) -> MapLayers:
+def colour_by(data: MapData, values: dict[int, pd.Series], customers: bool = True) -> MapLayers:
     """The map data coloured by any values per grid (``{level: Series by grid id}``), such
     as the explorer's selection; ``customers=False`` leaves the customer layer out."""
     levels = []
@@ -106,12 +124,18 @@ def colour_by(data: MapData, values: dict[int, pd.Series], customers: bool = Tru
         if level == 2:
             edges = level_edges
         levels.append(g)
-    return MapLayers(levels[0], levels[1], data.outlets,
-                     data.customers if customers else data.customers.iloc[0:0], edges)
+    return MapLayers(
+        levels[0],
+        levels[1],
+        data.outlets,
+        data.customers if customers else data.customers.iloc[0:0],
+        edges,
+    )
 
 
-def map_layers(engine: Engine, scope: Scope, metric: str, completion: dict[str, pd.Series]
-               ) -> MapLayers:
+def map_layers(
+    engine: Engine, scope: Scope, metric: str, completion: dict[str, pd.Series]
+) -> MapLayers:
     """Everything the map of ``scope`` coloured by ``metric`` needs."""
     return colour(load_map_data(engine, scope, completion), metric)
 

@@ -1,5 +1,6 @@
 """Grid proposals from the database: first-level grids from outlets, second-level grids from
 whole villages or county-town sub-areas, balanced by workload; and how balanced they are."""
+
 from __future__ import annotations
 
 import json
@@ -44,12 +45,18 @@ class Balance:
 def level1_change(engine: Engine) -> Change:
     """First-level grids from outlet locations: each outlet's nearest part of the county."""
     with engine.connect() as conn:
-        branches = pd.DataFrame(conn.execute(select(Branch.id, Branch.code, Branch.name,
-                                                    Branch.lon, Branch.lat)
-                                             .order_by(Branch.id)).all())
+        branches = pd.DataFrame(
+            conn.execute(
+                select(Branch.id, Branch.code, Branch.name, Branch.lon, Branch.lat).order_by(
+                    Branch.id
+                )
+            ).all()
+        )
     cells = propose_level1(load_county(), branches[["lon", "lat"]].to_numpy())
-    grids = [NewGrid(f"G1-{b.code}", f"{b.name}辖区", cell, int(b.id))
-             for b, cell in zip(branches.itertuples(), cells, strict=True)]
+    grids = [
+        NewGrid(f"G1-{b.code}", f"{b.name}辖区", cell, int(b.id))
+        for b, cell in zip(branches.itertuples(), cells, strict=True)
+    ]
     return Change(1, grids, action="proposal", note="按网点就近划分 / nearest outlet")
 
 
@@ -57,43 +64,61 @@ def branch_blocks(engine: Engine, branch_id: int) -> pd.DataFrame:
     """The blocks a branch's second-level grids are made of: each area unit's part inside the
     branch's first-level grid, with workload, customers and deposits of what lies in it."""
     with engine.connect() as conn:
-        parent = conn.execute(select(Grid.geometry).where(
-            Grid.level == 1, Grid.branch_id == branch_id)).scalar_one()
-        units = pd.DataFrame(conn.execute(select(AreaUnit.id, AreaUnit.code, AreaUnit.name,
-                                                 AreaUnit.geometry)).all())
+        parent = conn.execute(
+            select(Grid.geometry).where(Grid.level == 1, Grid.branch_id == branch_id)
+        ).scalar_one()
+        units = pd.DataFrame(
+            conn.execute(select(AreaUnit.id, AreaUnit.code, AreaUnit.name, AreaUnit.geometry)).all()
+        )
     area = shape(json.loads(parent))
     polys = [shapely.intersection(shape(json.loads(g)), area) for g in units["geometry"]]
     polys = [polygonal(p) for p in polys]
     keep = [i for i, p in enumerate(polys) if not p.is_empty and p.area > 1e-9]
     blocks = units.iloc[keep].drop(columns="geometry").reset_index(drop=True)
     blocks["polygon"] = [polys[i] for i in keep]
-    customers = read_columns(engine, f"""
+    customers = read_columns(
+        engine,
+        f"""
         SELECT lon, lat, deposit_balance, deposit_balance + wealth_balance AS aum
-        FROM customer WHERE branch_id = {int(branch_id)}""")
-    k = assign_points(customers["lon"].to_numpy(), customers["lat"].to_numpy(),
-                      list(blocks["polygon"]))
+        FROM customer WHERE branch_id = {int(branch_id)}""",
+    )
+    k = assign_points(
+        customers["lon"].to_numpy(), customers["lat"].to_numpy(), list(blocks["polygon"])
+    )
     inside = k >= 0
     n = len(blocks)
-    blocks["workload"] = np.bincount(k[inside], weights=visit_minutes(
-        customers["aum"].to_numpy()[inside]), minlength=n)
+    blocks["workload"] = np.bincount(
+        k[inside], weights=visit_minutes(customers["aum"].to_numpy()[inside]), minlength=n
+    )
     blocks["customers"] = np.bincount(k[inside], minlength=n).astype(float)
-    blocks["deposits"] = np.bincount(k[inside], weights=customers["deposit_balance"]
-                                     .to_numpy()[inside], minlength=n)
+    blocks["deposits"] = np.bincount(
+        k[inside], weights=customers["deposit_balance"].to_numpy()[inside], minlength=n
+    )
     return blocks
 
 
 def level2_change(engine: Engine, branch_id: int) -> tuple[Change, Balance]:
     """A second-level proposal for one branch: one contiguous grid per active manager."""
     with engine.connect() as conn:
-        managers = list(conn.execute(select(Manager.id).where(
-            Manager.branch_id == branch_id, Manager.active).order_by(Manager.id)).scalars())
+        managers = list(
+            conn.execute(
+                select(Manager.id)
+                .where(Manager.branch_id == branch_id, Manager.active)
+                .order_by(Manager.id)
+            ).scalars()
+        )
         code = conn.execute(select(Branch.code).where(Branch.id == branch_id)).scalar_one()
     blocks = branch_blocks(engine, branch_id)
     lat = np.mean([p.centroid.y for p in blocks["polygon"]])
-    centroids = np.array([[p.centroid.x * np.cos(np.radians(lat)), p.centroid.y]
-                          for p in blocks["polygon"]])
-    result = partition(centroids, adjacency(list(blocks["polygon"])),
-                       blocks["workload"].to_numpy(), max(1, len(managers)))
+    centroids = np.array(
+        [[p.centroid.x * np.cos(np.radians(lat)), p.centroid.y] for p in blocks["polygon"]]
+    )
+    result = partition(
+        centroids,
+        adjacency(list(blocks["polygon"])),
+        blocks["workload"].to_numpy(),
+        max(1, len(managers)),
+    )
     grids = []
     for r in range(len(result.loads)):
         members = blocks[result.labels == r]
@@ -101,17 +126,28 @@ def level2_change(engine: Engine, branch_id: int) -> tuple[Change, Balance]:
         name = main if len(members) == 1 else f"{main}等{len(members)}片"
         manager_a = managers[r] if r < len(managers) else None
         manager_b = managers[(r + 1) % len(managers)] if len(managers) > 1 else None
-        grids.append(NewGrid(f"G2-{code}-{r + 1:02d}", name,
-                             shapely.union_all(list(members["polygon"]), grid_size=1e-6),
-                             branch_id, manager_a, manager_b))
-    balance = Balance(result.deviation(blocks["workload"].to_numpy()),
-                      result.deviation(blocks["customers"].to_numpy()),
-                      result.deviation(blocks["deposits"].to_numpy()),
-                      float(np.mean([compactness(g.geometry) for g in grids])),
-                      result.contiguous, len(grids),
-                      lower_bound(blocks["workload"].to_numpy(), len(grids)))
-    change = Change(2, grids, branch_id, action="proposal",
-                    note="按工作量均衡划分 / balanced by workload")
+        grids.append(
+            NewGrid(
+                f"G2-{code}-{r + 1:02d}",
+                name,
+                shapely.union_all(list(members["polygon"]), grid_size=1e-6),
+                branch_id,
+                manager_a,
+                manager_b,
+            )
+        )
+    balance = Balance(
+        result.deviation(blocks["workload"].to_numpy()),
+        result.deviation(blocks["customers"].to_numpy()),
+        result.deviation(blocks["deposits"].to_numpy()),
+        float(np.mean([compactness(g.geometry) for g in grids])),
+        result.contiguous,
+        len(grids),
+        lower_bound(blocks["workload"].to_numpy(), len(grids)),
+    )
+    change = Change(
+        2, grids, branch_id, action="proposal", note="按工作量均衡划分 / balanced by workload"
+    )
     return change, balance
 
 
@@ -122,8 +158,17 @@ def county_level2(engine: Engine) -> pd.DataFrame:
     rows = []
     for branch_id, name in branches:
         _change, b = level2_change(engine, branch_id)
-        rows.append({"branch_id": branch_id, "branch": name, "grids": b.grids,
-                     "workload_dev": b.workload, "customers_dev": b.customers,
-                     "deposits_dev": b.deposits, "compactness": b.compactness,
-                     "contiguous": b.contiguous, "best_possible": b.best_possible})
+        rows.append(
+            {
+                "branch_id": branch_id,
+                "branch": name,
+                "grids": b.grids,
+                "workload_dev": b.workload,
+                "customers_dev": b.customers,
+                "deposits_dev": b.deposits,
+                "compactness": b.compactness,
+                "contiguous": b.contiguous,
+                "best_possible": b.best_possible,
+            }
+        )
     return pd.DataFrame(rows)

@@ -1,4 +1,5 @@
 """Grids in the database: the grids a scope may see, their figures, and one grid's card."""
+
 from __future__ import annotations
 
 from datetime import date, timedelta
@@ -11,8 +12,16 @@ from core.masking import apply_policy, mask_phone
 from core.models import Branch, Customer, Grid, GridStaff, Liaison, Manager, Visit
 from core.scope import Scope
 
-METRICS = ("customers", "deposits_wan", "in_grid_pct", "filing_pct", "mobile_pct",
-           "other_bank_wan", "visits_90d", "target_pct")
+METRICS = (
+    "customers",
+    "deposits_wan",
+    "in_grid_pct",
+    "filing_pct",
+    "mobile_pct",
+    "other_bank_wan",
+    "visits_90d",
+    "target_pct",
+)
 CUSTOMER_METRICS = METRICS[:-1]  # from the grid's customers; target_pct from its org unit
 
 
@@ -32,27 +41,49 @@ def load_grids(engine: Engine, scope: Scope, level: int | None = None) -> pd.Dat
     Columns: id, code, name, level, parent_id, branch_id, branch, households, residents,
     geometry (GeoJSON text), manager_a, manager_b, manager_a_id.
     """
-    staff_a = select(GridStaff.grid_id, GridStaff.manager_id, Manager.name).join(
-        Manager, Manager.id == GridStaff.manager_id).where(GridStaff.post == "A").subquery()
-    staff_b = select(GridStaff.grid_id, Manager.name).join(
-        Manager, Manager.id == GridStaff.manager_id).where(GridStaff.post == "B").subquery()
-    stmt = (select(Grid.id, Grid.code, Grid.name, Grid.level, Grid.parent_id, Grid.branch_id,
-                   Branch.name.label("branch"), Grid.households, Grid.residents, Grid.geometry,
-                   staff_a.c.name.label("manager_a"), staff_b.c.name.label("manager_b"),
-                   staff_a.c.manager_id.label("manager_a_id"))
-            .join(Branch, Branch.id == Grid.branch_id)
-            .outerjoin(staff_a, staff_a.c.grid_id == Grid.id)
-            .outerjoin(staff_b, staff_b.c.grid_id == Grid.id)
-            .where(Grid.dimension == "region", _visible_grids(scope))
-            .order_by(Grid.level, Grid.id))
+    staff_a = (
+        select(GridStaff.grid_id, GridStaff.manager_id, Manager.name)
+        .join(Manager, Manager.id == GridStaff.manager_id)
+        .where(GridStaff.post == "A")
+        .subquery()
+    )
+    staff_b = (
+        select(GridStaff.grid_id, Manager.name)
+        .join(Manager, Manager.id == GridStaff.manager_id)
+        .where(GridStaff.post == "B")
+        .subquery()
+    )
+    stmt = (
+        select(
+            Grid.id,
+            Grid.code,
+            Grid.name,
+            Grid.level,
+            Grid.parent_id,
+            Grid.branch_id,
+            Branch.name.label("branch"),
+            Grid.households,
+            Grid.residents,
+            Grid.geometry,
+            staff_a.c.name.label("manager_a"),
+            staff_b.c.name.label("manager_b"),
+            staff_a.c.manager_id.label("manager_a_id"),
+        )
+        .join(Branch, Branch.id == Grid.branch_id)
+        .outerjoin(staff_a, staff_a.c.grid_id == Grid.id)
+        .outerjoin(staff_b, staff_b.c.grid_id == Grid.id)
+        .where(Grid.dimension == "region", _visible_grids(scope))
+        .order_by(Grid.level, Grid.id)
+    )
     if level is not None:
         stmt = stmt.where(Grid.level == level)
     with engine.connect() as conn:
         return read_frame(conn, stmt)
 
 
-def grid_figures(engine: Engine, scope: Scope, level: int, as_of: date | None = None
-                 ) -> pd.DataFrame:
+def grid_figures(
+    engine: Engine, scope: Scope, level: int, as_of: date | None = None
+) -> pd.DataFrame:
     """Per grid of ``level``: the figures the map colours by (``CUSTOMER_METRICS``).
 
     Only the scope's customers count (a manager's map shows their own book). Rates are in
@@ -62,22 +93,32 @@ def grid_figures(engine: Engine, scope: Scope, level: int, as_of: date | None = 
     key = Customer.grid1_id if level == 1 else Customer.grid2_id
     existing = case((Customer.status != "potential", 1), else_=0)
     since = (as_of or date.today()) - timedelta(days=90)
-    visits = (select(Visit.customer_id, func.count().label("n"))
-              .where(Visit.visited_at >= since).group_by(Visit.customer_id).subquery())
-    stmt = (select(key.label("grid_id"), func.count().label("customers"),
-                   func.sum(existing).label("existing"),
-                   func.count(Customer.grid2_id).label("in_level2"),
-                   func.sum(Customer.deposit_balance).label("deposits"),
-                   func.sum(case((Customer.has_mobile_banking, 1), else_=0)).label("mobile"),
-                   func.sum(Customer.other_bank_deposit).label("other_bank"),
-                   func.coalesce(func.sum(visits.c.n), 0).label("visits_90d"))
-            .outerjoin(visits, visits.c.customer_id == Customer.id)
-            .where(key.is_not(None), scope.where(Customer.branch_id, Customer.manager_id))
-            .group_by(key))
+    visits = (
+        select(Visit.customer_id, func.count().label("n"))
+        .where(Visit.visited_at >= since)
+        .group_by(Visit.customer_id)
+        .subquery()
+    )
+    stmt = (
+        select(
+            key.label("grid_id"),
+            func.count().label("customers"),
+            func.sum(existing).label("existing"),
+            func.count(Customer.grid2_id).label("in_level2"),
+            func.sum(Customer.deposit_balance).label("deposits"),
+            func.sum(case((Customer.has_mobile_banking, 1), else_=0)).label("mobile"),
+            func.sum(Customer.other_bank_deposit).label("other_bank"),
+            func.coalesce(func.sum(visits.c.n), 0).label("visits_90d"),
+        )
+        .outerjoin(visits, visits.c.customer_id == Customer.id)
+        .where(key.is_not(None), scope.where(Customer.branch_id, Customer.manager_id))
+        .group_by(key)
+    )
     with engine.connect() as conn:
         df = read_frame(conn, stmt)
-        residents = dict(conn.execute(select(Grid.id, Grid.residents).where(
-            Grid.level == level)).all())
+        residents = dict(
+            conn.execute(select(Grid.id, Grid.residents).where(Grid.level == level)).all()
+        )
     df["deposits_wan"] = (df["deposits"].astype(float) / 1e4).round(2)
     df["other_bank_wan"] = (df["other_bank"].astype(float) / 1e4).round(2)
     df["mobile_pct"] = _pct(df["mobile"], df["existing"])
@@ -98,27 +139,43 @@ def grid_card(engine: Engine, scope: Scope, grid_id: int) -> dict | None:
     (DataFrame: the customers with the most money at other banks, names masked).
     """
     with engine.connect() as conn:
-        row = conn.execute(select(Grid.id).where(Grid.id == grid_id, _visible_grids(scope))
-                           ).first()
+        row = conn.execute(select(Grid.id).where(Grid.id == grid_id, _visible_grids(scope))).first()
         if row is None:
             return None
         grids = load_grids(engine, scope)
         grid = grids[grids["id"] == grid_id].iloc[0].drop("geometry").to_dict()
-        liaisons = read_frame(conn, select(Liaison.name, Liaison.role, Liaison.phone)
-                              .where(Liaison.grid_id == grid_id).order_by(Liaison.id))
+        liaisons = read_frame(
+            conn,
+            select(Liaison.name, Liaison.role, Liaison.phone)
+            .where(Liaison.grid_id == grid_id)
+            .order_by(Liaison.id),
+        )
         key = Customer.grid1_id if grid["level"] == 1 else Customer.grid2_id
         in_grid = and_(key == grid_id, scope.where(Customer.branch_id, Customer.manager_id))
-        figures = conn.execute(select(
-            func.count().label("customers"),
-            func.coalesce(func.sum(Customer.deposit_balance), 0).label("deposits"),
-            func.coalesce(func.sum(Customer.other_bank_deposit), 0).label("other_bank"))
-            .where(in_grid)).one()._asdict()
-        opportunities = read_frame(conn, select(
-            Customer.name, Customer.kind, Customer.deposit_balance, Customer.other_bank_deposit,
-            Customer.has_mobile_banking)
+        figures = (
+            conn.execute(
+                select(
+                    func.count().label("customers"),
+                    func.coalesce(func.sum(Customer.deposit_balance), 0).label("deposits"),
+                    func.coalesce(func.sum(Customer.other_bank_deposit), 0).label("other_bank"),
+                ).where(in_grid)
+            )
+            .one()
+            ._asdict()
+        )
+        opportunities = read_frame(
+            conn,
+            select(
+                Customer.name,
+                Customer.kind,
+                Customer.deposit_balance,
+                Customer.other_bank_deposit,
+                Customer.has_mobile_banking,
+            )
             .where(in_grid, Customer.other_bank_deposit > 0)
-            .order_by(Customer.other_bank_deposit.desc()).limit(5))
+            .order_by(Customer.other_bank_deposit.desc())
+            .limit(5),
+        )
     liaisons["phone"] = liaisons["phone"].map(mask_phone)  # liaisons: always masked
     opportunities = apply_policy(scope, opportunities, owner_col=None, bulk=True)
-    return {"grid": grid, "liaisons": liaisons, "figures": figures,
-            "opportunities": opportunities}
+    return {"grid": grid, "liaisons": liaisons, "figures": figures, "opportunities": opportunities}

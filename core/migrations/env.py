@@ -1,4 +1,5 @@
 """Alembic environment: runs on the connection handed over by core.db.upgrade."""
+
 from alembic import context
 from sqlalchemy import create_engine
 
@@ -19,8 +20,11 @@ def run_migrations_online() -> None:
 
 
 def _run(connection) -> None:
-    context.configure(connection=connection, target_metadata=target_metadata,
-                      render_as_batch=connection.dialect.name == "sqlite")
+    context.configure(
+        connection=connection,
+        target_metadata=target_metadata,
+        render_as_batch=connection.dialect.name == "sqlite",
+    )
     with context.begin_transaction():
         context.run_migrations()
 

@@ -17,6 +17,7 @@ What is recomputed (see ``core.performance.metrics`` for each metric's basis):
   31 December), from the balances recorded;
 * ``imported`` metrics are left alone.
 """
+
 from __future__ import annotations
 
 import calendar
@@ -82,16 +83,19 @@ def _dated_counts(conn: Connection, start: date, end: date) -> list[pd.DataFrame
     """Flows counted from dated customer columns (openings, sign-ups)."""
     out = []
     for metric, col, extra in (
-            ("new_active_customers", Customer.opened_on, Customer.status == "active"),
-            ("mobile_banking_signups", Customer.mobile_banking_on, None),
-            ("acquiring_merchants", Customer.acquiring_on, None),
-            ("etc_signups", Customer.etc_on, None)):
+        ("new_active_customers", Customer.opened_on, Customer.status == "active"),
+        ("mobile_banking_signups", Customer.mobile_banking_on, None),
+        ("acquiring_merchants", Customer.acquiring_on, None),
+        ("etc_signups", Customer.etc_on, None),
+    ):
         cond = and_(col >= start, col <= end)
         if extra is not None:
             cond = and_(cond, extra)
-        stmt = (select(Customer.branch_id, Customer.manager_id, _month(col),
-                       func.count().label("num"))
-                .where(cond).group_by(Customer.branch_id, Customer.manager_id, _month(col)))
+        stmt = (
+            select(Customer.branch_id, Customer.manager_id, _month(col), func.count().label("num"))
+            .where(cond)
+            .group_by(Customer.branch_id, Customer.manager_id, _month(col))
+        )
         out.append(_frame(conn, metric, stmt))
     return out
 
@@ -100,17 +104,28 @@ def _visit_metrics(conn: Connection, start: date, end: date) -> list[pd.DataFram
     """Visits and the marketing success rate per manager and month."""
     until = datetime.combine(end + timedelta(days=1), datetime.min.time())
     positive = case((Visit.outcome.in_(NEGATIVE_OUTCOMES), 0), else_=1)
-    stmt = (select(Manager.branch_id, Visit.manager_id, _month(Visit.visited_at),
-                   func.count().label("num"), func.sum(positive).label("success"))
-            .join(Manager, Manager.id == Visit.manager_id)
-            .where(Visit.visited_at >= datetime.combine(start, datetime.min.time()),
-                   Visit.visited_at < until)
-            .group_by(Manager.branch_id, Visit.manager_id, _month(Visit.visited_at)))
+    stmt = (
+        select(
+            Manager.branch_id,
+            Visit.manager_id,
+            _month(Visit.visited_at),
+            func.count().label("num"),
+            func.sum(positive).label("success"),
+        )
+        .join(Manager, Manager.id == Visit.manager_id)
+        .where(
+            Visit.visited_at >= datetime.combine(start, datetime.min.time()),
+            Visit.visited_at < until,
+        )
+        .group_by(Manager.branch_id, Visit.manager_id, _month(Visit.visited_at))
+    )
     df = read_frame(conn, stmt)
     visits = df[["branch_id", "manager_id", "month", "num"]].assign(
-        den=float("nan"), metric="visits")
+        den=float("nan"), metric="visits"
+    )
     success = df[["branch_id", "manager_id", "month"]].assign(
-        num=df["success"], den=df["num"], metric="marketing_success_rate")
+        num=df["success"], den=df["num"], metric="marketing_success_rate"
+    )
     return [visits, success]
 
 
@@ -122,31 +137,45 @@ def _coverage(conn: Connection, year: int, as_of: date) -> pd.DataFrame:
     few thousand rows), then the 30-day window of every month over those rows."""
     threshold = float(config.get("GM_TIER_AUM")[0])
     high = (Customer.deposit_balance + Customer.wealth_balance) >= threshold
-    den = read_frame(conn, select(Customer.branch_id, Customer.manager_id,
-                                  func.count().label("den"))
-                     .where(high).group_by(Customer.branch_id, Customer.manager_id))
+    den = read_frame(
+        conn,
+        select(Customer.branch_id, Customer.manager_id, func.count().label("den"))
+        .where(high)
+        .group_by(Customer.branch_id, Customer.manager_id),
+    )
     first = date(year, 1, 31) - timedelta(days=COVERAGE_DAYS - 1)
     # visited customers and days first (materialised by DISTINCT), then their tier by key:
     # joined the other way round, SQLite would scan every customer
     day = func.date(Visit.visited_at)
-    visited = (select(Visit.customer_id, day.label("day")).distinct()
-               .where(Visit.visited_at >= datetime.combine(first, datetime.min.time()),
-                      Visit.visited_at < datetime.combine(as_of + timedelta(days=1),
-                                                          datetime.min.time()))
-               .subquery())
-    seen = read_frame(conn, select(Customer.branch_id, Customer.manager_id,
-                                   visited.c.customer_id, visited.c.day)
-                      .select_from(visited).join(Customer, Customer.id == visited.c.customer_id)
-                      .where(high))
+    visited = (
+        select(Visit.customer_id, day.label("day"))
+        .distinct()
+        .where(
+            Visit.visited_at >= datetime.combine(first, datetime.min.time()),
+            Visit.visited_at < datetime.combine(as_of + timedelta(days=1), datetime.min.time()),
+        )
+        .subquery()
+    )
+    seen = read_frame(
+        conn,
+        select(Customer.branch_id, Customer.manager_id, visited.c.customer_id, visited.c.day)
+        .select_from(visited)
+        .join(Customer, Customer.id == visited.c.customer_id)
+        .where(high),
+    )
     seen["day"] = pd.to_datetime(seen["day"]).dt.date
     frames = []
     for month in range(1, as_of.month + 1):
         end = min(_month_end(year, month), as_of)
         start = end - timedelta(days=COVERAGE_DAYS - 1)
         window = seen[(seen["day"] >= start) & (seen["day"] <= end)]
-        num = (window.drop_duplicates("customer_id")
-               .groupby(["branch_id", "manager_id"], dropna=False).size().rename("num")
-               .reset_index())
+        num = (
+            window.drop_duplicates("customer_id")
+            .groupby(["branch_id", "manager_id"], dropna=False)
+            .size()
+            .rename("num")
+            .reset_index()
+        )
         merged = den.merge(num, on=["branch_id", "manager_id"], how="left").fillna({"num": 0})
         frames.append(merged.assign(month=month))
     out = pd.concat(frames, ignore_index=True) if frames else den.assign(num=0, month=0)
@@ -155,27 +184,43 @@ def _coverage(conn: Connection, year: int, as_of: date) -> pd.DataFrame:
 
 def _snapshots(conn: Connection, month: int) -> list[pd.DataFrame]:
     """Balances, NPL ratio and 建档率 as the data stands now (for the as-of month)."""
-    balances = read_frame(conn, select(
-        Customer.branch_id, Customer.manager_id,
-        func.coalesce(func.sum(Customer.deposit_balance), 0.0).label("deposits"),
-        func.coalesce(func.sum(Customer.loan_balance), 0.0).label("loans"),
-        func.count().label("filed"))
-        .group_by(Customer.branch_id, Customer.manager_id))
+    balances = read_frame(
+        conn,
+        select(
+            Customer.branch_id,
+            Customer.manager_id,
+            func.coalesce(func.sum(Customer.deposit_balance), 0.0).label("deposits"),
+            func.coalesce(func.sum(Customer.loan_balance), 0.0).label("loans"),
+            func.count().label("filed"),
+        ).group_by(Customer.branch_id, Customer.manager_id),
+    )
     keys = balances[["branch_id", "manager_id"]]
-    out = [keys.assign(num=balances["deposits"], den=float("nan"), metric="deposit_balance"),
-           keys.assign(num=balances["loans"], den=float("nan"), metric="loan_balance")]
-    npl = read_frame(conn, select(
-        Customer.branch_id, Customer.manager_id,
-        func.coalesce(func.sum(case((Holding.npl, Holding.balance), else_=0.0)), 0.0)
-        .label("num"), func.coalesce(func.sum(Holding.balance), 0.0).label("den"))
+    out = [
+        keys.assign(num=balances["deposits"], den=float("nan"), metric="deposit_balance"),
+        keys.assign(num=balances["loans"], den=float("nan"), metric="loan_balance"),
+    ]
+    npl = read_frame(
+        conn,
+        select(
+            Customer.branch_id,
+            Customer.manager_id,
+            func.coalesce(func.sum(case((Holding.npl, Holding.balance), else_=0.0)), 0.0).label(
+                "num"
+            ),
+            func.coalesce(func.sum(Holding.balance), 0.0).label("den"),
+        )
         .join(Customer, Customer.id == Holding.customer_id)
         .where(Holding.product == "loan")
-        .group_by(Customer.branch_id, Customer.manager_id))
+        .group_by(Customer.branch_id, Customer.manager_id),
+    )
     out.append(npl.assign(metric="npl_ratio"))
-    residents = read_frame(conn, select(
-        Grid.branch_id, GridStaff.manager_id, func.sum(Grid.residents).label("den"))
+    residents = read_frame(
+        conn,
+        select(Grid.branch_id, GridStaff.manager_id, func.sum(Grid.residents).label("den"))
         .outerjoin(GridStaff, and_(GridStaff.grid_id == Grid.id, GridStaff.post == "A"))
-        .where(Grid.level == 2).group_by(Grid.branch_id, GridStaff.manager_id))
+        .where(Grid.level == 2)
+        .group_by(Grid.branch_id, GridStaff.manager_id),
+    )
     filed = keys.assign(num=balances["filed"])
     filing = filed.merge(residents, on=["branch_id", "manager_id"], how="outer")
     out.append(filing.fillna({"num": 0, "den": 0}).assign(metric="filing_rate"))
@@ -211,47 +256,69 @@ def roll_up(parts: pd.DataFrame, year: int, bank_id: int = 1) -> pd.DataFrame:
     out.loc[is_rate, "value"] = out.loc[is_rate, "value"].round(4)
     out.loc[~is_rate, "value"] = out.loc[~is_rate, "value"].round(2)
     out["year"] = year
-    return out[["year", "month", "org_level", "org_id", "metric", "value"]].reset_index(
-        drop=True)
+    return out[["year", "month", "org_level", "org_id", "metric", "value"]].reset_index(drop=True)
 
 
-def _with_zeros(conn: Connection, rows: pd.DataFrame, year: int, month_now: int,
-                bank_id: int) -> pd.DataFrame:
+def _with_zeros(
+    conn: Connection, rows: pd.DataFrame, year: int, month_now: int, bank_id: int
+) -> pd.DataFrame:
     """Counted flows are 0, not missing, in a month where nothing happened."""
-    counted = [m.code for m in METRICS if m.source == "computed" and m.kind == "flow"
-               and m.code not in INCREASES]
-    units = ([("manager", int(i)) for i in conn.execute(select(Manager.id)).scalars()]
-             + [("branch", int(i)) for i in conn.execute(select(Branch.id)).scalars()]
-             + [("bank", bank_id)])
-    full = pd.DataFrame([(year, month, level, org, metric) for metric in counted
-                         for level, org in units for month in range(1, month_now + 1)],
-                        columns=["year", "month", "org_level", "org_id", "metric"])
+    counted = [
+        m.code
+        for m in METRICS
+        if m.source == "computed" and m.kind == "flow" and m.code not in INCREASES
+    ]
+    units = (
+        [("manager", int(i)) for i in conn.execute(select(Manager.id)).scalars()]
+        + [("branch", int(i)) for i in conn.execute(select(Branch.id)).scalars()]
+        + [("bank", bank_id)]
+    )
+    full = pd.DataFrame(
+        [
+            (year, month, level, org, metric)
+            for metric in counted
+            for level, org in units
+            for month in range(1, month_now + 1)
+        ],
+        columns=["year", "month", "org_level", "org_id", "metric"],
+    )
     keys = list(full.columns)
     done = full.merge(rows, on=keys, how="left").fillna({"value": 0.0})
     return pd.concat([rows[~rows["metric"].isin(counted)], done], ignore_index=True)
 
 
-def _increases(conn: Connection, year: int, month_now: int,
-               fresh: pd.DataFrame) -> pd.DataFrame:
+def _increases(conn: Connection, year: int, month_now: int, fresh: pd.DataFrame) -> pd.DataFrame:
     """Each month's balance minus the previous month end, from the recorded balances (with
     this run's fresh as-of month)."""
-    stored = read_frame(conn, select(Actual.year, Actual.month, Actual.org_level,
-                                     Actual.org_id, Actual.metric, Actual.value)
-                        .where(Actual.metric.in_(list(INCREASES.values())),
-                               ((Actual.year == year) & (Actual.month.between(1, month_now)))
-                               | ((Actual.year == year - 1) & (Actual.month == 12))))
+    stored = read_frame(
+        conn,
+        select(
+            Actual.year, Actual.month, Actual.org_level, Actual.org_id, Actual.metric, Actual.value
+        ).where(
+            Actual.metric.in_(list(INCREASES.values())),
+            ((Actual.year == year) & (Actual.month.between(1, month_now)))
+            | ((Actual.year == year - 1) & (Actual.month == 12)),
+        ),
+    )
     keys = ["year", "month", "org_level", "org_id", "metric"]
-    balances = pd.concat([stored, fresh[fresh["metric"].isin(list(INCREASES.values()))]]
-                         ).drop_duplicates(keys, keep="last")
+    balances = pd.concat(
+        [stored, fresh[fresh["metric"].isin(list(INCREASES.values()))]]
+    ).drop_duplicates(keys, keep="last")
     balances["step"] = (balances["year"] - year) * 12 + balances["month"]  # last Dec: 0
     out = []
     for increase, balance in INCREASES.items():
         b = balances[balances["metric"] == balance].pivot_table(
-            index=["org_level", "org_id"], columns="step", values="value")
+            index=["org_level", "org_id"], columns="step", values="value"
+        )
         b = b.reindex(columns=range(0, month_now + 1))
         diff = b.diff(axis=1).drop(columns=0)
-        long = (diff.stack(future_stack=True).dropna().rename("value").reset_index()
-                .rename(columns={"step": "month"}))
+        long = (
+            diff.stack(future_stack=True)
+            .dropna()
+            .rename("value")
+            .reset_index()
+            .rename(columns={"step": "month"})
+        )
         out.append(long.assign(metric=increase, year=year))
     if not out:
         return pd.DataFrame(columns=[*keys, "value"])
@@ -260,9 +327,13 @@ def _increases(conn: Connection, year: int, month_now: int,
     return df[[*keys, "value"]]
 
 
-def recompute_actuals(engine: Engine, actor, as_of: date | None = None,
-                      conn: Connection | None = None, note: str | None = None
-                      ) -> RecomputeResult:
+def recompute_actuals(
+    engine: Engine,
+    actor,
+    as_of: date | None = None,
+    conn: Connection | None = None,
+    note: str | None = None,
+) -> RecomputeResult:
     """Recompute every computed and snapshot actual of ``as_of``'s year (default: today) in
     one transaction; imported actuals and closed months' snapshots are kept. Head office
     (or :data:`core.permissions.SYSTEM`) only.
@@ -280,34 +351,73 @@ def recompute_actuals(engine: Engine, actor, as_of: date | None = None,
     as_of = as_of or date.today()
     year, month_now, start = as_of.year, as_of.month, date(as_of.year, 1, 1)
     bank_id = conn.execute(select(func.min(Bank.id))).scalar() or 1
-    parts = [*_dated_counts(conn, start, as_of), *_visit_metrics(conn, start, as_of),
-             _coverage(conn, year, as_of), *_snapshots(conn, month_now)]
+    parts = [
+        *_dated_counts(conn, start, as_of),
+        *_visit_metrics(conn, start, as_of),
+        _coverage(conn, year, as_of),
+        *_snapshots(conn, month_now),
+    ]
     parts = [p for p in parts if not p.empty]
     cols = ["branch_id", "manager_id", "month", "metric", "num", "den"]
-    rows = roll_up(pd.concat([p[cols] for p in parts], ignore_index=True), year, bank_id) \
-        if parts else pd.DataFrame(columns=["year", "month", "org_level", "org_id", "metric",
-                                            "value"])
+    rows = (
+        roll_up(pd.concat([p[cols] for p in parts], ignore_index=True), year, bank_id)
+        if parts
+        else pd.DataFrame(columns=["year", "month", "org_level", "org_id", "metric", "value"])
+    )
     rows = _with_zeros(conn, rows, year, month_now, bank_id)
     rows = pd.concat([rows, _increases(conn, year, month_now, rows)], ignore_index=True)
-    conn.execute(delete(Actual).where(Actual.year == year, Actual.metric.in_(list(COMPUTED)),
-                                      Actual.month.between(1, 12)))
-    conn.execute(delete(Actual).where(Actual.year == year, Actual.metric.in_(list(SNAPSHOT)),
-                                      Actual.month == month_now))
+    conn.execute(
+        delete(Actual).where(
+            Actual.year == year, Actual.metric.in_(list(COMPUTED)), Actual.month.between(1, 12)
+        )
+    )
+    conn.execute(
+        delete(Actual).where(
+            Actual.year == year, Actual.metric.in_(list(SNAPSHOT)), Actual.month == month_now
+        )
+    )
     if not rows.empty:
         conn.execute(insert(Actual), rows.to_dict("records"))
-    run_id = conn.execute(insert(ActualRun).values(
-        at=datetime.now(), user_id=user_id, as_of=as_of, source="recompute", rows=len(rows),
-        note=note)).inserted_primary_key[0]
-    record(conn, user_id, "actuals_recompute", "actual_run", run_id,
-           {"as_of": as_of, "rows": len(rows), "note": note})
+    run_id = conn.execute(
+        insert(ActualRun).values(
+            at=datetime.now(),
+            user_id=user_id,
+            as_of=as_of,
+            source="recompute",
+            rows=len(rows),
+            note=note,
+        )
+    ).inserted_primary_key[0]
+    record(
+        conn,
+        user_id,
+        "actuals_recompute",
+        "actual_run",
+        run_id,
+        {"as_of": as_of, "rows": len(rows), "note": note},
+    )
     return RecomputeResult(as_of, len(rows), time.perf_counter() - t0, int(run_id))
 
 
-def record_run(conn: Connection, as_of: date, source: str, rows: int,
-               user_id: int | None = None, note: str | None = None) -> None:
+def record_run(
+    conn: Connection,
+    as_of: date,
+    source: str,
+    rows: int,
+    user_id: int | None = None,
+    note: str | None = None,
+) -> None:
     """Note an import (or the seed) of actuals in ``actual_run``."""
-    conn.execute(insert(ActualRun).values(at=datetime.now(), user_id=user_id, as_of=as_of,
-                                          source=source, rows=rows, note=note))
-    record(conn, user_id, f"actuals_{source}", "actual_run", None,
-           {"as_of": as_of, "rows": rows, "note": note})
-
+    conn.execute(
+        insert(ActualRun).values(
+            at=datetime.now(), user_id=user_id, as_of=as_of, source=source, rows=rows, note=note
+        )
+    )
+    record(
+        conn,
+        user_id,
+        f"actuals_{source}",
+        "actual_run",
+        None,
+        {"as_of": as_of, "rows": rows, "note": note},
+    )

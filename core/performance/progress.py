@@ -16,6 +16,7 @@ The status is the lead of completion over what is due (``lead_pts``): ahead from
 ``a, b, c`` the ``GM_PROGRESS_BANDS`` setting. For a lower-is-better metric (NPL ratio) the
 lead is inverted: 110 % of an NPL ceiling is 10 points behind.
 """
+
 from __future__ import annotations
 
 import calendar
@@ -39,6 +40,7 @@ LAGGING = ("lagging", "serious")
 
 # ---- time progress -------------------------------------------------------------------
 
+
 def period_bounds(day: date, period: str) -> tuple[date, date]:
     """First and last day of the year, quarter or month holding ``day``.
 
@@ -54,11 +56,14 @@ def period_bounds(day: date, period: str) -> tuple[date, date]:
     if period == "quarter":
         first = 3 * ((day.month - 1) // 3) + 1
         last = first + 2
-        return date(day.year, first, 1), date(day.year, last,
-                                              calendar.monthrange(day.year, last)[1])
+        return date(day.year, first, 1), date(
+            day.year, last, calendar.monthrange(day.year, last)[1]
+        )
     if period == "month":
-        return (date(day.year, day.month, 1),
-                date(day.year, day.month, calendar.monthrange(day.year, day.month)[1]))
+        return (
+            date(day.year, day.month, 1),
+            date(day.year, day.month, calendar.monthrange(day.year, day.month)[1]),
+        )
     raise ValueError(f"unknown period {period!r}: one of {', '.join(PERIODS)}")
 
 
@@ -88,8 +93,12 @@ def bands() -> tuple[float, float, float]:
     return float(a), float(b), float(c)
 
 
-def status_of(completion: float, required: float, higher_is_better: bool = True,
-              band: tuple[float, float, float] | None = None) -> str | None:
+def status_of(
+    completion: float,
+    required: float,
+    higher_is_better: bool = True,
+    band: tuple[float, float, float] | None = None,
+) -> str | None:
     """Status of a completion (percent) against what is due (percent).
 
     Examples
@@ -113,6 +122,7 @@ def _status(lead: np.ndarray, band: tuple[float, float, float]) -> np.ndarray:
 
 # ---- the data of a scope -------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class ProgressData:
     """What the progress page needs for one scope and year: small tables only."""
@@ -135,17 +145,22 @@ def actuals_as_of(engine: Engine) -> date | None:
     """The date the actuals are as of: of the newest recomputation (imports of single
     metrics do not move it), else of the newest import."""
     with engine.connect() as conn:
-        value = (conn.execute(select(func.max(ActualRun.as_of))
-                              .where(ActualRun.source == "recompute")).scalar()
-                 or conn.execute(select(func.max(ActualRun.as_of))).scalar())
+        value = (
+            conn.execute(
+                select(func.max(ActualRun.as_of)).where(ActualRun.source == "recompute")
+            ).scalar()
+            or conn.execute(select(func.max(ActualRun.as_of))).scalar()
+        )
     return date.fromisoformat(value) if isinstance(value, str) else value
 
 
 def data_version(engine: Engine) -> tuple:
     """Changes whenever targets are saved or actuals computed (part of cache keys)."""
     with engine.connect() as conn:
-        return (conn.execute(select(func.max(TargetChange.id))).scalar(),
-                conn.execute(select(func.max(ActualRun.id))).scalar())
+        return (
+            conn.execute(select(func.max(TargetChange.id))).scalar(),
+            conn.execute(select(func.max(ActualRun.id))).scalar(),
+        )
 
 
 def load_orgs(engine: Engine, scope: Scope) -> pd.DataFrame:
@@ -156,26 +171,39 @@ def load_orgs(engine: Engine, scope: Scope) -> pd.DataFrame:
     # a manager sees no branch figures, only their own
     branch_rows = scope.where(Branch.id) if scope.role != "manager" else Branch.id.is_(None)
     with engine.connect() as conn:
-        branches = read_frame(conn, select(Branch.id.label("org_id"), Branch.code, Branch.name)
-                              .where(branch_rows).order_by(Branch.id))
-        managers = read_frame(conn, select(Manager.id.label("org_id"), Manager.code,
-                                           Manager.name, Manager.branch_id)
-                              .where(scope.where(Manager.branch_id, Manager.id))
-                              .order_by(Manager.id))
+        branches = read_frame(
+            conn,
+            select(Branch.id.label("org_id"), Branch.code, Branch.name)
+            .where(branch_rows)
+            .order_by(Branch.id),
+        )
+        managers = read_frame(
+            conn,
+            select(Manager.id.label("org_id"), Manager.code, Manager.name, Manager.branch_id)
+            .where(scope.where(Manager.branch_id, Manager.id))
+            .order_by(Manager.id),
+        )
         bank = conn.execute(select(func.min(Branch.bank_id))).scalar() or 1
-    frames = [branches.assign(org_level="branch", branch_id=branches["org_id"]),
-              managers.assign(org_level="manager")]
+    frames = [
+        branches.assign(org_level="branch", branch_id=branches["org_id"]),
+        managers.assign(org_level="manager"),
+    ]
     if scope.role == "hq":
-        frames.insert(0, pd.DataFrame([{"org_level": "bank", "org_id": int(bank), "code": "",
-                                        "name": "", "branch_id": 0}]))
+        frames.insert(
+            0,
+            pd.DataFrame(
+                [{"org_level": "bank", "org_id": int(bank), "code": "", "name": "", "branch_id": 0}]
+            ),
+        )
     out = pd.concat(frames, ignore_index=True)
     out["org_id"] = out["org_id"].astype(int)
     out["branch_id"] = out["branch_id"].astype(int)
     return out[["org_level", "org_id", "code", "name", "branch_id"]]
 
 
-def load_progress(engine: Engine, scope: Scope, year: int | None = None,
-                  as_of: date | None = None) -> ProgressData:
+def load_progress(
+    engine: Engine, scope: Scope, year: int | None = None, as_of: date | None = None
+) -> ProgressData:
     """Targets of ``year`` and actuals of ``year`` and the year before, for ``scope``.
 
     ``year`` defaults to the year of the newest actuals (else the newest targets, else
@@ -188,24 +216,37 @@ def load_progress(engine: Engine, scope: Scope, year: int | None = None,
     where_t = scope.where_org(Target.org_level, Target.org_id)
     where_a = scope.where_org(Actual.org_level, Actual.org_id)
     with engine.connect() as conn:
-        targets = read_frame(conn, select(Target.month, Target.org_level, Target.org_id,
-                                          Target.metric, Target.value)
-                             .where(Target.year == year, where_t))
-        actuals = read_frame(conn, select(Actual.year, Actual.month, Actual.org_level,
-                                          Actual.org_id, Actual.metric, Actual.value)
-                             .where(Actual.year.in_([year - 1, year]), Actual.month > 0,
-                                    where_a))
-    return ProgressData(year, as_of, load_metrics(engine), load_orgs(engine, scope),
-                        targets, actuals)
+        targets = read_frame(
+            conn,
+            select(
+                Target.month, Target.org_level, Target.org_id, Target.metric, Target.value
+            ).where(Target.year == year, where_t),
+        )
+        actuals = read_frame(
+            conn,
+            select(
+                Actual.year,
+                Actual.month,
+                Actual.org_level,
+                Actual.org_id,
+                Actual.metric,
+                Actual.value,
+            ).where(Actual.year.in_([year - 1, year]), Actual.month > 0, where_a),
+        )
+    return ProgressData(
+        year, as_of, load_metrics(engine), load_orgs(engine, scope), targets, actuals
+    )
 
 
 # ---- the progress table --------------------------------------------------------------
 
+
 def _wide(frame: pd.DataFrame, months: range) -> pd.DataFrame:
     keys = ["org_level", "org_id", "metric"]
     if frame.empty:
-        return pd.DataFrame(columns=list(months), index=pd.MultiIndex.from_tuples([], names=keys),
-                            dtype=float)
+        return pd.DataFrame(
+            columns=list(months), index=pd.MultiIndex.from_tuples([], names=keys), dtype=float
+        )
     out = frame.pivot_table(index=keys, columns="month", values="value", aggfunc="sum")
     return out.reindex(columns=list(months)).astype(float)
 
@@ -234,15 +275,33 @@ def progress_table(data: ProgressData, period: str = "year") -> pd.DataFrame:
     tp = time_progress(day, period) if month_now else 0.0
     t = _wide(data.targets, range(0, 13))
     if t.empty:
-        return pd.DataFrame(columns=["org_level", "org_id", "name", "branch_id", "metric",
-                                     "target", "actual", "base", "completion_pct", "due_pct",
-                                     "time_pct", "lead_pts", "gap", "behind", "status",
-                                     "rank"])
+        return pd.DataFrame(
+            columns=[
+                "org_level",
+                "org_id",
+                "name",
+                "branch_id",
+                "metric",
+                "target",
+                "actual",
+                "base",
+                "completion_pct",
+                "due_pct",
+                "time_pct",
+                "lead_pts",
+                "gap",
+                "behind",
+                "status",
+                "rank",
+            ]
+        )
     this = data.actuals[data.actuals["year"] == data.year]
     a = _wide(this, range(1, 13)).reindex(t.index)
-    last_dec = (data.actuals[(data.actuals["year"] == data.year - 1)
-                             & (data.actuals["month"] == 12)]
-                .set_index(["org_level", "org_id", "metric"])["value"].reindex(t.index))
+    last_dec = (
+        data.actuals[(data.actuals["year"] == data.year - 1) & (data.actuals["month"] == 12)]
+        .set_index(["org_level", "org_id", "metric"])["value"]
+        .reindex(t.index)
+    )
     meta = data.metrics.reindex(t.index.get_level_values("metric"))
     kind = meta["kind"].to_numpy()
     higher = meta["higher_is_better"].fillna(True).to_numpy(dtype=bool)
@@ -258,8 +317,9 @@ def progress_table(data: ProgressData, period: str = "year") -> pd.DataFrame:
     rate_target = t[month_now].fillna(annual) if month_now else annual
     base = last_dec if first == 1 else filled[first - 1]
 
-    target = np.select([kind == "flow", kind == "stock"],
-                       [flow_target, end_target], rate_target).astype(float)
+    target = np.select(
+        [kind == "flow", kind == "stock"], [flow_target, end_target], rate_target
+    ).astype(float)
     actual = np.select([kind == "flow"], [flow_actual], latest).astype(float)
     base = np.where(kind == "stock", base.to_numpy(dtype=float), np.nan)
     inc_target = target - base
@@ -270,31 +330,70 @@ def progress_table(data: ProgressData, period: str = "year") -> pd.DataFrame:
     due = np.where((kind == "flow") | by_increase, 100.0 * tp, 100.0)
     lead = np.where(higher, completion - due, due - completion)
     gap = np.where(higher, target - actual, actual - target)
-    behind = np.select([kind == "flow", by_increase],
-                       [target * tp - actual, base + inc_target * tp - actual], gap)
-    out = pd.DataFrame({"target": target, "actual": actual, "base": base,
-                        "completion_pct": np.round(completion, 1), "due_pct": np.round(due, 1),
-                        "time_pct": round(100 * tp, 1), "lead_pts": np.round(lead, 1),
-                        "gap": gap, "behind": behind}, index=t.index).reset_index()
+    behind = np.select(
+        [kind == "flow", by_increase], [target * tp - actual, base + inc_target * tp - actual], gap
+    )
+    out = pd.DataFrame(
+        {
+            "target": target,
+            "actual": actual,
+            "base": base,
+            "completion_pct": np.round(completion, 1),
+            "due_pct": np.round(due, 1),
+            "time_pct": round(100 * tp, 1),
+            "lead_pts": np.round(lead, 1),
+            "gap": gap,
+            "behind": behind,
+        },
+        index=t.index,
+    ).reset_index()
     out.loc[kind == "rate", "time_pct"] = np.nan
     out["status"] = _status(out["lead_pts"].to_numpy(dtype=float), bands())
-    out["rank"] = (out.groupby(["org_level", "metric"])["lead_pts"]
-                   .rank(ascending=False, method="min"))
-    out = out.merge(data.orgs[["org_level", "org_id", "name", "branch_id"]],
-                    on=["org_level", "org_id"], how="inner")
+    out["rank"] = out.groupby(["org_level", "metric"])["lead_pts"].rank(
+        ascending=False, method="min"
+    )
+    out = out.merge(
+        data.orgs[["org_level", "org_id", "name", "branch_id"]],
+        on=["org_level", "org_id"],
+        how="inner",
+    )
     order = {code: i for i, code in enumerate(data.metrics.index)}
     level_order = {"bank": 0, "branch": 1, "manager": 2}
-    out = out.sort_values(["org_level", "metric", "rank"],
-                          key=lambda s: s.map(level_order) if s.name == "org_level" else
-                          s.map(order) if s.name == "metric" else s, kind="stable")
-    cols = ["org_level", "org_id", "name", "branch_id", "metric", "target", "actual", "base",
-            "completion_pct", "due_pct", "time_pct", "lead_pts", "gap", "behind", "status",
-            "rank"]
+    out = out.sort_values(
+        ["org_level", "metric", "rank"],
+        key=lambda s: (
+            s.map(level_order)
+            if s.name == "org_level"
+            else s.map(order)
+            if s.name == "metric"
+            else s
+        ),
+        kind="stable",
+    )
+    cols = [
+        "org_level",
+        "org_id",
+        "name",
+        "branch_id",
+        "metric",
+        "target",
+        "actual",
+        "base",
+        "completion_pct",
+        "due_pct",
+        "time_pct",
+        "lead_pts",
+        "gap",
+        "behind",
+        "status",
+        "rank",
+    ]
     return out[cols].reset_index(drop=True)
 
 
-def lag_warnings(table: pd.DataFrame, levels: tuple[str, ...] = ("branch", "manager")
-                 ) -> pd.DataFrame:
+def lag_warnings(
+    table: pd.DataFrame, levels: tuple[str, ...] = ("branch", "manager")
+) -> pd.DataFrame:
     """滞后预警: the rows of ``table`` lagging or seriously lagging, furthest behind first."""
     rows = table[table["status"].isin(LAGGING) & table["org_level"].isin(levels)]
     return rows.sort_values(["lead_pts", "org_level"], kind="stable").reset_index(drop=True)
@@ -302,15 +401,22 @@ def lag_warnings(table: pd.DataFrame, levels: tuple[str, ...] = ("branch", "mana
 
 # ---- trend and forecast --------------------------------------------------------------
 
+
 def unit_series(data: ProgressData, org_level: str, org_id: int) -> dict[str, pd.DataFrame]:
     """Month by month for one unit, every metric with a target: target, actual (to the
     as-of month) and, for flows, their running totals (cum_target, cum_actual; stocks and
     rates: the values). One filter of the scope's tables, then a pivot."""
     _, month_now = _day_in_year(data)
-    t = data.targets[(data.targets["org_level"] == org_level)
-                     & (data.targets["org_id"] == org_id) & (data.targets["month"] > 0)]
-    a = data.actuals[(data.actuals["year"] == data.year) & (data.actuals["org_level"] == org_level)
-                     & (data.actuals["org_id"] == org_id)]
+    t = data.targets[
+        (data.targets["org_level"] == org_level)
+        & (data.targets["org_id"] == org_id)
+        & (data.targets["month"] > 0)
+    ]
+    a = data.actuals[
+        (data.actuals["year"] == data.year)
+        & (data.actuals["org_level"] == org_level)
+        & (data.actuals["org_id"] == org_id)
+    ]
     months = list(range(1, 13))
     tw = t.pivot_table(index="month", columns="metric", values="value").reindex(months)
     aw = a.pivot_table(index="month", columns="metric", values="value").reindex(months)
@@ -328,14 +434,17 @@ def unit_series(data: ProgressData, org_level: str, org_id: int) -> dict[str, pd
     return out
 
 
-def monthly_series(data: ProgressData, org_level: str, org_id: int,
-                   metric: str) -> pd.DataFrame:
+def monthly_series(data: ProgressData, org_level: str, org_id: int, metric: str) -> pd.DataFrame:
     """``unit_series`` of one metric (all NaN when the unit has no target for it)."""
     series = unit_series(data, org_level, org_id)
     if metric in series:
         return series[metric]
-    return pd.DataFrame({"month": range(1, 13), **{c: float("nan") for c in (
-        "target", "actual", "cum_target", "cum_actual")}})
+    return pd.DataFrame(
+        {
+            "month": range(1, 13),
+            **{c: float("nan") for c in ("target", "actual", "cum_target", "cum_actual")},
+        }
+    )
 
 
 @dataclass(frozen=True)
@@ -371,8 +480,11 @@ def forecast(monthly_targets, monthly_actuals, as_of: date, base: float = 0.0) -
     per_day = done / elapsed
     plan = np.cumsum(targets)
     months = range(as_of.month, 13)
-    projected = {m: done + per_day * (date(as_of.year, m, calendar.monthrange(as_of.year, m)[1])
-                                      - as_of).days for m in months}
+    projected = {
+        m: done
+        + per_day * (date(as_of.year, m, calendar.monthrange(as_of.year, m)[1]) - as_of).days
+        for m in months
+    }
     short = [projected[m] < plan[m - 1] - 1e-9 for m in months]
     miss = None
     if short[-1]:
@@ -396,10 +508,12 @@ def forecast_table(data: ProgressData, org_level: str, org_id: int) -> pd.DataFr
     if not month_now:
         return pd.DataFrame(columns=["metric", "year_end", "target", "pct", "miss_month"])
     series = unit_series(data, org_level, org_id)
-    last_dec = data.actuals[(data.actuals["year"] == data.year - 1)
-                            & (data.actuals["month"] == 12)
-                            & (data.actuals["org_level"] == org_level)
-                            & (data.actuals["org_id"] == org_id)].set_index("metric")["value"]
+    last_dec = data.actuals[
+        (data.actuals["year"] == data.year - 1)
+        & (data.actuals["month"] == 12)
+        & (data.actuals["org_level"] == org_level)
+        & (data.actuals["org_id"] == org_id)
+    ].set_index("metric")["value"]
     for code, meta in data.metrics.iterrows():
         if meta["kind"] == "rate" or not meta["higher_is_better"] or code not in series:
             continue
@@ -420,15 +534,22 @@ def forecast_table(data: ProgressData, org_level: str, org_id: int) -> pd.DataFr
             actual = actual.fillna(0.0).to_numpy()
             target = target.fillna(0.0).to_numpy()
         f = forecast(target, actual, day, base)
-        rows.append({"metric": code, "year_end": f.year_end, "target": f.target,
-                     "pct": f.pct, "miss_month": f.miss_month})
+        rows.append(
+            {
+                "metric": code,
+                "year_end": f.year_end,
+                "target": f.target,
+                "pct": f.pct,
+                "miss_month": f.miss_month,
+            }
+        )
     return pd.DataFrame(rows, columns=["metric", "year_end", "target", "pct", "miss_month"])
 
 
 # ---- the map's completion ------------------------------------------------------------
 
-def year_completion(engine: Engine, metric: str, year: int | None = None
-                    ) -> dict[str, pd.Series]:
+
+def year_completion(engine: Engine, metric: str, year: int | None = None) -> dict[str, pd.Series]:
     """Actual to date against the annual target, in percent, per branch and per manager
     (a flow metric: the months' actuals are summed).
 
@@ -441,17 +562,27 @@ def year_completion(engine: Engine, metric: str, year: int | None = None
         return out
     annual = func.sum(case((Target.month == 0, Target.value), else_=0.0))
     with engine.connect() as conn:
-        targets = conn.execute(select(Target.org_level, Target.org_id, annual)
-                               .where(Target.year == year, Target.metric == metric,
-                                      Target.org_level.in_(list(out)))
-                               .group_by(Target.org_level, Target.org_id)).all()
-        actuals = conn.execute(select(Actual.org_level, Actual.org_id, func.sum(Actual.value))
-                               .where(Actual.year == year, Actual.metric == metric,
-                                      Actual.month > 0, Actual.org_level.in_(list(out)))
-                               .group_by(Actual.org_level, Actual.org_id)).all()
+        targets = conn.execute(
+            select(Target.org_level, Target.org_id, annual)
+            .where(Target.year == year, Target.metric == metric, Target.org_level.in_(list(out)))
+            .group_by(Target.org_level, Target.org_id)
+        ).all()
+        actuals = conn.execute(
+            select(Actual.org_level, Actual.org_id, func.sum(Actual.value))
+            .where(
+                Actual.year == year,
+                Actual.metric == metric,
+                Actual.month > 0,
+                Actual.org_level.in_(list(out)),
+            )
+            .group_by(Actual.org_level, Actual.org_id)
+        ).all()
     done = {(level, org): value for level, org, value in actuals}
     for level in out:
-        rows = {org: 100.0 * done.get((level, org), 0.0) / target
-                for lvl, org, target in targets if lvl == level and target}
+        rows = {
+            org: 100.0 * done.get((level, org), 0.0) / target
+            for lvl, org, target in targets
+            if lvl == level and target
+        }
         out[level] = pd.Series(rows, dtype=float).round(1)
     return out

@@ -10,6 +10,7 @@ Money is in 万元 in the files (up to 4 decimals: whole yuan), counts in units,
 percent. Every sheet written starts with the watermark line (who, when; skipped when the
 file comes back) and its text cells are formula-safe (``core.files.downloads``).
 """
+
 from __future__ import annotations
 
 import json
@@ -34,10 +35,28 @@ from core.scope import Scope
 TARGET_SHEET = "目标"
 ACTUAL_SHEET = "实际"
 MONTHS = [f"{m}月" for m in range(1, 13)]
-TARGET_HEADERS = ["年度", "层级", "机构编码", "机构名称", "指标编码", "指标名称", "单位", "全年",
-                  *MONTHS]
-ACTUAL_HEADERS = ["年度", "月份", "层级", "机构编码", "机构名称", "指标编码", "指标名称", "单位",
-                  "实际值"]
+TARGET_HEADERS = [
+    "年度",
+    "层级",
+    "机构编码",
+    "机构名称",
+    "指标编码",
+    "指标名称",
+    "单位",
+    "全年",
+    *MONTHS,
+]
+ACTUAL_HEADERS = [
+    "年度",
+    "月份",
+    "层级",
+    "机构编码",
+    "机构名称",
+    "指标编码",
+    "指标名称",
+    "单位",
+    "实际值",
+]
 LEVEL_NAMES = {"bank": "总行", "branch": "支行", "manager": "客户经理"}
 LEVELS = {v: k for k, v in LEVEL_NAMES.items()} | {k: k for k in LEVEL_NAMES}
 UNIT_NAMES = {"yuan": "万元", "count": "个", "pct": "%"}
@@ -47,29 +66,51 @@ PARENT = {"branch": "bank", "manager": "branch"}
 
 # ---- the org units a file may name ---------------------------------------------------
 
+
 def _units(engine: Engine) -> pd.DataFrame:
     """Every org unit: org_level, org_id, code, name, parent_id."""
     with engine.connect() as conn:
         bank = read_frame(conn, select(Bank.id.label("org_id"), Bank.code, Bank.name))
-        branches = read_frame(conn, select(Branch.id.label("org_id"), Branch.code, Branch.name,
-                                           Branch.bank_id.label("parent_id")))
-        managers = read_frame(conn, select(Manager.id.label("org_id"), Manager.code,
-                                           Manager.name, Manager.branch_id.label("parent_id")))
-    return pd.concat([bank.assign(org_level="bank", parent_id=0),
-                      branches.assign(org_level="branch"),
-                      managers.assign(org_level="manager")], ignore_index=True)
+        branches = read_frame(
+            conn,
+            select(
+                Branch.id.label("org_id"),
+                Branch.code,
+                Branch.name,
+                Branch.bank_id.label("parent_id"),
+            ),
+        )
+        managers = read_frame(
+            conn,
+            select(
+                Manager.id.label("org_id"),
+                Manager.code,
+                Manager.name,
+                Manager.branch_id.label("parent_id"),
+            ),
+        )
+    return pd.concat(
+        [
+            bank.assign(org_level="bank", parent_id=0),
+            branches.assign(org_level="branch"),
+            managers.assign(org_level="manager"),
+        ],
+        ignore_index=True,
+    )
 
 
 def _in_scope(units: pd.DataFrame, scope: Scope) -> pd.Series:
     if scope.role == "hq":
         return pd.Series(True, index=units.index)
     if scope.role == "branch":
-        return (((units["org_level"] == "branch") & (units["org_id"] == scope.branch_id))
-                | ((units["org_level"] == "manager") & (units["parent_id"] == scope.branch_id)))
+        return ((units["org_level"] == "branch") & (units["org_id"] == scope.branch_id)) | (
+            (units["org_level"] == "manager") & (units["parent_id"] == scope.branch_id)
+        )
     return (units["org_level"] == "manager") & (units["org_id"] == scope.manager_id)
 
 
 # ---- writing workbooks ---------------------------------------------------------------
+
 
 def _sheet(wb: Workbook, title: str, headers: list[str], rows: list[list], stamp: str) -> None:
     ws = new_sheet(wb, title, stamp)
@@ -92,9 +133,18 @@ def _notes(wb: Workbook, lines: list[str], stamp: str) -> None:
     catalogue = new_sheet(wb, "指标", stamp)
     catalogue.append(["指标编码", "指标名称", "英文名称", "单位", "方向", "类型", "来源", "口径"])
     for m in METRICS:
-        catalogue.append([m.code, m.name_zh, m.name_en, UNIT_NAMES[m.unit],
-                          "越高越好" if m.higher_is_better else "越低越好", m.kind, m.source,
-                          m.basis_zh])
+        catalogue.append(
+            [
+                m.code,
+                m.name_zh,
+                m.name_en,
+                UNIT_NAMES[m.unit],
+                "越高越好" if m.higher_is_better else "越低越好",
+                m.kind,
+                m.source,
+                m.basis_zh,
+            ]
+        )
 
 
 def _display(value: float | None, unit: str):
@@ -112,65 +162,111 @@ def target_template(engine: Engine, scope: Scope, year: int, stamp: str = "") ->
     set by head office) and its managers.
     """
     units = _units(engine)
-    units = units[_in_scope(units, scope) & units["org_level"].isin(
-        ["bank", "branch"] if scope.role == "hq" else ["branch", "manager"])]
+    units = units[
+        _in_scope(units, scope)
+        & units["org_level"].isin(
+            ["bank", "branch"] if scope.role == "hq" else ["branch", "manager"]
+        )
+    ]
     with engine.connect() as conn:
-        stored = read_frame(conn, select(Target.org_level, Target.org_id, Target.metric,
-                                         Target.month, Target.value)
-                            .where(Target.year == year,
-                                   scope.where_org(Target.org_level, Target.org_id)))
+        stored = read_frame(
+            conn,
+            select(
+                Target.org_level, Target.org_id, Target.metric, Target.month, Target.value
+            ).where(Target.year == year, scope.where_org(Target.org_level, Target.org_id)),
+        )
     values = stored.set_index(["org_level", "org_id", "metric", "month"])["value"].to_dict()
     rows = []
     for u in units.itertuples():
         for m in METRICS:
-            cells = [_display(values.get((u.org_level, u.org_id, m.code, month)), m.unit)
-                     for month in range(13)]
-            rows.append([year, LEVEL_NAMES[u.org_level], u.code, u.name, m.code, m.name_zh,
-                         UNIT_NAMES[m.unit], *cells])
+            cells = [
+                _display(values.get((u.org_level, u.org_id, m.code, month)), m.unit)
+                for month in range(13)
+            ]
+            rows.append(
+                [
+                    year,
+                    LEVEL_NAMES[u.org_level],
+                    u.code,
+                    u.name,
+                    m.code,
+                    m.name_zh,
+                    UNIT_NAMES[m.unit],
+                    *cells,
+                ]
+            )
     wb = Workbook()
     wb.remove(wb.active)
     stamp = stamp or watermark("system")
     _sheet(wb, TARGET_SHEET, TARGET_HEADERS, rows, stamp)
-    _notes(wb, [
-        "目标导入模板:请只修改“全年”和“1月”至“12月”列,不要改动表头和编码列。",
-        "金额单位为万元(最多4位小数,即精确到元);户数、笔数等为整数;比率为百分数(如 3.0 表示 3.0%)。",
-        "月份可全部留空,系统按季节曲线(存款含开门红一季度加权)自动分解;若填写,须12个月全部填写。",
-        "流量类指标12个月合计须等于全年;余额类指标12月须等于全年(年末余额);比率类每月为目标水平。",
-        "同一指标下级合计须等于上级目标(支行合计=总行,客户经理合计=支行),否则整份文件不导入。",
-        "Targets template: edit only the 全年 (year) and 1月-12月 (month) columns. Money in 万元, "
-        "rates in percent. Months may be left empty (split by the seasonal curve).",
-    ], stamp)
+    _notes(
+        wb,
+        [
+            "目标导入模板:请只修改“全年”和“1月”至“12月”列,不要改动表头和编码列。",
+            "金额单位为万元(最多4位小数,即精确到元);户数、笔数等为整数;比率为百分数(如 3.0 表示 3.0%)。",
+            "月份可全部留空,系统按季节曲线(存款含开门红一季度加权)自动分解;若填写,须12个月全部填写。",
+            "流量类指标12个月合计须等于全年;余额类指标12月须等于全年(年末余额);比率类每月为目标水平。",
+            "同一指标下级合计须等于上级目标(支行合计=总行,客户经理合计=支行),否则整份文件不导入。",
+            "Targets template: edit only the 全年 (year) and 1月-12月 (month) columns. Money in 万元, "
+            "rates in percent. Months may be left empty (split by the seasonal curve).",
+        ],
+        stamp,
+    )
     return workbook_bytes(wb)
 
 
-def actual_template(engine: Engine, scope: Scope, year: int, months: int,
-                    stamp: str = "") -> bytes:
+def actual_template(engine: Engine, scope: Scope, year: int, months: int, stamp: str = "") -> bytes:
     """The workbook for imported actuals (NPL recovery, fee income): one row per manager,
     imported metric and month 1..``months``, filled with the stored values."""
     units = _units(engine)
     units = units[_in_scope(units, scope) & (units["org_level"] == "manager")]
     imported = [m for m in METRICS if m.source == "imported"]
     with engine.connect() as conn:
-        stored = read_frame(conn, select(Actual.org_level, Actual.org_id, Actual.metric,
-                                         Actual.month, Actual.value)
-                            .where(Actual.year == year, Actual.org_level == "manager",
-                                   Actual.metric.in_([m.code for m in imported])))
+        stored = read_frame(
+            conn,
+            select(
+                Actual.org_level, Actual.org_id, Actual.metric, Actual.month, Actual.value
+            ).where(
+                Actual.year == year,
+                Actual.org_level == "manager",
+                Actual.metric.in_([m.code for m in imported]),
+            ),
+        )
     values = stored.set_index(["org_level", "org_id", "metric", "month"])["value"].to_dict()
-    rows = [[year, month, LEVEL_NAMES["manager"], u.code, u.name, m.code, m.name_zh,
-             UNIT_NAMES[m.unit], _display(values.get(("manager", u.org_id, m.code, month)),
-                                          m.unit)]
-            for m in imported for month in range(1, months + 1) for u in units.itertuples()]
+    rows = [
+        [
+            year,
+            month,
+            LEVEL_NAMES["manager"],
+            u.code,
+            u.name,
+            m.code,
+            m.name_zh,
+            UNIT_NAMES[m.unit],
+            _display(values.get(("manager", u.org_id, m.code, month)), m.unit),
+        ]
+        for m in imported
+        for month in range(1, months + 1)
+        for u in units.itertuples()
+    ]
     wb = Workbook()
     wb.remove(wb.active)
     stamp = stamp or watermark("system")
     _sheet(wb, ACTUAL_SHEET, ACTUAL_HEADERS, rows, stamp)
-    _notes(wb, ["实际值导入模板:仅限“来源”为 imported 的指标(不良清收、中间业务收入);"
-                "金额单位万元。支行值为其客户经理之和(也可只填支行行),总行为各支行之和。",
-                "Imported actuals: only metrics whose source is imported; money in 万元."], stamp)
+    _notes(
+        wb,
+        [
+            "实际值导入模板:仅限“来源”为 imported 的指标(不良清收、中间业务收入);"
+            "金额单位万元。支行值为其客户经理之和(也可只填支行行),总行为各支行之和。",
+            "Imported actuals: only metrics whose source is imported; money in 万元.",
+        ],
+        stamp,
+    )
     return workbook_bytes(wb)
 
 
 # ---- reading workbooks ---------------------------------------------------------------
+
 
 def _stored_units(value: float, unit: str, row: int, field: str, problems: list) -> float:
     """A file value (万元 / units / percent) in the stored unit, checked."""
@@ -184,8 +280,9 @@ def _stored_units(value: float, unit: str, row: int, field: str, problems: list)
     return to_unit(stored, unit)
 
 
-def _org(cells: dict, row: int, units: pd.DataFrame, allowed: pd.Series,
-         problems: list) -> tuple[str, int] | None:
+def _org(
+    cells: dict, row: int, units: pd.DataFrame, allowed: pd.Series, problems: list
+) -> tuple[str, int] | None:
     level = LEVELS.get(str(cells.get("层级") or "").strip())
     if level is None:
         problems.append(Problem("problem.target.level", row=row, field="层级"))
@@ -193,12 +290,19 @@ def _org(cells: dict, row: int, units: pd.DataFrame, allowed: pd.Series,
     code = str(cells.get("机构编码") or "").strip()
     match = units[(units["org_level"] == level) & (units["code"].astype(str) == code)]
     if match.empty:
-        problems.append(Problem("problem.target.unknown_unit", {
-            "level": Term(f"level.{level}"), "code": code}, row=row, field="机构编码"))
+        problems.append(
+            Problem(
+                "problem.target.unknown_unit",
+                {"level": Term(f"level.{level}"), "code": code},
+                row=row,
+                field="机构编码",
+            )
+        )
         return None
     if not allowed.loc[match.index[0]]:
-        problems.append(Problem("problem.target.outside_scope", {"code": code}, row=row,
-                                field="机构编码"))
+        problems.append(
+            Problem("problem.target.outside_scope", {"code": code}, row=row, field="机构编码")
+        )
         return None
     return level, int(match["org_id"].iloc[0])
 
@@ -206,22 +310,25 @@ def _org(cells: dict, row: int, units: pd.DataFrame, allowed: pd.Series,
 def _metric(cells: dict, row: int, problems: list):
     code = str(cells.get("指标编码") or "").strip()
     if code not in BY_CODE:
-        problems.append(Problem("problem.target.unknown_metric", {"code": code}, row=row,
-                                field="指标编码"))
+        problems.append(
+            Problem("problem.target.unknown_metric", {"code": code}, row=row, field="指标编码")
+        )
         return None
     return BY_CODE[code]
 
 
-def read_targets(engine: Engine, scope: Scope, data: bytes, filename: str = "targets.xlsx"
-                 ) -> tuple[pd.DataFrame, list[Problem]]:
+def read_targets(
+    engine: Engine, scope: Scope, data: bytes, filename: str = "targets.xlsx"
+) -> tuple[pd.DataFrame, list[Problem]]:
     """Check a target workbook; return its rows (year, month 0-12, org_level, org_id,
     metric, value, sheet_row) and the problems (rows are only meaningful without them)."""
     cells_by_row, problems = _read_sheet(data, TARGET_SHEET, TARGET_HEADERS, filename)
     if problems and not cells_by_row:
         return pd.DataFrame(), problems
     if not cells_by_row:
-        return pd.DataFrame(), [Problem("problem.sheet.no_rows", {"sheet": TARGET_SHEET},
-                                        file=safe_name(filename))]
+        return pd.DataFrame(), [
+            Problem("problem.sheet.no_rows", {"sheet": TARGET_SHEET}, file=safe_name(filename))
+        ]
     units = _units(engine)
     allowed = _in_scope(units, scope) & (scope.role != "manager")
     rows, seen, years = [], {}, set()
@@ -238,8 +345,11 @@ def read_targets(engine: Engine, scope: Scope, data: bytes, filename: str = "tar
         years.add(int(year))
         key = (org, meta.code)
         if key in seen:
-            problems.append(Problem("problem.target.duplicate", {"other": seen[key]},
-                                    row=number, field="指标编码"))
+            problems.append(
+                Problem(
+                    "problem.target.duplicate", {"other": seen[key]}, row=number, field="指标编码"
+                )
+            )
             continue
         seen[key] = number
         if annual is None:
@@ -250,26 +360,41 @@ def read_targets(engine: Engine, scope: Scope, data: bytes, filename: str = "tar
         if filled and len(filled) < 12:
             problems.append(Problem("problem.target.some_months", row=number, field="1月"))
             continue
-        rows.append({"sheet_row": number, "year": int(year), "org_level": org[0],
-                     "org_id": org[1], "metric": meta.code, "annual": annual,
-                     "months": [_stored_units(m, meta.unit, number, MONTHS[i], problems)
-                                for i, m in enumerate(months)] if filled else None})
+        rows.append(
+            {
+                "sheet_row": number,
+                "year": int(year),
+                "org_level": org[0],
+                "org_id": org[1],
+                "metric": meta.code,
+                "annual": annual,
+                "months": [
+                    _stored_units(m, meta.unit, number, MONTHS[i], problems)
+                    for i, m in enumerate(months)
+                ]
+                if filled
+                else None,
+            }
+        )
     if len(years) > 1:
-        problems.append(Problem("problem.target.years", {"years": sorted(years)},
-                                field="年度"))
+        problems.append(Problem("problem.target.years", {"years": sorted(years)}, field="年度"))
     if problems:
         return pd.DataFrame(), problems
     return _target_rows(engine, scope, rows, units, problems)
 
 
-def _target_rows(engine: Engine, scope: Scope, rows: list[dict], units: pd.DataFrame,
-                 problems: list) -> tuple[pd.DataFrame, list[Problem]]:
+def _target_rows(
+    engine: Engine, scope: Scope, rows: list[dict], units: pd.DataFrame, problems: list
+) -> tuple[pd.DataFrame, list[Problem]]:
     """Months (given, or split by the curve) and the reconciliation of every parent touched."""
     year = rows[0]["year"]
     with engine.connect() as conn:
-        stored = read_frame(conn, select(Target.org_level, Target.org_id, Target.metric,
-                                         Target.value)
-                            .where(Target.year == year, Target.month == 0))
+        stored = read_frame(
+            conn,
+            select(Target.org_level, Target.org_id, Target.metric, Target.value).where(
+                Target.year == year, Target.month == 0
+            ),
+        )
     bases = _bases(engine, year)
     annual = {(r.org_level, r.org_id, r.metric): r.value for r in stored.itertuples()}
     stored_annual = dict(annual)
@@ -283,21 +408,40 @@ def _target_rows(engine: Engine, scope: Scope, rows: list[dict], units: pd.DataF
         if months is None:
             months = split_to_months(r["annual"], meta.kind, curve_for(meta.code), base).tolist()
         elif meta.kind == "flow" and round(sum(months)) != round(r["annual"]):
-            problems.append(Problem("problem.target.months_total", {
-                "months": _fmt(sum(months), meta.unit), "annual": _fmt(r["annual"], meta.unit)},
-                row=r["sheet_row"], field="全年"))
+            problems.append(
+                Problem(
+                    "problem.target.months_total",
+                    {
+                        "months": _fmt(sum(months), meta.unit),
+                        "annual": _fmt(r["annual"], meta.unit),
+                    },
+                    row=r["sheet_row"],
+                    field="全年",
+                )
+            )
         elif meta.kind == "stock" and round(months[-1]) != round(r["annual"]):
-            problems.append(Problem("problem.target.december", row=r["sheet_row"],
-                                    field="12月"))
-        if (scope.role == "branch" and r["org_level"] == "branch"
-                and abs(stored_annual.get((r["org_level"], r["org_id"], r["metric"]), -1)
-                        - r["annual"]) > 1e-6):
-            problems.append(Problem("problem.target.branch_target", row=r["sheet_row"],
-                                    field="全年"))
+            problems.append(Problem("problem.target.december", row=r["sheet_row"], field="12月"))
+        if (
+            scope.role == "branch"
+            and r["org_level"] == "branch"
+            and abs(stored_annual.get((r["org_level"], r["org_id"], r["metric"]), -1) - r["annual"])
+            > 1e-6
+        ):
+            problems.append(
+                Problem("problem.target.branch_target", row=r["sheet_row"], field="全年")
+            )
         for m, v in enumerate([r["annual"], *months]):
-            out.append({"year": year, "month": m, "org_level": r["org_level"],
-                        "org_id": r["org_id"], "metric": r["metric"], "value": float(v),
-                        "sheet_row": r["sheet_row"]})
+            out.append(
+                {
+                    "year": year,
+                    "month": m,
+                    "org_level": r["org_level"],
+                    "org_id": r["org_id"],
+                    "metric": r["metric"],
+                    "value": float(v),
+                    "sheet_row": r["sheet_row"],
+                }
+            )
     problems += _reconcile(rows, annual, units)
     frame = pd.DataFrame(out)
     return (pd.DataFrame() if problems else frame), problems
@@ -305,10 +449,13 @@ def _target_rows(engine: Engine, scope: Scope, rows: list[dict], units: pd.DataF
 
 def _bases(engine: Engine, year: int) -> dict:
     with engine.connect() as conn:
-        rows = conn.execute(select(Actual.org_level, Actual.org_id, Actual.metric, Actual.value)
-                            .where(Actual.year == year - 1, Actual.month == 12,
-                                   Actual.metric.in_([m.code for m in METRICS
-                                                      if m.kind == "stock"]))).all()
+        rows = conn.execute(
+            select(Actual.org_level, Actual.org_id, Actual.metric, Actual.value).where(
+                Actual.year == year - 1,
+                Actual.month == 12,
+                Actual.metric.in_([m.code for m in METRICS if m.kind == "stock"]),
+            )
+        ).all()
     return {(level, org, metric): value for level, org, metric, value in rows}
 
 
@@ -320,10 +467,13 @@ def _reconcile(rows: list[dict], annual: dict, units: pd.DataFrame) -> list[Prob
     """The parent of every unit in the file must equal its children's sum in the state after
     the import (the children not in the file as stored)."""
     problems = []
-    parent_of = {(u.org_level, u.org_id): (PARENT[u.org_level], int(u.parent_id))
-                 for u in units.itertuples() if u.org_level in PARENT}
+    parent_of = {
+        (u.org_level, u.org_id): (PARENT[u.org_level], int(u.parent_id))
+        for u in units.itertuples()
+        if u.org_level in PARENT
+    }
     children: dict[tuple, list] = {}
-    for (level, org) in parent_of:
+    for level, org in parent_of:
         children.setdefault(parent_of[(level, org)], []).append((level, org))
     touched = {}  # the parents of the file's rows (a unit whose children are not in the
     for r in rows:  # file keeps them: they are split again from its new target later)
@@ -341,15 +491,23 @@ def _reconcile(rows: list[dict], annual: dict, units: pd.DataFrame) -> list[Prob
         if total != want:
             name = units[(units["org_level"] == parent[0]) & (units["org_id"] == parent[1])]
             label = name["name"].iloc[0] if len(name) else str(parent)
-            problems.append(Problem("problem.target.children_total", {
-                "unit": label, "metric": Term(zh=meta.name_zh, en=meta.name_en),
-                "total": _fmt(total, meta.unit), "target": _fmt(want, meta.unit)},
-                row=sheet_row, field="全年"))
+            problems.append(
+                Problem(
+                    "problem.target.children_total",
+                    {
+                        "unit": label,
+                        "metric": Term(zh=meta.name_zh, en=meta.name_en),
+                        "total": _fmt(total, meta.unit),
+                        "target": _fmt(want, meta.unit),
+                    },
+                    row=sheet_row,
+                    field="全年",
+                )
+            )
     return problems
 
 
-def import_targets(engine: Engine, actor, data: bytes,
-                   filename: str = "targets.xlsx") -> int:
+def import_targets(engine: Engine, actor, data: bytes, filename: str = "targets.xlsx") -> int:
     """Check and write a target workbook in one transaction; return the cells changed.
 
     Raises :class:`core.problems.ProblemError` with row-level problems (nothing written)
@@ -369,25 +527,34 @@ def import_targets(engine: Engine, actor, data: bytes,
         raise ProblemError(problems)
     with engine.begin() as conn:
         changed = write_targets(conn, rows.drop(columns="sheet_row"), user_id, "import")
-        conn.execute(insert(AuditLog).values(
-            at=datetime.now(), user_id=user_id, action="targets_import", entity="target",
-            entity_id=str(int(rows["year"].iloc[0])),
-            detail=json.dumps({"rows": int(rows["sheet_row"].nunique()), "changed": changed})))
+        conn.execute(
+            insert(AuditLog).values(
+                at=datetime.now(),
+                user_id=user_id,
+                action="targets_import",
+                entity="target",
+                entity_id=str(int(rows["year"].iloc[0])),
+                detail=json.dumps({"rows": int(rows["sheet_row"].nunique()), "changed": changed}),
+            )
+        )
     return changed
 
 
 # ---- imported actuals ----------------------------------------------------------------
 
-def read_actuals(engine: Engine, scope: Scope, data: bytes, filename: str = "actuals.xlsx"
-                 ) -> tuple[pd.DataFrame, list[Problem]]:
+
+def read_actuals(
+    engine: Engine, scope: Scope, data: bytes, filename: str = "actuals.xlsx"
+) -> tuple[pd.DataFrame, list[Problem]]:
     """Check an actuals workbook; return rows (year, month, org_level, org_id, metric,
     value) for managers, branches and the bank, and the problems."""
     cells_by_row, problems = _read_sheet(data, ACTUAL_SHEET, ACTUAL_HEADERS, filename)
     if problems and not cells_by_row:
         return pd.DataFrame(), problems
     if not cells_by_row:
-        return pd.DataFrame(), [Problem("problem.sheet.no_rows", {"sheet": ACTUAL_SHEET},
-                                        file=safe_name(filename))]
+        return pd.DataFrame(), [
+            Problem("problem.sheet.no_rows", {"sheet": ACTUAL_SHEET}, file=safe_name(filename))
+        ]
     units = _units(engine)
     allowed = _in_scope(units, scope) & units["org_level"].isin(["branch", "manager"])
     rows, seen = [], {}
@@ -400,8 +567,14 @@ def read_actuals(engine: Engine, scope: Scope, data: bytes, filename: str = "act
         org = _org(cells, number, units, allowed, problems)
         meta = _metric(cells, number, problems)
         if meta is not None and meta.source != "imported":
-            problems.append(Problem("problem.target.computed", {
-                "metric": Term(zh=meta.name_zh, en=meta.name_en)}, row=number, field="指标编码"))
+            problems.append(
+                Problem(
+                    "problem.target.computed",
+                    {"metric": Term(zh=meta.name_zh, en=meta.name_en)},
+                    row=number,
+                    field="指标编码",
+                )
+            )
             meta = None
         value = _number(cells.get("实际值"), number, "实际值", problems)
         if None in (year, month, org, meta):
@@ -411,35 +584,58 @@ def read_actuals(engine: Engine, scope: Scope, data: bytes, filename: str = "act
             continue
         key = (int(year), int(month), org, meta.code)
         if key in seen:
-            problems.append(Problem("problem.target.duplicate", {"other": seen[key]},
-                                    row=number, field="机构编码"))
+            problems.append(
+                Problem(
+                    "problem.target.duplicate", {"other": seen[key]}, row=number, field="机构编码"
+                )
+            )
             continue
         seen[key] = number
-        rows.append({"sheet_row": number, "year": int(year), "month": int(month),
-                     "org_level": org[0], "org_id": org[1], "metric": meta.code,
-                     "value": _stored_units(value, meta.unit, number, "实际值", problems)})
+        rows.append(
+            {
+                "sheet_row": number,
+                "year": int(year),
+                "month": int(month),
+                "org_level": org[0],
+                "org_id": org[1],
+                "metric": meta.code,
+                "value": _stored_units(value, meta.unit, number, "实际值", problems),
+            }
+        )
     if problems:
         return pd.DataFrame(), problems
     return _actual_rows(engine, pd.DataFrame(rows), units, problems)
 
 
-def _actual_rows(engine: Engine, rows: pd.DataFrame, units: pd.DataFrame,
-                 problems: list) -> tuple[pd.DataFrame, list[Problem]]:
+def _actual_rows(
+    engine: Engine, rows: pd.DataFrame, units: pd.DataFrame, problems: list
+) -> tuple[pd.DataFrame, list[Problem]]:
     """Managers as given; a branch is its row, else its managers' sum (stored ones included);
     the bank the sum of its branches. A branch row must equal its managers' sum."""
     keys = ["year", "month", "metric"]
     periods = rows[keys].drop_duplicates()
     with engine.connect() as conn:
-        stored = read_frame(conn, select(Actual.year, Actual.month, Actual.org_level,
-                                         Actual.org_id, Actual.metric, Actual.value)
-                            .where(Actual.metric.in_(periods["metric"].unique().tolist()),
-                                   Actual.year.in_(periods["year"].unique().tolist())))
+        stored = read_frame(
+            conn,
+            select(
+                Actual.year,
+                Actual.month,
+                Actual.org_level,
+                Actual.org_id,
+                Actual.metric,
+                Actual.value,
+            ).where(
+                Actual.metric.in_(periods["metric"].unique().tolist()),
+                Actual.year.in_(periods["year"].unique().tolist()),
+            ),
+        )
     branch_of = units[units["org_level"] == "manager"].set_index("org_id")["parent_id"]
     bank_id = int(units.loc[units["org_level"] == "bank", "org_id"].iloc[0])
     out = []
     for (year, month, metric), part in rows.groupby(keys):
-        old = stored[(stored["year"] == year) & (stored["month"] == month)
-                     & (stored["metric"] == metric)]
+        old = stored[
+            (stored["year"] == year) & (stored["month"] == month) & (stored["metric"] == metric)
+        ]
         managers = old[old["org_level"] == "manager"].set_index("org_id")["value"].to_dict()
         managers |= part[part["org_level"] == "manager"].set_index("org_id")["value"].to_dict()
         branches = old[old["org_level"] == "branch"].set_index("org_id")["value"].to_dict()
@@ -449,20 +645,35 @@ def _actual_rows(engine: Engine, rows: pd.DataFrame, units: pd.DataFrame,
         given = part[part["org_level"] == "branch"]
         for r in given.itertuples():
             if r.org_id in sums and round(sums[r.org_id]) != round(r.value):
-                problems.append(Problem("problem.target.branch_sum", {
-                    "sum": _fmt(sums[r.org_id], BY_CODE[metric].unit)}, row=r.sheet_row,
-                    field="实际值"))
+                problems.append(
+                    Problem(
+                        "problem.target.branch_sum",
+                        {"sum": _fmt(sums[r.org_id], BY_CODE[metric].unit)},
+                        row=r.sheet_row,
+                        field="实际值",
+                    )
+                )
         branches |= sums | given.set_index("org_id")["value"].to_dict()
-        for level, values in (("manager", managers), ("branch", branches),
-                              ("bank", {bank_id: sum(branches.values())})):
-            out += [{"year": int(year), "month": int(month), "org_level": level,
-                     "org_id": int(o), "metric": metric, "value": float(v)}
-                    for o, v in values.items()]
+        for level, values in (
+            ("manager", managers),
+            ("branch", branches),
+            ("bank", {bank_id: sum(branches.values())}),
+        ):
+            out += [
+                {
+                    "year": int(year),
+                    "month": int(month),
+                    "org_level": level,
+                    "org_id": int(o),
+                    "metric": metric,
+                    "value": float(v),
+                }
+                for o, v in values.items()
+            ]
     return (pd.DataFrame() if problems else pd.DataFrame(out)), problems
 
 
-def import_actuals(engine: Engine, actor, data: bytes,
-                   filename: str = "actuals.xlsx") -> int:
+def import_actuals(engine: Engine, actor, data: bytes, filename: str = "actuals.xlsx") -> int:
     """Check and write an actuals workbook in one transaction; return the rows written.
 
     Raises :class:`core.problems.ProblemError` with row-level problems (nothing written)
@@ -478,16 +689,21 @@ def import_actuals(engine: Engine, actor, data: bytes,
     if problems:
         raise ProblemError(problems)
     latest = rows.sort_values(["year", "month"]).iloc[-1]
-    last_day = (pd.Timestamp(int(latest["year"]), int(latest["month"]), 1)
-                + pd.offsets.MonthEnd(0)).date()
+    last_day = (
+        pd.Timestamp(int(latest["year"]), int(latest["month"]), 1) + pd.offsets.MonthEnd(0)
+    ).date()
     with engine.begin() as conn:
         for (year, month, metric), part in rows.groupby(["year", "month", "metric"]):
             for level, ids in part.groupby("org_level")["org_id"]:
-                conn.execute(Actual.__table__.delete().where(
-                    Actual.year == int(year), Actual.month == int(month),
-                    Actual.metric == metric, Actual.org_level == level,
-                    Actual.org_id.in_([int(i) for i in ids])))
+                conn.execute(
+                    Actual.__table__.delete().where(
+                        Actual.year == int(year),
+                        Actual.month == int(month),
+                        Actual.metric == metric,
+                        Actual.org_level == level,
+                        Actual.org_id.in_([int(i) for i in ids]),
+                    )
+                )
         conn.execute(insert(Actual), rows.to_dict("records"))
         record_run(conn, min(date.today(), last_day), "import", len(rows), user_id)
     return len(rows)
-

@@ -11,6 +11,7 @@ parent and months to the year. How a split works depends on the metric's kind:
   base to the year-end target along the curve, so December equals the annual target;
 * rate: a level is not split: every child and month gets the parent's level (editable).
 """
+
 from __future__ import annotations
 
 import json
@@ -45,6 +46,7 @@ NEW_TARGET = Term("col.new_target")  # the column a split's problems name by def
 
 
 # ---- pure splitting ------------------------------------------------------------------
+
 
 def to_unit(value: float, unit: str) -> float:
     """A target in its stored precision: whole yuan or units; rates to 0.01 point."""
@@ -94,8 +96,9 @@ def split_to_months(annual: float, kind: str, curve, base: float = 0.0) -> np.nd
     return split_exactly(round(annual), curve).astype(float)
 
 
-def check_split(parent: float, children: pd.Series, kind: str, unit: str,
-                label: str | Term = NEW_TARGET) -> list[Problem]:
+def check_split(
+    parent: float, children: pd.Series, kind: str, unit: str, label: str | Term = NEW_TARGET
+) -> list[Problem]:
     """Problems of children's annual targets against their parent: empty, negative, too
     many decimals, a rate over 100 %, and (flows and stocks) a total that is not the
     parent's to the unit. Rows are numbered from 1 in the order of ``children``; ``label``
@@ -121,13 +124,22 @@ def check_split(parent: float, children: pd.Series, kind: str, unit: str,
         total = float(np.rint(values).sum())
         if total != round(parent):
             diff = total - round(parent)
-            problems.append(Problem("problem.target.total", {
-                "total": f"{total:,.0f}", "parent": f"{round(parent):,.0f}",
-                "diff": f"{diff:+,.0f}"}, field=label))
+            problems.append(
+                Problem(
+                    "problem.target.total",
+                    {
+                        "total": f"{total:,.0f}",
+                        "parent": f"{round(parent):,.0f}",
+                        "diff": f"{diff:+,.0f}",
+                    },
+                    field=label,
+                )
+            )
     return problems
 
 
 # ---- reading -------------------------------------------------------------------------
+
 
 def child_units(engine: Engine, parent_level: str, parent_id: int) -> pd.DataFrame:
     """The units a parent splits to: the bank's branches, or a branch's active managers.
@@ -137,34 +149,54 @@ def child_units(engine: Engine, parent_level: str, parent_id: int) -> pd.DataFra
     if parent_level == "bank":
         stmt = select(Branch.id.label("org_id"), Branch.code, Branch.name).order_by(Branch.id)
     elif parent_level == "branch":
-        stmt = (select(Manager.id.label("org_id"), Manager.code, Manager.name)
-                .where(Manager.branch_id == parent_id, Manager.active).order_by(Manager.id))
+        stmt = (
+            select(Manager.id.label("org_id"), Manager.code, Manager.name)
+            .where(Manager.branch_id == parent_id, Manager.active)
+            .order_by(Manager.id)
+        )
     else:
         raise ValueError(f"a {parent_level} has nothing to split to")
     with engine.connect() as conn:
         return read_frame(conn, stmt)
 
 
-def annual_targets(engine: Engine, year: int, metric: str, level: str,
-                   ids: list[int]) -> pd.Series:
+def annual_targets(engine: Engine, year: int, metric: str, level: str, ids: list[int]) -> pd.Series:
     """Stored annual targets (month 0) of some units, by org id (missing: no target)."""
     with engine.connect() as conn:
-        rows = conn.execute(select(Target.org_id, Target.value).where(
-            Target.year == year, Target.month == 0, Target.metric == metric,
-            Target.org_level == level, Target.org_id.in_(ids))).all()
+        rows = conn.execute(
+            select(Target.org_id, Target.value).where(
+                Target.year == year,
+                Target.month == 0,
+                Target.metric == metric,
+                Target.org_level == level,
+                Target.org_id.in_(ids),
+            )
+        ).all()
     return pd.Series(dict(rows), dtype=float).reindex(ids)
 
 
-def last_year(engine: Engine, year: int, metric: str, level: str, ids: list[int],
-              kind: str) -> pd.Series:
+def last_year(
+    engine: Engine, year: int, metric: str, level: str, ids: list[int], kind: str
+) -> pd.Series:
     """Last year's actual per unit: flows summed over the months, stocks and rates at
     31 December. 0 where there is none."""
-    value = func.sum(Actual.value) if kind == "flow" else func.max(
-        case((Actual.month == 12, Actual.value)))
+    value = (
+        func.sum(Actual.value)
+        if kind == "flow"
+        else func.max(case((Actual.month == 12, Actual.value)))
+    )
     with engine.connect() as conn:
-        rows = conn.execute(select(Actual.org_id, value).where(
-            Actual.year == year - 1, Actual.month > 0, Actual.metric == metric,
-            Actual.org_level == level, Actual.org_id.in_(ids)).group_by(Actual.org_id)).all()
+        rows = conn.execute(
+            select(Actual.org_id, value)
+            .where(
+                Actual.year == year - 1,
+                Actual.month > 0,
+                Actual.metric == metric,
+                Actual.org_level == level,
+                Actual.org_id.in_(ids),
+            )
+            .group_by(Actual.org_id)
+        ).all()
     return pd.Series(dict(rows), dtype=float).reindex(ids).fillna(0.0)
 
 
@@ -179,16 +211,25 @@ def grid_potential(engine: Engine, level: str, ids: list[int]) -> pd.DataFrame:
     """
     key = Customer.branch_id if level == "branch" else Customer.manager_id
     grid_key = Grid.branch_id if level == "branch" else GridStaff.manager_id
-    grids = (select(grid_key.label("org_id"), func.sum(Grid.households).label("households"),
-                    func.sum(Grid.residents).label("residents"))
-             .join(GridStaff, and_(GridStaff.grid_id == Grid.id, GridStaff.post == "A"))
-             .where(Grid.level == 2, grid_key.in_(ids)).group_by(grid_key))
-    customers = (select(key.label("org_id"),
-                        func.sum(case((Customer.status != "potential", 1), else_=0))
-                        .label("existing"),
-                        func.coalesce(func.sum(Customer.other_bank_deposit), 0.0)
-                        .label("other_bank"))
-                 .where(key.in_(ids)).group_by(key))
+    grids = (
+        select(
+            grid_key.label("org_id"),
+            func.sum(Grid.households).label("households"),
+            func.sum(Grid.residents).label("residents"),
+        )
+        .join(GridStaff, and_(GridStaff.grid_id == Grid.id, GridStaff.post == "A"))
+        .where(Grid.level == 2, grid_key.in_(ids))
+        .group_by(grid_key)
+    )
+    customers = (
+        select(
+            key.label("org_id"),
+            func.sum(case((Customer.status != "potential", 1), else_=0)).label("existing"),
+            func.coalesce(func.sum(Customer.other_bank_deposit), 0.0).label("other_bank"),
+        )
+        .where(key.in_(ids))
+        .group_by(key)
+    )
     with engine.connect() as conn:
         g = read_frame(conn, grids).set_index("org_id")
         c = read_frame(conn, customers).set_index("org_id")
@@ -202,8 +243,15 @@ def grid_potential(engine: Engine, level: str, ids: list[int]) -> pd.DataFrame:
     return out.reset_index()
 
 
-def propose_split(engine: Engine, year: int, metric: str, parent_level: str, parent_id: int,
-                  parent_value: float, method: str) -> pd.DataFrame:
+def propose_split(
+    engine: Engine,
+    year: int,
+    metric: str,
+    parent_level: str,
+    parent_id: int,
+    parent_value: float,
+    method: str,
+) -> pd.DataFrame:
     """Children's annual targets by ``method`` (``manual`` keeps the stored ones, or the
     last-year split where there are none).
 
@@ -217,8 +265,11 @@ def propose_split(engine: Engine, year: int, metric: str, parent_level: str, par
     children = child_units(engine, parent_level, parent_id)
     ids = children["org_id"].astype(int).tolist()
     children["last_year"] = last_year(engine, year, metric, level, ids, meta.kind).to_numpy()
-    children["base"] = (last_year(engine, year, metric, level, ids, "stock").to_numpy()
-                        if meta.kind == "stock" else 0.0)
+    children["base"] = (
+        last_year(engine, year, metric, level, ids, "stock").to_numpy()
+        if meta.kind == "stock"
+        else 0.0
+    )
     children["current"] = annual_targets(engine, year, metric, level, ids).to_numpy()
     if method == "potential":
         weight = grid_potential(engine, level, ids)["potential"].to_numpy()
@@ -237,17 +288,31 @@ def propose_split(engine: Engine, year: int, metric: str, parent_level: str, par
 def target_history(engine: Engine, scope: Scope, year: int, limit: int = 500) -> pd.DataFrame:
     """The newest target changes the scope may see: at, user, org, metric, month, old, new."""
     with engine.connect() as conn:
-        return read_frame(conn, select(
-            TargetChange.at, User.display_name.label("user"), TargetChange.org_level,
-            TargetChange.org_id, TargetChange.metric, TargetChange.month,
-            TargetChange.old_value, TargetChange.new_value, TargetChange.source)
+        return read_frame(
+            conn,
+            select(
+                TargetChange.at,
+                User.display_name.label("user"),
+                TargetChange.org_level,
+                TargetChange.org_id,
+                TargetChange.metric,
+                TargetChange.month,
+                TargetChange.old_value,
+                TargetChange.new_value,
+                TargetChange.source,
+            )
             .outerjoin(User, User.id == TargetChange.user_id)
-            .where(TargetChange.year == year,
-                   scope.where_org(TargetChange.org_level, TargetChange.org_id))
-            .order_by(TargetChange.id.desc()).limit(limit))
+            .where(
+                TargetChange.year == year,
+                scope.where_org(TargetChange.org_level, TargetChange.org_id),
+            )
+            .order_by(TargetChange.id.desc())
+            .limit(limit),
+        )
 
 
 # ---- writing -------------------------------------------------------------------------
+
 
 def may_split(scope: Scope, parent_level: str, parent_id: int) -> bool:
     """Head office splits the bank to branches; a branch leader their branch to managers."""
@@ -256,20 +321,43 @@ def may_split(scope: Scope, parent_level: str, parent_id: int) -> bool:
     return scope.role == "branch" and parent_level == "branch" and parent_id == scope.branch_id
 
 
-def unit_rows(year: int, metric: str, level: str, org_id: int, annual: float,
-              months_method: str, base: float = 0.0) -> list[dict]:
+def unit_rows(
+    year: int,
+    metric: str,
+    level: str,
+    org_id: int,
+    annual: float,
+    months_method: str,
+    base: float = 0.0,
+) -> list[dict]:
     """The 13 target rows (year and months) of one unit."""
     meta = BY_CODE[metric]
     months = split_to_months(annual, meta.kind, curve_for(metric, months_method), base)
-    return [{"year": year, "month": m, "org_level": level, "org_id": int(org_id),
-             "metric": metric, "value": to_unit(v, meta.unit)}
-            for m, v in enumerate([annual, *months])]
+    return [
+        {
+            "year": year,
+            "month": m,
+            "org_level": level,
+            "org_id": int(org_id),
+            "metric": metric,
+            "value": to_unit(v, meta.unit),
+        }
+        for m, v in enumerate([annual, *months])
+    ]
 
 
-def save_split(engine: Engine, actor, year: int, metric: str,
-               parent_level: str, parent_id: int, parent_value: float,
-               children: pd.DataFrame, months_method: str = "seasonal",
-               source: str = "split") -> int:
+def save_split(
+    engine: Engine,
+    actor,
+    year: int,
+    metric: str,
+    parent_level: str,
+    parent_id: int,
+    parent_value: float,
+    children: pd.DataFrame,
+    months_method: str = "seasonal",
+    source: str = "split",
+) -> int:
     """Save a parent's target and its children's (``children``: org_id, target and, for
     stocks, base), each split to months, in one transaction. Returns the cells changed.
 
@@ -281,8 +369,13 @@ def save_split(engine: Engine, actor, year: int, metric: str,
     from core.permissions import require
 
     meta = BY_CODE[metric]
-    require(engine, actor, "targets", may_split(actor.scope, parent_level, parent_id),
-            f"split of {parent_level} {parent_id}")
+    require(
+        engine,
+        actor,
+        "targets",
+        may_split(actor.scope, parent_level, parent_id),
+        f"split of {parent_level} {parent_id}",
+    )
     user_id = actor.user_id
     if months_method not in MONTH_METHODS:
         raise ValueError(f"unknown month method {months_method!r}")
@@ -301,35 +394,69 @@ def save_split(engine: Engine, actor, year: int, metric: str,
     bases = children["base"] if "base" in children else pd.Series(0.0, index=children.index)
     rows = []
     if parent_level == "bank":
-        rows += unit_rows(year, metric, "bank", parent_id, to_unit(parent_value, meta.unit),
-                          months_method, float(np.rint(bases.fillna(0)).sum()))
-    for org_id, value, base in zip(children["org_id"], children["target"], bases.fillna(0), strict=True):
-        rows += unit_rows(year, metric, level, org_id, to_unit(value, meta.unit),
-                          months_method, base)
+        rows += unit_rows(
+            year,
+            metric,
+            "bank",
+            parent_id,
+            to_unit(parent_value, meta.unit),
+            months_method,
+            float(np.rint(bases.fillna(0)).sum()),
+        )
+    for org_id, value, base in zip(
+        children["org_id"], children["target"], bases.fillna(0), strict=True
+    ):
+        rows += unit_rows(
+            year, metric, level, org_id, to_unit(value, meta.unit), months_method, base
+        )
     with engine.begin() as conn:
         changed = write_targets(conn, pd.DataFrame(rows), user_id, source)
-        conn.execute(insert(AuditLog).values(
-            at=datetime.now(), user_id=user_id, action="targets", entity=parent_level,
-            entity_id=str(parent_id), detail=json.dumps(
-                {"year": year, "metric": metric, "value": parent_value, "months": months_method,
-                 "children": len(children), "changed": changed, "source": source})))
+        conn.execute(
+            insert(AuditLog).values(
+                at=datetime.now(),
+                user_id=user_id,
+                action="targets",
+                entity=parent_level,
+                entity_id=str(parent_id),
+                detail=json.dumps(
+                    {
+                        "year": year,
+                        "metric": metric,
+                        "value": parent_value,
+                        "months": months_method,
+                        "children": len(children),
+                        "changed": changed,
+                        "source": source,
+                    }
+                ),
+            )
+        )
     return changed
 
 
-def write_targets(conn: Connection, rows: pd.DataFrame, user_id: int | None, source: str,
-                  note: str | None = None) -> int:
+def write_targets(
+    conn: Connection, rows: pd.DataFrame, user_id: int | None, source: str, note: str | None = None
+) -> int:
     """Upsert target rows (year, month, org_level, org_id, metric, value) inside the
     caller's transaction, recording every changed cell in ``target_change``."""
     if rows.empty:
         return 0
     keys = ["year", "month", "org_level", "org_id", "metric"]
-    rows = rows.assign(org_id=rows["org_id"].astype(int), month=rows["month"].astype(int),
-                       year=rows["year"].astype(int))
+    rows = rows.assign(
+        org_id=rows["org_id"].astype(int),
+        month=rows["month"].astype(int),
+        year=rows["year"].astype(int),
+    )
     old = {}
     for (year, level, metric), part in rows.groupby(["year", "org_level", "metric"]):
-        found = conn.execute(select(Target.month, Target.org_id, Target.value).where(
-            Target.year == int(year), Target.org_level == level, Target.metric == metric,
-            Target.org_id.in_(sorted(set(part["org_id"].tolist()))))).all()
+        found = conn.execute(
+            select(Target.month, Target.org_id, Target.value).where(
+                Target.year == int(year),
+                Target.org_level == level,
+                Target.metric == metric,
+                Target.org_id.in_(sorted(set(part["org_id"].tolist()))),
+            )
+        ).all()
         old.update({(int(year), int(m), level, int(o), metric): v for m, o, v in found})
     now = datetime.now()
     changes, replace = [], []
@@ -337,17 +464,34 @@ def write_targets(conn: Connection, rows: pd.DataFrame, user_id: int | None, sou
         key = (r.year, r.month, r.org_level, r.org_id, r.metric)
         before = old.get(key)
         if before is None or abs(before - r.value) > 1e-9:
-            changes.append({"at": now, "user_id": user_id, "year": r.year, "month": r.month,
-                            "org_level": r.org_level, "org_id": r.org_id, "metric": r.metric,
-                            "old_value": before, "new_value": float(r.value),
-                            "source": source, "note": note})
+            changes.append(
+                {
+                    "at": now,
+                    "user_id": user_id,
+                    "year": r.year,
+                    "month": r.month,
+                    "org_level": r.org_level,
+                    "org_id": r.org_id,
+                    "metric": r.metric,
+                    "old_value": before,
+                    "new_value": float(r.value),
+                    "source": source,
+                    "note": note,
+                }
+            )
             replace.append(key)
     for chunk in range(0, len(replace), 500):
-        part = replace[chunk:chunk + 500]
-        conn.execute(delete(Target).where(tuple_(Target.year, Target.month, Target.org_level,
-                                                 Target.org_id, Target.metric).in_(part)))
+        part = replace[chunk : chunk + 500]
+        conn.execute(
+            delete(Target).where(
+                tuple_(
+                    Target.year, Target.month, Target.org_level, Target.org_id, Target.metric
+                ).in_(part)
+            )
+        )
     if changes:
-        conn.execute(insert(Target), [{k: c[k] for k in keys} | {"value": c["new_value"]}
-                                      for c in changes])
+        conn.execute(
+            insert(Target), [{k: c[k] for k in keys} | {"value": c["new_value"]} for c in changes]
+        )
         conn.execute(insert(TargetChange), changes)
     return len(changes)

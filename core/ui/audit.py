@@ -1,5 +1,6 @@
 """Glue of the 四定 audit page: the checks of ``core.grids.audit`` cached by scope and grid
 version and labelled in the session's language, and the tables that lead to the map."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -15,10 +16,18 @@ from core.ui.frame import database_url, tr
 from core.ui.grids import grid_version
 
 AUDIT_MIN_AREA_KM2 = audit.MIN_AREA_KM2  # smaller gaps and overlaps are noise, not findings
-_FORMATS = {"customers": "localized", "in_grid": "localized", "residents": "localized",
-                  "posts": "%d", "liaisons": "%d",
-                  "deposits_wan": "%.2f", "area_km2": "%.3f", "outside_km2": "%.3f",
-                  "lon": "%.5f", "lat": "%.5f"}
+_FORMATS = {
+    "customers": "localized",
+    "in_grid": "localized",
+    "residents": "localized",
+    "posts": "%d",
+    "liaisons": "%d",
+    "deposits_wan": "%.2f",
+    "area_km2": "%.3f",
+    "outside_km2": "%.3f",
+    "lon": "%.5f",
+    "lat": "%.5f",
+}
 
 
 @dataclass
@@ -43,16 +52,25 @@ def audit_findings(scope: Scope) -> AuditFindings:
     gaps, with their counts."""
     url, version = database_url(), grid_version()
     blind, coverage, outside, staffing = (
-        _check(name, url, scope, version) for name in (
-            "blind_spots_by_village", "coverage_problems", "outside_parent", "staffing_gaps"))
+        _check(name, url, scope, version)
+        for name in (
+            "blind_spots_by_village",
+            "coverage_problems",
+            "outside_parent",
+            "staffing_gaps",
+        )
+    )
     summary = audit.summarize(blind, coverage, outside, staffing)
     return AuditFindings(
         summary,
         blind.assign(village=blind["village"].fillna(tr("audit.unknown_village"))),
-        coverage.assign(level=coverage["level"].map(lambda n: tr(f"audit.level{n}")),
-                        kind=coverage["kind"].map(lambda k: tr(f"audit.kind.{k}"))),
+        coverage.assign(
+            level=coverage["level"].map(lambda n: tr(f"audit.level{n}")),
+            kind=coverage["kind"].map(lambda k: tr(f"audit.kind.{k}")),
+        ),
         outside,
-        staffing.assign(problem=staffing["problem"].map(lambda p: tr(f"audit.problem.{p}"))))
+        staffing.assign(problem=staffing["problem"].map(lambda p: tr(f"audit.problem.{p}"))),
+    )
 
 
 @st.cache_data(ttl=600, show_spinner=False, max_entries=64)
@@ -80,15 +98,27 @@ def finding_table(df: pd.DataFrame, key: str, columns: dict[str, str]) -> None:
     if df.empty:
         st.success(tr("audit.none"))
         return
-    config_ = {c: st.column_config.NumberColumn(tr(label), format=_FORMATS.get(c, "%.1f"))
-               if pd.api.types.is_numeric_dtype(df[c]) else st.column_config.TextColumn(
-               tr(label)) for c, label in columns.items()}
-    event = st.dataframe(df, key=key, hide_index=True, on_select="rerun",
-                         selection_mode="single-row", column_order=list(columns),
-                         column_config=config_)
+    config_ = {
+        c: st.column_config.NumberColumn(tr(label), format=_FORMATS.get(c, "%.1f"))
+        if pd.api.types.is_numeric_dtype(df[c])
+        else st.column_config.TextColumn(tr(label))
+        for c, label in columns.items()
+    }
+    event = st.dataframe(
+        df,
+        key=key,
+        hide_index=True,
+        on_select="rerun",
+        selection_mode="single-row",
+        column_order=list(columns),
+        column_config=config_,
+    )
     rows = event.selection.rows
     grid_id = df.iloc[rows[0]].get("grid_id") if rows and rows[0] < len(df) else None
-    if grid_id is not None and pd.notna(grid_id) and st.button(
-            tr("audit.show_on_map"), key=f"{key}_map", icon=":material/map:"):
+    if (
+        grid_id is not None
+        and pd.notna(grid_id)
+        and st.button(tr("audit.show_on_map"), key=f"{key}_map", icon=":material/map:")
+    ):
         st.session_state["map_grid"] = int(grid_id)
         st.switch_page("pages/map.py")

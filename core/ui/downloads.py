@@ -7,6 +7,7 @@ that moment and the audit-log row is written in the same call: a row means a fil
 for a click, never a button merely shown. Tables with personal data do not offer Streamlit's
 own CSV export (``client.disableDataExport`` in .streamlit/config.toml); this is the way.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -18,9 +19,17 @@ from core.db import get_engine
 from core.files import downloads
 
 
-def logged_download(label: str, *, key: str, what: str, build: Callable[[str], bytes],
-                    file_name: str, rows: int | None = None, filters: dict | None = None,
-                    mime: str = downloads.XLSX) -> None:
+def logged_download(
+    label: str,
+    *,
+    key: str,
+    what: str,
+    build: Callable[[str], bytes],
+    file_name: str,
+    rows: int | None = None,
+    filters: dict | None = None,
+    mime: str = downloads.XLSX,
+) -> None:
     """A download button whose file ``build(stamp)`` is made on click for the signed-in user
     and logged as ``what`` with ``filters`` and ``rows`` (counted in the file when None)."""
     user = st.session_state.get("user")
@@ -32,5 +41,6 @@ def logged_download(label: str, *, key: str, what: str, build: Callable[[str], b
         downloads.log_download(get_engine(url), user, what, n, filters)
         return data
 
-    st.download_button(label, data=prepare, file_name=file_name, mime=mime, key=key,
-                       icon=":material/download:")
+    st.download_button(
+        label, data=prepare, file_name=file_name, mime=mime, key=key, icon=":material/download:"
+    )

@@ -6,6 +6,7 @@ was saved and what to do. Details (exception type, SQL, traceback) go to the ser
 never to the page; ``client.showErrorDetails = "none"`` covers whatever slips past.
 Streamlit's own control flow (``st.rerun``, ``st.stop``) is a BaseException and passes.
 """
+
 from __future__ import annotations
 
 import logging
@@ -60,6 +61,7 @@ def user_errors():
         if key == "error.unexpected":
             log.exception("write failed")
         else:
-            log.warning("write refused or busy: %s", exc if key == "error.forbidden"
-                        else type(exc).__name__)
+            log.warning(
+                "write refused or busy: %s", exc if key == "error.forbidden" else type(exc).__name__
+            )
         st.error(tr(key))

@@ -4,6 +4,7 @@ sign-in cookie and the signed-in user.
 Every other module of ``core.ui`` builds on this one; pages reach all of it as ``ui.<name>``.
 Session-state keys used across pages are declared once in ``STATE_DEFAULTS``.
 """
+
 from __future__ import annotations
 
 import json
@@ -99,6 +100,7 @@ def tr_md(key: str, **values) -> str:
 
 # ---- the frame/page handshake ----------------------------------------------------------
 
+
 def run_page(page) -> None:
     """Run a page from the frame (app.py), telling it the sign-in gate has run."""
     st.session_state["frame_ran"] = True
@@ -131,6 +133,7 @@ def page_user() -> auth.SignedIn:
 
 
 # ---- sign-in ---------------------------------------------------------------------------
+
 
 def current_user() -> auth.SignedIn | None:
     """The signed-in user: from this session, else from the browser's sign-in cookie.
@@ -189,4 +192,3 @@ def begin_session(user: auth.SignedIn, token: str) -> None:
     reset_state()
     hours = int(config.get("GM_SESSION_HOURS"))
     st.session_state.update(user=user, token=token, cookie_js=_cookie_script(token, hours * 3600))
-

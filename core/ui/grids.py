@@ -1,6 +1,7 @@
 """Glue of the map and grid-management pages: the grids' version, cached map layers and cards,
 the map's legend and clicks, and grid changes from a file, a drawing, a proposal or an old
 version, reviewed before they are applied."""
+
 from __future__ import annotations
 
 import streamlit as st
@@ -39,6 +40,7 @@ def _grid_version(url: str) -> int:
 
 # ---- the map ---------------------------------------------------------------------------
 
+
 def map_data(scope: Scope) -> gridmap.MapData:
     """The scope's grids, figures, outlets and customers, once for every metric."""
     return _map_data(database_url(), scope, grid_version())
@@ -76,22 +78,29 @@ def grid_map(scope: Scope, metric: str):
 
 def folium_grid_map(layers, tiles: str | None = None):
     """The folium map of coloured layers (``core.grids.map_data.MapLayers``), tiles as set."""
-    return build_grid_map(layers.level1, layers.level2, layers.outlets, layers.customers,
-                          colors1=list(layers.level1["color"]),
-                          colors2=list(layers.level2["color"]),
-                          tiles=config.get("GM_MAP_TILES") if tiles is None else tiles,
-                          tiles_key=config.get("GM_TIANDITU_KEY"),
-                          label_level2=len(layers.level2) <= 40)
+    return build_grid_map(
+        layers.level1,
+        layers.level2,
+        layers.outlets,
+        layers.customers,
+        colors1=list(layers.level1["color"]),
+        colors2=list(layers.level2["color"]),
+        tiles=config.get("GM_MAP_TILES") if tiles is None else tiles,
+        tiles_key=config.get("GM_TIANDITU_KEY"),
+        label_level2=len(layers.level2) <= 40,
+    )
 
 
 def show_map_legend(layers: gridmap.MapLayers, metric: str) -> None:
     """The colour classes of the level-2 grids and how customers are drawn, as captions."""
-    chips = " ".join(f'<span style="background:{c};padding:0 10px">&nbsp;</span> '
-                     f"{e:,.0f}" for c, e in zip(PALETTE, layers.edges, strict=True))
-    st.caption(tr("map.legend", metric=tr(f"map.metric.{metric}")) + " " + chips,
-               unsafe_allow_html=True)
-    st.caption(tr("map.customers_heat" if "count" in layers.customers
-                  else "map.customers_points"))
+    chips = " ".join(
+        f'<span style="background:{c};padding:0 10px">&nbsp;</span> {e:,.0f}'
+        for c, e in zip(PALETTE, layers.edges, strict=True)
+    )
+    st.caption(
+        tr("map.legend", metric=tr(f"map.metric.{metric}")) + " " + chips, unsafe_allow_html=True
+    )
+    st.caption(tr("map.customers_heat" if "count" in layers.customers else "map.customers_points"))
 
 
 def remember_clicked_grid(layers: gridmap.MapLayers, clicked: dict | None) -> None:
@@ -120,28 +129,44 @@ def show_grid_card(scope: Scope, grid_id: int | None) -> bool:
     st.subheader(md(g["name"]))
     st.caption(f"{tr('card.level' + str(g['level']))} · {tr('card.branch')} {md(g['branch'])}")
     none = tr("card.none")
-    st.markdown(f"**{tr('card.manager_a')}** {md(g['manager_a'] or none)}  \n"
-                f"**{tr('card.manager_b')}** {md(g['manager_b'] or none)}")
-    st.markdown(f"| | |\n|---|---:|\n"
-                f"| {tr('card.households')} | {g['households']:,} |\n"
-                f"| {tr('card.customers')} | {f['customers']:,} |\n"
-                f"| {tr('card.deposits')} | {wan(f['deposits'])} |\n"
-                f"| {tr('card.other_bank')} | {wan(f['other_bank'])} |")
+    st.markdown(
+        f"**{tr('card.manager_a')}** {md(g['manager_a'] or none)}  \n"
+        f"**{tr('card.manager_b')}** {md(g['manager_b'] or none)}"
+    )
+    st.markdown(
+        f"| | |\n|---|---:|\n"
+        f"| {tr('card.households')} | {g['households']:,} |\n"
+        f"| {tr('card.customers')} | {f['customers']:,} |\n"
+        f"| {tr('card.deposits')} | {wan(f['deposits'])} |\n"
+        f"| {tr('card.other_bank')} | {wan(f['other_bank'])} |"
+    )
     st.markdown(f"**{tr('card.liaisons')}**")
-    st.dataframe(card["liaisons"], hide_index=True, column_config={
-        "name": tr("col.liaison_name"), "role": tr("col.liaison_role"),
-        "phone": tr("col.phone")})
+    st.dataframe(
+        card["liaisons"],
+        hide_index=True,
+        column_config={
+            "name": tr("col.liaison_name"),
+            "role": tr("col.liaison_role"),
+            "phone": tr("col.phone"),
+        },
+    )
     st.markdown(f"**{tr('card.opportunities')}**")
     opp = card["opportunities"]
-    st.dataframe(opp.assign(deposit_balance=opp["deposit_balance"] / 1e4,
-                            other_bank_deposit=opp["other_bank_deposit"] / 1e4),
-                 hide_index=True, column_order=["name", "deposit_balance", "other_bank_deposit"],
-                 column_config={
-                     "name": tr("col.customer"),
-                     "deposit_balance": st.column_config.NumberColumn(
-                         tr("col.deposit_wan"), format="%.2f"),
-                     "other_bank_deposit": st.column_config.NumberColumn(
-                         tr("col.other_bank_wan"), format="%.2f")})
+    st.dataframe(
+        opp.assign(
+            deposit_balance=opp["deposit_balance"] / 1e4,
+            other_bank_deposit=opp["other_bank_deposit"] / 1e4,
+        ),
+        hide_index=True,
+        column_order=["name", "deposit_balance", "other_bank_deposit"],
+        column_config={
+            "name": tr("col.customer"),
+            "deposit_balance": st.column_config.NumberColumn(tr("col.deposit_wan"), format="%.2f"),
+            "other_bank_deposit": st.column_config.NumberColumn(
+                tr("col.other_bank_wan"), format="%.2f"
+            ),
+        },
+    )
     return True
 
 
@@ -157,6 +182,7 @@ def _grids_of_scope(url: str, scope: Scope, level: int, version: int):
 
 
 # ---- proposing a grid change -------------------------------------------------------------
+
 
 def propose_change(change) -> None:
     """Put a change up for review (the grid page shows it with ``review_change``)."""
@@ -184,8 +210,7 @@ def draw_map(level: int, branch_id: int | None):
     the grids it shows, code -> name."""
     current = grid_changes.current_grids(engine(), level, branch_id)
     parent = [g for g in grid_changes.current_grids(engine(), 1) if g.branch_id == branch_id]
-    folium_map = build_draw_map(grid_frame(current), grid_frame(parent),
-                                config.get("GM_MAP_TILES"))
+    folium_map = build_draw_map(grid_frame(current), grid_frame(parent), config.get("GM_MAP_TILES"))
     return folium_map, {g.code: g.name for g in current}
 
 
@@ -194,11 +219,13 @@ def drawn_grid(drawn: dict | None):
     return drawn_polygon((drawn or {}).get("last_active_drawing"), config.get("GM_MAP_TILES"))
 
 
-def propose_drawing(level: int, branch_id: int | None, polygon, target: str | None,
-                    name: str | None) -> None:
+def propose_drawing(
+    level: int, branch_id: int | None, polygon, target: str | None, name: str | None
+) -> None:
     """Propose the drawn polygon as grid ``target`` redrawn, or as a new grid ``name``."""
-    propose_change(grid_changes.change_from_drawing(engine(), level, branch_id, polygon,
-                                                    target, name))
+    propose_change(
+        grid_changes.change_from_drawing(engine(), level, branch_id, polygon, target, name)
+    )
 
 
 def propose_grids(level: int, branch_id: int | None) -> None:
@@ -234,6 +261,7 @@ def propose_restore(version_id: int) -> None:
 
 # ---- reviewing a grid change before it is applied -------------------------------------
 
+
 def review_change(user: auth.SignedIn) -> None:
     """Show the pending change: its problems, or its impact and an Apply button."""
     change = st.session_state.get("grid_change")
@@ -245,8 +273,9 @@ def review_change(user: auth.SignedIn) -> None:
     problems = grid_changes.check_change(engine_, change)
     impact = None
     if problems:
-        st.error(tr("grids.problems") + "\n\n" + "\n".join(
-            f"- {md(problem_text(p))}" for p in problems))
+        st.error(
+            tr("grids.problems") + "\n\n" + "\n".join(f"- {md(problem_text(p))}" for p in problems)
+        )
     else:
         with user_errors():
             impact = grid_changes.preview(engine_, change, user)
@@ -258,15 +287,17 @@ def review_change(user: auth.SignedIn) -> None:
         cols[1].metric(tr("grids.impact_deposits"), f"{impact.deposits / 1e4:,.2f}")
         cols[2].metric(tr("grids.impact_households"), f"{impact.households:,}")
         cols[3].metric(tr("grids.impact_branch"), f"{impact.branch_moves:,}")
-        cols[4].metric(tr("grids.impact_blind"),
-                       f"{impact.blind_spots_before:,} → {impact.blind_spots_after:,}")
+        cols[4].metric(
+            tr("grids.impact_blind"),
+            f"{impact.blind_spots_before:,} → {impact.blind_spots_after:,}",
+        )
     apply_col, cancel_col = st.columns([1, 5])
-    if not problems and apply_col.button(tr("grids.confirm"), type="primary",
-                                         key="grid_change_apply"):
+    if not problems and apply_col.button(
+        tr("grids.confirm"), type="primary", key="grid_change_apply"
+    ):
         with user_errors():
             version = _apply_change(change, user)
-            moved = grid_changes.versions(engine_).set_index("id").loc[version,
-                                                                       "customers_moved"]
+            moved = grid_changes.versions(engine_).set_index("id").loc[version, "customers_moved"]
             st.success(tr("grids.applied", version=version, moved=f"{moved:,}"))
     elif cancel_col.button(tr("grids.cancel"), key="grid_change_cancel"):
         st.session_state["grid_change"] = None

@@ -1,6 +1,7 @@
 """Glue of the lists page and the explorer's save-list form: how many of a list's customers
 are in the scope now, saving a filter as a list or an industry / group grid, withdrawing one.
 Every write clears the caches of lists and of the grids made of them."""
+
 from __future__ import annotations
 
 import streamlit as st
@@ -18,8 +19,12 @@ from core.ui.segments import branch_names, explorer_context, explorer_frame, lis
 
 @st.cache_data(ttl=600, show_spinner=False)
 def _managers_of(url: str, branch_id: int | None) -> dict[int, str]:
-    stmt = (select(Manager.id, Manager.name, Branch.name).join(Branch)
-            .where(Manager.active).order_by(Manager.branch_id, Manager.id))
+    stmt = (
+        select(Manager.id, Manager.name, Branch.name)
+        .join(Branch)
+        .where(Manager.active)
+        .order_by(Manager.branch_id, Manager.id)
+    )
     if branch_id is not None:
         stmt = stmt.where(Manager.branch_id == branch_id)
     with get_engine(url).connect() as conn:
@@ -60,21 +65,29 @@ def save_list_form(user, filters, customers: int) -> None:
     with st.form("save_list"):
         c = st.columns([2, 1, 1, 1])
         name = c[0].text_input(tr("lists.name"), key="sl_name", max_chars=100)
-        kind = c[1].selectbox(tr("lists.kind"), KINDS, key="sl_kind",
-                              format_func=lambda k: tr(f"lists.kind.{k}"))
+        kind = c[1].selectbox(
+            tr("lists.kind"), KINDS, key="sl_kind", format_func=lambda k: tr(f"lists.kind.{k}")
+        )
         branches = branch_names()
         if scope.role == "hq":
-            branch = c[2].selectbox(tr("lists.branch"), [None, *branches], key="sl_branch",
-                                    format_func=lambda b: tr("lists.whole_bank") if b is None
-                                    else branches[b])
+            branch = c[2].selectbox(
+                tr("lists.branch"),
+                [None, *branches],
+                key="sl_branch",
+                format_func=lambda b: tr("lists.whole_bank") if b is None else branches[b],
+            )
         else:
             branch = scope.branch_id
-            c[2].text_input(tr("lists.branch"), branches.get(branch, ""), disabled=True,
-                            key="sl_branch_fixed")
+            c[2].text_input(
+                tr("lists.branch"), branches.get(branch, ""), disabled=True, key="sl_branch_fixed"
+            )
         managers = managers_of(None if scope.role == "hq" else scope.branch_id)
-        manager = c[3].selectbox(tr("lists.manager"), [None, *managers], key="sl_manager",
-                                 format_func=lambda m: tr("lists.no_manager") if m is None
-                                 else managers[m])
+        manager = c[3].selectbox(
+            tr("lists.manager"),
+            [None, *managers],
+            key="sl_manager",
+            format_func=lambda m: tr("lists.no_manager") if m is None else managers[m],
+        )
         note = st.text_input(tr("lists.note"), key="sl_note", max_chars=200)
         submitted = st.form_submit_button(tr("lists.save"), type="primary")
     if not submitted:
@@ -84,7 +97,9 @@ def save_list_form(user, filters, customers: int) -> None:
         show_problems(problems, "lists.problems")
         return
     with user_errors():
-        write_retrying(engine(), lambda e: save_list(e, user, name, filters, kind, branch,
-                                                     manager, customers, note))
+        write_retrying(
+            engine(),
+            lambda e: save_list(e, user, name, filters, kind, branch, manager, customers, note),
+        )
         lists_changed()
         st.success(tr("lists.saved", name=md(name.strip()), n=f"{customers:,}"))

@@ -1,4 +1,5 @@
 """The overview page's cached queries (scope is part of every cache key) and its chart."""
+
 from __future__ import annotations
 
 import streamlit as st
@@ -32,6 +33,5 @@ def _breakdown(url: str, scope: Scope):
 
 def breakdown_chart(table):
     """Deposits and loans (万元) per row of ``breakdown``, as grouped bars."""
-    labels = {c: tr(f"col.{c}") for c in ("deposits_wan", "loans_wan")} | {
-        "unit": tr("unit.wan")}
+    labels = {c: tr(f"col.{c}") for c in ("deposits_wan", "loans_wan")} | {"unit": tr("unit.wan")}
     return overview.breakdown_chart(table, labels)

@@ -1,6 +1,7 @@
 """Glue of the progress page, and what the targets page shares with it: the scope's targets
 and actuals cached by the data version, the drill-down, the tables and figures in the
 session's language, and the tables' column formats."""
+
 from __future__ import annotations
 
 import streamlit as st
@@ -72,6 +73,7 @@ def progress_changed() -> None:
 
 # ---- the progress page --------------------------------------------------------------------
 
+
 def time_progress_pcts(as_of) -> dict[str, str]:
     """Time progress (序时进度) of each period at ``as_of``, as percentages."""
     return {p: pct(time_progress(as_of, p)) for p in PERIODS}
@@ -96,19 +98,23 @@ def progress_unit(scope: Scope, data, branch_col, manager_col) -> tuple[str, int
     if scope.role == "hq":
         branches = orgs[orgs["org_level"] == "branch"]
         branch_names = dict(zip(branches["org_id"], branches["name"], strict=True))
-        branch = branch_col.selectbox(tr("progress.branch"), [None, *branch_names],
-                                      key="progress_branch",
-                                      format_func=lambda b: tr("progress.all") if b is None
-                                      else branch_names[b])
+        branch = branch_col.selectbox(
+            tr("progress.branch"),
+            [None, *branch_names],
+            key="progress_branch",
+            format_func=lambda b: tr("progress.all") if b is None else branch_names[b],
+        )
         if branch is not None:
             level, org_id = "branch", int(branch)
     if level == "branch":
         staff = orgs[(orgs["org_level"] == "manager") & (orgs["branch_id"] == org_id)]
         staff_names = dict(zip(staff["org_id"], staff["name"], strict=True))
-        manager = manager_col.selectbox(tr("progress.manager"), [None, *staff_names],
-                                        key="progress_manager",
-                                        format_func=lambda m: tr("progress.all") if m is None
-                                        else staff_names[m])
+        manager = manager_col.selectbox(
+            tr("progress.manager"),
+            [None, *staff_names],
+            key="progress_manager",
+            format_func=lambda m: tr("progress.all") if m is None else staff_names[m],
+        )
         if manager is not None:
             level, org_id = "manager", int(manager)
     return level, org_id
@@ -161,10 +167,23 @@ def lag_rows(warnings, data):
 
 # ---- the tables' columns ------------------------------------------------------------------
 
-PROGRESS_FORMATS = {"target": "%,.2f", "actual": "%,.2f", "completion_pct": "%.1f",
-                    "time_pct": "%.1f", "gap": "%,.2f", "rank": "%d", "behind_pts": "%.1f",
-                    "behind": "%,.2f", "year_end": "%,.2f", "pct": "%.1f", "last_year": "%,.2f",
-                    "current": "%,.2f", "weight": "%.2f", "old": "%,.2f", "new": "%,.2f"}
+PROGRESS_FORMATS = {
+    "target": "%,.2f",
+    "actual": "%,.2f",
+    "completion_pct": "%.1f",
+    "time_pct": "%.1f",
+    "gap": "%,.2f",
+    "rank": "%d",
+    "behind_pts": "%.1f",
+    "behind": "%,.2f",
+    "year_end": "%,.2f",
+    "pct": "%.1f",
+    "last_year": "%,.2f",
+    "current": "%,.2f",
+    "weight": "%.2f",
+    "old": "%,.2f",
+    "new": "%,.2f",
+}
 PROGRESS_LABELS = {"pct": "col.forecast_pct", "target": "col.target"}
 
 
@@ -175,19 +194,32 @@ def progress_columns(name_key: str = "col.metric", unit: str | None = None) -> d
     """Column labels and number formats of the progress and targets tables (1 decimal for
     percentages, thousands separators for amounts; ``unit`` formats a one-metric table's
     amounts; tables mixing units get them as text)."""
-    formats = PROGRESS_FORMATS | ({c: UNIT_FORMATS[unit] for c in ("target", "actual", "gap")}
-                                  if unit else {})
-    config_ = {c: st.column_config.NumberColumn(tr(PROGRESS_LABELS.get(c, f"col.{c}")),
-                                                format=f)
-               for c, f in formats.items()}
+    formats = PROGRESS_FORMATS | (
+        {c: UNIT_FORMATS[unit] for c in ("target", "actual", "gap")} if unit else {}
+    )
+    config_ = {
+        c: st.column_config.NumberColumn(tr(PROGRESS_LABELS.get(c, f"col.{c}")), format=f)
+        for c, f in formats.items()
+    }
     if unit is None:
-        config_ |= {c: st.column_config.TextColumn(tr(f"col.{c}"))
-                    for c in ("target", "actual", "gap", "behind", "year_end", "old", "new",
-                              "completion_pct", "time_pct", "rank")}
-    config_ |= {c: st.column_config.TextColumn(tr(f"col.{c}"))
-                for c in ("unit", "status", "who", "metric", "miss", "user", "org", "month",
-                          "source")}
+        config_ |= {
+            c: st.column_config.TextColumn(tr(f"col.{c}"))
+            for c in (
+                "target",
+                "actual",
+                "gap",
+                "behind",
+                "year_end",
+                "old",
+                "new",
+                "completion_pct",
+                "time_pct",
+                "rank",
+            )
+        }
+    config_ |= {
+        c: st.column_config.TextColumn(tr(f"col.{c}"))
+        for c in ("unit", "status", "who", "metric", "miss", "user", "org", "month", "source")
+    }
     config_["at"] = st.column_config.DatetimeColumn(tr("col.at"), format="YYYY-MM-DD HH:mm")
     return config_ | {"name": st.column_config.TextColumn(tr(name_key))}
-
-

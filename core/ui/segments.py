@@ -1,6 +1,7 @@
 """Glue of the segment explorer: the profile data (tags, segments, the scope's customer
 frame, saved lists) cached by the profile version, the filter widgets, the selection's
 figures, map and customer table, and its download."""
+
 from __future__ import annotations
 
 import json
@@ -31,6 +32,7 @@ EXPLORER_VIEWS = explorer.VIEWS  # the explorer's views, in the order the page o
 
 
 # ---- the profile data, keyed by the profile version -------------------------------------
+
 
 @st.cache_data(ttl=60, show_spinner=False)
 def _profile_version(url: str) -> int:
@@ -112,8 +114,7 @@ def branch_names() -> dict[int, str]:
 
 
 @st.cache_data(ttl=600, show_spinner=False)
-def _explorer_grid_options(url: str, scope: Scope, version: int, language: str
-                           ) -> dict[int, str]:
+def _explorer_grid_options(url: str, scope: Scope, version: int, language: str) -> dict[int, str]:
     region = load_grids(get_engine(url), scope, level=2)
     options = {int(g.id): g.name for g in region.itertuples()}
     for item in _saved_lists(url, scope).itertuples():
@@ -137,10 +138,18 @@ def lists_changed() -> None:
 # ---- the filters --------------------------------------------------------------------------
 
 FILTER_KEYS = {  # explorer widget key -> Filters field
-    "xf_branches": "branches", "xf_grids": "grids", "xf_tags": "tags", "xf_tiers": "tiers",
-    "xf_lifecycles": "lifecycles", "xf_segments": "segments", "xf_kinds": "kinds",
-    "xf_occupations": "occupations", "xf_industries": "industries", "xf_held": "held",
-    "xf_missing": "missing"}
+    "xf_branches": "branches",
+    "xf_grids": "grids",
+    "xf_tags": "tags",
+    "xf_tiers": "tiers",
+    "xf_lifecycles": "lifecycles",
+    "xf_segments": "segments",
+    "xf_kinds": "kinds",
+    "xf_occupations": "occupations",
+    "xf_industries": "industries",
+    "xf_held": "held",
+    "xf_missing": "missing",
+}
 
 
 def load_filters_into_widgets(saved_filter: str) -> None:
@@ -164,8 +173,11 @@ def explorer_filters(scope: Scope) -> explorer.Filters:
     grid_options = explorer_grid_options(scope)
 
     def multi(col, key, options, fmt, title):
-        return tuple(col.multiselect(tr(title), options, format_func=fmt, key=key,
-                                     placeholder=tr("explorer.any")))
+        return tuple(
+            col.multiselect(
+                tr(title), options, format_func=fmt, key=key, placeholder=tr("explorer.any")
+            )
+        )
 
     def slots():  # four filters a row, as many rows as needed
         while True:
@@ -176,42 +188,78 @@ def explorer_filters(scope: Scope) -> explorer.Filters:
         branches = ()
         if scope.role == "hq":
             names = branch_names()
-            branches = multi(next(col), "xf_branches", list(names), names.get,
-                             "explorer.branch")
-        grids = multi(next(col), "xf_grids", list(grid_options), grid_options.get,
-                      "explorer.grid")
-        segments_ = multi(next(col), "xf_segments", list(seg_names), seg_names.get,
-                          "explorer.segment")
+            branches = multi(next(col), "xf_branches", list(names), names.get, "explorer.branch")
+        grids = multi(next(col), "xf_grids", list(grid_options), grid_options.get, "explorer.grid")
+        segments_ = multi(
+            next(col), "xf_segments", list(seg_names), seg_names.get, "explorer.segment"
+        )
         flag_codes = [t.code for t in tag_defs if t.category == "flag"]
         tags_ = multi(next(col), "xf_tags", flag_codes, label.get, "explorer.tags")
-        tiers = multi(next(col), "xf_tiers", [t.code for t in tag_defs if t.category == "tier"],
-                      label.get, "explorer.tier")
-        lifecycles = multi(next(col), "xf_lifecycles",
-                           [t.code for t in tag_defs if t.category == "lifecycle"], label.get,
-                           "explorer.lifecycle")
-        kinds = multi(next(col), "xf_kinds", list(KINDS), lambda k: tr(f"kind.{k}"),
-                      "explorer.kind")
-        occupations = multi(next(col), "xf_occupations", list(OCCUPATIONS),
-                            lambda o: tr(f"occupation.{o}"), "explorer.occupation")
-        industries = multi(next(col), "xf_industries", list(ctx.industries), str,
-                           "explorer.industry")
-        held = multi(next(col), "xf_held", list(PRODUCTS), lambda p: tr(f"product.{p}"),
-                     "explorer.held")
-        missing = multi(next(col), "xf_missing", list(PRODUCTS), lambda p: tr(f"product.{p}"),
-                        "explorer.missing")
+        tiers = multi(
+            next(col),
+            "xf_tiers",
+            [t.code for t in tag_defs if t.category == "tier"],
+            label.get,
+            "explorer.tier",
+        )
+        lifecycles = multi(
+            next(col),
+            "xf_lifecycles",
+            [t.code for t in tag_defs if t.category == "lifecycle"],
+            label.get,
+            "explorer.lifecycle",
+        )
+        kinds = multi(
+            next(col), "xf_kinds", list(KINDS), lambda k: tr(f"kind.{k}"), "explorer.kind"
+        )
+        occupations = multi(
+            next(col),
+            "xf_occupations",
+            list(OCCUPATIONS),
+            lambda o: tr(f"occupation.{o}"),
+            "explorer.occupation",
+        )
+        industries = multi(
+            next(col), "xf_industries", list(ctx.industries), str, "explorer.industry"
+        )
+        held = multi(
+            next(col), "xf_held", list(PRODUCTS), lambda p: tr(f"product.{p}"), "explorer.held"
+        )
+        missing = multi(
+            next(col),
+            "xf_missing",
+            list(PRODUCTS),
+            lambda p: tr(f"product.{p}"),
+            "explorer.missing",
+        )
         age = next(col).slider(tr("explorer.age"), 18, 100, (18, 100), key="xf_age")
-        aum_min = next(col).number_input(tr("explorer.aum_min"), min_value=0.0, step=1.0,
-                                         key="xf_aum_min")
-        aum_max = next(col).number_input(tr("explorer.aum_max"), min_value=0.0, step=1.0,
-                                         key="xf_aum_max", help=tr("explorer.aum_max_help"))
-    return explorer.Filters(branches=branches, grids=grids, tags=tags_, tiers=tiers,
-                            lifecycles=lifecycles, segments=segments_, kinds=kinds,
-                            occupations=occupations, industries=industries,
-                            age_min=age[0] if age[0] > 18 else None,
-                            age_max=age[1] if age[1] < 100 else None,
-                            aum_min=aum_min * 1e4 if aum_min else None,
-                            aum_max=aum_max * 1e4 if aum_max else None, held=held,
-                            missing=missing)
+        aum_min = next(col).number_input(
+            tr("explorer.aum_min"), min_value=0.0, step=1.0, key="xf_aum_min"
+        )
+        aum_max = next(col).number_input(
+            tr("explorer.aum_max"),
+            min_value=0.0,
+            step=1.0,
+            key="xf_aum_max",
+            help=tr("explorer.aum_max_help"),
+        )
+    return explorer.Filters(
+        branches=branches,
+        grids=grids,
+        tags=tags_,
+        tiers=tiers,
+        lifecycles=lifecycles,
+        segments=segments_,
+        kinds=kinds,
+        occupations=occupations,
+        industries=industries,
+        age_min=age[0] if age[0] > 18 else None,
+        age_max=age[1] if age[1] < 100 else None,
+        aum_min=aum_min * 1e4 if aum_min else None,
+        aum_max=aum_max * 1e4 if aum_max else None,
+        held=held,
+        missing=missing,
+    )
 
 
 def select_customers(frame, filters: explorer.Filters):
@@ -227,6 +275,7 @@ def selection_summary(frame, mask) -> explorer.Summary:
 
 # ---- the selection's views ----------------------------------------------------------------
 
+
 def segment_sizes(frame, mask):
     """The selection per segment: customers, deposits and share of the deposits."""
     return explorer.segment_sizes(frame, mask, segments())
@@ -236,8 +285,11 @@ def segment_chart(sizes):
     """Customers per segment (bars) with each segment's share of the deposits."""
     names = segment_names()
     labels = [names.get(s, tr("explorer.no_segment")) for s in sizes["segment_id"]]
-    return charts.segment_bars(sizes, labels, {"customers": tr("explorer.customers"),
-                                               "title": tr("explorer.segment_title")})
+    return charts.segment_bars(
+        sizes,
+        labels,
+        {"customers": tr("explorer.customers"), "title": tr("explorer.segment_title")},
+    )
 
 
 def segment_table(sizes) -> None:
@@ -250,33 +302,63 @@ def segment_table(sizes) -> None:
     rows = []
     for s in sizes.itertuples():
         p = profiles.get(int(s.segment_id), {})
-        rows.append({"code": s.code, "name": getattr(s, name_col), "customers": s.customers,
-                     "deposits": s.deposits / 1e4, "deposit_share": 100 * s.deposit_share,
-                     "age": p.get("age"), "mobile": 100 * (p.get("mobile") or 0),
-                     "products": p.get("products"), "village": 100 * (p.get("village") or 0)})
-    st.dataframe(pd.DataFrame(rows), hide_index=True, key="xf_segment_table", column_config={
-        "code": tr("explorer.col.code"), "name": tr("explorer.col.segment"),
-        "customers": st.column_config.NumberColumn(tr("explorer.customers"), format="localized"),
-        "deposits": st.column_config.NumberColumn(tr("explorer.deposits"), format="%.2f"),
-        "deposit_share": st.column_config.NumberColumn(tr("explorer.col.share"), format="%.1f"),
-        "age": st.column_config.NumberColumn(tr("explorer.col.age"), format="%.1f"),
-        "mobile": st.column_config.NumberColumn(tr("explorer.col.mobile"), format="%.1f"),
-        "products": st.column_config.NumberColumn(tr("explorer.col.products"), format="%.2f"),
-        "village": st.column_config.NumberColumn(tr("explorer.col.village"), format="%.1f")})
+        rows.append(
+            {
+                "code": s.code,
+                "name": getattr(s, name_col),
+                "customers": s.customers,
+                "deposits": s.deposits / 1e4,
+                "deposit_share": 100 * s.deposit_share,
+                "age": p.get("age"),
+                "mobile": 100 * (p.get("mobile") or 0),
+                "products": p.get("products"),
+                "village": 100 * (p.get("village") or 0),
+            }
+        )
+    st.dataframe(
+        pd.DataFrame(rows),
+        hide_index=True,
+        key="xf_segment_table",
+        column_config={
+            "code": tr("explorer.col.code"),
+            "name": tr("explorer.col.segment"),
+            "customers": st.column_config.NumberColumn(
+                tr("explorer.customers"), format="localized"
+            ),
+            "deposits": st.column_config.NumberColumn(tr("explorer.deposits"), format="%.2f"),
+            "deposit_share": st.column_config.NumberColumn(tr("explorer.col.share"), format="%.1f"),
+            "age": st.column_config.NumberColumn(tr("explorer.col.age"), format="%.1f"),
+            "mobile": st.column_config.NumberColumn(tr("explorer.col.mobile"), format="%.1f"),
+            "products": st.column_config.NumberColumn(tr("explorer.col.products"), format="%.2f"),
+            "village": st.column_config.NumberColumn(tr("explorer.col.village"), format="%.1f"),
+        },
+    )
     if bank:
-        st.caption(tr("explorer.bank_average", age=f"{bank.get('age') or 0:.1f}",
-                      mobile=f"{100 * (bank.get('mobile') or 0):.1f}",
-                      products=f"{bank.get('products') or 0:.2f}",
-                      village=f"{100 * (bank.get('village') or 0):.1f}"))
+        st.caption(
+            tr(
+                "explorer.bank_average",
+                age=f"{bank.get('age') or 0:.1f}",
+                mobile=f"{100 * (bank.get('mobile') or 0):.1f}",
+                products=f"{bank.get('products') or 0:.2f}",
+                village=f"{100 * (bank.get('village') or 0):.1f}",
+            )
+        )
 
 
 def pareto_chart(frame, mask):
     """Share of the selection's deposits held by its top x % of customers (80/20)."""
     curve = explorer.pareto(explorer.existing_deposits(frame, mask))
-    return charts.pareto_chart(curve, {
-        "title": tr("explorer.pareto_title"), "x": tr("explorer.pareto_x"),
-        "y": tr("explorer.pareto_y"), "curve": tr("explorer.pareto_curve"),
-        "equal": tr("explorer.pareto_equal"), "hover": tr("explorer.pareto_hover")})
+    return charts.pareto_chart(
+        curve,
+        {
+            "title": tr("explorer.pareto_title"),
+            "x": tr("explorer.pareto_x"),
+            "y": tr("explorer.pareto_y"),
+            "curve": tr("explorer.pareto_curve"),
+            "equal": tr("explorer.pareto_equal"),
+            "hover": tr("explorer.pareto_hover"),
+        },
+    )
 
 
 def penetration_chart(frame, mask):
@@ -284,16 +366,20 @@ def penetration_chart(frame, mask):
     shares = explorer.penetration(frame, mask)
     names = segment_names()
     return charts.penetration_heatmap(
-        shares, [names.get(s, tr("explorer.no_segment")) for s in shares.index],
-        [tr(f"product.{p}") for p in PRODUCTS], tr("explorer.penetration_title"))
+        shares,
+        [names.get(s, tr("explorer.no_segment")) for s in shares.index],
+        [tr(f"product.{p}") for p in PRODUCTS],
+        tr("explorer.penetration_title"),
+    )
 
 
 def selection_map(scope: Scope, frame, mask):
     """A folium map of the scope's grids coloured by how many selected customers each
     holds."""
     data = map_data(scope)
-    return plain_grid_map(colour_by(data, explorer.map_values(frame, mask, data.grids),
-                                    customers=False))
+    return plain_grid_map(
+        colour_by(data, explorer.map_values(frame, mask, data.grids), customers=False)
+    )
 
 
 def plain_grid_map(layers):
@@ -303,12 +389,15 @@ def plain_grid_map(layers):
 
 # ---- the customer table -------------------------------------------------------------------
 
+
 @st.cache_data(ttl=600, show_spinner=False, max_entries=64)
 def _customer_table(url: str, scope: Scope, ids: list[int], version: int, language: str):
     df = customer_rows(get_engine(url), scope, ids)
     tag_labels = {x.code: x.label(language) for x in _tags(url, version)}
     segs = _segments(url, version)
-    names = dict(zip(segs["id"], segs[i18n.column("name", language)], strict=True)) if len(segs) else {}
+    names = (
+        dict(zip(segs["id"], segs[i18n.column("name", language)], strict=True)) if len(segs) else {}
+    )
     df["kind"] = df["kind"].map(lambda k: i18n.t(f"kind.{k}", language))
     df["tier"] = df["tier"].map(tag_labels)
     df["lifecycle"] = df["lifecycle"].map(tag_labels)
@@ -328,30 +417,54 @@ def customer_table(scope: Scope, frame, mask):
 def customer_table_download(table, filters) -> None:
     """Our own download of the explorer's customer table (masked as shown): an Excel file
     with the watermark line, formula-safe, logged with the filters when clicked."""
-    labels = {c: (v if isinstance(v, str) else v["label"])
-              for c, v in customer_table_columns().items() if v is not None}
+    labels = {
+        c: (v if isinstance(v, str) else v["label"])
+        for c, v in customer_table_columns().items()
+        if v is not None
+    }
     headers = {c: labels[c] for c in table.columns if c in labels}
     frame = table.copy()
-    logged_download(tr("download.customers"), key="xf_download", what="customers",
-                    build=lambda stamp: table_xlsx(frame, headers, tr("download.sheet"), stamp),
-                    file_name="customers.xlsx", rows=len(frame),
-                    filters=json.loads(filters.to_json()))
+    logged_download(
+        tr("download.customers"),
+        key="xf_download",
+        what="customers",
+        build=lambda stamp: table_xlsx(frame, headers, tr("download.sheet"), stamp),
+        file_name="customers.xlsx",
+        rows=len(frame),
+        filters=json.loads(filters.to_json()),
+    )
     st.caption(tr("download.logged"))
 
 
 def customer_table_columns() -> dict:
     """The customer table's column labels and money formats (万元)."""
-    money = {c: st.column_config.NumberColumn(tr(f"explorer.col.{c}"), format="%.2f")
-             for c in ("deposit", "aum", "other_bank_deposit")}
-    return {"id": None, "cust_no": tr("explorer.col.cust_no"), "name": tr("col.customer"),
-            "kind": tr("explorer.kind"), "tier": tr("explorer.tier"),
-            "lifecycle": tr("explorer.lifecycle"), "segment": tr("explorer.col.segment"),
-            "branch": tr("col.name.branch"), "manager": tr("col.name.manager"),
-            "grid": tr("col.name.grid"), "phone": tr("col.phone")} | money
+    money = {
+        c: st.column_config.NumberColumn(tr(f"explorer.col.{c}"), format="%.2f")
+        for c in ("deposit", "aum", "other_bank_deposit")
+    }
+    return {
+        "id": None,
+        "cust_no": tr("explorer.col.cust_no"),
+        "name": tr("col.customer"),
+        "kind": tr("explorer.kind"),
+        "tier": tr("explorer.tier"),
+        "lifecycle": tr("explorer.lifecycle"),
+        "segment": tr("explorer.col.segment"),
+        "branch": tr("col.name.branch"),
+        "manager": tr("col.name.manager"),
+        "grid": tr("col.name.grid"),
+        "phone": tr("col.phone"),
+    } | money
 
 
 def profiles_changed() -> None:
     """After tags or segments are recomputed: every cache built on them."""
-    for cached in (_profile_version, _tags, _segments, _explorer_frame, _explorer_context,
-                   _customer_table):
+    for cached in (
+        _profile_version,
+        _tags,
+        _segments,
+        _explorer_frame,
+        _explorer_context,
+        _customer_table,
+    ):
         cached.clear()

@@ -1,4 +1,5 @@
 """The sidebar every page shares: who is signed in, the org unit, language, sign-out."""
+
 from __future__ import annotations
 
 import streamlit as st
@@ -18,8 +19,12 @@ def sidebar(user: auth.SignedIn) -> None:
     with st.sidebar:
         st.markdown(f"**{md(user.display_name)}** · {tr('role.' + user.scope.role)}")
         st.caption(f"{tr('sidebar.org')}:{md(org_name(user.scope))}")
-        st.segmented_control(tr("sidebar.language"), options=list(LANGUAGES), key="lang",
-                             format_func=lambda code: {"zh": "中文", "en": "English"}[code])
+        st.segmented_control(
+            tr("sidebar.language"),
+            options=list(LANGUAGES),
+            key="lang",
+            format_func=lambda code: {"zh": "中文", "en": "English"}[code],
+        )
         if st.button(tr("sidebar.sign_out"), key="sign_out", icon=":material/logout:"):
             sign_out()
             st.rerun()
@@ -37,4 +42,3 @@ def org_name(scope: Scope) -> str:
         return tr("org.bank")
     branch, manager = _org_names(config.database_url(), scope)
     return branch if scope.role == "branch" else f"{branch} / {manager}"
-

@@ -1,4 +1,5 @@
 """The sign-in page, the one-time password's change page and signing out."""
+
 from __future__ import annotations
 
 import streamlit as st
@@ -37,8 +38,9 @@ def sign_in_page() -> None:
     with st.form("sign_in"):
         st.subheader(tr("signin.title"))
         username = st.text_input(tr("signin.username"), key="signin_username", max_chars=100)
-        password = st.text_input(tr("signin.password"), type="password", key="signin_password",
-                                 max_chars=200)
+        password = st.text_input(
+            tr("signin.password"), type="password", key="signin_password", max_chars=200
+        )
         submitted = st.form_submit_button(tr("signin.submit"), type="primary")
     if config.get("GM_DEMO_ACCOUNTS"):
         st.caption(tr("signin.demo_hint"))
@@ -72,14 +74,21 @@ def change_password_page() -> None:
     user = st.session_state["user"]
     st.title(tr("pwchange.title"))
     st.info(tr("pwchange.intro", name=md(user.display_name)))
-    st.caption(tr("pwchange.rules", n=config.get("GM_PASSWORD_MIN_LENGTH"),
-                  k=config.get("GM_PASSWORD_CLASSES")))
+    st.caption(
+        tr(
+            "pwchange.rules",
+            n=config.get("GM_PASSWORD_MIN_LENGTH"),
+            k=config.get("GM_PASSWORD_CLASSES"),
+        )
+    )
     with st.form("change_password"):
-        current = st.text_input(tr("pwchange.current"), type="password", key="pw_current",
-                                max_chars=200)
+        current = st.text_input(
+            tr("pwchange.current"), type="password", key="pw_current", max_chars=200
+        )
         new = st.text_input(tr("pwchange.new"), type="password", key="pw_new", max_chars=200)
-        repeat = st.text_input(tr("pwchange.repeat"), type="password", key="pw_repeat",
-                               max_chars=200)
+        repeat = st.text_input(
+            tr("pwchange.repeat"), type="password", key="pw_repeat", max_chars=200
+        )
         submitted = st.form_submit_button(tr("pwchange.submit"), type="primary")
     if st.button(tr("sidebar.sign_out"), key="sign_out", icon=":material/logout:"):
         sign_out()
@@ -98,4 +107,3 @@ def change_password_page() -> None:
         st.session_state.pop(key, None)
     st.session_state["notice"] = "pwchange.done"
     st.rerun()
-

@@ -5,6 +5,7 @@ of the secrets file) and back; ``st.user`` then holds the ID token's claims. Wha
 here is decided in :mod:`core.access.sso`; this module only shows the button, hands the claims over
 and starts the app session the same way a password sign-in does.
 """
+
 from __future__ import annotations
 
 import logging

@@ -1,5 +1,6 @@
 """Glue of the tags page (head office): each tag's rule and how many customers hold it,
 threshold edits and segmentation runs, which clear every cache built on the profiles."""
+
 from __future__ import annotations
 
 import json
@@ -30,9 +31,17 @@ def tag_counts() -> dict[str, int]:
 def tag_table() -> pd.DataFrame:
     """Every tag: category, label, rule (in the session's language) and customers."""
     counts = tag_counts()
-    return pd.DataFrame([{
-        "category": tr(f"tags.category.{t.category}"), "label": t.label(lang()),
-        "rule": t.description(lang()), "customers": counts.get(t.code, 0)} for t in tags()])
+    return pd.DataFrame(
+        [
+            {
+                "category": tr(f"tags.category.{t.category}"),
+                "label": t.label(lang()),
+                "rule": t.description(lang()),
+                "customers": counts.get(t.code, 0),
+            }
+            for t in tags()
+        ]
+    )
 
 
 def segment_totals() -> pd.DataFrame:
@@ -42,7 +51,8 @@ def segment_totals() -> pd.DataFrame:
     if segs.empty:
         return segs
     return segs.rename(columns={"id": "segment_id", "size": "customers"}).assign(
-        deposits=[s["segment"]["deposits"] for s in segs["profile"]])
+        deposits=[s["segment"]["deposits"] for s in segs["profile"]]
+    )
 
 
 @st.cache_data(ttl=600, show_spinner=False)

@@ -2,6 +2,7 @@
 Excel templates, and the writes (a split, an import of targets or actuals, a recompute of
 actuals), each retried when the database is busy and clearing the progress caches it
 stales. A write that cannot be saved shows its problems and returns None."""
+
 from __future__ import annotations
 
 import pandas as pd
@@ -38,17 +39,35 @@ from core.ui.progress import bank_id, progress_changed, progress_columns, progre
 
 
 @st.cache_data(ttl=600, show_spinner=False, max_entries=256)
-def _target_plan(url: str, version: tuple, year: int, metric: str, parent_level: str,
-                 parent_id: int, parent_value: float, method: str):
-    return propose_split(get_engine(url), year, metric, parent_level, parent_id, parent_value,
-                         method)
+def _target_plan(
+    url: str,
+    version: tuple,
+    year: int,
+    metric: str,
+    parent_level: str,
+    parent_id: int,
+    parent_value: float,
+    method: str,
+):
+    return propose_split(
+        get_engine(url), year, metric, parent_level, parent_id, parent_value, method
+    )
 
 
-def target_plan(year: int, metric: str, parent_level: str, parent_id: int,
-                parent_value: float, method: str):
+def target_plan(
+    year: int, metric: str, parent_level: str, parent_id: int, parent_value: float, method: str
+):
     """A proposed split of a parent's annual target (not saved)."""
-    return _target_plan(database_url(), progress_version(), year, metric, parent_level,
-                        parent_id, parent_value, method)
+    return _target_plan(
+        database_url(),
+        progress_version(),
+        year,
+        metric,
+        parent_level,
+        parent_id,
+        parent_value,
+        method,
+    )
 
 
 def targets_changed() -> None:
@@ -80,13 +99,13 @@ def check_split(parent: float, targets, kind: str, unit: str) -> list:
     return _check_split(parent, targets, kind, unit, tr("col.new_target"))
 
 
-def month_path(annual: float, kind: str, unit: str, metric: str, months: str, plan
-               ) -> pd.Series:
+def month_path(annual: float, kind: str, unit: str, metric: str, months: str, plan) -> pd.Series:
     """The annual target split to months (``months``: seasonal or even), in the shown
     unit, indexed by month names."""
     path = split_to_months(annual, kind, curve_for(metric, months), float(plan["base"].sum()))
-    return pd.Series(to_display(path, unit),
-                     index=[tr("progress.month_n", month=m) for m in range(1, 13)])
+    return pd.Series(
+        to_display(path, unit), index=[tr("progress.month_n", month=m) for m in range(1, 13)]
+    )
 
 
 def plan_columns(name_key: str, unit: str) -> dict:
@@ -96,7 +115,8 @@ def plan_columns(name_key: str, unit: str) -> dict:
     cols["target"] = st.column_config.NumberColumn(
         f"{tr('col.new_target')}({tr('unit.' + unit)})",
         format="%,.4f" if unit == "yuan" else "%,.2f",
-        step={"yuan": 0.0001, "count": 1.0, "pct": 0.01}[unit])
+        step={"yuan": 0.0001, "count": 1.0, "pct": 0.01}[unit],
+    )
     return cols
 
 
@@ -107,6 +127,7 @@ def history_table(scope: Scope, year: int, data) -> pd.DataFrame:
 
 
 # ---- writes -------------------------------------------------------------------------------
+
 
 def _write(action):
     """Run a write (retried when busy); its problems shown (nothing written): None."""
@@ -119,19 +140,30 @@ def _write(action):
     return result
 
 
-def save_split(user, year: int, metric: str, parent_level: str, parent_id: int,
-               parent_value: float, plan, targets, months: str) -> int | None:
+def save_split(
+    user,
+    year: int,
+    metric: str,
+    parent_level: str,
+    parent_id: int,
+    parent_value: float,
+    plan,
+    targets,
+    months: str,
+) -> int | None:
     """Save a parent's target and the split ``targets`` of ``plan``'s units, each to
     months; the cells changed."""
     children = plan.assign(target=targets.to_numpy())
-    return _write(lambda e: _save_split(e, user, year, metric, parent_level, parent_id,
-                                        parent_value, children, months))
+    return _write(
+        lambda e: _save_split(
+            e, user, year, metric, parent_level, parent_id, parent_value, children, months
+        )
+    )
 
 
 def import_targets(user, upload) -> int | None:
     """Check and write an uploaded target workbook; the cells changed."""
-    return _write(lambda e: excel.import_targets(e, user, upload.getvalue(),
-                                                 filename=upload.name))
+    return _write(lambda e: excel.import_targets(e, user, upload.getvalue(), filename=upload.name))
 
 
 def recompute_actuals(user):
@@ -141,25 +173,33 @@ def recompute_actuals(user):
 
 def import_actuals(user, upload) -> int | None:
     """Check and write an uploaded actuals workbook (head office); the rows written."""
-    return _write(lambda e: excel.import_actuals(e, user, upload.getvalue(),
-                                                 filename=upload.name))
+    return _write(lambda e: excel.import_actuals(e, user, upload.getvalue(), filename=upload.name))
 
 
 # ---- Excel templates ----------------------------------------------------------------------
 
+
 def target_template_download(scope: Scope, year: int) -> None:
     """The download of the scope's target template of ``year`` (logged when clicked)."""
     eng = engine()
-    logged_download(tr("targets.download"), key="targets_download", what="target_template",
-                    filters={"year": year},
-                    build=lambda stamp: excel.target_template(eng, scope, year, stamp),
-                    file_name=f"targets-{year}.xlsx")
+    logged_download(
+        tr("targets.download"),
+        key="targets_download",
+        what="target_template",
+        filters={"year": year},
+        build=lambda stamp: excel.target_template(eng, scope, year, stamp),
+        file_name=f"targets-{year}.xlsx",
+    )
 
 
 def actual_template_download(scope: Scope, year: int, months: int) -> None:
     """The download of the actuals template of ``year``'s first ``months`` months."""
     eng = engine()
-    logged_download(tr("targets.actual_download"), key="actuals_download",
-                    what="actual_template", filters={"year": year, "months": months},
-                    build=lambda stamp: excel.actual_template(eng, scope, year, months, stamp),
-                    file_name=f"actuals-{year}.xlsx")
+    logged_download(
+        tr("targets.actual_download"),
+        key="actuals_download",
+        what="actual_template",
+        filters={"year": year, "months": months},
+        build=lambda stamp: excel.actual_template(eng, scope, year, months, stamp),
+        file_name=f"actuals-{year}.xlsx",
+    )

@@ -1,5 +1,6 @@
 """Glue of the visit checks page (走访核查): the doubtful visits per manager, and every
 grid coloured by visit coverage."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -20,9 +21,12 @@ from geo.mapview import PALETTE
 
 def check_caption(scope: Scope) -> str:
     """What the page checks, for whom, with today's limits (distance and speed)."""
-    return tr("check.caption", org=md(org_name(scope)),
-              limit=f"{config.get('GM_CHECKIN_MAX_M'):g}",
-              speed=f"{config.get('GM_MAX_SPEED_KMH'):g}")
+    return tr(
+        "check.caption",
+        org=md(org_name(scope)),
+        limit=f"{config.get('GM_CHECKIN_MAX_M'):g}",
+        speed=f"{config.get('GM_MAX_SPEED_KMH'):g}",
+    )
 
 
 @st.cache_data(ttl=300, show_spinner=False)
@@ -59,6 +63,8 @@ def coverage_map(scope: Scope, since: date):
 
 def coverage_legend(layers, days: int) -> str:
     """The coverage map's legend: a colour chip per class with its lower bound (HTML)."""
-    chips = " ".join(f'<span style="background:{c};padding:0 10px">&nbsp;</span> {e:.0f}%'
-                     for c, e in zip(PALETTE, layers.edges, strict=True))
+    chips = " ".join(
+        f'<span style="background:{c};padding:0 10px">&nbsp;</span> {e:.0f}%'
+        for c, e in zip(PALETTE, layers.edges, strict=True)
+    )
     return tr("check.coverage_legend", days=days) + " " + chips

@@ -1,5 +1,6 @@
 """Glue of the visit log page (走访登记): the customers the form offers, the visit's token,
 the browser's position, and logging the visit (which clears the planner and the checks)."""
+
 from __future__ import annotations
 
 import uuid
@@ -25,16 +26,19 @@ VISIT_OUTCOMES = visit_log.OUTCOMES  # what came of it (visit.outcome.<code>)
 OFFERABLE = visit_log.OFFERABLE  # products a visit can offer and sign (product.<code>)
 
 _position = components.declare_component(
-    "checkin_position", path=str(Path(__file__).resolve().parents[2] / "static" / "geolocation"))
+    "checkin_position", path=str(Path(__file__).resolve().parents[2] / "static" / "geolocation")
+)
 
 
 def plan_choices(scope: Scope) -> dict[int, str]:
     """This week's planned customers of the manager as the form offers them: day-stop ·
     name · number, ✓ once logged."""
     plan = load_plan(engine(), scope, scope.manager_id, week_of(datetime.now().date()))
-    return {int(r.customer_id): f"{tr(f'visits.day.{int(r.day)}')}-{int(r.seq)} · "
-            f"{r.name} · {r.cust_no}" + (" ✓" if r.visit_id == r.visit_id and r.visit_id else "")
-            for r in plan.dropna(subset=["day"]).itertuples()}
+    return {
+        int(r.customer_id): f"{tr(f'visits.day.{int(r.day)}')}-{int(r.seq)} · "
+        f"{r.name} · {r.cust_no}" + (" ✓" if r.visit_id == r.visit_id and r.visit_id else "")
+        for r in plan.dropna(subset=["day"]).itertuples()
+    }
 
 
 def customer_choices(user, query: str) -> dict[int, str]:
@@ -60,8 +64,15 @@ def visit_token() -> str:
 def new_visit() -> None:
     """Start the next visit: a new token, an empty form."""
     st.session_state["visit_token"] = uuid.uuid4().hex
-    for key in ("vl_notes", "vl_amount", "vl_offered", "vl_signed", "vl_lon", "vl_lat",
-                "vl_reading"):
+    for key in (
+        "vl_notes",
+        "vl_amount",
+        "vl_offered",
+        "vl_signed",
+        "vl_lon",
+        "vl_lat",
+        "vl_reading",
+    ):
         st.session_state.pop(key, None)
     st.session_state["checkin_applied"] = None
 
@@ -92,6 +103,7 @@ def checkin_from_form(lon: float | None, lat: float | None):
     """
     reading = st.session_state.get("vl_reading")
     if reading is not None:
+
         def same(value, read):
             return value is None or abs(float(value) - read) < 5e-7
 
@@ -114,16 +126,39 @@ def optional_number(col, label: str, key: str) -> float | None:
     return col.number_input(label, value=None, format="%.6f", key=key)
 
 
-def log_visit(user, token: str, *, customer: int, day: date, at, channel: str, outcome: str,
-              offered, signed, amount_wan: float, notes: str | None, lon: float | None,
-              lat: float | None) -> tuple[int, bool] | None:
+def log_visit(
+    user,
+    token: str,
+    *,
+    customer: int,
+    day: date,
+    at,
+    channel: str,
+    outcome: str,
+    offered,
+    signed,
+    amount_wan: float,
+    notes: str | None,
+    lon: float | None,
+    lat: float | None,
+) -> tuple[int, bool] | None:
     """Store the visit the form sent (amount in 万元; the check-in typed or the browser's
     reading) once per ``token`` and clear the planner and the checks: (visit id, created),
     or None when it was refused (its problems, a refusal or a busy database are shown)."""
     lon, lat, source = checkin_from_form(lon, lat)  # a browser reading: both at once
-    form = VisitForm(int(customer), datetime.combine(day, at), channel, outcome,
-                     tuple(offered), tuple(signed), float(amount_wan) * 1e4, notes or "",
-                     lon, lat, source)
+    form = VisitForm(
+        int(customer),
+        datetime.combine(day, at),
+        channel,
+        outcome,
+        tuple(offered),
+        tuple(signed),
+        float(amount_wan) * 1e4,
+        notes or "",
+        lon,
+        lat,
+        source,
+    )
     with user_errors():
         try:
             saved = visit_log.log_visit(engine(), user, form, token)

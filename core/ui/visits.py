@@ -1,6 +1,7 @@
 """Glue of the planner page (走访计划): the manager picker, the cached planner and its
 filters, the week's ticks, saving the week, and the saved week as a route with its field
 sheet. The visit form is ``core.ui.visit_log``, the checks ``core.ui.visit_check``."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -54,13 +55,15 @@ def manager_picker(scope: Scope) -> int | None:
         return None
     if scope.role == "manager":
         return scope.manager_id
-    return st.selectbox(tr("visits.manager"), list(managers), format_func=managers.get,
-                        key="visits_manager")
+    return st.selectbox(
+        tr("visits.manager"), list(managers), format_func=managers.get, key="visits_manager"
+    )
 
 
 @st.cache_data(ttl=600, show_spinner=False, max_entries=32)
-def _planner(url: str, manager: Scope, as_of: date, version: tuple, profile: int,
-             viewer: Scope | None = None):
+def _planner(
+    url: str, manager: Scope, as_of: date, version: tuple, profile: int, viewer: Scope | None = None
+):
     """``core.visits.planner.planner_frame`` keyed by the manager's visits and plans
     (``version``) and the tags and segments (``profile``)."""
     return plans.planner_frame(get_engine(url), manager, as_of, viewer)
@@ -76,8 +79,9 @@ def planner(viewer: Scope, manager_id: int, as_of: date):
     (``core.visits.planner.planner_frame``), as ``viewer`` may see them."""
     url, eng = database_url(), engine()
     manager = plans.manager_scope(eng, viewer, manager_id)
-    return _planner(url, manager, as_of, plans.plan_version(eng, manager_id),
-                    profile_version(), viewer)
+    return _planner(
+        url, manager, as_of, plans.plan_version(eng, manager_id), profile_version(), viewer
+    )
 
 
 def planner_filters(rows: pd.DataFrame, labels: dict[str, str]) -> PlannerFilters:
@@ -90,35 +94,73 @@ def planner_filters(rows: pd.DataFrame, labels: dict[str, str]) -> PlannerFilter
     campaigns = plans.running_campaigns(engine(), date.today())
     with st.expander(tr("visits.filters"), expanded=False):
         c = st.columns(4)
-        f_grids = c[0].multiselect(tr("visits.grid"), list(grid_names), format_func=grid_names.get,
-                                   key="vf_grids", placeholder=tr("explorer.any"))
-        f_villages = c[1].multiselect(tr("visits.village"), sorted(rows["village"].dropna()
-                                                                   .unique()),
-                                      key="vf_villages", placeholder=tr("explorer.any"))
-        f_tiers = c[2].multiselect(tr("explorer.tier"), ["high", "core", "basic"],
-                                   format_func=label.get, key="vf_tiers",
-                                   placeholder=tr("explorer.any"))
-        f_tags = c[3].multiselect(tr("explorer.tags"), [t.code for t in tag_defs
-                                                        if t.category == "flag"],
-                                  format_func=label.get, key="vf_tags",
-                                  placeholder=tr("explorer.any"))
+        f_grids = c[0].multiselect(
+            tr("visits.grid"),
+            list(grid_names),
+            format_func=grid_names.get,
+            key="vf_grids",
+            placeholder=tr("explorer.any"),
+        )
+        f_villages = c[1].multiselect(
+            tr("visits.village"),
+            sorted(rows["village"].dropna().unique()),
+            key="vf_villages",
+            placeholder=tr("explorer.any"),
+        )
+        f_tiers = c[2].multiselect(
+            tr("explorer.tier"),
+            ["high", "core", "basic"],
+            format_func=label.get,
+            key="vf_tiers",
+            placeholder=tr("explorer.any"),
+        )
+        f_tags = c[3].multiselect(
+            tr("explorer.tags"),
+            [t.code for t in tag_defs if t.category == "flag"],
+            format_func=label.get,
+            key="vf_tags",
+            placeholder=tr("explorer.any"),
+        )
         c = st.columns(4)
-        f_segments = c[0].multiselect(tr("explorer.segment"), list(seg_names),
-                                      format_func=seg_names.get, key="vf_segments",
-                                      placeholder=tr("explorer.any"))
-        f_missing = c[1].multiselect(tr("explorer.missing"), list(PRODUCTS),
-                                     format_func=lambda p: tr(f"product.{p}"), key="vf_missing",
-                                     placeholder=tr("explorer.any"))
+        f_segments = c[0].multiselect(
+            tr("explorer.segment"),
+            list(seg_names),
+            format_func=seg_names.get,
+            key="vf_segments",
+            placeholder=tr("explorer.any"),
+        )
+        f_missing = c[1].multiselect(
+            tr("explorer.missing"),
+            list(PRODUCTS),
+            format_func=lambda p: tr(f"product.{p}"),
+            key="vf_missing",
+            placeholder=tr("explorer.any"),
+        )
         names = dict(zip(campaigns["id"], campaigns["name"], strict=True))
-        f_campaign = c[2].selectbox(tr("visits.campaign"), [None, *names], key="vf_campaign",
-                                    format_func=lambda i: tr("explorer.any") if i is None
-                                    else names[i])
-        f_source = c[3].selectbox(tr("visits.source"), [None, *labels], key="vf_source",
-                                  format_func=lambda s: tr("visits.my_grids") if s is None
-                                  else labels[s])
+        f_campaign = c[2].selectbox(
+            tr("visits.campaign"),
+            [None, *names],
+            key="vf_campaign",
+            format_func=lambda i: tr("explorer.any") if i is None else names[i],
+        )
+        f_source = c[3].selectbox(
+            tr("visits.source"),
+            [None, *labels],
+            key="vf_source",
+            format_func=lambda s: tr("visits.my_grids") if s is None else labels[s],
+        )
         overdue = st.toggle(tr("visits.overdue_only"), key="vf_overdue")
-    return PlannerFilters(tuple(f_grids), tuple(f_villages), tuple(f_tiers), tuple(f_tags),
-                          tuple(f_segments), overdue, tuple(f_missing), f_campaign, f_source)
+    return PlannerFilters(
+        tuple(f_grids),
+        tuple(f_villages),
+        tuple(f_tiers),
+        tuple(f_tags),
+        tuple(f_segments),
+        overdue,
+        tuple(f_missing),
+        f_campaign,
+        f_source,
+    )
 
 
 def planner_shown(rows: pd.DataFrame, filters: PlannerFilters) -> pd.DataFrame:
@@ -127,6 +169,7 @@ def planner_shown(rows: pd.DataFrame, filters: PlannerFilters) -> pd.DataFrame:
 
 
 # ---- the week's ticks ---------------------------------------------------------------------
+
 
 def _picked_key(manager_id: int, week: date) -> str:
     return f"plan_picked:{manager_id}:{week.isoformat()}"
@@ -138,8 +181,11 @@ def picked(scope: Scope, manager_id: int, week: date, rows: pd.DataFrame) -> set
     key = _picked_key(manager_id, week)
     if key not in st.session_state:
         saved = plans.load_plan(engine(), scope, manager_id, week)
-        default = (saved["customer_id"].tolist() if len(saved)
-                   else pick_week(rows, visits_per_week())["id"].tolist())
+        default = (
+            saved["customer_id"].tolist()
+            if len(saved)
+            else pick_week(rows, visits_per_week())["id"].tolist()
+        )
         st.session_state[key] = set(default)
     return st.session_state[key]
 
@@ -147,8 +193,9 @@ def picked(scope: Scope, manager_id: int, week: date, rows: pd.DataFrame) -> set
 def set_picked(manager_id: int, week: date, ids) -> None:
     """Tick exactly ``ids`` for the week (a new editor, so its ticks show them)."""
     st.session_state[_picked_key(manager_id, week)] = {int(i) for i in ids}
-    st.session_state["plan_editor_generation"] = st.session_state.get(
-        "plan_editor_generation", 0) + 1
+    st.session_state["plan_editor_generation"] = (
+        st.session_state.get("plan_editor_generation", 0) + 1
+    )
 
 
 def pick_top(manager_id: int, week: date, rows: pd.DataFrame) -> None:
@@ -158,28 +205,53 @@ def pick_top(manager_id: int, week: date, rows: pd.DataFrame) -> None:
 
 def plan_editor(rows: pd.DataFrame, chosen: set[int], manager_id: int, week: date) -> None:
     """The ranked customers with a tick box each; a tick or untick updates the week."""
-    view = pd.DataFrame({
-        "pick": rows["id"].isin(chosen).to_numpy(), "id": rows["id"],
-        "name": rows["name"], "place": rows["village"].fillna("") + " · " + rows["grid"]
-        .fillna(""), "tier": rows["tier"].map(lambda x: tr(f"visits.tier.{x}")),
-        "score": rows["score"], "reasons": pick(rows["reasons"], rows["reasons_en"]),
-        "offers": [", ".join(tr(f"product.{c}") for c in codes) for codes in rows["offer_codes"]],
-        "last": pd.to_datetime(rows["last_visit_on"]).dt.strftime("%Y-%m-%d").fillna("-"),
-        "overdue": rows["overdue_days"]})
+    view = pd.DataFrame(
+        {
+            "pick": rows["id"].isin(chosen).to_numpy(),
+            "id": rows["id"],
+            "name": rows["name"],
+            "place": rows["village"].fillna("") + " · " + rows["grid"].fillna(""),
+            "tier": rows["tier"].map(lambda x: tr(f"visits.tier.{x}")),
+            "score": rows["score"],
+            "reasons": pick(rows["reasons"], rows["reasons_en"]),
+            "offers": [
+                ", ".join(tr(f"product.{c}") for c in codes) for codes in rows["offer_codes"]
+            ],
+            "last": pd.to_datetime(rows["last_visit_on"]).dt.strftime("%Y-%m-%d").fillna("-"),
+            "overdue": rows["overdue_days"],
+        }
+    )
     key = f"plan_editor_{st.session_state.get('plan_editor_generation', 0)}"
     edited = st.data_editor(
-        view, hide_index=True, key=key, disabled=[c for c in view.columns if c != "pick"],
-        column_order=["pick", "name", "place", "tier", "score", "reasons", "offers", "last",
-                      "overdue"],
+        view,
+        hide_index=True,
+        key=key,
+        disabled=[c for c in view.columns if c != "pick"],
+        column_order=[
+            "pick",
+            "name",
+            "place",
+            "tier",
+            "score",
+            "reasons",
+            "offers",
+            "last",
+            "overdue",
+        ],
         column_config={
             "pick": st.column_config.CheckboxColumn(tr("visits.col.pick"), width="small"),
-            "name": tr("col.customer"), "place": tr("visits.col.place"),
+            "name": tr("col.customer"),
+            "place": tr("visits.col.place"),
             "tier": tr("explorer.tier"),
-            "score": st.column_config.ProgressColumn(tr("visits.col.score"), min_value=0,
-                                                     max_value=100, format="%.1f"),
+            "score": st.column_config.ProgressColumn(
+                tr("visits.col.score"), min_value=0, max_value=100, format="%.1f"
+            ),
             "reasons": st.column_config.TextColumn(tr("visits.col.reasons"), width="large"),
-            "offers": tr("visits.col.offers"), "last": tr("customer.last_visit"),
-            "overdue": st.column_config.NumberColumn(tr("visits.col.overdue"), format="%d")})
+            "offers": tr("visits.col.offers"),
+            "last": tr("customer.last_visit"),
+            "overdue": st.column_config.NumberColumn(tr("visits.col.overdue"), format="%d"),
+        },
+    )
     now = set(edited.loc[edited["pick"], "id"].astype(int))
     shown = set(view["id"].astype(int))
     new = (chosen - shown) | now
@@ -188,15 +260,16 @@ def plan_editor(rows: pd.DataFrame, chosen: set[int], manager_id: int, week: dat
         st.rerun()
 
 
-
 def save_plan(user, manager_id: int, week: date, rows: pd.DataFrame, chosen: set[int]):
     """Save the ticked rows as the manager's week, routed into days (retried while the
     database is busy), and clear the planner; the plan id, or None when the plan was refused
     (its problems, a refusal or a busy database are shown)."""
     with user_errors():
         try:
-            plan = write_retrying(engine(), lambda e: plans.save_plan(
-                e, user, manager_id, week, rows[rows["id"].isin(chosen)]))
+            plan = write_retrying(
+                engine(),
+                lambda e: plans.save_plan(e, user, manager_id, week, rows[rows["id"].isin(chosen)]),
+            )
         except ProblemError as exc:
             show_problems(exc.problems, "visits.problems")
             return None
@@ -207,11 +280,13 @@ def save_plan(user, manager_id: int, week: date, rows: pd.DataFrame, chosen: set
 
 # ---- the saved week as a route --------------------------------------------------------------
 
+
 @st.cache_data(ttl=3600, show_spinner=False)
 def _managers_branch(url: str, manager_id: int) -> int:
     with get_engine(url).connect() as conn:
-        return int(conn.execute(select(Manager.branch_id).where(Manager.id == manager_id))
-                   .scalar_one())
+        return int(
+            conn.execute(select(Manager.branch_id).where(Manager.id == manager_id)).scalar_one()
+        )
 
 
 def route_section(user, manager_id: int, week: date) -> None:
@@ -229,37 +304,64 @@ def route_section(user, manager_id: int, week: date) -> None:
         lon = np.r_[outlet[0], part["lon"].astype(float), outlet[0]]
         lat = np.r_[outlet[1], part["lat"].astype(float), outlet[1]]
         km = haversine_m(lon[:-1], lat[:-1], lon[1:], lat[1:]).sum() / 1000
-        days.append({"day": tr(f"visits.day.{int(day)}"), "stops": len(part),
-                     "done": int(part["visit_id"].notna().sum()), "km": round(km, 1)})
+        days.append(
+            {
+                "day": tr(f"visits.day.{int(day)}"),
+                "stops": len(part),
+                "done": int(part["visit_id"].notna().sum()),
+                "km": round(km, 1),
+            }
+        )
     total = sum(d["km"] for d in days)
     left, right = st.columns([3, 2])
     with left:
-        st_folium(build_route_map(outlet, located.assign(name=located["name"]),
-                                  tiles=config.get("GM_MAP_TILES"),
-                                  tiles_key=config.get("GM_TIANDITU_KEY")),
-                  key="route_map", height=520, use_container_width=True, returned_objects=[])
+        st_folium(
+            build_route_map(
+                outlet,
+                located.assign(name=located["name"]),
+                tiles=config.get("GM_MAP_TILES"),
+                tiles_key=config.get("GM_TIANDITU_KEY"),
+            ),
+            key="route_map",
+            height=520,
+            use_container_width=True,
+            returned_objects=[],
+        )
     with right:
         a, b = st.columns(2)
         a.metric(tr("visits.total_km"), f"{total:,.1f}")
         b.metric(tr("visits.logged"), f"{int(plan['visit_id'].notna().sum())} / {len(plan)}")
-        st.dataframe(pd.DataFrame(days), hide_index=True, key="route_days", column_config={
-            "day": tr("visits.col.day"), "stops": tr("visits.col.stops"),
-            "done": tr("visits.col.done"),
-            "km": st.column_config.NumberColumn(tr("visits.col.km"), format="%.1f")})
+        st.dataframe(
+            pd.DataFrame(days),
+            hide_index=True,
+            key="route_days",
+            column_config={
+                "day": tr("visits.col.day"),
+                "stops": tr("visits.col.stops"),
+                "done": tr("visits.col.done"),
+                "km": st.column_config.NumberColumn(tr("visits.col.km"), format="%.1f"),
+            },
+        )
         if len(located) < len(plan):
             st.warning(tr("visits.unlocated", n=len(plan) - len(located)))
     contact = user.scope.role == "manager" and user.scope.manager_id == manager_id
     rows = sheet_rows(plan, contact, lang())
-    headers = {c: tr(f"sheet.col.{c}") for c in ("day", "seq", "cust_no", "name", "phone",
-                                                  "address", "grid", "offers", "notes")}
+    headers = {
+        c: tr(f"sheet.col.{c}")
+        for c in ("day", "seq", "cust_no", "name", "phone", "address", "grid", "offers", "notes")
+    }
     day_names = [tr(f"visits.day.{d}") for d in range(1, 8)]
-    title = tr("sheet.title", manager=_managers(url, user.scope).get(manager_id, ""),
-               week=week.isoformat())
-    logged_download(tr("sheet.excel"), key="sheet_excel", what="field_sheet",
-                    build=lambda stamp: to_excel(rows, headers, title, day_names, stamp),
-                    file_name=f"field-sheet-{week.isoformat()}.xlsx", rows=len(rows),
-                    filters={"manager_id": manager_id, "week": week.isoformat(),
-                             "contact_shown": contact})
+    title = tr(
+        "sheet.title", manager=_managers(url, user.scope).get(manager_id, ""), week=week.isoformat()
+    )
+    logged_download(
+        tr("sheet.excel"),
+        key="sheet_excel",
+        what="field_sheet",
+        build=lambda stamp: to_excel(rows, headers, title, day_names, stamp),
+        file_name=f"field-sheet-{week.isoformat()}.xlsx",
+        rows=len(rows),
+        filters={"manager_id": manager_id, "week": week.isoformat(), "contact_shown": contact},
+    )
     with st.expander(tr("sheet.print")):
         st.html(to_html(rows, headers, title, day_names, watermark(who(user))))
-

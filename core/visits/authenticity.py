@@ -21,6 +21,7 @@
 A flag is a reason to look, not a verdict. Everything is vectorised (the route benchmark
 times a bank-year of 60,000 visits).
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -30,22 +31,56 @@ from core import config
 from core.i18n import t
 from geo.distance import haversine_m
 
-REQUIRED_COLUMNS = ("visit_id", "manager_id", "customer_id", "visited_at", "lon", "lat",
-                    "customer_lon", "customer_lat")
+REQUIRED_COLUMNS = (
+    "visit_id",
+    "manager_id",
+    "customer_id",
+    "visited_at",
+    "lon",
+    "lat",
+    "customer_lon",
+    "customer_lat",
+)
 RULES = ("far_checkin", "speed", "burst", "same_spot")
 SPEED_MIN_DISTANCE_M = 500.0
 SAME_SPOT_DECIMALS = 5
 HOUSEHOLD_DECIMALS = 4  # about 10 m
 # the values a flag's message (i18n key flag.<rule>) names, as text; None where a rule has none
-FLAG_VALUES = ("distance", "km", "minutes", "speed", "start", "end", "count", "window",
-               "threshold", "lon", "lat", "others")
-FLAG_COLUMNS = ["visit_id", "manager_id", "customer_id", "visited_at", "rule", "value",
-                "limit", "key", *FLAG_VALUES]
+FLAG_VALUES = (
+    "distance",
+    "km",
+    "minutes",
+    "speed",
+    "start",
+    "end",
+    "count",
+    "window",
+    "threshold",
+    "lon",
+    "lat",
+    "others",
+)
+FLAG_COLUMNS = [
+    "visit_id",
+    "manager_id",
+    "customer_id",
+    "visited_at",
+    "rule",
+    "value",
+    "limit",
+    "key",
+    *FLAG_VALUES,
+]
 
 
-def flag_visits(visits: pd.DataFrame, *, max_checkin_m: float | None = None,
-                max_speed_kmh: float | None = None, burst_visits: int | None = None,
-                burst_minutes: float | None = None) -> pd.DataFrame:
+def flag_visits(
+    visits: pd.DataFrame,
+    *,
+    max_checkin_m: float | None = None,
+    max_speed_kmh: float | None = None,
+    burst_visits: int | None = None,
+    burst_minutes: float | None = None,
+) -> pd.DataFrame:
     """Every flag on ``visits``, one row per visit and rule.
 
     Parameters
@@ -86,8 +121,12 @@ def flag_visits(visits: pd.DataFrame, *, max_checkin_m: float | None = None,
         "burst": int(_or_setting(burst_visits, "GM_BURST_VISITS")),
         "window": float(_or_setting(burst_minutes, "GM_BURST_MINUTES")),
     }
-    parts = [_far(v, limits["far_checkin"]), _speed(v, limits["speed"]),
-             _burst(v, limits["burst"], limits["window"]), _same_spot(v)]
+    parts = [
+        _far(v, limits["far_checkin"]),
+        _speed(v, limits["speed"]),
+        _burst(v, limits["burst"], limits["window"]),
+        _same_spot(v),
+    ]
     parts = [p for p in parts if len(p[0])] or parts[:1]
     flags = pd.concat([frame for frame, _ in parts], ignore_index=True)
     rows = flags["row"].to_numpy(dtype=np.int64)
@@ -95,11 +134,18 @@ def flag_visits(visits: pd.DataFrame, *, max_checkin_m: float | None = None,
     for c in FLAG_COLUMNS[4:8]:
         out[c] = flags[c].to_numpy()
     for name in FLAG_VALUES:  # joined as arrays: pandas would test each None of a concat
-        out[name] = np.concatenate([values.get(name, np.full(len(frame), None, dtype=object))
-                                    for frame, values in parts])
+        out[name] = np.concatenate(
+            [values.get(name, np.full(len(frame), None, dtype=object)) for frame, values in parts]
+        )
     rank = out["rule"].map({r: i for i, r in enumerate(RULES)})
-    order = np.lexsort((rank.to_numpy(), out["visit_id"].to_numpy(),
-                        out["visited_at"].to_numpy(), out["manager_id"].to_numpy()))
+    order = np.lexsort(
+        (
+            rank.to_numpy(),
+            out["visit_id"].to_numpy(),
+            out["visited_at"].to_numpy(),
+            out["manager_id"].to_numpy(),
+        )
+    )
     return out.iloc[order].reset_index(drop=True)
 
 
@@ -127,9 +173,11 @@ def summarize_flags(flags: pd.DataFrame, visits: pd.DataFrame | None = None) -> 
     >>> summarize_flags(f).iloc[0].tolist()
     [7, 2, 2, 1, 0, 0]
     """
-    counts = (pd.crosstab(flags["manager_id"], flags["rule"]).reindex(columns=list(RULES),
-                                                                    fill_value=0)
-              if len(flags) else pd.DataFrame(columns=list(RULES)))
+    counts = (
+        pd.crosstab(flags["manager_id"], flags["rule"]).reindex(columns=list(RULES), fill_value=0)
+        if len(flags)
+        else pd.DataFrame(columns=list(RULES))
+    )
     counts.columns.name = None
     flagged = flags.groupby("manager_id")["visit_id"].nunique().rename("flagged_visits")
     out = pd.concat([flagged, counts], axis=1)
@@ -140,10 +188,14 @@ def summarize_flags(flags: pd.DataFrame, visits: pd.DataFrame | None = None) -> 
     out.index.name = "manager_id"
     out = out.reset_index()
     if visits is not None:
-        out["flagged_pct"] = (100 * out["flagged_visits"] / out["visits"].where(
-            out["visits"] > 0)).round(1).fillna(0.0)
-    return out.sort_values(["flagged_visits", "manager_id"],
-                           ascending=[False, True], kind="stable").reset_index(drop=True)
+        out["flagged_pct"] = (
+            (100 * out["flagged_visits"] / out["visits"].where(out["visits"] > 0))
+            .round(1)
+            .fillna(0.0)
+        )
+    return out.sort_values(
+        ["flagged_visits", "manager_id"], ascending=[False, True], kind="stable"
+    ).reset_index(drop=True)
 
 
 def _or_setting(value, name: str):
@@ -171,17 +223,26 @@ def _checked(visits: pd.DataFrame) -> pd.DataFrame:
 def flag_texts(flags: pd.DataFrame, lang: str = "zh") -> list[str]:
     """Each flag's message in ``lang``: its ``key`` filled with its value columns."""
     values = flags[list(FLAG_VALUES)].to_dict("records")
-    return [t(key, lang, **{k: v for k, v in row.items() if v is not None})
-            for key, row in zip(flags["key"], values, strict=True)]
+    return [
+        t(key, lang, **{k: v for k, v in row.items() if v is not None})
+        for key, row in zip(flags["key"], values, strict=True)
+    ]
 
 
-def _rows(rows, rule: str, value, limit, **values: list[str]
-          ) -> tuple[pd.DataFrame, dict[str, np.ndarray]]:
+def _rows(
+    rows, rule: str, value, limit, **values: list[str]
+) -> tuple[pd.DataFrame, dict[str, np.ndarray]]:
     """Flags of one rule: the visits' rows, measured values, the limit and the key; and the
     message's values (some of :data:`FLAG_VALUES`, texts, one per flag)."""
-    frame = pd.DataFrame({"row": np.asarray(rows, dtype=np.int64), "rule": rule,
-                          "value": np.asarray(value, dtype=float), "limit": float(limit),
-                          "key": f"flag.{rule}"})
+    frame = pd.DataFrame(
+        {
+            "row": np.asarray(rows, dtype=np.int64),
+            "rule": rule,
+            "value": np.asarray(value, dtype=float),
+            "limit": float(limit),
+            "key": f"flag.{rule}",
+        }
+    )
     return frame, {name: np.array(texts, dtype=object) for name, texts in values.items()}
 
 
@@ -193,9 +254,14 @@ def _on_site(v: pd.DataFrame) -> np.ndarray:
 def _far(v: pd.DataFrame, limit: float) -> tuple:
     d = haversine_m(v["lon"], v["lat"], v["customer_lon"], v["customer_lat"])
     rows = np.flatnonzero(_on_site(v) & (d > limit))  # NaN compares False
-    return _rows(rows, "far_checkin", d[rows], limit,
-                 distance=[f"{x:,.0f}" for x in d[rows]],
-                 threshold=[f"{limit:,.0f}"] * len(rows))
+    return _rows(
+        rows,
+        "far_checkin",
+        d[rows],
+        limit,
+        distance=[f"{x:,.0f}" for x in d[rows]],
+        threshold=[f"{limit:,.0f}"] * len(rows),
+    )
 
 
 def _sorted_by_manager_time(v: pd.DataFrame, mask: np.ndarray) -> tuple[np.ndarray, ...]:
@@ -222,11 +288,16 @@ def _speed(v: pd.DataFrame, limit: float) -> tuple:
     with np.errstate(divide="ignore", invalid="ignore"):
         kmh = np.where(hours > 0, d / 1000 / hours, np.inf)
     hit = np.flatnonzero(same & (d >= SPEED_MIN_DISTANCE_M) & (kmh > limit))
-    return _rows(rows[hit + 1], "speed", kmh[hit], limit,
-                 km=[f"{x / 1000:,.1f}" for x in d[hit]],
-                 minutes=[_minutes(h * 60) for h in hours[hit]],
-                 speed=["∞" if np.isinf(x) else f"{x:,.0f}" for x in kmh[hit]],
-                 threshold=[f"{limit:,.0f}"] * len(hit))
+    return _rows(
+        rows[hit + 1],
+        "speed",
+        kmh[hit],
+        limit,
+        km=[f"{x / 1000:,.1f}" for x in d[hit]],
+        minutes=[_minutes(h * 60) for h in hours[hit]],
+        speed=["∞" if np.isinf(x) else f"{x:,.0f}" for x in kmh[hit]],
+        threshold=[f"{limit:,.0f}"] * len(hit),
+    )
 
 
 def _burst(v: pd.DataFrame, count: int, window_min: float) -> tuple:
@@ -251,17 +322,25 @@ def _burst(v: pd.DataFrame, count: int, window_min: float) -> tuple:
     first = seconds[hit[new]]
     last = seconds[hit[np.r_[np.flatnonzero(new)[1:] - 1, len(hit) - 1]]]
     labels = [_span(a, b) for a, b in zip(first, last, strict=True)]
-    return _rows(rows[hit], "burst", size[burst], count,
-                 start=[labels[b][0] for b in burst], end=[labels[b][1] for b in burst],
-                 count=[str(size[b]) for b in burst], threshold=[str(count)] * len(burst),
-                 window=[_minutes(window_min)] * len(burst))
+    return _rows(
+        rows[hit],
+        "burst",
+        size[burst],
+        count,
+        start=[labels[b][0] for b in burst],
+        end=[labels[b][1] for b in burst],
+        count=[str(size[b]) for b in burst],
+        threshold=[str(count)] * len(burst),
+        window=[_minutes(window_min)] * len(burst),
+    )
 
 
 def _span(first: int, last: int) -> tuple[str, str]:
     a = pd.Timestamp(first, unit="s")
     b = pd.Timestamp(last, unit="s")
-    return a.strftime("%Y-%m-%d %H:%M"), b.strftime("%H:%M" if a.date() == b.date()
-                                                    else "%Y-%m-%d %H:%M")
+    return a.strftime("%Y-%m-%d %H:%M"), b.strftime(
+        "%H:%M" if a.date() == b.date() else "%Y-%m-%d %H:%M"
+    )
 
 
 def _distinct_per_group(group: np.ndarray, value: np.ndarray) -> np.ndarray:
@@ -275,12 +354,12 @@ def _same_spot(v: pd.DataFrame) -> tuple:
     rows = np.flatnonzero(_on_site(v))
     if len(rows) == 0:
         return _rows([], "same_spot", [], 2)
-    scale = 10.0 ** SAME_SPOT_DECIMALS
+    scale = 10.0**SAME_SPOT_DECIMALS
     x = np.round(v["lon"].to_numpy()[rows] * scale).astype(np.int64)
     y = np.round(v["lat"].to_numpy()[rows] * scale).astype(np.int64)
     spot = np.unique(x * 10**8 + y, return_inverse=True)[1]  # |y| < 10^8: no collisions
     customer = pd.factorize(v["customer_id"].to_numpy()[rows])[0]
-    home = 10.0 ** HOUSEHOLD_DECIMALS
+    home = 10.0**HOUSEHOLD_DECIMALS
     cust_lon = v["customer_lon"].to_numpy()[rows]
     cust_lat = v["customer_lat"].to_numpy()[rows]
     known = np.isfinite(cust_lon) & np.isfinite(cust_lat)
@@ -291,7 +370,12 @@ def _same_spot(v: pd.DataFrame) -> tuple:
     customers = _distinct_per_group(spot, customer)
     households = _distinct_per_group(spot, pd.factorize(household)[0])
     hit = np.flatnonzero((customers >= 2) & (households >= 2))
-    return _rows(rows[hit], "same_spot", customers[hit] - 1, 2,
-                 lon=[f"{a / scale:.{SAME_SPOT_DECIMALS}f}" for a in x[hit]],
-                 lat=[f"{b / scale:.{SAME_SPOT_DECIMALS}f}" for b in y[hit]],
-                 others=[str(c - 1) for c in customers[hit]])
+    return _rows(
+        rows[hit],
+        "same_spot",
+        customers[hit] - 1,
+        2,
+        lon=[f"{a / scale:.{SAME_SPOT_DECIMALS}f}" for a in x[hit]],
+        lat=[f"{b / scale:.{SAME_SPOT_DECIMALS}f}" for b in y[hit]],
+        others=[str(c - 1) for c in customers[hit]],
+    )

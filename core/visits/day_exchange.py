@@ -10,6 +10,7 @@ join head to head), which moves a whole hamlet at once. Day sizes never change a
 multiset, so a balanced week stays balanced. ``improve`` adds a seeded perturbation loop
 and the final tours; ``improve_days`` is the same from any split, for reference runs.
 """
+
 from __future__ import annotations
 
 import functools
@@ -54,8 +55,9 @@ class DayPricer:
         return sum(self.price(g)[1] for g in groups)
 
 
-def improve_days(dist: np.ndarray, groups: list, shakes: int = SHAKES,
-                 seed: int = SHAKE_SEED) -> list[np.ndarray]:
+def improve_days(
+    dist: np.ndarray, groups: list, shakes: int = SHAKES, seed: int = SHAKE_SEED
+) -> list[np.ndarray]:
     """``exchange`` and ``improve`` from any split: the week's tours.
 
     Parameters
@@ -81,12 +83,14 @@ def improve_days(dist: np.ndarray, groups: list, shakes: int = SHAKES,
     [[1, 2], [3, 4]]
     """
     pricer = DayPricer(dist)
-    return improve(pricer, exchange(pricer, [np.asarray(g, dtype=np.int64) for g in groups]),
-                   shakes, seed)
+    return improve(
+        pricer, exchange(pricer, [np.asarray(g, dtype=np.int64) for g in groups]), shakes, seed
+    )
 
 
-def improve(pricer: DayPricer, groups: list[np.ndarray], shakes: int = SHAKES,
-            seed: int = SHAKE_SEED) -> list[np.ndarray]:
+def improve(
+    pricer: DayPricer, groups: list[np.ndarray], shakes: int = SHAKES, seed: int = SHAKE_SEED
+) -> list[np.ndarray]:
     """Shake an exchanged week, then order each day.
 
     ``shakes`` times two random pairs of stops swap days and ``exchange`` runs again; the
@@ -154,9 +158,14 @@ def exchange(pricer: DayPricer, groups: list) -> list[np.ndarray]:
         tours = [price(g)[0] for g in groups]
         lengths = [price(g)[1] for g in groups]
         for neighbourhood in (_stop_moves, _tail_swaps):  # the cheaper one first
-            move = next((m for m in neighbourhood(dist, tours, _TRIES)
-                         if price(m[3])[1] + price(m[4])[1]
-                         < lengths[m[1]] + lengths[m[2]] - _EPS), None)
+            move = next(
+                (
+                    m
+                    for m in neighbourhood(dist, tours, _TRIES)
+                    if price(m[3])[1] + price(m[4])[1] < lengths[m[1]] + lengths[m[2]] - _EPS
+                ),
+                None,
+            )
             if move is not None:
                 groups[move[1]], groups[move[2]] = move[3], move[4]
                 break
@@ -193,14 +202,24 @@ def _stop_moves(dist: np.ndarray, tours: list[np.ndarray], limit: int):
     for idx in order[est[order] < -_EPS]:
         if idx < n * k:
             i, b = divmod(int(idx), k)
-            a, s = int(day[i]), stops[i:i + 1]
-            yield (est[idx], a, b, tours[a][1:][tours[a][1:] != s[0]],
-                   np.concatenate((tours[b][1:], s)))
+            a, s = int(day[i]), stops[i : i + 1]
+            yield (
+                est[idx],
+                a,
+                b,
+                tours[a][1:][tours[a][1:] != s[0]],
+                np.concatenate((tours[b][1:], s)),
+            )
         else:
             i, j = divmod(int(idx) - n * k, n)
-            a, b, s, u = int(day[i]), int(day[j]), stops[i:i + 1], stops[j:j + 1]
-            yield (est[idx], a, b, np.concatenate((tours[a][1:][tours[a][1:] != s[0]], u)),
-                   np.concatenate((tours[b][1:][tours[b][1:] != u[0]], s)))
+            a, b, s, u = int(day[i]), int(day[j]), stops[i : i + 1], stops[j : j + 1]
+            yield (
+                est[idx],
+                a,
+                b,
+                np.concatenate((tours[a][1:][tours[a][1:] != s[0]], u)),
+                np.concatenate((tours[b][1:][tours[b][1:] != u[0]], s)),
+            )
 
 
 def _tail_swaps(dist: np.ndarray, tours: list[np.ndarray], limit: int):
@@ -216,8 +235,9 @@ def _tail_swaps(dist: np.ndarray, tours: list[np.ndarray], limit: int):
             cut = dist[ta, ea][:, None] + dist[tb, eb][None, :]
             from_a, to_a = dist[ta], dist[ea]
             for head, delta in (  # a's head + b's tail / a's head + b's head reversed
-                    (False, from_a[:, eb] + to_a[:, tb] - cut),
-                    (True, from_a[:, tb] + to_a[:, eb] - cut)):
+                (False, from_a[:, eb] + to_a[:, tb] - cut),
+                (True, from_a[:, tb] + to_a[:, eb] - cut),
+            ):
                 delta[~_cuts_allowed(na, nb, head)] = np.inf
                 best = np.flatnonzero(delta < -_EPS)
                 found += [(delta.flat[k], a, b, head, *divmod(int(k), nb)) for k in best]
@@ -225,9 +245,9 @@ def _tail_swaps(dist: np.ndarray, tours: list[np.ndarray], limit: int):
     for est, a, b, head, x, y in found[:limit]:
         ta, tb = tours[a], tours[b]
         if head:
-            yield est, a, b, np.r_[ta[1:x + 1], tb[1:y + 1]], np.r_[ta[x + 1:], tb[y + 1:]]
+            yield est, a, b, np.r_[ta[1 : x + 1], tb[1 : y + 1]], np.r_[ta[x + 1 :], tb[y + 1 :]]
         else:
-            yield est, a, b, np.r_[ta[1:x + 1], tb[y + 1:]], np.r_[tb[1:y + 1], ta[x + 1:]]
+            yield est, a, b, np.r_[ta[1 : x + 1], tb[y + 1 :]], np.r_[tb[1 : y + 1], ta[x + 1 :]]
 
 
 @functools.cache
@@ -238,5 +258,10 @@ def _cuts_allowed(na: int, nb: int, head: bool) -> np.ndarray:
     size_a = i + j if head else i + nb - 1 - j
     size_b = na + nb - 2 - size_a
     same = ((size_a == na - 1) & (size_b == nb - 1)) | ((size_a == nb - 1) & (size_b == na - 1))
-    return same & (size_a > 0) & (size_b > 0) & ~((i == 0) & (j == 0)) & ~(
-        (i == na - 1) & (j == nb - 1))
+    return (
+        same
+        & (size_a > 0)
+        & (size_b > 0)
+        & ~((i == 0) & (j == 0))
+        & ~((i == na - 1) & (j == nb - 1))
+    )

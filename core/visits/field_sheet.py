@@ -6,6 +6,7 @@ leader printing a manager's week gets them masked). Both forms start with the wa
 (who made it, when) and neutralise cells that a spreadsheet would read as a formula
 (``core.files.downloads``), the print page too: a table pasted from it into Excel keeps its text.
 """
+
 from __future__ import annotations
 
 import html
@@ -33,16 +34,28 @@ def sheet_rows(plan: pd.DataFrame, contact_shown: bool, lang: str = "zh") -> pd.
     if plan.empty:
         return pd.DataFrame(columns=list(COLUMNS))
     offers = ["; ".join(pick(o[1], o[2], lang) for o in items) for items in plan["offers"]]
-    return pd.DataFrame({
-        "day": plan["day"], "seq": plan["seq"], "cust_no": plan["cust_no"],
-        "name": plan["name"],
-        "phone": plan["phone"] if contact_shown else plan["phone"].map(mask_phone),
-        "address": plan["address"] if contact_shown else plan["address"].map(mask_address),
-        "grid": plan["grid"], "offers": offers, "notes": ""})
+    return pd.DataFrame(
+        {
+            "day": plan["day"],
+            "seq": plan["seq"],
+            "cust_no": plan["cust_no"],
+            "name": plan["name"],
+            "phone": plan["phone"] if contact_shown else plan["phone"].map(mask_phone),
+            "address": plan["address"] if contact_shown else plan["address"].map(mask_address),
+            "grid": plan["grid"],
+            "offers": offers,
+            "notes": "",
+        }
+    )
 
 
-def to_excel(rows: pd.DataFrame, headers: dict[str, str], title: str,
-             day_names: list[str] | None = None, stamp: str = "") -> bytes:
+def to_excel(
+    rows: pd.DataFrame,
+    headers: dict[str, str],
+    title: str,
+    day_names: list[str] | None = None,
+    stamp: str = "",
+) -> bytes:
     """An .xlsx workbook: one sheet per day (titled by ``day_names``): the watermark line
     ``stamp`` (``core.files.downloads.watermark``), the title, the ``headers`` labels, the rows;
     wide columns for offers and notes, printed landscape on one page width."""
@@ -52,12 +65,26 @@ def to_excel(rows: pd.DataFrame, headers: dict[str, str], title: str,
     wb = Workbook()
     wb.remove(wb.active)
     days = sorted(d for d in rows["day"].dropna().unique()) or [None]
-    widths = {"day": 6, "seq": 5, "cust_no": 13, "name": 12, "phone": 14, "address": 30,
-              "grid": 14, "offers": 48, "notes": 36}
+    widths = {
+        "day": 6,
+        "seq": 5,
+        "cust_no": 13,
+        "name": 12,
+        "phone": 14,
+        "address": 30,
+        "grid": 14,
+        "offers": 48,
+        "notes": 36,
+    }
     for day in days:
         part = rows[rows["day"] == day] if day is not None else rows
-        name = (day_names[int(day) - 1] if day_names and day is not None else
-                f"D{int(day)}" if day is not None else "1")
+        name = (
+            day_names[int(day) - 1]
+            if day_names and day is not None
+            else f"D{int(day)}"
+            if day is not None
+            else "1"
+        )
         ws = new_sheet(wb, name, stamp or watermark_line())
         ws.append([title])
         ws["A2"].font = Font(bold=True, size=13)
@@ -80,21 +107,31 @@ def to_excel(rows: pd.DataFrame, headers: dict[str, str], title: str,
     return workbook_bytes(wb)
 
 
-def to_html(rows: pd.DataFrame, headers: dict[str, str], title: str,
-            day_names: list[str] | None = None, stamp: str = "") -> str:
+def to_html(
+    rows: pd.DataFrame,
+    headers: dict[str, str],
+    title: str,
+    day_names: list[str] | None = None,
+    stamp: str = "",
+) -> str:
     """A printable page: the watermark line, a table per day, a page break between days,
     blank note cells; every cell HTML-escaped and formula-safe."""
     cols = [c for c in COLUMNS if c != "day"]
-    parts = ["<style>.fs table{border-collapse:collapse;width:100%;font:13px sans-serif}"
-             ".fs th,.fs td{border:1px solid #999;padding:4px;vertical-align:top}"
-             ".fs td.notes{height:48px;width:22%}.fs h3{margin:12px 0 4px}"
-             "@media print{.fs section{page-break-after:always}}</style>",
-             f'<div class="fs"><p class="wm">{html.escape(stamp or watermark_line())}</p>'
-             f'<h2>{html.escape(title)}</h2>']
+    parts = [
+        "<style>.fs table{border-collapse:collapse;width:100%;font:13px sans-serif}"
+        ".fs th,.fs td{border:1px solid #999;padding:4px;vertical-align:top}"
+        ".fs td.notes{height:48px;width:22%}.fs h3{margin:12px 0 4px}"
+        "@media print{.fs section{page-break-after:always}}</style>",
+        f'<div class="fs"><p class="wm">{html.escape(stamp or watermark_line())}</p>'
+        f"<h2>{html.escape(title)}</h2>",
+    ]
     for day, part in rows.groupby("day", sort=True):
         label = day_names[int(day) - 1] if day_names else str(int(day))
-        parts.append(f"<section><h3>{html.escape(label)}</h3><table><tr>" + "".join(
-            f"<th>{html.escape(headers[c])}</th>" for c in cols) + "</tr>")
+        parts.append(
+            f"<section><h3>{html.escape(label)}</h3><table><tr>"
+            + "".join(f"<th>{html.escape(headers[c])}</th>" for c in cols)
+            + "</tr>"
+        )
         for r in part.itertuples():
             cells = []
             for c in cols:

@@ -7,6 +7,7 @@ into the best split of a small week into days. Time and memory grow as 2^n n^2: 
 ``HELD_KARP_MAX`` stops (the route benchmark times that size). For tests and benchmarks,
 not for pages.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -131,8 +132,9 @@ def optimal_week(dist: np.ndarray, sizes: list[int]) -> tuple[float, list[np.nda
     masks = np.arange(1 << n)
     count = np.bitwise_count(masks)
     group_sizes = sorted(set(sizes))
-    by_low = {(b, s): masks[(count == s) & ((masks >> b) & 1 == 1)]
-              for b in range(n) for s in group_sizes}
+    by_low = {
+        (b, s): masks[(count == s) & ((masks >> b) & 1 == 1)] for b in range(n) for s in group_sizes
+    }
     f = np.full((1 << n, n_hi + 1), np.inf)
     parent = np.zeros((1 << n, n_hi + 1), dtype=np.int64)
     f[0, 0] = 0.0

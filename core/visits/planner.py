@@ -6,6 +6,7 @@ A planner row is a customer of the manager with a priority score and its reasons
 orders it into days from and back to the outlet (``core.visits.route``). Only the manager's own
 customers can be planned: every write checks it in SQL, whoever asks.
 """
+
 from __future__ import annotations
 
 import json
@@ -58,8 +59,9 @@ def manager_scope(engine: Engine, user: Scope, manager_id: int) -> Scope | None:
     themself; a branch leader: their branch's active managers; head office: any active
     manager), else None."""
     with engine.connect() as conn:
-        row = conn.execute(select(Manager.branch_id).where(Manager.id == manager_id,
-                                                           Manager.active)).first()
+        row = conn.execute(
+            select(Manager.branch_id).where(Manager.id == manager_id, Manager.active)
+        ).first()
     if row is None:
         return None
     if user.role == "manager" and user.manager_id != manager_id:
@@ -72,14 +74,21 @@ def manager_scope(engine: Engine, user: Scope, manager_id: int) -> Scope | None:
 def running_campaigns(engine: Engine, day: date) -> pd.DataFrame:
     """Campaigns running on ``day`` with a saved filter (id, code, name, saved_filter)."""
     with engine.connect() as conn:
-        return read_frame(conn, select(Campaign.id, Campaign.code, Campaign.name,
-                                       Campaign.saved_filter)
-                          .where(Campaign.starts_on <= day, Campaign.ends_on >= day,
-                                 Campaign.saved_filter.is_not(None)).order_by(Campaign.id))
+        return read_frame(
+            conn,
+            select(Campaign.id, Campaign.code, Campaign.name, Campaign.saved_filter)
+            .where(
+                Campaign.starts_on <= day,
+                Campaign.ends_on >= day,
+                Campaign.saved_filter.is_not(None),
+            )
+            .order_by(Campaign.id),
+        )
 
 
-def _sources(engine: Engine, manager: Scope, frame: pd.DataFrame, ctx: Context
-             ) -> tuple[list[list[str]], dict[str, str]]:
+def _sources(
+    engine: Engine, manager: Scope, frame: pd.DataFrame, ctx: Context
+) -> tuple[list[list[str]], dict[str, str]]:
     """Per customer, the lists and industry / group grids they are in (``list:<id>``,
     ``grid:<id>``), and the label of each source."""
     member: list[list[str]] = [[] for _ in range(len(frame))]
@@ -96,8 +105,9 @@ def _sources(engine: Engine, manager: Scope, frame: pd.DataFrame, ctx: Context
     return member, labels
 
 
-def planner_frame(engine: Engine, manager: Scope, as_of: date,
-                  viewer: Scope | None = None) -> tuple[pd.DataFrame, dict]:
+def planner_frame(
+    engine: Engine, manager: Scope, as_of: date, viewer: Scope | None = None
+) -> tuple[pd.DataFrame, dict]:
     """Every customer of ``manager`` ranked for a visit, highest score first; names masked
     by :mod:`core.masking`'s policy for ``viewer`` (default: the manager themself).
 
@@ -123,48 +133,71 @@ def planner_frame(engine: Engine, manager: Scope, as_of: date,
             in_campaign[i].append(int(c.id))
     sources, labels = _sources(engine, manager, frame, ctx)
     last = pd.to_datetime(as_of) - pd.to_timedelta(frame["days_since_visit"], unit="D")
-    ranked_input = pd.DataFrame({
-        "id": frame["id"], "tier": frame["tier"],
-        "status": np.array(STATUSES, dtype=object)[frame["status"].clip(0)],
-        "kind": np.array(KINDS, dtype=object)[frame["kind"].clip(0)],
-        "last_visit_on": last, "aum": frame["aum"], "deposit_balance": frame["deposit"],
-        "other_bank_deposit": frame["other_bank_deposit"],
-        "has_mobile_banking": frame["has_mobile_banking"],
-        "has_acquiring": frame["has_acquiring"], "has_etc": frame["has_etc"],
-        "has_debit_card": frame["has_debit_card"], "age": frame["age"],
-        "days_to_maturity": frame["days_to_maturity"], "is_migrant": frame["is_migrant"],
-        "in_campaign": [bool(c) for c in in_campaign], "credit_line": frame["credit_line"],
-        "loan_balance": frame["loan"]})
+    ranked_input = pd.DataFrame(
+        {
+            "id": frame["id"],
+            "tier": frame["tier"],
+            "status": np.array(STATUSES, dtype=object)[frame["status"].clip(0)],
+            "kind": np.array(KINDS, dtype=object)[frame["kind"].clip(0)],
+            "last_visit_on": last,
+            "aum": frame["aum"],
+            "deposit_balance": frame["deposit"],
+            "other_bank_deposit": frame["other_bank_deposit"],
+            "has_mobile_banking": frame["has_mobile_banking"],
+            "has_acquiring": frame["has_acquiring"],
+            "has_etc": frame["has_etc"],
+            "has_debit_card": frame["has_debit_card"],
+            "age": frame["age"],
+            "days_to_maturity": frame["days_to_maturity"],
+            "is_migrant": frame["is_migrant"],
+            "in_campaign": [bool(c) for c in in_campaign],
+            "credit_line": frame["credit_line"],
+            "loan_balance": frame["loan"],
+        }
+    )
     scored = score_customers(ranked_input, as_of)
     peers = segment_peers(load_segments(engine, active_only=False))
     offers = recommend(frame, peers, as_of=as_of)  # a list per row of ``frame``
     extra = frame.set_index("id")
     ids = scored["id"].to_numpy()
     with engine.connect() as conn:
-        names = read_frame(conn, select(Customer.id, Customer.cust_no, Customer.name,
-                                        Village.short_name.label("village"),
-                                        Grid.name.label("grid"))
-                           .outerjoin(Village, Village.id == Customer.village_id)
-                           .outerjoin(Grid, Grid.id == Customer.grid2_id)
-                           .where(manager.where(Customer.branch_id, Customer.manager_id))
-                           ).set_index("id")
-    out = pd.DataFrame({
-        "id": ids, "cust_no": names["cust_no"].reindex(ids).to_numpy(),
-        "name": names["name"].reindex(ids).to_numpy(),
-        "village": names["village"].reindex(ids).to_numpy(),
-        "grid2_id": extra["grid2_id"].reindex(ids).to_numpy(),
-        "grid": names["grid"].reindex(ids).to_numpy(),
-        "lon": extra["lon"].reindex(ids).to_numpy(), "lat": extra["lat"].reindex(ids).to_numpy(),
-        "tier": scored["tier"].to_numpy(),
-        "lifecycle": extra["lifecycle"].reindex(ids).to_numpy(),
-        "segment_id": extra["segment_id"].reindex(ids).to_numpy(),
-        "tag_mask": extra["tag_mask"].reindex(ids).to_numpy(),
-        "products": extra["products"].reindex(ids).to_numpy(),
-        "status": scored["status"].to_numpy(), "kind": scored["kind"].to_numpy(),
-        "last_visit_on": scored["last_visit_on"].to_numpy(),
-        "overdue_days": scored["overdue_days"].to_numpy(), "score": scored["score"].to_numpy(),
-        "reasons": scored["reasons"].to_numpy(), "reasons_en": scored["reasons_en"].to_numpy(),
-    })
+        names = read_frame(
+            conn,
+            select(
+                Customer.id,
+                Customer.cust_no,
+                Customer.name,
+                Village.short_name.label("village"),
+                Grid.name.label("grid"),
+            )
+            .outerjoin(Village, Village.id == Customer.village_id)
+            .outerjoin(Grid, Grid.id == Customer.grid2_id)
+            .where(manager.where(Customer.branch_id, Customer.manager_id)),
+        ).set_index("id")
+    out = pd.DataFrame(
+        {
+            "id": ids,
+            "cust_no": names["cust_no"].reindex(ids).to_numpy(),
+            "name": names["name"].reindex(ids).to_numpy(),
+            "village": names["village"].reindex(ids).to_numpy(),
+            "grid2_id": extra["grid2_id"].reindex(ids).to_numpy(),
+            "grid": names["grid"].reindex(ids).to_numpy(),
+            "lon": extra["lon"].reindex(ids).to_numpy(),
+            "lat": extra["lat"].reindex(ids).to_numpy(),
+            "tier": scored["tier"].to_numpy(),
+            "lifecycle": extra["lifecycle"].reindex(ids).to_numpy(),
+            "segment_id": extra["segment_id"].reindex(ids).to_numpy(),
+            "tag_mask": extra["tag_mask"].reindex(ids).to_numpy(),
+            "products": extra["products"].reindex(ids).to_numpy(),
+            "status": scored["status"].to_numpy(),
+            "kind": scored["kind"].to_numpy(),
+            "last_visit_on": scored["last_visit_on"].to_numpy(),
+            "overdue_days": scored["overdue_days"].to_numpy(),
+            "score": scored["score"].to_numpy(),
+            "reasons": scored["reasons"].to_numpy(),
+            "reasons_en": scored["reasons_en"].to_numpy(),
+        }
+    )
     at = pd.Series(np.arange(len(frame)), index=frame["id"].to_numpy()).reindex(ids).to_numpy()
     out["offers"] = _objects([offers[i] for i in at])
     out["offer_codes"] = _objects([[o.product for o in offers[i]] for i in at])
@@ -226,6 +259,7 @@ def filter_planner(rows: pd.DataFrame, f: PlannerFilters, ctx_tags) -> np.ndarra
 
 # ---- saved plans --------------------------------------------------------------------------
 
+
 def outlet_of(engine: Engine, branch_id: int) -> tuple[float, float]:
     """The (lon, lat) of a branch's outlet, where the manager's days start and end."""
     with engine.connect() as conn:
@@ -233,8 +267,9 @@ def outlet_of(engine: Engine, branch_id: int) -> tuple[float, float]:
     return float(row.lon), float(row.lat)
 
 
-def save_plan(engine: Engine, actor, manager_id: int, week_start: date,
-              picked: pd.DataFrame) -> int:
+def save_plan(
+    engine: Engine, actor, manager_id: int, week_start: date, picked: pd.DataFrame
+) -> int:
     """Save ``manager_id``'s plan for the week starting ``week_start``, routed into days.
 
     ``picked``: planner rows (id, lon, lat, score, reasons, offers, sources). Raises
@@ -257,48 +292,98 @@ def save_plan(engine: Engine, actor, manager_id: int, week_start: date,
     if len(ids) > capacity:
         problems.append(Problem("problem.plan.capacity", {"n": len(ids), "capacity": capacity}))
     with engine.connect() as conn:
-        mine = set(conn.execute(select(Customer.id).where(
-            Customer.id.in_(ids), Customer.manager_id == manager_id)).scalars())
-        others = dict(conn.execute(select(Customer.id, Customer.cust_no).where(
-            Customer.id.in_(sorted(set(ids) - mine)))).all())
-    require(engine, actor, "save_plan", not others,
-            f"customers of another manager: {sorted(others.values())[:20]}")
+        mine = set(
+            conn.execute(
+                select(Customer.id).where(Customer.id.in_(ids), Customer.manager_id == manager_id)
+            ).scalars()
+        )
+        others = dict(
+            conn.execute(
+                select(Customer.id, Customer.cust_no).where(
+                    Customer.id.in_(sorted(set(ids) - mine))
+                )
+            ).all()
+        )
+    require(
+        engine,
+        actor,
+        "save_plan",
+        not others,
+        f"customers of another manager: {sorted(others.values())[:20]}",
+    )
     for cid in sorted(set(ids) - mine):
         problems.append(Problem("problem.plan.customer", {"id": cid}))
     if problems:
         raise ProblemError(problems)
-    route = plan_week(outlet_of(engine, manager.branch_id), picked[["id", "lon", "lat"]]
-                      .drop_duplicates("id"))
+    route = plan_week(
+        outlet_of(engine, manager.branch_id), picked[["id", "lon", "lat"]].drop_duplicates("id")
+    )
     order = {int(r.id): (int(r.day), int(r.seq)) for r in route.stops.itertuples()}
     now = datetime.now()
     week_end = week_start + timedelta(days=7)
     with engine.begin() as conn:
-        plan = conn.execute(select(VisitPlan.id).where(
-            VisitPlan.manager_id == manager_id, VisitPlan.week_start == week_start)).scalar()
+        plan = conn.execute(
+            select(VisitPlan.id).where(
+                VisitPlan.manager_id == manager_id, VisitPlan.week_start == week_start
+            )
+        ).scalar()
         if plan is None:
-            plan = conn.execute(insert(VisitPlan).values(
-                manager_id=manager_id, week_start=week_start, saved_at=now, saved_by=user_id)
-                .returning(VisitPlan.id)).scalar_one()
+            plan = conn.execute(
+                insert(VisitPlan)
+                .values(
+                    manager_id=manager_id, week_start=week_start, saved_at=now, saved_by=user_id
+                )
+                .returning(VisitPlan.id)
+            ).scalar_one()
         else:
-            conn.execute(update(VisitPlan).where(VisitPlan.id == plan).values(
-                saved_at=now, saved_by=user_id))
+            conn.execute(
+                update(VisitPlan).where(VisitPlan.id == plan).values(saved_at=now, saved_by=user_id)
+            )
             conn.execute(delete(VisitPlanItem).where(VisitPlanItem.plan_id == plan))
-        logged = dict(conn.execute(select(Visit.customer_id, Visit.id).where(
-            Visit.manager_id == manager_id, Visit.customer_id.in_(ids),
-            Visit.visited_at >= week_start, Visit.visited_at < week_end)).all())
+        logged = dict(
+            conn.execute(
+                select(Visit.customer_id, Visit.id).where(
+                    Visit.manager_id == manager_id,
+                    Visit.customer_id.in_(ids),
+                    Visit.visited_at >= week_start,
+                    Visit.visited_at < week_end,
+                )
+            ).all()
+        )
         for row in picked.drop_duplicates("id").itertuples():
             day, seq = order.get(int(row.id), (None, None))
-            conn.execute(insert(VisitPlanItem).values(
-                plan_id=plan, customer_id=int(row.id), day=day, seq=seq,
-                score=float(row.score), reasons=row.reasons,
-                offers=json.dumps([[o.product, o.reason_zh, o.reason_en] for o in row.offers],
-                                  ensure_ascii=False),
-                source=",".join(row.sources) or "grid", visit_id=logged.get(int(row.id))))
-        conn.execute(insert(AuditLog).values(
-            at=now, user_id=user_id, action="save_plan", entity="visit_plan",
-            entity_id=str(plan), detail=json.dumps({"manager_id": manager_id,
-                                                    "week_start": week_start.isoformat(),
-                                                    "customers": len(ids)})))
+            conn.execute(
+                insert(VisitPlanItem).values(
+                    plan_id=plan,
+                    customer_id=int(row.id),
+                    day=day,
+                    seq=seq,
+                    score=float(row.score),
+                    reasons=row.reasons,
+                    offers=json.dumps(
+                        [[o.product, o.reason_zh, o.reason_en] for o in row.offers],
+                        ensure_ascii=False,
+                    ),
+                    source=",".join(row.sources) or "grid",
+                    visit_id=logged.get(int(row.id)),
+                )
+            )
+        conn.execute(
+            insert(AuditLog).values(
+                at=now,
+                user_id=user_id,
+                action="save_plan",
+                entity="visit_plan",
+                entity_id=str(plan),
+                detail=json.dumps(
+                    {
+                        "manager_id": manager_id,
+                        "week_start": week_start.isoformat(),
+                        "customers": len(ids),
+                    }
+                ),
+            )
+        )
     return int(plan)
 
 
@@ -310,19 +395,36 @@ def load_plan(engine: Engine, user: Scope, manager_id: int, week_start: date) ->
     """
     if manager_scope(engine, user, manager_id) is None:
         return pd.DataFrame()
-    stmt = (select(VisitPlanItem.id.label("item_id"), VisitPlanItem.customer_id,
-                   Customer.cust_no, Customer.name, Customer.phone, Customer.address,
-                   Customer.lon, Customer.lat, Village.short_name.label("village"),
-                   Grid.name.label("grid"), VisitPlanItem.day, VisitPlanItem.seq,
-                   VisitPlanItem.score, VisitPlanItem.reasons, VisitPlanItem.offers,
-                   VisitPlanItem.visit_id)
-            .join(VisitPlan, VisitPlan.id == VisitPlanItem.plan_id)
-            .join(Customer, Customer.id == VisitPlanItem.customer_id)
-            .outerjoin(Village, Village.id == Customer.village_id)
-            .outerjoin(Grid, Grid.id == Customer.grid2_id)
-            .where(VisitPlan.manager_id == manager_id, VisitPlan.week_start == week_start,
-                   Customer.manager_id == manager_id)
-            .order_by(VisitPlanItem.day, VisitPlanItem.seq, VisitPlanItem.id))
+    stmt = (
+        select(
+            VisitPlanItem.id.label("item_id"),
+            VisitPlanItem.customer_id,
+            Customer.cust_no,
+            Customer.name,
+            Customer.phone,
+            Customer.address,
+            Customer.lon,
+            Customer.lat,
+            Village.short_name.label("village"),
+            Grid.name.label("grid"),
+            VisitPlanItem.day,
+            VisitPlanItem.seq,
+            VisitPlanItem.score,
+            VisitPlanItem.reasons,
+            VisitPlanItem.offers,
+            VisitPlanItem.visit_id,
+        )
+        .join(VisitPlan, VisitPlan.id == VisitPlanItem.plan_id)
+        .join(Customer, Customer.id == VisitPlanItem.customer_id)
+        .outerjoin(Village, Village.id == Customer.village_id)
+        .outerjoin(Grid, Grid.id == Customer.grid2_id)
+        .where(
+            VisitPlan.manager_id == manager_id,
+            VisitPlan.week_start == week_start,
+            Customer.manager_id == manager_id,
+        )
+        .order_by(VisitPlanItem.day, VisitPlanItem.seq, VisitPlanItem.id)
+    )
     with engine.connect() as conn:
         df = read_frame(conn, stmt)
     df["offers"] = df["offers"].map(lambda s: json.loads(s) if s else [])
@@ -335,8 +437,10 @@ def plan_version(engine: Engine, manager_id: int) -> tuple:
     from sqlalchemy import func
 
     with engine.connect() as conn:
-        visits = conn.execute(select(func.max(Visit.id)).where(
-            Visit.manager_id == manager_id)).scalar()
-        saved = conn.execute(select(func.max(VisitPlan.saved_at)).where(
-            VisitPlan.manager_id == manager_id)).scalar()
+        visits = conn.execute(
+            select(func.max(Visit.id)).where(Visit.manager_id == manager_id)
+        ).scalar()
+        saved = conn.execute(
+            select(func.max(VisitPlan.saved_at)).where(VisitPlan.manager_id == manager_id)
+        ).scalar()
     return (visits or 0, str(saved or ""))

@@ -26,6 +26,7 @@ from 1万) adds a reason, in Chinese (``reasons``, joined by "、") and English
 job (the one recommender, also behind the customer view). Everything is computed
 column-wise (the route benchmark times a book of 3,000 customers).
 """
+
 from __future__ import annotations
 
 import string
@@ -38,15 +39,36 @@ from core import config
 from core.calendar import festival_window
 from core.i18n import t
 
-REQUIRED_COLUMNS = ("id", "tier", "status", "last_visit_on", "aum", "deposit_balance",
-                    "other_bank_deposit", "has_mobile_banking", "has_acquiring", "has_etc",
-                    "has_debit_card", "kind", "age", "days_to_maturity", "is_migrant",
-                    "in_campaign", "credit_line", "loan_balance")
+REQUIRED_COLUMNS = (
+    "id",
+    "tier",
+    "status",
+    "last_visit_on",
+    "aum",
+    "deposit_balance",
+    "other_bank_deposit",
+    "has_mobile_banking",
+    "has_acquiring",
+    "has_etc",
+    "has_debit_card",
+    "kind",
+    "age",
+    "days_to_maturity",
+    "is_migrant",
+    "in_campaign",
+    "credit_line",
+    "loan_balance",
+)
 TIERS = ("high", "core", "basic")
-WEIGHTS = {"overdue": 30, "value": 20, "other_bank": 15, "gaps": 15, "events": 12,
-           "campaign": 8}
-GAP_POINTS = {"mobile_banking": 5, "acquiring": 6, "loan": 4, "debit_card": 3, "etc": 2,
-              "dormant": 3}
+WEIGHTS = {"overdue": 30, "value": 20, "other_bank": 15, "gaps": 15, "events": 12, "campaign": 8}
+GAP_POINTS = {
+    "mobile_banking": 5,
+    "acquiring": 6,
+    "loan": 4,
+    "debit_card": 3,
+    "etc": 2,
+    "dormant": 3,
+}
 EVENT_POINTS = {"maturity": 8, "spring_festival": 8}
 NEVER_VISITED_SHARE = 0.5
 MONEY_FULL_WAN = 100.0  # 万元 at which the value and other-bank parts are full
@@ -113,28 +135,38 @@ def score_customers(customers: pd.DataFrame, as_of, visits_per_year=None) -> pd.
     """
     c = _columns(customers)
     as_of = np.datetime64(pd.Timestamp(as_of).date(), "D")
-    per_year = np.asarray(visits_per_year if visits_per_year is not None
-                          else config.get("GM_VISITS_PER_YEAR"), dtype=float)
+    per_year = np.asarray(
+        visits_per_year if visits_per_year is not None else config.get("GM_VISITS_PER_YEAR"),
+        dtype=float,
+    )
     tier = np.select([c["tier"] == name for name in TIERS], [0, 1, 2], -1)
     if (tier < 0).any():
-        raise ValueError(f"customers: tier must be one of {', '.join(TIERS)}; "
-                         f"ids {c['id'][tier < 0].tolist()[:10]}")
+        raise ValueError(
+            f"customers: tier must be one of {', '.join(TIERS)}; "
+            f"ids {c['id'][tier < 0].tolist()[:10]}"
+        )
     due, overdue, never, interval = _due(c["last_visit_on"], per_year[tier], as_of)
     on = _conditions(c, never, overdue, pd.Timestamp(as_of).date())
 
     money = _money_share(c["aum"]), _money_share(c["other_bank_deposit"])
-    points = (WEIGHTS["overdue"] * np.where(never, NEVER_VISITED_SHARE,
-                                            np.clip(overdue / interval, 0, 1))
-              + WEIGHTS["value"] * money[0] + WEIGHTS["other_bank"] * money[1]
-              + np.minimum(WEIGHTS["gaps"], sum(GAP_POINTS[k] * on[k] for k in GAP_POINTS))
-              + np.minimum(WEIGHTS["events"], sum(EVENT_POINTS[k] * on[k] for k in EVENT_POINTS))
-              + WEIGHTS["campaign"] * on["campaign"])
+    points = (
+        WEIGHTS["overdue"] * np.where(never, NEVER_VISITED_SHARE, np.clip(overdue / interval, 0, 1))
+        + WEIGHTS["value"] * money[0]
+        + WEIGHTS["other_bank"] * money[1]
+        + np.minimum(WEIGHTS["gaps"], sum(GAP_POINTS[k] * on[k] for k in GAP_POINTS))
+        + np.minimum(WEIGHTS["events"], sum(EVENT_POINTS[k] * on[k] for k in EVENT_POINTS))
+        + WEIGHTS["campaign"] * on["campaign"]
+    )
     score = np.round(np.clip(points, 0, 100), 1)
 
     reasons = _texts(c, on, tier, per_year, overdue, on["festival"])
     out = customers.reset_index(drop=True).assign(
-        due_on=pd.to_datetime(due), overdue_days=overdue, score=score,
-        reasons=reasons.zh, reasons_en=reasons.en)
+        due_on=pd.to_datetime(due),
+        overdue_days=overdue,
+        score=score,
+        reasons=reasons.zh,
+        reasons_en=reasons.en,
+    )
     order = np.lexsort((c["id"], -overdue, -score))
     return out.iloc[order].reset_index(drop=True)
 
@@ -162,13 +194,15 @@ def _conditions(c: dict, never: np.ndarray, overdue: np.ndarray, as_of: date) ->
     maturing = (c["days_to_maturity"] >= 0) & (c["days_to_maturity"] <= MATURITY_DAYS)
     other = c["other_bank_deposit"]
     return {
-        "overdue": overdue > 0, "never": never,
-        "maturity": maturing, "spring_festival": c["is_migrant"] & (festival is not None),
+        "overdue": overdue > 0,
+        "never": never,
+        "maturity": maturing,
+        "spring_festival": c["is_migrant"] & (festival is not None),
         "festival": festival,
         "other_bank": other >= OTHER_BANK_MIN,
         "value": c["aum"] >= float(config.get("GM_TIER_AUM")[1]),
-        "mobile_banking": ~c["has_mobile_banking"] & (
-            (age < MOBILE_MAX_AGE) | (merchant & np.isnan(age))),
+        "mobile_banking": ~c["has_mobile_banking"]
+        & ((age < MOBILE_MAX_AGE) | (merchant & np.isnan(age))),
         "acquiring": merchant & ~c["has_acquiring"],
         "loan": (line >= CREDIT_MIN) & (unused >= line / 2),
         "debit_card": ~c["has_debit_card"] & (kind != "corporate"),
@@ -178,39 +212,72 @@ def _conditions(c: dict, never: np.ndarray, overdue: np.ndarray, as_of: date) ->
     }
 
 
-def _texts(c: dict, on: dict, tier: np.ndarray, per_year: np.ndarray, overdue: np.ndarray,
-           festival: date | None):
+def _texts(
+    c: dict,
+    on: dict,
+    tier: np.ndarray,
+    per_year: np.ndarray,
+    overdue: np.ndarray,
+    festival: date | None,
+):
     """Reasons in both languages, per customer."""
     n = len(c["id"])
     reasons = _Lines(n, "、", "; ")
-    tiers = {lang: np.array([t("tier.high", lang), t("tier.core", lang),
-                             t("tier.basic", lang)]) for lang in ("zh", "en")}
+    tiers = {
+        lang: np.array([t("tier.high", lang), t("tier.core", lang), t("tier.basic", lang)])
+        for lang in ("zh", "en")
+    }
     freq = {lang: np.array([_frequency(v, lang) for v in per_year]) for lang in ("zh", "en")}
     days = np.where(on["maturity"], c["days_to_maturity"], 0).astype(np.int64)
     unused = c["credit_line"] - c["loan_balance"]
     wan_other = _wan_where(c["other_bank_deposit"], on["other_bank"])
     wan_unused = _wan_where(unused, on["loan"])
     m = on["overdue"]
-    reasons.add(m, *(_fill(t("reason.overdue", lang), days=overdue[m],
-                           tier=tiers[lang][tier[m]], freq=freq[lang][tier[m]])
-                     for lang in ("zh", "en")))
+    reasons.add(
+        m,
+        *(
+            _fill(
+                t("reason.overdue", lang),
+                days=overdue[m],
+                tier=tiers[lang][tier[m]],
+                freq=freq[lang][tier[m]],
+            )
+            for lang in ("zh", "en")
+        ),
+    )
     m = on["never"]
-    reasons.add(m, *(_fill(t("reason.never_visited", lang), tier=tiers[lang][tier[m]],
-                           freq=freq[lang][tier[m]]) for lang in ("zh", "en")))
+    reasons.add(
+        m,
+        *(
+            _fill(
+                t("reason.never_visited", lang), tier=tiers[lang][tier[m]], freq=freq[lang][tier[m]]
+            )
+            for lang in ("zh", "en")
+        ),
+    )
     m = on["maturity"]
     reasons.add(m, *(_fill(t("reason.maturity", lang), days=days[m]) for lang in ("zh", "en")))
-    reasons.add(on["spring_festival"], *(t("reason.spring_festival", lang, date=festival)
-                                         for lang in ("zh", "en")))
+    reasons.add(
+        on["spring_festival"],
+        *(t("reason.spring_festival", lang, date=festival) for lang in ("zh", "en")),
+    )
     m = on["other_bank"]
-    reasons.add(m, *(_fill(t("reason.other_bank", lang), wan=wan_other[m])
-                     for lang in ("zh", "en")))
+    reasons.add(
+        m, *(_fill(t("reason.other_bank", lang), wan=wan_other[m]) for lang in ("zh", "en"))
+    )
     m = on["value"]
-    reasons.add(m, *(_fill(t("reason.value", lang), wan=_wan(c["aum"][m]))
-                     for lang in ("zh", "en")))
-    for code, key in (("mobile_banking", "reason.no_mobile_banking"),
-                      ("acquiring", "reason.no_acquiring"), ("loan", "reason.unused_credit"),
-                      ("debit_card", "reason.no_debit_card"), ("etc", "reason.no_etc"),
-                      ("dormant", "reason.dormant"), ("campaign", "reason.campaign")):
+    reasons.add(
+        m, *(_fill(t("reason.value", lang), wan=_wan(c["aum"][m])) for lang in ("zh", "en"))
+    )
+    for code, key in (
+        ("mobile_banking", "reason.no_mobile_banking"),
+        ("acquiring", "reason.no_acquiring"),
+        ("loan", "reason.unused_credit"),
+        ("debit_card", "reason.no_debit_card"),
+        ("etc", "reason.no_etc"),
+        ("dormant", "reason.dormant"),
+        ("campaign", "reason.campaign"),
+    ):
         m = on[code]
         reasons.add(m, *(_fill(t(key, lang), wan=wan_unused[m]) for lang in ("zh", "en")))
 
@@ -231,8 +298,9 @@ def pick_week(ranked: pd.DataFrame, capacity: int | None = None) -> pd.DataFrame
     capacity = int(config.get("GM_VISITS_PER_WEEK") if capacity is None else capacity)
     if capacity < 0:
         raise ValueError(f"capacity must not be negative, got {capacity}")
-    order = np.lexsort((ranked["id"].to_numpy(), -ranked["overdue_days"].to_numpy(),
-                        -ranked["score"].to_numpy()))
+    order = np.lexsort(
+        (ranked["id"].to_numpy(), -ranked["overdue_days"].to_numpy(), -ranked["score"].to_numpy())
+    )
     return ranked.iloc[order[:capacity]].reset_index(drop=True)
 
 
@@ -278,8 +346,9 @@ def _fill(template: str, **columns) -> np.ndarray | str:
 
 def _wan(yuan: np.ndarray) -> np.ndarray:
     """Yuan as 万元 text with one decimal and thousands separators."""
-    return np.array([f"{v / 10_000:,.1f}" for v in np.asarray(yuan, dtype=float).tolist()],
-                    dtype=object)
+    return np.array(
+        [f"{v / 10_000:,.1f}" for v in np.asarray(yuan, dtype=float).tolist()], dtype=object
+    )
 
 
 def _wan_where(yuan: np.ndarray, mask: np.ndarray) -> np.ndarray:
@@ -310,12 +379,17 @@ def _columns(customers: pd.DataFrame) -> dict[str, np.ndarray]:
     if missing:
         raise ValueError(f"customers: missing column(s) {', '.join(missing)}")
     c = {col: customers[col].to_numpy() for col in ("id", "tier", "status", "kind")}
-    for col in ("has_mobile_banking", "has_acquiring", "has_etc", "has_debit_card",
-                "is_migrant", "in_campaign"):
+    for col in (
+        "has_mobile_banking",
+        "has_acquiring",
+        "has_etc",
+        "has_debit_card",
+        "is_migrant",
+        "in_campaign",
+    ):
         c[col] = customers[col].fillna(False).to_numpy(dtype=bool)
     for col in ("aum", "deposit_balance", "other_bank_deposit", "credit_line", "loan_balance"):
-        c[col] = np.nan_to_num(pd.to_numeric(customers[col], errors="coerce")
-                               .to_numpy(dtype=float))
+        c[col] = np.nan_to_num(pd.to_numeric(customers[col], errors="coerce").to_numpy(dtype=float))
     for col in ("age", "days_to_maturity"):
         c[col] = pd.to_numeric(customers[col], errors="coerce").to_numpy(dtype=float)
     last = customers["last_visit_on"]

@@ -24,6 +24,7 @@ Stops without usable coordinates are returned apart (``WeekRoute.unlocated``), n
 silently. ``core.visits.optimum.optimal_week`` is the exact answer for small weeks, the yardstick
 of the tests and benchmarks.
 """
+
 from __future__ import annotations
 
 import math
@@ -128,15 +129,19 @@ def split_located(stops: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     lat = pd.to_numeric(stops["lat"], errors="coerce").to_numpy(dtype=float)
     missing = ~(np.isfinite(lon) & np.isfinite(lat)) | ((lon == 0) & (lat == 0))
     out = ~missing & ((np.abs(lon) > 180) | (np.abs(lat) > 90))
-    located = stops[~(missing | out)].assign(lon=lon[~(missing | out)],
-                                             lat=lat[~(missing | out)])
+    located = stops[~(missing | out)].assign(lon=lon[~(missing | out)], lat=lat[~(missing | out)])
     unlocated = stops[missing | out].assign(
-        reason=np.where(missing, "missing", "out_of_range")[missing | out])
+        reason=np.where(missing, "missing", "out_of_range")[missing | out]
+    )
     return located.reset_index(drop=True), unlocated.reset_index(drop=True)
 
 
-def plan_week(outlet: tuple[float, float], stops: pd.DataFrame, days: int | None = None,
-              capacity: int | None = None) -> WeekRoute:
+def plan_week(
+    outlet: tuple[float, float],
+    stops: pd.DataFrame,
+    days: int | None = None,
+    capacity: int | None = None,
+) -> WeekRoute:
     """Split the week's stops into days and order each day as a loop from the outlet.
 
     Parameters
@@ -185,8 +190,9 @@ def plan_week(outlet: tuple[float, float], stops: pd.DataFrame, days: int | None
     return _result(located, unlocated, dist, tours)
 
 
-def _split_days(dist: np.ndarray, x: np.ndarray, y: np.ndarray,
-                sizes: list[int]) -> list[np.ndarray]:
+def _split_days(
+    dist: np.ndarray, x: np.ndarray, y: np.ndarray, sizes: list[int]
+) -> list[np.ndarray]:
     """The days' tours (node arrays starting with 0, the outlet) for the given day sizes.
 
     ``dist`` is the distance matrix with the outlet as node 0; ``x``, ``y`` are the nodes'
@@ -197,8 +203,10 @@ def _split_days(dist: np.ndarray, x: np.ndarray, y: np.ndarray,
     days = DayPricer(dist)
     sweep = 1 + np.argsort(np.arctan2(x[1:], y[1:]), kind="stable")
     giant = solve_tour(dist, kicks=0)[1:]
-    groups = min((exchange(days, _best_cut(order, sizes, days.price))
-                  for order in (sweep, giant)), key=days.week)
+    groups = min(
+        (exchange(days, _best_cut(order, sizes, days.price)) for order in (sweep, giant)),
+        key=days.week,
+    )
     return improve(days, groups)
 
 
@@ -215,7 +223,7 @@ def _best_cut(order: np.ndarray, sizes: list[int], price) -> list[np.ndarray]:
 
     def run(start: int, size: int) -> float:
         if (start, size) not in run_cost:
-            run_cost[(start, size)] = price(ring[start:start + size])[1]
+            run_cost[(start, size)] = price(ring[start : start + size])[1]
         return run_cost[(start, size)]
 
     best_total, best_cut = np.inf, None
@@ -239,7 +247,7 @@ def _best_cut(order: np.ndarray, sizes: list[int], price) -> list[np.ndarray]:
             best_total, best_cut = cost, (r0, day_lengths)
     r0, day_lengths = best_cut
     starts = r0 + np.concatenate([[0], np.cumsum(day_lengths)[:-1]])
-    return [ring[s:s + size] for s, size in zip(starts, day_lengths, strict=True)]
+    return [ring[s : s + size] for s, size in zip(starts, day_lengths, strict=True)]
 
 
 def _check_outlet(outlet) -> tuple[float, float]:
@@ -259,8 +267,9 @@ def _orient(dist: np.ndarray, tour: np.ndarray) -> np.ndarray:
     return tour
 
 
-def _result(located: pd.DataFrame, unlocated: pd.DataFrame, dist: np.ndarray,
-            tours: list[np.ndarray]) -> WeekRoute:
+def _result(
+    located: pd.DataFrame, unlocated: pd.DataFrame, dist: np.ndarray, tours: list[np.ndarray]
+) -> WeekRoute:
     rows, days = [], []
     for day, t in enumerate(tours, start=1):
         part = located.iloc[t[1:] - 1].copy()
@@ -272,6 +281,8 @@ def _result(located: pd.DataFrame, unlocated: pd.DataFrame, dist: np.ndarray,
         days.append((day, len(t) - 1, back, (part["leg_m"].sum() + back) / 1000))
     columns = ["day", "seq", *located.columns, "leg_m"]
     stops = pd.concat(rows, ignore_index=True) if rows else pd.DataFrame(columns=columns)
-    return WeekRoute(stops=stops,
-                     days=pd.DataFrame(days, columns=["day", "stops", "return_m", "km"]),
-                     unlocated=unlocated)
+    return WeekRoute(
+        stops=stops,
+        days=pd.DataFrame(days, columns=["day", "stops", "return_m", "km"]),
+        unlocated=unlocated,
+    )

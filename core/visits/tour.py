@@ -11,6 +11,7 @@ Python loop over pairs, and the result depends only on the matrix (deterministic
 measure the heuristic against; ``random_restarts`` is a reference for sizes with no exact
 answer: the best of many local searches from random tours.
 """
+
 from __future__ import annotations
 
 import functools
@@ -73,7 +74,7 @@ def _two_opt_step(dist: np.ndarray, t: np.ndarray) -> np.ndarray | None:
     if delta[i, j] >= -_EPS:
         return None
     out = t.copy()
-    out[i + 1:j + 1] = t[i + 1:j + 1][::-1]
+    out[i + 1 : j + 1] = t[i + 1 : j + 1][::-1]
     return out
 
 
@@ -124,14 +125,15 @@ def _or_opt_step(dist: np.ndarray, t: np.ndarray) -> np.ndarray | None:
     if move is None:
         return None
     start, seg, j, flip = move
-    run = t[start:start + seg][::-1] if flip else t[start:start + seg]
-    rest = np.concatenate([t[:start], t[start + seg:]])
+    run = t[start : start + seg][::-1] if flip else t[start : start + seg]
+    rest = np.concatenate([t[:start], t[start + seg :]])
     at = j if j < start else j - seg  # index of t[j] in rest
-    return np.concatenate([rest[:at + 1], run, rest[at + 1:]])
+    return np.concatenate([rest[: at + 1], run, rest[at + 1 :]])
 
 
-def improve(dist: np.ndarray, tour, max_steps: int | None = None,
-            or_opt: bool = True) -> np.ndarray:
+def improve(
+    dist: np.ndarray, tour, max_steps: int | None = None, or_opt: bool = True
+) -> np.ndarray:
     """Apply the best 2-opt move, or when there is none the best Or-opt move, until neither
     shortens the tour (a local optimum for both).
 
@@ -248,12 +250,13 @@ def quick_tour(rows: list[list[float]], stops) -> tuple[list[int], float]:
                     best, bi, bj = delta, i, j
         if bi < 0:
             break
-        tour[bi + 1:bj + 1] = tour[bi + 1:bj + 1][::-1]
+        tour[bi + 1 : bj + 1] = tour[bi + 1 : bj + 1][::-1]
     return tour, sum(rows[tour[k - 1]][tour[k]] for k in range(1, m)) + rows[tour[-1]][0]
 
 
-def random_restarts(dist: np.ndarray, runs: int = 50, seed: int = 0,
-                    or_opt: bool = True) -> tuple[np.ndarray, float]:
+def random_restarts(
+    dist: np.ndarray, runs: int = 50, seed: int = 0, or_opt: bool = True
+) -> tuple[np.ndarray, float]:
     """The best of ``runs`` local searches (``improve``; 2-opt only when ``or_opt`` is
     False) from random tours: a reference answer where no exact one is affordable.
 

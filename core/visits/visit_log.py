@@ -5,6 +5,7 @@ double click or a resent form stores one visit), only for a customer of the mana
 moves the customer's last-visit date; the week's plan item is marked done. The checks of
 ``core.visits.authenticity`` run on the visits of a scope, and coverage is counted per grid.
 """
+
 from __future__ import annotations
 
 import json
@@ -80,8 +81,9 @@ def check_visit(form: VisitForm, now: datetime | None = None) -> list[Problem]:
     elif form.lon is not None:
         x0, y0, x1, y1 = COUNTY_BOX
         if not (x0 <= form.lon <= x1 and y0 <= form.lat <= y1):
-            problems.append(_problem("checkin_outside", "checkin", lon=f"{form.lon:.5f}",
-                                     lat=f"{form.lat:.5f}"))
+            problems.append(
+                _problem("checkin_outside", "checkin", lon=f"{form.lon:.5f}", lat=f"{form.lat:.5f}")
+            )
     if form.channel == "onsite" and form.lon is None:
         problems.append(_problem("checkin_missing", "checkin"))
     bad = clean_text(form.notes, "visit_notes", 2000)  # length, control characters (bidi...)
@@ -108,82 +110,146 @@ def log_visit(engine: Engine, actor, form: VisitForm, client_token: str) -> tupl
     if not client_token or len(client_token) > 40:
         problems.append(_problem("token", "token"))
     with engine.connect() as conn:
-        owner = conn.execute(select(Customer.manager_id).where(
-            Customer.id == form.customer_id)).scalar()
-        existing = conn.execute(select(Visit.id).where(
-            Visit.client_token == client_token)).scalar() if client_token else None
+        owner = conn.execute(
+            select(Customer.manager_id).where(Customer.id == form.customer_id)
+        ).scalar()
+        existing = (
+            conn.execute(select(Visit.id).where(Visit.client_token == client_token)).scalar()
+            if client_token
+            else None
+        )
     if existing is not None:
         return int(existing), False
     if owner is None:
         problems.append(_problem("customer", "customer"))
     else:
-        require(engine, actor, "log_visit", owner == manager.manager_id,
-                f"customer {form.customer_id} of manager {owner}")
+        require(
+            engine,
+            actor,
+            "log_visit",
+            owner == manager.manager_id,
+            f"customer {form.customer_id} of manager {owner}",
+        )
     if problems:
         raise ProblemError(problems)
     now = datetime.now()
     try:
-        return write_retrying(engine, lambda e: _store(e, manager, user_id, form,
-                                                       client_token, now)), True
+        return write_retrying(
+            engine, lambda e: _store(e, manager, user_id, form, client_token, now)
+        ), True
     except IntegrityError:  # the same form sent twice at once: the other one stored it
         with engine.connect() as conn:
-            existing = conn.execute(select(Visit.id).where(
-                Visit.client_token == client_token)).scalar()
+            existing = conn.execute(
+                select(Visit.id).where(Visit.client_token == client_token)
+            ).scalar()
         if existing is None:
             raise
         return int(existing), False
 
 
-def _store(engine: Engine, manager: Scope, user_id: int | None, form: VisitForm,
-           client_token: str, now: datetime) -> int:
+def _store(
+    engine: Engine,
+    manager: Scope,
+    user_id: int | None,
+    form: VisitForm,
+    client_token: str,
+    now: datetime,
+) -> int:
     with engine.begin() as conn:
-        visit = conn.execute(insert(Visit).values(
-            manager_id=manager.manager_id, customer_id=form.customer_id,
-            visited_at=form.visited_at, channel=form.channel,
-            lon=form.lon, lat=form.lat, outcome=form.outcome,
-            products=",".join(form.offered) or None, products_signed=",".join(form.signed) or None,
-            amount=float(form.amount), notes=form.notes.strip() or None,
-            checkin_source=form.checkin_source if form.lon is not None else None,
-            recorded_at=now, client_token=client_token).returning(Visit.id)).scalar_one()
+        visit = conn.execute(
+            insert(Visit)
+            .values(
+                manager_id=manager.manager_id,
+                customer_id=form.customer_id,
+                visited_at=form.visited_at,
+                channel=form.channel,
+                lon=form.lon,
+                lat=form.lat,
+                outcome=form.outcome,
+                products=",".join(form.offered) or None,
+                products_signed=",".join(form.signed) or None,
+                amount=float(form.amount),
+                notes=form.notes.strip() or None,
+                checkin_source=form.checkin_source if form.lon is not None else None,
+                recorded_at=now,
+                client_token=client_token,
+            )
+            .returning(Visit.id)
+        ).scalar_one()
         day = form.visited_at.date()
-        conn.execute(update(Customer).where(
-            Customer.id == form.customer_id,
-            (Customer.last_visit_on.is_(None)) | (Customer.last_visit_on < day))
-            .values(last_visit_on=day))
+        conn.execute(
+            update(Customer)
+            .where(
+                Customer.id == form.customer_id,
+                (Customer.last_visit_on.is_(None)) | (Customer.last_visit_on < day),
+            )
+            .values(last_visit_on=day)
+        )
         week = day - timedelta(days=day.weekday())
-        plans = select(VisitPlan.id).where(VisitPlan.manager_id == manager.manager_id,
-                                           VisitPlan.week_start == week)
-        conn.execute(update(VisitPlanItem).where(
-            VisitPlanItem.plan_id.in_(plans), VisitPlanItem.customer_id == form.customer_id,
-            VisitPlanItem.visit_id.is_(None)).values(visit_id=visit))
-        conn.execute(insert(AuditLog).values(
-            at=now, user_id=user_id, action="log_visit", entity="visit", entity_id=str(visit),
-            detail=json.dumps({"customer_id": form.customer_id, "outcome": form.outcome})))
+        plans = select(VisitPlan.id).where(
+            VisitPlan.manager_id == manager.manager_id, VisitPlan.week_start == week
+        )
+        conn.execute(
+            update(VisitPlanItem)
+            .where(
+                VisitPlanItem.plan_id.in_(plans),
+                VisitPlanItem.customer_id == form.customer_id,
+                VisitPlanItem.visit_id.is_(None),
+            )
+            .values(visit_id=visit)
+        )
+        conn.execute(
+            insert(AuditLog).values(
+                at=now,
+                user_id=user_id,
+                action="log_visit",
+                entity="visit",
+                entity_id=str(visit),
+                detail=json.dumps({"customer_id": form.customer_id, "outcome": form.outcome}),
+            )
+        )
     return int(visit)
 
 
 # ---- what the visits show -----------------------------------------------------------------
 
-def scope_visits(engine: Engine, scope: Scope, since: date, until: date | None = None
-                 ) -> pd.DataFrame:
+
+def scope_visits(
+    engine: Engine, scope: Scope, since: date, until: date | None = None
+) -> pd.DataFrame:
     """Visits made by the scope's managers in [since, until), with the customer's position,
     as ``core.visits.authenticity.flag_visits`` takes them (plus manager, and the customer's name
     masked by :mod:`core.masking`'s policy: head office sees it masked)."""
     until = until or date.today() + timedelta(days=1)
-    stmt = (select(Visit.id.label("visit_id"), Visit.manager_id, Manager.name.label("manager"),
-                   Visit.customer_id, Visit.visited_at, Visit.channel, Visit.lon, Visit.lat,
-                   Customer.lon.label("customer_lon"), Customer.lat.label("customer_lat"),
-                   Customer.name.label("customer"),
-                   Customer.manager_id.label("customer_manager_id"))
-            .join(Manager, Manager.id == Visit.manager_id)
-            .join(Customer, Customer.id == Visit.customer_id)
-            .where(Visit.visited_at >= since, Visit.visited_at < until,
-                   scope.where(Manager.branch_id, Manager.id))
-            .order_by(Visit.manager_id, Visit.visited_at))
+    stmt = (
+        select(
+            Visit.id.label("visit_id"),
+            Visit.manager_id,
+            Manager.name.label("manager"),
+            Visit.customer_id,
+            Visit.visited_at,
+            Visit.channel,
+            Visit.lon,
+            Visit.lat,
+            Customer.lon.label("customer_lon"),
+            Customer.lat.label("customer_lat"),
+            Customer.name.label("customer"),
+            Customer.manager_id.label("customer_manager_id"),
+        )
+        .join(Manager, Manager.id == Visit.manager_id)
+        .join(Customer, Customer.id == Visit.customer_id)
+        .where(
+            Visit.visited_at >= since,
+            Visit.visited_at < until,
+            scope.where(Manager.branch_id, Manager.id),
+        )
+        .order_by(Visit.manager_id, Visit.visited_at)
+    )
     with engine.connect() as conn:
         df = read_frame(conn, stmt)
-    df = apply_policy(scope, df, owner_col="customer_manager_id",
-                      columns={"customer": "name"}).drop(columns="customer_manager_id")
+    df = apply_policy(
+        scope, df, owner_col="customer_manager_id", columns={"customer": "name"}
+    ).drop(columns="customer_manager_id")
     df["visited_at"] = pd.to_datetime(df["visited_at"])
     for col in ("lon", "lat", "customer_lon", "customer_lat"):
         df[col] = df[col].astype(float)
@@ -193,8 +259,20 @@ def scope_visits(engine: Engine, scope: Scope, since: date, until: date | None =
 def flags_by_manager(visits: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The flags of these visits (with customer and manager names) and the summary per
     manager (with the manager's name)."""
-    flags = flag_visits(visits[["visit_id", "manager_id", "customer_id", "visited_at", "lon",
-                                "lat", "customer_lon", "customer_lat"]])
+    flags = flag_visits(
+        visits[
+            [
+                "visit_id",
+                "manager_id",
+                "customer_id",
+                "visited_at",
+                "lon",
+                "lat",
+                "customer_lon",
+                "customer_lat",
+            ]
+        ]
+    )
     names = visits.drop_duplicates("manager_id").set_index("manager_id")["manager"]
     customers = visits.set_index("visit_id")["customer"]
     flags["manager"] = flags["manager_id"].map(names)
@@ -207,16 +285,23 @@ def flags_by_manager(visits: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
 def coverage_by_grid(engine: Engine, scope: Scope, since: date) -> pd.DataFrame:
     """Per second-level grid of the scope: customers, those visited since ``since`` and the
     coverage in percent (grid_id, customers, visited, coverage_pct)."""
-    visited = (select(Visit.customer_id).where(Visit.visited_at >= since)
-               .group_by(Visit.customer_id).subquery())
-    stmt = (select(Customer.grid2_id.label("grid_id"), func.count().label("customers"),
-                   func.count(visited.c.customer_id).label("visited"))
-            .outerjoin(visited, visited.c.customer_id == Customer.id)
-            .where(Customer.grid2_id.is_not(None),
-                   scope.where(Customer.branch_id, Customer.manager_id))
-            .group_by(Customer.grid2_id))
+    visited = (
+        select(Visit.customer_id)
+        .where(Visit.visited_at >= since)
+        .group_by(Visit.customer_id)
+        .subquery()
+    )
+    stmt = (
+        select(
+            Customer.grid2_id.label("grid_id"),
+            func.count().label("customers"),
+            func.count(visited.c.customer_id).label("visited"),
+        )
+        .outerjoin(visited, visited.c.customer_id == Customer.id)
+        .where(Customer.grid2_id.is_not(None), scope.where(Customer.branch_id, Customer.manager_id))
+        .group_by(Customer.grid2_id)
+    )
     with engine.connect() as conn:
         df = read_frame(conn, stmt)
-    df["coverage_pct"] = (100 * df["visited"] / df["customers"].where(df["customers"] > 0)
-                          ).round(1)
+    df["coverage_pct"] = (100 * df["visited"] / df["customers"].where(df["customers"] > 0)).round(1)
     return df

@@ -3,6 +3,7 @@ the users page, the manager signs in with the one-time password, must change it 
 sees only their own customers; deactivation signs them out at the next click; the audit log
 page shows all of it. Plus what a shared PC must not leak from one user to the next, and
 brute force at the sign-in form."""
+
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -44,22 +45,34 @@ def errors(at: AppTest) -> list[str]:
 
 
 def test_hq_creates_a_manager_who_changes_the_otp_sees_only_their_customers_and_is_deactivated(
-        county):
+    county,
+):
     with county.connect() as conn:  # the manager with the most customers, not the demo one
-        manager_id, code = conn.execute(text(
-            "SELECT m.id, m.code FROM manager m JOIN customer c ON c.manager_id = m.id "
-            "WHERE m.id NOT IN (SELECT manager_id FROM app_user WHERE manager_id IS NOT NULL) "
-            "GROUP BY m.id, m.code ORDER BY COUNT(*) DESC, m.id")).first()
-        own = conn.execute(text("SELECT COUNT(*) FROM customer WHERE manager_id = :m"),
-                           {"m": manager_id}).scalar()
-        stranger = conn.execute(text("SELECT cust_no FROM customer WHERE manager_id <> :m "
-                                     "ORDER BY id"), {"m": manager_id}).scalar()
+        manager_id, code = conn.execute(
+            text(
+                "SELECT m.id, m.code FROM manager m JOIN customer c ON c.manager_id = m.id "
+                "WHERE m.id NOT IN (SELECT manager_id FROM app_user WHERE manager_id IS NOT NULL) "
+                "GROUP BY m.id, m.code ORDER BY COUNT(*) DESC, m.id"
+            )
+        ).first()
+        own = conn.execute(
+            text("SELECT COUNT(*) FROM customer WHERE manager_id = :m"), {"m": manager_id}
+        ).scalar()
+        stranger = conn.execute(
+            text("SELECT cust_no FROM customer WHERE manager_id <> :m ORDER BY id"),
+            {"m": manager_id},
+        ).scalar()
 
     # a tab head office leaves state in, then signs out of (which ends every hq session)
     at = sign_in(new_app(), "hq")
-    stale = {"grid_change": "HQ-LEVEL-1-CHANGE", "customer_id": 1, "visit_token": "hq-visit",
-             "plan_picked:1:2026-11-23": {1, 2, 3}, "customer_query": "秦",
-             "plan_editor_generation": 4}
+    stale = {
+        "grid_change": "HQ-LEVEL-1-CHANGE",
+        "customer_id": 1,
+        "visit_token": "hq-visit",
+        "plan_picked:1:2026-11-23": {1, 2, 3},
+        "customer_query": "秦",
+        "plan_editor_generation": 4,
+    }
     for key, value in stale.items():
         at.session_state[key] = value
     at.sidebar.button(key="sign_out").click().run()
@@ -106,8 +119,13 @@ def test_hq_creates_a_manager_who_changes_the_otp_sees_only_their_customers_and_
     found = at.selectbox(key="customer_pick").options
     assert found
     with county.connect() as conn:
-        owners = {conn.execute(text("SELECT manager_id FROM customer WHERE cust_no = :c"),
-                               {"c": option.split(" · ")[0]}).scalar() for option in found}
+        owners = {
+            conn.execute(
+                text("SELECT manager_id FROM customer WHERE cust_no = :c"),
+                {"c": option.split(" · ")[0]},
+            ).scalar()
+            for option in found
+        }
     assert owners == {manager_id}
     at.text_input(key="customer_query").input(stranger).run()
     assert not at.selectbox and at.warning  # another manager's customer: not found
@@ -149,18 +167,33 @@ def test_brute_force_at_the_form_gets_one_message_and_locks_the_account(county, 
     monkeypatch.setenv("GM_SIGNIN_MAX_FAILURES", "3")
     at = new_app()
     seen = []
-    for username, password in [("ghost", "demo"), ("branch", "guess1"), ("branch", "guess2"),
-                               ("branch", "guess3"), ("branch", "demo")]:
+    for username, password in [
+        ("ghost", "demo"),
+        ("branch", "guess1"),
+        ("branch", "guess2"),
+        ("branch", "guess3"),
+        ("branch", "demo"),
+    ]:
         sign_in(at, username, password)
         seen.append(errors(at))
         assert not at.metric
     assert all(len(e) == 1 and FAILED in e[0] for e in seen)
     assert len({e[0] for e in seen}) == 1  # word for word the same, locked or not
     with county.connect() as conn:
-        reasons = conn.execute(text("SELECT detail FROM audit_log WHERE action = "
-                                    "'sign_in_failed' ORDER BY id")).scalars().all()
+        reasons = (
+            conn.execute(
+                text("SELECT detail FROM audit_log WHERE action = 'sign_in_failed' ORDER BY id")
+            )
+            .scalars()
+            .all()
+        )
     assert [r.split('"reason": "')[1].split('"')[0] for r in reasons] == [
-        "unknown_user", "wrong_password", "wrong_password", "wrong_password", "account_locked"]
+        "unknown_user",
+        "wrong_password",
+        "wrong_password",
+        "wrong_password",
+        "account_locked",
+    ]
 
 
 def test_an_idle_tab_is_signed_out_at_its_next_click(county):
@@ -168,24 +201,37 @@ def test_an_idle_tab_is_signed_out_at_its_next_click(county):
     assert at.metric
     at.session_state["customer_id"] = 7
     with county.begin() as conn:
-        conn.execute(text("UPDATE user_session SET last_seen_at = :t"),
-                     {"t": datetime.now() - timedelta(minutes=31)})
+        conn.execute(
+            text("UPDATE user_session SET last_seen_at = :t"),
+            {"t": datetime.now() - timedelta(minutes=31)},
+        )
     at.run()
     assert not at.metric and at.text_input(key="signin_username")
     assert any("长时间未操作" in i.value for i in at.info)
     assert at.session_state["customer_id"] is None
     with county.connect() as conn:
-        assert conn.execute(text("SELECT COUNT(*) FROM audit_log WHERE action = "
-                                 "'idle_sign_out'")).scalar() == 1
+        assert (
+            conn.execute(
+                text("SELECT COUNT(*) FROM audit_log WHERE action = 'idle_sign_out'")
+            ).scalar()
+            == 1
+        )
 
 
 def test_audit_log_page_filters_pages_and_speaks_english(county):
     with county.begin() as conn:
         for i in range(60):
-            conn.execute(text("INSERT INTO audit_log (at, user_id, action, entity, entity_id, "
-                              "detail) VALUES (:at, 1, 'search_customer', 'customer', NULL, "
-                              ":d)"), {"at": datetime.now() - timedelta(minutes=i),
-                                       "d": f'{{"query": "<img src=x onerror=alert({i})>"}}'})
+            conn.execute(
+                text(
+                    "INSERT INTO audit_log (at, user_id, action, entity, entity_id, "
+                    "detail) VALUES (:at, 1, 'search_customer', 'customer', NULL, "
+                    ":d)"
+                ),
+                {
+                    "at": datetime.now() - timedelta(minutes=i),
+                    "d": f'{{"query": "<img src=x onerror=alert({i})>"}}',
+                },
+            )
     hq = sign_in(new_app(), "hq")
     hq.switch_page("pages/audit_log.py").run()
     hq.multiselect(key="audit_actions").select("search_customer").run()
@@ -196,8 +242,9 @@ def test_audit_log_page_filters_pages_and_speaks_english(county):
     assert len(page2) == 10 and set(page2["action"]) == {"搜索客户"}
     assert page2["detail"].str.contains("<img", regex=False).all()  # shown as text, in a grid
     hq.selectbox(key="audit_entity").select("customer").run()
-    hq.date_input(key="audit_range").set_value((date.today() - timedelta(days=400),
-                                                date.today() - timedelta(days=300))).run()
+    hq.date_input(key="audit_range").set_value(
+        (date.today() - timedelta(days=400), date.today() - timedelta(days=300))
+    ).run()
     assert not hq.exception and any("没有符合条件" in i.value for i in hq.info)
     hq.sidebar.segmented_control(key="lang").set_value("en").run()
     assert hq.title[0].value == "Audit log" and not hq.exception

@@ -1,5 +1,6 @@
 """AppTest: hostile and broken uploads on the pages show a clear message naming the file and
 never an exception (and nothing changes)."""
+
 from __future__ import annotations
 
 import json
@@ -36,10 +37,12 @@ def test_a_vrt_named_geojson_on_the_grids_page(county):
     hashes = [h for (h,) in query(county, "SELECT password_hash FROM app_user")]
     before = grids(county)
     at = open_page("branch", "pages/grids.py")
-    for name, data in (("grids.geojson", vrt(str(database), sql)),
-                       ("grids.kml", vrt(str(database), sql)),
-                       ("grids.zip", zipped({"grids.shp": vrt(str(database), sql)})),
-                       ("grids.json", database.read_bytes())):
+    for name, data in (
+        ("grids.geojson", vrt(str(database), sql)),
+        ("grids.kml", vrt(str(database), sql)),
+        ("grids.zip", zipped({"grids.shp": vrt(str(database), sql)})),
+        ("grids.json", database.read_bytes()),
+    ):
         upload_grids(at, name, data)
         assert len(at.exception) == 0, [e.message for e in at.exception]
         shown = [e.value for e in at.error]
@@ -53,20 +56,37 @@ def test_a_vrt_named_geojson_on_the_grids_page(county):
 
 def test_a_grid_code_of_another_branch_on_the_grids_page(county):
     branch_id = query(county, "SELECT branch_id FROM app_user WHERE username = 'branch'")[0][0]
-    other = query(county, "SELECT code FROM grid WHERE level = 2 AND branch_id <> :b "
-                          "ORDER BY code LIMIT 1", b=branch_id)[0][0]
-    mine = query(county, "SELECT name, geometry FROM grid WHERE level = 2 AND branch_id = :b "
-                         "ORDER BY code", b=branch_id)
-    features = [{"type": "Feature", "properties": {"name": n, "code": other if i == 0 else
-                                                   f"NEW-{i}"}, "geometry": json.loads(g)}
-                for i, (n, g) in enumerate(mine)]
+    other = query(
+        county,
+        "SELECT code FROM grid WHERE level = 2 AND branch_id <> :b ORDER BY code LIMIT 1",
+        b=branch_id,
+    )[0][0]
+    mine = query(
+        county,
+        "SELECT name, geometry FROM grid WHERE level = 2 AND branch_id = :b ORDER BY code",
+        b=branch_id,
+    )
+    features = [
+        {
+            "type": "Feature",
+            "properties": {"name": n, "code": other if i == 0 else f"NEW-{i}"},
+            "geometry": json.loads(g),
+        }
+        for i, (n, g) in enumerate(mine)
+    ]
     before = grids(county)
     at = open_page("branch", "pages/grids.py")
-    upload_grids(at, "mine.geojson", json.dumps(
-        {"type": "FeatureCollection", "features": features}, ensure_ascii=False).encode())
+    upload_grids(
+        at,
+        "mine.geojson",
+        json.dumps(
+            {"type": "FeatureCollection", "features": features}, ensure_ascii=False
+        ).encode(),
+    )
     assert len(at.exception) == 0, [e.message for e in at.exception]
-    assert any("[code]" in shown(e.value) and other in shown(e.value) for e in at.error), \
-        [e.value for e in at.error]
+    assert any("[code]" in shown(e.value) and other in shown(e.value) for e in at.error), [
+        e.value for e in at.error
+    ]
     assert at.session_state["grid_change"] is None
     assert grids(county) == before
 
@@ -84,10 +104,12 @@ def test_broken_and_hostile_workbooks_on_the_targets_page(county):
     wb.save(out)
     before = query(county, "SELECT COUNT(*), SUM(value) FROM target")
     at = open_page("hq", "pages/targets.py")
-    for name, data in (("bad-cells.xlsx", out.getvalue()),
-                       ("truncated.xlsx", out.getvalue()[:500]),
-                       ("not-a-workbook.xlsx", zipped({"readme.txt": b"x"})),
-                       ("vrt.xlsx", vrt("/tmp/x.sqlite"))):
+    for name, data in (
+        ("bad-cells.xlsx", out.getvalue()),
+        ("truncated.xlsx", out.getvalue()[:500]),
+        ("not-a-workbook.xlsx", zipped({"readme.txt": b"x"})),
+        ("vrt.xlsx", vrt("/tmp/x.sqlite")),
+    ):
         uploader = next(u for u in at.get("file_uploader") if "targets_upload" in u.proto.id)
         uploader.upload(name, data, "application/octet-stream")
         at.run()

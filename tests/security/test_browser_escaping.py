@@ -1,6 +1,7 @@
 """Script from data in a real browser (issue 10, finding 2): a branch leader's grid named
 ``<img src=x onerror=alert(1)>`` (applied through core, as an import would) shows as text in
 its map label, its hover tooltip and its card, and no dialog ever opens. Debian's Chromium."""
+
 from __future__ import annotations
 
 import pytest
@@ -48,32 +49,38 @@ def test_a_hostile_grid_name_shows_as_text_and_runs_nothing(county_url, make_gua
         frame = page.frame_locator(MAP)
         expect(frame.locator("path.grid-l2").first).to_be_attached(timeout=FIRST_LOAD_MS)
         map_frame = next(f for f in page.frames if "streamlit_folium" in f.url)
-        labels = map_frame.evaluate("() => [...document.querySelectorAll('.grid-label-l2')]"
-                                    ".map(e => e.textContent)")
+        labels = map_frame.evaluate(
+            "() => [...document.querySelectorAll('.grid-label-l2')].map(e => e.textContent)"
+        )
         assert NAME in labels, labels  # the name, as text
         expect(frame.locator(".grid-label img, .leaflet-tooltip img")).to_have_count(0)
         # hover the grid: its tooltip (GeoJsonTooltip, built as innerHTML) shows the name.
         # The pointer goes over the grid's own SVG path (customer clusters may cover the
         # spot a real mouse would reach first)
-        grid_id, code = query(county_url, "SELECT id, code FROM grid WHERE name = :n",
-                              n=NAME)[0]
+        grid_id, code = query(county_url, "SELECT id, code FROM grid WHERE name = :n", n=NAME)[0]
         assert map_frame.evaluate(
             "(id) => { let hit = null; window.map.eachLayer(l => { if (l.feature &&"
             " l.feature.properties.id === id && l._path) hit = l; });"
             " const r = hit._path.getBoundingClientRect();"
             " hit._path.dispatchEvent(new MouseEvent('mouseover', {bubbles: true,"
             " clientX: r.x + r.width / 2, clientY: r.y + r.height / 2})); return true; }",
-            grid_id)
+            grid_id,
+        )
         tooltip = frame.locator(".leaflet-tooltip", has_text=NAME)
         expect(tooltip).to_have_count(1)
         expect(frame.locator(".leaflet-tooltip img")).to_have_count(0)
         # a click opens the card: its heading is the name, as text
-        point = next(g for g in current_grids(make_engine(county_url), 2, branch_of(county_url))
-                     if g.code == code).geometry.representative_point()
+        point = next(
+            g
+            for g in current_grids(make_engine(county_url), 2, branch_of(county_url))
+            if g.code == code
+        ).geometry.representative_point()
         x, y = map_frame.evaluate(
             "([lat, lon]) => { const p = window.map.latLngToContainerPoint([lat, lon]);"
             " const r = window.map.getContainer().getBoundingClientRect();"
-            " return [p.x + r.left, p.y + r.top]; }", [point.y, point.x])
+            " return [p.x + r.left, p.y + r.top]; }",
+            [point.y, point.x],
+        )
         box = page.locator(MAP).bounding_box()
         page.mouse.click(box["x"] + x, box["y"] + y)
         card = page.locator('[data-testid="stMain"] h3').first
@@ -81,7 +88,9 @@ def test_a_hostile_grid_name_shows_as_text_and_runs_nothing(county_url, make_gua
         expect(page.locator('[data-testid="stMain"] img[src="x"]')).to_have_count(0)
         # an image whose source fails errors at once: once a probe's has, any planted one
         # would have run its onerror by now
-        assert map_frame.evaluate("() => new Promise(done => { const i = new Image();"
-                                  " i.onerror = () => done(true); i.src = 'x'; })")
+        assert map_frame.evaluate(
+            "() => new Promise(done => { const i = new Image();"
+            " i.onerror = () => done(true); i.src = 'x'; })"
+        )
     assert dialogs == []
     guarded.assert_offline()

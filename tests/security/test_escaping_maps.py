@@ -2,6 +2,7 @@
 app builds (geo/mapview.py and the core/ui builders) render as text, and the Markdown escape
 leaves nothing that forms Markdown. Pure: the folium HTML is rendered and its script parsed.
 """
+
 from __future__ import annotations
 
 import html
@@ -30,8 +31,14 @@ PAYLOADS = [
     "网格<b>一</b>&amp;",
 ]
 # what must never appear in a page built from the payloads above
-FORBIDDEN = ["<img", "<script>alert", "</script><script>", "${alert", "`;alert",
-             "onerror=alert(1)>"]
+FORBIDDEN = [
+    "<img",
+    "<script>alert",
+    "</script><script>",
+    "${alert",
+    "`;alert",
+    "onerror=alert(1)>",
+]
 
 
 def square(i: int):
@@ -40,20 +47,34 @@ def square(i: int):
 
 def frames(names: list[str]):
     n = len(names)
-    level1 = pd.DataFrame({"id": range(1, n + 1), "name": names,
-                           "polygon": [square(i) for i in range(n)], "label": names})
-    level2 = pd.DataFrame({"id": range(101, 101 + n), "name": names,
-                           "polygon": [square(i).buffer(-0.002) for i in range(n)],
-                           "label": names})
-    outlets = pd.DataFrame({"name": names, "lon": [107.21 + 0.02 * i for i in range(n)],
-                            "lat": [25.81] * n})
+    level1 = pd.DataFrame(
+        {
+            "id": range(1, n + 1),
+            "name": names,
+            "polygon": [square(i) for i in range(n)],
+            "label": names,
+        }
+    )
+    level2 = pd.DataFrame(
+        {
+            "id": range(101, 101 + n),
+            "name": names,
+            "polygon": [square(i).buffer(-0.002) for i in range(n)],
+            "label": names,
+        }
+    )
+    outlets = pd.DataFrame(
+        {"name": names, "lon": [107.21 + 0.02 * i for i in range(n)], "lat": [25.81] * n}
+    )
     return level1, level2, outlets
 
 
 def tooltips(page: str) -> list[str]:
     """The text inside every ``bindTooltip(`...`)`` template literal (folium's Tooltip)."""
-    return [re.sub(r"^\s*<div>\s*|\s*</div>\s*$", "", m.group(1))
-            for m in re.finditer(r"bindTooltip\(\s*`(.*?)`\s*,", page, re.S)]
+    return [
+        re.sub(r"^\s*<div>\s*|\s*</div>\s*$", "", m.group(1))
+        for m in re.finditer(r"bindTooltip\(\s*`(.*?)`\s*,", page, re.S)
+    ]
 
 
 def div_icons(page: str) -> list[str]:
@@ -86,9 +107,19 @@ def shown(fragment: str) -> str:
 def test_grid_map_shows_every_hostile_name_as_text():
     level1, level2, outlets = frames(PAYLOADS)
     customers = pd.DataFrame({"lon": [107.21], "lat": [25.81]})
-    page = build_grid_map(level1, level2, outlets, customers, colors1=["#fff"] * len(PAYLOADS),
-                          colors2=["#000"] * len(PAYLOADS), label_level2=True
-                          ).get_root().render()
+    page = (
+        build_grid_map(
+            level1,
+            level2,
+            outlets,
+            customers,
+            colors1=["#fff"] * len(PAYLOADS),
+            colors2=["#000"] * len(PAYLOADS),
+            label_level2=True,
+        )
+        .get_root()
+        .render()
+    )
     assert_inert(page)
     # outlet tooltips: the names, escaped for the template literal, shown as the names
     assert sorted(shown(t) for t in tooltips(page)) == sorted(PAYLOADS)
@@ -101,9 +132,15 @@ def test_grid_map_shows_every_hostile_name_as_text():
 
 
 def test_route_map_stop_tooltips_are_text():
-    stops = pd.DataFrame({"day": [1] * len(PAYLOADS), "seq": range(1, len(PAYLOADS) + 1),
-                          "lon": [107.21 + 0.001 * i for i in range(len(PAYLOADS))],
-                          "lat": [25.81] * len(PAYLOADS), "name": PAYLOADS})
+    stops = pd.DataFrame(
+        {
+            "day": [1] * len(PAYLOADS),
+            "seq": range(1, len(PAYLOADS) + 1),
+            "lon": [107.21 + 0.001 * i for i in range(len(PAYLOADS))],
+            "lat": [25.81] * len(PAYLOADS),
+            "name": PAYLOADS,
+        }
+    )
     page = build_route_map((107.2, 25.8), stops).get_root().render()
     assert_inert(page)
     texts = sorted(shown(t) for t in tooltips(page))
@@ -115,8 +152,7 @@ def test_draw_map_tooltips_are_text():
     level1, level2, _ = frames(PAYLOADS)
     page = build_draw_map(level2, level1.iloc[:1]).get_root().render()
     assert_inert(page)
-    assert sorted(html.unescape(n) for n in geojson_names(page)) == sorted(PAYLOADS
-                                                                           + PAYLOADS[:1])
+    assert sorted(html.unescape(n) for n in geojson_names(page)) == sorted(PAYLOADS + PAYLOADS[:1])
 
 
 def test_core_ui_map_builder_escapes_too():
@@ -158,7 +194,22 @@ def unescaped_specials(text: str) -> list[str]:
     return bad
 
 
-MD_PAYLOADS = [*PAYLOADS, "**bold** _it_ ~~s~~", "$\\frac{1}{2}$", ":red[x] :material/home:", "| a | b |", "# heading", "- item", "1. first", "> quote", "www.evil.com", "mail a@b.com", "<a href='javascript:x'>y</a>", "line\nbreak\r\n# h2", "&lt;b&gt;"]
+MD_PAYLOADS = [
+    *PAYLOADS,
+    "**bold** _it_ ~~s~~",
+    "$\\frac{1}{2}$",
+    ":red[x] :material/home:",
+    "| a | b |",
+    "# heading",
+    "- item",
+    "1. first",
+    "> quote",
+    "www.evil.com",
+    "mail a@b.com",
+    "<a href='javascript:x'>y</a>",
+    "line\nbreak\r\n# h2",
+    "&lt;b&gt;",
+]
 
 
 @pytest.mark.parametrize("payload", MD_PAYLOADS)

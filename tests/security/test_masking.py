@@ -1,5 +1,6 @@
 """One masking policy in core for every output: each role against each output that carries
 a customer's personal fields, and name search that cannot rebuild a masked name."""
+
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
@@ -32,15 +33,25 @@ def masked(value) -> bool:
 @pytest.fixture
 def county(fresh_county):
     """The county, its demo people and one customer of the demo manager."""
-    users = {u: (i, b, m) for i, u, b, m in rows(
-        fresh_county, "SELECT id, username, branch_id, manager_id FROM app_user")}
+    users = {
+        u: (i, b, m)
+        for i, u, b, m in rows(
+            fresh_county, "SELECT id, username, branch_id, manager_id FROM app_user"
+        )
+    }
     _, branch, manager = users["manager"]
-    actors = {"hq": Actor(users["hq"][0], Scope("hq")),
-              "branch": Actor(users["branch"][0], Scope("branch", branch_id=users["branch"][1])),
-              "manager": Actor(users["manager"][0], Scope("manager", branch, manager))}
-    customer = rows(fresh_county, "SELECT id, cust_no, name, phone, address, id_number "
-                                  "FROM customer WHERE manager_id = :m AND kind = 'individual' "
-                                  "AND length(name) >= 3 ORDER BY id", m=manager)[0]
+    actors = {
+        "hq": Actor(users["hq"][0], Scope("hq")),
+        "branch": Actor(users["branch"][0], Scope("branch", branch_id=users["branch"][1])),
+        "manager": Actor(users["manager"][0], Scope("manager", branch, manager)),
+    }
+    customer = rows(
+        fresh_county,
+        "SELECT id, cust_no, name, phone, address, id_number "
+        "FROM customer WHERE manager_id = :m AND kind = 'individual' "
+        "AND length(name) >= 3 ORDER BY id",
+        m=manager,
+    )[0]
     return fresh_county, actors, customer
 
 
@@ -81,9 +92,24 @@ def test_tables_and_cards_made_for_choosing_mask_names_and_phones(county, role):
 def test_visit_checks_mask_customer_names_for_head_office(county):
     engine, actors, c = county
     lon, lat = rows(engine, "SELECT lon, lat FROM customer WHERE id = :c", c=c.id)[0]
-    log_visit(engine, actors["manager"], VisitForm(
-        c.id, datetime.now().replace(microsecond=0) - timedelta(minutes=5), "onsite", "none",
-        (), (), 0.0, "", lon + 0.05, lat, "typed"), "far-away")  # flagged: far from them
+    log_visit(
+        engine,
+        actors["manager"],
+        VisitForm(
+            c.id,
+            datetime.now().replace(microsecond=0) - timedelta(minutes=5),
+            "onsite",
+            "none",
+            (),
+            (),
+            0.0,
+            "",
+            lon + 0.05,
+            lat,
+            "typed",
+        ),
+        "far-away",
+    )  # flagged: far from them
     since = date.today() - timedelta(days=2)
     for role, sees_name in (("hq", False), ("branch", True)):
         visits = scope_visits(engine, actors[role].scope, since)
@@ -102,8 +128,7 @@ def test_planner_plan_and_field_sheet_follow_the_viewer(county):
     manager = actors["manager"].scope
     frame, _ = planner_frame(engine, manager, AS_OF)
     week = week_of(date.today())
-    save_plan(engine, actors["manager"], manager.manager_id, week,
-              frame[frame["id"] == c.id])
+    save_plan(engine, actors["manager"], manager.manager_id, week, frame[frame["id"] == c.id])
     for role in ("hq", "branch", "manager"):
         viewer = actors[role].scope
         sees_name, sees_contact = FULL[role]
@@ -121,10 +146,18 @@ def test_name_search_cannot_rebuild_a_masked_name(county):
     engine, actors, c = county
     hq, leader = actors["hq"], actors["branch"]
     # every prefix, suffix and inner part of the name finds nothing for head office ...
-    parts = {c.name[:i] for i in range(1, len(c.name))} | {c.name[i:] for i in
-                                                           range(1, len(c.name))}
-    parts |= {c.name[1:-1], masking.mask_name(c.name), c.name[0] + "%", "%", "_" * len(c.name),
-              c.name[:-1] + "_", c.name[:1] + "%" + c.name[-1:]}
+    parts = {c.name[:i] for i in range(1, len(c.name))} | {
+        c.name[i:] for i in range(1, len(c.name))
+    }
+    parts |= {
+        c.name[1:-1],
+        masking.mask_name(c.name),
+        c.name[0] + "%",
+        "%",
+        "_" * len(c.name),
+        c.name[:-1] + "_",
+        c.name[:1] + "%" + c.name[-1:],
+    }
     for part in parts:
         found = find_customers(engine, hq.scope, part, user_id=hq.user_id)
         assert c.id not in set(found["id"]), part
@@ -136,8 +169,11 @@ def test_name_search_cannot_rebuild_a_masked_name(county):
     # wildcards are text, not patterns, for everyone
     assert find_customers(engine, leader.scope, "%").empty
     # every search is in the audit log with its query
-    logged = rows(engine, "SELECT user_id, detail FROM audit_log WHERE action = "
-                          "'search_customer' AND user_id = :u", u=hq.user_id)
+    logged = rows(
+        engine,
+        "SELECT user_id, detail FROM audit_log WHERE action = 'search_customer' AND user_id = :u",
+        u=hq.user_id,
+    )
     assert len(logged) == len(parts) + 1
     assert all('"query"' in d for _, d in logged)
     assert any(f'"query": "{c.name}"' in d for _, d in logged)
@@ -164,8 +200,10 @@ def test_head_office_search_page_needs_the_full_name(county_copy, monkeypatch, n
     from tests.helpers import open_page, query
 
     monkeypatch.setenv("DATABASE_URL", county_copy)
-    cid, name = query(county_copy, "SELECT id, name FROM customer WHERE kind = 'individual' "
-                                   "AND length(name) >= 3 ORDER BY id")[0]
+    cid, name = query(
+        county_copy,
+        "SELECT id, name FROM customer WHERE kind = 'individual' AND length(name) >= 3 ORDER BY id",
+    )[0]
     at = open_page("hq", "pages/customer.py")
     at.text_input(key="customer_query").input(name[:2]).run()
     assert len(at.exception) == 0
@@ -176,4 +214,5 @@ def test_head_office_search_page_needs_the_full_name(county_copy, monkeypatch, n
     pick = at.selectbox(key="customer_pick")
     assert pick.value == cid
     assert masking.mask_name(name) in shown(at.subheader[0].value) and name not in str(
-        [m.value for m in at.markdown] + [s.value for s in at.subheader])
+        [m.value for m in at.markdown] + [s.value for s in at.subheader]
+    )

@@ -2,6 +2,7 @@
 connection while a visit is saved, and an unexpected error in a write each show a message
 that says what to do (Chinese), and the server log keeps the details. The retry helper
 succeeds when the lock goes away between attempts and fails cleanly when it does not."""
+
 from __future__ import annotations
 
 import sqlite3
@@ -36,8 +37,9 @@ def errors(at) -> list[str]:
 
 def shown_text(at) -> str:
     """Everything the page shows as text (to prove no SQL or exception text leaks)."""
-    parts = [e.value for e in (*at.error, *at.warning, *at.info, *at.success, *at.markdown,
-                               *at.caption)]
+    parts = [
+        e.value for e in (*at.error, *at.warning, *at.info, *at.success, *at.markdown, *at.caption)
+    ]
     return "\n".join(str(p) for p in parts)
 
 
@@ -110,8 +112,13 @@ def test_a_refused_write_from_a_page_says_forbidden(county):
     assert len(at.exception) == 0
     assert FORBIDDEN in errors(at)
     assert at.session_state["grid_change"] is None
-    assert query(county, "SELECT COUNT(*) FROM audit_log WHERE action = 'denied' AND "
-                         "entity = 'grid_change'")[0][0] == 1
+    assert (
+        query(
+            county,
+            "SELECT COUNT(*) FROM audit_log WHERE action = 'denied' AND entity = 'grid_change'",
+        )[0][0]
+        == 1
+    )
     assert query(county, "SELECT COUNT(*) FROM grid_version")[0][0] == 0
 
 
@@ -132,6 +139,7 @@ def test_a_half_sent_browser_check_in_is_saved_whole(county):
 
 
 # ---- the retry helper --------------------------------------------------------------------
+
 
 @pytest.fixture
 def engine(tmp_path, monkeypatch):

@@ -1,6 +1,7 @@
 """Imports that used to end in a traceback: Excel cells with NaN, infinity, 1e400 or a
 formula, and a grid file whose code another branch or level owns. Each is a problem naming
 the row and the field, and nothing is written (SQLite, and PostgreSQL when configured)."""
+
 from __future__ import annotations
 
 import io
@@ -34,7 +35,14 @@ MARK = 987654.321  # a number written by openpyxl and then replaced in the sheet
 
 def state(engine) -> tuple:
     with engine.connect() as conn:
-        return (*tuple(conn.execute(text(f"SELECT COUNT(*), SUM(value) FROM {t}")).one() for t in ("target", "actual")), conn.execute(text("SELECT COUNT(*) FROM target_change")).scalar_one(), conn.execute(text("SELECT COUNT(*) FROM audit_log")).scalar_one())
+        return (
+            *tuple(
+                conn.execute(text(f"SELECT COUNT(*), SUM(value) FROM {t}")).one()
+                for t in ("target", "actual")
+            ),
+            conn.execute(text("SELECT COUNT(*) FROM target_change")).scalar_one(),
+            conn.execute(text("SELECT COUNT(*) FROM audit_log")).scalar_one(),
+        )
 
 
 def saved(wb, raw: bytes | None = None) -> bytes:
@@ -57,9 +65,12 @@ def template(seeded_engine) -> bytes:
 
 
 def target_row(ws, code="00101", metric="visits") -> int:
-    return next(r for r in range(2, ws.max_row + 1)
-                if (ws.cell(r, 2).value, str(ws.cell(r, 3).value), ws.cell(r, 5).value)
-                == ("支行", code, metric))
+    return next(
+        r
+        for r in range(2, ws.max_row + 1)
+        if (ws.cell(r, 2).value, str(ws.cell(r, 3).value), ws.cell(r, 5).value)
+        == ("支行", code, metric)
+    )
 
 
 # value written into the cell, raw text put in the XML instead (None: as written), message
@@ -79,8 +90,9 @@ CELLS = {
 
 @pytest.mark.parametrize("column", ["全年", "3月", "年度"])
 @pytest.mark.parametrize("case", list(CELLS))
-def test_bad_target_cells_name_row_and_column_and_write_nothing(seeded_engine, template, case,
-                                                                  column):
+def test_bad_target_cells_name_row_and_column_and_write_nothing(
+    seeded_engine, template, case, column
+):
     value, raw, message = CELLS[case]
     wb = load_workbook(io.BytesIO(template))
     ws = wb[TARGET_SHEET]
@@ -103,8 +115,10 @@ def test_formula_in_a_code_cell_is_refused(seeded_engine, template):
     with pytest.raises(ProblemError) as err:
         import_targets(seeded_engine, HQ, saved(wb))
     assert state(seeded_engine) == before
-    assert any(f"第{row}行 [机构编码]" in p.text("zh") and "公式" in p.text("zh")
-               for p in err.value.problems)
+    assert any(
+        f"第{row}行 [机构编码]" in p.text("zh") and "公式" in p.text("zh")
+        for p in err.value.problems
+    )
 
 
 @pytest.mark.parametrize("case", ["1e400 in the xml", "dde formula"])
@@ -118,8 +132,10 @@ def test_bad_actual_cells_name_row_and_column(seeded_engine, case):
     with pytest.raises(ProblemError) as err:
         import_actuals(seeded_engine, HQ, saved(wb, raw), filename="actuals.xlsx")
     assert state(seeded_engine) == before
-    assert any(f"第{row}行 [实际值]" in p.text("zh") and message in p.text("zh")
-               for p in err.value.problems)
+    assert any(
+        f"第{row}行 [实际值]" in p.text("zh") and message in p.text("zh")
+        for p in err.value.problems
+    )
 
 
 @pytest.mark.parametrize("raw", [b"NaN", b"inf", b"-Infinity"])
@@ -132,12 +148,14 @@ def test_nan_written_into_the_xml_is_a_file_problem(seeded_engine, template, raw
     with pytest.raises(ProblemError) as err:
         import_targets(seeded_engine, HQ, saved(wb, raw), filename="targets.xlsx")
     assert state(seeded_engine) == before
-    assert all("targets.xlsx" in p.text("en") and "Excel" in p.text("en")
-               for p in err.value.problems)
+    assert all(
+        "targets.xlsx" in p.text("en") and "Excel" in p.text("en") for p in err.value.problems
+    )
 
 
-@pytest.mark.parametrize("data", [b"", b"PK\x03\x04broken", b"name,value\n1,2\n",
-                                  b"SQLite format 3\x00" + b"\0" * 100])
+@pytest.mark.parametrize(
+    "data", [b"", b"PK\x03\x04broken", b"name,value\n1,2\n", b"SQLite format 3\x00" + b"\0" * 100]
+)
 def test_broken_workbooks_name_the_file(seeded_engine, data):
     before = state(seeded_engine)
     with pytest.raises(ProblemError) as err:
@@ -148,29 +166,44 @@ def test_broken_workbooks_name_the_file(seeded_engine, data):
 
 # ---- grid codes ----------------------------------------------------------------------
 
+
 def grid_file(grids) -> bytes:
-    features = [{"type": "Feature", "properties": {"name": g.name, "code": g.code},
-                 "geometry": mapping(g.geometry)} for g in grids]
-    return json.dumps({"type": "FeatureCollection", "features": features},
-                      ensure_ascii=False).encode()
+    features = [
+        {
+            "type": "Feature",
+            "properties": {"name": g.name, "code": g.code},
+            "geometry": mapping(g.geometry),
+        }
+        for g in grids
+    ]
+    return json.dumps(
+        {"type": "FeatureCollection", "features": features}, ensure_ascii=False
+    ).encode()
 
 
 def grid_state(engine) -> tuple:
     with engine.connect() as conn:
-        return (conn.execute(text("SELECT COUNT(*) FROM grid_version")).scalar_one(),
-                conn.execute(text("SELECT code, name, level, branch_id, geometry FROM grid "
-                                  "ORDER BY code")).all())
+        return (
+            conn.execute(text("SELECT COUNT(*) FROM grid_version")).scalar_one(),
+            conn.execute(
+                text("SELECT code, name, level, branch_id, geometry FROM grid ORDER BY code")
+            ).all(),
+        )
 
 
 def test_a_grid_code_owned_elsewhere_is_a_problem_and_nothing_is_written(fresh_county):
     engine = fresh_county
     with engine.connect() as conn:
-        branch_id = conn.execute(text("SELECT branch_id FROM app_user WHERE username = 'branch'")
-                                 ).scalar_one()
-        other = conn.execute(text("SELECT code FROM grid WHERE level = 2 AND branch_id <> :b "
-                                  "ORDER BY code LIMIT 1"), {"b": branch_id}).scalar_one()
-        level1 = conn.execute(text("SELECT code FROM grid WHERE level = 1 ORDER BY code LIMIT 1")
-                              ).scalar_one()
+        branch_id = conn.execute(
+            text("SELECT branch_id FROM app_user WHERE username = 'branch'")
+        ).scalar_one()
+        other = conn.execute(
+            text("SELECT code FROM grid WHERE level = 2 AND branch_id <> :b ORDER BY code LIMIT 1"),
+            {"b": branch_id},
+        ).scalar_one()
+        level1 = conn.execute(
+            text("SELECT code FROM grid WHERE level = 1 ORDER BY code LIMIT 1")
+        ).scalar_one()
     mine = current_grids(engine, 2, branch_id)
     assert len(mine) >= 2
     before = grid_state(engine)
@@ -178,13 +211,17 @@ def test_a_grid_code_owned_elsewhere_is_a_problem_and_nothing_is_written(fresh_c
         mine[0].code = taken
         frame = read_polygons(grid_file(mine), "grids.geojson", "WGS84")
         _change, problems = change_from_file(engine, frame, 2, branch_id)
-        assert [(p.row, p.item, p.field) for p in problems] == [(1, mine[0].name, "code")], \
-            problems
+        assert [(p.row, p.item, p.field) for p in problems] == [(1, mine[0].name, "code")], problems
         assert taken[:20] in problems[0].message("zh") and taken[:20] in problems[0].message("en")
         # the same code in a change built any other way: refused by check_change and apply
-        bad = Change(2, [NewGrid(taken, "x", mine[0].geometry, branch_id),
-                         *[NewGrid(g.code, g.name, g.geometry, branch_id) for g in mine[1:]]],
-                     branch_id)
+        bad = Change(
+            2,
+            [
+                NewGrid(taken, "x", mine[0].geometry, branch_id),
+                *[NewGrid(g.code, g.name, g.geometry, branch_id) for g in mine[1:]],
+            ],
+            branch_id,
+        )
         assert any(p.item == taken[:32] for p in check_change(engine, bad))
         with pytest.raises(ValueError):
             apply(engine, bad, Actor(None, Scope("hq")))

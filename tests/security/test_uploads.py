@@ -2,6 +2,7 @@
 SQLite file, SQLite, GeoPackage, CSV with WKT, GML, /vsi paths), XML entities, zip slip and
 zip bombs, under every accepted extension and inside zips. Each is refused with a message
 that names the file and says nothing else about the server; nothing reaches GDAL."""
+
 from __future__ import annotations
 
 import io
@@ -36,9 +37,30 @@ from tests.security.upload_payloads import (
 
 EXTENSIONS = [".geojson", ".json", ".kml", ".zip", ".xlsx"]
 # what a user must never read: paths, SQL, a library's words
-FORBIDDEN = ["/etc", "/tmp", "/vsi", "file:", "select", "sqlite", "gdal", "ogr", "vrt",
-             "pyogrio", "traceback", "exception", "errno", "expat", "openpyxl", "zipfile",
-             "pyshp", "shapely", "password", "app_user", "not recognized", "line 1"]
+FORBIDDEN = [
+    "/etc",
+    "/tmp",
+    "/vsi",
+    "file:",
+    "select",
+    "sqlite",
+    "gdal",
+    "ogr",
+    "vrt",
+    "pyogrio",
+    "traceback",
+    "exception",
+    "errno",
+    "expat",
+    "openpyxl",
+    "zipfile",
+    "pyshp",
+    "shapely",
+    "password",
+    "app_user",
+    "not recognized",
+    "line 1",
+]
 
 
 @pytest.fixture(autouse=True)
@@ -123,10 +145,12 @@ def test_foreign_formats_inside_a_zip_are_refused(secret, tmp_path, member):
 
 @pytest.mark.parametrize("extension", [".zip", ".xlsx"])
 def test_vrt_and_sqlite_inside_a_zip_or_workbook(secret, extension):
-    for members in ({"grids.vrt": vrt(str(secret)), "grids.shp": vrt(str(secret))},
-                    {"grids.shp": secret.read_bytes()},
-                    {"xl/workbook.xml": vrt(str(secret)), "[Content_Types].xml": b"<x/>"},
-                    {"readme.txt": b"not a workbook"}):
+    for members in (
+        {"grids.vrt": vrt(str(secret)), "grids.shp": vrt(str(secret))},
+        {"grids.shp": secret.read_bytes()},
+        {"xl/workbook.xml": vrt(str(secret)), "[Content_Types].xml": b"<x/>"},
+        {"readme.txt": b"not a workbook"},
+    ):
         filename = f"attack{extension}"
         assert_clean(refused(zipped(members), filename), filename)
 
@@ -144,8 +168,11 @@ def test_the_app_database_survives_every_attempt(county_copy, tmp_path):
         assert wal.exists()
         sql = f"SELECT username || password_hash AS name, '{SQUARE}' AS wkt FROM app_user"
         for extension in EXTENSIONS:
-            for data in (vrt(str(path), sql), path.read_bytes(),
-                         zipped({"grids.shp": vrt(str(path), sql)})):
+            for data in (
+                vrt(str(path), sql),
+                path.read_bytes(),
+                zipped({"grids.shp": vrt(str(path), sql)}),
+            ):
                 filename = f"grids{extension}"
                 assert_clean(refused(data, filename), filename, secret_values=hashes)
         assert wal.exists()
@@ -156,8 +183,9 @@ def test_the_app_database_survives_every_attempt(county_copy, tmp_path):
 def shapefile_members(tmp_path: Path) -> dict[str, bytes]:
     folder = tmp_path / "shp"
     folder.mkdir(exist_ok=True)
-    geopandas.GeoDataFrame({"name": ["网格-1"]}, geometry=[wkt.loads(SQUARE)],
-                           crs="EPSG:4326").to_file(folder / "grids.shp")
+    geopandas.GeoDataFrame(
+        {"name": ["网格-1"]}, geometry=[wkt.loads(SQUARE)], crs="EPSG:4326"
+    ).to_file(folder / "grids.shp")
     return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
 
 
@@ -176,8 +204,11 @@ def test_zip_slip_names_are_flattened_and_nothing_is_written(tmp_path, monkeypat
 def test_zip_bombs_are_refused(tmp_path, extension):
     real = shapefile_members(tmp_path)
     many = zipped({f"f{i}.txt": b"x" for i in range(1001)})
-    for name, data in {"ratio": zip_bomb(), "lying-sizes": lying_zip(b"\0" * 5_000_000),
-                       "members": many}.items():
+    for name, data in {
+        "ratio": zip_bomb(),
+        "lying-sizes": lying_zip(b"\0" * 5_000_000),
+        "members": many,
+    }.items():
         filename = f"bomb-{name}{extension}"
         assert_clean(refused(data, filename), filename)
     lying = lying_zip(real["grids.shp"])  # sizes lie about a real part: still refused
@@ -188,11 +219,16 @@ def test_zip_bombs_are_refused(tmp_path, extension):
 @pytest.mark.parametrize("case", ["empty", "blank", "huge", "truncated", "corrupt", "text"])
 def test_broken_files_get_a_message_naming_the_file(tmp_path, extension, case):
     good = {".zip": zipped(shapefile_members(tmp_path)), ".xlsx": workbook_bytes()}.get(
-        extension, json.dumps({"type": "FeatureCollection", "features": []}).encode())
-    data = {"empty": b"", "blank": b" \n\t", "huge": b"PK\x03\x04" + b"\0" * MAX_UPLOAD_BYTES,
-            "truncated": good[: len(good) // 2],
-            "corrupt": good[:30] + bytes(b ^ 0x5A for b in good[30:200]) + good[200:],
-            "text": "这不是地图文件 just text".encode()}[case]
+        extension, json.dumps({"type": "FeatureCollection", "features": []}).encode()
+    )
+    data = {
+        "empty": b"",
+        "blank": b" \n\t",
+        "huge": b"PK\x03\x04" + b"\0" * MAX_UPLOAD_BYTES,
+        "truncated": good[: len(good) // 2],
+        "corrupt": good[:30] + bytes(b ^ 0x5A for b in good[30:200]) + good[200:],
+        "text": "这不是地图文件 just text".encode(),
+    }[case]
     filename = f"broken{extension}"
     if extension in (".geojson", ".json") and case in ("corrupt",):
         data = b'{"type": "FeatureCollection", "features": [' + b"\xff\xfe" * 10
@@ -200,24 +236,36 @@ def test_broken_files_get_a_message_naming_the_file(tmp_path, extension, case):
 
 
 def test_a_wrong_extension_is_named():
-    for filename in ("grids.gpkg", "grids.vrt", "grids.sqlite", "grids.csv", "grids",
-                     "grids.geojson.exe"):
+    for filename in (
+        "grids.gpkg",
+        "grids.vrt",
+        "grids.sqlite",
+        "grids.csv",
+        "grids",
+        "grids.geojson.exe",
+    ):
         problems = refused(b'{"type": "FeatureCollection", "features": []}', filename)
         assert_clean(problems, filename)
         assert "geojson" in problems[0].message("en")
 
 
 def test_kml_entities_and_doctype_are_refused_before_parsing():
-    for data in (kml_xxe(), kml_laughs(),
-                 kml_xxe().replace(b"file:///etc/passwd", b"http://127.0.0.1:9/x")):
+    for data in (
+        kml_xxe(),
+        kml_laughs(),
+        kml_xxe().replace(b"file:///etc/passwd", b"http://127.0.0.1:9/x"),
+    ):
         problems = refused(data, "grids.kml")
         assert_clean(problems, "grids.kml")
         assert "DOCTYPE" in problems[0].message("en")
 
 
 def test_kml_utf16_doctype_is_refused_by_the_parser():
-    data = kml_xxe().decode().replace('<?xml version="1.0"?>',
-                                      '<?xml version="1.0" encoding="UTF-16"?>')
+    data = (
+        kml_xxe()
+        .decode()
+        .replace('<?xml version="1.0"?>', '<?xml version="1.0" encoding="UTF-16"?>')
+    )
     problems = refused(data.encode("utf-16"), "grids.kml")
     assert_clean(problems, "grids.kml")
 
@@ -225,27 +273,46 @@ def test_kml_utf16_doctype_is_refused_by_the_parser():
 def test_xlsx_with_an_entity_in_a_part_is_refused():
     parts = dict(unzip(workbook_bytes()))
     sheet = next(n for n in parts if n.startswith("xl/worksheets/"))
-    parts[sheet] = (b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM '
-                    b'"file:///etc/passwd">]>' + parts[sheet].split(b"?>", 1)[-1])
+    parts[sheet] = (
+        b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM '
+        b'"file:///etc/passwd">]>' + parts[sheet].split(b"?>", 1)[-1]
+    )
     assert_clean(refused(zipped(parts), "targets.xlsx"), "targets.xlsx")
 
 
 def test_geojson_that_is_not_geojson_is_refused():
-    for doc in ({"type": "Topology"}, [1, 2], {"type": "FeatureCollection", "features": 3},
-                {"type": "FeatureCollection", "features": [{"type": "Polygon"}]},
-                {"type": "FeatureCollection", "features": [], "crs": {
-                    "type": "link", "properties": {"href": "file:///etc/passwd"}}},
-                {"type": "FeatureCollection", "features": [], "crs": {
-                    "type": "name", "properties": {"name": "+init=/etc/passwd"}}}):
+    for doc in (
+        {"type": "Topology"},
+        [1, 2],
+        {"type": "FeatureCollection", "features": 3},
+        {"type": "FeatureCollection", "features": [{"type": "Polygon"}]},
+        {
+            "type": "FeatureCollection",
+            "features": [],
+            "crs": {"type": "link", "properties": {"href": "file:///etc/passwd"}},
+        },
+        {
+            "type": "FeatureCollection",
+            "features": [],
+            "crs": {"type": "name", "properties": {"name": "+init=/etc/passwd"}},
+        },
+    ):
         assert_clean(refused(json.dumps(doc).encode(), "x.geojson"), "x.geojson")
-    for raw in (b'{"type": "Point", "coordinates": [NaN, 1]}',
-                b'{"type": "Point", "coordinates": [1e400, 1]}', b"[" * 100_000):
+    for raw in (
+        b'{"type": "Point", "coordinates": [NaN, 1]}',
+        b'{"type": "Point", "coordinates": [1e400, 1]}',
+        b"[" * 100_000,
+    ):
         assert_clean(refused(raw, "x.json"), "x.json")
 
 
 def test_the_reader_registry_checks_magic_for_every_kind(secret):
-    for kind, filename in (("geojson", "a.geojson"), ("kml", "a.kml"),
-                           ("shapefile", "a.zip"), ("xlsx", "a.xlsx")):
+    for kind, filename in (
+        ("geojson", "a.geojson"),
+        ("kml", "a.kml"),
+        ("shapefile", "a.zip"),
+        ("xlsx", "a.xlsx"),
+    ):
         with pytest.raises(ProblemError) as info:
             read_upload(secret.read_bytes(), filename, (kind,))
         p = info.value.problems[0]
@@ -255,12 +322,22 @@ def test_the_reader_registry_checks_magic_for_every_kind(secret):
 
 def test_no_module_hands_uploads_to_gdal():
     root = Path(__file__).resolve().parents[2]
-    sources = [root / "app.py", *root.glob("pages/*.py"), *root.glob("core/**/*.py"),
-               *root.glob("geo/*.py")]
+    sources = [
+        root / "app.py",
+        *root.glob("pages/*.py"),
+        *root.glob("core/**/*.py"),
+        *root.glob("geo/*.py"),
+    ]
     for path in sources:
         code = path.read_text(encoding="utf-8")
-        for word in ("import pyogrio", "pyogrio.", "read_file(", "read_dataframe(",
-                     "import fiona", "osgeo"):
+        for word in (
+            "import pyogrio",
+            "pyogrio.",
+            "read_file(",
+            "read_dataframe(",
+            "import fiona",
+            "osgeo",
+        ):
             assert word not in code, f"{path.relative_to(root)} uses {word}"
 
 
@@ -288,21 +365,28 @@ def test_a_legitimate_workbook_still_opens():
 
 # ---- the narrow readers still read what banks send -----------------------------------
 
+
 def test_kml_folders_multigeometry_holes_and_extended_data():
     ring = "107.32,25.83 107.33,25.83 107.33,25.84 107.32,25.84 107.32,25.83"
     hole = "107.322,25.832 107.324,25.832 107.324,25.834 107.322,25.832"
     far = "107.35,25.83 107.36,25.83 107.36,25.84 107.35,25.83"
-    poly = ("<Polygon><outerBoundaryIs><LinearRing><coordinates>{}</coordinates></LinearRing>"
-            "</outerBoundaryIs>{}</Polygon>")
-    inner = f"<innerBoundaryIs><LinearRing><coordinates>{hole}</coordinates></LinearRing>" \
-            "</innerBoundaryIs>"
-    doc = ('<?xml version="1.0" encoding="UTF-8"?><kml xmlns="http://www.opengis.net/kml/2.2" '
-           'xmlns:gx="http://www.google.com/kml/ext/2.2"><Document><Folder><name>支行</name>'
-           '<Folder><Placemark><name>东网格</name><ExtendedData><Data name="编码"><value>E1'
-           f'</value></Data></ExtendedData>{poly.format(ring, inner)}</Placemark></Folder>'
-           '<Placemark><name>西网格</name><MultiGeometry><Point><coordinates>107.35,25.83'
-           f'</coordinates></Point>{poly.format(far, "")}{poly.format(ring.replace("107.3", "107.4"), "")}'
-           '</MultiGeometry></Placemark></Folder></Document></kml>')
+    poly = (
+        "<Polygon><outerBoundaryIs><LinearRing><coordinates>{}</coordinates></LinearRing>"
+        "</outerBoundaryIs>{}</Polygon>"
+    )
+    inner = (
+        f"<innerBoundaryIs><LinearRing><coordinates>{hole}</coordinates></LinearRing>"
+        "</innerBoundaryIs>"
+    )
+    doc = (
+        '<?xml version="1.0" encoding="UTF-8"?><kml xmlns="http://www.opengis.net/kml/2.2" '
+        'xmlns:gx="http://www.google.com/kml/ext/2.2"><Document><Folder><name>支行</name>'
+        '<Folder><Placemark><name>东网格</name><ExtendedData><Data name="编码"><value>E1'
+        f"</value></Data></ExtendedData>{poly.format(ring, inner)}</Placemark></Folder>"
+        "<Placemark><name>西网格</name><MultiGeometry><Point><coordinates>107.35,25.83"
+        f"</coordinates></Point>{poly.format(far, '')}{poly.format(ring.replace('107.3', '107.4'), '')}"
+        "</MultiGeometry></Placemark></Folder></Document></kml>"
+    )
     grids = read_polygons(doc.encode(), "网格.kml", "WGS84")
     assert list(grids["name"]) == ["东网格", "西网格"]
     assert list(grids["code"]) == ["E1", None]
@@ -312,8 +396,12 @@ def test_kml_folders_multigeometry_holes_and_extended_data():
 
 def test_deeply_nested_kml_is_not_a_crash():
     depth = 200_000
-    doc = ('<kml xmlns="http://www.opengis.net/kml/2.2">' + "<Folder>" * depth
-           + "</Folder>" * depth + "</kml>").encode()
+    doc = (
+        '<kml xmlns="http://www.opengis.net/kml/2.2">'
+        + "<Folder>" * depth
+        + "</Folder>" * depth
+        + "</kml>"
+    ).encode()
     assert_clean(refused(doc, "deep.kml"), "deep.kml")
 
 
@@ -323,10 +411,17 @@ def test_geojson_with_a_projected_crs_is_reprojected():
     to_gk = Transformer.from_crs("EPSG:4326", "EPSG:4547", always_xy=True)
     corners = [(107.32, 25.83), (107.323, 25.83), (107.323, 25.833), (107.32, 25.833)]
     ring = [list(to_gk.transform(x, y)) for x, y in corners]
-    doc = {"type": "FeatureCollection",
-           "crs": {"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::4547"}},
-           "features": [{"type": "Feature", "properties": {"name": "a"},
-                         "geometry": {"type": "Polygon", "coordinates": [ring + ring[:1]]}}]}
+    doc = {
+        "type": "FeatureCollection",
+        "crs": {"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::4547"}},
+        "features": [
+            {
+                "type": "Feature",
+                "properties": {"name": "a"},
+                "geometry": {"type": "Polygon", "coordinates": [ring + ring[:1]]},
+            }
+        ],
+    }
     grids = read_polygons(json.dumps(doc).encode(), "gk.geojson", "CGCS2000")
     x0, _y0, _x1, y1 = grids.total_bounds
     assert abs(x0 - 107.32) < 1e-6 and abs(y1 - 25.833) < 1e-6
@@ -335,8 +430,9 @@ def test_geojson_with_a_projected_crs_is_reprojected():
 def test_shapefile_with_a_gbk_cpg(tmp_path):
     folder = tmp_path / "gbk"
     folder.mkdir()
-    geopandas.GeoDataFrame({"名称": ["城东网格"]}, geometry=[wkt.loads(SQUARE)],
-                           crs="EPSG:4326").to_file(folder / "g.shp", encoding="gbk")
+    geopandas.GeoDataFrame(
+        {"名称": ["城东网格"]}, geometry=[wkt.loads(SQUARE)], crs="EPSG:4326"
+    ).to_file(folder / "g.shp", encoding="gbk")
     members = {p.name: p.read_bytes() for p in folder.iterdir() if p.suffix != ".cpg"}
     grids = read_polygons(zipped(members | {"g.cpg": b"GBK"}), "g.zip", "WGS84")
     assert list(grids["name"]) == ["城东网格"]

@@ -1,6 +1,7 @@
 """User administration (core/access/users.py and ``python -m core users``): only head office
 administers, every action is audited, one-time passwords must be changed, deactivation ends
 sessions, password rules hold, and demo accounts never reach a bank's own database."""
+
 import subprocess
 import sys
 from datetime import datetime, timedelta
@@ -23,17 +24,24 @@ NEW_PASSWORD = "Grid-Bank-2026"
 
 def actions(engine, since_id=0):
     with engine.connect() as conn:
-        return conn.execute(select(AuditLog.action, AuditLog.entity_id)
-                            .where(AuditLog.id > since_id).order_by(AuditLog.id)).all()
+        return conn.execute(
+            select(AuditLog.action, AuditLog.entity_id)
+            .where(AuditLog.id > since_id)
+            .order_by(AuditLog.id)
+        ).all()
 
 
 def a_manager(engine):
     """A manager of the county that is not the demo account's."""
     with engine.connect() as conn:
-        return conn.execute(select(Manager.code, Manager.id, Manager.branch_id)
-                            .where(Manager.id.not_in(select(User.manager_id).where(
-                                User.manager_id.is_not(None))), Manager.active.is_(True))
-                            .order_by(Manager.id)).first()
+        return conn.execute(
+            select(Manager.code, Manager.id, Manager.branch_id)
+            .where(
+                Manager.id.not_in(select(User.manager_id).where(User.manager_id.is_not(None))),
+                Manager.active.is_(True),
+            )
+            .order_by(Manager.id)
+        ).first()
 
 
 @pytest.fixture
@@ -60,11 +68,16 @@ def test_otp_account_must_change_its_password_first(fresh_county, hq):
     with pytest.raises(auth.SignInError):
         auth.authenticate(fresh_county, "li.na", otp)  # the one-time password is spent
     assert [a for a, _ in actions(fresh_county) if a.startswith(("user_", "password_"))] == [
-        "user_created", "password_change_failed", "password_changed"]
+        "user_created",
+        "password_change_failed",
+        "password_changed",
+    ]
 
 
-@pytest.mark.parametrize("role, org, expected", [
-    ("hq", None, (None, None)), ("branch", "00102", "branch"), ("manager", None, "manager")])
+@pytest.mark.parametrize(
+    "role, org, expected",
+    [("hq", None, (None, None)), ("branch", "00102", "branch"), ("manager", None, "manager")],
+)
 def test_accounts_get_the_org_unit_of_their_role(fresh_county, hq, role, org, expected):
     if role == "manager":
         org = a_manager(fresh_county)[0]
@@ -73,29 +86,37 @@ def test_accounts_get_the_org_unit_of_their_role(fresh_county, hq, role, org, ex
     assert scope.role == role
     with fresh_county.connect() as conn:
         if role == "branch":
-            assert scope.branch_id == conn.execute(text(
-                "SELECT id FROM branch WHERE code = '00102'")).scalar()
+            assert (
+                scope.branch_id
+                == conn.execute(text("SELECT id FROM branch WHERE code = '00102'")).scalar()
+            )
         if role == "manager":
-            assert (scope.branch_id, scope.manager_id) == tuple(conn.execute(text(
-                "SELECT branch_id, id FROM manager WHERE code = :c"), {"c": org}).one())
+            assert (scope.branch_id, scope.manager_id) == tuple(
+                conn.execute(
+                    text("SELECT branch_id, id FROM manager WHERE code = :c"), {"c": org}
+                ).one()
+            )
     if role == "hq":
         assert (scope.branch_id, scope.manager_id) == expected
 
 
-@pytest.mark.parametrize("kwargs, key", [
-    (dict(username="a", role="hq"), "users.bad_username"),
-    (dict(username="<script>alert(1)</script>", role="hq"), "users.bad_username"),
-    (dict(username="a b", role="hq"), "users.bad_username"),
-    (dict(username="x" * 51, role="hq"), "users.bad_username"),
-    (dict(username="name\n", role="hq", display_name="a\x00b"), "users.bad_display_name"),
-    (dict(username="ok.name", role="admin"), "users.bad_role"),
-    (dict(username="ok.name", role="branch"), "users.org_missing"),
-    (dict(username="ok.name", role="branch", org_code="99999"), "users.unknown_branch"),
-    (dict(username="ok.name", role="manager", org_code="00102"), "users.unknown_manager"),
-    (dict(username="hq", role="hq"), "users.exists"),
-    (dict(username="ok.name", role="hq", email="not-an-email"), "users.bad_email"),
-    (dict(username="ok.name", role="hq", password="short"), "users.password_short"),
-])
+@pytest.mark.parametrize(
+    "kwargs, key",
+    [
+        (dict(username="a", role="hq"), "users.bad_username"),
+        (dict(username="<script>alert(1)</script>", role="hq"), "users.bad_username"),
+        (dict(username="a b", role="hq"), "users.bad_username"),
+        (dict(username="x" * 51, role="hq"), "users.bad_username"),
+        (dict(username="name\n", role="hq", display_name="a\x00b"), "users.bad_display_name"),
+        (dict(username="ok.name", role="admin"), "users.bad_role"),
+        (dict(username="ok.name", role="branch"), "users.org_missing"),
+        (dict(username="ok.name", role="branch", org_code="99999"), "users.unknown_branch"),
+        (dict(username="ok.name", role="manager", org_code="00102"), "users.unknown_manager"),
+        (dict(username="hq", role="hq"), "users.exists"),
+        (dict(username="ok.name", role="hq", email="not-an-email"), "users.bad_email"),
+        (dict(username="ok.name", role="hq", password="short"), "users.password_short"),
+    ],
+)
 def test_bad_accounts_are_refused_and_nothing_is_written(fresh_county, hq, kwargs, key):
     with fresh_county.connect() as conn:
         before = conn.execute(text("SELECT COUNT(*) FROM app_user")).scalar()
@@ -113,16 +134,19 @@ def test_email_is_unique(fresh_county, hq):
     assert err.value.problems[0].key == "users.email_exists"
 
 
-@pytest.mark.parametrize("password, username, keys", [
-    ("Ab1!", "u1", {"users.password_short"}),
-    ("abcdefghijkl", "u1", {"users.password_classes"}),
-    ("ABCDEFGH1234", "u1", {"users.password_classes"}),  # 2 classes of 3
-    ("Xx-zhangsan-1", "ZhangSan", {"users.password_username"}),
-    ("Good-Pass\x00word1", "u1", {"users.password_chars"}),
-    ("Good-Pass\u202eword1", "u1", {"users.password_chars"}),  # right-to-left override
-    ("Good-Password-1", "u1", set()),
-    ("好的密码Abc-123", "u1", set()),
-])
+@pytest.mark.parametrize(
+    "password, username, keys",
+    [
+        ("Ab1!", "u1", {"users.password_short"}),
+        ("abcdefghijkl", "u1", {"users.password_classes"}),
+        ("ABCDEFGH1234", "u1", {"users.password_classes"}),  # 2 classes of 3
+        ("Xx-zhangsan-1", "ZhangSan", {"users.password_username"}),
+        ("Good-Pass\x00word1", "u1", {"users.password_chars"}),
+        ("Good-Pass\u202eword1", "u1", {"users.password_chars"}),  # right-to-left override
+        ("Good-Password-1", "u1", set()),
+        ("好的密码Abc-123", "u1", set()),
+    ],
+)
 def test_password_rules(password, username, keys):
     assert {p.key for p in users.check_password(password, username)} == keys
 
@@ -130,10 +154,10 @@ def test_password_rules(password, username, keys):
 def test_password_rules_are_settings(monkeypatch):
     monkeypatch.setenv("GM_PASSWORD_MIN_LENGTH", "20")
     monkeypatch.setenv("GM_PASSWORD_CLASSES", "4")
-    assert {p.key for p in users.check_password("Good-Password-1", "u")} == {
-        "users.password_short"}
+    assert {p.key for p in users.check_password("Good-Password-1", "u")} == {"users.password_short"}
     assert {p.key for p in users.check_password("goodpassword-1-more-chars", "u")} == {
-        "users.password_classes"}
+        "users.password_classes"
+    }
     assert len(users.one_time_password()) == 20
 
 
@@ -196,20 +220,25 @@ CALLS = [
 ]
 
 
-@pytest.mark.parametrize("call", CALLS, ids=["create", "reset", "deactivate", "reactivate",
-                                             "unlock", "list", "org_choices"])
+@pytest.mark.parametrize(
+    "call",
+    CALLS,
+    ids=["create", "reset", "deactivate", "reactivate", "unlock", "list", "org_choices"],
+)
 @pytest.mark.parametrize("who", ["branch", "manager"])
 def test_only_head_office_administers_users(fresh_county, call, who):
     actor = auth.authenticate(fresh_county, who, "demo")
     with fresh_county.connect() as conn:
-        before = conn.execute(text("SELECT username, password_hash, active FROM app_user "
-                                   "ORDER BY id")).all()
+        before = conn.execute(
+            text("SELECT username, password_hash, active FROM app_user ORDER BY id")
+        ).all()
         last = conn.execute(text("SELECT MAX(id) FROM audit_log")).scalar() or 0
     with pytest.raises(Forbidden):
         call(fresh_county, actor)
     with fresh_county.connect() as conn:
-        after = conn.execute(text("SELECT username, password_hash, active FROM app_user "
-                                  "ORDER BY id")).all()
+        after = conn.execute(
+            text("SELECT username, password_hash, active FROM app_user ORDER BY id")
+        ).all()
     assert after == before
     assert actions(fresh_county, last) == [("denied", None)]
 
@@ -226,40 +255,65 @@ def test_every_admin_action_is_audited_with_who_did_it(fresh_county, hq):
     users.deactivate(fresh_county, hq, "audited", now=T0)
     users.reactivate(fresh_county, hq, "audited", now=T0)
     with fresh_county.connect() as conn:
-        rows = conn.execute(select(AuditLog.user_id, AuditLog.action, AuditLog.entity_id)
-                            .where(AuditLog.entity_id == "audited").order_by(AuditLog.id)).all()
-    assert [(u, a) for u, a, _ in rows] == [(hq.user_id, a) for a in (
-        "user_created", "password_reset", "user_unlocked", "user_deactivated",
-        "user_reactivated", "password_reset")]
+        rows = conn.execute(
+            select(AuditLog.user_id, AuditLog.action, AuditLog.entity_id)
+            .where(AuditLog.entity_id == "audited")
+            .order_by(AuditLog.id)
+        ).all()
+    assert [(u, a) for u, a, _ in rows] == [
+        (hq.user_id, a)
+        for a in (
+            "user_created",
+            "password_reset",
+            "user_unlocked",
+            "user_deactivated",
+            "user_reactivated",
+            "password_reset",
+        )
+    ]
 
 
 # ---- the command line ------------------------------------------------------------------
 
+
 def cli(*args, stdin=None):
-    return subprocess.run([sys.executable, "-m", "core", "users", *args], cwd=ROOT,
-                          capture_output=True, text=True, timeout=120, input=stdin)
+    return subprocess.run(
+        [sys.executable, "-m", "core", "users", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        input=stdin,
+    )
 
 
 def test_cli_makes_the_first_head_office_user_on_an_empty_database(tmp_path):
     url = f"sqlite:///{tmp_path / 'bank.sqlite'}"
-    done = cli("add", "zhang.wei", "--role", "hq", "--display-name", "张伟",
-               "--database-url", url)
+    done = cli("add", "zhang.wei", "--role", "hq", "--display-name", "张伟", "--database-url", url)
     assert done.returncode == 0, done.stderr
     otp = done.stdout.strip().splitlines()[-1]
     engine = make_engine(url)
     user = auth.authenticate(engine, "zhang.wei", otp)
     assert user.must_change_password and user.display_name == "张伟"
     # make run afterwards never seeds the demo county (nor its demo accounts) into it
-    prep = subprocess.run([sys.executable, "-m", "core", "prepare", "--database-url", url],
-                          cwd=ROOT, capture_output=True, text=True, timeout=120)
+    prep = subprocess.run(
+        [sys.executable, "-m", "core", "prepare", "--database-url", url],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert prep.returncode == 0 and "data kept" in prep.stdout
     with engine.connect() as conn:
-        assert conn.execute(text("SELECT username FROM app_user")).scalars().all() == [
-            "zhang.wei"]
+        assert conn.execute(text("SELECT username FROM app_user")).scalars().all() == ["zhang.wei"]
         assert conn.execute(text("SELECT COUNT(*) FROM bank")).scalar() == 0
-    seed = subprocess.run([sys.executable, "-m", "core", "seed", "--customers", "200",
-                           "--database-url", url], cwd=ROOT, capture_output=True, text=True,
-                          timeout=120)
+    seed = subprocess.run(
+        [sys.executable, "-m", "core", "seed", "--customers", "200", "--database-url", url],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert seed.returncode == 2 and "already holds data" in seed.stderr
     engine.dispose()
 
@@ -267,8 +321,12 @@ def test_cli_makes_the_first_head_office_user_on_an_empty_database(tmp_path):
 def test_cli_users_commands(tmp_path):
     url = f"sqlite:///{tmp_path / 'bank.sqlite'}"
     db = ("--database-url", url)
-    assert cli("add", "admin", "--role", "hq", "--password-stdin", *db,
-               stdin=NEW_PASSWORD + "\n").returncode == 0
+    assert (
+        cli(
+            "add", "admin", "--role", "hq", "--password-stdin", *db, stdin=NEW_PASSWORD + "\n"
+        ).returncode
+        == 0
+    )
     weak = cli("add", "weak", "--role", "hq", "--password-stdin", *db, stdin="123\n")
     assert weak.returncode == 2 and "至少" in weak.stderr and "at least" in weak.stderr
     bad_org = cli("add", "wang", "--role", "branch", "--org", "00102", *db)
@@ -281,8 +339,9 @@ def test_cli_users_commands(tmp_path):
     assert reset.returncode == 0
     otp = reset.stdout.strip().splitlines()[-1]
     assert auth.authenticate(engine, "admin", otp).must_change_password
-    assert cli("passwd", "admin", "--password-stdin", *db,
-               stdin="Another-Pass-99\n").returncode == 0
+    assert (
+        cli("passwd", "admin", "--password-stdin", *db, stdin="Another-Pass-99\n").returncode == 0
+    )
     assert not auth.authenticate(engine, "admin", "Another-Pass-99").must_change_password
     listed = cli("list", *db)
     assert listed.returncode == 0 and "admin\thq" in listed.stdout and "users=1" in listed.stdout
@@ -293,10 +352,23 @@ def test_cli_users_commands(tmp_path):
     with pytest.raises(auth.SignInError):
         auth.authenticate(engine, "admin", "Another-Pass-99")
     with engine.connect() as conn:
-        logged = conn.execute(text("SELECT action FROM audit_log WHERE user_id IS NULL "
-                                   "AND entity_id = 'admin' ORDER BY id")).scalars().all()
-    assert logged == ["user_created", "password_reset", "password_reset", "user_unlocked",
-                      "user_deactivated"]
+        logged = (
+            conn.execute(
+                text(
+                    "SELECT action FROM audit_log WHERE user_id IS NULL "
+                    "AND entity_id = 'admin' ORDER BY id"
+                )
+            )
+            .scalars()
+            .all()
+        )
+    assert logged == [
+        "user_created",
+        "password_reset",
+        "password_reset",
+        "user_unlocked",
+        "user_deactivated",
+    ]
     engine.dispose()
 
 
