@@ -93,7 +93,7 @@ def split_units(
     unit_index: list[int] = []
     retries = short = 0
     for i, (geometry, k) in enumerate(
-        zip(units["geometry"], _parts_per_unit(len(units), target), strict=True)
+        zip(units["geometry"], _parts_per_unit(len(units), target), strict=False)
     ):
         polygon = shape(json.loads(geometry))
         k += short  # parts a previous unit could not give
@@ -186,8 +186,8 @@ def make_grids(engine: Engine, target: int = 2_000, seed: int = SPLIT_SEED) -> G
     new_units = pd.DataFrame(
         {
             "id": np.arange(1, len(parts) + 1),
-            "code": [f"{c}-B{s:02d}" for c, s in zip(src["code"], seq, strict=True)],
-            "name": [f"{n}{s}号" for n, s in zip(src["name"], seq, strict=True)],
+            "code": [f"{c}-B{s:02d}" for c, s in zip(src["code"], seq, strict=False)],
+            "name": [f"{n}{s}号" for n, s in zip(src["name"], seq, strict=False)],
             "village_id": src["village_id"].to_numpy(),
             "geometry": [to_geojson(p) for p in parts],
         }
@@ -214,7 +214,7 @@ def make_grids(engine: Engine, target: int = 2_000, seed: int = SPLIT_SEED) -> G
     staff = []
     by_branch = managers.groupby("branch_id")["id"].apply(list).to_dict()
     seen: dict[int, int] = {}
-    for gid, b in zip(grid_ids, branch, strict=True):
+    for gid, b in zip(grid_ids, branch, strict=False):
         mids = by_branch.get(int(b), [])
         if not mids:
             continue

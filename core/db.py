@@ -260,7 +260,7 @@ def _native_column(s: pd.Series, integer: bool) -> list:
 
 def _native_rows(df: pd.DataFrame, integer_cols: set[str] = frozenset()) -> list[tuple]:
     """Rows of ``df`` as tuples of plain Python values, converted column by column."""
-    return list(zip(*(_native_column(df[c], c in integer_cols) for c in df.columns), strict=True))
+    return list(zip(*(_native_column(df[c], c in integer_cols) for c in df.columns), strict=False))
 
 
 def bulk_insert(

@@ -80,7 +80,7 @@ def apply_policy(
         masker = _MASKERS[field]
         out[col] = [
             v if shows(scope, field, o, bulk) else masker(v)
-            for v, o in zip(out[col].tolist(), owners, strict=True)
+            for v, o in zip(out[col].tolist(), owners, strict=False)
         ]
     return out
 

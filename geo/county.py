@@ -147,7 +147,7 @@ def village_areas(
         members = [v for v in villages if v.town_code == town_code]
         cells += voronoi_cells(np.array([(v.lon, v.lat) for v in members]), polygon)
         codes += [v.code for v in members]
-    return dict(zip(codes, snap_coverage(cells), strict=True))
+    return dict(zip(codes, snap_coverage(cells), strict=False))
 
 
 def snap_coverage(
@@ -170,7 +170,7 @@ def snap_coverage(
     overlap = shapely.area(shapely.intersection(faces[face_idx], np.asarray(polygons)[poly_idx]))
     best: dict[int, tuple[float, int]] = {}
     for f, p, a in zip(
-        face_idx, poly_idx, overlap, strict=True
+        face_idx, poly_idx, overlap, strict=False
     ):  # each face to its largest overlap
         if a > best.get(int(f), (-1.0, -1))[0]:
             best[int(f)] = (float(a), int(p))

@@ -196,7 +196,7 @@ def _checked(
 
     if boundary is not None and polys:
         inside = dict(
-            zip(converted, _share_inside(list(converted.values()), boundary), strict=True)
+            zip(converted, _share_inside(list(converted.values()), boundary), strict=False)
         )
         outside = [i for i, share in inside.items() if share < MIN_INSIDE]
         alt = "WGS84" if crs == "GCJ02" else "GCJ02"

@@ -83,14 +83,14 @@ def classify(values: pd.Series) -> tuple[list[str], list[float]]:
         return [PALETTE[2] if x == x else NO_DATA for x in v], edges
     idx = np.clip(np.searchsorted(edges, v, side="right") - 1, 0, len(edges) - 2)
     scale = np.linspace(0, len(PALETTE) - 1, len(edges) - 1).round().astype(int)
-    return [PALETTE[scale[i]] if x == x else NO_DATA for i, x in zip(idx, v, strict=True)], edges
+    return [PALETTE[scale[i]] if x == x else NO_DATA for i, x in zip(idx, v, strict=False)], edges
 
 
 def _features(
     grids: pd.DataFrame, shapes: list, level: int, colors: list[str], label: str, crs: str
 ) -> dict:
     feats = []
-    for (_, g), geom, color in zip(grids.iterrows(), shapes, colors, strict=True):
+    for (_, g), geom, color in zip(grids.iterrows(), shapes, colors, strict=False):
         if crs != "WGS84":
             geom = geometry_from_wgs84(geom, crs)
         feats.append(
@@ -341,7 +341,7 @@ def build_route_map(
     for day, part in stops.groupby("day", sort=True):
         color = DAY_COLORS[(int(day) - 1) % len(DAY_COLORS)]
         path = (
-            [home] + [shown(x, y) for x, y in zip(part["lon"], part["lat"], strict=True)] + [home]
+            [home] + [shown(x, y) for x, y in zip(part["lon"], part["lat"], strict=False)] + [home]
         )
         folium.PolyLine(path, color=color, weight=3, opacity=0.8, class_name="route-day").add_to(m)
         for r in part.itertuples():

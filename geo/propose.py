@@ -42,7 +42,7 @@ def adjacency(polygons: list[shapely.Geometry], min_shared: float = 1e-6) -> lis
     tree = shapely.STRtree(polygons)
     left, right = tree.query(polygons, predicate="intersects")
     neighbours: list[set[int]] = [set() for _ in polygons]
-    for a, b in zip(left, right, strict=True):
+    for a, b in zip(left, right, strict=False):
         if a < b:
             shared = shapely.intersection(
                 shapely.boundary(polygons[a]), shapely.boundary(polygons[b])

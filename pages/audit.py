@@ -11,7 +11,7 @@ findings = ui.audit_findings(scope)
 st.title(ui.tr("audit.title"))
 st.caption(ui.tr("audit.caption", org=ui.md(ui.org_name(scope))))
 for col, (name, value) in zip(
-    st.columns(len(findings.summary)), findings.summary.items(), strict=True
+    st.columns(len(findings.summary)), findings.summary.items(), strict=False
 ):
     col.metric(ui.tr(f"audit.metric.{name}"), f"{value:,}")
 

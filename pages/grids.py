@@ -68,7 +68,7 @@ with tab_propose:
             cols,
             ("dev_workload", "dev_customers", "dev_deposits"),
             (balance.workload, balance.customers, balance.deposits),
-            strict=True,
+            strict=False,
         ):
             col.metric(ui.tr(f"grids.{key}"), f"±{value:.1%}")
         cols[3].metric(ui.tr("grids.compactness"), f"{balance.compactness:.2f}")

@@ -43,7 +43,7 @@ cols = ui.progress_columns()
 process = ui.process_indicators(table, level, org_id)
 if process:
     st.subheader(ui.tr("progress.process"))
-    for box, (metric, p) in zip(st.columns(3), process.items(), strict=True):
+    for box, (metric, p) in zip(st.columns(3), process.items(), strict=False):
         value = (
             f"{p['actual']:,.0f} / {p['target']:,.0f}"
             if metric == "visits"

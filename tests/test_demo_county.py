@@ -28,9 +28,9 @@ def test_structure_matches_the_county(seeded_engine):
     assert 60 <= counts["manager"] <= 85
     assert counts["village"] == 131
     grids = frame(seeded_engine, "SELECT level, COUNT(*) AS n FROM grid GROUP BY level")
-    assert dict(zip(grids["level"], grids["n"], strict=True)) == {1: 21, 2: 155}
+    assert dict(zip(grids["level"], grids["n"], strict=False)) == {1: 21, 2: 155}
     per_town = frame(seeded_engine, "SELECT town_code, COUNT(*) AS n FROM branch GROUP BY 1")
-    assert dict(zip(per_town["town_code"], per_town["n"], strict=True))["522727001"] == 6
+    assert dict(zip(per_town["town_code"], per_town["n"], strict=False))["522727001"] == 6
 
 
 def test_every_customer_point_is_inside_the_county(seeded_engine):
@@ -51,7 +51,7 @@ def test_every_customer_sits_in_one_grid_of_each_level_of_its_own_branch(seeded_
     for level, col in ((1, "grid1_id"), (2, "grid2_id")):
         polys = grids[grids["level"] == level]
         hits = np.zeros(len(c), dtype=int)
-        for gid, geom in zip(polys["id"], polys["geometry"], strict=True):
+        for gid, geom in zip(polys["id"], polys["geometry"], strict=False):
             inside = shapely.contains_xy(shape(json.loads(geom)), c["lon"], c["lat"])
             hits += inside
             assert (c.loc[inside, col] == gid).all()

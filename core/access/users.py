@@ -348,7 +348,7 @@ def list_users(engine: Engine, actor, now: datetime | None = None) -> pd.DataFra
         df = read_frame(conn, stmt)
     df["org"] = [
         f"{b} / {m} ({c})" if isinstance(m, str) else (b if isinstance(b, str) else "")
-        for b, m, c in zip(df["branch"], df["manager"], df["manager_code"], strict=True)
+        for b, m, c in zip(df["branch"], df["manager"], df["manager_code"], strict=False)
     ]
     df["locked"] = [bool(pd.notna(u) and u > now) for u in df["locked_until"]]
     for col in ("active", "must_change_password", "is_demo"):

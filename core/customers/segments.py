@@ -149,7 +149,7 @@ def match_to_previous(
     rows, cols_ = linear_sum_assignment(np.minimum(distance, MATCH_DISTANCE))
     return {
         int(new.index[r]): int(previous.index[c])
-        for r, c in zip(rows, cols_, strict=True)
+        for r, c in zip(rows, cols_, strict=False)
         if distance[r, c] < MATCH_DISTANCE
     }
 

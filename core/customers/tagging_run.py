@@ -213,7 +213,7 @@ def assign_segments(
         .returning(TaggingRun.id)
     ).scalar_one()
     codes = set(conn.execute(select(Segment.code)).scalars())
-    kept = dict(zip(previous["id"], previous["name_zh"], strict=True)) if len(previous) else {}
+    kept = dict(zip(previous["id"], previous["name_zh"], strict=False)) if len(previous) else {}
     taken = {kept[matched[label]] for label in matched}
     segment_of: dict[int, int] = {}
     bank = prof.loc["bank"]

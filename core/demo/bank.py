@@ -85,7 +85,7 @@ def make_units(
         else:
             units.append(Unit(v.code, v.short_name, "village", v.code, v.town_code, area, 1.0))
     # the split added vertices off the stored 6-decimal grid: snap all units together
-    for unit, area in zip(units, snap_coverage([u.area for u in units]), strict=True):
+    for unit, area in zip(units, snap_coverage([u.area for u in units]), strict=False):
         unit.area = area
     return units
 
@@ -119,7 +119,7 @@ def plan_branches(
                     is_county_town=town_code == COUNTY_TOWN,
                     lon=point.x,
                     lat=point.y,
-                    units=[u for u, n in zip(members, nearest, strict=True) if n == k],
+                    units=[u for u, n in zip(members, nearest, strict=False) if n == k],
                 )
             )
     _dedupe_names(branches)

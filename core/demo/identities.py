@@ -248,7 +248,7 @@ def id_check_digit(first17: str) -> str:
     """
     if len(first17) != 17 or not first17.isdigit():
         raise ValueError("first17 must be 17 digits")
-    total = sum(int(c) * int(w) for c, w in zip(first17, _ID_WEIGHTS, strict=True))
+    total = sum(int(c) * int(w) for c, w in zip(first17, _ID_WEIGHTS, strict=False))
     return _ID_CHECK_MAP[total % 11]
 
 

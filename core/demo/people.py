@@ -258,7 +258,7 @@ def _individuals(
             "phone": identity.make_phones(rng, n),
             "address": [
                 "贵州省平塘县" + t + u + f"{h % 97 + 1}号"
-                for t, u, h in zip(town, unit_names, household, strict=True)
+                for t, u, h in zip(town, unit_names, household, strict=False)
             ],
             "gender": np.where(female, "F", "M"),
             "birth_year": birth.astype("datetime64[Y]").astype(int) + 1970,

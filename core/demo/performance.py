@@ -100,7 +100,7 @@ def make_plan(
     per manager) and ``ratio`` (manager x metric performance).
     """
     ids = managers["id"].to_numpy()
-    branch_of = dict(zip(managers["id"], managers["branch_id"], strict=True))
+    branch_of = dict(zip(managers["id"], managers["branch_id"], strict=False))
     g = customers.groupby("manager_id")
     existing = customers["status"] != "potential"
     live = {
@@ -188,7 +188,7 @@ def initial_changes(
     5 January, the branch leaders their managers' on 8 January (the demo ``branch`` account
     for its branch; the other branches have no account, so no user)."""
     annual = targets[targets["month"] == 0]
-    branch_of = dict(zip(managers["id"], managers["branch_id"], strict=True))
+    branch_of = dict(zip(managers["id"], managers["branch_id"], strict=False))
     by_hq = annual["org_level"] != "manager"
     demo = annual["org_id"].map(branch_of).eq(demo_branch) & ~by_hq
     at = np.where(by_hq, np.datetime64(f"{year}-01-05T09:30"), np.datetime64(f"{year}-01-08T16:00"))

@@ -124,7 +124,7 @@ def build_county(n_individuals: int, seed: int, as_of: date) -> dict[str, pd.Dat
             for i, v in enumerate(villages, start=1)
         ]
     )
-    village_id = dict(zip(t["village"]["code"], t["village"]["id"], strict=True))
+    village_id = dict(zip(t["village"]["code"], t["village"]["id"], strict=False))
     town_name = {k: v[0] for k, v in townships.items()}
 
     t["branch"] = pd.DataFrame(
@@ -163,7 +163,7 @@ def build_county(n_individuals: int, seed: int, as_of: date) -> dict[str, pd.Dat
     unit_of = customers.pop("unit_index").to_numpy()
     customers.insert(0, "id", np.arange(1, len(customers) + 1))
     customers["grid2_id"] = unit_grid[unit_of]
-    parent = dict(zip(grids["id"], grids["parent_id"], strict=True))
+    parent = dict(zip(grids["id"], grids["parent_id"], strict=False))
     customers["grid1_id"] = customers["grid2_id"].map(parent)
     customers["branch_id"] = np.array([i.branch_index + 1 for i in infos])[unit_of]
     customers["manager_id"] = t["manager"]["id"].to_numpy()[

@@ -61,7 +61,7 @@ def read_sheet(
         return [], problems
     out = []
     for number, row in enumerate(rows[1:], start=2 + skipped):
-        cells = dict(zip(found, row, strict=True))
+        cells = dict(zip(found, row, strict=False))
         if all(v is None or (isinstance(v, str) and not v.strip()) for v in cells.values()):
             continue
         for header, value in cells.items():

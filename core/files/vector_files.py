@@ -392,7 +392,7 @@ def read_shapefile_zip(upload: Upload) -> VectorData:
         )
     data = VectorData(crs=crs)
     for row, (record, shp) in enumerate(rows, start=1):
-        data.properties.append({n: _scalar(v) for n, v in zip(names, record, strict=True)})
+        data.properties.append({n: _scalar(v) for n, v in zip(names, record, strict=False)})
         if shp.shapeType == shapefile.NULL:
             data.geometries.append(None)
         else:

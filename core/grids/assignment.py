@@ -43,7 +43,7 @@ class GridSet:
         keep = ~np.isin(self.ids, list(ids))
         return GridSet(
             self.ids[keep],
-            [p for p, k in zip(self.polygons, keep, strict=True) if k],
+            [p for p, k in zip(self.polygons, keep, strict=False) if k],
             self.branch_ids[keep],
             self.manager_ids[keep],
         )
@@ -108,7 +108,7 @@ def read_grid_sets(conn_or_engine) -> tuple[GridSet, GridSet, dict[int, tuple[fl
         GridSet.from_frame(grids[grids["level"] == 2]),
         {
             int(i): (x, y)
-            for i, x, y in zip(villages["id"], villages["lon"], villages["lat"], strict=True)
+            for i, x, y in zip(villages["id"], villages["lon"], villages["lat"], strict=False)
         },
     )
 

@@ -202,7 +202,7 @@ def _village_level1(conn: Connection, villages: pd.DataFrame, scope: Scope) -> d
     polygons = [from_geojson(g) for g in level1["geometry"]]
     idx = assign_points(villages["lon"].to_numpy(float), villages["lat"].to_numpy(float), polygons)
     grid_ids = level1["id"].to_numpy()
-    return {int(v): int(grid_ids[i]) for v, i in zip(villages["id"], idx, strict=True) if i >= 0}
+    return {int(v): int(grid_ids[i]) for v, i in zip(villages["id"], idx, strict=False) if i >= 0}
 
 
 def _customer_scope(scope: Scope, branch_villages: dict[int, int]):
@@ -372,7 +372,7 @@ def _overlap_rows(level: int, grids: pd.DataFrame, min_km2: float) -> list[dict]
     left, right = shapely.STRtree(polygons).query(polygons, predicate="intersects")
     pairs = left < right
     rows = []
-    for i, j in zip(left[pairs], right[pairs], strict=True):
+    for i, j in zip(left[pairs], right[pairs], strict=False):
         parts = significant_parts(polygons[i].intersection(polygons[j]), min_km2)
         if not parts:
             continue
@@ -409,7 +409,7 @@ def _villages_of(pieces: list[shapely.Geometry], villages: pd.DataFrame) -> list
     for piece in pieces:
         hits = tree.query(piece, predicate="intersects")
         shares = shapely.area(shapely.intersection(polygons[hits], piece)) / piece.area
-        ranked = sorted(zip(-shares, names[hits], strict=True))
+        ranked = sorted(zip(-shares, names[hits], strict=False))
         out.append("、".join(str(name) for neg, name in ranked if -neg >= 0.01))
     return out
 

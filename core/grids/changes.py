@@ -101,7 +101,7 @@ def check_change(engine: Engine, change: Change) -> list[Problem]:
     a_idx, b_idx = (
         shapely.STRtree(shapes).query(shapes, predicate="intersects") if shapes else ([], [])
     )
-    for a, b in zip(a_idx, b_idx, strict=True):
+    for a, b in zip(a_idx, b_idx, strict=False):
         if a < b:
             overlap = shapely.intersection(valid[a].geometry, valid[b].geometry).area
             if overlap > 1e-3 * min(valid[a].geometry.area, valid[b].geometry.area):
@@ -182,7 +182,7 @@ def _proposed_sets(engine: Engine, change: Change) -> tuple[GridSet, GridSet, di
     keep = np.array([i not in replaced for i in level2.ids], dtype=bool)
     merged = GridSet(
         np.concatenate([level2.ids[keep], new.ids]),
-        [p for p, k in zip(level2.polygons, keep, strict=True) if k] + new.polygons,
+        [p for p, k in zip(level2.polygons, keep, strict=False) if k] + new.polygons,
         np.concatenate([level2.branch_ids[keep], new.branch_ids]),
         np.concatenate([level2.manager_ids[keep], new.manager_ids]),
     )

@@ -158,7 +158,7 @@ def load_breakdown(engine: Engine, scope: Scope) -> pd.DataFrame:
         df = read_frame(conn, stmt)
         known = read_frame(conn, residents)
     df["residents"] = (
-        df["key"].map(dict(zip(known["key"], known["residents"], strict=True))).fillna(0)
+        df["key"].map(dict(zip(known["key"], known["residents"], strict=False))).fillna(0)
     )
     return shape_breakdown(df)
 

@@ -55,7 +55,7 @@ def level1_change(engine: Engine) -> Change:
     cells = propose_level1(load_county(), branches[["lon", "lat"]].to_numpy())
     grids = [
         NewGrid(f"G1-{b.code}", f"{b.name}辖区", cell, int(b.id))
-        for b, cell in zip(branches.itertuples(), cells, strict=True)
+        for b, cell in zip(branches.itertuples(), cells, strict=False)
     ]
     return Change(1, grids, action="proposal", note="按网点就近划分 / nearest outlet")
 

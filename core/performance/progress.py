@@ -489,7 +489,7 @@ def forecast(monthly_targets, monthly_actuals, as_of: date, base: float = 0.0) -
     miss = None
     if short[-1]:
         miss = 12
-        for m, s in zip(reversed(list(months)), reversed(short), strict=True):
+        for m, s in zip(reversed(list(months)), reversed(short), strict=False):
             if not s:
                 break
             miss = m

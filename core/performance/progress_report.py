@@ -68,8 +68,8 @@ def _shape(
 
     def amount(col):
         if as_text:
-            return [fmt(v, u) for v, u in zip(rows[col], unit, strict=True)]
-        return [to_display(v, u) for v, u in zip(rows[col], unit, strict=True)]
+            return [fmt(v, u) for v, u in zip(rows[col], unit, strict=False)]
+        return [to_display(v, u) for v, u in zip(rows[col], unit, strict=False)]
 
     def percent(values):
         return [f"{v:.1f}" if v == v else "—" for v in values] if as_text else values
@@ -133,7 +133,7 @@ def lag_rows(warnings: pd.DataFrame, data: ProgressData, lang: str) -> pd.DataFr
             "completion_pct": warnings["completion_pct"],
             "time_pct": warnings["due_pct"],
             "behind_pts": -warnings["lead_pts"],
-            "behind": [fmt(v, u) for v, u in zip(warnings["behind"], unit, strict=True)],
+            "behind": [fmt(v, u) for v, u in zip(warnings["behind"], unit, strict=False)],
             "unit": unit.map(lambda u: unit_label(u, lang)),
             "status": warnings["status"].map(lambda s: t(f"status.{s}", lang)),
         }
@@ -176,7 +176,7 @@ def lag_lines(warnings: pd.DataFrame, data: ProgressData, lang: str, top: int = 
         )
 
     return [
-        line(r, u, k) for r, u, k in zip(warnings.head(top).itertuples(), unit, kind, strict=True)
+        line(r, u, k) for r, u, k in zip(warnings.head(top).itertuples(), unit, kind, strict=False)
     ]
 
 
@@ -195,8 +195,8 @@ def forecast_rows(f: pd.DataFrame, data: ProgressData, lang: str) -> pd.DataFram
         {
             "metric": f["metric"].map(lambda c: metric_name(data.metrics, c, lang)),
             "unit": unit.map(lambda u: unit_label(u, lang)),
-            "target": [fmt(v, u) for v, u in zip(f["target"], unit, strict=True)],
-            "year_end": [fmt(v, u) for v, u in zip(f["year_end"], unit, strict=True)],
+            "target": [fmt(v, u) for v, u in zip(f["target"], unit, strict=False)],
+            "year_end": [fmt(v, u) for v, u in zip(f["year_end"], unit, strict=False)],
             "pct": f["pct"],
             "miss": miss,
         }
@@ -326,7 +326,7 @@ def history_rows(history: pd.DataFrame, data: ProgressData, lang: str) -> pd.Dat
     unit = history["metric"].map(data.metrics["unit"])
     org = [
         t("org.bank", lang) if lv == "bank" else names.get((lv, o), str(o))
-        for lv, o in zip(history["org_level"], history["org_id"], strict=True)
+        for lv, o in zip(history["org_level"], history["org_id"], strict=False)
     ]
     return pd.DataFrame(
         {
@@ -339,8 +339,8 @@ def history_rows(history: pd.DataFrame, data: ProgressData, lang: str) -> pd.Dat
                     t("period.year", lang) if m == 0 else t("progress.month_n", lang, month=int(m))
                 )
             ),
-            "old": [fmt(v, u) for v, u in zip(history["old_value"], unit, strict=True)],
-            "new": [fmt(v, u) for v, u in zip(history["new_value"], unit, strict=True)],
+            "old": [fmt(v, u) for v, u in zip(history["old_value"], unit, strict=False)],
+            "new": [fmt(v, u) for v, u in zip(history["new_value"], unit, strict=False)],
             "unit": unit.map(lambda u: unit_label(u, lang)),
             "source": history["source"].map(lambda s: t(f"source.{s}", lang)),
         }

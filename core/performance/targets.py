@@ -404,7 +404,7 @@ def save_split(
             float(np.rint(bases.fillna(0)).sum()),
         )
     for org_id, value, base in zip(
-        children["org_id"], children["target"], bases.fillna(0), strict=True
+        children["org_id"], children["target"], bases.fillna(0), strict=False
     ):
         rows += unit_rows(
             year, metric, level, org_id, to_unit(value, meta.unit), months_method, base

@@ -95,7 +95,7 @@ def show_map_legend(layers: gridmap.MapLayers, metric: str) -> None:
     """The colour classes of the level-2 grids and how customers are drawn, as captions."""
     chips = " ".join(
         f'<span style="background:{c};padding:0 10px">&nbsp;</span> {e:,.0f}'
-        for c, e in zip(PALETTE, layers.edges, strict=True)
+        for c, e in zip(PALETTE, layers.edges, strict=False)
     )
     st.caption(
         tr("map.legend", metric=tr(f"map.metric.{metric}")) + " " + chips, unsafe_allow_html=True

@@ -97,7 +97,7 @@ def progress_unit(scope: Scope, data, branch_col, manager_col) -> tuple[str, int
         level, org_id = "manager", scope.manager_id
     if scope.role == "hq":
         branches = orgs[orgs["org_level"] == "branch"]
-        branch_names = dict(zip(branches["org_id"], branches["name"], strict=True))
+        branch_names = dict(zip(branches["org_id"], branches["name"], strict=False))
         branch = branch_col.selectbox(
             tr("progress.branch"),
             [None, *branch_names],
@@ -108,7 +108,7 @@ def progress_unit(scope: Scope, data, branch_col, manager_col) -> tuple[str, int
             level, org_id = "branch", int(branch)
     if level == "branch":
         staff = orgs[(orgs["org_level"] == "manager") & (orgs["branch_id"] == org_id)]
-        staff_names = dict(zip(staff["org_id"], staff["name"], strict=True))
+        staff_names = dict(zip(staff["org_id"], staff["name"], strict=False))
         manager = manager_col.selectbox(
             tr("progress.manager"),
             [None, *staff_names],

@@ -67,7 +67,7 @@ def segments():
 def segment_names() -> dict[int, str]:
     """Segment id -> name in the session's language."""
     segs = segments()
-    return dict(zip(segs["id"], segs[lang_column("name")], strict=True)) if len(segs) else {}
+    return dict(zip(segs["id"], segs[lang_column("name")], strict=False)) if len(segs) else {}
 
 
 @st.cache_data(ttl=6 * 3600, show_spinner=False, max_entries=24)
@@ -396,7 +396,9 @@ def _customer_table(url: str, scope: Scope, ids: list[int], version: int, langua
     tag_labels = {x.code: x.label(language) for x in _tags(url, version)}
     segs = _segments(url, version)
     names = (
-        dict(zip(segs["id"], segs[i18n.column("name", language)], strict=True)) if len(segs) else {}
+        dict(zip(segs["id"], segs[i18n.column("name", language)], strict=False))
+        if len(segs)
+        else {}
     )
     df["kind"] = df["kind"].map(lambda k: i18n.t(f"kind.{k}", language))
     df["tier"] = df["tier"].map(tag_labels)

@@ -65,6 +65,6 @@ def coverage_legend(layers, days: int) -> str:
     """The coverage map's legend: a colour chip per class with its lower bound (HTML)."""
     chips = " ".join(
         f'<span style="background:{c};padding:0 10px">&nbsp;</span> {e:.0f}%'
-        for c, e in zip(PALETTE, layers.edges, strict=True)
+        for c, e in zip(PALETTE, layers.edges, strict=False)
     )
     return tr("check.coverage_legend", days=days) + " " + chips

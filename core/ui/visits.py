@@ -90,7 +90,7 @@ def planner_filters(rows: pd.DataFrame, labels: dict[str, str]) -> PlannerFilter
     label = {t.code: t.label(lang()) for t in tag_defs}
     seg_names = segment_names()
     grids = rows.dropna(subset=["grid"]).drop_duplicates("grid2_id")
-    grid_names = dict(zip(grids["grid2_id"].astype(int), grids["grid"], strict=True))
+    grid_names = dict(zip(grids["grid2_id"].astype(int), grids["grid"], strict=False))
     campaigns = plans.running_campaigns(engine(), date.today())
     with st.expander(tr("visits.filters"), expanded=False):
         c = st.columns(4)
@@ -136,7 +136,7 @@ def planner_filters(rows: pd.DataFrame, labels: dict[str, str]) -> PlannerFilter
             key="vf_missing",
             placeholder=tr("explorer.any"),
         )
-        names = dict(zip(campaigns["id"], campaigns["name"], strict=True))
+        names = dict(zip(campaigns["id"], campaigns["name"], strict=False))
         f_campaign = c[2].selectbox(
             tr("visits.campaign"),
             [None, *names],

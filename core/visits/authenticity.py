@@ -225,7 +225,7 @@ def flag_texts(flags: pd.DataFrame, lang: str = "zh") -> list[str]:
     values = flags[list(FLAG_VALUES)].to_dict("records")
     return [
         t(key, lang, **{k: v for k, v in row.items() if v is not None})
-        for key, row in zip(flags["key"], values, strict=True)
+        for key, row in zip(flags["key"], values, strict=False)
     ]
 
 
@@ -321,7 +321,7 @@ def _burst(v: pd.DataFrame, count: int, window_min: float) -> tuple:
     size = np.bincount(burst)
     first = seconds[hit[new]]
     last = seconds[hit[np.r_[np.flatnonzero(new)[1:] - 1, len(hit) - 1]]]
-    labels = [_span(a, b) for a, b in zip(first, last, strict=True)]
+    labels = [_span(a, b) for a, b in zip(first, last, strict=False)]
     return _rows(
         rows[hit],
         "burst",

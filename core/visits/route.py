@@ -247,7 +247,7 @@ def _best_cut(order: np.ndarray, sizes: list[int], price) -> list[np.ndarray]:
             best_total, best_cut = cost, (r0, day_lengths)
     r0, day_lengths = best_cut
     starts = r0 + np.concatenate([[0], np.cumsum(day_lengths)[:-1]])
-    return [ring[s : s + size] for s, size in zip(starts, day_lengths, strict=True)]
+    return [ring[s : s + size] for s, size in zip(starts, day_lengths, strict=False)]
 
 
 def _check_outlet(outlet) -> tuple[float, float]:
