@@ -108,5 +108,5 @@ landing = [
     for url in ("home", "signin")
 ]
 page = st.navigation(landing + pages)
-ui.sidebar(user)
+ui.show_sidebar(user)
 ui.run_page(page)

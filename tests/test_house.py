@@ -39,3 +39,19 @@ def test_only_the_glue_imports_streamlit():
         if any(n.split(".")[0] in ("streamlit", "streamlit_folium") for n in _imports(path)):
             offenders.append(str(path.relative_to(ROOT)))
     assert offenders == []
+
+
+def test_no_ui_module_is_hidden_by_a_re_exported_name():
+    """``ui.<module>`` must stay the module: a function of the same name re-exported by
+    ``core/ui/__init__.py`` would hide it (and a ``mock.patch("core.ui.<module>.x")``)."""
+    import pkgutil
+    import types
+
+    import core.ui
+
+    hidden = [
+        m.name
+        for m in pkgutil.iter_modules(core.ui.__path__)
+        if not isinstance(getattr(core.ui, m.name, None), types.ModuleType)
+    ]
+    assert hidden == []

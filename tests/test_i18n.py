@@ -274,7 +274,7 @@ FAMILIES = {
         "mobile_pct",
     ),
     "customer.other.{}": ("deposit", "loan"),  # other_bank_fund.kind
-    "explorer.col.{}": ("deposit", "aum", "other_bank_deposit"),  # core/ui/segments.py
+    "explorer.col.{}": ("deposit", "aum", "other_bank_deposit"),  # core/ui/explorer.py
     "explorer.view.{}": _constant("core.customers.explorer", "VIEWS"),
     "flag.rule.{}": _constant("core.visits.authenticity", "RULES"),
     "flag.{}": _constant("core.visits.authenticity", "RULES"),

@@ -26,6 +26,33 @@ from core.ui.customers import (
 )
 from core.ui.downloads import logged_download
 from core.ui.errors import error_key, problem_text, show_problems, user_errors
+from core.ui.explorer import (
+    EXPLORER_VIEWS,
+    FILTER_KEYS,
+    count,
+    customer_table,
+    customer_table_columns,
+    customer_table_download,
+    explorer_filters,
+    explorer_frame,
+    load_filters_into_widgets,
+    pareto_chart,
+    pct,
+    penetration_chart,
+    plain_grid_map,
+    profile_version,
+    saved_lists,
+    segment_chart,
+    segment_names,
+    segment_sizes,
+    segment_table,
+    segments,
+    select_customers,
+    selection_map,
+    selection_summary,
+    tags,
+    wan,
+)
 from core.ui.frame import (
     STATE_DEFAULTS,
     begin_session,
@@ -94,34 +121,7 @@ from core.ui.progress import (
     unit_label,
     unit_name,
 )
-from core.ui.segments import (
-    EXPLORER_VIEWS,
-    FILTER_KEYS,
-    count,
-    customer_table,
-    customer_table_columns,
-    customer_table_download,
-    explorer_filters,
-    explorer_frame,
-    load_filters_into_widgets,
-    pareto_chart,
-    pct,
-    penetration_chart,
-    plain_grid_map,
-    profile_version,
-    saved_lists,
-    segment_chart,
-    segment_names,
-    segment_sizes,
-    segment_table,
-    segments,
-    select_customers,
-    selection_map,
-    selection_summary,
-    tags,
-    wan,
-)
-from core.ui.sidebar import org_name, sidebar
+from core.ui.sidebar import org_name, show_sidebar
 from core.ui.sign_in import change_password_page, sign_in_page, sign_out, signed_in_user
 from core.ui.sso import sso_sign_in, sso_sign_out
 from core.ui.staffing import LIAISON_ROLES, grid_staffing, save_staffing

@@ -13,8 +13,8 @@ from core.db import get_engine, write_retrying
 from core.models import Branch, Manager
 from core.scope import Scope
 from core.ui.errors import show_problems, user_errors
+from core.ui.explorer import branch_names, explorer_context, explorer_frame, lists_changed
 from core.ui.frame import database_url, engine, md, tr
-from core.ui.segments import branch_names, explorer_context, explorer_frame, lists_changed
 
 
 @st.cache_data(ttl=600, show_spinner=False)

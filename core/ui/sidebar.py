@@ -14,7 +14,7 @@ from core.ui.frame import md, tr
 from core.ui.sign_in import sign_out
 
 
-def sidebar(user: auth.SignedIn) -> None:
+def show_sidebar(user: auth.SignedIn) -> None:
     """User, org unit, language switch and sign-out."""
     with st.sidebar:
         st.markdown(f"**{md(user.display_name)}** · {tr('role.' + user.scope.role)}")

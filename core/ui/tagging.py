@@ -13,8 +13,8 @@ from core.customers.tagging_run import profile_customers, recompute_tags
 from core.customers.tags import latest_run, save_params
 from core.db import get_engine
 from core.ui.customers import customer_view_changed
+from core.ui.explorer import profile_version, profiles_changed, segments, tags
 from core.ui.frame import database_url, engine, lang, tr
-from core.ui.segments import profile_version, profiles_changed, segments, tags
 
 
 @st.cache_data(ttl=600, show_spinner=False)

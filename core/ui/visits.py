@@ -20,8 +20,8 @@ from core.problems import ProblemError
 from core.scope import Scope
 from core.ui.downloads import logged_download
 from core.ui.errors import show_problems, user_errors
+from core.ui.explorer import profile_version, segment_names, tags
 from core.ui.frame import database_url, engine, lang, pick, tr
-from core.ui.segments import profile_version, segment_names, tags
 from core.visits import planner as plans
 from core.visits.field_sheet import sheet_rows, to_excel, to_html
 from core.visits.planner import PlannerFilters, week_of  # noqa: F401 (week_of: ui)
