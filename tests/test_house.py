@@ -55,3 +55,35 @@ def test_no_ui_module_is_hidden_by_a_re_exported_name():
         if not isinstance(getattr(core.ui, m.name, None), types.ModuleType)
     ]
     assert hidden == []
+
+
+def _contracts() -> dict[str, dict]:
+    import tomllib
+
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    return {c["id"]: c for c in config["tool"]["importlinter"]["contracts"]}
+
+
+def _core_children() -> set[str]:
+    """Every module and package directly under core/ (what the contracts must place)."""
+    children = set()
+    for path in (ROOT / "core").iterdir():
+        if path.name in ("__init__.py", "__main__.py", "migrations", "__pycache__"):
+            continue
+        if path.suffix == ".py":
+            children.add(f"core.{path.stem}")
+        elif (path / "__init__.py").is_file():
+            children.add(f"core.{path.name}")
+    return children
+
+
+def test_every_part_of_core_has_its_place_in_the_layers():
+    """A new module or area of core/ must be put in a layer (and behind the pages' door),
+    or the contracts would silently not see it."""
+    layers = _contracts()["house"]["layers"]
+    placed = {name.strip() for layer in layers for name in layer.replace("|", ":").split(":")}
+    assert _core_children() - placed == set()
+    behind_the_door = set(_contracts()["one-door"]["forbidden_modules"])
+    assert _core_children() - {"core.ui"} - behind_the_door == set()
+    glue_free = set(_contracts()["streamlit-in-ui"]["source_modules"])
+    assert _core_children() - {"core.ui"} - glue_free == set()
