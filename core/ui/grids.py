@@ -9,6 +9,7 @@ import streamlit as st
 from core import config
 from core.access import auth
 from core.db import get_engine, write_retrying
+from core.escape import html as escape_html
 from core.format import wan
 from core.grids import changes as grid_changes
 from core.grids import map_data as gridmap
@@ -91,15 +92,20 @@ def folium_grid_map(layers, tiles: str | None = None):
     )
 
 
+def legend_html(title: str, edges, number_format: str = ",.0f", unit: str = "") -> str:
+    """A map legend as HTML: the title (escaped), then a colour chip per class with its lower
+    bound (the palette has more colours than a map may have classes)."""
+    chips = " ".join(
+        f'<span style="background:{c};padding:0 10px">&nbsp;</span> {e:{number_format}}{unit}'
+        for c, e in zip(PALETTE, edges, strict=False)
+    )
+    return f"{escape_html(title)} {chips}"
+
+
 def show_map_legend(layers: gridmap.MapLayers, metric: str) -> None:
     """The colour classes of the level-2 grids and how customers are drawn, as captions."""
-    chips = " ".join(
-        f'<span style="background:{c};padding:0 10px">&nbsp;</span> {e:,.0f}'
-        for c, e in zip(PALETTE, layers.edges, strict=False)
-    )
-    st.caption(
-        tr("map.legend", metric=tr(f"map.metric.{metric}")) + " " + chips, unsafe_allow_html=True
-    )
+    title = tr("map.legend", metric=tr(f"map.metric.{metric}"))
+    st.caption(legend_html(title, layers.edges), unsafe_allow_html=True)
     st.caption(tr("map.customers_heat" if "count" in layers.customers else "map.customers_points"))
 
 

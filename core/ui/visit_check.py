@@ -12,11 +12,10 @@ from core.db import get_engine
 from core.grids.map_data import colour_by
 from core.scope import Scope
 from core.ui.frame import database_url, engine, lang, md, tr
-from core.ui.grids import map_data
+from core.ui.grids import legend_html, map_data
 from core.ui.sidebar import org_name
 from core.visits.authenticity import flag_texts
 from core.visits.visit_log import coverage_by_grid, flags_by_manager, scope_visits
-from geo.mapview import PALETTE
 
 
 def check_caption(scope: Scope) -> str:
@@ -63,8 +62,4 @@ def coverage_map(scope: Scope, since: date):
 
 def coverage_legend(layers, days: int) -> str:
     """The coverage map's legend: a colour chip per class with its lower bound (HTML)."""
-    chips = " ".join(
-        f'<span style="background:{c};padding:0 10px">&nbsp;</span> {e:.0f}%'
-        for c, e in zip(PALETTE, layers.edges, strict=False)
-    )
-    return tr("check.coverage_legend", days=days) + " " + chips
+    return legend_html(tr("check.coverage_legend", days=days), layers.edges, ".0f", "%")
