@@ -33,6 +33,10 @@ from core.models import Actual, ActualRun, Branch, Manager, Target, TargetChange
 from core.scope import Scope
 
 MAP_METRIC = "deposit_increase"  # the completion the grid map colours by
+TABLE_COLUMNS = (  # the progress table, one row per org unit and metric
+    "org_level", "org_id", "name", "branch_id", "metric", "target", "actual", "base",
+    "completion_pct", "due_pct", "time_pct", "lead_pts", "gap", "behind", "status", "rank",
+)  # fmt: skip
 PERIODS = ("year", "quarter", "month")
 STATUSES = ("ahead", "on_track", "lagging", "serious")
 LAGGING = ("lagging", "serious")
@@ -275,26 +279,7 @@ def progress_table(data: ProgressData, period: str = "year") -> pd.DataFrame:
     tp = time_progress(day, period) if month_now else 0.0
     t = _wide(data.targets, range(0, 13))
     if t.empty:
-        return pd.DataFrame(
-            columns=[
-                "org_level",
-                "org_id",
-                "name",
-                "branch_id",
-                "metric",
-                "target",
-                "actual",
-                "base",
-                "completion_pct",
-                "due_pct",
-                "time_pct",
-                "lead_pts",
-                "gap",
-                "behind",
-                "status",
-                "rank",
-            ]
-        )
+        return pd.DataFrame(columns=list(TABLE_COLUMNS))
     this = data.actuals[data.actuals["year"] == data.year]
     a = _wide(this, range(1, 13)).reindex(t.index)
     last_dec = (
@@ -370,25 +355,7 @@ def progress_table(data: ProgressData, period: str = "year") -> pd.DataFrame:
         ),
         kind="stable",
     )
-    cols = [
-        "org_level",
-        "org_id",
-        "name",
-        "branch_id",
-        "metric",
-        "target",
-        "actual",
-        "base",
-        "completion_pct",
-        "due_pct",
-        "time_pct",
-        "lead_pts",
-        "gap",
-        "behind",
-        "status",
-        "rank",
-    ]
-    return out[cols].reset_index(drop=True)
+    return out[list(TABLE_COLUMNS)].reset_index(drop=True)
 
 
 def lag_warnings(
