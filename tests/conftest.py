@@ -10,7 +10,9 @@ Plain helpers and constants (``AS_OF``, ``copy_county``, ``open_page``...) are i
 from __future__ import annotations
 
 import os
+import re
 import uuid
+from pathlib import Path
 from urllib.parse import quote
 
 import pytest
@@ -158,9 +160,22 @@ def browser():
         browser.close()
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Keep each phase's report on the test item, so fixtures can tell a failed test."""
+    report = yield
+    setattr(item, f"report_{report.when}", report)
+    return report
+
+
+FAILURE_DIR = Path(__file__).resolve().parent.parent / "test-results" / "failures"
+
+
 @pytest.fixture
-def make_guarded(browser):
-    """Make fresh contexts (no cookies); fails the test if any of them left loopback."""
+def make_guarded(browser, request):
+    """Make fresh contexts (no cookies); fails the test if any of them left loopback. When
+    the test failed, every page it left open is saved to test-results/failures/ (screenshot
+    and text), so that a failure seen once names what the browser showed."""
     from tests.browser_helpers import Guarded
 
     made: list[Guarded] = []
@@ -170,10 +185,26 @@ def make_guarded(browser):
         return made[-1]
 
     yield make
+    report = getattr(request.node, "report_call", None)
+    if report is not None and report.failed:
+        _keep_failure(request.node.name, made)
     for guarded in made:
         guarded.context.close()
     for guarded in made:
         guarded.assert_offline()
+
+
+def _keep_failure(name: str, made) -> None:
+    FAILURE_DIR.mkdir(parents=True, exist_ok=True)
+    stem = re.sub(r"[^\w.-]+", "_", name)[:120]
+    for i, guarded in enumerate(made):
+        for j, page in enumerate(guarded.context.pages):
+            try:
+                page.screenshot(path=str(FAILURE_DIR / f"{stem}-{i}-{j}.png"), full_page=True)
+                text = page.locator("body").inner_text(timeout=5_000)
+                (FAILURE_DIR / f"{stem}-{i}-{j}.txt").write_text(f"{page.url}\n\n{text}")
+            except Exception as exc:  # a closed page must not hide the failure
+                print(f"could not keep the failed page {page.url}: {exc}")
 
 
 @pytest.fixture
