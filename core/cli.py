@@ -346,6 +346,7 @@ def _targets_and_actuals(engine, args) -> int:
     from pathlib import Path
 
     from core.db import is_empty
+    from core.performance import sheet_imports
     from core.performance import target_sheets as excel
     from core.performance.actuals import recompute_actuals
     from core.performance.progress import actuals_as_of
@@ -374,9 +375,9 @@ def _targets_and_actuals(engine, args) -> int:
             return 0
         data = Path(args.import_file).read_bytes()
         if args.command == "actuals":
-            print(f"actual rows={excel.import_actuals(engine, SYSTEM, data):,}")
+            print(f"actual rows={sheet_imports.import_actuals(engine, SYSTEM, data):,}")
         else:
-            print(f"changed cells={excel.import_targets(engine, SYSTEM, data):,}")
+            print(f"changed cells={sheet_imports.import_targets(engine, SYSTEM, data):,}")
         return 0
     except OSError as exc:
         print(f"错误 / error: {exc}", file=sys.stderr)

@@ -7,14 +7,12 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import text
 
+from core.performance.sheet_imports import import_actuals, import_targets, read_targets
 from core.performance.target_sheets import (
     ACTUAL_SHEET,
     TARGET_HEADERS,
     TARGET_SHEET,
     actual_template,
-    import_actuals,
-    import_targets,
-    read_targets,
     target_template,
 )
 from core.permissions import Actor, Forbidden

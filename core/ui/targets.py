@@ -9,6 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from core.db import get_engine, write_retrying
+from core.performance import sheet_imports
 from core.performance import target_sheets as excel
 from core.performance.actuals import recompute_actuals as _recompute_actuals
 from core.performance.metrics import curve_for
@@ -163,7 +164,9 @@ def save_split(
 
 def import_targets(user, upload) -> int | None:
     """Check and write an uploaded target workbook; the cells changed."""
-    return _write(lambda e: excel.import_targets(e, user, upload.getvalue(), filename=upload.name))
+    return _write(
+        lambda e: sheet_imports.import_targets(e, user, upload.getvalue(), filename=upload.name)
+    )
 
 
 def recompute_actuals(user):
@@ -173,7 +176,9 @@ def recompute_actuals(user):
 
 def import_actuals(user, upload) -> int | None:
     """Check and write an uploaded actuals workbook (head office); the rows written."""
-    return _write(lambda e: excel.import_actuals(e, user, upload.getvalue(), filename=upload.name))
+    return _write(
+        lambda e: sheet_imports.import_actuals(e, user, upload.getvalue(), filename=upload.name)
+    )
 
 
 # ---- Excel templates ----------------------------------------------------------------------

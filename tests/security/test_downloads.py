@@ -18,7 +18,8 @@ from streamlit.runtime.media_file_manager import MediaFileManager
 
 from core.db import make_engine
 from core.files.downloads import FORMULA_STARTS, table_csv, table_xlsx, watermark
-from core.performance.target_sheets import actual_template, import_targets, target_template
+from core.performance.sheet_imports import import_targets
+from core.performance.target_sheets import actual_template, target_template
 from core.permissions import SYSTEM
 from core.scope import Scope
 from core.visits.field_sheet import COLUMNS, to_excel, to_html

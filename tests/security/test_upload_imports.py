@@ -14,14 +14,13 @@ from shapely.geometry import mapping
 from sqlalchemy import text
 
 from core.grids.changes import Change, NewGrid, apply, change_from_file, check_change, current_grids
+from core.performance.sheet_imports import import_actuals, import_targets
 from core.performance.target_sheets import (
     ACTUAL_HEADERS,
     ACTUAL_SHEET,
     TARGET_HEADERS,
     TARGET_SHEET,
     actual_template,
-    import_actuals,
-    import_targets,
     target_template,
 )
 from core.permissions import Actor

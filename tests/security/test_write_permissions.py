@@ -19,8 +19,8 @@ from core.customers.tagging_run import profile_customers, recompute_tags
 from core.db import table_counts
 from core.grids import changes as grid_changes
 from core.grids import staffing
+from core.performance import sheet_imports, targets
 from core.performance import target_sheets as excel
-from core.performance import targets
 from core.performance.actuals import recompute_actuals
 from core.permissions import SYSTEM, Actor, Forbidden
 from core.scope import Scope
@@ -194,12 +194,12 @@ def test_actuals_recompute_and_import_are_head_office_only(fresh_county):
     refused(fresh_county, lambda a: recompute_actuals(fresh_county, a, AS_OF), wrong, ACTUAL_TABLES)
     refused(
         fresh_county,
-        lambda a: excel.import_actuals(fresh_county, a, workbook),
+        lambda a: sheet_imports.import_actuals(fresh_county, a, workbook),
         wrong,
         ACTUAL_TABLES,
     )
     assert recompute_actuals(fresh_county, cast.hq, AS_OF).rows > 0
-    assert excel.import_actuals(fresh_county, cast.hq, workbook) > 0
+    assert sheet_imports.import_actuals(fresh_county, cast.hq, workbook) > 0
 
 
 # ---- targets -----------------------------------------------------------------------------
@@ -236,12 +236,12 @@ def test_targets_split_and_import_check_role_and_scope(fresh_county):
     workbook = excel.target_template(fresh_county, Scope("branch", branch_id=b), 2026)
     refused(
         fresh_county,
-        lambda a: excel.import_targets(fresh_county, a, workbook),
+        lambda a: sheet_imports.import_targets(fresh_county, a, workbook),
         {"manager": cast.manager, "other leader (rows of another branch)": cast.other_leader},
         TARGET_TABLES,
     )
     assert split(cast.leader) == len(plan) * 12
-    assert excel.import_targets(fresh_county, cast.leader, workbook) > 0  # seasonal again
+    assert sheet_imports.import_targets(fresh_county, cast.leader, workbook) > 0  # seasonal again
 
 
 # ---- staffing, lists ----------------------------------------------------------------------
