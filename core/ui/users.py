@@ -177,9 +177,10 @@ def audit_filters(user) -> audit_log.AuditFilter:
         key="audit_range",
         max_value=today + timedelta(days=1),
     )
-    start, end = (
-        ((*tuple(span), None, None))[:2] if isinstance(span, (tuple, list)) else (span, span)
-    )
+    if isinstance(span, (tuple, list)):  # a range: one or both ends picked so far
+        start, end = (*span, None, None)[:2]
+    else:
+        start = end = span
     username = c2.selectbox(
         tr("auditlog.user"),
         choices["users"],
