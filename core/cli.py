@@ -305,7 +305,7 @@ def _import_grids(engine, args) -> int:
     from sqlalchemy import text
 
     from core.grids.changes import apply, change_from_file, check_change, preview
-    from geo.county import load_county
+    from core.territory import service_area
     from geo.io import read_polygons
 
     branch_id = None
@@ -319,7 +319,7 @@ def _import_grids(engine, args) -> int:
             return 2
     path = Path(args.file)
     try:
-        frame = read_polygons(path.read_bytes(), path.name, args.crs, boundary=load_county())
+        frame = read_polygons(path.read_bytes(), path.name, args.crs, boundary=service_area(engine))
     except (OSError, ProblemError) as exc:
         problems = getattr(exc, "problems", None) or [exc]
         for p in problems:

@@ -24,6 +24,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     false,
+    true,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -44,6 +45,17 @@ class Bank(Base):
     code: Mapped[str] = mapped_column(String(32), unique=True)
     name: Mapped[str] = mapped_column(String(100))
     county_code: Mapped[str] = mapped_column(String(12))
+    geometry: Mapped[str | None] = mapped_column(Text)  # the service area (GeoJSON, WGS-84)
+
+
+class Township(Base):
+    """A township or street (乡镇/街道): 9-digit code, name and, when known, its area."""
+
+    __tablename__ = "township"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(9), unique=True)
+    name: Mapped[str] = mapped_column(String(50))
+    geometry: Mapped[str | None] = mapped_column(Text)
 
 
 class Village(Base):
@@ -63,6 +75,8 @@ class Village(Base):
     residents: Mapped[int] = mapped_column(Integer, default=0)
     geometry: Mapped[str | None] = mapped_column(Text)
     crs: Mapped[str] = mapped_column(String(16), default="EPSG:4326")
+    # the area was drawn from the points (Voronoi, 示意), not given by the bank
+    illustrative: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
 
 
 class AreaUnit(Base):
@@ -282,6 +296,10 @@ class Customer(Base):
     mobile_banking_on: Mapped[date | None] = mapped_column(Date)  # real-name sign-up
     acquiring_on: Mapped[date | None] = mapped_column(Date)
     etc_on: Mapped[date | None] = mapped_column(Date)
+    # how the point was found: own / village (its point, approximate) / address; None: nowhere
+    located: Mapped[str | None] = mapped_column(String(8))
+    core_manager: Mapped[str | None] = mapped_column(String(16))  # 归属客户经理工号 (core system)
+    closed_on: Mapped[date | None] = mapped_column(Date)  # 销户: gone from a full customers file
 
 
 class CustomerProfile(Base):
@@ -567,3 +585,43 @@ class AuditLog(Base):
     entity: Mapped[str | None] = mapped_column(String(30))
     entity_id: Mapped[str | None] = mapped_column(String(50))
     detail: Mapped[str | None] = mapped_column(Text)
+
+
+class LoadRun(Base):
+    """One load of a bank's files (``python -m core load``, the nightly batch, the data page):
+    what was read and written, how long it took, what was wrong."""
+
+    __tablename__ = "load_run"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    started_at: Mapped[datetime] = mapped_column(DateTime, index=True)
+    seconds: Mapped[float] = mapped_column(Float, default=0.0)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    source: Mapped[str] = mapped_column(String(200))  # the folder, or "upload"
+    batch: Mapped[str | None] = mapped_column(String(60), unique=True)  # a nightly folder's name
+    as_of: Mapped[date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(10))  # done / failed / dry_run
+    counts: Mapped[str] = mapped_column(Text)  # JSON: per file, read/inserted/updated/...
+    timings: Mapped[str] = mapped_column(Text)  # JSON: seconds per step
+    problems: Mapped[int] = mapped_column(Integer, default=0)
+    quarantined: Mapped[int] = mapped_column(Integer, default=0)
+    report: Mapped[str | None] = mapped_column(Text)  # JSON: the problems (first 20,000)
+
+
+class MappingProfile(Base):
+    """A bank's own headers mapped to the template's, per kind of file, under a name."""
+
+    __tablename__ = "mapping_profile"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(50), unique=True)
+    mapping: Mapped[str] = mapped_column(Text)  # JSON: {stem: {their header: our key}}
+    updated_at: Mapped[datetime] = mapped_column(DateTime)
+    updated_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+
+
+class LoadLock(Base):
+    """One row: a load updates it first, so two loads never interleave (PostgreSQL makes the
+    second wait; SQLite refuses it while the first holds the write lock)."""
+
+    __tablename__ = "load_lock"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime | None] = mapped_column(DateTime)

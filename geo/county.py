@@ -1,27 +1,21 @@
-"""The demo county's geometry: boundary, townships, villages and their illustrative areas.
+"""A territory's geometry: villages, their illustrative areas, splitting and snapping areas.
 
-Everything is WGS-84 (EPSG:4326, lon/lat). Village areas exist in no public source: they are
-Voronoi cells of the village points, clipped to their township, which tile each township and
-so the county exactly. Label them illustrative (示意) wherever they are shown.
+Everything is WGS-84 (EPSG:4326, lon/lat). Village areas are often in no source a bank has:
+they are then Voronoi cells of the village points, clipped to their township (or the service
+area), which tile it exactly. Label them illustrative (示意) wherever they are shown. The
+demo county's own files are read by :mod:`core.demo.county_files`, and only there.
 """
 
 from __future__ import annotations
 
-import csv
 import json
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 import shapely
 from shapely.geometry import MultiPoint, Point, mapping, shape
 
-from core.config import DATA_DIR
-
 CRS = "EPSG:4326"
-COUNTY_FILE = "pingtang_county_wgs84.geojson"
-TOWNSHIP_FILE = "pingtang_townships_synthetic_wgs84.geojson"
-VILLAGE_FILE = "pingtang_villages_synthetic_points.csv"
 
 
 @dataclass(frozen=True)
@@ -40,48 +34,6 @@ class Village:
     @property
     def is_community(self) -> bool:
         return self.kind.startswith("社区")
-
-
-def load_county(data_dir: Path = DATA_DIR) -> shapely.Geometry:
-    """Return the county boundary polygon.
-
-    Examples
-    --------
-    >>> round(load_county().area, 3)
-    0.251
-    """
-    with open(data_dir / COUNTY_FILE, encoding="utf-8") as fh:
-        features = json.load(fh)["features"]
-    return shapely.union_all([shape(f["geometry"]) for f in features])
-
-
-def load_townships(data_dir: Path = DATA_DIR) -> dict[str, tuple[str, shapely.Geometry]]:
-    """Return ``{town_code: (town_name, polygon)}`` of the (synthetic) township areas."""
-    with open(data_dir / TOWNSHIP_FILE, encoding="utf-8") as fh:
-        features = json.load(fh)["features"]
-    return {
-        f["properties"]["code"]: (f["properties"]["town"], shape(f["geometry"])) for f in features
-    }
-
-
-def load_villages(data_dir: Path = DATA_DIR) -> list[Village]:
-    """Return the 131 villages and communities, sorted by code."""
-    with open(data_dir / VILLAGE_FILE, encoding="utf-8") as fh:
-        rows = list(csv.DictReader(fh))
-    villages = [
-        Village(
-            r["village_code"],
-            r["village_name"],
-            r["short_name"],
-            r["town_code"],
-            r["town_name"],
-            r["kind"],
-            float(r["lon_wgs84"]),
-            float(r["lat_wgs84"]),
-        )
-        for r in rows
-    ]
-    return sorted(villages, key=lambda v: v.code)
 
 
 def voronoi_cells(points: np.ndarray, area: shapely.Geometry) -> list[shapely.Geometry]:

@@ -5,10 +5,8 @@ import pytest
 import shapely
 from shapely.geometry import box
 
+from core.demo.county_files import load_county, load_townships, load_villages
 from geo.county import (
-    load_county,
-    load_townships,
-    load_villages,
     sample_points_in,
     split_area,
     village_areas,

@@ -13,7 +13,7 @@ from sqlalchemy import text
 from core.db import read_frame, table_counts
 from core.demo.people import MOBILE_BY_BAND, age_band
 from core.demo.seed import build_county, seed
-from geo.county import load_county
+from core.demo.county_files import load_county
 from tests.helpers import AS_OF
 
 

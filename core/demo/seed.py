@@ -21,6 +21,7 @@ from core.demo import identities as identity
 from core.demo.activity import make_visits, plant_doubtful_visits
 from core.demo.balances import align_to_history, make_balance_months
 from core.demo.bank import BranchPlan, make_units, plan_branches, staff_grids
+from core.demo.county_files import load_county, load_townships, load_villages
 from core.demo.people import UnitInfo, make_customers, unit_weights
 from core.demo.performance import (
     backfill_rates,
@@ -32,7 +33,7 @@ from core.demo.performance import (
 from core.models import Base
 from core.performance.actuals import recompute_actuals
 from core.permissions import SYSTEM
-from geo.county import load_townships, load_villages, to_geojson, village_areas
+from geo.county import to_geojson, village_areas
 
 OTHER_BANKS = (
     "中国农业银行",
@@ -47,6 +48,7 @@ LIAISON_ROLES = ("村干部", "农金员", "网格员", "村民组长", "物业"
 DEMO_PASSWORD = "demo"
 ID_TABLES = [
     "bank",
+    "township",
     "village",
     "area_unit",
     "branch",
@@ -102,7 +104,21 @@ def build_county(n_individuals: int, seed: int, as_of: date) -> dict[str, pd.Dat
 
     t: dict[str, pd.DataFrame] = {}
     t["bank"] = pd.DataFrame(
-        [{"id": 1, "code": "PTRCB", "name": "平塘农村商业银行", "county_code": "522727"}]
+        [
+            {
+                "id": 1,
+                "code": "PTRCB",
+                "name": "平塘农村商业银行",
+                "county_code": "522727",
+                "geometry": to_geojson(load_county()),
+            }
+        ]
+    )
+    t["township"] = pd.DataFrame(
+        [
+            {"id": i, "code": code, "name": name, "geometry": to_geojson(polygon)}
+            for i, (code, (name, polygon)) in enumerate(sorted(townships.items()), start=1)
+        ]
     )
     t["village"] = pd.DataFrame(
         [
@@ -120,6 +136,7 @@ def build_county(n_individuals: int, seed: int, as_of: date) -> dict[str, pd.Dat
                 "residents": 0,
                 "geometry": to_geojson(areas[v.code]),
                 "crs": "EPSG:4326",
+                "illustrative": True,
             }
             for i, v in enumerate(villages, start=1)
         ]
@@ -486,6 +503,7 @@ def _demo_users(
 BULK_TABLES = ("customer", "holding", "other_bank_fund", "visit")
 INSERT_ORDER = [
     "bank",
+    "township",
     "village",
     "area_unit",
     "branch",

@@ -25,8 +25,9 @@ from core.db import read_frame
 from core.grids.queries import _visible_grids
 from core.models import Branch, Customer, Grid, GridStaff, Liaison, Manager, Village
 from core.scope import Scope
+from core.territory import service_area
 from geo.assign import assign_points
-from geo.county import from_geojson, load_county, polygonal
+from geo.county import from_geojson, polygonal
 
 KM_PER_DEGREE = 111.32
 MIN_AREA_KM2 = 0.01  # gaps and overlaps smaller than this are noise, not problems
@@ -280,7 +281,7 @@ def blind_spots_by_village(engine: Engine, scope: Scope) -> pd.DataFrame:
 def coverage_problems(engine: Engine, scope: Scope, min_km2: float = MIN_AREA_KM2) -> pd.DataFrame:
     """Gaps and overlaps between the region grids of one level.
 
-    Level 1 is compared with the county boundary (``geo.county.load_county``): a gap is
+    Level 1 is compared with the bank's service area (``core.territory.service_area``): a gap is
     county area in no level-1 grid. Level 2 is compared with each level-1 grid: a gap is
     area of the parent in none of its level-2 grids. Overlaps are pairs of grids of the same
     level sharing area (level 2 across branches too). Pieces smaller than ``min_km2`` or
@@ -312,7 +313,7 @@ def coverage_problems(engine: Engine, scope: Scope, min_km2: float = MIN_AREA_KM
     level2 = grids[grids["level"] == 2].reset_index(drop=True)
     if len(level1):
         union1 = shapely.union_all(list(level1["polygon"]))
-        for piece in significant_parts(load_county().difference(union1), min_km2):
+        for piece in significant_parts(service_area(engine).difference(union1), min_km2):
             rows.append(_gap_row(1, piece, _hugging(piece, level1)))
     for _, parent in level1.iterrows():
         children = level2[level2["parent_id"] == parent["id"]]

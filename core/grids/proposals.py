@@ -16,8 +16,9 @@ from core import config
 from core.db import read_columns
 from core.grids.changes import Change, NewGrid
 from core.models import AreaUnit, Branch, Grid, Manager
+from core.territory import service_area
 from geo.assign import assign_points
-from geo.county import load_county, polygonal
+from geo.county import polygonal
 from geo.propose import adjacency, compactness, lower_bound, partition, propose_level1
 
 
@@ -52,7 +53,7 @@ def level1_change(engine: Engine) -> Change:
                 )
             ).all()
         )
-    cells = propose_level1(load_county(), branches[["lon", "lat"]].to_numpy())
+    cells = propose_level1(service_area(engine), branches[["lon", "lat"]].to_numpy())
     grids = [
         NewGrid(f"G1-{b.code}", f"{b.name}辖区", cell, int(b.id))
         for b, cell in zip(branches.itertuples(), cells, strict=False)

@@ -1,18 +1,28 @@
 """Every text a user reads, in Chinese (default) and English.
 
 The texts live by area (``core/i18n/<area>.py``: frame, access, words, grids, customers,
-performance, visits, problems), merged here into ``TEXT``; a key defined twice fails at import.
+performance, visits, problems, bank_data), merged here into ``TEXT``; a key defined twice fails at import.
 ``t(key, lang)`` looks a key up; a missing key raises, and ``tests/test_i18n.py`` checks that
 every key has both languages and that every ``t("...")`` in the code exists.
 """
 
 from __future__ import annotations
 
-from core.i18n import access, customers, frame, grids, performance, problems, visits, words
+from core.i18n import (
+    access,
+    bank_data,
+    customers,
+    frame,
+    grids,
+    performance,
+    problems,
+    visits,
+    words,
+)
 
 LANGUAGES = ("zh", "en")
 
-AREAS = (access, customers, frame, grids, performance, problems, visits, words)
+AREAS = (access, bank_data, customers, frame, grids, performance, problems, visits, words)
 
 
 def _merged() -> dict[str, tuple[str, str]]:

@@ -19,9 +19,9 @@ from core.grids.queries import grid_card as load_grid_card
 from core.performance.progress import MAP_METRIC, year_completion
 from core.problems import ProblemError
 from core.scope import Scope
+from core.territory import service_area
 from core.ui.errors import problem_text, user_errors
 from core.ui.frame import database_url, engine, md, tr
-from geo.county import load_county
 from geo.crs import CRS_LABELS, SUPPORTED_CRS  # noqa: F401  (the grid page's CRS choice)
 from geo.io import read_polygons
 from geo.mapview import PALETTE, build_draw_map, build_grid_map, drawn_polygon, grid_frame
@@ -199,7 +199,7 @@ def propose_grid_file(upload, crs: str, level: int, branch_id: int | None) -> No
     """Read an uploaded polygon file (declared ``crs``) as the new grids of the level and
     branch; every problem is shown (file, row and field named) and nothing is proposed then."""
     try:
-        frame = read_polygons(upload.getvalue(), upload.name, crs, boundary=load_county())
+        frame = read_polygons(upload.getvalue(), upload.name, crs, boundary=service_area(engine()))
         change, problems = grid_changes.change_from_file(engine(), frame, level, branch_id)
         for p in problems:
             st.error(md(problem_text(p)))

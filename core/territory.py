@@ -1,0 +1,94 @@
+"""The bank's territory as the database holds it: its service area, townships and villages.
+
+Every reader of "the county" (grid import checks, proposals, the 四定 audit, the map's
+reference layer, the loader) asks here; nothing outside the demo seed opens a county file.
+The service area is the bank's own polygon when it brought one, else the union of its
+townships' areas, else of its villages' areas.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import shapely
+from sqlalchemy import Connection, Engine, select
+
+from core.db import read_frame
+from core.models import Bank, Township, Village
+from geo.county import from_geojson, polygonal
+
+
+def _conn(bind):
+    return bind.connect() if isinstance(bind, Engine) else _Borrowed(bind)
+
+
+class _Borrowed:
+    """A caller's connection used in a ``with`` block without closing it."""
+
+    def __init__(self, conn: Connection):
+        self.conn = conn
+
+    def __enter__(self) -> Connection:
+        return self.conn
+
+    def __exit__(self, *exc) -> None:
+        return None
+
+
+def service_area(bind: Engine | Connection) -> shapely.Geometry:
+    """The bank's service area (WGS-84); an empty polygon when the database holds none yet.
+
+    Parameters
+    ----------
+    bind : Engine or Connection
+        The database (a connection reads inside its transaction: what a load has written
+        but not committed counts).
+    """
+    with _conn(bind) as conn:
+        own = conn.execute(select(Bank.geometry).where(Bank.geometry.is_not(None))).scalars()
+        parts = [from_geojson(g) for g in own]
+        if not parts:
+            parts = [from_geojson(g) for g in conn.execute(_areas(Township)).scalars()]
+        if not parts:
+            parts = [from_geojson(g) for g in conn.execute(_areas(Village)).scalars()]
+    if not parts:
+        return shapely.Polygon()
+    return polygonal(shapely.make_valid(shapely.union_all(parts, grid_size=1e-6)))
+
+
+def _areas(table):
+    return select(table.geometry).where(table.geometry.is_not(None)).order_by(table.id)
+
+
+def townships(bind: Engine | Connection) -> pd.DataFrame:
+    """Every township: code, name and polygon (None where no area is known), by code."""
+    with _conn(bind) as conn:
+        df = read_frame(
+            conn, select(Township.code, Township.name, Township.geometry).order_by(Township.code)
+        )
+    df["polygon"] = [from_geojson(g) if g else None for g in df.pop("geometry")]
+    return df
+
+
+def villages(bind: Engine | Connection) -> pd.DataFrame:
+    """Every village / community: id, code, name, short name, town code and name, point,
+    polygon, whether the polygon is illustrative (示意), households and residents."""
+    with _conn(bind) as conn:
+        df = read_frame(
+            conn,
+            select(
+                Village.id,
+                Village.code,
+                Village.name,
+                Village.short_name,
+                Village.town_code,
+                Village.town_name,
+                Village.lon,
+                Village.lat,
+                Village.illustrative,
+                Village.households,
+                Village.residents,
+                Village.geometry,
+            ).order_by(Village.code),
+        )
+    df["polygon"] = [from_geojson(g) if g else None for g in df.pop("geometry")]
+    return df
