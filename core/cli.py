@@ -120,6 +120,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     t.add_argument("--database-url", default=None, help=url_help)
     _users_parser(sub, url_help)
+    _load_parsers(sub, url_help)
     args = parser.parse_args(argv)
 
     from core.db import holds_users, is_empty, make_engine, upgrade
@@ -148,6 +149,8 @@ def main(argv: list[str] | None = None) -> int:
             return _targets_and_actuals(engine, args)
         if args.command == "users":
             return _users(engine, args)
+        if args.command in ("load", "nightly"):
+            return _load(engine, args)
         if args.command == "prepare":
             upgrade(engine)
             if not is_empty(engine) or holds_users(engine):  # a bank's own accounts: no demo
@@ -168,6 +171,36 @@ def main(argv: list[str] | None = None) -> int:
     except (RuntimeError, ValueError) as exc:
         print(f"错误 / error: {exc}", file=sys.stderr)
         return 2
+
+
+def _load_parsers(sub, url_help: str) -> None:
+    """``load DIR`` and ``nightly INBOX``: a bank's own files (core.bank_data)."""
+    load = sub.add_parser("load", help="load a bank's data folder (all or nothing by default)")
+    load.add_argument("folder", help="the folder of the bank's files (customers.csv, ...)")
+    night = sub.add_parser("nightly", help="load each dated batch of an inbox once, in order")
+    night.add_argument("folder", help="the inbox: one sub-folder per batch with a done-marker")
+    for p in (load, night):
+        p.add_argument("--database-url", default=None, help=url_help)
+        p.add_argument("--as-of", type=date.fromisoformat, default=None, help="YYYY-MM-DD")
+        p.add_argument("--crs", default="WGS84", help="WGS84 / GCJ02 / CGCS2000 / EPSG:xxxx")
+        p.add_argument("--profile", default=None, help="a saved header-mapping profile")
+        p.add_argument(
+            "--max-bad-rows", type=float, default=0.0, metavar="PCT",
+            help="load the good rows when at most PCT %% are bad (default 0: all or nothing)",
+        )
+        p.add_argument("--dry-run", action="store_true", help="check only, write nothing")
+        p.add_argument("--delta", action="store_true", help="customers file holds changes only")
+        p.add_argument("--recluster", action="store_true", help="fit the segments anew")
+        p.add_argument("--report", default=None, help="write the problems to this .xlsx")
+
+
+def _load(engine, args) -> int:
+    from pathlib import Path
+
+    from core.bank_data import commands
+
+    upgrade_needed = args.command == "load"
+    return commands.run(engine, args, Path(args.folder), upgrade_needed)
 
 
 def _users_parser(sub, url_help: str) -> None:

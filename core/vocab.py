@@ -6,7 +6,7 @@ Stored in the database and named in every language by :mod:`core.i18n` (``kind.<
 """
 
 KINDS = ("individual", "merchant", "corporate")  # 个人 / 个体工商户 / 企业
-STATUSES = ("active", "dormant", "potential")
+STATUSES = ("active", "dormant", "potential", "closed")  # closed: 销户 (gone from the core)
 OCCUPATIONS = (
     "farmer",
     "migrant",
@@ -16,6 +16,7 @@ OCCUPATIONS = (
     "student",
     "retiree",
     "enterprise",
+    "unknown",  # a bank's file that does not say
 )
 LOCATIONS = ("county_town", "town_seat", "village")  # 县城 / 集镇 / 乡村
 PRODUCTS = (

@@ -39,6 +39,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "occupation.student": ("学生", "Student"),
     "occupation.retiree": ("退休", "Retired"),
     "occupation.enterprise": ("企业", "Enterprise"),
+    "occupation.unknown": ("未知", "Unknown"),
     "product.debit_card": ("借记卡", "Debit card"),
     "product.mobile_banking": ("手机银行", "Mobile banking"),
     "product.acquiring": ("收单(POS/扫码)", "Acquiring (POS/QR)"),

@@ -1,0 +1,561 @@
+"""Loading a bank's files: ``python -m core load DIR``, the nightly batch and the data page.
+
+One load reads every file of a folder (its kind is its name's stem, see
+:mod:`core.bank_data.spec`), checks every row before anything is written, and then writes in
+one transaction: the territory, branches, staff, customers (placed and assigned to the
+grids), their holdings, other-bank funds, balances and visits, the actuals as of the load's
+date and a ``load_run`` row. A load with a bad row writes nothing unless ``max_bad_pct``
+allows that share of rows to be set aside (quarantined, each listed with its reason).
+
+After the transaction, a bank that has branches and managers but no grids yet gets its first
+grids from a proposal (:func:`first_grids`), and the customers' tags and segments are
+recomputed. Two loads never interleave: each first takes the ``load_lock`` row.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import Connection, Engine, text
+
+from core.bank_data import write
+from core.bank_data.checks import Checked, Context, check_table
+from core.bank_data.places import (
+    illustrate_villages,
+    write_area,
+    write_townships,
+    write_village_areas,
+    write_villages,
+)
+from core.bank_data.read import read_areas, read_table
+from core.bank_data.spec import DONE_MARKERS, LOAD_ORDER, kind_of
+from core.db import DatabaseBusy, is_busy
+from core.files.guard import safe_name
+from core.permissions import record, require_role
+from core.problems import Problem, ProblemError
+from core.territory import service_area
+
+REPORT_LIMIT = 20_000  # problems kept in a load_run's report
+DRIFT_SHARE = 0.05  # a load changing more customers than this fits the segments anew
+
+
+@dataclass
+class LoadOptions:
+    """How to load: the date the data is as of, the default coordinate system, the mapping
+    profile ({stem: {their header: our key}}), the share of bad rows that may be set aside
+    (percent; 0 = all or nothing), a dry run (check only), and whether a customers file is
+    the full book (customers missing from it are closed) or only the changes."""
+
+    as_of: date
+    crs: str = "WGS84"
+    mapping: dict = field(default_factory=dict)
+    max_bad_pct: float = 0.0
+    dry_run: bool = False
+    full: bool = True
+    source: str = ""
+    batch: str | None = None
+    profile: bool = True  # tags and segments after the load
+    recluster: bool | None = None  # None: when no segments exist or drift is large
+
+
+@dataclass
+class LoadResult:
+    status: str  # done / failed / dry_run
+    run_id: int | None
+    counts: dict
+    problems: list[Problem]
+    notes: list[Problem]
+    quarantined: int
+    timings: dict
+    grids_proposed: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return self.status in ("done", "dry_run")
+
+
+Progress = Callable[[str, float], None]
+
+
+def _quiet(_step: str, _fraction: float) -> None:
+    return None
+
+
+def folder_files(directory: Path) -> dict[str, bytes]:
+    """Every file of a folder (not its sub-folders) by name, done-markers left out."""
+    return {
+        p.name: p.read_bytes()
+        for p in sorted(directory.iterdir())
+        if p.is_file() and p.suffix.lower() not in DONE_MARKERS and not p.name.startswith(".")
+    }
+
+
+def load_folder(
+    engine: Engine, directory: Path, actor, options: LoadOptions, progress: Progress = _quiet
+) -> LoadResult:
+    """Load every file of ``directory`` (see :func:`load_files`)."""
+    if not options.source:
+        options.source = str(directory)[:200]
+    return load_files(engine, folder_files(directory), actor, options, progress)
+
+
+# ---- reading and checking ----------------------------------------------------------------
+
+
+@dataclass
+class _Read:
+    tables: dict[str, object] = field(default_factory=dict)  # stem -> Table
+    areas: dict[str, object] = field(default_factory=dict)  # stem -> GeoDataFrame
+    problems: list[Problem] = field(default_factory=list)
+    notes: list[Problem] = field(default_factory=list)
+    row_problems: dict[str, list[Problem]] = field(default_factory=dict)
+
+
+def _read(files: dict[str, bytes], options: LoadOptions) -> _Read:
+    out = _Read()
+    for name, data in files.items():
+        name = safe_name(name)
+        kind = kind_of(name)
+        if kind is None:
+            out.notes.append(Problem("load.ignored_file", file=name))
+            continue
+        if kind.stem in out.tables or kind.stem in out.areas:
+            out.problems.append(Problem("load.twice", {"kind": kind.title}, file=name))
+            continue
+        try:
+            if kind.polygons:
+                out.areas[kind.stem] = read_areas(data, name, options.crs)
+            else:
+                table, broken = read_table(data, name, mapping=options.mapping.get(kind.stem))
+                out.tables[kind.stem] = table
+                out.row_problems[kind.stem] = broken
+        except ProblemError as err:
+            out.problems += err.problems
+    return out
+
+
+def _context(conn: Connection, read: _Read, options: LoadOptions) -> Context:
+    villages = pd.read_sql(text("SELECT code, name, town_code, town_name FROM village"), conn)
+    bank = conn.execute(text("SELECT code FROM bank ORDER BY id")).scalar()
+    if "territory" in read.areas:
+        import shapely
+
+        area = shapely.union_all(list(read.areas["territory"].geometry))
+    else:
+        area = service_area(conn)
+    return Context(
+        as_of=options.as_of,
+        crs=options.crs,
+        bank_code=bank,
+        villages=villages,
+        branches=frozenset(_codes(conn, "branch")),
+        staff=frozenset(_codes(conn, "app_user", "username")),
+        customers=frozenset(),  # filled only when a file refers to customers
+        id_owner=None,
+        area=None if area.is_empty else area,
+    )
+
+
+def _codes(conn: Connection, table: str, column: str = "code") -> list[str]:
+    return [str(c) for c in conn.execute(text(f'SELECT "{column}" FROM "{table}"')).scalars()]
+
+
+def _kept(checked: Checked) -> pd.DataFrame:
+    return checked.frame[~checked.bad]
+
+
+def _check_all(conn: Connection, read: _Read, options: LoadOptions) -> dict[str, Checked]:
+    """Check the tables in load order, each against the database and what the files before
+    it bring (a customer's village may come in the same load)."""
+    context = _context(conn, read, options)
+    checked: dict[str, Checked] = {}
+    for stem in LOAD_ORDER:
+        table = read.tables.get(stem)
+        if table is None:
+            continue
+        if stem in ("holdings", "other_bank", "balances", "visits") and not context.customers:
+            context.customers = frozenset(_codes(conn, "customer", "cust_no"))
+        if stem == "customers":
+            context.id_owner = _id_owners(conn)
+        result = check_table(table, context)
+        result.problems = read.row_problems.get(stem, []) + result.problems
+        checked[stem] = result
+        kept = _kept(result)
+        if stem == "bank" and len(kept):
+            context.bank_code = str(kept["code"].iloc[0])
+        elif stem == "villages":
+            context.villages = pd.concat(
+                [context.villages, kept[["code", "name", "town_code", "town_name"]]]
+            ).drop_duplicates("code", keep="last")
+        elif stem == "branches":
+            context.branches = context.branches | frozenset(kept["code"].astype(str))
+        elif stem == "staff":
+            context.staff = context.staff | frozenset(kept["code"].astype(str))
+        elif stem == "customers":
+            known = _codes(conn, "customer", "cust_no")
+            context.customers = frozenset(known) | frozenset(kept["cust_no"].astype(str))
+    return checked
+
+
+def _id_owners(conn: Connection) -> dict[str, str]:
+    rows = conn.execute(
+        text("SELECT id_number, cust_no FROM customer WHERE kind = 'individual'")
+    ).all()
+    return {r[0]: r[1] for r in rows if r[0]}
+
+
+# ---- the load ----------------------------------------------------------------------------
+
+
+def load_files(
+    engine: Engine,
+    files: dict[str, bytes],
+    actor,
+    options: LoadOptions,
+    progress: Progress = _quiet,
+) -> LoadResult:
+    """Read, check and (unless a dry run or too many bad rows) write a bank's files.
+
+    Parameters
+    ----------
+    engine : Engine
+        The database (its schema up to date).
+    files : dict
+        File name -> content; the name's stem says the kind (``customers.csv``...).
+    actor : core.permissions.Actor or a signed-in user
+        Head office (or ``core.permissions.SYSTEM`` for the command line).
+    options : LoadOptions
+    progress : callable(step, fraction), optional
+
+    Returns
+    -------
+    LoadResult
+        ``status`` done / failed / dry_run, the counts per file, every problem and note. A
+        failed load has written nothing but its ``load_run`` row.
+    """
+    require_role(engine, actor, "data_load", "hq")
+    started, t0 = datetime.now(), time.perf_counter()
+    timings: dict[str, float] = {}
+    progress("读取文件 / reading", 0.02)
+    read = _read(files, options)
+    timings["read"] = time.perf_counter() - t0
+    if not read.tables and not read.areas and not read.problems:
+        read.problems.append(Problem("load.nothing", file=options.source or None))
+    checked: dict[str, Checked] = {}
+    if not read.problems:
+        progress("检查数据 / checking", 0.15)
+        with engine.connect() as conn:
+            checked = _check_all(conn, read, options)
+        timings["check"] = time.perf_counter() - t0 - timings["read"]
+    problems = read.problems + [p for c in checked.values() for p in c.problems]
+    notes = read.notes + [p for c in checked.values() for p in c.notes]
+    counts = {
+        stem: {"file": c.file, "read": len(c.frame), "bad": int(c.bad.sum())}
+        for stem, c in checked.items()
+    }
+    for stem, gdf in read.areas.items():
+        counts[stem] = {"file": stem, "read": len(gdf), "bad": 0}
+    rows = sum(v["read"] for v in counts.values())
+    bad = sum(v["bad"] for v in counts.values()) + sum(
+        len(v) for v in read.row_problems.values()
+    )
+    allowed = rows * options.max_bad_pct / 100.0
+    failed = bool(read.problems) or (bad > 0 and (options.max_bad_pct <= 0 or bad > allowed))
+    quarantined = 0 if failed else bad
+    result = LoadResult(
+        "failed" if failed else ("dry_run" if options.dry_run else "done"),
+        None,
+        counts,
+        problems,
+        notes,
+        quarantined,
+        timings,
+    )
+    if failed or options.dry_run:
+        result.run_id = _record_run(engine, actor, options, started, t0, result)
+        return result
+    progress("写入数据库 / writing", 0.35)
+    try:
+        _write(engine, actor, checked, read, options, result, progress, started, t0)
+    except Exception as exc:
+        if is_busy(exc) or isinstance(exc, DatabaseBusy):
+            result.problems.append(Problem("load.busy"))
+            result.status = "failed"
+            result.run_id = _record_run(engine, actor, options, started, t0, result)
+            return result
+        raise
+    after = time.perf_counter()
+    if not _has_grids(engine):
+        progress("生成首版网格 / first grids", 0.8)
+        result.grids_proposed = first_grids(engine, actor)
+    if options.profile and _touched_customers(result):
+        progress("标签与客群 / tags and segments", 0.9)
+        result.counts["profiles"] = _profile(engine, actor, options, result)
+    timings["after"] = time.perf_counter() - after
+    _finish_run(engine, result, t0)
+    progress("完成 / done", 1.0)
+    return result
+
+
+def _profile(engine: Engine, actor, options: LoadOptions, result: LoadResult) -> dict:
+    """Tags for every customer; segments fitted anew when asked, when there are none yet or
+    when the load changed more than :data:`DRIFT_SHARE` of the customers (else kept)."""
+    from core.customers.tagging_run import profile_customers, recompute_tags
+
+    with engine.connect() as conn:
+        customers = conn.execute(text("SELECT COUNT(*) FROM customer")).scalar_one()
+        segments = conn.execute(text("SELECT COUNT(*) FROM segment WHERE active")).scalar_one()
+    if not customers:
+        return {}
+    changed = sum(
+        result.counts.get("customers", {}).get(k, 0) for k in ("inserted", "updated", "closed")
+    )
+    recluster = options.recluster
+    if recluster is None:
+        recluster = not segments or changed > DRIFT_SHARE * customers
+    if recluster:
+        fit = profile_customers(engine, actor, options.as_of)
+        return {"segments_fitted": True, "k": fit.k}
+    recompute_tags(engine, actor, options.as_of)
+    return {"segments_fitted": False}
+
+
+def _touched_customers(result: LoadResult) -> bool:
+    return any(
+        result.counts.get(stem, {}).get(k, 0)
+        for stem in ("customers", "holdings", "other_bank", "balances")
+        for k in ("inserted", "updated", "closed", "replaced")
+    )
+
+
+def _has_grids(engine: Engine) -> bool:
+    with engine.connect() as conn:
+        return bool(conn.execute(text("SELECT COUNT(*) FROM grid")).scalar_one())
+
+
+def _write(engine, actor, checked, read, options, result, progress, started, t0) -> None:
+    t = time.perf_counter()
+    timings, counts = result.timings, result.counts
+    now = datetime.now()
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE load_lock SET at = :now WHERE id = 1"), {"now": now})
+        kept = {stem: _kept(c) for stem, c in checked.items()}
+        bank = kept.get("bank")
+        villages = kept.get("villages")
+        county = _county_code(villages)
+        bank_id = write.write_bank(
+            conn,
+            None if bank is None or bank.empty else str(bank["code"].iloc[0]),
+            None if bank is None or bank.empty else str(bank["name"].iloc[0]),
+            county,
+        )
+        territory = False
+        if "territory" in read.areas:
+            import shapely
+
+            write_area(conn, shapely.union_all(list(read.areas["territory"].geometry)))
+            territory = True
+        towns = write_townships(conn, villages, read.areas.get("township_areas"))
+        if villages is not None and len(villages):
+            w = write.upsert_counts(write_villages(conn, villages))
+            counts["villages"].update(w)
+            territory = territory or w["inserted"] + w["updated"] > 0
+        if "village_areas" in read.areas:
+            write_village_areas(conn, read.areas["village_areas"])
+            territory = True
+        if territory or towns.inserted or towns.updated:
+            drawn = illustrate_villages(conn)
+            counts.setdefault("territory", {})["illustrative_villages"] = drawn
+        timings["territory"] = time.perf_counter() - t
+        area = service_area(conn)
+        if "branches" in kept:
+            town_polygons = _town_polygons(conn)
+            counts["branches"].update(
+                write.upsert_counts(
+                    write.write_branches(conn, kept["branches"], bank_id, town_polygons)
+                )
+            )
+        if "staff" in kept:
+            counts["staff"].update(write.write_staff(conn, kept["staff"], now))
+        timings["organisation"] = time.perf_counter() - t - timings["territory"]
+        progress("写入客户 / customers", 0.45)
+        t = time.perf_counter()
+        touched = np.array([], dtype=np.int64)
+        if "customers" in kept:
+            village_table = pd.read_sql(text("SELECT id, code, name, short_name FROM village"), conn)
+            rows = write.customer_rows(kept["customers"], village_table, area, options.as_of)
+            written, closed = write.write_customers(conn, rows, options.full, options.as_of)
+            counts["customers"].update(write.upsert_counts(written))
+            counts["customers"]["closed"] = closed
+            touched = written.touched
+            counts["customers"]["placed"] = rows["located"].value_counts(dropna=False).to_dict()
+        ids = _customer_ids(conn) if set(kept) & {"holdings", "other_bank", "balances", "visits"} else None
+        for stem, writer in (
+            ("holdings", write.write_holdings),
+            ("other_bank", write.write_other_bank),
+            ("balances", write.write_balances),
+            ("visits", write.write_visits),
+        ):
+            if stem in kept:
+                counts[stem].update(writer(conn, kept[stem], ids))
+        timings["customers"] = time.perf_counter() - t
+        t = time.perf_counter()
+        if len(touched):
+            counts.setdefault("customers", {})["assigned"] = write.assign_customers(
+                conn, touched
+            )
+        timings["assign"] = time.perf_counter() - t
+        t = time.perf_counter()
+        if conn.execute(text("SELECT COUNT(*) FROM grid")).scalar_one():
+            from core.performance.actuals import recompute_actuals
+
+            recompute_actuals(engine, actor, options.as_of, conn=conn, note="load")
+        timings["actuals"] = time.perf_counter() - t
+        result.run_id = _insert_run(conn, actor, options, started, t0, result)
+        record(
+            conn,
+            getattr(actor, "user_id", None),
+            "data_load",
+            "load_run",
+            result.run_id,
+            {"source": options.source, "batch": options.batch, "files": sorted(checked)},
+        )
+
+
+def _county_code(villages: pd.DataFrame | None) -> str | None:
+    if villages is None or villages.empty:
+        return None
+    return str(villages["code"].astype(str).str[:6].mode().iloc[0])
+
+
+def _town_polygons(conn: Connection) -> dict:
+    from geo.county import from_geojson
+
+    rows = conn.execute(text("SELECT code, geometry FROM township")).all()
+    return {code: from_geojson(g) for code, g in rows if g}
+
+
+def _customer_ids(conn: Connection) -> pd.Series:
+    df = pd.read_sql(text("SELECT id, cust_no FROM customer"), conn)
+    return pd.Series(df["id"].to_numpy(), index=df["cust_no"].astype(str))
+
+
+def first_grids(engine: Engine, actor) -> int:
+    """A bank with branches and managers but no grids gets its first grids from the
+    proposal: level 1 by nearest outlet, then per branch level 2 from whole villages
+    balanced by workload; applied as the first grid versions (action ``proposal``, noted
+    for review). Returns the number of grids made."""
+    from core.grids.changes import apply
+    from core.grids.proposals import level1_change, level2_change
+
+    with engine.connect() as conn:
+        branches = [r[0] for r in conn.execute(text("SELECT id FROM branch ORDER BY id"))]
+        managers = conn.execute(text("SELECT COUNT(*) FROM manager WHERE active")).scalar_one()
+    if not branches or not managers or service_area(engine).is_empty:
+        return 0
+    level1 = level1_change(engine)
+    level1.note = f"首次加载自动生成,待审核 / first load, to review: {level1.note}"
+    apply(engine, level1, actor)
+    made = len(level1.grids)
+    for branch_id in branches:
+        change, _balance = level2_change(engine, branch_id)
+        change.note = f"首次加载自动生成,待审核 / first load, to review: {change.note}"
+        apply(engine, change, actor)
+        made += len(change.grids)
+    return made
+
+
+# ---- the record of a load ----------------------------------------------------------------
+
+
+def _report(problems: list[Problem]) -> str:
+    return json.dumps(
+        [
+            {"key": p.key, "params": {k: str(v) for k, v in p.params.items()}, "file": p.file,
+             "row": p.row, "field": str(p.field) if p.field is not None else None}
+            for p in problems[:REPORT_LIMIT]
+        ],
+        ensure_ascii=False,
+    )
+
+
+def _run_values(actor, options, started, t0, result) -> dict:
+    return {
+        "started_at": started,
+        "seconds": round(time.perf_counter() - t0, 3),
+        "user_id": getattr(actor, "user_id", None),
+        "source": options.source[:200] or "upload",
+        "batch": options.batch,
+        "as_of": options.as_of,
+        "status": result.status,
+        "counts": json.dumps(result.counts, ensure_ascii=False, default=str),
+        "timings": json.dumps({k: round(v, 3) for k, v in result.timings.items()}),
+        "problems": len(result.problems),
+        "quarantined": result.quarantined,
+        "report": _report(result.problems + result.notes),
+    }
+
+
+def _insert_run(conn, actor, options, started, t0, result) -> int:
+    from core.models import LoadRun
+
+    values = _run_values(actor, options, started, t0, result)
+    if result.status != "done":
+        values["batch"] = None  # only a batch that was loaded counts as done
+    return conn.execute(
+        LoadRun.__table__.insert().values(**values).returning(LoadRun.__table__.c.id)
+    ).scalar_one()
+
+
+def _record_run(engine, actor, options, started, t0, result) -> int:
+    with engine.begin() as conn:
+        return _insert_run(conn, actor, options, started, t0, result)
+
+
+def _finish_run(engine: Engine, result: LoadResult, t0: float) -> None:
+    with engine.begin() as conn:
+        conn.execute(
+            text("UPDATE load_run SET seconds = :s, timings = :t, counts = :c WHERE id = :i"),
+            {
+                "s": round(time.perf_counter() - t0, 3),
+                "t": json.dumps({k: round(v, 3) for k, v in result.timings.items()}),
+                "c": json.dumps(result.counts, ensure_ascii=False, default=str),
+                "i": result.run_id,
+            },
+        )
+
+
+def load_runs(engine: Engine, limit: int = 50) -> pd.DataFrame:
+    """The latest loads, newest first: when, source, batch, as-of date, status, seconds,
+    problems, quarantined rows and the counts per file (parsed)."""
+    with engine.connect() as conn:
+        df = pd.read_sql(
+            text(
+                "SELECT id, started_at, source, batch, as_of, status, seconds, problems, "
+                "quarantined, counts FROM load_run ORDER BY id DESC LIMIT :n"
+            ),
+            conn,
+            params={"n": int(limit)},
+        )
+    df["counts"] = [json.loads(c) for c in df["counts"]]
+    return df
+
+
+def run_problems(engine: Engine, run_id: int) -> list[Problem]:
+    """The problems (and notes) a load recorded, as problems again (for the report)."""
+    with engine.connect() as conn:
+        report = conn.execute(
+            text("SELECT report FROM load_run WHERE id = :i"), {"i": int(run_id)}
+        ).scalar()
+    return [
+        Problem(r["key"], r["params"], file=r["file"], row=r["row"], field=r["field"])
+        for r in json.loads(report or "[]")
+    ]
+

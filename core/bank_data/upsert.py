@@ -1,0 +1,130 @@
+"""Writing rows keyed by a bank's own codes: insert the new, update the changed, leave the
+same alone - so that loading the same folder twice changes nothing.
+
+All inside the caller's transaction, through the fast bulk paths of :mod:`core.db`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import Connection, text
+
+from core.db import bulk_insert, reset_sequences, update_rows
+
+
+@dataclass
+class Written:
+    """What an upsert did, and the database id of every key it was given."""
+
+    inserted: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    ids: pd.Series | None = None  # key -> id
+    touched: np.ndarray | None = None  # ids inserted or updated
+
+
+def _missing(s: pd.Series) -> np.ndarray:
+    values = s.to_numpy(dtype=object)
+    return pd.isna(s).to_numpy() | (values == "")
+
+
+def same_values(old: pd.Series, new: pd.Series) -> np.ndarray:
+    """Element-wise "unchanged": numbers to the cent, dates to the day, text exactly, and
+    missing (None, NaN, NaT, "") equal to missing.
+
+    Examples
+    --------
+    >>> same_values(pd.Series([1.0, None, "a"]), pd.Series([1.004, "", "b"])).tolist()
+    [True, True, False]
+    """
+    old_missing, new_missing = _missing(old), _missing(new)
+    both = old_missing & new_missing
+    if pd.api.types.is_numeric_dtype(new) and not pd.api.types.is_bool_dtype(new):
+        a = pd.to_numeric(old, errors="coerce").to_numpy(dtype=float)
+        b = pd.to_numeric(new, errors="coerce").to_numpy(dtype=float)
+        equal = np.abs(a - b) < 0.005
+    elif pd.api.types.is_datetime64_any_dtype(new) or _looks_like_dates(new):
+        a = pd.to_datetime(old, errors="coerce").dt.normalize()
+        b = pd.to_datetime(new, errors="coerce").dt.normalize()
+        equal = (a == b).to_numpy()
+    elif pd.api.types.is_bool_dtype(new):
+        equal = old.fillna(False).astype(bool).to_numpy() == new.astype(bool).to_numpy()
+        return equal
+    else:
+        equal = old.astype(str).to_numpy() == new.astype(str).to_numpy()
+    return both | (~old_missing & ~new_missing & equal)
+
+
+def _looks_like_dates(s: pd.Series) -> bool:
+    first = s.dropna()
+    return len(first) > 0 and hasattr(first.iloc[0], "year") and hasattr(first.iloc[0], "month")
+
+
+def next_id(conn: Connection, table: str) -> int:
+    return int(conn.execute(text(f'SELECT COALESCE(MAX(id), 0) FROM "{table}"')).scalar_one()) + 1
+
+
+def upsert(
+    conn: Connection,
+    table: str,
+    rows: pd.DataFrame,
+    key: str,
+    existing: pd.DataFrame | None = None,
+    insert_only: dict | None = None,
+) -> Written:
+    """Insert or update ``rows`` (columns named as in ``table``) by their ``key`` column.
+
+    Parameters
+    ----------
+    conn : Connection
+        The load's transaction.
+    rows : DataFrame
+        One row per key (the checks removed duplicates), every column to write.
+    existing : DataFrame, optional
+        The table's current rows (id, key and the same columns) when the caller has read
+        them already; read here otherwise.
+    insert_only : dict, optional
+        Columns set on new rows only (an account's inactive state, a created date).
+    """
+    cols = [c for c in rows.columns if c != key]
+    if existing is None:
+        listed = ", ".join(f'"{c}"' for c in ["id", key, *cols])
+        existing = pd.read_sql(text(f'SELECT {listed} FROM "{table}"'), conn)
+    existing = existing.drop_duplicates(key).set_index(key)
+    rows = rows.reset_index(drop=True)
+    known = rows[key].isin(existing.index).to_numpy()
+    out = Written()
+    new = rows[~known].copy()
+    if len(new):
+        first = next_id(conn, table)
+        new.insert(0, "id", np.arange(first, first + len(new)))
+        for name, value in (insert_only or {}).items():
+            new[name] = value
+        bulk_insert(conn, table, new)
+        reset_sequences(conn, [table])
+        out.inserted = len(new)
+    old_rows = rows[known].reset_index(drop=True)
+    if len(old_rows):
+        before = existing.loc[old_rows[key]].reset_index()
+        changed = np.zeros(len(old_rows), dtype=bool)
+        for c in cols:
+            changed |= ~same_values(before[c], old_rows[c])
+        update = old_rows[changed].copy()
+        update.insert(0, "id", before.loc[changed, "id"].to_numpy())
+        update_rows(conn, table, update.drop(columns=[key]))
+        out.updated = int(changed.sum())
+        out.unchanged = len(old_rows) - out.updated
+    updated_ids = update["id"].to_numpy() if len(old_rows) else np.array([], dtype=np.int64)
+    inserted_ids = new["id"].to_numpy() if len(new) else np.array([], dtype=np.int64)
+    out.touched = np.concatenate([inserted_ids, updated_ids]).astype(np.int64)
+    ids = pd.concat(
+        [
+            pd.Series(existing["id"].to_numpy(), index=existing.index),
+            pd.Series(new["id"].to_numpy() if len(new) else [], index=new[key], dtype="int64"),
+        ]
+    )
+    out.ids = ids[~ids.index.duplicated()]
+    return out

@@ -1,0 +1,173 @@
+"""A second bank, for real: 青石县 (tests/second_county.py) onboarded from its own files through
+``core load`` - territory, organisation, staff, customers, first grids from a proposal - on
+SQLite and PostgreSQL; re-loads change nothing; changes update; bad rows write nothing."""
+
+from __future__ import annotations
+
+import builtins
+import shutil
+from datetime import date
+
+import pandas as pd
+import pytest
+import shapely
+from sqlalchemy import text
+
+from core.bank_data.load import LoadOptions, load_folder
+from core.db import table_counts, upgrade
+from core.permissions import SYSTEM
+from core.territory import service_area, villages
+from tests.second_county import write_county
+
+AS_OF = date(2026, 11, 30)
+
+
+@pytest.fixture(scope="module")
+def county_files(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("qingshi")
+    info = write_county(folder)
+    return folder, info
+
+
+@pytest.fixture
+def no_demo_files(monkeypatch):
+    """Any attempt to open the demo county's files fails the test."""
+    real_open = builtins.open
+
+    def guarded(file, *args, **kwargs):
+        assert "pingtang" not in str(file), f"opened a demo file: {file}"
+        return real_open(file, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "open", guarded)
+
+
+def _load(engine, folder, **kw):
+    return load_folder(engine, folder, SYSTEM, LoadOptions(as_of=AS_OF, **kw))
+
+
+@pytest.fixture
+def loaded(empty_engine, county_files, no_demo_files):
+    upgrade(empty_engine)
+    folder, info = county_files
+    result = _load(empty_engine, folder)
+    assert result.status == "done", [p.text("en") for p in result.problems]
+    return empty_engine, result, info
+
+
+def test_a_second_county_is_onboarded_from_its_files(loaded):
+    engine, result, info = loaded
+    counts = result.counts
+    assert counts["villages"]["inserted"] == 12
+    assert counts["branches"]["inserted"] == 3
+    assert counts["customers"]["inserted"] == len(info["customers"])
+    with engine.connect() as conn:
+        bank = conn.execute(text("SELECT code, name, county_code FROM bank")).one()
+        towns = conn.execute(text("SELECT COUNT(*) FROM township WHERE geometry IS NOT NULL"))
+        managers = conn.execute(text("SELECT COUNT(*) FROM manager WHERE active")).scalar_one()
+        users = conn.execute(text("SELECT username, role, active FROM app_user")).all()
+        level = dict(conn.execute(text("SELECT level, COUNT(*) FROM grid GROUP BY level")).all())
+        in_grid = conn.execute(
+            text("SELECT COUNT(*) FROM customer WHERE grid2_id IS NOT NULL")
+        ).scalar_one()
+        located = dict(
+            conn.execute(text("SELECT located, COUNT(*) FROM customer GROUP BY located")).all()
+        )
+        run = conn.execute(text("SELECT status, counts FROM load_run")).one()
+    assert tuple(bank) == ("QSRCB", "青石农村商业银行", "360999")
+    assert towns.scalar_one() == 3
+    assert managers == 6
+    assert {u.username for u in users} >= {"H001", "B001", "K001"}
+    assert not any(u.active for u in users)  # head office sets the accounts up
+    assert level == {1: 3, 2: 6}  # one level-1 grid per outlet, one level-2 per manager
+    assert result.grids_proposed == 9
+    assert in_grid >= 0.95 * len(info["customers"])
+    assert located["own"] > located["village"] > 0 and located.get("address", 0) > 0
+    assert run.status == "done"
+    # the projected shapefile came back to lon/lat; every village (GCJ-02 given) lies inside
+    area = service_area(engine)
+    assert area.symmetric_difference(info["area"]).area < 0.01 * info["area"].area
+    v = villages(engine)
+    assert shapely.contains_xy(area, v["lon"], v["lat"]).all()
+    assert v["illustrative"].all() and v["polygon"].notna().all()
+    truth = pd.DataFrame(info["villages"]).set_index("code")
+    gap = (v.set_index("code")[["lon", "lat"]] - truth[["lon", "lat"]]).abs().max().max()
+    assert gap < 1e-4  # GCJ-02 declared in the file: converted, not taken as WGS-84
+
+
+def test_loading_the_same_folder_again_changes_nothing(loaded, county_files):
+    engine, _result, _info = loaded
+    before = table_counts(engine)
+    with engine.connect() as conn:
+        customers = pd.read_sql(text("SELECT * FROM customer ORDER BY id"), conn)
+    again = _load(engine, county_files[0])
+    assert again.status == "done"
+    for stem in ("villages", "branches", "customers"):
+        assert again.counts[stem]["inserted"] == 0, stem
+        assert again.counts[stem]["updated"] == 0, stem
+    after = table_counts(engine)
+    changed = {
+        t: (before[t], after[t])
+        for t in before
+        if before[t] != after[t] and t not in ("load_run", "audit_log", "tagging_run")
+    }
+    assert changed == {}
+    with engine.connect() as conn:
+        pd.testing.assert_frame_equal(
+            customers, pd.read_sql(text("SELECT * FROM customer ORDER BY id"), conn)
+        )
+
+
+def test_a_changed_row_updates_and_a_missing_customer_is_closed(loaded, county_files, tmp_path):
+    engine, _result, info = loaded
+    folder = tmp_path / "next"
+    shutil.copytree(county_files[0], folder)
+    lines = (folder / "customers.csv").read_text(encoding="utf-8-sig").splitlines()
+    gone = lines.pop(5).split(",")[0]
+    first = lines[1].split(",")
+    first[4] = "13999999999"
+    lines[1] = ",".join(first)
+    (folder / "customers.csv").write_text("\n".join(lines) + "\n", encoding="utf-8-sig")
+    staff = (folder / "staff.txt").read_bytes().decode("gb18030").splitlines()
+    staff = [line.replace("|是", "|否") if line.startswith("K006|") else line for line in staff]
+    (folder / "staff.txt").write_bytes("\n".join(staff).encode("gb18030"))
+    result = _load(engine, folder)
+    assert result.status == "done", [p.text("en") for p in result.problems]
+    assert result.counts["customers"]["updated"] == 1
+    assert result.counts["customers"]["closed"] == 1
+    with engine.connect() as conn:
+        status = conn.execute(
+            text("SELECT status, closed_on FROM customer WHERE cust_no = :c"), {"c": gone}
+        ).one()
+        phone = conn.execute(
+            text("SELECT phone FROM customer WHERE cust_no = :c"), {"c": first[0]}
+        ).scalar_one()
+        k6 = conn.execute(text("SELECT active FROM manager WHERE code = 'K006'")).scalar_one()
+    assert status.status == "closed" and str(status.closed_on) == str(AS_OF)
+    assert phone == "13999999999"
+    assert not k6
+
+
+def test_a_bad_row_writes_nothing_unless_quarantine_allows_it(
+    empty_engine, county_files, tmp_path
+):
+    upgrade(empty_engine)
+    folder = tmp_path / "bad"
+    shutil.copytree(county_files[0], folder)
+    lines = (folder / "customers.csv").read_text(encoding="utf-8-sig").splitlines()
+    cells = lines[3].split(",")
+    cells[3] = cells[3][:-1] + ("0" if cells[3][-1] != "0" else "1")  # a wrong check digit
+    lines[3] = ",".join(cells)
+    (folder / "customers.csv").write_text("\n".join(lines) + "\n", encoding="utf-8-sig")
+    before = table_counts(empty_engine)
+    result = _load(empty_engine, folder)
+    assert result.status == "failed"
+    assert any(p.row == 4 and p.file == "customers.csv" for p in result.problems)
+    after = table_counts(empty_engine)
+    assert {t: n for t, n in after.items() if t != "load_run"} == {
+        t: n for t, n in before.items() if t != "load_run"
+    }
+    kept = _load(empty_engine, folder, max_bad_pct=5)
+    assert kept.status == "done" and kept.quarantined >= 1
+    with empty_engine.connect() as conn:
+        n = conn.execute(text("SELECT COUNT(*) FROM customer")).scalar_one()
+    assert n == len(county_files[1]["customers"]) - 1
