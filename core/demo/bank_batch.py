@@ -126,8 +126,8 @@ def _new_customers(like: pd.DataFrame, state: dict, batch_date: date, rng) -> pd
     numbers = [f"{prefix}{i:0{width}d}" for i in range(first, first + k)]
     female = rng.random(k) < 0.5
     births = np.datetime64(batch_date, "D") - rng.integers(20 * 365, 60 * 365, k)
-    area = [s[:6] if s[:6].isdigit() else "522727" for s in new["身份证号"]][:1] or ["522727"]
-    ids = identity.make_id_numbers(rng, area[0], births, female)
+    area = next((s[:6] for s in new["身份证号"] if s[:6].isdigit()), "522727")  # the county's
+    ids = identity.make_id_numbers(rng, area, births, female)
     known = np.concatenate(state["ids"] + [ids]).astype(object)
     ids = identity.unique_id_numbers(known)[len(known) - k :]
     day = f"{batch_date:%Y%m%d}"
