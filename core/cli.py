@@ -22,6 +22,10 @@ users    add NAME --role hq|branch|manager [--org CODE] [--display-name N] [--em
          user accounts (creates the schema first, so a bank's first head-office user can be
          made on an empty database); without --password-stdin a one-time password is printed
          that must be changed at the first sign-in
+template DIR
+         write empty templates of a bank's data files and the field guide (字段说明.xlsx)
+demo-files DIR --customers N [--seed S] [--as-of DATE]
+         write the demo county as a bank's data files (for tests and benchmarks)
 """
 
 from __future__ import annotations
@@ -121,7 +125,10 @@ def main(argv: list[str] | None = None) -> int:
     t.add_argument("--database-url", default=None, help=url_help)
     _users_parser(sub, url_help)
     _load_parsers(sub, url_help)
+    _bank_files_parser(sub)
     args = parser.parse_args(argv)
+    if args.command in ("template", "demo-files"):  # files only: no database
+        return _bank_files(args)
 
     from core.db import holds_users, is_empty, make_engine, upgrade
 
@@ -201,6 +208,49 @@ def _load(engine, args) -> int:
 
     upgrade_needed = args.command == "load"
     return commands.run(engine, args, Path(args.folder), upgrade_needed)
+def _bank_files_parser(sub) -> None:
+    t = sub.add_parser(
+        "template", help="写空白模板和字段说明 / write empty templates and the field guide"
+    )
+    t.add_argument("dir", help="文件夹 / folder to write into")
+    d = sub.add_parser(
+        "demo-files", help="把演示县写成银行数据文件 / write the demo county as bank files"
+    )
+    d.add_argument("dir", help="文件夹 / folder to write into")
+    d.add_argument(
+        "--customers", type=_positive, required=True, help="个人客户数 / individual customers"
+    )
+    d.add_argument(
+        "--seed", type=int, default=None, help="随机种子 / random seed (default: GM_DEMO_SEED)"
+    )
+    d.add_argument(
+        "--as-of",
+        type=date.fromisoformat,
+        default=None,
+        help="演示数据截至日 / date the demo history ends (YYYY-MM-DD, default: today)",
+    )
+
+
+def _bank_files(args) -> int:
+    from pathlib import Path
+
+    try:
+        if args.command == "template":
+            from core.bank_data.templates import write_templates
+
+            for path in write_templates(Path(args.dir)):
+                print(path)
+            return 0
+        from core.demo.bank_files import write_demo_files
+
+        seed = args.seed if args.seed is not None else int(config.get("GM_DEMO_SEED"))
+        rows = write_demo_files(Path(args.dir), args.customers, seed, args.as_of)
+    except OSError as exc:
+        print(f"错误 / error: {exc}", file=sys.stderr)
+        return 2
+    for name, count in rows.items():
+        print(f"{name}: {count:,}")
+    return 0
 
 
 def _users_parser(sub, url_help: str) -> None:

@@ -325,6 +325,36 @@ def make_id_numbers(
     return _digits_to_str(codes)
 
 
+def unique_id_numbers(ids: np.ndarray) -> np.ndarray:
+    """Make ID numbers unique: a repeated number (after its first occurrence) moves to the
+    next free sequence number of the same parity (so the same sex) and birth date, with its
+    check character recomputed. Deterministic; draws nothing.
+
+    Examples
+    --------
+    >>> unique_id_numbers(np.array(["11010519491231002X", "11010519491231002X"])).tolist()
+    ['11010519491231002X', '110105194912310046']
+    """
+    out = np.asarray(ids, dtype=object).copy()
+    _, first = np.unique(out.astype(str), return_index=True)
+    repeated = np.ones(len(out), dtype=bool)
+    repeated[first] = False
+    taken = set(out.tolist())
+    for i in np.flatnonzero(repeated):
+        head, seq = out[i][:14], int(out[i][14:17])
+        for _ in range(500):
+            seq = seq + 2 if seq + 2 < 1000 else 2 - seq % 2
+            first17 = f"{head}{seq:03d}"
+            candidate = first17 + id_check_digit(first17)
+            if candidate not in taken:
+                break
+        else:
+            raise ValueError(f"no free sequence number for {head}")
+        taken.add(candidate)
+        out[i] = candidate
+    return out
+
+
 def make_phones(rng: np.random.Generator, n: int) -> np.ndarray:
     """Generate fictitious 11-digit mainland mobile numbers.
 

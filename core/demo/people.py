@@ -74,6 +74,8 @@ def make_customers(
         units, weights, round(n_individuals * CORPORATES_PER_INDIVIDUAL), "corporate", rng, as_of
     )
     df = pd.concat([people, merchants, corporates], ignore_index=True)
+    # drawn independently, a county's ID numbers repeat now and then: the checks would refuse
+    df["id_number"] = identity.unique_id_numbers(df["id_number"].to_numpy())
     df["cust_no"] = [f"C{i:09d}" for i in range(1, len(df) + 1)]
     return df
 

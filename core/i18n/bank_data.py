@@ -28,6 +28,131 @@ TEXT: dict[str, tuple[str, str]] = {
     # ---- reading files (core.bank_data.read) --------------------------------------------
     # ---- checking values (core.bank_data.checks) ----------------------------------------
     # ---- templates and the field guide (core.bank_data.templates) ------------------------
+    "template.type.text": ("文本", "Text"),
+    "template.type.code": ("代码", "Code"),
+    "template.type.village": ("12位村社区代码", "12-digit village code"),
+    "template.type.township": ("9位乡镇街道代码", "9-digit township code"),
+    "template.type.id_number": ("18位身份证号", "18-character ID number"),
+    "template.type.mobile": ("11位手机号", "11-digit mobile number"),
+    "template.type.date": ("日期", "Date"),
+    "template.type.month": ("月份", "Month"),
+    "template.type.datetime": ("日期时间", "Date and time"),
+    "template.type.amount": ("金额(元)", "Amount (yuan)"),
+    "template.type.number": ("数字", "Number"),
+    "template.type.lon": ("经度", "Longitude"),
+    "template.type.lat": ("纬度", "Latitude"),
+    "template.type.flag": ("是/否", "Yes/no"),
+    "template.type.choice": ("取值之一:{values}", "One of: {values}"),
+    "template.type.crs": ("坐标系", "Coordinate system"),
+    "template.example.code": (
+        "字母、数字、- 和 _,如 C000000001;按文本填写,前导0保留",
+        "Letters, digits, - and _, e.g. C000000001; entered as text, leading zeros kept",
+    ),
+    "template.example.village": ("如 522727104208", "e.g. 522727104208"),
+    "template.example.township": ("如 522727104", "e.g. 522727104"),
+    "template.example.id_number": (
+        "如 52272719810724955X,末位可为X;按文本填写,勿让 Excel 变成 5.2273E+17",
+        "e.g. 52272719810724955X, the last may be X; entered as text, never as 5.2273E+17",
+    ),
+    "template.example.mobile": ("如 13812345678", "e.g. 13812345678"),
+    "template.example.date": (
+        "如 2026-03-01,也可 2026/3/1、20260301",
+        "e.g. 2026-03-01, also 2026/3/1 or 20260301",
+    ),
+    "template.example.month": (
+        "如 2026-03,也可 202603、2026-03-01",
+        "e.g. 2026-03, also 202603 or 2026-03-01",
+    ),
+    "template.example.datetime": ("如 2026-03-01 09:30", "e.g. 2026-03-01 09:30"),
+    "template.example.amount": (
+        "单位元,如 1,234.50;也可写 12.5万",
+        "In yuan, e.g. 1,234.50; 12.5万 (ten-thousands) is read too",
+    ),
+    "template.example.number": ("如 120", "e.g. 120"),
+    "template.example.lon": ("十进制度,如 107.316901", "Decimal degrees, e.g. 107.316901"),
+    "template.example.lat": ("十进制度,如 25.838917", "Decimal degrees, e.g. 25.838917"),
+    "template.example.flag": ("是 / 否(也可 Y/N、1/0)", "是 / 否 (also Y/N, 1/0)"),
+    "template.example.crs": (
+        "WGS84、GCJ02、CGCS2000 或 EPSG:xxxx",
+        "WGS84, GCJ02, CGCS2000 or EPSG:xxxx",
+    ),
+    "template.must_have_value": ("每行必须有值。", "Every row needs a value."),
+    "template.yes": ("是", "Yes"),
+    "template.no": ("否", "No"),
+    "template.sheet.fields": ("字段说明", "Fields"),
+    "template.sheet.files": ("文件说明", "Files"),
+    "template.col.file": ("文件", "File"),
+    "template.col.title": ("中文名", "Name"),
+    "template.col.field": ("字段", "Field"),
+    "template.col.required": ("必填", "Required"),
+    "template.col.type": ("类型", "Type"),
+    "template.col.note": ("说明", "Notes"),
+    "template.col.aliases": ("也认的表头", "Headers also read"),
+    "template.col.row": ("每行是", "One row is"),
+    "template.col.formats": ("格式", "Formats"),
+    "template.col.headers": ("必填表头", "Required headers"),
+    "template.format.table": (
+        "CSV 或 TXT(UTF-8、带 BOM 的 UTF-8、GB18030/GBK;逗号、| 或制表符分隔),"
+        "或 Excel .xlsx(第一个工作表)",
+        "CSV or TXT (UTF-8, UTF-8 with BOM, GB18030/GBK; comma, | or tab), "
+        "or Excel .xlsx (the first sheet)",
+    ),
+    "template.format.polygons": (
+        "GeoJSON、压缩的 Shapefile(.zip)或 KML;坐标系取文件自带的,或用 --crs 指定",
+        "GeoJSON, zipped Shapefile (.zip) or KML; in the file's own coordinate system or --crs",
+    ),
+    "template.row.bank": ("银行本身(只一行)", "The bank itself (one row)"),
+    "template.row.territory": ("服务区域的一个面", "A polygon of the service area"),
+    "template.row.township_areas": ("一个乡镇街道的范围", "A township's area"),
+    "template.row.village_areas": ("一个村社区的范围", "A village's area"),
+    "template.row.villages": ("一个行政村或社区", "A village or community"),
+    "template.row.branches": ("一个网点(营业部、支行、分理处)", "An outlet (branch)"),
+    "template.row.staff": ("一名员工", "An employee"),
+    "template.row.customers": ("一个客户(含潜在客户)", "A customer (potential ones too)"),
+    "template.row.holdings": ("一个客户持有的一个产品", "One product a customer holds"),
+    "template.row.other_bank": ("调查到的一笔他行资金", "A surveyed other-bank fund"),
+    "template.row.balances": ("一个客户一个月的月末余额", "A customer's month-end balances"),
+    "template.row.visits": ("一次以往的走访", "A past visit"),
+    "template.general": ("通用说明", "General"),
+    "template.general.names": (
+        "文件的种类由文件名(不含扩展名)决定,如 customers.csv、staff.xlsx、territory.geojson。"
+        "表头用模板里的中文表头,也认英文别名;银行自己的表头在“数据”页映射一次,存为方案后重复使用。",
+        "A file's kind is its name without the extension: customers.csv, staff.xlsx, "
+        "territory.geojson. Headers are the templates' Chinese ones or their English aliases; "
+        "a bank's own headers are mapped once on the data page and saved as a profile.",
+    ),
+    "template.general.encodings": (
+        "文本文件:UTF-8、带 BOM 的 UTF-8、GB18030 或 GBK 编码;逗号、竖线 | 或制表符分隔;第一行是表头。",
+        "Text files: UTF-8, UTF-8 with a BOM, GB18030 or GBK; comma, | or tab delimited; "
+        "the first line holds the headers.",
+    ),
+    "template.general.excel": (
+        "模板里代码、身份证号、手机号等列已设为文本格式:请保持文本,否则前导0会丢失、身份证号会变成 5.2273E+17。加粗的是必填表头。",
+        "The templates' code, ID-number and mobile columns are formatted as text: keep them "
+        "text, or leading zeros are lost and ID numbers become 5.2273E+17. Bold headers are "
+        "required.",
+    ),
+    "template.general.coordinates": (
+        "经纬度用十进制度;坐标系写在“坐标系”列,或加载时用 --crs 指定(WGS84、GCJ02、CGCS2000),都不给时按 WGS84。",
+        "Coordinates in decimal degrees; their system in a 坐标系 column or with --crs "
+        "(WGS84, GCJ02, CGCS2000); WGS84 when neither is given.",
+    ),
+    "template.general.updates": (
+        "每次加载都是更新:按客户号、工号、机构号、村社区代码匹配;同一文件夹再加载一次不改变任何数据;"
+        "全量客户文件中不再出现的客户标为销户,不删除。",
+        "Every load is an update, keyed by customer, employee, branch and village code: loading "
+        "a folder twice changes nothing; a customer missing from a full customers file is "
+        "marked closed, never deleted.",
+    ),
+    "template.general.batch": (
+        "夜间批量:核心系统每天在收件箱下建一个以日期命名的子文件夹(如 20260301),文件全部写完后,"
+        "最后写入完成标记文件(20260301.flg 或 20260301.ok)。python -m core nightly 收件箱 只处理有完成标记的"
+        "文件夹,按日期从早到晚,每个只处理一次。",
+        "Nightly batches: the core system makes a dated sub-folder of the inbox each day "
+        "(e.g. 20260301) and, once every file is written, writes the done-marker last "
+        "(20260301.flg or 20260301.ok). python -m core nightly INBOX processes only folders "
+        "with their marker, oldest first, each once.",
+    ),
     # ---- the map's reference layer (territory.*) -----------------------------------------
     # ---- the data page (data.*) ----------------------------------------------------------
 }
