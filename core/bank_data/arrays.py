@@ -32,8 +32,17 @@ class Parsed:
 
 
 def arrow_text(series) -> pa.Array:
-    """A column of text (object str or pyarrow-backed) as a pyarrow string array, as is."""
-    arr = pa.array(series, from_pandas=True)
+    """A column of text (object str or pyarrow-backed) as a pyarrow string array, as is.
+
+    Examples
+    --------
+    >>> arrow_text(pd.Series(["a", 1, None], dtype=object)).to_pylist()
+    ['a', '1', None]
+    """
+    try:
+        arr = pa.array(series, from_pandas=True)
+    except (pa.ArrowInvalid, pa.ArrowTypeError):  # mixed values: each as its text
+        arr = pa.array([None if pd.isna(x) else str(x) for x in series], type=pa.string())
     if isinstance(arr, pa.ChunkedArray):
         arr = arr.combine_chunks()
     return arr if arr.type == pa.string() else pc.cast(arr, pa.string())
@@ -191,8 +200,8 @@ def text_objects(values: pa.Array, source=None, source_text: pa.Array | None = N
 
 
 def frame_column(values, type_: str):
-    """Typed values (not text) as a frame column: flags as pandas booleans, days in seconds
-    (pandas' finest unit), the rest as they are."""
+    """Typed values (not text) as a frame column: flags as pandas booleans, days as
+    datetime64[s] (pandas has no coarser unit), the rest as they are."""
     if type_ == "flag":
         return pd.arrays.BooleanArray(values == 1, values < 0)
     if values.dtype.kind == "M":
