@@ -8,5 +8,8 @@ TEXT: dict[str, tuple[str, str]] = {
     # ---- checking values (core.bank_data.checks) ----------------------------------------
     # ---- templates and the field guide (core.bank_data.templates) ------------------------
     # ---- the map's reference layer (territory.*) -----------------------------------------
+    "territory.layer": ("乡镇/村社区", "Townships & villages"),
+    "territory.illustrative": ("示意范围", "illustrative area"),
+    "territory.note": ("村界为示意范围", "Village boundaries are illustrative"),
     # ---- the data page (data.*) ----------------------------------------------------------
 }
