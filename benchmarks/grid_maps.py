@@ -342,8 +342,9 @@ def payload_sizes(kwargs: dict) -> tuple[int, int, int, int]:
     return n_strings, len(raw), len(gzip.compress(raw, 6)), len(kwargs["script"].encode())
 
 
-def _build(layers):
-    """``geo.mapview.build_grid_map`` with the arguments ``core.ui.grid_map`` passes."""
+def _build(layers, reference=None):
+    """``geo.mapview.build_grid_map`` with the arguments ``core.ui.grid_map`` passes (the
+    territory's layer: ``core.territory.reference_layer``, read once per scope)."""
     from core import config
     from geo.mapview import build_grid_map
 
@@ -356,7 +357,7 @@ def _build(layers):
         colors2=list(layers.level2["color"]),
         tiles=config.get("GM_MAP_TILES"),
         tiles_key=config.get("GM_TIANDITU_KEY"),
-        label_level2=len(layers.level2) <= 40,
+        reference=reference,
     )
 
 
@@ -364,6 +365,7 @@ def time_payload(url: str, scope: Scope, label: str, repeats: int) -> Payload:
     """Part 2 for one scope (see the module docstring)."""
     import core.grids.map_data as gridmap
     from core.performance.progress import MAP_METRIC, year_completion
+    from core.territory import reference_layer
 
     out = Payload(label)
     engine = make_engine(url)
@@ -372,8 +374,9 @@ def time_payload(url: str, scope: Scope, label: str, repeats: int) -> Payload:
         t0 = time.perf_counter()
         layers = gridmap.map_layers(engine, scope, METRIC, completion)
         out.layers_cold_s = time.perf_counter() - t0
+        reference = reference_layer(engine).with_texts("乡镇/村社区", "示意范围", "村界为示意范围")
         t0 = time.perf_counter()
-        _build(layers)
+        _build(layers, reference)
         out.build_cold_s = time.perf_counter() - t0
         warm, builds, steps = [], [], []
         for _ in range(repeats):
@@ -384,7 +387,7 @@ def time_payload(url: str, scope: Scope, label: str, repeats: int) -> Payload:
                 warm.append(time.perf_counter() - t0)
             steps.append(s)
             t0 = time.perf_counter()
-            folium_map = _build(layers)
+            folium_map = _build(layers, reference)
             builds.append(time.perf_counter() - t0)
         out.layers_warm_s = statistics.median(warm)
         out.layer_steps = {k: statistics.median(s.get(k, 0.0) for s in steps) for k in LAYER_STEPS}

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import pandas as pd
 import shapely
-from sqlalchemy import Connection, Engine, select
+from sqlalchemy import Connection, Engine, func, select
 
 from core.db import read_frame
-from core.models import Bank, Township, Village
+from core.models import Bank, LoadRun, Township, Village
 from geo.county import from_geojson, polygonal
+from geo.reference_layer import Reference, simplify_reference
 
 
 def _conn(bind):
@@ -92,3 +93,32 @@ def villages(bind: Engine | Connection) -> pd.DataFrame:
         )
     df["polygon"] = [from_geojson(g) if g else None for g in df.pop("geometry")]
     return df
+
+
+def territory_version(bind: Engine | Connection) -> tuple:
+    """A cheap key that changes when the townships or villages change (their count, largest
+    id, total length of names and areas) or a load finishes: the cache key of
+    :func:`reference_layer`."""
+    with _conn(bind) as conn:
+        rows = [
+            conn.execute(
+                select(
+                    func.count(),
+                    func.coalesce(func.max(table.id), 0),
+                    func.coalesce(func.sum(func.length(table.name)), 0),
+                    func.coalesce(func.sum(func.length(table.geometry)), 0),
+                )
+            ).one()
+            for table in (Township, Village)
+        ]
+        loads = conn.execute(select(func.coalesce(func.max(LoadRun.id), 0))).scalar_one()
+    return (*(int(v) for row in rows for v in row), int(loads))
+
+
+def reference_layer(
+    bind: Engine | Connection, tolerance: float = 1e-4, digits: int = 5
+) -> Reference:
+    """The townships and villages as the maps draw them under the grids: simplified by
+    ``tolerance`` degrees (~10 m), rounded to ``digits`` decimals
+    (``geo.reference_layer.simplify_reference``); texts are the caller's to add."""
+    return simplify_reference(townships(bind), villages(bind), tolerance, digits)

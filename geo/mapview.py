@@ -4,12 +4,15 @@ aggregated so the page stays small at a million customers. Pure: data in, folium
 Polygons are simplified once per grid version with ``shapely.coverage_simplify`` (neighbours
 keep sharing their edges; no slivers) and written with 5 decimals (~1 m). Each level's paths
 carry a CSS class (``grid-l1``/``grid-l2``), so tests can count what the browser drew.
+Grid names are labels that show from the zoom level where they fit their grid
+(``geo.map_labels``); every map can draw the territory under its grids
+(``geo.reference_layer``, the ``reference`` argument).
 
 Every data string (grid, outlet and customer names, metric labels) is escaped with
 ``core.escape.js_template_html`` wherever folium puts it: HTML inside a JavaScript template
-literal in ``Tooltip``s; HTML (set as ``innerHTML``) in GeoJSON properties and ``DivIcon``
-labels, where ``${`` and backticks are inert but are encoded all the same, so no raw
-``${`` or backtick from data appears anywhere in a map.
+literal in ``Tooltip``s; HTML (set as ``innerHTML``) in GeoJSON properties and labels,
+where ``${`` and backticks are inert but are encoded all the same, so no raw ``${`` or
+backtick from data appears anywhere in a map.
 """
 
 from __future__ import annotations
@@ -26,6 +29,8 @@ from shapely.geometry import mapping, shape
 from core.assets.offline import offline_map
 from core.escape import js_template_html as html_text
 from geo.crs import geometry_from_wgs84
+from geo.map_labels import Labels, add_zoom_labels, fit_zoom, label
+from geo.reference_layer import Reference, add_reference_layer, near
 
 PALETTE = ("#edf8e9", "#bae4b3", "#74c476", "#31a354", "#006d2c")  # light to dark green
 NO_DATA = "#d9d9d9"
@@ -46,6 +51,8 @@ TILES = {
     ),
 }
 POINTS_LIMIT = 30_000  # above this many customers, the map shows a heat map of bins
+GRID_FONT_PX = {1: 12, 2: 11}
+GRID2_MIN_ZOOM = 11  # a level-2 grid's name never shows below this zoom (nor before it fits)
 
 
 def tooltip(text) -> folium.Tooltip:
@@ -121,7 +128,8 @@ def build_grid_map(
     tiles: str = "none",
     tiles_key: str = "",
     selected: int | None = None,
-    label_level2: bool = False,
+    label_level2: bool = True,
+    reference: Reference | None = None,
 ) -> folium.Map:
     """The map of one scope.
 
@@ -141,16 +149,26 @@ def build_grid_map(
         The GM_MAP_TILES setting; ``none`` draws no basemap and loads nothing from outside.
     selected : int, optional
         Id of the grid to outline (its card is open).
+    label_level2 : bool
+        Name the level-2 grids too. Every name shows from the zoom level where it fits its
+        grid (``grid_labels``), and on hover always.
+    reference : Reference, optional
+        The territory (``geo.reference_layer``) drawn under the grids, near them.
     """
     url, attribution, tile_crs = tile_layer(tiles, tiles_key)
     # maxZoom: without a tile layer Leaflet has none, and marker clusters refuse to start
     m = folium.Map(tiles=None, control_scale=True, zoom_control=True, maxZoom=18)
     if url:
-        folium.TileLayer(url, attr=attribution, name="basemap", max_zoom=18).add_to(m)
+        folium.TileLayer(url, attr=attribution, name="basemap", max_zoom=18, control=False).add_to(
+            m
+        )
     shapes = list(level1["polygon"]) + list(level2["polygon"])
-    if shapes:
-        minx, miny, maxx, maxy = shapely.total_bounds(shapes)
-        m.fit_bounds([[miny, minx], [maxy, maxx]])
+    labelled = None
+    if label_level2 and len(level2):
+        labelled = level2[["name", "polygon"]].assign(name=level2["name"].astype(str))
+        labelled["min_zoom"] = [grid_min_zoom(n, p, 2) for n, p in labelled.itertuples(index=False)]
+    territory = _add_reference(m, reference, shapes, tile_crs, labelled)
+    names: list[list] = []
 
     def style(level: int):
         def fn(feature):
@@ -172,26 +190,14 @@ def build_grid_map(
         layer = folium.GeoJson(
             _features(grids, list(grids["polygon"]), level, colors, "", tile_crs),
             name=f"level{level}",
+            control=False,
             style_function=style(level),
             highlight_function=None,
             tooltip=folium.GeoJsonTooltip(["name", "value"], aliases=["", ""], labels=False),
         )
         layer.add_to(m)
         if level == 1 or label_level2:
-            for _, g in grids.iterrows():
-                p = g["polygon"].representative_point()
-                if tile_crs != "WGS84":
-                    p = geometry_from_wgs84(p, tile_crs)
-                label = html_text(g["name"])
-                folium.Marker(
-                    [p.y, p.x],
-                    interactive=False,
-                    icon=folium.DivIcon(
-                        html=f'<div class="grid-label grid-label-l{level}">{label}</div>',
-                        icon_size=(120, 18),
-                        icon_anchor=(60, 9),
-                    ),
-                ).add_to(m)
+            names += grid_labels(grids, level, tile_crs)
     for _, o in outlets.iterrows():
         lon, lat = o["lon"], o["lat"]
         if tile_crs != "WGS84":
@@ -216,21 +222,85 @@ def build_grid_map(
                 min_opacity=0.05,
                 max_zoom=13,
                 gradient={0.3: "#fee391", 0.6: "#fe9929", 1.0: "#cc4c02"},
+                control=False,
             ).add_to(m)
         else:
             FastMarkerCluster(
-                customers[["lat", "lon"]].round(5).to_numpy().tolist(), name="customers"
+                customers[["lat", "lon"]].round(5).to_numpy().tolist(),
+                name="customers",
+                control=False,
             ).add_to(m)
+    if names:
+        Labels(names).add_to(m)
+    _finish(m, names, territory)
     m.get_root().header.add_child(
         folium.Element(
-            "<style>.grid-label{font:12px sans-serif;color:#08306b;text-align:center;"
-            "white-space:nowrap;text-shadow:0 0 3px #fff}.grid-label-l2{font-size:11px;"
+            "<style>.grid-label{font:12px sans-serif;color:#08306b}.grid-label-l2{font-size:11px;"
             "color:#00441b}.outlet-marker{font:bold 11px/18px sans-serif;color:#fff;"
             "background:#08519c;border:1px solid #fff;border-radius:50%;text-align:center}"
-            ".leaflet-heatmap-layer,.grid-label{pointer-events:none}</style>"
+            ".leaflet-heatmap-layer{pointer-events:none}</style>"
         )
     )
     return offline_map(m)
+
+
+def grid_labels(grids: pd.DataFrame, level: int, crs: str = "WGS84") -> list[list]:
+    """The grids' names as labels (``geo.map_labels.label``) at their representative
+    points, each from the zoom level where it fits its grid: a branch's (level 1) at the
+    county's zoom unless its grid is small (the county town's), a level-2 grid's never
+    below ``GRID2_MIN_ZOOM``."""
+    out = []
+    for name, polygon in zip(grids["name"], grids["polygon"], strict=False):
+        p = polygon.representative_point()
+        if crs != "WGS84":
+            p = geometry_from_wgs84(p, crs)
+        text = "" if name is None else str(name)
+        min_zoom = grid_min_zoom(text, polygon, level)
+        out.append(label(p.y, p.x, html_text(text), f"grid-label grid-label-l{level}", min_zoom))
+    return out
+
+
+def grid_min_zoom(name: str, polygon: shapely.Geometry, level: int) -> int:
+    """The zoom level from which a grid's name shows: where it fits the grid, and for a
+    level-2 grid not below ``GRID2_MIN_ZOOM``."""
+    floor = 0 if level == 1 else GRID2_MIN_ZOOM
+    return fit_zoom(polygon, name, GRID_FONT_PX[level], floor)
+
+
+def _add_reference(
+    m: folium.Map,
+    reference: Reference | None,
+    shapes: list,
+    crs: str,
+    labelled: pd.DataFrame | None = None,
+) -> list[list] | None:
+    """Fit the map to ``shapes`` (else to the territory) and draw the territory near them
+    (before anything else: it lies under the grids); its labels are returned (None when
+    there is no territory to draw)."""
+    if shapes:
+        minx, miny, maxx, maxy = shapely.total_bounds(shapes)
+        m.fit_bounds([[miny, minx], [maxy, maxx]])
+        if reference is not None:
+            reference = near(reference, (minx, miny, maxx, maxy))
+    elif reference is not None and len(reference.townships) + len(reference.villages):
+        frames = [reference.townships, reference.villages]
+        minx = min(f["minx"].min() for f in frames if len(f))
+        miny = min(f["miny"].min() for f in frames if len(f))
+        maxx = max(f["maxx"].max() for f in frames if len(f))
+        maxy = max(f["maxy"].max() for f in frames if len(f))
+        m.fit_bounds([[miny, minx], [maxy, maxx]])
+    if reference is None or not len(reference.townships) + len(reference.villages):
+        return None
+    return add_reference_layer(m, reference, crs, labelled)
+
+
+def _finish(m: folium.Map, labels: list[list], territory: list[list] | None) -> None:
+    """The zoom classes and CSS every label of the map needs (``territory``: the labels of
+    the territory's layer, None without one), and the layer control when the territory is
+    drawn (its only entry)."""
+    add_zoom_labels(m, labels + (territory or []))
+    if territory is not None:
+        folium.LayerControl(collapsed=True).add_to(m)
 
 
 def grid_frame(grids) -> pd.DataFrame:
@@ -250,24 +320,33 @@ def build_draw_map(
     context: pd.DataFrame | None = None,
     tiles: str = "none",
     tiles_key: str = "",
+    reference: Reference | None = None,
 ) -> folium.Map:
-    """A map to draw on: the grids being changed (labelled), an optional context layer (the
-    parent grid), and Leaflet.Draw's polygon and rectangle tools."""
+    """A map to draw on: the grids being changed (their names on hover), an optional context
+    layer (the parent grid), the territory under them (``reference``), and Leaflet.Draw's
+    polygon and rectangle tools."""
     from folium.plugins import Draw
 
     url, attribution, tile_crs = tile_layer(tiles, tiles_key)
     m = folium.Map(tiles=None, control_scale=True, maxZoom=18)
     if url:
-        folium.TileLayer(url, attr=attribution, max_zoom=18).add_to(m)
-    layers = [("context", context, "#08519c", 0.05), ("grids", grids, "#41ab5d", 0.3)]
-    shapes = []
+        folium.TileLayer(url, attr=attribution, max_zoom=18, control=False).add_to(m)
+    layers = [
+        (name, frame, color, opacity)
+        for name, frame, color, opacity in (
+            ("context", context, "#08519c", 0.05),
+            ("grids", grids, "#41ab5d", 0.3),
+        )
+        if frame is not None and not frame.empty
+    ]
+    shapes = [p for _, frame, _, _ in layers for p in frame["polygon"]]
+    territory = _add_reference(m, reference, shapes, tile_crs)
     for name, frame, color, opacity in layers:
-        if frame is None or frame.empty:
-            continue
         feats = _features(frame, list(frame["polygon"]), 2, [color] * len(frame), "", tile_crs)
         folium.GeoJson(
             feats,
             name=name,
+            control=False,
             style_function=lambda f, c=color, o=opacity, n=name: {
                 "color": c,
                 "weight": 1.5,
@@ -277,10 +356,6 @@ def build_draw_map(
             },
             tooltip=folium.GeoJsonTooltip(["name"], labels=False),
         ).add_to(m)
-        shapes += list(frame["polygon"])
-    if shapes:
-        minx, miny, maxx, maxy = shapely.union_all(shapes).bounds
-        m.fit_bounds([[miny, minx], [maxy, maxx]])
     Draw(
         export=False,
         draw_options={
@@ -293,6 +368,7 @@ def build_draw_map(
         },
         edit_options={"edit": False},
     ).add_to(m)
+    _finish(m, [], territory)
     return offline_map(m)
 
 
@@ -317,10 +393,15 @@ DAY_COLORS = ("#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab02", 
 
 
 def build_route_map(
-    outlet: tuple[float, float], stops: pd.DataFrame, tiles: str = "none", tiles_key: str = ""
+    outlet: tuple[float, float],
+    stops: pd.DataFrame,
+    tiles: str = "none",
+    tiles_key: str = "",
+    reference: Reference | None = None,
 ) -> folium.Map:
     """The week's route: the outlet (行), each day a closed line from and back to it in its
-    own colour, and numbered stops (the day's order) with the customer's name on hover.
+    own colour, and numbered stops (the day's order) with the customer's name on hover; the
+    territory (``reference``) under it.
 
     ``stops``: day, seq, lon, lat, name, in route order. Lines carry the CSS class
     ``route-day`` and stops ``route-stop``, so a test can count what the browser drew.
@@ -328,7 +409,16 @@ def build_route_map(
     url, attribution, tile_crs = tile_layer(tiles, tiles_key)
     m = folium.Map(tiles=None, control_scale=True, zoom_control=True, maxZoom=18)
     if url:
-        folium.TileLayer(url, attr=attribution, name="basemap", max_zoom=18).add_to(m)
+        folium.TileLayer(url, attr=attribution, name="basemap", max_zoom=18, control=False).add_to(
+            m
+        )
+    territory = None
+    if reference is not None:
+        lons = [outlet[0], *stops["lon"].astype(float)]
+        lats = [outlet[1], *stops["lat"].astype(float)]
+        shown_ref = near(reference, (min(lons), min(lats), max(lons), max(lats)))
+        if len(shown_ref.townships) + len(shown_ref.villages):
+            territory = add_reference_layer(m, shown_ref, tile_crs)
 
     def shown(lon: float, lat: float) -> tuple[float, float]:
         if tile_crs == "WGS84":
@@ -367,6 +457,7 @@ def build_route_map(
     ).add_to(m)
     lats, lons = [p[0] for p in points], [p[1] for p in points]
     m.fit_bounds([[min(lats), min(lons)], [max(lats), max(lons)]], padding=(20, 20))
+    _finish(m, [], territory)
     m.get_root().header.add_child(
         folium.Element(
             "<style>.route-stop{font:bold 11px/20px sans-serif;color:#fff;border:1px solid #fff;"

@@ -70,6 +70,32 @@ def test_the_map_draws_exactly_the_grids_of_the_scope(base_url, county_url, guar
     guarded.assert_offline()
 
 
+def test_names_show_by_zoom_over_the_territory(base_url, guarded):
+    """Township names show at the county's zoom; village and level-2 grid names wait for a
+    zoom where they fit (hidden at the county's zoom, shown zoomed in); the territory is one
+    entry of the layer control."""
+    page = guarded.new_page()
+    sign_in(page, base_url, "hq", guarded)
+    frame = open_map(page, base_url)
+    towns = frame.locator(".town-label span")
+    villages = frame.locator(".village-label span")
+    grids2 = frame.locator(".grid-label-l2 span")
+    expect(towns.first).to_be_visible()
+    expect(villages).not_to_have_count(0)
+    expect(grids2).not_to_have_count(0)
+    map_frame = next(f for f in page.frames if "streamlit_folium" in f.url)
+    assert map_frame.evaluate("() => window.map.getZoom()") <= 10  # the whole county
+    for label in (villages, grids2):
+        for i in range(label.count()):
+            expect(label.nth(i)).to_be_hidden()
+    map_frame.evaluate("() => window.map.setZoom(18, {animate: false})")
+    expect(villages.first).to_be_visible()
+    expect(grids2.first).to_be_visible()
+    expect(towns.first).to_be_visible()
+    expect(frame.locator(".leaflet-control-layers-overlays label")).to_have_text("乡镇/村社区")
+    guarded.assert_offline()
+
+
 def click_inside(page, lon: float, lat: float) -> None:
     """A real mouse click at a map position (the grid's representative point)."""
     frame = next(f for f in page.frames if "streamlit_folium" in f.url)

@@ -333,5 +333,8 @@ TEXT: dict[str, tuple[str, str]] = {
         "with their marker, oldest first, each once.",
     ),
     # ---- the map's reference layer (territory.*) -----------------------------------------
+    "territory.layer": ("乡镇/村社区", "Townships & villages"),
+    "territory.illustrative": ("示意范围", "illustrative area"),
+    "territory.note": ("村界为示意范围", "Village boundaries are illustrative"),
     # ---- the data page (data.*) ----------------------------------------------------------
 }

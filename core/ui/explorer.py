@@ -25,7 +25,7 @@ from core.models import Branch
 from core.scope import Scope
 from core.ui.downloads import logged_download
 from core.ui.frame import database_url, lang, lang_column, tr
-from core.ui.grids import folium_grid_map, map_data
+from core.ui.grids import folium_grid_map, map_data, reference_layer
 from core.vocab import KINDS, OCCUPATIONS, PRODUCTS
 
 EXPLORER_VIEWS = explorer.VIEWS  # the explorer's views, in the order the page offers them
@@ -384,7 +384,7 @@ def selection_map(scope: Scope, frame, mask):
 
 def plain_grid_map(layers):
     """A folium map of coloured grids (no customers), for the explorer and the checks."""
-    return folium_grid_map(layers)
+    return folium_grid_map(layers, reference=reference_layer())
 
 
 # ---- the customer table -------------------------------------------------------------------

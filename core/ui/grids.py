@@ -19,12 +19,14 @@ from core.grids.queries import grid_card as load_grid_card
 from core.performance.progress import MAP_METRIC, year_completion
 from core.problems import ProblemError
 from core.scope import Scope
-from core.territory import service_area
+from core.territory import reference_layer as load_reference
+from core.territory import service_area, territory_version
 from core.ui.errors import problem_text, user_errors
 from core.ui.frame import database_url, engine, md, tr
 from geo.crs import CRS_LABELS, SUPPORTED_CRS  # noqa: F401  (the grid page's CRS choice)
 from geo.io import read_polygons
 from geo.mapview import PALETTE, build_draw_map, build_grid_map, drawn_polygon, grid_frame
+from geo.reference_layer import Reference
 
 MAP_METRICS = METRICS  # what the map can be coloured by
 
@@ -40,6 +42,23 @@ def _grid_version(url: str) -> int:
 
 
 # ---- the map ---------------------------------------------------------------------------
+
+
+def reference_layer() -> Reference:
+    """The townships and villages every map draws under its grids, simplified once per
+    change of the territory, with the texts of the user's language."""
+    ref = _reference(database_url(), _territory_version(database_url()))
+    return ref.with_texts(tr("territory.layer"), tr("territory.illustrative"), tr("territory.note"))
+
+
+@st.cache_data(ttl=60, show_spinner=False)
+def _territory_version(url: str) -> tuple:
+    return territory_version(get_engine(url))
+
+
+@st.cache_data(ttl=3600, show_spinner=False, max_entries=4)
+def _reference(url: str, version: tuple) -> Reference:
+    return load_reference(get_engine(url))
 
 
 def map_data(scope: Scope) -> gridmap.MapData:
@@ -74,11 +93,12 @@ def grid_map(scope: Scope, metric: str):
     rewrites a map's element ids while rendering it, so a cached map object would render a
     different script the second time and remount (losing the click); a fresh map renders
     the same script every time."""
-    return folium_grid_map(map_layers(scope, metric))
+    return folium_grid_map(map_layers(scope, metric), reference=reference_layer())
 
 
-def folium_grid_map(layers, tiles: str | None = None):
-    """The folium map of coloured layers (``core.grids.map_data.MapLayers``), tiles as set."""
+def folium_grid_map(layers, tiles: str | None = None, reference: Reference | None = None):
+    """The folium map of coloured layers (``core.grids.map_data.MapLayers``), tiles as set,
+    the territory (``reference_layer()``) under the grids when given."""
     return build_grid_map(
         layers.level1,
         layers.level2,
@@ -88,7 +108,7 @@ def folium_grid_map(layers, tiles: str | None = None):
         colors2=list(layers.level2["color"]),
         tiles=config.get("GM_MAP_TILES") if tiles is None else tiles,
         tiles_key=config.get("GM_TIANDITU_KEY"),
-        label_level2=len(layers.level2) <= 40,
+        reference=reference,
     )
 
 
@@ -216,7 +236,13 @@ def draw_map(level: int, branch_id: int | None):
     the grids it shows, code -> name."""
     current = grid_changes.current_grids(engine(), level, branch_id)
     parent = [g for g in grid_changes.current_grids(engine(), 1) if g.branch_id == branch_id]
-    folium_map = build_draw_map(grid_frame(current), grid_frame(parent), config.get("GM_MAP_TILES"))
+    folium_map = build_draw_map(
+        grid_frame(current),
+        grid_frame(parent),
+        config.get("GM_MAP_TILES"),
+        config.get("GM_TIANDITU_KEY"),
+        reference=reference_layer(),
+    )
     return folium_map, {g.code: g.name for g in current}
 
 

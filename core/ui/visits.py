@@ -22,6 +22,7 @@ from core.ui.downloads import logged_download
 from core.ui.errors import show_problems, user_errors
 from core.ui.explorer import profile_version, segment_names, tags
 from core.ui.frame import database_url, engine, lang, pick, tr
+from core.ui.grids import reference_layer
 from core.visits import planner as plans
 from core.visits.field_sheet import sheet_rows, to_excel, to_html
 from core.visits.planner import PlannerFilters, week_of  # noqa: F401 (week_of: ui)
@@ -321,6 +322,7 @@ def route_section(user, manager_id: int, week: date) -> None:
                 located.assign(name=located["name"]),
                 tiles=config.get("GM_MAP_TILES"),
                 tiles_key=config.get("GM_TIANDITU_KEY"),
+                reference=reference_layer(),
             ),
             key="route_map",
             height=520,

@@ -17,6 +17,7 @@ from core.escape import html as html_escape
 from core.escape import js_template_html, markdown, markdown_code
 from core.grids.map_data import MapLayers
 from geo.mapview import build_draw_map, build_grid_map, build_route_map
+from geo.reference_layer import simplify_reference
 
 PAYLOADS = [
     "<img src=x onerror=alert(1)>",
@@ -77,9 +78,24 @@ def tooltips(page: str) -> list[str]:
     ]
 
 
-def div_icons(page: str) -> list[str]:
-    """The HTML of every ``L.divIcon`` (a JSON string in its options)."""
-    return [json.loads(m.group(1)) for m in re.finditer(r'"html": ("(?:[^"\\]|\\.)*")', page)]
+def map_labels(page: str) -> list[tuple[str, str]]:
+    """(HTML, CSS classes) of every label ``geo.map_labels.Labels`` wrote (a JSON array)."""
+    decoder = json.JSONDecoder()
+    out = []
+    for m in re.finditer(r"_data = ", page):
+        data, _ = decoder.raw_decode(page, m.end())
+        out += [(lab[2], lab[3]) for lab in data]
+    return out
+
+
+def shape_tips(page: str) -> list[str]:
+    """The hover text (``tip``) of every feature ``geo.reference_layer.Shapes`` wrote."""
+    decoder = json.JSONDecoder()
+    tips = []
+    for m in re.finditer(r"_shapes = ", page):
+        data, _ = decoder.raw_decode(page, m.end())
+        tips += [f["properties"]["tip"] for f in data["features"] if f["properties"]]
+    return tips
 
 
 def geojson_names(page: str) -> list[str]:
@@ -124,11 +140,72 @@ def test_grid_map_shows_every_hostile_name_as_text():
     # outlet tooltips: the names, escaped for the template literal, shown as the names
     assert sorted(shown(t) for t in tooltips(page)) == sorted(PAYLOADS)
     # grid labels (level 1 and 2): exactly the names, as text
-    labels = [shown(h) for h in div_icons(page) if "grid-label" in h]
+    labels = [shown(h) for h, classes in map_labels(page) if "grid-label" in classes]
     assert sorted(labels) == sorted(PAYLOADS * 2)
     # hover tooltips (GeoJsonTooltip builds innerHTML from the properties)
     assert sorted(html.unescape(n) for n in geojson_names(page)) == sorted(PAYLOADS * 2)
     assert all("<" not in n and "`" not in n for n in geojson_names(page))
+
+
+def hostile_territory():
+    """Townships and villages named by the payloads (a bank's own files name them)."""
+    n = len(PAYLOADS)
+    towns = pd.DataFrame(
+        {
+            "code": [f"t{i}" for i in range(n)],
+            "name": PAYLOADS,
+            "polygon": [square(i) for i in range(n)],
+        }
+    )
+    villages = pd.DataFrame(
+        {
+            "code": [f"v{i}" for i in range(n)],
+            "name": PAYLOADS,
+            "short_name": "",
+            "town_code": towns["code"],
+            "town_name": PAYLOADS,
+            "lon": [107.21 + 0.02 * i for i in range(n)],
+            "lat": 25.81,
+            "illustrative": True,
+            "polygon": [square(i) for i in range(n)],
+        }
+    )
+    return simplify_reference(towns, villages).with_texts("乡镇/村社区", "示意范围", "村界为示意")
+
+
+def test_territory_names_are_text_on_every_map():
+    """Village and township names in labels and the villages' hover texts, on the grid,
+    draw and route maps."""
+    ref = hostile_territory()
+    level1, level2, outlets = frames(["网格"])
+    stops = pd.DataFrame({"day": [1], "seq": [1], "lon": [107.21], "lat": [25.81], "name": ["甲"]})
+    pages = [
+        build_grid_map(
+            level1.iloc[0:0],
+            level2.iloc[0:0],
+            outlets.iloc[0:0],
+            outlets.iloc[0:0][["lon", "lat"]],
+            colors1=[],
+            colors2=[],
+            reference=ref,
+        ),
+        build_draw_map(level2.iloc[0:0], None, reference=ref),
+        build_route_map((107.2, 25.8), stops, reference=ref),
+    ]
+    for folium_map in pages:
+        page = folium_map.get_root().render()
+        assert_inert(page)
+        labels = map_labels(page)
+        for kind in ("town-label", "village-label"):
+            names = [shown(h) for h, classes in labels if kind in classes]
+            if folium_map is pages[2]:  # the route map shows the territory near the route
+                assert names and set(names) <= set(PAYLOADS), kind
+            else:
+                assert sorted(names) == sorted(PAYLOADS), kind
+        tips = [shown(t) for t in shape_tips(page)]
+        assert tips and all(t.endswith(" · 示意范围") for t in tips)
+        assert {t.split(" · ")[0] for t in tips} <= set(PAYLOADS)
+        assert all("<" not in t and "`" not in t and "${" not in t for t in shape_tips(page))
 
 
 def test_route_map_stop_tooltips_are_text():
