@@ -102,6 +102,10 @@ def read_polygons(
     *,
     boundary: shapely.Geometry | None = None,
     name_field: str | None = None,
+    code_fields: tuple[str, ...] = CODE_FIELDS,
+    name_fields: tuple[str, ...] = NAME_FIELDS,
+    unique_names: bool = True,
+    unnamed: str | None = "网格{}",
 ) -> geopandas.GeoDataFrame:
     """Read grid polygons from an uploaded file, convert them to WGS-84 and check them.
 
@@ -119,7 +123,15 @@ def read_polygons(
         The county (WGS-84). Polygons less than half inside it are rejected; when most are
         outside but the other choice of WGS-84/GCJ-02 would put them inside, the message says so.
     name_field : str, optional
-        The attribute holding grid names; by default the first of :data:`NAME_FIELDS` present.
+        The attribute holding grid names; by default the first of ``name_fields`` present.
+    code_fields, name_fields : tuple of str
+        The attributes that may hold codes / names, first present wins (default
+        :data:`CODE_FIELDS`, :data:`NAME_FIELDS`; other polygon files name them otherwise).
+    unique_names : bool
+        Two polygons of one name are a problem (grids); False lets names repeat (villages of
+        one name in two townships).
+    unnamed : str or None
+        The name of a polygon without one, ``{}`` its feature number; None leaves it None.
 
     Returns
     -------
@@ -151,14 +163,33 @@ def read_polygons(
     if crs not in CRS_LABEL:
         raise ValueError(f"crs must be one of {sorted(CRS_LABEL)}, not {crs!r}")
     try:
-        return _checked(data, filename, crs, boundary, name_field)
+        return _checked(
+            data,
+            filename,
+            crs,
+            boundary,
+            name_field,
+            code_fields=code_fields,
+            name_fields=name_fields,
+            unique_names=unique_names,
+            unnamed=unnamed,
+        )
     except ProblemError as err:  # every problem names the file it is about
         name = safe_name(filename)
         raise ProblemError([p if p.file else replace(p, file=name) for p in err.problems]) from None
 
 
 def _checked(
-    data: bytes, filename: str, crs: str, boundary: shapely.Geometry | None, name_field: str | None
+    data: bytes,
+    filename: str,
+    crs: str,
+    boundary: shapely.Geometry | None,
+    name_field: str | None,
+    *,
+    code_fields: tuple[str, ...] = CODE_FIELDS,
+    name_fields: tuple[str, ...] = NAME_FIELDS,
+    unique_names: bool = True,
+    unnamed: str | None = "网格{}",
 ) -> geopandas.GeoDataFrame:
     from geo.crs import geometry_to_wgs84
 
@@ -225,15 +256,17 @@ def _checked(
     name_col = (
         name_field
         if name_field in columns
-        else next((c for c in NAME_FIELDS if c in columns), None)
+        else next((c for c in name_fields if c in columns), None)
     )
-    code_col = next((c for c in CODE_FIELDS if c in columns), None)
+    code_col = next((c for c in code_fields if c in columns), None)
     names = [
-        (_text(v) if name_col else None) or f"网格{i + 1}"
+        (_text(v) if name_col else None) or (unnamed.format(i + 1) if unnamed else None)
         for i, v in enumerate(gdf[name_col] if name_col else [None] * len(gdf))
     ]
     first_row: dict[str, int] = {}
     for i, name in enumerate(names):
+        if name is None or not unique_names:
+            continue
         if name in first_row:
             problems.append(
                 _feature("duplicate_name", i + 1, "name", name=name, other=first_row[name])

@@ -27,7 +27,7 @@ column. Every column has a ``key`` (what the loader calls it) and a ``type`` tha
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from types import MappingProxyType
 
 YES = ("是", "Y", "y", "1", "true", "True", "TRUE", "yes", "Yes")
@@ -371,3 +371,4 @@ class Table:
     frame: object  # pandas.DataFrame of str, one column per key found (required ones always)
     rows: object  # numpy int array: each frame row's line (CSV) or sheet row (Excel), header = 1
     headers: dict  # {key: the header as the file wrote it} for messages
+    ignored: list = field(default_factory=list)  # the file's headers that no column takes
