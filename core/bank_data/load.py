@@ -295,6 +295,11 @@ def load_files(
     if not _has_grids(engine):
         progress("生成首版网格 / first grids", 0.8)
         result.grids_proposed = first_grids(engine, actor)
+        if result.grids_proposed:
+            from core.performance.actuals import recompute_actuals
+
+            with engine.begin() as conn:
+                recompute_actuals(engine, actor, options.as_of, conn=conn, note="load")
     if options.profile and _touched_customers(result):
         progress("标签与客群 / tags and segments", 0.9)
         result.counts["profiles"] = _profile(engine, actor, options, result)

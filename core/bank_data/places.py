@@ -93,15 +93,21 @@ def write_villages(conn: Connection, villages: pd.DataFrame) -> Written:
             ),
             "lon": villages["lon"].astype(float).round(6),
             "lat": villages["lat"].astype(float).round(6),
-            "households": _column(villages, "households", 0).fillna(0).astype(int),
-            "residents": _column(villages, "residents", 0).fillna(0).astype(int),
+            "households": _count(villages, "households"),
+            "residents": _count(villages, "residents"),
             "crs": "EPSG:4326",
         }
     )
     rows["kind"] = rows["kind"].replace("", None).fillna(
-        pd.Series([village_kind(n) for n in rows["name"]])
+        pd.Series([village_kind(n) for n in rows["name"]], index=rows.index)
     )
     return upsert(conn, "village", rows, "code", insert_only={"illustrative": True})
+
+
+def _count(frame: pd.DataFrame, name: str) -> np.ndarray:
+    if name not in frame.columns:
+        return np.zeros(len(frame), dtype=np.int64)
+    return pd.to_numeric(frame[name], errors="coerce").fillna(0).to_numpy().astype(np.int64)
 
 
 def _column(frame: pd.DataFrame, name: str, default) -> pd.Series:

@@ -120,11 +120,9 @@ def upsert(
     updated_ids = update["id"].to_numpy() if len(old_rows) else np.array([], dtype=np.int64)
     inserted_ids = new["id"].to_numpy() if len(new) else np.array([], dtype=np.int64)
     out.touched = np.concatenate([inserted_ids, updated_ids]).astype(np.int64)
-    ids = pd.concat(
-        [
-            pd.Series(existing["id"].to_numpy(), index=existing.index),
-            pd.Series(new["id"].to_numpy() if len(new) else [], index=new[key], dtype="int64"),
-        ]
-    )
+    parts = [pd.Series(existing["id"].to_numpy(dtype=np.int64), index=existing.index)]
+    if len(new):
+        parts.append(pd.Series(new["id"].to_numpy(dtype=np.int64), index=new[key].to_numpy()))
+    ids = pd.concat([p for p in parts if len(p)]) if any(len(p) for p in parts) else parts[0]
     out.ids = ids[~ids.index.duplicated()]
     return out

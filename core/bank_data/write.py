@@ -205,7 +205,8 @@ def customer_rows(
     rows = pd.DataFrame({"cust_no": customers["cust_no"], "kind": customers["kind"]})
     status = customers.get("status", pd.Series(None, index=customers.index)).replace("", None)
     opened = pd.to_datetime(customers["opened_on"], errors="coerce")
-    rows["status"] = status.fillna(pd.Series(np.where(opened.notna(), "active", "potential")))
+    implied = np.where(opened.notna(), "active", "potential")
+    rows["status"] = status.fillna(pd.Series(implied, index=customers.index))
     for col in CUSTOMER_TEXT:
         rows[col] = customers[col].fillna("").astype(str)
     rows["opened_on"] = opened

@@ -417,7 +417,7 @@ def _refresh_residents(conn) -> None:
             conn,
         )
         counts["share"] = counts["residents"] * counts["n"] / counts["total"]
-        residents = counts.groupby("grid_id")["share"].sum().round().astype(int)
+        residents = counts.groupby("grid_id")["share"].sum().astype(float).round().astype(int)
         conn.execute(update(Grid).where(Grid.level == level).values(residents=0, households=0))
         for grid_id, value in residents.items():
             conn.execute(
