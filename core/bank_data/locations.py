@@ -22,7 +22,8 @@ FUZZY = 0.85  # a village name this similar to exactly one village is taken as t
 SHOWN = 3  # candidates listed when a name matches no village for sure
 NEAR = 0.4  # ... that are at least this alike
 CRS_LABEL = {"WGS84": "WGS-84", "GCJ02": "GCJ-02", "CGCS2000": "CGCS2000"}
-_VILLAGE_SUFFIX = re.compile(r"(村民委员会|居民委员会|村委会|居委会|社区|村)$")
+_COMMITTEE = re.compile(r"(村民委员会|居民委员会|村委会|居委会)$")
+_VILLAGE_SUFFIX = re.compile(r"(社区|村)$")
 _TOWN_SUFFIX = re.compile(r"(街道办事处|街道|民族乡|镇|乡)$")
 
 
@@ -141,9 +142,14 @@ def short_name(name: str, town: bool = False) -> str:
     --------
     >>> short_name("新寨村"), short_name("新寨村民委员会"), short_name("通州镇", town=True)
     ('新寨', '新寨', '通州')
+    >>> short_name("双桥村村民委员会"), short_name("茂村村"), short_name("玉池社区居民委员会")
+    ('双桥', '茂村', '玉池')
     """
-    stripped = (_TOWN_SUFFIX if town else _VILLAGE_SUFFIX).sub("", name)
-    return stripped or name
+    if town:
+        return _TOWN_SUFFIX.sub("", name) or name
+    # the committee's suffix, then one 村 / 社区: 茂村村村民委员会 -> 茂村村 -> 茂村
+    stripped = _COMMITTEE.sub("", name) or name
+    return _VILLAGE_SUFFIX.sub("", stripped) or stripped
 
 
 def similarity(a: str, b: str) -> float:

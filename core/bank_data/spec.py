@@ -240,7 +240,7 @@ KINDS: tuple[FileKind, ...] = (
             _r("id_number", "证件号码", "id_number", "id_number", "身份证号", size=18),
             _r("phone", "手机号码", "mobile", "phone", "mobile", "联系电话"),
             _r("address", "地址", "text", "address", "联系地址", "联系住址", "住址", size=200),
-            _r("village_code", "村社区代码", "village", "village_code", "所属村居代码"),
+            _c("village_code", "村社区代码", "village", "village_code", "所属村居代码"),
             _r("lon", "经度", "lon", "lon", "longitude"),
             _r("lat", "纬度", "lat", "lat", "latitude"),
             _r("opened_on", "开户日期", "date", "opened_on", "建档日期"),
