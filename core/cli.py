@@ -192,7 +192,10 @@ def _load_parsers(sub, url_help: str) -> None:
         p.add_argument("--crs", default="WGS84", help="WGS84 / GCJ02 / CGCS2000 / EPSG:xxxx")
         p.add_argument("--profile", default=None, help="a saved header-mapping profile")
         p.add_argument(
-            "--max-bad-rows", type=float, default=0.0, metavar="PCT",
+            "--max-bad-rows",
+            type=float,
+            default=0.0,
+            metavar="PCT",
             help="load the good rows when at most PCT %% are bad (default 0: all or nothing)",
         )
         p.add_argument("--dry-run", action="store_true", help="check only, write nothing")
@@ -208,6 +211,8 @@ def _load(engine, args) -> int:
 
     upgrade_needed = args.command == "load"
     return commands.run(engine, args, Path(args.folder), upgrade_needed)
+
+
 def _bank_files_parser(sub) -> None:
     t = sub.add_parser(
         "template", help="写空白模板和字段说明 / write empty templates and the field guide"

@@ -15,6 +15,19 @@ for col, (name, value) in zip(
 ):
     col.metric(ui.tr(f"audit.metric.{name}"), f"{value:,}")
 
+if len(findings.to_review):
+    st.warning(ui.tr("audit.to_review_help"))
+    ui.finding_table(
+        findings.to_review,
+        "audit_review",
+        {
+            "level": "audit.col.level",
+            "branch": "audit.col.branch",
+            "created_at": "audit.col.created_at",
+            "grids": "audit.col.grids",
+        },
+    )
+
 tab_grid, tab_staff, tab_rate = st.tabs(
     [ui.tr("audit.tab.grid"), ui.tr("audit.tab.staff"), ui.tr("audit.tab.rate")]
 )
@@ -71,6 +84,20 @@ with tab_staff:
             "problem": "audit.col.problem",
             "posts": "audit.col.posts",
             "liaisons": "audit.col.liaisons",
+        },
+    )
+    st.subheader(ui.tr("audit.mismatch"))
+    st.caption(ui.tr("audit.mismatch_help"))
+    ui.finding_table(
+        findings.mismatches,
+        "audit_mismatch",
+        {
+            "grid": "audit.col.grid",
+            "branch": "audit.col.branch",
+            "manager": "audit.col.post_a",
+            "core_manager": "audit.col.core_manager",
+            "core_manager_name": "audit.col.core_manager_name",
+            "customers": "col.customers",
         },
     )
 

@@ -98,7 +98,9 @@ def write_county(folder: Path, customers: int = 300, as_of: date = date(2026, 11
     rng = np.random.default_rng(11)
     area = service_area()
     (folder / "territory.zip").write_bytes(_zipped_shapefile(area))
-    (folder / "bank.csv").write_text("银行代码,银行名称\nQSRCB,青石农村商业银行\n", encoding="utf-8")
+    (folder / "bank.csv").write_text(
+        "银行代码,银行名称\nQSRCB,青石农村商业银行\n", encoding="utf-8"
+    )
     points = village_points(area)
     town_of = [TOWNS[0]] * 4 + [TOWNS[1]] * 4 + [TOWNS[2]] * 4
     villages = []
@@ -125,8 +127,9 @@ def write_county(folder: Path, customers: int = 300, as_of: date = date(2026, 11
     staff.append(("H001", "周总行", "QSRCB", "总行", "13900000001", "是"))
     staff.append(("B001", "吴行长", "QS001", "支行行长", "13900000002", "是"))
     managers = []
-    for i, (branch, _name) in enumerate([BRANCHES[0], BRANCHES[0], BRANCHES[1], BRANCHES[1],
-                                         BRANCHES[2], BRANCHES[2]]):
+    for i, (branch, _name) in enumerate(
+        [BRANCHES[0], BRANCHES[0], BRANCHES[1], BRANCHES[1], BRANCHES[2], BRANCHES[2]]
+    ):
         code = f"K{i + 1:03d}"
         managers.append(code)
         staff.append((code, f"客户经理{i + 1}", branch, "客户经理", f"1390000{i + 10:04d}", "是"))
@@ -134,7 +137,9 @@ def write_county(folder: Path, customers: int = 300, as_of: date = date(2026, 11
         "\n".join("|".join(r) for r in staff).encode("gb18030") + b"\n"
     )
 
-    rows = ["客户号,客户类型,客户名称,证件号码,手机号码,地址,村社区代码,经度,纬度,开户日期,归属客户经理工号"]
+    rows = [
+        "客户号,客户类型,客户名称,证件号码,手机号码,地址,村社区代码,经度,纬度,开户日期,归属客户经理工号"
+    ]
     holdings = ["客户号,产品类别,余额(元),到期日"]
     balances = ["客户号,月份,存款余额(元),贷款余额(元)"]
     visits = ["客户号,工号,走访时间,方式,结果"]

@@ -118,7 +118,7 @@ def test_loading_the_same_folder_again_changes_nothing(loaded, county_files):
 
 
 def test_a_changed_row_updates_and_a_missing_customer_is_closed(loaded, county_files, tmp_path):
-    engine, _result, info = loaded
+    engine, _result, _info = loaded
     folder = tmp_path / "next"
     shutil.copytree(county_files[0], folder)
     lines = (folder / "customers.csv").read_text(encoding="utf-8-sig").splitlines()
@@ -147,9 +147,7 @@ def test_a_changed_row_updates_and_a_missing_customer_is_closed(loaded, county_f
     assert not k6
 
 
-def test_a_bad_row_writes_nothing_unless_quarantine_allows_it(
-    empty_engine, county_files, tmp_path
-):
+def test_a_bad_row_writes_nothing_unless_quarantine_allows_it(empty_engine, county_files, tmp_path):
     upgrade(empty_engine)
     folder = tmp_path / "bad"
     shutil.copytree(county_files[0], folder)

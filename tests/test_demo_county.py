@@ -11,9 +11,9 @@ from shapely.geometry import shape
 from sqlalchemy import text
 
 from core.db import read_frame, table_counts
+from core.demo.county_files import load_county
 from core.demo.people import MOBILE_BY_BAND, age_band
 from core.demo.seed import build_county, seed
-from core.demo.county_files import load_county
 from tests.helpers import AS_OF
 
 

@@ -11,8 +11,8 @@ import pytest
 from pyproj import Geod
 from shapely.geometry import Point, Polygon, box, mapping
 
-from core.problems import Problem, ProblemError
 from core.demo.county_files import load_county
+from core.problems import Problem, ProblemError
 from geo.crs import geometry_from_wgs84, geometry_to_wgs84
 from geo.io import read_polygons
 

@@ -38,6 +38,7 @@ from core.bank_data.read import read_areas, read_table
 from core.bank_data.spec import DONE_MARKERS, LOAD_ORDER, kind_of
 from core.db import DatabaseBusy, is_busy
 from core.files.guard import safe_name
+from core.grids.review import FIRST_LOAD
 from core.permissions import record, require_role
 from core.problems import Problem, ProblemError
 from core.territory import service_area
@@ -263,9 +264,7 @@ def load_files(
     for stem, gdf in read.areas.items():
         counts[stem] = {"file": stem, "read": len(gdf), "bad": 0}
     rows = sum(v["read"] for v in counts.values())
-    bad = sum(v["bad"] for v in counts.values()) + sum(
-        len(v) for v in read.row_problems.values()
-    )
+    bad = sum(v["bad"] for v in counts.values()) + sum(len(v) for v in read.row_problems.values())
     allowed = rows * options.max_bad_pct / 100.0
     failed = bool(read.problems) or (bad > 0 and (options.max_bad_pct <= 0 or bad > allowed))
     quarantined = 0 if failed else bad
@@ -394,14 +393,20 @@ def _write(engine, actor, checked, read, options, result, progress, started, t0)
         t = time.perf_counter()
         touched = np.array([], dtype=np.int64)
         if "customers" in kept:
-            village_table = pd.read_sql(text("SELECT id, code, name, short_name FROM village"), conn)
+            village_table = pd.read_sql(
+                text("SELECT id, code, name, short_name FROM village"), conn
+            )
             rows = write.customer_rows(kept["customers"], village_table, area, options.as_of)
             written, closed = write.write_customers(conn, rows, options.full, options.as_of)
             counts["customers"].update(write.upsert_counts(written))
             counts["customers"]["closed"] = closed
             touched = written.touched
             counts["customers"]["placed"] = rows["located"].value_counts(dropna=False).to_dict()
-        ids = _customer_ids(conn) if set(kept) & {"holdings", "other_bank", "balances", "visits"} else None
+        ids = (
+            _customer_ids(conn)
+            if set(kept) & {"holdings", "other_bank", "balances", "visits"}
+            else None
+        )
         for stem, writer in (
             ("holdings", write.write_holdings),
             ("other_bank", write.write_other_bank),
@@ -413,9 +418,7 @@ def _write(engine, actor, checked, read, options, result, progress, started, t0)
         timings["customers"] = time.perf_counter() - t
         t = time.perf_counter()
         if len(touched):
-            counts.setdefault("customers", {})["assigned"] = write.assign_customers(
-                conn, touched
-            )
+            counts.setdefault("customers", {})["assigned"] = write.assign_customers(conn, touched)
         timings["assign"] = time.perf_counter() - t
         t = time.perf_counter()
         if conn.execute(text("SELECT COUNT(*) FROM grid")).scalar_one():
@@ -466,12 +469,12 @@ def first_grids(engine: Engine, actor) -> int:
     if not branches or not managers or service_area(engine).is_empty:
         return 0
     level1 = level1_change(engine)
-    level1.note = f"首次加载自动生成,待审核 / first load, to review: {level1.note}"
+    level1.note = f"{FIRST_LOAD},待审核 / first load, to review: {level1.note}"
     apply(engine, level1, actor)
     made = len(level1.grids)
     for branch_id in branches:
         change, _balance = level2_change(engine, branch_id)
-        change.note = f"首次加载自动生成,待审核 / first load, to review: {change.note}"
+        change.note = f"{FIRST_LOAD},待审核 / first load, to review: {change.note}"
         apply(engine, change, actor)
         made += len(change.grids)
     return made
@@ -483,8 +486,13 @@ def first_grids(engine: Engine, actor) -> int:
 def _report(problems: list[Problem]) -> str:
     return json.dumps(
         [
-            {"key": p.key, "params": {k: str(v) for k, v in p.params.items()}, "file": p.file,
-             "row": p.row, "field": str(p.field) if p.field is not None else None}
+            {
+                "key": p.key,
+                "params": {k: str(v) for k, v in p.params.items()},
+                "file": p.file,
+                "row": p.row,
+                "field": str(p.field) if p.field is not None else None,
+            }
             for p in problems[:REPORT_LIMIT]
         ],
         ensure_ascii=False,
@@ -563,4 +571,3 @@ def run_problems(engine: Engine, run_id: int) -> list[Problem]:
         Problem(r["key"], r["params"], file=r["file"], row=r["row"], field=r["field"])
         for r in json.loads(report or "[]")
     ]
-

@@ -64,8 +64,7 @@ def batches(inbox: Path) -> list[Batch]:
             p
             for place in (folder, inbox)
             for p in place.iterdir()
-            if p.suffix.lower() in DONE_MARKERS
-            and (place == folder or p.stem == folder.name)
+            if p.suffix.lower() in DONE_MARKERS and (place == folder or p.stem == folder.name)
         ]
         found.append(Batch(folder, folder.name, batch_date(folder.name), bool(markers)))
     return sorted(found, key=lambda b: (b.as_of or date.max, b.name))

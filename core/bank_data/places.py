@@ -98,8 +98,10 @@ def write_villages(conn: Connection, villages: pd.DataFrame) -> Written:
             "crs": "EPSG:4326",
         }
     )
-    rows["kind"] = rows["kind"].replace("", None).fillna(
-        pd.Series([village_kind(n) for n in rows["name"]], index=rows.index)
+    rows["kind"] = (
+        rows["kind"]
+        .replace("", None)
+        .fillna(pd.Series([village_kind(n) for n in rows["name"]], index=rows.index))
     )
     return upsert(conn, "village", rows, "code", insert_only={"illustrative": True})
 
@@ -152,7 +154,9 @@ def illustrate_villages(conn: Connection) -> int:
     if villages.empty:
         return 0
     towns = pd.read_sql(text("SELECT code, geometry FROM township"), conn)
-    town_area = {c: from_geojson(g) for c, g in zip(towns["code"], towns["geometry"]) if g}
+    town_area = {
+        c: from_geojson(g) for c, g in zip(towns["code"], towns["geometry"], strict=False) if g
+    }
     area = service_area_or_hull(conn, villages)
     given = villages[~villages["illustrative"].astype(bool) & villages["geometry"].notna()]
     taken = shapely.union_all([from_geojson(g) for g in given["geometry"]]) if len(given) else None

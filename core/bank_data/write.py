@@ -232,9 +232,7 @@ def write_customers(
     """Upsert customers by number; with a full file, those missing from it are closed
     (销户: kept, never deleted). Returns what was written and how many were closed."""
     existing = pd.read_sql(
-        text(
-            "SELECT " + ", ".join(f'"{c}"' for c in ["id", *rows.columns]) + " FROM customer"
-        ),
+        text("SELECT " + ", ".join(f'"{c}"' for c in ["id", *rows.columns]) + " FROM customer"),
         conn,
     )
     written = upsert(
@@ -299,9 +297,7 @@ def _replace_per_customer(
     norm = rows.copy()
     for frame in (old, norm):
         for c in compare:
-            if pd.api.types.is_numeric_dtype(frame[c]) and not pd.api.types.is_bool_dtype(
-                frame[c]
-            ):
+            if pd.api.types.is_numeric_dtype(frame[c]) and not pd.api.types.is_bool_dtype(frame[c]):
                 frame[c] = frame[c].astype(float).round(2)
             elif c.endswith("_on"):
                 frame[c] = pd.to_datetime(frame[c], errors="coerce").dt.strftime("%Y-%m-%d")
@@ -352,7 +348,7 @@ def write_holdings(conn: Connection, holdings: pd.DataFrame, ids: pd.Series) -> 
     sums = rows.pivot_table(
         index="customer_id", columns="product", values="balance", aggfunc="sum", fill_value=0.0
     )
-    col = lambda p: sums[p] if p in sums else 0.0  # noqa: E731
+    col = lambda p: sums.get(p, 0.0)  # noqa: E731
     totals = pd.DataFrame(
         {
             "id": sums.index.to_numpy(),
@@ -425,7 +421,9 @@ def write_balances(conn: Connection, balances: pd.DataFrame, ids: pd.Series) -> 
     rows = pd.DataFrame(
         {
             "customer_id": balances["cust_no"].map(ids).astype("int64"),
-            "month": pd.to_datetime(balances["month"], errors="coerce").dt.to_period("M").dt.start_time,
+            "month": pd.to_datetime(balances["month"], errors="coerce")
+            .dt.to_period("M")
+            .dt.start_time,
             "deposit_balance": balances["deposit"].astype(float).round(2),
             "loan_balance": balances["loan"].astype(float).round(2),
             "wealth_balance": pd.to_numeric(balances.get("wealth"), errors="coerce")
@@ -455,9 +453,7 @@ def write_balances(conn: Connection, balances: pd.DataFrame, ids: pd.Series) -> 
 def _delete_months(conn: Connection, rows: pd.DataFrame) -> None:
     conn.exec_driver_sql("CREATE TEMPORARY TABLE tmp_month (customer_id INTEGER, month DATE)")
     try:
-        bulk_insert(
-            conn, "tmp_month", rows[["customer_id", "month"]], integer_cols={"customer_id"}
-        )
+        bulk_insert(conn, "tmp_month", rows[["customer_id", "month"]], integer_cols={"customer_id"})
         conn.exec_driver_sql(
             "DELETE FROM balance_month WHERE EXISTS (SELECT 1 FROM tmp_month t WHERE "
             "t.customer_id = balance_month.customer_id AND t.month = balance_month.month)"

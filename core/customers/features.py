@@ -71,7 +71,7 @@ def load_features(
     lean: bool = False,
 ) -> pd.DataFrame:
     """One row per customer of ``scope`` (default: the whole bank; ``ids``: only these
-    customers), sorted by id.
+    customers), sorted by id; closed customers (销户) only when asked for by id.
 
     Columns: id, branch_id, manager_id, grid2_id, village_id (NaN where missing), lon, lat,
     kind,
@@ -106,6 +106,8 @@ def load_features(
         )
     if ids is not None:
         terms.append(f"c.id IN ({', '.join(str(int(i)) for i in ids) or 'NULL'})")
+    else:  # a closed customer (销户, gone from the core system) is in nobody's book
+        terms.append("c.status <> 'closed'")
     where = f" WHERE {' AND '.join(terms)}" if terms else ""
     columns = [
         "c.id",

@@ -185,6 +185,25 @@ TEXT: dict[str, tuple[str, str]] = {
     "audit.metric.outside_parent": ("超出上级网格", "Outside parent grid"),
     "audit.metric.missing_post": ("缺A/B岗网格", "Grids missing post A/B"),
     "audit.metric.few_liaisons": ("联络员不足网格", "Grids short of liaisons"),
+    "audit.metric.to_review": ("待审核的首版网格", "First grids to review"),
+    "audit.metric.manager_mismatch": ("管户经理不一致客户", "Customers with another core manager"),
+    "audit.to_review_help": (
+        "以下网格由首次数据加载按网点和村社区自动生成,尚未审核:请在“网格管理”中核对,调整或重新应用后即视为已审核。",
+        "These grids were proposed automatically by the first data load (from outlets and whole "
+        "villages) and are not reviewed yet: check them in Grid management; a change or a "
+        "re-applied version counts as reviewed.",
+    ),
+    "audit.col.created_at": ("生成时间", "Made at"),
+    "audit.col.grids": ("网格数", "Grids"),
+    "audit.mismatch": ("管户经理与网格A岗不一致", "Core-system manager differs from post A"),
+    "audit.mismatch_help": (
+        "核心系统的归属客户经理与客户所在网格的A岗不同。以网格为准;支行可据此调整网格岗位或核心系统的管户关系。",
+        "The core system's manager of these customers is not post A of their grid. The grid "
+        "decides; the branch can fix either the grid's posts or the core system's assignment.",
+    ),
+    "audit.col.post_a": ("网格A岗", "Post A"),
+    "audit.col.core_manager": ("核心系统管户经理工号", "Core-system manager no."),
+    "audit.col.core_manager_name": ("核心系统管户经理", "Core-system manager"),
     "audit.tab.grid": ("定格", "Fix the grid"),
     "audit.tab.staff": ("定岗定员", "Posts and people"),
     "audit.tab.rate": ("入格率", "In-grid rate"),

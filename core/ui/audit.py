@@ -10,7 +10,7 @@ import streamlit as st
 
 from core.db import get_engine
 from core.format import pct
-from core.grids import audit
+from core.grids import audit, review
 from core.scope import Scope
 from core.ui.frame import database_url, tr
 from core.ui.grids import grid_version
@@ -22,6 +22,7 @@ _FORMATS = {
     "residents": "localized",
     "posts": "%d",
     "liaisons": "%d",
+    "grids": "%d",
     "deposits_wan": "%.2f",
     "area_km2": "%.3f",
     "outside_km2": "%.3f",
@@ -39,12 +40,16 @@ class AuditFindings:
     coverage: pd.DataFrame  # gaps and overlaps
     outside: pd.DataFrame  # level-2 grids sticking out of their parent
     staffing: pd.DataFrame  # grids missing a post or with too few / many liaisons
+    to_review: pd.DataFrame  # first grids a load made from a proposal, not yet revised
+    mismatches: pd.DataFrame  # customers whose core-system manager is not post A
 
 
 @st.cache_data(ttl=600, show_spinner=False, max_entries=64)
 def _check(name: str, url: str, scope: Scope, version: int) -> pd.DataFrame:
-    """One audit check of core.grids.audit; ``version`` (grids changed) is part of the key."""
-    return getattr(audit, name)(get_engine(url), scope)
+    """One audit check of core.grids.audit (or .review); ``version`` (grids changed) is
+    part of the key."""
+    module = review if hasattr(review, name) else audit
+    return getattr(module, name)(get_engine(url), scope)
 
 
 def audit_findings(scope: Scope) -> AuditFindings:
@@ -60,7 +65,13 @@ def audit_findings(scope: Scope) -> AuditFindings:
             "staffing_gaps",
         )
     )
+    to_review = _check("first_grids_to_review", url, scope, version)
+    mismatches = _check("manager_mismatches", url, scope, version)
     summary = audit.summarize(blind, coverage, outside, staffing)
+    if len(to_review):
+        summary["to_review"] = len(to_review)
+    if len(mismatches):
+        summary["manager_mismatch"] = int(mismatches["customers"].sum())
     return AuditFindings(
         summary,
         blind.assign(village=blind["village"].fillna(tr("audit.unknown_village"))),
@@ -70,6 +81,8 @@ def audit_findings(scope: Scope) -> AuditFindings:
         ),
         outside,
         staffing.assign(problem=staffing["problem"].map(lambda p: tr(f"audit.problem.{p}"))),
+        to_review.assign(level=to_review["level"].map(lambda n: tr(f"audit.level{n}"))),
+        mismatches,
     )
 
 
