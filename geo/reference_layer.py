@@ -39,6 +39,7 @@ from folium.template import Template
 from shapely.geometry import mapping
 
 from core.escape import js_template_html as html_text
+from geo.county import polygonal
 from geo.crs import geometry_from_wgs84
 from geo.map_labels import Labels, fit_zoom, label, script_json
 
@@ -178,7 +179,11 @@ def simplify_polygons(
     """
     if not polygons:
         return []
-    arr = np.array(polygons, dtype=object)
+    # a clipped area can come back as a collection holding a stray line: keep its polygons
+    arr = np.array(
+        [shapely.Polygon() if p is None or p.is_empty else polygonal(p) for p in polygons],
+        dtype=object,
+    )
     if bool(shapely.coverage_is_valid(arr)):
         out = shapely.coverage_simplify(arr, tolerance)
     else:

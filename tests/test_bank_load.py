@@ -88,7 +88,9 @@ def test_a_second_county_is_onboarded_from_its_files(loaded):
     assert area.symmetric_difference(info["area"]).area < 0.01 * info["area"].area
     v = villages(engine)
     assert shapely.contains_xy(area, v["lon"], v["lat"]).all()
-    assert v["illustrative"].all() and v["polygon"].notna().all()
+    assert v["illustrative"].all() and not any(p.is_empty for p in v["polygon"])
+    # the illustrative areas tile the service area: no village lost, no overlap
+    assert abs(sum(p.area for p in v["polygon"]) - area.area) < 1e-3 * area.area
     truth = pd.DataFrame(info["villages"]).set_index("code")
     gap = (v.set_index("code")[["lon", "lat"]] - truth[["lon", "lat"]]).abs().max().max()
     assert gap < 1e-4  # GCJ-02 declared in the file: converted, not taken as WGS-84
@@ -169,3 +171,22 @@ def test_a_bad_row_writes_nothing_unless_quarantine_allows_it(empty_engine, coun
     with empty_engine.connect() as conn:
         n = conn.execute(text("SELECT COUNT(*) FROM customer")).scalar_one()
     assert n == len(county_files[1]["customers"]) - 1
+
+
+def test_the_audit_lists_first_grids_to_review_and_other_core_managers(loaded):
+    from core.grids.audit import staffing_gaps
+    from core.grids.review import first_grids_to_review, manager_mismatches
+    from core.scope import Scope
+
+    engine, _result, _info = loaded
+    hq = Scope("hq")
+    review = first_grids_to_review(engine, hq)
+    assert sorted(review["level"]) == [1, 2, 2, 2] and review["grids"].sum() == 9
+    mismatches = manager_mismatches(engine, hq)
+    assert len(mismatches) and (mismatches["core_manager"] != mismatches["manager"]).all()
+    # the customers file gives managers round-robin: most are not their grid's post A
+    assert mismatches["customers"].sum() > 100
+    assert staffing_gaps(engine, hq).query("problem == 'no_a'").empty
+    with engine.begin() as conn:  # K001 leaves: the grids they held lose post A
+        conn.execute(text("UPDATE manager SET active = false WHERE code = 'K001'"))
+    assert len(staffing_gaps(engine, hq).query("problem == 'no_a'")) >= 1

@@ -162,9 +162,18 @@ def illustrate_villages(conn: Connection) -> int:
     taken = shapely.union_all([from_geojson(g) for g in given["geometry"]]) if len(given) else None
     drawn = villages[villages["illustrative"].astype(bool) | villages["geometry"].isna()]
     drawn = drawn[drawn["lon"].notna() & drawn["lat"].notna()]
+    # towns with an area of their own tile it; the rest share what is left of the area
+    with_area = drawn["town_code"].isin(list(town_area))
+    rest = area
+    if town_area:
+        rest = polygonal(
+            shapely.make_valid(area.difference(shapely.union_all(list(town_area.values()))))
+        )
+    groups = [(town_area[t], m) for t, m in drawn[with_area].groupby("town_code", sort=True)]
+    if (~with_area).any():
+        groups.append((rest, drawn[~with_area]))
     ids, cells = [], []
-    for town, members in drawn.groupby("town_code", sort=True):
-        region = town_area.get(town, area)
+    for region, members in groups:
         if taken is not None:
             region = polygonal(shapely.make_valid(region.difference(taken)))
         if region.is_empty:

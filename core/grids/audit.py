@@ -254,15 +254,20 @@ def blind_spots_by_village(engine: Engine, scope: Scope) -> pd.DataFrame:
                 func.count().label("customers"),
                 func.coalesce(func.sum(Customer.deposit_balance), 0.0).label("deposits"),
             )
-            .where(Customer.grid2_id.is_(None), _customer_scope(scope, level1))
+            .where(
+                Customer.grid2_id.is_(None),
+                Customer.status != "closed",
+                _customer_scope(scope, level1),
+            )
             .group_by(Customer.village_id),
         )
     if df.empty:
         return pd.DataFrame(columns=BLIND_COLUMNS)
+    # customers placed nowhere have no village: a column of only NULLs reads as objects
+    df["village_id"] = pd.to_numeric(df["village_id"]).astype("Int64")
+    named = villages[["id", "name", "town_name"]].astype({"id": "Int64"})
     df = df.merge(
-        villages[["id", "name", "town_name"]].rename(
-            columns={"id": "village_id", "name": "village", "town_name": "town"}
-        ),
+        named.rename(columns={"id": "village_id", "name": "village", "town_name": "town"}),
         on="village_id",
         how="left",
     )
