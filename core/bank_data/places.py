@@ -142,9 +142,10 @@ def write_village_areas(conn: Connection, areas: pd.DataFrame) -> int:
     return update_rows(conn, "village", values)
 
 
-def illustrate_villages(conn: Connection) -> int:
+def illustrate_villages(conn: Connection, units: bool = True) -> int:
     """Give every village without a polygon of its own an illustrative one; fill townships
-    without an area from their villages; one area unit per village that has none.
+    without an area from their villages; with ``units``, one area unit per village that has
+    none (the demo seed writes its own units).
 
     Returns the number of illustrative villages drawn."""
     villages = pd.read_sql(
@@ -191,7 +192,8 @@ def illustrate_villages(conn: Connection) -> int:
             ),
         )
     _townships_from_villages(conn)
-    _area_units(conn)
+    if units:
+        _area_units(conn)
     return len(ids)
 
 

@@ -501,6 +501,38 @@ def _demo_users(
 
 
 BULK_TABLES = ("customer", "holding", "other_bank_fund", "visit")
+TERRITORY = ("bank", "township", "village")  # written by the bank-data loader's writers
+
+
+def write_territory(conn, tables: dict[str, pd.DataFrame]) -> None:
+    """The demo bank's territory through the same writers a bank's own files go through
+    (core.bank_data.places): the bank and its service area, townships with their areas,
+    villages by code (ids in code order, as the other tables expect) and their
+    illustrative areas drawn by the loader from the township areas."""
+    import geopandas
+
+    from core.bank_data.places import (
+        illustrate_villages,
+        write_area,
+        write_townships,
+        write_villages,
+    )
+    from core.bank_data.write import write_bank
+    from geo.county import from_geojson
+
+    bank = tables["bank"].iloc[0]
+    write_bank(conn, bank["code"], bank["name"], bank["county_code"])
+    write_area(conn, from_geojson(bank["geometry"]))
+    villages = tables["village"]
+    towns = tables["township"]
+    areas = geopandas.GeoDataFrame(
+        towns[["code", "name"]], geometry=[from_geojson(g) for g in towns["geometry"]]
+    )
+    write_townships(conn, villages, areas)
+    write_villages(conn, villages)
+    illustrate_villages(conn, units=False)
+
+
 INSERT_ORDER = [
     "bank",
     "township",
@@ -553,7 +585,10 @@ def seed(
     with engine.begin() as conn:
         for index in indexes:
             index.drop(conn)
+        write_territory(conn, tables)
         for name in INSERT_ORDER:
+            if name in TERRITORY:
+                continue
             cols = [c for c in tables[name].columns]
             bulk_insert(conn, name, tables[name][cols], progress=progress.rows(name))
         progress.step("建立索引 / indexes")
