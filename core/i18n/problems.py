@@ -305,8 +305,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "problem.visit.amount": ("金额不能为负数", "the amount cannot be negative"),
     "problem.visit.checkin_pair": ("签到经纬度须同时填写", "give both longitude and latitude"),
     "problem.visit.checkin_outside": (
-        "签到位置 ({lon}, {lat}) 不在本县范围内",
-        "check-in ({lon}, {lat}) is outside the county",
+        "签到位置 ({lon}, {lat}) 不在本行服务区域内",
+        "check-in ({lon}, {lat}) is outside the bank's service area",
     ),
     "problem.visit.checkin_missing": ("上门走访须签到位置", "an on-site visit needs its check-in"),
     "problem.visit.token": ("表单已失效,请刷新后重试", "the form expired; reload it"),

@@ -23,10 +23,12 @@ from core.masking import apply_policy
 from core.models import AuditLog, Customer, Manager, Visit, VisitPlan, VisitPlanItem
 from core.problems import Problem, ProblemError, Term
 from core.scope import Scope
+from core.territory import service_area
 from core.visits.authenticity import flag_visits, summarize_flags
 from core.vocab import CHANNELS, NEGATIVE_OUTCOMES, OFFERABLE, OUTCOMES, PRODUCTS  # noqa: F401
 
-COUNTY_BOX = (106.5, 25.3, 107.8, 26.3)  # lon/lat bounds a check-in must lie in (平塘县)
+CHINA_BOX = (73.0, 3.0, 136.0, 54.0)  # lon/lat bounds when the bank has no service area yet
+MARGIN_DEG = 0.05  # a check-in may lie this far outside the service area's bounds (~5 km)
 
 
 @dataclass(frozen=True)
@@ -46,13 +48,26 @@ class VisitForm:
     checkin_source: str | None = None  # typed / browser
 
 
+def checkin_bounds(engine: Engine) -> tuple[float, float, float, float] | None:
+    """The lon/lat box a check-in must lie in: the bank's service area and a margin."""
+    area = service_area(engine)
+    if area.is_empty:
+        return None
+    x0, y0, x1, y1 = area.bounds
+    return (x0 - MARGIN_DEG, y0 - MARGIN_DEG, x1 + MARGIN_DEG, y1 + MARGIN_DEG)
+
+
 def _problem(key: str, field: str, **values) -> Problem:
     """A problem ``problem.visit.<key>`` of the form's ``field`` (``visit.field.<field>``)."""
     return Problem(f"problem.visit.{key}", values, field=Term(f"visit.field.{field}"))
 
 
-def check_visit(form: VisitForm, now: datetime | None = None) -> list[Problem]:
+def check_visit(
+    form: VisitForm, now: datetime | None = None, bounds: tuple | None = None
+) -> list[Problem]:
     """Problems with a visit form, each naming its field; empty when it can be saved.
+    ``bounds`` (lon/lat min and max) is where a check-in must lie: the bank's service area
+    with a margin (:func:`checkin_bounds`); China when not given.
 
     Examples
     --------
@@ -79,7 +94,7 @@ def check_visit(form: VisitForm, now: datetime | None = None) -> list[Problem]:
     if (form.lon is None) != (form.lat is None):
         problems.append(_problem("checkin_pair", "checkin"))
     elif form.lon is not None:
-        x0, y0, x1, y1 = COUNTY_BOX
+        x0, y0, x1, y1 = bounds or CHINA_BOX
         if not (x0 <= form.lon <= x1 and y0 <= form.lat <= y1):
             problems.append(
                 _problem("checkin_outside", "checkin", lon=f"{form.lon:.5f}", lat=f"{form.lat:.5f}")
@@ -106,7 +121,7 @@ def log_visit(engine: Engine, actor, form: VisitForm, client_token: str) -> tupl
     require_role(engine, actor, "log_visit", "manager")
     manager, user_id = actor.scope, actor.user_id
     form = replace(form, customer_id=int(form.customer_id), amount=float(form.amount))
-    problems = check_visit(form)
+    problems = check_visit(form, bounds=checkin_bounds(engine))
     if not client_token or len(client_token) > 40:
         problems.append(_problem("token", "token"))
     with engine.connect() as conn:
