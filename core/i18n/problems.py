@@ -238,13 +238,13 @@ TEXT: dict[str, tuple[str, str]] = {
     "problem.geometry.reason.invalid_coordinate": ("坐标无效", "Invalid Coordinate"),
     "problem.geometry.reason.not_closed": ("环未闭合", "Ring is not closed"),
     "problem.geometry.outside": (
-        "网格大部分在县域之外(仅 {pct}% 在内)",
-        "The polygon lies mostly outside the county (only {pct}% inside)",
+        "网格大部分在本行服务区域之外(仅 {pct}% 在内)",
+        "The polygon lies mostly outside the service area (only {pct}% inside)",
     ),
     "problem.geometry.outside_swapped": (
-        "网格大部分在县域之外(仅 {pct}% 在内);看起来是 {looks} 坐标却声明为 {declared}",
+        "网格大部分在本行服务区域之外(仅 {pct}% 在内);看起来是 {looks} 坐标却声明为 {declared}",
         "The polygon lies mostly "
-        "outside the county (only {pct}% inside); looks like "
+        "outside the service area (only {pct}% inside); looks like "
         "{looks} coordinates declared as {declared}",
     ),
     "problem.geometry.no_name_field": ("找不到名称字段“{name}”", "Name field '{name}' not found"),
