@@ -190,3 +190,14 @@ def test_the_audit_lists_first_grids_to_review_and_other_core_managers(loaded):
     with engine.begin() as conn:  # K001 leaves: the grids they held lose post A
         conn.execute(text("UPDATE manager SET active = false WHERE code = 'K001'"))
     assert len(staffing_gaps(engine, hq).query("problem == 'no_a'")) >= 1
+
+
+def test_files_of_another_bank_are_refused(loaded, county_files, tmp_path):
+    engine, _result, _info = loaded
+    folder = tmp_path / "other"
+    shutil.copytree(county_files[0], folder)
+    (folder / "bank.csv").write_text("银行代码,银行名称\nXYRCB,邻县农商银行\n", encoding="utf-8")
+    result = _load(engine, folder)
+    assert result.status == "failed"
+    other = [p for p in result.problems if p.key == "load.other_bank"]
+    assert len(other) == 1 and "QSRCB" in other[0].text("zh")

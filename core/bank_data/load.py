@@ -256,6 +256,7 @@ def load_files(
             checked = _check_all(conn, read, options)
         timings["check"] = time.perf_counter() - t0 - timings["read"]
     problems = read.problems + [p for c in checked.values() for p in c.problems]
+    problems += _other_bank(engine, checked)
     notes = read.notes + [p for c in checked.values() for p in c.notes]
     counts = {
         stem: {"file": c.file, "read": len(c.frame), "bad": int(c.bad.sum())}
@@ -329,6 +330,19 @@ def _profile(engine: Engine, actor, options: LoadOptions, result: LoadResult) ->
         return {"segments_fitted": True, "k": fit.k}
     recompute_tags(engine, actor, options.as_of)
     return {"segments_fitted": False}
+
+
+def _other_bank(engine: Engine, checked: dict) -> list[Problem]:
+    """A database holds one bank: files of another bank's code are refused whole."""
+    bank = checked.get("bank")
+    if bank is None or bank.frame.empty:
+        return []
+    with engine.connect() as conn:
+        held = conn.execute(text("SELECT code FROM bank ORDER BY id")).scalar()
+    given = str(bank.frame["code"].iloc[0])
+    if held is None or held == given:
+        return []
+    return [Problem("load.other_bank", {"held": held, "given": given}, file=bank.file, row=2)]
 
 
 def _touched_customers(result: LoadResult) -> bool:

@@ -13,6 +13,10 @@ TEXT: dict[str, tuple[str, str]] = {
         "Two files of the same kind ({kind}): keep only one",
     ),
     "load.nothing": ("文件夹中没有可加载的数据文件", "The folder holds no data file to load"),
+    "load.other_bank": (
+        "本数据库属于银行“{held}”,文件却是银行“{given}”的;一个数据库只存一家银行",
+        "This database holds bank '{held}' but the files are bank '{given}''s; one bank per database",
+    ),
     "load.busy": (
         "另一次数据加载正在进行,本次未写入;请稍后再试",
         "Another load is running; nothing was written, try again later",
