@@ -128,6 +128,9 @@ def test_a_changed_row_updates_and_a_missing_customer_is_closed(loaded, county_f
     first = lines[1].split(",")
     first[4] = "13999999999"
     lines[1] = ",".join(first)
+    newcomer = lines[2].split(",")
+    newcomer[0], newcomer[3] = "QC9999999", "360999199001011232"
+    lines.append(",".join(newcomer))
     (folder / "customers.csv").write_text("\n".join(lines) + "\n", encoding="utf-8-sig")
     staff = (folder / "staff.txt").read_bytes().decode("gb18030").splitlines()
     staff = [line.replace("|是", "|否") if line.startswith("K006|") else line for line in staff]
@@ -136,6 +139,8 @@ def test_a_changed_row_updates_and_a_missing_customer_is_closed(loaded, county_f
     assert result.status == "done", [p.text("en") for p in result.problems]
     assert result.counts["customers"]["updated"] == 1
     assert result.counts["customers"]["closed"] == 1
+    assert result.counts["customers"]["inserted"] == 1
+    assert result.counts["profiles"] == {"segments_fitted": False}
     with engine.connect() as conn:
         status = conn.execute(
             text("SELECT status, closed_on FROM customer WHERE cust_no = :c"), {"c": gone}
@@ -144,9 +149,16 @@ def test_a_changed_row_updates_and_a_missing_customer_is_closed(loaded, county_f
             text("SELECT phone FROM customer WHERE cust_no = :c"), {"c": first[0]}
         ).scalar_one()
         k6 = conn.execute(text("SELECT active FROM manager WHERE code = 'K006'")).scalar_one()
+        joined = conn.execute(  # the newcomer joins the nearest segment until the next fit
+            text(
+                "SELECT p.segment_id, c.grid2_id FROM customer c "
+                "JOIN customer_profile p ON p.customer_id = c.id WHERE c.cust_no = 'QC9999999'"
+            )
+        ).one()
     assert status.status == "closed" and str(status.closed_on) == str(AS_OF)
     assert phone == "13999999999"
     assert not k6
+    assert joined.segment_id is not None and joined.grid2_id is not None
 
 
 def test_a_bad_row_writes_nothing_unless_quarantine_allows_it(empty_engine, county_files, tmp_path):

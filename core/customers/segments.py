@@ -154,6 +154,26 @@ def match_to_previous(
     }
 
 
+def nearest_segments(matrix: pd.DataFrame, centroids: pd.DataFrame, rows: np.ndarray) -> np.ndarray:
+    """The segment (index of ``centroids``: raw centroids per segment id) nearest to each of
+    ``rows`` (a bool mask over ``matrix``), in standard deviations of the whole matrix: how a
+    customer who arrived after the last clustering joins a segment until the next one.
+
+    Examples
+    --------
+    >>> m = pd.DataFrame({"a": [0.0, 10.0, 9.0, 1.0]})
+    >>> c = pd.DataFrame({"a": [0.5, 9.5]}, index=[7, 8])
+    >>> nearest_segments(m, c, np.array([False, False, True, True])).tolist()
+    [8, 7]
+    """
+    cols = [c for c in matrix.columns if c in centroids.columns]
+    scale = matrix[cols].std(ddof=0).replace(0, 1.0).to_numpy()
+    x = matrix.loc[rows, cols].to_numpy(dtype=float) / scale
+    c = centroids[cols].to_numpy(dtype=float) / scale
+    distance = ((x[:, None, :] - c[None, :, :]) ** 2).sum(axis=2)
+    return centroids.index.to_numpy()[distance.argmin(axis=1)]
+
+
 # ---- describing and naming -----------------------------------------------------------------
 
 MEASURES = (

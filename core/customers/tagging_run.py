@@ -22,6 +22,7 @@ from core.customers.segments import (
     fit_segments,
     match_to_previous,
     name_segments,
+    nearest_segments,
     profile,
     segment_matrix,
 )
@@ -134,8 +135,9 @@ def recompute_tags(
     engine: Engine, actor, as_of: date | None = None, features: pd.DataFrame | None = None
 ) -> int:
     """Evaluate every tag for every customer; store tier, lifecycle and tag mask where they
-    changed (segments stay). Returns the id of the new ``tagging_run`` row. Head office
-    (or :data:`core.permissions.SYSTEM`) only."""
+    changed (segments stay; a customer in none, new since the last clustering, joins the
+    nearest). Returns the id of the new ``tagging_run`` row. Head office (or
+    :data:`core.permissions.SYSTEM`) only."""
     require_role(engine, actor, "tag_run", "hq")
     user_id = actor.user_id
     t0 = time.perf_counter()
@@ -145,13 +147,21 @@ def recompute_tags(
     if features is None:
         features = load_features(engine, as_of, with_tags=True, lean=True)
     tier, lifecycle, mask = evaluate(tags, features)
+    segment = features["segment_id"].to_numpy(dtype=float)
+    newcomers = np.isnan(segment)
+    if newcomers.any():
+        with engine.connect() as conn:
+            active = _active_segments(conn)
+        if len(active):
+            centroids = pd.DataFrame(list(active["centroid"]), index=active["id"])
+            segment[newcomers] = nearest_segments(segment_matrix(features), centroids, newcomers)
     new = pd.DataFrame(
         {
             "id": features["id"].to_numpy(),
             "tier": tier,
             "lifecycle": lifecycle,
             "tag_mask": mask,
-            "segment_id": features["segment_id"].to_numpy(),
+            "segment_id": pd.array(segment, dtype="Int64"),
         }
     )
     with engine.begin() as conn:
