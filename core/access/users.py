@@ -37,6 +37,13 @@ _OTP_ALPHABET = "".join(c for c in string.ascii_letters + string.digits if c not
 _OTP_SYMBOLS = "#%+=?"
 
 
+def holds_demo_accounts(engine: Engine) -> bool:
+    """True when the database is the demo's (it holds the demo accounts a seed creates): only
+    then do the sign-in page and the sidebar speak of demo data and demo accounts."""
+    with engine.connect() as conn:
+        return conn.execute(select(User.id).where(User.is_demo).limit(1)).first() is not None
+
+
 def _classes(password: str) -> int:
     return sum(
         any(test(c) for c in password)

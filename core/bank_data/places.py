@@ -226,7 +226,7 @@ def _townships_from_villages(conn: Connection) -> None:
 def _area_units(conn: Connection) -> None:
     """One area unit per village without any (code and name the village's); the units of a
     village drawn anew follow its polygon when the unit is the whole village."""
-    villages = pd.read_sql(text("SELECT id, code, name, geometry FROM village"), conn)
+    villages = pd.read_sql(text("SELECT id, code, short_name, geometry FROM village"), conn)
     units = pd.read_sql(text("SELECT id, code, village_id FROM area_unit"), conn)
     whole = units.merge(villages, left_on=["code", "village_id"], right_on=["code", "id"])
     if len(whole):
@@ -247,7 +247,7 @@ def _area_units(conn: Connection) -> None:
             {
                 "id": np.arange(first, first + len(new)),
                 "code": [c if c not in taken else f"{c}-V" for c in new["code"]],
-                "name": new["name"].to_numpy(),
+                "name": new["short_name"].to_numpy(),  # what grid names are made of
                 "village_id": new["id"].to_numpy(),
                 "geometry": new["geometry"].to_numpy(),
             }

@@ -149,10 +149,10 @@ TEXT: dict[str, tuple[str, str]] = {
         "With whole villages the workload deviation cannot go below {value}",
     ),
     "grids.county_l2": (
-        "全县二级网格方案参考(不直接生效)",
-        "County-wide level-2 proposals (for reference)",
+        "全行二级网格方案参考(不直接生效)",
+        "Bank-wide level-2 proposals (for reference)",
     ),
-    "grids.county_l2_run": ("计算全县方案", "Compute for the whole county"),
+    "grids.county_l2_run": ("计算全行方案", "Compute for the whole bank"),
     "grids.versions_empty": ("还没有应用过的变更。", "No change applied yet."),
     "grids.restore": (
         "恢复到所选版本之前的状态",
@@ -194,6 +194,7 @@ TEXT: dict[str, tuple[str, str]] = {
         "re-applied version counts as reviewed.",
     ),
     "audit.col.created_at": ("生成时间", "Made at"),
+    "audit.whole_bank": ("全行", "Whole bank"),
     "audit.col.grids": ("网格数", "Grids"),
     "audit.mismatch": ("管户经理与网格A岗不一致", "Core-system manager differs from post A"),
     "audit.mismatch_help": (
@@ -214,8 +215,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "audit.unknown_village": ("未知村", "Unknown village"),
     "audit.coverage": ("网格空白与重叠", "Gaps and overlaps"),
     "audit.coverage_help": (
-        "一级网格对照县域边界,二级网格对照所属一级网格;小于 {km2} 平方公里的碎片不计。",
-        "Level 1 against the county boundary, level 2 against its level-1 "
+        "一级网格对照本行服务区域,二级网格对照所属一级网格;小于 {km2} 平方公里的碎片不计。",
+        "Level 1 against the bank's service area, level 2 against its level-1 "
         "grid; slivers under {km2} km² are ignored.",
     ),
     "audit.outside": (

@@ -81,7 +81,11 @@ def audit_findings(scope: Scope) -> AuditFindings:
         ),
         outside,
         staffing.assign(problem=staffing["problem"].map(lambda p: tr(f"audit.problem.{p}"))),
-        to_review.assign(level=to_review["level"].map(lambda n: tr(f"audit.level{n}"))),
+        to_review.assign(
+            level=to_review["level"].map(lambda n: tr(f"audit.level{n}")),
+            branch=to_review["branch"].fillna(tr("audit.whole_bank")),
+            created_at=pd.to_datetime(to_review["created_at"]).dt.strftime("%Y-%m-%d %H:%M"),
+        ),
         mismatches,
     )
 

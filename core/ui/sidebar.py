@@ -11,7 +11,7 @@ from core.grids import overview
 from core.i18n import LANGUAGES
 from core.scope import Scope
 from core.ui.frame import md, tr
-from core.ui.sign_in import sign_out
+from core.ui.sign_in import demo_database, sign_out
 
 
 def show_sidebar(user: auth.SignedIn) -> None:
@@ -28,7 +28,8 @@ def show_sidebar(user: auth.SignedIn) -> None:
         if st.button(tr("sidebar.sign_out"), key="sign_out", icon=":material/logout:"):
             sign_out()
             st.rerun()
-        st.caption(tr("app.demo_banner"))
+        if demo_database():
+            st.caption(tr("app.demo_banner"))
 
 
 @st.cache_data(ttl=3600, show_spinner=False)

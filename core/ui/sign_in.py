@@ -11,7 +11,16 @@ from core.access import users as user_admin
 from core.db import get_engine
 from core.problems import ProblemError
 from core.ui.errors import show_problems
-from core.ui.frame import _forget, begin_session, client, current_user, flush_cookie, md, tr
+from core.ui.frame import (
+    _forget,
+    begin_session,
+    client,
+    current_user,
+    database_url,
+    flush_cookie,
+    md,
+    tr,
+)
 from core.ui.sso import sso_sign_in, sso_sign_out
 
 
@@ -25,11 +34,24 @@ def signed_in_user() -> auth.SignedIn | None:
         st.stop()
 
 
+@st.cache_data(ttl=300, show_spinner=False)
+def _demo_database(url: str) -> bool:
+    try:
+        return user_admin.holds_demo_accounts(get_engine(url))
+    except DBAPIError:
+        return False
+
+
+def demo_database() -> bool:
+    """The demo's database with its demo accounts on: say so (a bank's own data: never)."""
+    return bool(config.get("GM_DEMO_ACCOUNTS")) and _demo_database(database_url())
+
+
 def sign_in_page() -> None:
     """The sign-in form (the only page before signing in)."""
     flush_cookie()
     st.title(tr("app.title"))
-    if config.get("GM_DEMO_ACCOUNTS"):
+    if demo_database():
         st.caption(tr("app.demo_banner"))
     if st.session_state.get("notice"):
         st.info(tr(st.session_state["notice"]))
@@ -42,7 +64,7 @@ def sign_in_page() -> None:
             tr("signin.password"), type="password", key="signin_password", max_chars=200
         )
         submitted = st.form_submit_button(tr("signin.submit"), type="primary")
-    if config.get("GM_DEMO_ACCOUNTS"):
+    if demo_database():
         st.caption(tr("signin.demo_hint"))
     if not submitted:
         return
