@@ -51,9 +51,9 @@ with load_tab:
         profile = ui.profile_picker()
         mapping = ui.header_mapping(files, profile)
         ui.profile_form(user, mapping, profile)
-        options = ui.load_options(files, as_of, crs, mapping, max_bad, full)
+        options = ui.load_options(as_of, crs, mapping, max_bad, full)
         st.subheader(ui.tr("data.run_title"))
-        check_col, load_col = st.columns(2)
+        check_col, load_col, _ = st.columns([1, 1, 3])
         if check_col.button(ui.tr("data.check"), key="data_check", icon=":material/rule:"):
             ui.run_load(user, files, options, dry_run=True)
         ready = ui.load_ready(files, options)

@@ -126,6 +126,7 @@ def test_a_dry_run_of_a_bank_folder_shows_its_counts_and_no_problem(county, coun
     expanders = {e.label: e for e in at.expander}
     assert "customers.csv(类型:客户)" in expanders
     check(at)
+    assert at.get("progress")  # fed by the loader; left at 完成
     assert any("检查通过" in s.value for s in at.success)
     assert not at.error
     counts = frame_with(at, "read").set_index("file")
@@ -181,6 +182,19 @@ def test_a_bad_id_number_is_named_by_file_row_and_column(county, county_files):
     history_problems = [d.value for d in at.dataframe if "reason" in d.value.columns][-1]
     assert history_problems.iloc[0]["row"] == 4
     assert scalar(county, "SELECT status FROM load_run ORDER BY id DESC") == "failed"
+
+
+def test_bad_rows_within_the_share_allowed_let_the_load_open(county, county_files):
+    lines = _customers(county_files)
+    fields = lines[3].split(",")
+    fields[4] = "12345"  # not a mobile number: only this row is bad
+    lines[3] = ",".join(fields)
+    at = upload(open_page("hq", "pages/data.py"), _with_customers(county_files, lines))
+    at.number_input(key="data_max_bad").set_value(5.0).run()
+    check(at)
+    assert any("在允许的比例之内" in s.value for s in at.success)
+    assert not at.button(key="data_load").disabled
+    assert frame_with(at, "reason").iloc[0]["field"] == "手机号码"
 
 
 def test_hostile_names_headers_and_cells_are_text(county, county_files):
@@ -246,6 +260,15 @@ def test_a_profile_saved_from_the_page_is_listed_and_reused(county, county_files
     assert expander.icon == ":material/check_circle:"
     check(at)
     assert any("检查通过" in s.value for s in at.success)
+    # and it can be deleted (audited)
+    at.selectbox(key="data_profiles_pick").set_value("青石导出")
+    at.button(key="data_profiles_delete").click().run()
+    assert any("已删除" in s.value for s in at.success)
+    assert at.selectbox(key="data_profile").value == ""
+    assert scalar(county, "SELECT COUNT(*) FROM mapping_profile") == 0
+    assert (
+        scalar(county, "SELECT COUNT(*) FROM audit_log WHERE action = 'data_profile_delete'") == 1
+    )
 
 
 # ---- a load, the history, the templates ---------------------------------------------------

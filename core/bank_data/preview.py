@@ -33,6 +33,7 @@ from core.problems import Problem, ProblemError, Term
 HEAD_BYTES = 256 * 1024  # of a text file read for its header row and first values
 SAMPLES = 3  # data rows read for the mapping editor's example values
 SAMPLE_CHARS = 40
+UPLOAD = "upload"  # the source the loader records for files that came without a folder
 PROBLEM_COLUMNS = ("file", "row", "field", "value", "reason")
 COUNT_LABELS = {  # the counts every file may have, in their columns' order
     "read": "data.count.read",
@@ -173,10 +174,13 @@ def _auto(kind: FileKind, headers: list[str]) -> dict[str, str]:
     return {headers[i]: key for key, i in found.items()}
 
 
-def check_headers(files: dict[str, bytes], mapping: dict | None = None) -> list[HeaderCheck]:
+def check_headers(
+    files: dict[str, bytes], mapping: dict | None = None, read=file_head
+) -> list[HeaderCheck]:
     """Every table file of ``files`` (name -> bytes; polygon files and unknown names are
     the loader's to report) with its header problems under ``mapping`` (a profile,
-    ``{stem: {their header: our key}}``).
+    ``{stem: {their header: our key}}``); ``read(data, name)`` is :func:`file_head` or a
+    cache of it (the guarded reader proves a whole workbook before its first row).
 
     Examples
     --------
@@ -196,7 +200,7 @@ def check_headers(files: dict[str, bytes], mapping: dict | None = None) -> list[
         if kind is None or kind.polygons:
             continue
         try:
-            head = file_head(data, name)
+            head = read(data, name)
         except ProblemError as err:
             out.append(HeaderCheck(name, kind, Head(0, []), err.problems, {}, {}))
             continue
@@ -300,22 +304,29 @@ def _more(figures: dict, lang: str) -> str:
     return " · ".join(parts)
 
 
-def counts_frame(counts: dict, lang: str = "zh", compact: bool = False) -> pd.DataFrame:
+def counts_frame(counts: dict, lang: str = "zh", compact: bool = False, files=()) -> pd.DataFrame:
     """A load's counts per file: kind, file, rows read, bad rows, inserted, updated,
     unchanged, closed (empty where the file has none of these) and the rest in words;
-    ``compact`` leaves out the columns no file has (a check has no inserted rows).
+    ``compact`` leaves out the columns no file has (a check has no inserted rows); the
+    names of ``files`` stand for kinds the counts name by their stem (polygon files).
 
     Examples
     --------
     >>> counts_frame({"bank": {"file": "bank.csv", "read": 1, "bad": 0}}).astype(str).iloc[0].tolist()
     ['银行', 'bank.csv', '1', '0', '<NA>', '<NA>', '<NA>', '<NA>', '']
     """
+    named = {}
+    for name in files:
+        kind = kind_of(safe_name(name))
+        if kind is not None:
+            named.setdefault(kind.stem, safe_name(name))
     rows = []
     for stem, figures in counts.items():
         if not isinstance(figures, dict) or "read" not in figures:
             continue  # "profiles": not a file
+        file = str(figures.get("file") or stem)
         rows.append(
-            [_title(stem, lang), str(figures.get("file") or stem)]
+            [_title(stem, lang), named.get(stem, file) if file == stem else file]
             + [figures.get(k) for k in COUNTS]
             + [_more(figures, lang)]
         )
@@ -359,7 +370,10 @@ def runs_frame(runs: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
         {
             "id": runs["id"],
             "started_at": pd.to_datetime(runs["started_at"]),
-            "source": runs["source"].fillna(""),
+            "source": [
+                t("data.history.upload", lang) if s == UPLOAD else s
+                for s in runs["source"].fillna("")
+            ],
             "batch": runs["batch"].fillna(""),
             "as_of": runs["as_of"].astype(str),
             "status": [status.get(s, s) for s in runs["status"]],

@@ -567,6 +567,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "data.history.at": ("时间", "When"),
     "data.history.source": ("来源", "Source"),
     "data.history.batch": ("批次", "Batch"),
+    "data.history.upload": ("页面上传", "Browser upload"),
     "data.history.as_of": ("数据日期", "As of"),
     "data.history.status": ("状态", "Status"),
     "data.history.seconds": ("用时(秒)", "Seconds"),

@@ -29,6 +29,7 @@ from core.bank_data.preview import (
     column_labels,
     counts_frame,
     edited_mapping,
+    file_head,
     problem_frame,
     runs_frame,
     templates_zip,
@@ -37,8 +38,8 @@ from core.bank_data.profiles import delete_profile, list_profiles, load_profile,
 from core.bank_data.spec import KINDS
 from core.db import get_engine
 from core.files import downloads
-from core.files.guard import safe_name
 from core.models import LoadRun, MappingProfile
+from core.problems import ProblemError
 from core.ui.downloads import logged_download
 from core.ui.errors import show_problems, user_errors
 from core.ui.frame import database_url, engine, lang, md, pick, tr, tr_md
@@ -91,6 +92,23 @@ def _profiles_changed() -> None:
 def _runs_changed() -> None:
     _runs_version.clear()
     _runs.clear()
+
+
+@st.cache_resource(ttl=3600, max_entries=64, show_spinner=False)
+def _head(digest: str, name: str, _data: bytes):
+    """A file's header row, or the problems that keep it from being read, once per content
+    (a resource, not pickled: problems do not pickle; the key is the content's digest)."""
+    try:
+        return file_head(_data, name)
+    except ProblemError as err:
+        return err.problems
+
+
+def _cached_head(data: bytes, name: str):
+    found = _head(hashlib.blake2b(data).hexdigest(), name, data)
+    if isinstance(found, list):
+        raise ProblemError(found)
+    return found
 
 
 def profile_table() -> pd.DataFrame:
@@ -194,7 +212,7 @@ def header_mapping(files: dict[str, bytes], profile: str | None) -> dict:
     (the profile's, with each file's edits)."""
     given = profile_mapping(profile) if profile else {}
     mapping = {stem: dict(headers) for stem, headers in given.items()}
-    checks = check_headers(files, given)
+    checks = check_headers(files, given, read=_cached_head)
     if not checks:
         st.caption(tr("data.map.none"))
     for check in checks:
@@ -228,18 +246,15 @@ def profile_form(user, mapping: dict, profile: str | None) -> None:
 # ---- checking and loading ----------------------------------------------------------------
 
 
-def load_options(
-    files: dict[str, bytes], as_of: date, crs: str, mapping: dict, max_bad: float, full: bool
-) -> LoadOptions:
-    """The load's options from the page's choices (the source names the files)."""
-    names = ", ".join(sorted(safe_name(n) for n in files))
+def load_options(as_of: date, crs: str, mapping: dict, max_bad: float, full: bool) -> LoadOptions:
+    """The load's options from the page's choices (the source: ``upload``, the
+    loader's word for a load from the browser)."""
     return LoadOptions(
         as_of=as_of,
         crs=crs,
         mapping=mapping,
         max_bad_pct=float(max_bad or 0),
         full=bool(full),
-        source=f"upload: {names}"[:200],
     )
 
 
@@ -360,7 +375,7 @@ def show_result(files: dict[str, bytes], options: LoadOptions) -> None:
             if fitted.get("segments_fitted")
             else tr("data.result.tags")
         )
-    counts = counts_frame(result.counts, lang(), compact=True)
+    counts = counts_frame(result.counts, lang(), compact=True, files=files)
     if len(counts):
         st.dataframe(counts, hide_index=True, key="data_counts", column_config=_counts_columns())
     if problems:
