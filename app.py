@@ -46,6 +46,7 @@ PAGES = {  # URL path: page file, i18n title key, icon, roles that may open it
     ),
     "users": ("pages/users.py", "nav.users", ":material/manage_accounts:", ("hq",)),
     "audit_log": ("pages/audit_log.py", "nav.audit_log", ":material/history:", ("hq",)),
+    "data": ("pages/data.py", "nav.data", ":material/upload_file:", ("hq",)),
 }
 
 user = ui.signed_in_user()  # an unreachable database says so instead of a traceback

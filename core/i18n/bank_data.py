@@ -422,4 +422,187 @@ TEXT: dict[str, tuple[str, str]] = {
     "territory.illustrative": ("示意范围", "illustrative area"),
     "territory.note": ("村界为示意范围", "Village boundaries are illustrative"),
     # ---- the data page (data.*) ----------------------------------------------------------
+    "data.title": ("数据加载", "Data loads"),
+    "data.caption": (
+        "上传本行的数据文件(文件名即类型:villages.csv、staff.txt、customers.xlsx、territory.zip……),"
+        "先检查再加载;加载前不写入任何数据,加载过程和结果均有记录。大批量文件请用命令行 python -m core load。",
+        "Upload the bank's data files (the name says the kind: villages.csv, staff.txt, "
+        "customers.xlsx, territory.zip...), check, then load; nothing is written before the "
+        "load, and every load is recorded. For very large files use python -m core load.",
+    ),
+    "data.tab.load": ("上传与加载", "Upload and load"),
+    "data.tab.history": ("加载记录", "History"),
+    "data.tab.profiles": ("映射方案", "Mapping profiles"),
+    "data.tab.templates": ("模板下载", "Templates"),
+    "data.files": ("数据文件(可多选)", "Data files (one or several)"),
+    "data.files_help": (
+        "表格:CSV/TXT(UTF-8 或 GBK,逗号、| 或制表符分隔)或 Excel .xlsx;区域:GeoJSON、"
+        "压缩的 Shapefile(.zip)或 KML。每个文件最大 50 MB。",
+        "Tables: CSV/TXT (UTF-8 or GBK; comma, | or tab) or Excel .xlsx; areas: GeoJSON, "
+        "zipped Shapefile (.zip) or KML. At most 50 MB per file.",
+    ),
+    "data.as_of": ("数据日期", "Data as of"),
+    "data.crs": ("默认坐标系", "Default coordinate system"),
+    "data.max_bad": ("允许问题行比例(%)", "Bad rows allowed (%)"),
+    "data.max_bad_help": (
+        "0 表示全部或全不:有任何问题行就不加载。大于 0 时,问题行不超过该比例则加载其余行,"
+        "问题行隔离并列入问题清单。",
+        "0 means all or nothing: any bad row stops the load. Above 0, when bad rows stay "
+        "within this share the other rows are loaded and the bad ones set aside (listed).",
+    ),
+    "data.full": ("客户文件为全量", "Customers file is the full book"),
+    "data.full_help": (
+        "勾选:客户文件包含全部客户,文件中没有的客户标为销户(不删除)。不勾选:只包含变动的客户。",
+        "Checked: the customers file holds every customer; those missing from it are marked "
+        "closed (never deleted). Unchecked: it holds only the changes.",
+    ),
+    "data.empty": (
+        "请先上传数据文件。还没有文件?在“模板下载”中下载空白模板和字段说明。",
+        "Upload data files first. None yet? The Templates tab has empty templates and the "
+        "field guide.",
+    ),
+    "data.mapping": ("列对应", "Header mapping"),
+    "data.profile": ("映射方案", "Mapping profile"),
+    "data.profile_none": ("(不使用,按文件自身表头)", "(none: the files' own headers)"),
+    "data.profile_help": (
+        "本行导出文件的表头与模板不同时,把每一列对应到我们的列,保存为映射方案,下次上传或命令行 "
+        "--profile 直接使用。",
+        "When the bank's exports have headers of their own, map each to one of ours and save "
+        "the mapping as a profile, reused by the next upload and the command line (--profile).",
+    ),
+    "data.map.title": ("{file}(类型:{kind})", "{file} (kind: {kind})"),
+    "data.map.caption": (
+        "有必填列没有找到:请为每个表头选择对应的列(带 * 的为必填),不需要的列选“不导入”。",
+        "A required column was not found: choose our column for each header (* = required); "
+        "choose 'not loaded' for the ones not needed.",
+    ),
+    "data.map.caption_ok": (
+        "表头均已识别;如需调整,可为表头重新选择对应的列。",
+        "Every required header was found; you may still choose another column for a header.",
+    ),
+    "data.map.ignore": ("(不导入)", "(not loaded)"),
+    "data.map.sample": ("示例值:{value}", "Example: {value}"),
+    "data.map.problems": ("表头仍有问题:", "The header row still has problems:"),
+    "data.map.none": (
+        "没有表格文件需要对应表头(区域文件按原样读取)。",
+        "No table file to map (area files are read as they are).",
+    ),
+    "data.profile_save_title": ("保存为映射方案", "Save as a mapping profile"),
+    "data.profile_name": ("方案名称", "Profile name"),
+    "data.profile_save": ("保存方案", "Save the profile"),
+    "data.profile_saved": (
+        "映射方案“{name}”已保存,并已选用。",
+        "Mapping profile '{name}' saved and picked.",
+    ),
+    "data.run_title": ("检查与加载", "Check and load"),
+    "data.check": ("检查(不写入)", "Check (writes nothing)"),
+    "data.load": ("加载", "Load"),
+    "data.check_first": (
+        "先检查:当前文件和选项检查通过后才能加载。",
+        "Check first: the load opens once these files and options have passed a check.",
+    ),
+    "data.progress": ("准备中……", "Starting..."),
+    "data.progress_done": ("完成", "Done"),
+    "data.result_stale": (
+        "文件或选项已改变,请重新检查。",
+        "The files or options changed: check again.",
+    ),
+    "data.result.checked": (
+        "检查通过,没有发现问题,数据库未改动。可以加载。",
+        "Checked: no problem found, nothing written. Ready to load.",
+    ),
+    "data.result.checked_some": (
+        "检查完成:{n} 个问题,在允许的比例之内;加载时这些行将被隔离。",
+        "Checked: {n} problems, within the share allowed; the load will set those rows aside.",
+    ),
+    "data.result.failed": (
+        "发现 {n} 个问题,未加载,数据库未改动。请按下表修改文件后重新检查。",
+        "{n} problems found: nothing loaded, nothing written. Mend the files as listed "
+        "below and check again.",
+    ),
+    "data.result.done": ("加载完成(加载记录 #{run})。", "Loaded (load #{run})."),
+    "data.result.quarantined": (
+        "{n} 行有问题,已隔离未加载(见下方问题清单)。",
+        "{n} bad rows were set aside, not loaded (listed below).",
+    ),
+    "data.result.grids": (
+        "本行尚无网格:已按网点和客户经理生成首版网格 {n} 个,请在“网格管理”和“四定审计”中审核。",
+        "The bank had no grids: {n} first grids were made from the outlets and managers; "
+        "review them in Grid management and the audit.",
+    ),
+    "data.result.segments": (
+        "标签已重算,客群已重新聚类(k = {k})。",
+        "Tags recomputed and segments fitted anew (k = {k}).",
+    ),
+    "data.result.tags": ("标签已重算,客群沿用。", "Tags recomputed; segments kept."),
+    "data.problems": ("问题({n})", "Problems ({n})"),
+    "data.problems_more": (
+        "页面显示前 {shown} 个,共 {n} 个;完整清单请下载问题报告。",
+        "The first {shown} of {n} are shown; the report holds them all.",
+    ),
+    "data.notes": ("提示({n}):已加载,供核对", "Notes ({n}): loaded, for review"),
+    "data.report": (
+        "下载问题报告(Excel,将记录)",
+        "Download the problem report (Excel, logged)",
+    ),
+    "data.col.kind": ("数据类型", "Kind"),
+    "data.col.file": ("文件", "File"),
+    "data.col.more": ("其他", "Also"),
+    "data.count.read": ("读取行数", "Rows read"),
+    "data.count.bad": ("问题行", "Bad rows"),
+    "data.count.inserted": ("新增", "Inserted"),
+    "data.count.updated": ("更新", "Updated"),
+    "data.count.unchanged": ("未变", "Unchanged"),
+    "data.count.closed": ("销户", "Closed"),
+    "data.count.accounts_created": ("新建账号(未启用)", "Accounts created (inactive)"),
+    "data.count.deactivated": ("离职停用", "Departed, deactivated"),
+    "data.count.assigned": ("分配入格", "Assigned to grids"),
+    "data.count.replaced": ("客户持有产品更新", "Customers' products replaced"),
+    "data.count.illustrative_villages": ("示意村界", "Illustrative village areas"),
+    "data.count.placed_own": ("自有坐标", "Own coordinates"),
+    "data.count.placed_village": ("村点位(近似)", "Village point (approximate)"),
+    "data.count.placed_address": ("按地址定村", "Village from the address"),
+    "data.count.placed_none": ("未能定位", "Not placed"),
+    "data.run.done": ("已加载", "Loaded"),
+    "data.run.dry_run": ("仅检查", "Checked only"),
+    "data.run.failed": ("未加载", "Not loaded"),
+    "data.history.empty": ("还没有加载记录。", "No load yet."),
+    "data.history.id": ("编号", "No."),
+    "data.history.at": ("时间", "When"),
+    "data.history.source": ("来源", "Source"),
+    "data.history.batch": ("批次", "Batch"),
+    "data.history.upload": ("页面上传", "Browser upload"),
+    "data.history.as_of": ("数据日期", "As of"),
+    "data.history.status": ("状态", "Status"),
+    "data.history.seconds": ("用时(秒)", "Seconds"),
+    "data.history.problems": ("问题", "Problems"),
+    "data.history.quarantined": ("隔离", "Set aside"),
+    "data.history.files": ("文件数", "Files"),
+    "data.history.rows": ("行数", "Rows"),
+    "data.history.summary": ("各文件", "Per file"),
+    "data.history.pick": ("查看某次加载的问题", "Problems of one load"),
+    "data.history.run": ("第 {id} 次 · {at} · {status}", "No. {id} · {at} · {status}"),
+    "data.history.no_problems": ("这次加载没有问题。", "This load had no problem."),
+    "data.profiles.empty": (
+        "还没有映射方案。在“上传与加载”中对应表头后即可保存。",
+        "No mapping profile yet. Map the headers under Upload and load, then save one.",
+    ),
+    "data.profiles.name": ("方案名称", "Name"),
+    "data.profiles.updated_at": ("保存时间", "Saved"),
+    "data.profiles.kinds": ("数据类型", "Kinds"),
+    "data.profiles.pick": ("查看方案", "Profile"),
+    "data.profiles.stem": ("文件类型", "File kind"),
+    "data.profiles.header": ("本行表头", "Their header"),
+    "data.profiles.column": ("对应列", "Our column"),
+    "data.profiles.delete": ("删除该方案", "Delete this profile"),
+    "data.profiles.deleted": ("映射方案“{name}”已删除。", "Mapping profile '{name}' deleted."),
+    "data.templates.caption": (
+        "空白模板(每类表格一个 .xlsx,必填列加粗,编码和证件号列为文本格式)和中文字段说明,打包为一个 zip。",
+        "Empty templates (one .xlsx per kind of table, required columns in bold, codes and ID "
+        "numbers as text) and the field guide in Chinese, as one zip.",
+    ),
+    "data.templates.download": (
+        "下载模板和字段说明(zip,将记录)",
+        "Download the templates and field guide (zip, logged)",
+    ),
 }

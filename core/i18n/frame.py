@@ -66,4 +66,5 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "nav.users": ("用户管理", "Users"),
     "nav.audit_log": ("审计日志", "Audit log"),
+    "nav.data": ("数据加载", "Data loads"),
 }

@@ -24,6 +24,21 @@ from core.ui.customers import (
     customer_view,
     find_customers,
 )
+from core.ui.data import (
+    DATA_FILE_TYPES,
+    data_files,
+    data_notice,
+    header_mapping,
+    load_history,
+    load_options,
+    load_ready,
+    profile_form,
+    profile_picker,
+    profiles_section,
+    run_load,
+    show_result,
+    templates_download,
+)
 from core.ui.downloads import logged_download
 from core.ui.errors import error_key, problem_text, show_problems, user_errors
 from core.ui.explorer import (
