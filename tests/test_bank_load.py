@@ -213,3 +213,18 @@ def test_files_of_another_bank_are_refused(loaded, county_files, tmp_path):
     assert result.status == "failed"
     other = [p for p in result.problems if p.key == "load.other_bank"]
     assert len(other) == 1 and "QSRCB" in other[0].text("zh")
+
+
+def test_rows_of_a_set_aside_customer_say_so(empty_engine, county_files, tmp_path):
+    upgrade(empty_engine)
+    folder = tmp_path / "cascade"
+    shutil.copytree(county_files[0], folder)
+    lines = (folder / "customers.csv").read_text(encoding="utf-8-sig").splitlines()
+    cells = lines[1].split(",")
+    cells[4] = "12345"  # no mobile number
+    lines[1] = ",".join(cells)
+    (folder / "customers.csv").write_text("\n".join(lines) + "\n", encoding="utf-8-sig")
+    result = _load(empty_engine, folder)
+    keys = {p.key for p in result.problems if p.file != "customers.csv"}
+    assert keys == {"load.customer_set_aside"}
+    assert any(p.file == "customers.csv" and p.row == 2 for p in result.problems)

@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
 
@@ -255,8 +255,7 @@ def load_files(
         with engine.connect() as conn:
             checked = _check_all(conn, read, options)
         timings["check"] = time.perf_counter() - t0 - timings["read"]
-    problems = read.problems + [p for c in checked.values() for p in c.problems]
-    problems += _other_bank(engine, checked)
+    problems = read.problems + _said_once(checked) + _other_bank(engine, checked)
     notes = read.notes + [p for c in checked.values() for p in c.notes]
     counts = {
         stem: {"file": c.file, "read": len(c.frame), "bad": int(c.bad.sum())}
@@ -330,6 +329,23 @@ def _profile(engine: Engine, actor, options: LoadOptions, result: LoadResult) ->
         return {"segments_fitted": True, "k": fit.k}
     recompute_tags(engine, actor, options.as_of)
     return {"segments_fitted": False}
+
+
+def _said_once(checked: dict[str, Checked]) -> list[Problem]:
+    """Every file's problems; a holding, balance or visit of a customer whose own row is bad
+    says so (the customer is set aside), not that the customer does not exist."""
+    customers = checked.get("customers")
+    set_aside: set[str] = set()
+    if customers is not None and customers.bad.any():
+        numbers = customers.frame.loc[customers.bad, "cust_no"].dropna()
+        set_aside = set(numbers.astype(str))
+    out = []
+    for c in checked.values():
+        for p in c.problems:
+            if p.key == "load.check.unknown_customer" and str(p.params.get("value")) in set_aside:
+                p = replace(p, key="load.customer_set_aside")
+            out.append(p)
+    return out
 
 
 def _other_bank(engine: Engine, checked: dict) -> list[Problem]:

@@ -13,6 +13,10 @@ TEXT: dict[str, tuple[str, str]] = {
         "Two files of the same kind ({kind}): keep only one",
     ),
     "load.nothing": ("文件夹中没有可加载的数据文件", "The folder holds no data file to load"),
+    "load.customer_set_aside": (
+        "客户“{value}”在客户文件中有问题(见该文件),本行随之不加载",
+        "Customer '{value}' has a problem in the customers file (see there): this row waits for it",
+    ),
     "load.other_bank": (
         "本数据库属于银行“{held}”,文件却是银行“{given}”的;一个数据库只存一家银行",
         "This database holds bank '{held}' but the files are bank '{given}''s; one bank per database",
