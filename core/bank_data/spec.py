@@ -238,7 +238,7 @@ KINDS: tuple[FileKind, ...] = (
             _r("kind", "客户类型", "choice", "kind", choices=CUSTOMER_KINDS, must_have_value=True),
             _r("name", "客户名称", "text", "name", "客户姓名", must_have_value=True),
             _r("id_number", "证件号码", "id_number", "id_number", "身份证号", size=18),
-            _r("phone", "手机号码", "mobile", "phone", "mobile", "联系电话"),
+            _r("phone", "手机号码", "mobile", "phone", "mobile", "联系电话", "联系手机", "手机号"),
             _r("address", "地址", "text", "address", "联系地址", "联系住址", "住址", size=200),
             _c("village_code", "村社区代码", "village", "village_code", "所属村居代码"),
             _r("lon", "经度", "lon", "lon", "longitude"),

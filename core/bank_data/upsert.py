@@ -37,8 +37,10 @@ def same_values(old: pd.Series, new: pd.Series) -> np.ndarray:
 
     Examples
     --------
-    >>> same_values(pd.Series([1.0, None, "a"]), pd.Series([1.004, "", "b"])).tolist()
+    >>> same_values(pd.Series([1.0, None, 2.0]), pd.Series([1.004, None, 2.5])).tolist()
     [True, True, False]
+    >>> same_values(pd.Series(["a", None]), pd.Series(["a", ""])).tolist()
+    [True, True]
     """
     old_missing, new_missing = _missing(old), _missing(new)
     both = old_missing & new_missing

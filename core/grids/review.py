@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 
 import pandas as pd
-from sqlalchemy import Engine, and_, func, select
+from sqlalchemy import Engine, and_, func, literal_column, select
 
 from core.db import read_frame
 from core.models import Branch, Customer, Grid, GridStaff, GridVersion, Manager
@@ -40,13 +40,12 @@ def first_grids_to_review(engine: Engine, scope: Scope) -> pd.DataFrame:
     DataFrame
         version_id, level, branch_id (None for level 1), branch, created_at, grids.
     """
+    branch_key = func.coalesce(GridVersion.branch_id, literal_column("0"))  # one expression
     latest = (
         select(
-            GridVersion.level,
-            func.coalesce(GridVersion.branch_id, 0).label("branch_key"),
-            func.max(GridVersion.id).label("id"),
+            GridVersion.level, branch_key.label("branch_key"), func.max(GridVersion.id).label("id")
         )
-        .group_by(GridVersion.level, func.coalesce(GridVersion.branch_id, 0))
+        .group_by(GridVersion.level, branch_key)
         .subquery()
     )
     stmt = (
