@@ -9,7 +9,8 @@ allows that share of rows to be set aside (quarantined, each listed with its rea
 
 After the transaction, a bank that has branches and managers but no grids yet gets its first
 grids from a proposal (:func:`first_grids`), and the customers' tags and segments are
-recomputed. Two loads never interleave: each first takes the ``load_lock`` row.
+recomputed. Two loads never interleave: each holds the load lock from its checks to its
+end (:mod:`core.bank_data.lock`); a second one waits for the first.
 """
 
 from __future__ import annotations
@@ -24,9 +25,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from sqlalchemy import Connection, Engine, text
+from sqlalchemy.exc import DBAPIError
 
 from core.bank_data import write
 from core.bank_data.checks import Checked, Context, check_table
+from core.bank_data.lock import LoadBusy, exclusive
 from core.bank_data.places import (
     illustrate_villages,
     write_area,
@@ -238,9 +241,23 @@ def load_files(
     -------
     LoadResult
         ``status`` done / failed / dry_run, the counts per file, every problem and note. A
-        failed load has written nothing but its ``load_run`` row.
+        failed load has written nothing but its ``load_run`` row. A load that found another
+        one running and waited for it in vain (:data:`core.bank_data.lock.WAIT_S`) has
+        written nothing at all (problem ``load.busy``).
     """
     require_role(engine, actor, "data_load", "hq")
+    if options.dry_run:
+        return _load_files(engine, files, actor, options, progress)
+    try:
+        with exclusive(
+            engine, lambda: progress("等待另一次加载结束 / waiting for another load", 0.01)
+        ):
+            return _load_files(engine, files, actor, options, progress)
+    except LoadBusy:
+        return LoadResult("failed", None, {}, [Problem("load.busy")], [], 0, {})
+
+
+def _load_files(engine, files, actor, options, progress) -> LoadResult:
     started, t0 = datetime.now(), time.perf_counter()
     timings: dict[str, float] = {}
     progress("读取文件 / reading", 0.02)
@@ -288,7 +305,11 @@ def load_files(
         if is_busy(exc) or isinstance(exc, DatabaseBusy):
             result.problems.append(Problem("load.busy"))
             result.status = "failed"
-            result.run_id = _record_run(engine, actor, options, started, t0, result)
+            try:  # another writer (not a load: they wait for each other) held the database
+                result.run_id = _record_run(engine, actor, options, started, t0, result)
+            except DBAPIError as again:
+                if not is_busy(again):
+                    raise
             return result
         raise
     after = time.perf_counter()
@@ -350,7 +371,6 @@ def _write(engine, actor, checked, read, options, result, progress, started, t0)
     timings, counts = result.timings, result.counts
     now = datetime.now()
     with engine.begin() as conn:
-        conn.execute(text("UPDATE load_lock SET at = :now WHERE id = 1"), {"now": now})
         kept = {stem: _kept(c) for stem, c in checked.items()}
         bank = kept.get("bank")
         villages = kept.get("villages")
