@@ -188,7 +188,10 @@ def _check_all(conn: Connection, read: _Read, options: LoadOptions) -> dict[str,
         if stem == "customers":
             context.id_owner = _id_owners(conn)
         result = check_table(table, context)
-        result.problems = read.row_problems.get(stem, []) + result.problems
+        broken = read.row_problems.get(stem, [])
+        result.problems = broken + result.problems
+        if broken:  # a row with a cell refused (a formula) is quarantined whole, not written
+            result.bad = result.bad | np.isin(result.frame["row"], [p.row for p in broken])
         checked[stem] = result
         kept = _kept(result)
         if stem == "bank" and len(kept):
@@ -281,7 +284,7 @@ def _load_files(engine, files, actor, options, progress) -> LoadResult:
         counts[stem] = {"file": stem, "read": len(gdf), "bad": 0}
     rows = sum(v["read"] for v in counts.values())
     bad = sum(v["bad"] for v in counts.values()) + sum(
-        len(v) for v in read.row_problems.values()
+        len(_left_out(read, stem, checked)) for stem in read.row_problems
     )
     allowed = rows * options.max_bad_pct / 100.0
     failed = bool(read.problems) or (bad > 0 and (options.max_bad_pct <= 0 or bad > allowed))
@@ -416,7 +419,8 @@ def _write(engine, actor, checked, read, options, result, progress, started, t0)
         if "customers" in kept:
             village_table = pd.read_sql(text("SELECT id, code, name, short_name FROM village"), conn)
             rows = write.customer_rows(kept["customers"], village_table, area, options.as_of)
-            written, closed = write.write_customers(conn, rows, options.full, options.as_of)
+            spared, full = _quarantined_customers(read, checked, options.full)
+            written, closed = write.write_customers(conn, rows, full, options.as_of, spared)
             counts["customers"].update(write.upsert_counts(written))
             counts["customers"]["closed"] = closed
             touched = written.touched
@@ -452,6 +456,21 @@ def _write(engine, actor, checked, read, options, result, progress, started, t0)
             result.run_id,
             {"source": options.source, "batch": options.batch, "files": sorted(checked)},
         )
+
+
+def _left_out(read: _Read, stem: str, checked: dict[str, Checked]) -> set[int]:
+    """The lines of a file the reader left out whole (wrong number of fields, cut off): its
+    row problems about rows that are in no checked frame."""
+    rows = set(checked[stem].frame["row"].tolist()) if stem in checked else set()
+    return {p.row for p in read.row_problems.get(stem, []) if p.row not in rows}
+
+
+def _quarantined_customers(read: _Read, checked: dict, full: bool) -> tuple[set, bool]:
+    """The customer numbers of the customers file's quarantined rows (as written), never
+    closed by a full file's load; and whether the file still counts as full: not when a line
+    was left out whole (its customer number is unknown, so no one is closed this time)."""
+    numbers = read.tables["customers"].frame["cust_no"].to_numpy()[checked["customers"].bad]
+    return {str(n) for n in numbers if n}, full and not _left_out(read, "customers", checked)
 
 
 def _county_code(villages: pd.DataFrame | None) -> str | None:
