@@ -130,7 +130,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command in ("template", "demo-files"):  # files only: no database
         return _bank_files(args)
 
-    from core.db import holds_users, is_empty, make_engine, upgrade
+    from core.db import DatabaseBusy, holds_users, is_empty, make_engine, upgrade
 
     try:
         engine = make_engine(args.database_url or config.database_url())
@@ -178,6 +178,34 @@ def main(argv: list[str] | None = None) -> int:
     except (RuntimeError, ValueError) as exc:
         print(f"错误 / error: {exc}", file=sys.stderr)
         return 2
+    except DatabaseBusy:
+        print(
+            "错误 / error: 数据库繁忙或无法连接,请稍后重试 / database busy or unreachable, try again later",
+            file=sys.stderr,
+        )
+        return 1
+    except KeyboardInterrupt:
+        print("已中断 / interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:  # a message, never a traceback (cron mails what is printed)
+        print(
+            f"错误 / error: 命令意外中止 / the command stopped unexpectedly: {_brief(exc)}",
+            file=sys.stderr,
+        )
+        return 1
+
+
+def _brief(exc: BaseException) -> str:
+    """An unexpected error in one line: its kind and the first line of its text (a database
+    error's own message, without the SQL and parameters SQLAlchemy adds).
+
+    Examples
+    --------
+    >>> _brief(OSError(28, "No space left on device"))
+    'OSError: [Errno 28] No space left on device'
+    """
+    said = str(getattr(exc, "orig", None) or exc).strip().splitlines()
+    return f"{type(exc).__name__}: {said[0][:300] if said else ''}".rstrip(": ")
 
 
 def _load_parsers(sub, url_help: str) -> None:

@@ -619,8 +619,9 @@ class MappingProfile(Base):
 
 
 class LoadLock(Base):
-    """One row: a load updates it first, so two loads never interleave (PostgreSQL makes the
-    second wait; SQLite refuses it while the first holds the write lock)."""
+    """One row: on PostgreSQL a load holds it ``FOR UPDATE`` from its checks to its end, so
+    two loads never interleave (the second waits); ``at`` is when the last load took it.
+    SQLite locks a file beside the database instead (:mod:`core.bank_data.lock`)."""
 
     __tablename__ = "load_lock"
     id: Mapped[int] = mapped_column(primary_key=True)

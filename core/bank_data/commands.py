@@ -14,8 +14,10 @@ from pathlib import Path
 from sqlalchemy import Engine
 
 from core.bank_data.load import LoadOptions, LoadResult, load_folder
+from core.bank_data.lock import LoadBusy
 from core.bank_data.nightly import run_inbox
 from core.bank_data.profiles import load_profile
+from core.bank_data.values import crs_name
 from core.db import upgrade
 from core.permissions import SYSTEM
 from core.problems import Problem, ProblemError
@@ -38,9 +40,17 @@ def run(engine: Engine, args, folder: Path, _upgrade: bool = True) -> int:
         for p in err.problems:
             print(f"错误 / error: {_say(p)}", file=sys.stderr)
         return 2
+    crs = crs_name(args.crs)
+    if crs is None:  # --crs BD09: said before anything is read
+        values = {"value": args.crs, "allowed": "WGS84、GCJ02、CGCS2000"}
+        print(
+            f"错误 / error: {_say(Problem('load.check.crs', values, field='--crs'))}",
+            file=sys.stderr,
+        )
+        return 2
     options = LoadOptions(
         as_of=args.as_of or date.today(),
-        crs=args.crs,
+        crs=crs,
         mapping=mapping,
         max_bad_pct=args.max_bad_rows,
         dry_run=args.dry_run,
@@ -52,7 +62,12 @@ def run(engine: Engine, args, folder: Path, _upgrade: bool = True) -> int:
         _summary(result, args.report)
         return 0 if result.ok else 1
     code = 0
-    for outcome in run_inbox(engine, folder, SYSTEM, options, _printer()):
+    try:
+        outcomes = run_inbox(engine, folder, SYSTEM, options, _printer())
+    except LoadBusy:
+        print(f"错误 / error: {_say(Problem('load.busy'))}", file=sys.stderr)
+        return 1
+    for outcome in outcomes:
         name = outcome.batch.name
         if outcome.state == "skipped":
             print(f"{name}: 已加载过,跳过 / loaded before, skipped")
@@ -97,4 +112,5 @@ def _summary(result: LoadResult, report: str | None) -> None:
         "failed": "未加载,数据库未改动 / not loaded, nothing written",
     }[result.status]
     quarantined = f"; 隔离 / quarantined {result.quarantined:,}" if result.quarantined else ""
-    print(f"{state} (load_run {result.run_id}){quarantined}")
+    run = "" if result.run_id is None else f" (load_run {result.run_id})"
+    print(f"{state}{run}{quarantined}")

@@ -9,7 +9,8 @@ allows that share of rows to be set aside (quarantined, each listed with its rea
 
 After the transaction, a bank that has branches and managers but no grids yet gets its first
 grids from a proposal (:func:`first_grids`), and the customers' tags and segments are
-recomputed. Two loads never interleave: each first takes the ``load_lock`` row.
+recomputed. Two loads never interleave: each holds the load lock from its checks to its
+end (:mod:`core.bank_data.lock`); a second one waits for the first.
 """
 
 from __future__ import annotations
@@ -24,9 +25,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from sqlalchemy import Connection, Engine, text
+from sqlalchemy.exc import DBAPIError
 
 from core.bank_data import write
 from core.bank_data.checks import Checked, Context, check_table
+from core.bank_data.lock import LoadBusy, exclusive
 from core.bank_data.places import (
     illustrate_villages,
     write_area,
@@ -186,7 +189,10 @@ def _check_all(conn: Connection, read: _Read, options: LoadOptions) -> dict[str,
         if stem == "customers":
             context.id_owner = _id_owners(conn)
         result = check_table(table, context)
-        result.problems = read.row_problems.get(stem, []) + result.problems
+        broken = read.row_problems.get(stem, [])
+        result.problems = broken + result.problems
+        if broken:  # a row with a cell refused (a formula) is quarantined whole, not written
+            result.bad = result.bad | np.isin(result.frame["row"], [p.row for p in broken])
         checked[stem] = result
         kept = _kept(result)
         if stem == "bank" and len(kept):
@@ -239,9 +245,23 @@ def load_files(
     -------
     LoadResult
         ``status`` done / failed / dry_run, the counts per file, every problem and note. A
-        failed load has written nothing but its ``load_run`` row.
+        failed load has written nothing but its ``load_run`` row. A load that found another
+        one running and waited for it in vain (:data:`core.bank_data.lock.WAIT_S`) has
+        written nothing at all (problem ``load.busy``).
     """
     require_role(engine, actor, "data_load", "hq")
+    if options.dry_run:
+        return _load_files(engine, files, actor, options, progress)
+    try:
+        with exclusive(
+            engine, lambda: progress("等待另一次加载结束 / waiting for another load", 0.01)
+        ):
+            return _load_files(engine, files, actor, options, progress)
+    except LoadBusy:
+        return LoadResult("failed", None, {}, [Problem("load.busy")], [], 0, {})
+
+
+def _load_files(engine, files, actor, options, progress) -> LoadResult:
     started, t0 = datetime.now(), time.perf_counter()
     timings: dict[str, float] = {}
     progress("读取文件 / reading", 0.02)
@@ -264,7 +284,9 @@ def load_files(
     for stem, gdf in read.areas.items():
         counts[stem] = {"file": stem, "read": len(gdf), "bad": 0}
     rows = sum(v["read"] for v in counts.values())
-    bad = sum(v["bad"] for v in counts.values()) + sum(len(v) for v in read.row_problems.values())
+    bad = sum(v["bad"] for v in counts.values()) + sum(
+        len(_left_out(read, stem, checked)) for stem in read.row_problems
+    )
     allowed = rows * options.max_bad_pct / 100.0
     failed = bool(read.problems) or (bad > 0 and (options.max_bad_pct <= 0 or bad > allowed))
     quarantined = 0 if failed else bad
@@ -287,7 +309,11 @@ def load_files(
         if is_busy(exc) or isinstance(exc, DatabaseBusy):
             result.problems.append(Problem("load.busy"))
             result.status = "failed"
-            result.run_id = _record_run(engine, actor, options, started, t0, result)
+            try:  # another writer (not a load: they wait for each other) held the database
+                result.run_id = _record_run(engine, actor, options, started, t0, result)
+            except DBAPIError as again:
+                if not is_busy(again):
+                    raise
             return result
         raise
     after = time.perf_counter()
@@ -379,7 +405,6 @@ def _write(engine, actor, checked, read, options, result, progress, started, t0)
     timings, counts = result.timings, result.counts
     now = datetime.now()
     with engine.begin() as conn:
-        conn.execute(text("UPDATE load_lock SET at = :now WHERE id = 1"), {"now": now})
         kept = {stem: _kept(c) for stem, c in checked.items()}
         bank = kept.get("bank")
         villages = kept.get("villages")
@@ -427,7 +452,8 @@ def _write(engine, actor, checked, read, options, result, progress, started, t0)
                 text("SELECT id, code, name, short_name FROM village"), conn
             )
             rows = write.customer_rows(kept["customers"], village_table, area, options.as_of)
-            written, closed = write.write_customers(conn, rows, options.full, options.as_of)
+            spared, full = _quarantined_customers(read, checked, options.full)
+            written, closed = write.write_customers(conn, rows, full, options.as_of, spared)
             counts["customers"].update(write.upsert_counts(written))
             counts["customers"]["closed"] = closed
             touched = written.touched
@@ -465,6 +491,21 @@ def _write(engine, actor, checked, read, options, result, progress, started, t0)
             result.run_id,
             {"source": options.source, "batch": options.batch, "files": sorted(checked)},
         )
+
+
+def _left_out(read: _Read, stem: str, checked: dict[str, Checked]) -> set[int]:
+    """The lines of a file the reader left out whole (wrong number of fields, cut off): its
+    row problems about rows that are in no checked frame."""
+    rows = set(checked[stem].frame["row"].tolist()) if stem in checked else set()
+    return {p.row for p in read.row_problems.get(stem, []) if p.row not in rows}
+
+
+def _quarantined_customers(read: _Read, checked: dict, full: bool) -> tuple[set, bool]:
+    """The customer numbers of the customers file's quarantined rows (as written), never
+    closed by a full file's load; and whether the file still counts as full: not when a line
+    was left out whole (its customer number is unknown, so no one is closed this time)."""
+    numbers = read.tables["customers"].frame["cust_no"].to_numpy()[checked["customers"].bad]
+    return {str(n) for n in numbers if n}, full and not _left_out(read, "customers", checked)
 
 
 def _county_code(villages: pd.DataFrame | None) -> str | None:

@@ -17,6 +17,7 @@ from pathlib import Path
 from sqlalchemy import Engine, text
 
 from core.bank_data.load import LoadOptions, LoadResult, Progress, _quiet, load_folder
+from core.bank_data.lock import exclusive
 from core.bank_data.spec import DONE_MARKERS
 
 DATED = re.compile(r"^(\d{4})-?(\d{2})-?(\d{2})")
@@ -89,25 +90,29 @@ def run_inbox(
 
     ``options`` is the template of each load (its ``as_of`` is used for a folder whose
     name carries no date). Segments are fitted anew only when a batch changes many customers
-    (``core.bank_data.load.DRIFT_SHARE``) or when asked (``options.recluster``).
+    (``core.bank_data.load.DRIFT_SHARE``) or when asked (``options.recluster``). The run
+    holds the load lock throughout (:func:`core.bank_data.lock.exclusive`): a second run at
+    the same time waits, then skips what this one loaded; one that waited in vain raises
+    :class:`core.bank_data.lock.LoadBusy`.
     """
-    done = done_batches(engine)
-    outcomes: list[BatchOutcome] = []
-    for batch in batches(inbox):
-        if batch.name in done:
-            outcomes.append(BatchOutcome(batch, "skipped"))
-            continue
-        if not batch.ready:
-            outcomes.append(BatchOutcome(batch, "waiting"))
-            break  # later batches wait for this one: they are loaded in order
-        these = replace(
-            options,
-            as_of=batch.as_of or options.as_of,
-            source=str(batch.folder)[:200],
-            batch=batch.name[:60],
-        )
-        result = load_folder(engine, batch.folder, actor, these, progress)
-        outcomes.append(BatchOutcome(batch, "loaded" if result.ok else "failed", result))
-        if not result.ok:
-            break
+    with exclusive(engine, lambda: progress("等待另一次加载结束 / waiting for another load", 0.0)):
+        done = done_batches(engine)  # read under the lock: a second run skips what this one did
+        outcomes: list[BatchOutcome] = []
+        for batch in batches(inbox):
+            if batch.name in done:
+                outcomes.append(BatchOutcome(batch, "skipped"))
+                continue
+            if not batch.ready:
+                outcomes.append(BatchOutcome(batch, "waiting"))
+                break  # later batches wait for this one: they are loaded in order
+            these = replace(
+                options,
+                as_of=batch.as_of or options.as_of,
+                source=str(batch.folder)[:200],
+                batch=batch.name[:60],
+            )
+            result = load_folder(engine, batch.folder, actor, these, progress)
+            outcomes.append(BatchOutcome(batch, "loaded" if result.ok else "failed", result))
+            if not result.ok:
+                break
     return outcomes

@@ -227,10 +227,11 @@ def customer_rows(
 
 
 def write_customers(
-    conn: Connection, rows: pd.DataFrame, full: bool, as_of: date
+    conn: Connection, rows: pd.DataFrame, full: bool, as_of: date, spared=()
 ) -> tuple[Written, int]:
     """Upsert customers by number; with a full file, those missing from it are closed
-    (销户: kept, never deleted). Returns what was written and how many were closed."""
+    (销户: kept, never deleted) unless ``spared`` (the numbers of the file's quarantined
+    rows). Returns what was written and how many were closed."""
     existing = pd.read_sql(
         text("SELECT " + ", ".join(f'"{c}"' for c in ["id", *rows.columns]) + " FROM customer"),
         conn,
@@ -241,7 +242,10 @@ def write_customers(
     closed = 0
     if full and len(existing):
         gone = existing.loc[
-            ~existing["cust_no"].isin(rows["cust_no"]) & (existing["status"] != "closed"), "id"
+            ~existing["cust_no"].isin(rows["cust_no"])
+            & ~existing["cust_no"].isin(list(spared))
+            & (existing["status"] != "closed"),
+            "id",
         ]
         if len(gone):
             closed = _close(conn, gone.to_numpy(), as_of)
