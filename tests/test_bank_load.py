@@ -228,3 +228,17 @@ def test_rows_of_a_set_aside_customer_say_so(empty_engine, county_files, tmp_pat
     keys = {p.key for p in result.problems if p.file != "customers.csv"}
     assert keys == {"load.customer_set_aside"}
     assert any(p.file == "customers.csv" and p.row == 2 for p in result.problems)
+
+
+def test_first_grids_cut_short_are_finished_by_the_next_load(loaded, county_files):
+    engine, _result, _info = loaded
+    with engine.begin() as conn:  # as if the load had been killed after level 1
+        conn.execute(text("UPDATE customer SET grid2_id = NULL, manager_id = NULL"))
+        conn.execute(text("DELETE FROM grid_staff"))
+        conn.execute(text("DELETE FROM liaison"))
+        conn.execute(text("DELETE FROM grid WHERE level = 2"))
+    again = _load(engine, county_files[0])
+    assert again.status == "done" and again.grids_proposed == 6
+    with engine.connect() as conn:
+        levels = dict(conn.execute(text("SELECT level, COUNT(*) FROM grid GROUP BY level")).all())
+    assert levels == {1: 3, 2: 6}

@@ -317,7 +317,7 @@ def _load_files(engine, files, actor, options, progress) -> LoadResult:
             return result
         raise
     after = time.perf_counter()
-    if not _has_grids(engine):
+    if _first_grids_due(engine):
         progress("生成首版网格 / first grids", 0.8)
         result.grids_proposed = first_grids(engine, actor)
         if result.grids_proposed:
@@ -395,9 +395,35 @@ def _touched_customers(result: LoadResult) -> bool:
     )
 
 
-def _has_grids(engine: Engine) -> bool:
+def _first_grids_due(engine: Engine) -> bool:
+    """No grids yet, or a first proposal cut short (its level 1 applied, a branch still
+    without level-2 grids): :func:`first_grids` makes what is missing."""
+    return bool(_branches_to_propose(engine)[1])
+
+
+def _branches_to_propose(engine: Engine) -> tuple[bool, list[int]]:
+    """(level 1 is missing, the branches whose level 2 is missing) for a bank without grid
+    files: level 2 only under a level-1 grid that a first load proposed itself."""
     with engine.connect() as conn:
-        return bool(conn.execute(text("SELECT COUNT(*) FROM grid")).scalar_one())
+        branches = [r[0] for r in conn.execute(text("SELECT id FROM branch ORDER BY id"))]
+        level1 = conn.execute(text("SELECT COUNT(*) FROM grid WHERE level = 1")).scalar_one()
+        if not level1:
+            return True, branches
+        proposed = conn.execute(
+            text("SELECT COUNT(*) FROM grid_version WHERE level = 1 AND note LIKE :n"),
+            {"n": f"{FIRST_LOAD}%"},
+        ).scalar_one()
+        missing = [
+            r[0]
+            for r in conn.execute(
+                text(
+                    "SELECT b.id FROM branch b JOIN grid g ON g.branch_id = b.id AND g.level = 1 "
+                    "WHERE NOT EXISTS (SELECT 1 FROM grid c WHERE c.level = 2 "
+                    "AND c.branch_id = b.id) ORDER BY b.id"
+                )
+            )
+        ]
+    return False, missing if proposed else []
 
 
 def _write(engine, actor, checked, read, options, result, progress, started, t0) -> None:
@@ -530,19 +556,22 @@ def first_grids(engine: Engine, actor) -> int:
     """A bank with branches and managers but no grids gets its first grids from the
     proposal: level 1 by nearest outlet, then per branch level 2 from whole villages
     balanced by workload; applied as the first grid versions (action ``proposal``, noted
-    for review). Returns the number of grids made."""
+    for review). A proposal cut short (the process killed after level 1) is finished by the
+    next load. Returns the number of grids made."""
     from core.grids.changes import apply
     from core.grids.proposals import level1_change, level2_change
 
     with engine.connect() as conn:
-        branches = [r[0] for r in conn.execute(text("SELECT id FROM branch ORDER BY id"))]
         managers = conn.execute(text("SELECT COUNT(*) FROM manager WHERE active")).scalar_one()
+    missing_level1, branches = _branches_to_propose(engine)
     if not branches or not managers or service_area(engine).is_empty:
         return 0
-    level1 = level1_change(engine)
-    level1.note = f"{FIRST_LOAD},待审核 / first load, to review: {level1.note}"
-    apply(engine, level1, actor)
-    made = len(level1.grids)
+    made = 0
+    if missing_level1:
+        level1 = level1_change(engine)
+        level1.note = f"{FIRST_LOAD},待审核 / first load, to review: {level1.note}"
+        apply(engine, level1, actor)
+        made = len(level1.grids)
     for branch_id in branches:
         change, _balance = level2_change(engine, branch_id)
         change.note = f"{FIRST_LOAD},待审核 / first load, to review: {change.note}"

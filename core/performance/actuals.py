@@ -176,7 +176,11 @@ def _coverage(conn: Connection, year: int, as_of: date) -> pd.DataFrame:
             .rename("num")
             .reset_index()
         )
-        merged = den.merge(num, on=["branch_id", "manager_id"], how="left").fillna({"num": 0})
+        keys = ["branch_id", "manager_id"]  # a column of only NULLs reads as objects
+        merged = den.astype(dict.fromkeys(keys, float)).merge(
+            num.astype(dict.fromkeys(keys, float)), on=keys, how="left"
+        )
+        merged = merged.fillna({"num": 0})
         frames.append(merged.assign(month=month))
     out = pd.concat(frames, ignore_index=True) if frames else den.assign(num=0, month=0)
     return out.assign(metric="high_end_coverage")
