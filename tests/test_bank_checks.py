@@ -769,3 +769,27 @@ def test_pyarrow_backed_frames_read_the_same():
     assert [p.text("zh") for p in arrow.problems] == [p.text("zh") for p in plain.problems]
     pd.testing.assert_frame_equal(arrow.frame, plain.frame)
     assert arrow.frame["phone"].tolist() == ["13800138000", None, "13900139000"]
+
+
+def test_a_visit_check_in_outside_the_area_is_kept_as_evidence():
+    frame = pd.DataFrame(
+        {
+            "cust_no": ["C1"],
+            "staff_code": ["M1"],
+            "visited_at": ["2026-11-02 10:00"],
+            "channel": ["上门"],
+            "outcome": ["建档"],
+            "lon": ["108.50"],
+            "lat": ["26.50"],
+        }
+    )
+    table = Table(BY_STEM["visits"], "visits.csv", frame, np.array([2]), {k: k for k in frame})
+    context = Context(
+        as_of=date(2026, 11, 30),
+        customers=frozenset({"C1"}),
+        staff=frozenset({"M1"}),
+        area=shapely.box(107.0, 25.5, 107.5, 26.0),
+    )
+    checked = check_table(table, context)
+    assert not checked.bad.any() and checked.notes == []
+    assert checked.frame["lon"].iloc[0] == 108.5

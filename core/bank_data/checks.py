@@ -32,6 +32,7 @@ from core.problems import Problem, Term
 
 FUTURE_OK = frozenset({"matures_on"})  # date columns that may lie after the as-of day
 STRICT_PLACES = frozenset({"branches", "villages"})  # a point outside the area is an error
+EVIDENCE_PLACES = frozenset({"visits"})  # a point is kept wherever it is
 ALSO_UNIQUE = {"balances": ("cust_no", "month")}  # keys besides FileKind.key
 KNOWN_CUSTOMER = frozenset({"holdings", "other_bank", "balances", "visits"})
 VALUE_CHARS = 40  # a problem shows at most this much of the value
@@ -87,7 +88,7 @@ class Checked:
     NaT where empty or bad) and ``row`` (the file's line); ``bad`` marks the rows with an
     error (they must not be written). For customers the frame also has ``gender`` and
     ``birth_date`` (from the ID number when the file leaves them empty); points are WGS-84,
-    NaN where a customer's or visit's point lies outside the service area (a note says so);
+    NaN where a customer's point lies outside the service area (a note says so);
     a head-office employee's branch is None."""
 
     kind: FileKind
@@ -293,7 +294,9 @@ def _points(run: _Run) -> None:
         crs = v.objects(pc.fill_null(run.typed["crs"], default))
     shown = {k: _Raw(run.raw[k]) for k in ("lon", "lat")}
     strict = run.kind.stem in STRICT_PLACES
-    found = check_points(run.typed["lon"], run.typed["lat"], crs, run.context.area, strict, shown)
+    # a visit's check-in is evidence, kept where it was (the visit checks flag far ones)
+    area = None if run.kind.stem in EVIDENCE_PLACES else run.context.area
+    found = check_points(run.typed["lon"], run.typed["lat"], crs, area, strict, shown)
     for key, m, params, column in found.errors:
         if key == "load.check.coordinate_half":  # only where the other is really empty
             if run.columns[column].must_have_value:
