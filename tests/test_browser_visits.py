@@ -5,6 +5,7 @@ nothing leaves 127.0.0.1."""
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 
 from tests.browser_helpers import FIRST_LOAD_MS, METRIC, sign_in, wait_until_idle
@@ -24,6 +25,26 @@ def base_url(county_url):
 @pytest.fixture
 def guarded(make_guarded):
     return make_guarded(width=1440, height=1100)
+
+
+IN_GRID = (
+    "document.activeElement && document.activeElement.closest('[data-testid=\"stDataFrame\"]')"
+)
+
+
+def focus_first_tick(page) -> None:
+    """Select the first row's tick-box cell. A click that lands while a rerun redraws the
+    grid selects nothing (the grid takes no focus): then the grid is found again and
+    clicked again, until it holds the focus (a page under load can take a few redraws)."""
+    for _ in range(20):
+        box = grid_box(page)
+        page.mouse.click(box["x"] + 25, box["y"] + 35 + 17)
+        try:
+            page.wait_for_function(IN_GRID, timeout=2_000)
+            return
+        except PlaywrightTimeout:
+            continue
+    raise AssertionError("the planner's grid never took the focus")
 
 
 def grid_box(page) -> dict:
@@ -54,8 +75,7 @@ def test_pick_save_route_log_and_see_it_logged(base_url, county_url, guarded):
 
     # tick the first customer of the list: select its tick-box cell (the grid's first
     # column, below the header row) and press the space bar, as a keyboard user does
-    box = grid_box(page)
-    page.mouse.click(box["x"] + 25, box["y"] + 35 + 17)
+    focus_first_tick(page)
     page.keyboard.press(" ")
     expect(metric(page, "本周已选")).to_contain_text("1 / 36", timeout=FIRST_LOAD_MS)
 
