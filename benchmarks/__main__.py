@@ -1,6 +1,6 @@
-"""Benchmarks: ``python -m benchmarks [--only seed|progress|grids|segments|visits|route]``.
+"""Benchmarks: ``python -m benchmarks [--only seed|progress|grids|segments|visits|route|load]``.
 
-Six parts, all run by default (``make bench``); ``--only PART ...`` runs some.
+Seven parts, all run by default (``make bench``); ``--only PART ...`` runs some.
 
 seed
     Seeding and the Overview at each ``--sizes`` (below).
@@ -33,6 +33,14 @@ route
     Held-Karp at its limit and the price of one day (``quick_tour`` against numpy), priority
     scores for 3,000 customers, authenticity flags on 60,000 visits. About a
     minute.
+load
+    Loading a bank's files at each ``--load-sizes`` (default 100,000 and 1,000,000
+    individuals): the demo county written once as bank files (cached between runs), then
+    in processes of their own, with their peak memory: the first load into an empty SQLite
+    database (and PostgreSQL schema with ``--database-url``) step by step, a nightly batch
+    with 1 % of the customers changed and 0.1 % new, and a dry run of the customers file
+    with 1 % bad rows (``benchmarks/bank_load.py`` says what exactly). About 10 minutes at
+    1,000,000 with PostgreSQL, 2 more to write the files the first time.
 
 What the seed part measures
 ---------------------------
@@ -82,7 +90,8 @@ from benchmarks.log import log
 
 DEFAULT_SIZES = [230_000, 1_000_000]
 DEFAULT_OUT = Path(__file__).resolve().parent / "out"
-PARTS = ("seed", "progress", "grids", "segments", "visits", "route")
+PARTS = ("seed", "progress", "grids", "segments", "visits", "route", "load")
+LOAD_SIZES = [100_000, 1_000_000]
 GRID_CUSTOMERS = 1_000_000
 GRID_TARGET = 2_000
 
@@ -104,7 +113,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     argparse.Namespace
         ``only``, ``sizes``, ``out``, ``database_url``, ``keep_db``, ``repeats``, ``grids``,
         ``grid_customers``, ``grid_repeats``, ``rounds``, ``browser``, ``route_weeks``,
-        ``progress_customers``, ``progress_db``.
+        ``progress_customers``, ``progress_db``, ``load_sizes``.
     """
     p = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.split("\n")[0])
     p.add_argument(
@@ -113,7 +122,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         choices=PARTS,
         default=list(PARTS),
         metavar="PART",
-        help="run only these parts: seed, progress, grids, segments, visits, route (default: all)",
+        help="run only these parts: seed, progress, grids, segments, visits, route, load "
+        "(default: all)",
     )
     p.add_argument(
         "--sizes",
@@ -191,8 +201,16 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         help="progress part: an already seeded SQLite file to measure (reused, "
         "not changed but for its actuals being recomputed)",
     )
+    p.add_argument(
+        "--load-sizes",
+        type=int,
+        nargs="+",
+        default=LOAD_SIZES,
+        help="load part: individual customers per run (default: 100000 1000000)",
+    )
     args = p.parse_args(argv)
     args.only = [part for part in PARTS if part in args.only]
+    args.load_sizes = sorted(set(args.load_sizes))
     args.sizes = sorted(set(args.sizes))
     if min(args.sizes) < 100:
         p.error("sizes must be at least 100")
@@ -297,6 +315,13 @@ def _route_part(args: argparse.Namespace) -> str:
     return tables(run_route_priority(weeks=args.route_weeks, repeats=args.repeats, log=log))
 
 
+def _load_part(args: argparse.Namespace, db_dir: Path) -> str:
+    """The bank-data loader's benchmarks; their tables."""
+    from benchmarks.bank_load import run_bank_load, tables
+
+    return tables(run_bank_load(args.load_sizes, db_dir, args.database_url))
+
+
 def _progress_part(args: argparse.Namespace, db_dir: Path, seeded: dict) -> str:
     """The targets-and-progress benchmarks; their table."""
     from benchmarks.progress import run_progress, tables
@@ -335,8 +360,8 @@ def run(args: argparse.Namespace) -> dict[str, str]:
     Returns
     -------
     dict[str, str]
-        Part name (``seed``, ``progress``, ``grids``, ``segments``, ``visits``, ``route``)
-        to its report: a one-line header naming the machine and date, then the part's
+        Part name (``seed``, ``progress``, ``grids``, ``segments``, ``visits``, ``route``,
+        ``load``) to its report: a one-line header naming the machine and date, then the part's
         tables.
     """
     args.out.mkdir(parents=True, exist_ok=True)
@@ -357,6 +382,8 @@ def run(args: argparse.Namespace) -> dict[str, str]:
             reports["visits"] = _header() + _visits_part(args, db_dir, seeded)
         if "route" in args.only:
             reports["route"] = _header() + _route_part(args)
+        if "load" in args.only:
+            reports["load"] = _header() + _load_part(args, db_dir)
     return reports
 
 

@@ -245,10 +245,11 @@ def table_counts(engine: Engine) -> dict[str, int]:
 def _native_column(s: pd.Series, integer: bool) -> list:
     """One column as plain Python values: dates as ISO text, NaN/NaT as None."""
     missing = s.isna().to_numpy()
-    if pd.api.types.is_datetime64_any_dtype(s):
-        present = s[~missing]
-        has_time = (present.dt.normalize() != present).any()
-        s = s.dt.strftime("%Y-%m-%d %H:%M:%S" if has_time else "%Y-%m-%d")
+    if pd.api.types.is_datetime64_any_dtype(s):  # each distinct moment formatted once
+        codes, uniques = pd.factorize(s)
+        has_time = bool((uniques.normalize() != uniques).any())
+        texts = np.asarray(uniques.strftime("%Y-%m-%d %H:%M:%S" if has_time else "%Y-%m-%d"))
+        s = pd.Series(np.append(texts.astype(object), None)[codes])  # code -1: NaT
     elif integer and pd.api.types.is_float_dtype(s):
         s = s.fillna(0).astype("int64")  # ids with gaps became floats; "1.0" is no integer
     values = s.tolist()  # numpy scalars become Python int/float/bool/str

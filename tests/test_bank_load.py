@@ -106,6 +106,9 @@ def test_loading_the_same_folder_again_changes_nothing(loaded, county_files):
     for stem in ("villages", "branches", "customers"):
         assert again.counts[stem]["inserted"] == 0, stem
         assert again.counts[stem]["updated"] == 0, stem
+    assert again.counts["holdings"]["replaced"] == 0  # every customer's set of rows is the same
+    assert again.counts["balances"]["inserted"] == again.counts["balances"]["updated"] == 0
+    assert again.counts["visits"]["inserted"] == 0
     after = table_counts(engine)
     changed = {
         t: (before[t], after[t])
@@ -135,8 +138,23 @@ def test_a_changed_row_updates_and_a_missing_customer_is_closed(loaded, county_f
     staff = (folder / "staff.txt").read_bytes().decode("gb18030").splitlines()
     staff = [line.replace("|是", "|否") if line.startswith("K006|") else line for line in staff]
     (folder / "staff.txt").write_bytes("\n".join(staff).encode("gb18030"))
+    for name in ("holdings.csv", "balances.csv"):  # one amount each changes
+        rows = (folder / name).read_text(encoding="utf-8").splitlines()
+        cells = rows[1].split(",")
+        cells[2] = f"{float(cells[2]) + 1000:.2f}"
+        rows[1] = ",".join(cells)
+        (folder / name).write_text("\n".join(rows) + "\n", encoding="utf-8")
+        if name == "holdings.csv":
+            assert cells[1] == "活期存款"
+            moved = cells[0]  # this customer's deposits follow their current deposit
+    with engine.connect() as conn:
+        deposits = conn.execute(
+            text("SELECT deposit_balance FROM customer WHERE cust_no = :c"), {"c": moved}
+        ).scalar_one()
     result = _load(engine, folder)
     assert result.status == "done", [p.text("en") for p in result.problems]
+    assert result.counts["holdings"]["replaced"] == 1
+    assert result.counts["balances"]["updated"] == 1 and result.counts["balances"]["inserted"] == 0
     assert result.counts["customers"]["updated"] == 1
     assert result.counts["customers"]["closed"] == 1
     assert result.counts["customers"]["inserted"] == 1
@@ -149,6 +167,9 @@ def test_a_changed_row_updates_and_a_missing_customer_is_closed(loaded, county_f
             text("SELECT phone FROM customer WHERE cust_no = :c"), {"c": first[0]}
         ).scalar_one()
         k6 = conn.execute(text("SELECT active FROM manager WHERE code = 'K006'")).scalar_one()
+        held = conn.execute(
+            text("SELECT deposit_balance FROM customer WHERE cust_no = :c"), {"c": moved}
+        ).scalar_one()
         joined = conn.execute(  # the newcomer joins the nearest segment until the next fit
             text(
                 "SELECT p.segment_id, c.grid2_id FROM customer c "
@@ -157,6 +178,7 @@ def test_a_changed_row_updates_and_a_missing_customer_is_closed(loaded, county_f
         ).one()
     assert status.status == "closed" and str(status.closed_on) == str(AS_OF)
     assert phone == "13999999999"
+    assert held == pytest.approx(deposits + 1000)
     assert not k6
     assert joined.segment_id is not None and joined.grid2_id is not None
 

@@ -9,6 +9,7 @@ import random
 from datetime import date, datetime
 
 import numpy as np
+import pandas as pd
 import pytest
 from openpyxl import Workbook
 from shapely.geometry import box, mapping
@@ -97,7 +98,7 @@ def test_cells_stay_text_and_are_stripped():
     assert got["id_number"] == "052727199001010012"  # leading zero kept: never a number
     assert got["address"] == "NA" and got["opened_on"] == "null" and got["lat"] == ""
     assert got["lon"] == "107.30"
-    assert all(dtype is np.dtype(object) for dtype in table.frame.dtypes)
+    assert all(pd.api.types.is_string_dtype(dtype) for dtype in table.frame.dtypes)
 
 
 def test_quoted_fields_per_rfc_4180():

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
@@ -39,6 +39,13 @@ from core.bank_data.places import (
 )
 from core.bank_data.read import read_areas, read_table
 from core.bank_data.spec import DONE_MARKERS, LOAD_ORDER, kind_of
+from core.bank_data.upsert import (
+    BULK_TABLES,
+    create_indexes,
+    drop_indexes,
+    fetch_frame,
+    has_rows,
+)
 from core.db import DatabaseBusy, is_busy
 from core.files.guard import safe_name
 from core.grids.review import FIRST_LOAD
@@ -92,13 +99,31 @@ def _quiet(_step: str, _fraction: float) -> None:
     return None
 
 
-def folder_files(directory: Path) -> dict[str, bytes]:
-    """Every file of a folder (not its sub-folders) by name, done-markers left out."""
-    return {
-        p.name: p.read_bytes()
-        for p in sorted(directory.iterdir())
-        if p.is_file() and p.suffix.lower() not in DONE_MARKERS and not p.name.startswith(".")
-    }
+class FolderFiles(Mapping):
+    """Every file of a folder (not its sub-folders) by name, done-markers left out; a file's
+    content is read when asked for, so that a load holds one large file at a time."""
+
+    def __init__(self, directory: Path):
+        self.paths = {
+            p.name: p
+            for p in sorted(directory.iterdir())
+            if p.is_file() and p.suffix.lower() not in DONE_MARKERS and not p.name.startswith(".")
+        }
+
+    def __getitem__(self, name: str) -> bytes:
+        return self.paths[name].read_bytes()
+
+    def __iter__(self):
+        return iter(self.paths)
+
+    def __len__(self) -> int:
+        return len(self.paths)
+
+
+def folder_files(directory: Path) -> Mapping[str, bytes]:
+    """Every file of a folder (not its sub-folders) by name, done-markers left out, each
+    read when asked for (:class:`FolderFiles`)."""
+    return FolderFiles(directory)
 
 
 def load_folder(
@@ -172,7 +197,7 @@ def _codes(conn: Connection, table: str, column: str = "code") -> list[str]:
 
 
 def _kept(checked: Checked) -> pd.DataFrame:
-    return checked.frame[~checked.bad]
+    return checked.frame[~checked.bad] if checked.bad.any() else checked.frame
 
 
 def _check_all(conn: Connection, read: _Read, options: LoadOptions) -> dict[str, Checked]:
@@ -194,6 +219,7 @@ def _check_all(conn: Connection, read: _Read, options: LoadOptions) -> dict[str,
         if broken:  # a row with a cell refused (a formula) is quarantined whole, not written
             result.bad = result.bad | np.isin(result.frame["row"], [p.row for p in broken])
         checked[stem] = result
+        read.tables[stem] = table = None  # its text is not needed any more (memory)
         kept = _kept(result)
         if stem == "bank" and len(kept):
             context.bank_code = str(kept["code"].iloc[0])
@@ -316,19 +342,25 @@ def _load_files(engine, files, actor, options, progress) -> LoadResult:
                     raise
             return result
         raise
-    after = time.perf_counter()
+    checked.clear()  # the rows are written: let their memory go before the grids and tags
+    read.tables.clear()
     if _first_grids_due(engine):
         progress("生成首版网格 / first grids", 0.8)
+        t = time.perf_counter()
         result.grids_proposed = first_grids(engine, actor)
+        timings["first_grids"] = time.perf_counter() - t
         if result.grids_proposed:
             from core.performance.actuals import recompute_actuals
 
+            t = time.perf_counter()
             with engine.begin() as conn:
                 recompute_actuals(engine, actor, options.as_of, conn=conn, note="load")
+            timings["actuals"] += time.perf_counter() - t
     if options.profile and _touched_customers(result):
         progress("标签与客群 / tags and segments", 0.9)
+        t = time.perf_counter()
         result.counts["profiles"] = _profile(engine, actor, options, result)
-    timings["after"] = time.perf_counter() - after
+        timings["profile"] = time.perf_counter() - t
     _finish_run(engine, result, t0)
     progress("完成 / done", 1.0)
     return result
@@ -473,22 +505,26 @@ def _write(engine, actor, checked, read, options, result, progress, started, t0)
         progress("写入客户 / customers", 0.45)
         t = time.perf_counter()
         touched = np.array([], dtype=np.int64)
+        ids = None
+        # a first load writes into empty tables without their indexes, built once after
+        fresh = "customers" in kept and not has_rows(conn, "customer")
+        indexes = drop_indexes(conn, BULK_TABLES) if fresh else []
         if "customers" in kept:
             village_table = pd.read_sql(
                 text("SELECT id, code, name, short_name FROM village"), conn
             )
             rows = write.customer_rows(kept["customers"], village_table, area, options.as_of)
             spared, full = _quarantined_customers(read, checked, options.full)
+            if fresh:  # the customers' balances from this load's files, in the same insert
+                rows = write.with_totals(rows, kept.get("holdings"), kept.get("other_bank"))
             written, closed = write.write_customers(conn, rows, full, options.as_of, spared)
             counts["customers"].update(write.upsert_counts(written))
             counts["customers"]["closed"] = closed
             touched = written.touched
             counts["customers"]["placed"] = rows["located"].value_counts(dropna=False).to_dict()
-        ids = (
-            _customer_ids(conn)
-            if set(kept) & {"holdings", "other_bank", "balances", "visits"}
-            else None
-        )
+            ids = written.ids  # every customer's id: the file's and those held before
+        if ids is None and set(kept) & {"holdings", "other_bank", "balances", "visits"}:
+            ids = _customer_ids(conn)
         for stem, writer in (
             ("holdings", write.write_holdings),
             ("other_bank", write.write_other_bank),
@@ -496,8 +532,12 @@ def _write(engine, actor, checked, read, options, result, progress, started, t0)
             ("visits", write.write_visits),
         ):
             if stem in kept:
-                counts[stem].update(writer(conn, kept[stem], ids))
+                more = {"totals": False} if fresh and stem in ("holdings", "other_bank") else {}
+                counts[stem].update(writer(conn, kept[stem], ids, **more))
         timings["customers"] = time.perf_counter() - t
+        t = time.perf_counter()
+        create_indexes(conn, indexes)
+        timings["indexes"] = time.perf_counter() - t
         t = time.perf_counter()
         if len(touched):
             counts.setdefault("customers", {})["assigned"] = write.assign_customers(conn, touched)
@@ -530,7 +570,8 @@ def _quarantined_customers(read: _Read, checked: dict, full: bool) -> tuple[set,
     """The customer numbers of the customers file's quarantined rows (as written), never
     closed by a full file's load; and whether the file still counts as full: not when a line
     was left out whole (its customer number is unknown, so no one is closed this time)."""
-    numbers = read.tables["customers"].frame["cust_no"].to_numpy()[checked["customers"].bad]
+    customers = checked["customers"]  # the text frames are freed once checked
+    numbers = customers.frame["cust_no"].to_numpy()[customers.bad]
     return {str(n) for n in numbers if n}, full and not _left_out(read, "customers", checked)
 
 
@@ -557,8 +598,14 @@ def first_grids(engine: Engine, actor) -> int:
     proposal: level 1 by nearest outlet, then per branch level 2 from whole villages
     balanced by workload; applied as the first grid versions (action ``proposal``, noted
     for review). A proposal cut short (the process killed after level 1) is finished by the
-    next load. Returns the number of grids made."""
-    from core.grids.changes import apply
+    next load. Returns the number of grids made.
+
+    The customers are read once and assigned once, after the last grid is applied: the
+    branches' workloads come from their first-level grids computed in memory, and the one
+    re-assignment writes every customer without the customer table's indexes, built again
+    in the same transaction."""
+    from core.grids.assignment import GridSet, compute_assignment, read_grid_sets
+    from core.grids.changes import apply, refresh_residents
     from core.grids.proposals import level1_change, level2_change
 
     with engine.connect() as conn:
@@ -570,13 +617,33 @@ def first_grids(engine: Engine, actor) -> int:
     if missing_level1:
         level1 = level1_change(engine)
         level1.note = f"{FIRST_LOAD},待审核 / first load, to review: {level1.note}"
-        apply(engine, level1, actor)
+        apply(engine, level1, actor, reassign=False)
         made = len(level1.grids)
+    with engine.connect() as conn:
+        customers = fetch_frame(
+            conn,
+            "SELECT id, lon, lat, village_id, deposit_balance, "
+            "deposit_balance + wealth_balance AS aum FROM customer ORDER BY id",
+            numeric=True,
+        )
+        grids1, _, village_xy = read_grid_sets(conn)
+    none = np.array([], dtype=float)
+    customers[["grid1_id", "grid2_id"]] = np.nan
+    level1_only = compute_assignment(customers, grids1, GridSet(none, [], none, none), village_xy)
+    branch = level1_only["branch_id"].to_numpy()
+    wanted = ["lon", "lat", "deposit_balance", "aum"]
     for branch_id in branches:
-        change, _balance = level2_change(engine, branch_id)
+        mine = customers.loc[branch == branch_id, wanted].reset_index(drop=True)
+        change, _balance = level2_change(engine, branch_id, mine)
         change.note = f"{FIRST_LOAD},待审核 / first load, to review: {change.note}"
-        apply(engine, change, actor)
+        apply(engine, change, actor, reassign=False)
         made += len(change.grids)
+    del customers
+    with engine.begin() as conn:
+        indexes = drop_indexes(conn, ("customer",))
+        write.assign_customers(conn)
+        create_indexes(conn, indexes)
+        refresh_residents(conn)
     return made
 
 

@@ -296,7 +296,7 @@ def _read_csv(data, name, kind, mapping) -> tuple[Table, list[Problem]]:
             if pc.any(blank).as_py():
                 lines = lines[~blank.to_numpy(zero_copy_only=False)]
                 table = table.filter(pc.invert(blank))
-        frame = table.to_pandas()
+        frame = table.to_pandas(types_mapper=pd.ArrowDtype)  # text stays Arrow: no str objects
     return _finish(kind, name, frame, lines, headers, found, ignored, problems, header_line)
 
 

@@ -368,7 +368,8 @@ class Table:
 
     kind: FileKind
     file: str  # the file's base name, for messages
-    frame: object  # pandas.DataFrame of str, one column per key found (required ones always)
+    frame: object  # pandas.DataFrame of text (str objects, or Arrow strings from a CSV), one
+    # column per key found (required ones always)
     rows: object  # numpy int array: each frame row's line (CSV) or sheet row (Excel), header = 1
     headers: dict  # {key: the header as the file wrote it} for messages
     ignored: list = field(default_factory=list)  # the file's headers that no column takes

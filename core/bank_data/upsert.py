@@ -6,6 +6,8 @@ All inside the caller's transaction, through the fast bulk paths of :mod:`core.d
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import numpy as np
@@ -63,6 +65,88 @@ def same_values(old: pd.Series, new: pd.Series) -> np.ndarray:
 def _looks_like_dates(s: pd.Series) -> bool:
     first = s.dropna()
     return len(first) > 0 and hasattr(first.iloc[0], "year") and hasattr(first.iloc[0], "month")
+
+
+def has_rows(conn: Connection, table: str) -> bool:
+    """Whether ``table`` holds any row (a first load writes into empty tables)."""
+    return conn.execute(text(f'SELECT 1 FROM "{table}" LIMIT 1')).first() is not None
+
+
+def fetch_frame(conn: Connection, sql: str, numeric: bool = False) -> pd.DataFrame:
+    """The rows of a SELECT in the caller's transaction, read straight from the driver's
+    cursor (none of ``pandas.read_sql``'s work per value); with ``numeric`` (every column a
+    number) as floats, NULL as NaN."""
+    cur = conn.connection.cursor()
+    try:
+        cur.execute(sql)
+        columns = [d[0] for d in cur.description]
+        rows = cur.fetchall()
+    finally:
+        cur.close()
+    if numeric:
+        values = np.array(rows, dtype=float).reshape(len(rows), len(columns))
+        return pd.DataFrame(values, columns=columns)
+    return pd.DataFrame.from_records(rows, columns=columns, coerce_float=True)
+
+
+@contextmanager
+def id_table(conn: Connection, name: str, ids) -> Iterator[str]:
+    """A temporary table ``name`` (column ``id``) of these integer ids, for reading or
+    deleting the rows of a few keys by a join instead of reading a whole table."""
+    conn.exec_driver_sql(f"CREATE TEMPORARY TABLE {name} (id INTEGER PRIMARY KEY)")
+    try:
+        unique = pd.unique(np.asarray(ids, dtype=np.int64))
+        bulk_insert(conn, name, pd.DataFrame({"id": unique}), integer_cols={"id"})
+        yield name
+    finally:
+        conn.exec_driver_sql(f"DROP TABLE {name}")
+
+
+def rows_for(
+    conn: Connection,
+    table: str,
+    columns: list[str],
+    key: str,
+    ids,
+    numeric: bool = False,
+    where: str = "",
+) -> pd.DataFrame:
+    """``columns`` of the rows of ``table`` whose integer ``key`` is one of ``ids`` (and
+    that match the SQL condition ``where`` on the table, aliased ``x``), joined through a
+    temporary table so that only those rows are read (see :func:`fetch_frame`)."""
+    if not len(ids) or not has_rows(conn, table):
+        return pd.DataFrame({c: pd.Series(dtype=float if numeric else object) for c in columns})
+    listed = ", ".join(f'x."{c}"' for c in columns)
+    condition = f" WHERE {where}" if where else ""
+    with id_table(conn, "tmp_keys", ids) as keys:
+        return fetch_frame(
+            conn,
+            f'SELECT {listed} FROM "{table}" x JOIN {keys} k ON k.id = x."{key}"{condition}',
+            numeric,
+        )
+
+
+BULK_TABLES = ("customer", "holding", "other_bank_fund", "balance_month", "visit")
+
+
+def drop_indexes(conn: Connection, tables: tuple[str, ...]) -> list:
+    """Drop the secondary indexes of ``tables`` before a bulk write (as the demo seed does:
+    a million rows go faster into a table without them, and building an index once is
+    cheaper than keeping it up to date row by row); :func:`create_indexes` builds them again
+    in the same transaction. DDL is transactional on SQLite and PostgreSQL: a failed load
+    leaves them as they were. Returns the indexes dropped."""
+    from core.models import Base
+
+    indexes = [i for name in tables for i in Base.metadata.tables[name].indexes]
+    for index in indexes:
+        index.drop(conn, checkfirst=True)
+    return indexes
+
+
+def create_indexes(conn: Connection, indexes: list) -> None:
+    """Build again the indexes :func:`drop_indexes` dropped."""
+    for index in indexes:
+        index.create(conn, checkfirst=True)
 
 
 def next_id(conn: Connection, table: str) -> int:

@@ -295,12 +295,15 @@ def _snapshot(conn, level: int, branch_id: int | None, skip=()) -> list[dict]:
     return out
 
 
-def apply(engine: Engine, change: Change, actor) -> int:
+def apply(engine: Engine, change: Change, actor, reassign: bool = True) -> int:
     """Apply ``change`` (after ``check_change``): grids, posts, version, re-assignment.
 
     Grids keep their id (and so their liaisons) when the change keeps their code. Returns
     the new version's id. Raises ProblemError with the problems if the change is not valid,
-    :class:`core.permissions.Forbidden` if ``actor`` may not make it.
+    :class:`core.permissions.Forbidden` if ``actor`` may not make it. ``reassign=False``
+    leaves the customers and the grids' residents as they are: for a caller that applies
+    several changes and then re-assigns once (a first load's grids), which must then call
+    :func:`core.grids.assignment.reassign` and :func:`refresh_residents`.
     """
     require_may_change(engine, actor, change)
     user_id = actor.user_id
@@ -361,21 +364,24 @@ def apply(engine: Engine, change: Change, actor) -> int:
         after = _snapshot(conn, change.level, change.branch_id, skip=gone)
         # re-assign against the new grids (without the ones going), then drop those; a
         # level-2 change can move only customers of the branch's grids, old and new
-        level1, level2, villages = read_grid_sets(conn)
-        level1, level2 = level1.without(gone), level2.without(gone)
-        where = None
-        if change.level == 2:
-            changed = {row.id for row in existing.values()} | set(keep_ids)
-            where = movable_where(changed)
-        customers = read_customers(engine, where=where)
-        new = compute_assignment(customers, level1, level2, villages)
-        moved = write_assignment(conn, changed_rows(customers, new))
+        moved = 0
+        if reassign:
+            level1, level2, villages = read_grid_sets(conn)
+            level1, level2 = level1.without(gone), level2.without(gone)
+            where = None
+            if change.level == 2:
+                changed = {row.id for row in existing.values()} | set(keep_ids)
+                where = movable_where(changed)
+            customers = read_customers(engine, where=where)
+            new = compute_assignment(customers, level1, level2, villages)
+            moved = write_assignment(conn, changed_rows(customers, new))
         if gone:
             conn.execute(update(Grid).where(Grid.parent_id.in_(gone)).values(parent_id=None))
             for table in (GridStaff, Liaison):
                 conn.execute(delete(table).where(table.grid_id.in_(gone)))
             conn.execute(delete(Grid).where(Grid.id.in_(gone)))
-        _refresh_residents(conn)
+        if reassign:
+            refresh_residents(conn)
         version = conn.execute(
             insert(GridVersion)
             .values(
@@ -404,7 +410,7 @@ def apply(engine: Engine, change: Change, actor) -> int:
     return version
 
 
-def _refresh_residents(conn) -> None:
+def refresh_residents(conn) -> None:
     """Residents and households of every region grid: each village's known residents shared
     out in proportion to where its filed customers now sit."""
     for level, col in ((1, "grid1_id"), (2, "grid2_id")):

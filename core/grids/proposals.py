@@ -61,9 +61,12 @@ def level1_change(engine: Engine) -> Change:
     return Change(1, grids, action="proposal", note="按网点就近划分 / nearest outlet")
 
 
-def branch_blocks(engine: Engine, branch_id: int) -> pd.DataFrame:
+def branch_blocks(
+    engine: Engine, branch_id: int, customers: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """The blocks a branch's second-level grids are made of: each area unit's part inside the
-    branch's first-level grid, with workload, customers and deposits of what lies in it."""
+    branch's first-level grid, with workload, customers and deposits of what lies in it.
+    ``customers`` (lon, lat, deposit_balance, aum) are the branch's, read here when None."""
     with engine.connect() as conn:
         parent = conn.execute(
             select(Grid.geometry).where(Grid.level == 1, Grid.branch_id == branch_id)
@@ -77,12 +80,13 @@ def branch_blocks(engine: Engine, branch_id: int) -> pd.DataFrame:
     keep = [i for i, p in enumerate(polys) if not p.is_empty and p.area > 1e-9]
     blocks = units.iloc[keep].drop(columns="geometry").reset_index(drop=True)
     blocks["polygon"] = [polys[i] for i in keep]
-    customers = read_columns(
-        engine,
-        f"""
-        SELECT lon, lat, deposit_balance, deposit_balance + wealth_balance AS aum
-        FROM customer WHERE branch_id = {int(branch_id)}""",
-    )
+    if customers is None:
+        customers = read_columns(
+            engine,
+            f"""
+            SELECT lon, lat, deposit_balance, deposit_balance + wealth_balance AS aum
+            FROM customer WHERE branch_id = {int(branch_id)}""",
+        )
     k = assign_points(
         customers["lon"].to_numpy(), customers["lat"].to_numpy(), list(blocks["polygon"])
     )
@@ -98,8 +102,11 @@ def branch_blocks(engine: Engine, branch_id: int) -> pd.DataFrame:
     return blocks
 
 
-def level2_change(engine: Engine, branch_id: int) -> tuple[Change, Balance]:
-    """A second-level proposal for one branch: one contiguous grid per active manager."""
+def level2_change(
+    engine: Engine, branch_id: int, customers: pd.DataFrame | None = None
+) -> tuple[Change, Balance]:
+    """A second-level proposal for one branch: one contiguous grid per active manager
+    (``customers``: see :func:`branch_blocks`)."""
     with engine.connect() as conn:
         managers = list(
             conn.execute(
@@ -109,7 +116,7 @@ def level2_change(engine: Engine, branch_id: int) -> tuple[Change, Balance]:
             ).scalars()
         )
         code = conn.execute(select(Branch.code).where(Branch.id == branch_id)).scalar_one()
-    blocks = branch_blocks(engine, branch_id)
+    blocks = branch_blocks(engine, branch_id, customers)
     lat = np.mean([p.centroid.y for p in blocks["polygon"]])
     centroids = np.array(
         [[p.centroid.x * np.cos(np.radians(lat)), p.centroid.y] for p in blocks["polygon"]]
