@@ -23,8 +23,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from core.bank_data.load import run_problems
 from core.bank_data.profiles import save_profile
+from core.bank_data.runs import run_problems
 from core.db import make_engine
 from core.permissions import SYSTEM
 from tests.bank_runs import (

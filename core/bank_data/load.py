@@ -15,7 +15,6 @@ end (:mod:`core.bank_data.lock`); a second one waits for the first.
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
@@ -29,6 +28,7 @@ from sqlalchemy.exc import DBAPIError
 
 from core.bank_data import write
 from core.bank_data.checks import Checked, Context, check_table
+from core.bank_data.first_grids import first_grids, first_grids_due
 from core.bank_data.lock import LoadBusy, exclusive
 from core.bank_data.places import (
     illustrate_villages,
@@ -38,22 +38,20 @@ from core.bank_data.places import (
     write_villages,
 )
 from core.bank_data.read import read_areas, read_table
+from core.bank_data.runs import finish_run, insert_run, record_run
 from core.bank_data.spec import DONE_MARKERS, LOAD_ORDER, kind_of
 from core.bank_data.upsert import (
     BULK_TABLES,
     create_indexes,
     drop_indexes,
-    fetch_frame,
     has_rows,
 )
 from core.db import DatabaseBusy, is_busy
 from core.files.guard import safe_name
-from core.grids.review import FIRST_LOAD
 from core.permissions import record, require_role
 from core.problems import Problem, ProblemError
 from core.territory import service_area
 
-REPORT_LIMIT = 20_000  # problems kept in a load_run's report
 DRIFT_SHARE = 0.05  # a load changing more customers than this fits the segments anew
 
 
@@ -326,7 +324,7 @@ def _load_files(engine, files, actor, options, progress) -> LoadResult:
         timings,
     )
     if failed or options.dry_run:
-        result.run_id = _record_run(engine, actor, options, started, t0, result)
+        result.run_id = record_run(engine, actor, options, started, t0, result)
         return result
     progress("写入数据库 / writing", 0.35)
     try:
@@ -336,7 +334,7 @@ def _load_files(engine, files, actor, options, progress) -> LoadResult:
             result.problems.append(Problem("load.busy"))
             result.status = "failed"
             try:  # another writer (not a load: they wait for each other) held the database
-                result.run_id = _record_run(engine, actor, options, started, t0, result)
+                result.run_id = record_run(engine, actor, options, started, t0, result)
             except DBAPIError as again:
                 if not is_busy(again):
                     raise
@@ -344,7 +342,7 @@ def _load_files(engine, files, actor, options, progress) -> LoadResult:
         raise
     checked.clear()  # the rows are written: let their memory go before the grids and tags
     read.tables.clear()
-    if _first_grids_due(engine):
+    if first_grids_due(engine):
         progress("生成首版网格 / first grids", 0.8)
         t = time.perf_counter()
         result.grids_proposed = first_grids(engine, actor)
@@ -361,7 +359,7 @@ def _load_files(engine, files, actor, options, progress) -> LoadResult:
         t = time.perf_counter()
         result.counts["profiles"] = _profile(engine, actor, options, result)
         timings["profile"] = time.perf_counter() - t
-    _finish_run(engine, result, t0)
+    finish_run(engine, result, t0)
     progress("完成 / done", 1.0)
     return result
 
@@ -425,37 +423,6 @@ def _touched_customers(result: LoadResult) -> bool:
         for stem in ("customers", "holdings", "other_bank", "balances")
         for k in ("inserted", "updated", "closed", "replaced")
     )
-
-
-def _first_grids_due(engine: Engine) -> bool:
-    """No grids yet, or a first proposal cut short (its level 1 applied, a branch still
-    without level-2 grids): :func:`first_grids` makes what is missing."""
-    return bool(_branches_to_propose(engine)[1])
-
-
-def _branches_to_propose(engine: Engine) -> tuple[bool, list[int]]:
-    """(level 1 is missing, the branches whose level 2 is missing) for a bank without grid
-    files: level 2 only under a level-1 grid that a first load proposed itself."""
-    with engine.connect() as conn:
-        branches = [r[0] for r in conn.execute(text("SELECT id FROM branch ORDER BY id"))]
-        level1 = conn.execute(text("SELECT COUNT(*) FROM grid WHERE level = 1")).scalar_one()
-        if not level1:
-            return True, branches
-        proposed = conn.execute(
-            text("SELECT COUNT(*) FROM grid_version WHERE level = 1 AND note LIKE :n"),
-            {"n": f"{FIRST_LOAD}%"},
-        ).scalar_one()
-        missing = [
-            r[0]
-            for r in conn.execute(
-                text(
-                    "SELECT b.id FROM branch b JOIN grid g ON g.branch_id = b.id AND g.level = 1 "
-                    "WHERE NOT EXISTS (SELECT 1 FROM grid c WHERE c.level = 2 "
-                    "AND c.branch_id = b.id) ORDER BY b.id"
-                )
-            )
-        ]
-    return False, missing if proposed else []
 
 
 def _write(engine, actor, checked, read, options, result, progress, started, t0) -> None:
@@ -548,7 +515,7 @@ def _write(engine, actor, checked, read, options, result, progress, started, t0)
 
             recompute_actuals(engine, actor, options.as_of, conn=conn, note="load")
         timings["actuals"] = time.perf_counter() - t
-        result.run_id = _insert_run(conn, actor, options, started, t0, result)
+        result.run_id = insert_run(conn, actor, options, started, t0, result)
         record(
             conn,
             getattr(actor, "user_id", None),
@@ -591,150 +558,3 @@ def _town_polygons(conn: Connection) -> dict:
 def _customer_ids(conn: Connection) -> pd.Series:
     df = pd.read_sql(text("SELECT id, cust_no FROM customer"), conn)
     return pd.Series(df["id"].to_numpy(), index=df["cust_no"].astype(str))
-
-
-def first_grids(engine: Engine, actor) -> int:
-    """A bank with branches and managers but no grids gets its first grids from the
-    proposal: level 1 by nearest outlet, then per branch level 2 from whole villages
-    balanced by workload; applied as the first grid versions (action ``proposal``, noted
-    for review). A proposal cut short (the process killed after level 1) is finished by the
-    next load. Returns the number of grids made.
-
-    The customers are read once and assigned once, after the last grid is applied: the
-    branches' workloads come from their first-level grids computed in memory, and the one
-    re-assignment writes every customer without the customer table's indexes, built again
-    in the same transaction."""
-    from core.grids.assignment import GridSet, compute_assignment, read_grid_sets
-    from core.grids.changes import apply, refresh_residents
-    from core.grids.proposals import level1_change, level2_change
-
-    with engine.connect() as conn:
-        managers = conn.execute(text("SELECT COUNT(*) FROM manager WHERE active")).scalar_one()
-    missing_level1, branches = _branches_to_propose(engine)
-    if not branches or not managers or service_area(engine).is_empty:
-        return 0
-    made = 0
-    if missing_level1:
-        level1 = level1_change(engine)
-        level1.note = f"{FIRST_LOAD},待审核 / first load, to review: {level1.note}"
-        apply(engine, level1, actor, reassign=False)
-        made = len(level1.grids)
-    with engine.connect() as conn:
-        customers = fetch_frame(
-            conn,
-            "SELECT id, lon, lat, village_id, deposit_balance, "
-            "deposit_balance + wealth_balance AS aum FROM customer ORDER BY id",
-            numeric=True,
-        )
-        grids1, _, village_xy = read_grid_sets(conn)
-    none = np.array([], dtype=float)
-    customers[["grid1_id", "grid2_id"]] = np.nan
-    level1_only = compute_assignment(customers, grids1, GridSet(none, [], none, none), village_xy)
-    branch = level1_only["branch_id"].to_numpy()
-    wanted = ["lon", "lat", "deposit_balance", "aum"]
-    for branch_id in branches:
-        mine = customers.loc[branch == branch_id, wanted].reset_index(drop=True)
-        change, _balance = level2_change(engine, branch_id, mine)
-        change.note = f"{FIRST_LOAD},待审核 / first load, to review: {change.note}"
-        apply(engine, change, actor, reassign=False)
-        made += len(change.grids)
-    del customers
-    with engine.begin() as conn:
-        indexes = drop_indexes(conn, ("customer",))
-        write.assign_customers(conn)
-        create_indexes(conn, indexes)
-        refresh_residents(conn)
-    return made
-
-
-# ---- the record of a load ----------------------------------------------------------------
-
-
-def _report(problems: list[Problem]) -> str:
-    return json.dumps(
-        [
-            {
-                "key": p.key,
-                "params": {k: str(v) for k, v in p.params.items()},
-                "file": p.file,
-                "row": p.row,
-                "field": str(p.field) if p.field is not None else None,
-            }
-            for p in problems[:REPORT_LIMIT]
-        ],
-        ensure_ascii=False,
-    )
-
-
-def _run_values(actor, options, started, t0, result) -> dict:
-    return {
-        "started_at": started,
-        "seconds": round(time.perf_counter() - t0, 3),
-        "user_id": getattr(actor, "user_id", None),
-        "source": options.source[:200] or "upload",
-        "batch": options.batch,
-        "as_of": options.as_of,
-        "status": result.status,
-        "counts": json.dumps(result.counts, ensure_ascii=False, default=str),
-        "timings": json.dumps({k: round(v, 3) for k, v in result.timings.items()}),
-        "problems": len(result.problems),
-        "quarantined": result.quarantined,
-        "report": _report(result.problems + result.notes),
-    }
-
-
-def _insert_run(conn, actor, options, started, t0, result) -> int:
-    from core.models import LoadRun
-
-    values = _run_values(actor, options, started, t0, result)
-    if result.status != "done":
-        values["batch"] = None  # only a batch that was loaded counts as done
-    return conn.execute(
-        LoadRun.__table__.insert().values(**values).returning(LoadRun.__table__.c.id)
-    ).scalar_one()
-
-
-def _record_run(engine, actor, options, started, t0, result) -> int:
-    with engine.begin() as conn:
-        return _insert_run(conn, actor, options, started, t0, result)
-
-
-def _finish_run(engine: Engine, result: LoadResult, t0: float) -> None:
-    with engine.begin() as conn:
-        conn.execute(
-            text("UPDATE load_run SET seconds = :s, timings = :t, counts = :c WHERE id = :i"),
-            {
-                "s": round(time.perf_counter() - t0, 3),
-                "t": json.dumps({k: round(v, 3) for k, v in result.timings.items()}),
-                "c": json.dumps(result.counts, ensure_ascii=False, default=str),
-                "i": result.run_id,
-            },
-        )
-
-
-def load_runs(engine: Engine, limit: int = 50) -> pd.DataFrame:
-    """The latest loads, newest first: when, source, batch, as-of date, status, seconds,
-    problems, quarantined rows and the counts per file (parsed)."""
-    with engine.connect() as conn:
-        df = pd.read_sql(
-            text(
-                "SELECT id, started_at, source, batch, as_of, status, seconds, problems, "
-                "quarantined, counts FROM load_run ORDER BY id DESC LIMIT :n"
-            ),
-            conn,
-            params={"n": int(limit)},
-        )
-    df["counts"] = [json.loads(c) for c in df["counts"]]
-    return df
-
-
-def run_problems(engine: Engine, run_id: int) -> list[Problem]:
-    """The problems (and notes) a load recorded, as problems again (for the report)."""
-    with engine.connect() as conn:
-        report = conn.execute(
-            text("SELECT report FROM load_run WHERE id = :i"), {"i": int(run_id)}
-        ).scalar()
-    return [
-        Problem(r["key"], r["params"], file=r["file"], row=r["row"], field=r["field"])
-        for r in json.loads(report or "[]")
-    ]

@@ -355,7 +355,7 @@ def _summary(counts: dict, lang: str) -> str:
 
 
 def runs_frame(runs: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
-    """:func:`core.bank_data.load.load_runs` as shown: when, source, batch, as-of date,
+    """:func:`core.bank_data.runs.load_runs` as shown: when, source, batch, as-of date,
     status in words, seconds, problems, quarantined rows, files, rows read and a summary of
     the counts per file."""
     status = {

@@ -22,7 +22,7 @@ from sqlalchemy import func, select
 
 from core.bank_data.checks import report_xlsx
 from core.bank_data.headers import match_headers, normalise
-from core.bank_data.load import LoadOptions, LoadResult, load_files, load_runs, run_problems
+from core.bank_data.load import LoadOptions, LoadResult, load_files
 from core.bank_data.preview import (
     COUNT_LABELS,
     check_headers,
@@ -35,6 +35,7 @@ from core.bank_data.preview import (
     templates_zip,
 )
 from core.bank_data.profiles import delete_profile, list_profiles, load_profile, save_profile
+from core.bank_data.runs import load_runs, run_problems
 from core.bank_data.spec import KINDS
 from core.db import get_engine
 from core.files import downloads
