@@ -26,7 +26,7 @@ import pandas as pd
 from sqlalchemy import Connection, Engine, text
 from sqlalchemy.exc import DBAPIError
 
-from core.bank_data import write
+from core.bank_data import records, write
 from core.bank_data.checks import Checked, Context, check_table
 from core.bank_data.first_grids import first_grids, first_grids_due
 from core.bank_data.lock import LoadBusy, exclusive
@@ -483,7 +483,7 @@ def _write(engine, actor, checked, read, options, result, progress, started, t0)
             rows = write.customer_rows(kept["customers"], village_table, area, options.as_of)
             spared, full = _quarantined_customers(read, checked, options.full)
             if fresh:  # the customers' balances from this load's files, in the same insert
-                rows = write.with_totals(rows, kept.get("holdings"), kept.get("other_bank"))
+                rows = records.with_totals(rows, kept.get("holdings"), kept.get("other_bank"))
             written, closed = write.write_customers(conn, rows, full, options.as_of, spared)
             counts["customers"].update(write.upsert_counts(written))
             counts["customers"]["closed"] = closed
@@ -493,10 +493,10 @@ def _write(engine, actor, checked, read, options, result, progress, started, t0)
         if ids is None and set(kept) & {"holdings", "other_bank", "balances", "visits"}:
             ids = _customer_ids(conn)
         for stem, writer in (
-            ("holdings", write.write_holdings),
-            ("other_bank", write.write_other_bank),
-            ("balances", write.write_balances),
-            ("visits", write.write_visits),
+            ("holdings", records.write_holdings),
+            ("other_bank", records.write_other_bank),
+            ("balances", records.write_balances),
+            ("visits", records.write_visits),
         ):
             if stem in kept:
                 more = {"totals": False} if fresh and stem in ("holdings", "other_bank") else {}

@@ -132,6 +132,15 @@ OUTCOMES = _choices(
         "未成功": "none",
     }
 )
+CUSTOMER_NO = Column(  # how every per-customer file names its customer
+    "cust_no",
+    "客户号",
+    "code",
+    required=True,
+    aliases=("cust_no", "customer_no"),
+    size=20,
+    must_have_value=True,
+)
 CRS_NOTE = "WGS84(GPS)、GCJ02(高德/腾讯/微信)或 CGCS2000;不填时取 --crs 或 WGS84"
 
 KINDS: tuple[FileKind, ...] = (
@@ -232,9 +241,7 @@ KINDS: tuple[FileKind, ...] = (
         "Customers",
         "cust_no",
         (
-            _r(
-                "cust_no", "客户号", "code", "cust_no", "customer_no", must_have_value=True, size=20
-            ),
+            CUSTOMER_NO,
             _r("kind", "客户类型", "choice", "kind", choices=CUSTOMER_KINDS, must_have_value=True),
             _r("name", "客户名称", "text", "name", "客户姓名", must_have_value=True),
             _r("id_number", "证件号码", "id_number", "id_number", "身份证号", size=18),
@@ -270,9 +277,7 @@ KINDS: tuple[FileKind, ...] = (
         "Holdings",
         None,
         (
-            _r(
-                "cust_no", "客户号", "code", "cust_no", "customer_no", must_have_value=True, size=20
-            ),
+            CUSTOMER_NO,
             _r("product", "产品类别", "choice", "product", choices=PRODUCTS, must_have_value=True),
             _r("balance", "余额(元)", "amount", "balance", must_have_value=True),
             _r("matures_on", "到期日", "date", "matures_on"),
@@ -287,9 +292,7 @@ KINDS: tuple[FileKind, ...] = (
         "Other-bank funds",
         None,
         (
-            _r(
-                "cust_no", "客户号", "code", "cust_no", "customer_no", must_have_value=True, size=20
-            ),
+            CUSTOMER_NO,
             _r("deposit", "他行存款(元)", "amount", "other_bank_deposit"),
             _r("loan", "他行贷款(元)", "amount", "other_bank_loan"),
             _r("noted_on", "调查日期", "date", "noted_on", must_have_value=True),
@@ -302,9 +305,7 @@ KINDS: tuple[FileKind, ...] = (
         "Month-end balances",
         None,
         (
-            _r(
-                "cust_no", "客户号", "code", "cust_no", "customer_no", must_have_value=True, size=20
-            ),
+            CUSTOMER_NO,
             _r("month", "月份", "month", "month", must_have_value=True),
             _r("deposit", "存款余额(元)", "amount", "deposit_balance", must_have_value=True),
             _r("loan", "贷款余额(元)", "amount", "loan_balance", must_have_value=True),
@@ -317,9 +318,7 @@ KINDS: tuple[FileKind, ...] = (
         "Past visits",
         None,
         (
-            _r(
-                "cust_no", "客户号", "code", "cust_no", "customer_no", must_have_value=True, size=20
-            ),
+            CUSTOMER_NO,
             _r("staff_code", "工号", "code", "staff_code", must_have_value=True),
             _r("visited_at", "走访时间", "datetime", "visited_at", must_have_value=True),
             _r("channel", "方式", "choice", "channel", choices=CHANNELS, must_have_value=True),
