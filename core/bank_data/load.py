@@ -475,7 +475,7 @@ def _write(engine, actor, checked, read, options, result, progress, started, t0)
         ids = None
         # a first load writes into empty tables without their indexes, built once after
         fresh = "customers" in kept and not has_rows(conn, "customer")
-        indexes = drop_indexes(conn, BULK_TABLES) if fresh else []
+        indexes = drop_indexes(conn, BULK_TABLES) if fresh else None
         if "customers" in kept:
             village_table = pd.read_sql(
                 text("SELECT id, code, name, short_name FROM village"), conn

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -129,24 +129,54 @@ def rows_for(
 BULK_TABLES = ("customer", "holding", "other_bank_fund", "balance_month", "visit")
 
 
-def drop_indexes(conn: Connection, tables: tuple[str, ...]) -> list:
-    """Drop the secondary indexes of ``tables`` before a bulk write (as the demo seed does:
-    a million rows go faster into a table without them, and building an index once is
-    cheaper than keeping it up to date row by row); :func:`create_indexes` builds them again
-    in the same transaction. DDL is transactional on SQLite and PostgreSQL: a failed load
-    leaves them as they were. Returns the indexes dropped."""
+@dataclass
+class Dropped:
+    """What :func:`drop_indexes` dropped, for :func:`create_indexes` to put back."""
+
+    tables: tuple[str, ...] = ()
+    indexes: list = field(default_factory=list)
+    foreign_keys: list[tuple[str, str, str]] = field(default_factory=list)  # table, name, def
+
+
+def drop_indexes(conn: Connection, tables: tuple[str, ...]) -> Dropped:
+    """Drop the secondary indexes of ``tables`` (and on PostgreSQL their foreign keys, each
+    checked there by a trigger per row) before a bulk write, as the demo seed does: a
+    million rows go faster into a table without them, and building an index (or checking a
+    foreign key) once is cheaper than keeping it up to date row by row.
+    :func:`create_indexes` puts them back in the same transaction. DDL is transactional on
+    SQLite and PostgreSQL: a failed load leaves them as they were."""
     from core.models import Base
 
-    indexes = [i for name in tables for i in Base.metadata.tables[name].indexes]
-    for index in indexes:
+    dropped = Dropped(tables)
+    dropped.indexes = [i for name in tables for i in Base.metadata.tables[name].indexes]
+    for index in dropped.indexes:
         index.drop(conn, checkfirst=True)
-    return indexes
+    if conn.dialect.name == "postgresql":
+        for table in tables:
+            rows = conn.execute(
+                text(
+                    "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+                    "WHERE conrelid = CAST(:t AS regclass) AND contype = 'f' ORDER BY conname"
+                ),
+                {"t": f'"{table}"'},
+            ).all()
+            for name, definition in rows:
+                conn.exec_driver_sql(f'ALTER TABLE "{table}" DROP CONSTRAINT "{name}"')
+                dropped.foreign_keys.append((table, name, definition))
+    return dropped
 
 
-def create_indexes(conn: Connection, indexes: list) -> None:
-    """Build again the indexes :func:`drop_indexes` dropped."""
-    for index in indexes:
+def create_indexes(conn: Connection, dropped: Dropped | None) -> None:
+    """Put back what :func:`drop_indexes` dropped (each foreign key checked once, over the
+    whole table) and, on PostgreSQL, refresh the planner's statistics of those tables."""
+    if dropped is None:
+        return
+    for index in dropped.indexes:
         index.create(conn, checkfirst=True)
+    for table, name, definition in dropped.foreign_keys:
+        conn.exec_driver_sql(f'ALTER TABLE "{table}" ADD CONSTRAINT "{name}" {definition}')
+    if conn.dialect.name == "postgresql" and dropped.tables:
+        conn.exec_driver_sql("ANALYZE " + ", ".join(f'"{t}"' for t in dropped.tables))
 
 
 def next_id(conn: Connection, table: str) -> int:

@@ -416,10 +416,13 @@ def refresh_residents(conn) -> None:
     for level, col in ((1, "grid1_id"), (2, "grid2_id")):
         counts = pd.read_sql(
             text(f"""
-            SELECT c.{col} AS grid_id, c.village_id, COUNT(*) AS n, v.residents,
-                   (SELECT COUNT(*) FROM customer c2 WHERE c2.village_id = c.village_id) AS total
+            WITH filed AS (
+                SELECT village_id, COUNT(*) AS total FROM customer
+                WHERE village_id IS NOT NULL GROUP BY village_id)
+            SELECT c.{col} AS grid_id, c.village_id, COUNT(*) AS n, v.residents, f.total
             FROM customer c JOIN village v ON v.id = c.village_id
-            WHERE c.{col} IS NOT NULL GROUP BY c.{col}, c.village_id, v.residents"""),
+            JOIN filed f ON f.village_id = c.village_id
+            WHERE c.{col} IS NOT NULL GROUP BY c.{col}, c.village_id, v.residents, f.total"""),
             conn,
         )
         counts["share"] = counts["residents"] * counts["n"] / counts["total"]
