@@ -300,6 +300,9 @@ class Customer(Base):
     located: Mapped[str | None] = mapped_column(String(8))
     core_manager: Mapped[str | None] = mapped_column(String(16))  # 归属客户经理工号 (core system)
     closed_on: Mapped[date | None] = mapped_column(Date)  # 销户: gone from a full customers file
+    # the hash of the customers-file row last written (core.bank_data.unchanged); None when
+    # written otherwise (the demo seed) or closed: the next file's row is checked and written
+    source_hash: Mapped[int | None] = mapped_column(BigInteger)
 
 
 class CustomerProfile(Base):

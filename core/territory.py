@@ -51,9 +51,15 @@ def service_area(bind: Engine | Connection) -> shapely.Geometry:
             parts = [from_geojson(g) for g in conn.execute(_areas(Township)).scalars()]
         if not parts:
             parts = [from_geojson(g) for g in conn.execute(_areas(Village)).scalars()]
-    if not parts:
+    return union_area(parts)
+
+
+def union_area(parts) -> shapely.Geometry:
+    """One area from polygons (a service area from the bank's polygons, its townships' or
+    its villages'), valid, to the micro-degree; an empty polygon from none."""
+    if not len(parts):
         return shapely.Polygon()
-    return polygonal(shapely.make_valid(shapely.union_all(parts, grid_size=1e-6)))
+    return polygonal(shapely.make_valid(shapely.union_all(list(parts), grid_size=1e-6)))
 
 
 def _areas(table):

@@ -106,6 +106,8 @@ def test_loading_the_same_folder_again_changes_nothing(loaded, county_files):
     for stem in ("villages", "branches", "customers"):
         assert again.counts[stem]["inserted"] == 0, stem
         assert again.counts[stem]["updated"] == 0, stem
+    every = again.counts["customers"]["read"]  # each row as last written: left out unchecked
+    assert again.counts["customers"]["unchanged"] == every
     assert again.counts["holdings"]["replaced"] == 0  # every customer's set of rows is the same
     assert again.counts["balances"]["inserted"] == again.counts["balances"]["updated"] == 0
     assert again.counts["visits"]["inserted"] == 0
@@ -181,6 +183,13 @@ def test_a_changed_row_updates_and_a_missing_customer_is_closed(loaded, county_f
     assert held == pytest.approx(deposits + 1000)
     assert not k6
     assert joined.segment_id is not None and joined.grid2_id is not None
+    back = _load(engine, county_files[0])  # the closed customer's row is back as it was
+    assert back.counts["customers"]["updated"] == 2  # reopened, and the phone as before
+    with engine.connect() as conn:
+        reopened = conn.execute(
+            text("SELECT status, closed_on FROM customer WHERE cust_no = :c"), {"c": gone}
+        ).one()
+    assert reopened.status != "closed" and reopened.closed_on is None
 
 
 def test_a_bad_row_writes_nothing_unless_quarantine_allows_it(empty_engine, county_files, tmp_path):

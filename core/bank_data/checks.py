@@ -58,7 +58,7 @@ class Context:
     branches: frozenset[str] = frozenset()
     staff: frozenset[str] = frozenset()
     customers: frozenset[str] = frozenset()
-    id_owner: dict[str, str] | None = None  # id_number -> cust_no already in the database
+    id_owner: pd.Series | dict | None = None  # cust_no by id_number, already in the database
     area: shapely.Geometry | None = None  # the service area (WGS-84); None/empty: no check
     _cache: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
@@ -69,7 +69,7 @@ class Context:
             if name == "villages":
                 codes = [] if self.villages is None else self.villages["code"].astype(str)
             elif name == "owners":
-                codes = list((self.id_owner or {}).keys())
+                codes = self._owners().index.to_numpy(dtype=object)
             else:
                 codes = list(getattr(self, name))
             self._cache[name] = pa.array(codes, type=pa.string())
@@ -78,8 +78,11 @@ class Context:
     def owners(self) -> np.ndarray:
         """The customer numbers of :attr:`id_owner`, in the order of ``known("owners")``."""
         if "owner_values" not in self._cache:
-            self._cache["owner_values"] = np.array(list((self.id_owner or {}).values()), object)
+            self._cache["owner_values"] = self._owners().to_numpy(dtype=object)
         return self._cache["owner_values"]
+
+    def _owners(self) -> pd.Series:
+        return pd.Series(self.id_owner if self.id_owner is not None else {}, dtype=object)
 
 
 @dataclass
@@ -97,6 +100,9 @@ class Checked:
     bad: np.ndarray
     problems: list[Problem]
     notes: list[Problem]
+    same: np.ndarray = field(default_factory=lambda: np.array([], dtype=object))
+    # the customer numbers of the file's rows left out as unchanged (not in ``frame``:
+    # neither checked again nor written; :mod:`core.bank_data.unchanged`)
 
 
 class _Run:
@@ -211,7 +217,7 @@ def _customers(run: _Run) -> None:
         kept = v.blank(ids.values, ~individual)
         dup, first = _duplicates([ids.number], run.rows)
         run.add([("load.check.duplicate", dup, {"first": first})], "id_number")
-        if context.id_owner:
+        if context.id_owner is not None and len(context.id_owner):
             at = pc.fill_null(pc.index_in(kept, value_set=context.known("owners")), -1)
             at = at.to_numpy(zero_copy_only=False)
             held = np.flatnonzero(at >= 0)

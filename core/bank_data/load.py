@@ -26,7 +26,7 @@ import pandas as pd
 from sqlalchemy import Connection, Engine, text
 from sqlalchemy.exc import DBAPIError
 
-from core.bank_data import records, write
+from core.bank_data import records, unchanged, write
 from core.bank_data.checks import Checked, Context, check_table
 from core.bank_data.first_grids import first_grids, first_grids_due
 from core.bank_data.lock import LoadBusy, exclusive
@@ -44,13 +44,15 @@ from core.bank_data.upsert import (
     BULK_TABLES,
     create_indexes,
     drop_indexes,
+    fetch_frame,
+    fetch_rows,
     has_rows,
 )
 from core.db import DatabaseBusy, is_busy
 from core.files.guard import safe_name
 from core.permissions import record, require_role
 from core.problems import Problem, ProblemError
-from core.territory import service_area
+from core.territory import service_area, union_area
 
 DRIFT_SHARE = 0.05  # a load changing more customers than this fits the segments anew
 
@@ -143,6 +145,7 @@ class _Read:
     problems: list[Problem] = field(default_factory=list)
     notes: list[Problem] = field(default_factory=list)
     row_problems: dict[str, list[Problem]] = field(default_factory=dict)
+    held: pd.DataFrame | None = None  # the customers the database holds (:func:`_held`)
 
 
 def _read(files: dict[str, bytes], options: LoadOptions) -> _Read:
@@ -171,12 +174,9 @@ def _read(files: dict[str, bytes], options: LoadOptions) -> _Read:
 def _context(conn: Connection, read: _Read, options: LoadOptions) -> Context:
     villages = pd.read_sql(text("SELECT code, name, town_code, town_name FROM village"), conn)
     bank = conn.execute(text("SELECT code FROM bank ORDER BY id")).scalar()
-    if "territory" in read.areas:
-        import shapely
-
-        area = shapely.union_all(list(read.areas["territory"].geometry))
-    else:
-        area = service_area(conn)
+    given = [read.areas[s] for s in ("territory", "township_areas") if s in read.areas]
+    # the service area as this load leaves it: the bank's polygon, else its townships'
+    area = union_area(given[0].geometry) if given else service_area(conn)
     return Context(
         as_of=options.as_of,
         crs=options.crs,
@@ -191,7 +191,7 @@ def _context(conn: Connection, read: _Read, options: LoadOptions) -> Context:
 
 
 def _codes(conn: Connection, table: str, column: str = "code") -> list[str]:
-    return [str(c) for c in conn.execute(text(f'SELECT "{column}" FROM "{table}"')).scalars()]
+    return [str(r[0]) for r in fetch_rows(conn, f'SELECT "{column}" FROM "{table}"')]
 
 
 def _kept(checked: Checked) -> pd.DataFrame:
@@ -208,10 +208,19 @@ def _check_all(conn: Connection, read: _Read, options: LoadOptions) -> dict[str,
         if table is None:
             continue
         if stem in ("holdings", "other_bank", "balances", "visits") and not context.customers:
-            context.customers = frozenset(_codes(conn, "customer", "cust_no"))
+            context.customers = frozenset(_held(conn, read)["cust_no"])
+        hashes, same = None, None
         if stem == "customers":
-            context.id_owner = _id_owners(conn)
+            held = _held(conn, read)
+            individual = (held["kind"] == "individual") & (held["id_number"].fillna("") != "")
+            owners = held[individual]
+            context.id_owner = pd.Series(owners["cust_no"].to_numpy(), index=owners["id_number"])
+            salt = unchanged.salt(context.crs, context.villages, context.area)
+            table, hashes, same = unchanged.split(table, held, salt)
         result = check_table(table, context)
+        if hashes is not None:
+            result.frame["source_hash"] = hashes
+            result.same = same
         broken = read.row_problems.get(stem, [])
         result.problems = broken + result.problems
         if broken:  # a row with a cell refused (a formula) is quarantined whole, not written
@@ -230,16 +239,23 @@ def _check_all(conn: Connection, read: _Read, options: LoadOptions) -> dict[str,
         elif stem == "staff":
             context.staff = context.staff | frozenset(kept["code"].astype(str))
         elif stem == "customers":
-            known = _codes(conn, "customer", "cust_no")
+            known = _held(conn, read)["cust_no"]
             context.customers = frozenset(known) | frozenset(kept["cust_no"].astype(str))
     return checked
 
 
-def _id_owners(conn: Connection) -> dict[str, str]:
-    rows = conn.execute(
-        text("SELECT id_number, cust_no FROM customer WHERE kind = 'individual'")
-    ).all()
-    return {r[0]: r[1] for r in rows if r[0]}
+def _held(conn: Connection, read: _Read) -> pd.DataFrame:
+    """The customers the database holds (id, cust_no, status, kind, id_number, and
+    source_hash: 0 where none), read once per load (the load lock keeps them as read)."""
+    if read.held is None:
+        read.held = fetch_frame(
+            conn,
+            "SELECT id, cust_no, status, kind, id_number, COALESCE(source_hash, 0) AS source_hash "
+            "FROM customer",
+        )
+        for column in ("id", "source_hash"):
+            read.held[column] = read.held[column].astype(np.int64)
+    return read.held
 
 
 # ---- the load ----------------------------------------------------------------------------
@@ -302,7 +318,7 @@ def _load_files(engine, files, actor, options, progress) -> LoadResult:
     problems = read.problems + _said_once(checked) + _other_bank(engine, checked)
     notes = read.notes + [p for c in checked.values() for p in c.notes]
     counts = {
-        stem: {"file": c.file, "read": len(c.frame), "bad": int(c.bad.sum())}
+        stem: {"file": c.file, "read": len(c.frame) + len(c.same), "bad": int(c.bad.sum())}
         for stem, c in checked.items()
     }
     for stem, gdf in read.areas.items():
@@ -484,8 +500,12 @@ def _write(engine, actor, checked, read, options, result, progress, started, t0)
             spared, full = _quarantined_customers(read, checked, options.full)
             if fresh:  # the customers' balances from this load's files, in the same insert
                 rows = records.with_totals(rows, kept.get("holdings"), kept.get("other_bank"))
-            written, closed = write.write_customers(conn, rows, full, options.as_of, spared)
+            present = checked["customers"].same  # in the file, as last written
+            written, closed = write.write_customers(
+                conn, rows, full, options.as_of, spared, present, read.held
+            )
             counts["customers"].update(write.upsert_counts(written))
+            counts["customers"]["unchanged"] += len(present)
             counts["customers"]["closed"] = closed
             touched = written.touched
             counts["customers"]["placed"] = rows["located"].value_counts(dropna=False).to_dict()

@@ -72,17 +72,26 @@ def has_rows(conn: Connection, table: str) -> bool:
     return conn.execute(text(f'SELECT 1 FROM "{table}" LIMIT 1')).first() is not None
 
 
-def fetch_frame(conn: Connection, sql: str, numeric: bool = False) -> pd.DataFrame:
-    """The rows of a SELECT in the caller's transaction, read straight from the driver's
-    cursor (none of ``pandas.read_sql``'s work per value); with ``numeric`` (every column a
-    number) as floats, NULL as NaN."""
+def fetch_rows(conn: Connection, sql: str) -> list[tuple]:
+    """The rows of a SELECT in the caller's transaction, as the driver's cursor gives them
+    (none of SQLAlchemy's or ``pandas.read_sql``'s work per value)."""
+    return _fetch(conn, sql)[1]
+
+
+def _fetch(conn: Connection, sql: str) -> tuple[list[str], list[tuple]]:
     cur = conn.connection.cursor()
     try:
         cur.execute(sql)
-        columns = [d[0] for d in cur.description]
-        rows = cur.fetchall()
+        return [d[0] for d in cur.description], cur.fetchall()
     finally:
         cur.close()
+
+
+def fetch_frame(conn: Connection, sql: str, numeric: bool = False) -> pd.DataFrame:
+    """The rows of a SELECT in the caller's transaction, read straight from the driver's
+    cursor (:func:`fetch_rows`); with ``numeric`` (every column a number) as floats, NULL
+    as NaN."""
+    columns, rows = _fetch(conn, sql)
     if numeric:
         values = np.array(rows, dtype=float).reshape(len(rows), len(columns))
         return pd.DataFrame(values, columns=columns)
@@ -190,6 +199,7 @@ def upsert(
     key: str,
     existing: pd.DataFrame | None = None,
     insert_only: dict | None = None,
+    bookkeeping: tuple[str, ...] = (),
 ) -> Written:
     """Insert or update ``rows`` (columns named as in ``table``) by their ``key`` column.
 
@@ -204,6 +214,9 @@ def upsert(
         them already; read here otherwise.
     insert_only : dict, optional
         Columns set on new rows only (an account's inactive state, a created date).
+    bookkeeping : tuple of str, optional
+        Columns written like the others whose change alone does not count as an update (a
+        row's source hash): such a row is written, counted unchanged and not touched.
     """
     cols = [c for c in rows.columns if c != key]
     if existing is None:
@@ -226,14 +239,22 @@ def upsert(
     if len(old_rows):
         before = existing.loc[old_rows[key]].reset_index()
         changed = np.zeros(len(old_rows), dtype=bool)
+        noted = np.zeros(len(old_rows), dtype=bool)
         for c in cols:
-            changed |= ~same_values(before[c], old_rows[c])
-        update = old_rows[changed].copy()
-        update.insert(0, "id", before.loc[changed, "id"].to_numpy())
+            if c in bookkeeping:
+                noted |= ~same_values(before[c], old_rows[c])
+            else:
+                changed |= ~same_values(before[c], old_rows[c])
+        update = old_rows[changed | noted].copy()
+        update.insert(0, "id", before.loc[changed | noted, "id"].to_numpy())
         update_rows(conn, table, update.drop(columns=[key]))
         out.updated = int(changed.sum())
         out.unchanged = len(old_rows) - out.updated
-    updated_ids = update["id"].to_numpy() if len(old_rows) else np.array([], dtype=np.int64)
+    updated_ids = (
+        before.loc[changed, "id"].to_numpy(dtype=np.int64)
+        if len(old_rows)
+        else np.array([], dtype=np.int64)
+    )
     inserted_ids = new["id"].to_numpy() if len(new) else np.array([], dtype=np.int64)
     out.touched = np.concatenate([inserted_ids, updated_ids]).astype(np.int64)
     parts = [pd.Series(existing["id"].to_numpy(dtype=np.int64), index=existing.index)]

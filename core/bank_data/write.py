@@ -229,28 +229,55 @@ def customer_rows(
         rows[col] = placed[col].to_numpy()
     rows["closed_on"] = None
     rows.loc[rows["status"] == "closed", "status"] = "active"  # back in the file: reopened
+    if "source_hash" in customers:  # the file row's (core.bank_data.unchanged)
+        rows["source_hash"] = customers["source_hash"].to_numpy()
     return rows
 
 
 def write_customers(
-    conn: Connection, rows: pd.DataFrame, full: bool, as_of: date, spared=()
+    conn: Connection,
+    rows: pd.DataFrame,
+    full: bool,
+    as_of: date,
+    spared=(),
+    present=(),
+    held: pd.DataFrame | None = None,
 ) -> tuple[Written, int]:
     """Upsert customers by number; with a full file, those missing from it are closed
     (销户: kept, never deleted) unless ``spared`` (the numbers of the file's quarantined
-    rows). Returns what was written and how many were closed."""
-    existing = pd.read_sql(
-        text("SELECT " + ", ".join(f'"{c}"' for c in ["id", *rows.columns]) + " FROM customer"),
-        conn,
-    )
+    rows) or ``present`` (the numbers of its rows left out as unchanged). ``held``: the
+    database's customers (id, cust_no, status) when the caller has read them. Only the rows
+    of the customers written are read whole. Returns what was written (``ids``: every
+    customer's id) and how many were closed."""
+    if held is None:
+        held = fetch_frame(conn, "SELECT id, cust_no, status FROM customer")
+        held["id"] = held["id"].astype(np.int64)
+    ids = pd.Series(held["id"].to_numpy(), index=held["cust_no"].astype(str))
+    mine = ids.reindex(rows["cust_no"].astype(str)).dropna().to_numpy(dtype=np.int64)
+    existing = rows_for(conn, "customer", ["id", *rows.columns], "id", mine)
     written = upsert(
-        conn, "customer", rows, "cust_no", existing, insert_only=_defaults(rows, **NEW_CUSTOMER)
+        conn,
+        "customer",
+        rows,
+        "cust_no",
+        existing,
+        insert_only=_defaults(rows, **NEW_CUSTOMER),
+        bookkeeping=("source_hash",),
     )
+    if written.ids is not None and len(written.ids):
+        ids = pd.concat([ids, written.ids])
+        written.ids = ids[~ids.index.duplicated()]
+    else:
+        written.ids = ids
     closed = 0
-    if full and len(existing):
-        gone = existing.loc[
-            ~existing["cust_no"].isin(rows["cust_no"])
-            & ~existing["cust_no"].isin(list(spared))
-            & (existing["status"] != "closed"),
+    if full and len(held):
+        listed = np.concatenate(
+            [rows["cust_no"].astype(str).to_numpy(), np.asarray(list(spared), dtype=object)]
+        )
+        gone = held.loc[
+            ~held["cust_no"].isin(listed)
+            & ~held["cust_no"].isin(np.asarray(present, dtype=object))
+            & (held["status"] != "closed"),
             "id",
         ]
         if len(gone):
@@ -264,7 +291,9 @@ def _close(conn: Connection, ids: np.ndarray, as_of: date) -> int:
     return update_rows(
         conn,
         "customer",
-        pd.DataFrame({"id": ids, "status": "closed", "closed_on": pd.Timestamp(as_of)}),
+        pd.DataFrame(
+            {"id": ids, "status": "closed", "closed_on": pd.Timestamp(as_of), "source_hash": None}
+        ),
     )
 
 

@@ -13,11 +13,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy.optimize import linear_sum_assignment
-from sklearn.cluster import KMeans
-from sklearn.metrics import pairwise_distances, silhouette_score
-from sklearn.pipeline import Pipeline
-from sklearn.preprocessing import StandardScaler
 
 from core.vocab import PRODUCTS
 
@@ -89,6 +84,11 @@ class Fit:
 def fit_segments(matrix: pd.DataFrame, k: int | None = None, seed: int = 0) -> Fit:
     """Cluster the rows of ``matrix`` (``segment_matrix``) into ``k`` segments, or into the k
     of ``K_RANGE`` with the best silhouette on a sample. Deterministic for ``seed``."""
+    from sklearn.cluster import KMeans  # scikit-learn is slow to import: only when fitting
+    from sklearn.metrics import pairwise_distances, silhouette_score
+    from sklearn.pipeline import Pipeline
+    from sklearn.preprocessing import StandardScaler
+
     rng = np.random.default_rng(seed)
     x = matrix.to_numpy(dtype=float)
     n = len(x)
@@ -139,6 +139,8 @@ def match_to_previous(
     >>> match_to_previous(new, old, pd.Series({"a": 1.0}))
     {1: 7}
     """
+    from scipy.optimize import linear_sum_assignment
+
     if new.empty or previous.empty:
         return {}
     cols = [c for c in new.columns if c in previous.columns]
