@@ -21,8 +21,10 @@ nightly batch
     ``core.bank_data.nightly.run_inbox`` (``python -m core nightly INBOX``) on that database:
     one dated batch written by ``core.demo.bank_batch.write_nightly_batch``, the full
     customers file with 1 % of the customers changed (a new mobile number or address) and
-    0.1 % new, and the holdings of those; end to end (load, re-assignment of the changed,
-    tags of the changed and segments of the new, actuals, the ``load_run`` row).
+    0.1 % new, and the holdings of those; end to end (load - the rows as last written left
+    out by their hash, the others checked and written -, re-assignment of the changed, tags
+    of everyone as of the batch date and the nearest segment for the new, actuals, the
+    ``load_run`` row).
 check of a bad file
     A dry run (``LoadOptions(dry_run=True)``, ``python -m core load --dry-run``) of the
     customers file with 1 % of its rows made bad (one fault each, in turn: an ID number's
