@@ -227,7 +227,8 @@ def _snapshots(conn: Connection, month: int) -> list[pd.DataFrame]:
     )
     filed = keys.assign(num=balances["filed"])
     filing = filed.merge(residents, on=["branch_id", "manager_id"], how="outer")
-    out.append(filing.fillna({"num": 0, "den": 0}).assign(metric="filing_rate"))
+    filing[["num", "den"]] = filing[["num", "den"]].astype(float).fillna(0.0)
+    out.append(filing.assign(metric="filing_rate"))
     return [f.assign(month=month) for f in out]
 
 
@@ -305,9 +306,10 @@ def _increases(conn: Connection, year: int, month_now: int, fresh: pd.DataFrame)
         ),
     )
     keys = ["year", "month", "org_level", "org_id", "metric"]
-    balances = pd.concat(
-        [stored, fresh[fresh["metric"].isin(list(INCREASES.values()))]]
-    ).drop_duplicates(keys, keep="last")
+    parts = [stored, fresh[fresh["metric"].isin(list(INCREASES.values()))]]
+    balances = pd.concat([p for p in parts if len(p)] or parts[:1]).drop_duplicates(
+        keys, keep="last"
+    )
     balances["step"] = (balances["year"] - year) * 12 + balances["month"]  # last Dec: 0
     out = []
     for increase, balance in INCREASES.items():
