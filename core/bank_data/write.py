@@ -264,22 +264,19 @@ def write_customers(
         insert_only=_defaults(rows, **NEW_CUSTOMER),
         bookkeeping=("source_hash",),
     )
-    if written.ids is not None and len(written.ids):
-        ids = pd.concat([ids, written.ids])
-        written.ids = ids[~ids.index.duplicated()]
-    else:
-        written.ids = ids
+    added = written.ids if written.ids is not None else ids.iloc[:0]
+    added = added[~added.index.isin(existing["cust_no"].astype(str))]  # the new customers'
+    written.ids = pd.concat([ids, added]) if len(added) else ids
     closed = 0
     if full and len(held):
         listed = np.concatenate(
-            [rows["cust_no"].astype(str).to_numpy(), np.asarray(list(spared), dtype=object)]
+            [
+                rows["cust_no"].astype(str).to_numpy(),
+                np.asarray(list(spared), dtype=object),
+                np.asarray(present, dtype=object),
+            ]
         )
-        gone = held.loc[
-            ~held["cust_no"].isin(listed)
-            & ~held["cust_no"].isin(np.asarray(present, dtype=object))
-            & (held["status"] != "closed"),
-            "id",
-        ]
+        gone = held.loc[~held["cust_no"].isin(listed) & (held["status"] != "closed"), "id"]
         if len(gone):
             closed = _close(conn, gone.to_numpy(), as_of)
     return written, closed
