@@ -352,11 +352,14 @@ def check_table(table: Table, context: Context) -> Checked:
     bad = np.zeros(run.n, dtype=bool)
     for _, m, _, _ in run.errors:
         bad |= m
+    problems, notes = _problems(run, run.errors), _problems(run, run.notes)
+    run.raw = run.errors = run.notes = None  # said: let the trimmed text go (memory)
+    v.release_memory()
     frame = pd.DataFrame({k: _column(run, k, a) for k, a in run.typed.items()}, copy=False)
     frame["row"] = run.rows
-    return Checked(
-        run.kind, table.file, frame, bad, _problems(run, run.errors), _problems(run, run.notes)
-    )
+    del run
+    v.release_memory()  # the typed arrays are in the frame now
+    return Checked(table.kind, table.file, frame, bad, problems, notes)
 
 
 def _column(run: _Run, key: str, values):
