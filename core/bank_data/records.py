@@ -233,34 +233,31 @@ def write_other_bank(
 
 
 def write_balances(conn: Connection, balances: pd.DataFrame, ids: pd.Series) -> dict[str, int]:
-    """Month-end balances by customer and month: new months inserted, changed ones set.
-
-    The rows go in by customer and month, the order of the table's key (SQLite keeps the
-    table in that order: each row then lands at the end of its B-tree)."""
-    customer = _customer_id(balances["cust_no"], ids)
-    month = (
-        pd.to_datetime(balances["month"], errors="coerce")
-        .to_numpy()
-        .astype("datetime64[M]")  # the month's first day (NaT stays NaT)
-        .astype("datetime64[ns]")
-    )
-    order = np.lexsort((month, customer))
+    """Month-end balances by customer and month: new months inserted, changed ones set."""
     wealth = (
         pd.to_numeric(balances["wealth"], errors="coerce").fillna(0.0)
         if "wealth" in balances
         else pd.Series(0.0, index=balances.index)
     )
-    columns = {"customer_id": customer[order], "month": month[order]}
-    del customer, month
-    for column, given in (
-        ("deposit_balance", balances["deposit"]),
-        ("loan_balance", balances["loan"]),
-        ("wealth_balance", wealth),
-    ):
-        columns[column] = np.round(given.to_numpy(dtype=float)[order], 2)
-    del order, wealth
-    rows = pd.DataFrame(columns, copy=False)  # one block per column: no copy of the rows
-    del columns
+    rows = pd.DataFrame(
+        {
+            "customer_id": _customer_id(balances["cust_no"], ids),
+            "month": pd.to_datetime(balances["month"], errors="coerce")
+            .to_numpy()
+            .astype("datetime64[M]")  # the month's first day (NaT stays NaT)
+            .astype("datetime64[ns]"),
+            **{
+                column: np.round(given.to_numpy(dtype=float), 2)
+                for column, given in (
+                    ("deposit_balance", balances["deposit"]),
+                    ("loan_balance", balances["loan"]),
+                    ("wealth_balance", wealth),
+                )
+            },
+        },
+        copy=False,  # a block per column: no copy of the 8 million rows into one
+    )
+    del wealth
     amounts = ["deposit_balance", "loan_balance", "wealth_balance"]
     customers = pd.unique(rows["customer_id"].to_numpy())
     old = rows_for(
