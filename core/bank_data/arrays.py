@@ -74,6 +74,13 @@ def halfwidth(arr: pa.Array) -> pa.Array:
     return pc.utf8_normalize(arr, "NFKC")
 
 
+def release_memory() -> None:
+    """Give back to the system the memory pyarrow's pool keeps after its arrays are freed
+    (mimalloc keeps it for later arrays: after a large file's check, about a gigabyte that
+    numpy and Python objects cannot use)."""
+    pa.default_memory_pool().release_unused()
+
+
 def mask(arr) -> np.ndarray:
     """A pyarrow boolean array as numpy, null as False."""
     return pc.fill_null(arr, False).to_numpy(zero_copy_only=False)

@@ -113,8 +113,13 @@ class _Run:
         self.table, self.context, self.kind = table, context, table.kind
         self.n = len(table.frame)
         self.columns = {c.key: c for c in self.kind.columns if c.key in table.frame.columns}
-        self.source = {k: v.arrow_text(table.frame[k]) for k in self.columns}  # as written
-        self.raw = {k: v.strings(self.source[k]) for k in self.columns}
+        self.source: dict = {}  # as written, kept where the file's own str can be reused
+        self.raw: dict = {}
+        for k in self.columns:
+            written = v.arrow_text(table.frame[k])
+            self.raw[k] = v.strings(written)
+            if table.frame[k].dtype == object:  # else a copy nothing reads (memory)
+                self.source[k] = written
         self.rows = np.asarray(table.rows, dtype=np.int64)
         self.typed: dict = {}
         self.errors: list = []
@@ -174,12 +179,31 @@ def _duplicates(keys: list, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         given &= part >= 0
         code = part if len(keys) == 1 else code * (int(part.max(initial=0)) + 2) + part
     dup = np.zeros(len(rows), dtype=bool)
-    dup[given] = pd.Series(code[given]).duplicated(keep="first").to_numpy()
+    dup[given] = _repeated(code[given] if not given.all() else code)
     first = np.zeros(len(rows), dtype=np.int64)
     if dup.any():
         firsts = given & ~dup
         first[dup] = pd.Series(rows[firsts], index=code[firsts]).reindex(code[dup]).to_numpy()
     return dup, first
+
+
+def _repeated(code: np.ndarray) -> np.ndarray:
+    """Whether each value came before (``duplicated(keep="first")``), by a stable sort: no
+    hash table of millions of keys (memory), and keys mostly in order sort in one pass.
+
+    Examples
+    --------
+    >>> _repeated(np.array([3, 1, 3, 2, 1])).tolist()
+    [False, False, True, False, True]
+    """
+    order = np.argsort(code, kind="stable")
+    ordered = code[order]
+    repeat = np.zeros(len(code), dtype=bool)
+    repeat[1:] = ordered[1:] == ordered[:-1]
+    del ordered
+    out = np.empty(len(code), dtype=bool)
+    out[order] = repeat
+    return out
 
 
 def _from_id(run: _Run, key: str, from_id: np.ndarray) -> None:
@@ -358,11 +382,14 @@ def check_table(table: Table, context: Context) -> Checked:
     bad = np.zeros(run.n, dtype=bool)
     for _, m, _, _ in run.errors:
         bad |= m
+    problems, notes = _problems(run, run.errors), _problems(run, run.notes)
+    run.raw = run.errors = run.notes = None  # said: let the trimmed text go (memory)
+    v.release_memory()
     frame = pd.DataFrame({k: _column(run, k, a) for k, a in run.typed.items()}, copy=False)
     frame["row"] = run.rows
-    return Checked(
-        run.kind, table.file, frame, bad, _problems(run, run.errors), _problems(run, run.notes)
-    )
+    del run
+    v.release_memory()  # the typed arrays are in the frame now
+    return Checked(table.kind, table.file, frame, bad, problems, notes)
 
 
 def _column(run: _Run, key: str, values):

@@ -27,6 +27,7 @@ from sqlalchemy import Connection, Engine, text
 from sqlalchemy.exc import DBAPIError
 
 from core.bank_data import records, unchanged, write
+from core.bank_data.arrays import release_memory
 from core.bank_data.checks import Checked, Context, check_table
 from core.bank_data.first_grids import first_grids, first_grids_due
 from core.bank_data.lock import LoadBusy, exclusive
@@ -314,6 +315,7 @@ def _load_files(engine, files, actor, options, progress) -> LoadResult:
         progress("检查数据 / checking", 0.15)
         with engine.connect() as conn:
             checked = _check_all(conn, read, options)
+        release_memory()  # what the files' text and the checks held (pyarrow keeps it)
         timings["check"] = time.perf_counter() - t0 - timings["read"]
     problems = read.problems + _said_once(checked) + _other_bank(engine, checked)
     notes = read.notes + [p for c in checked.values() for p in c.notes]
@@ -498,6 +500,7 @@ def _write(engine, actor, checked, read, options, result, progress, started, t0)
             )
             rows = write.customer_rows(kept["customers"], village_table, area, options.as_of)
             spared, full = _quarantined_customers(read, checked, options.full)
+            _release(checked, kept, "customers")  # the rows to write hold what is needed
             if fresh:  # the customers' balances from this load's files, in the same insert
                 rows = records.with_totals(rows, kept.get("holdings"), kept.get("other_bank"))
             present = checked["customers"].same  # in the file, as last written
@@ -510,6 +513,7 @@ def _write(engine, actor, checked, read, options, result, progress, started, t0)
             touched = written.touched
             counts["customers"]["placed"] = rows["located"].value_counts(dropna=False).to_dict()
             ids = written.ids  # every customer's id: the file's and those held before
+            del rows, written
         if ids is None and set(kept) & {"holdings", "other_bank", "balances", "visits"}:
             ids = _customer_ids(conn)
         for stem, writer in (
@@ -521,6 +525,7 @@ def _write(engine, actor, checked, read, options, result, progress, started, t0)
             if stem in kept:
                 more = {"totals": False} if fresh and stem in ("holdings", "other_bank") else {}
                 counts[stem].update(writer(conn, kept[stem], ids, **more))
+                _release(checked, kept, stem)
         timings["customers"] = time.perf_counter() - t
         t = time.perf_counter()
         create_indexes(conn, indexes)
@@ -546,11 +551,22 @@ def _write(engine, actor, checked, read, options, result, progress, started, t0)
         )
 
 
+def _release(checked: dict[str, Checked], kept: dict[str, pd.DataFrame], stem: str) -> None:
+    """Let a file's checked rows go once they are written (memory): its frame is left
+    empty (its columns kept), its counts are taken already."""
+    del kept[stem]
+    done = checked[stem]
+    done.frame, done.bad = done.frame.iloc[:0].copy(), done.bad[:0].copy()  # no views
+
+
 def _left_out(read: _Read, stem: str, checked: dict[str, Checked]) -> set[int]:
     """The lines of a file the reader left out whole (wrong number of fields, cut off): its
     row problems about rows that are in no checked frame."""
-    rows = set(checked[stem].frame["row"].tolist()) if stem in checked else set()
-    return {p.row for p in read.row_problems.get(stem, []) if p.row not in rows}
+    said = [p.row for p in read.row_problems.get(stem, [])]
+    if not said:
+        return set()
+    rows = checked[stem].frame["row"].to_numpy() if stem in checked else []
+    return {row for row, kept in zip(said, np.isin(said, rows), strict=True) if not kept}
 
 
 def _quarantined_customers(read: _Read, checked: dict, full: bool) -> tuple[set, bool]:

@@ -107,9 +107,8 @@ def holding_totals(key, product, balance) -> pd.DataFrame:
     [150.0, 50.0, 0.0, 0.0]
     """
     frame = pd.DataFrame({"key": key, "product": product, "balance": balance})
-    sums = frame.pivot_table(
-        index="key", columns="product", values="balance", aggfunc="sum", fill_value=0.0
-    )
+    # pivot_table's sums, without its overhead (a third of the time at a million customers)
+    sums = frame.groupby(["key", "product"])["balance"].sum().unstack(fill_value=0.0)
     col = lambda p: sums.get(p, 0.0)  # noqa: E731
     totals = pd.DataFrame(
         {
@@ -235,6 +234,11 @@ def write_other_bank(
 
 def write_balances(conn: Connection, balances: pd.DataFrame, ids: pd.Series) -> dict[str, int]:
     """Month-end balances by customer and month: new months inserted, changed ones set."""
+    wealth = (
+        pd.to_numeric(balances["wealth"], errors="coerce").fillna(0.0)
+        if "wealth" in balances
+        else pd.Series(0.0, index=balances.index)
+    )
     rows = pd.DataFrame(
         {
             "customer_id": _customer_id(balances["cust_no"], ids),
@@ -242,15 +246,18 @@ def write_balances(conn: Connection, balances: pd.DataFrame, ids: pd.Series) -> 
             .to_numpy()
             .astype("datetime64[M]")  # the month's first day (NaT stays NaT)
             .astype("datetime64[ns]"),
-            "deposit_balance": balances["deposit"].astype(float).round(2),
-            "loan_balance": balances["loan"].astype(float).round(2),
-            "wealth_balance": pd.to_numeric(balances.get("wealth"), errors="coerce")
-            .fillna(0.0)
-            .round(2)
-            if "wealth" in balances
-            else 0.0,
-        }
+            **{
+                column: np.round(given.to_numpy(dtype=float), 2)
+                for column, given in (
+                    ("deposit_balance", balances["deposit"]),
+                    ("loan_balance", balances["loan"]),
+                    ("wealth_balance", wealth),
+                )
+            },
+        },
+        copy=False,  # a block per column: no copy of the 8 million rows into one
     )
+    del wealth
     amounts = ["deposit_balance", "loan_balance", "wealth_balance"]
     customers = pd.unique(rows["customer_id"].to_numpy())
     old = rows_for(
