@@ -1,7 +1,8 @@
 """Loading a bank's files: ``python -m core load DIR``, the nightly batch and the data page.
 
 One load reads every file of a folder (its kind is its name's stem, see
-:mod:`core.bank_data.spec`), checks every row before anything is written, and then writes in
+:mod:`core.bank_data.spec`), checks every row before anything is written
+(:mod:`core.bank_data.intake`), and then writes in
 one transaction: the territory, branches, staff, customers (placed and assigned to the
 grids), their holdings, other-bank funds, balances and visits, the actuals as of the load's
 date and a ``load_run`` row. A load with a bad row writes nothing unless ``max_bad_pct``
@@ -16,8 +17,8 @@ end (:mod:`core.bank_data.lock`); a second one waits for the first.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
@@ -26,10 +27,19 @@ import pandas as pd
 from sqlalchemy import Connection, Engine, text
 from sqlalchemy.exc import DBAPIError
 
-from core.bank_data import records, unchanged, write
+from core.bank_data import records, write
 from core.bank_data.arrays import release_memory
-from core.bank_data.checks import Checked, Context, check_table
+from core.bank_data.checks import Checked
 from core.bank_data.first_grids import first_grids, first_grids_due
+from core.bank_data.intake import (
+    check_files,
+    folder_files,
+    kept_rows,
+    left_out,
+    quarantined_customers,
+    read_files,
+    said_once,
+)
 from core.bank_data.lock import LoadBusy, exclusive
 from core.bank_data.places import (
     illustrate_villages,
@@ -38,22 +48,17 @@ from core.bank_data.places import (
     write_village_areas,
     write_villages,
 )
-from core.bank_data.read import read_areas, read_table
 from core.bank_data.runs import finish_run, insert_run, record_run
-from core.bank_data.spec import DONE_MARKERS, LOAD_ORDER, kind_of
 from core.bank_data.upsert import (
     BULK_TABLES,
     create_indexes,
     drop_indexes,
-    fetch_frame,
-    fetch_rows,
     has_rows,
 )
 from core.db import DatabaseBusy, is_busy
-from core.files.guard import safe_name
 from core.permissions import record, require_role
-from core.problems import Problem, ProblemError
-from core.territory import service_area, union_area
+from core.problems import Problem
+from core.territory import service_area
 
 DRIFT_SHARE = 0.05  # a load changing more customers than this fits the segments anew
 
@@ -100,33 +105,6 @@ def _quiet(_step: str, _fraction: float) -> None:
     return None
 
 
-class FolderFiles(Mapping):
-    """Every file of a folder (not its sub-folders) by name, done-markers left out; a file's
-    content is read when asked for, so that a load holds one large file at a time."""
-
-    def __init__(self, directory: Path):
-        self.paths = {
-            p.name: p
-            for p in sorted(directory.iterdir())
-            if p.is_file() and p.suffix.lower() not in DONE_MARKERS and not p.name.startswith(".")
-        }
-
-    def __getitem__(self, name: str) -> bytes:
-        return self.paths[name].read_bytes()
-
-    def __iter__(self):
-        return iter(self.paths)
-
-    def __len__(self) -> int:
-        return len(self.paths)
-
-
-def folder_files(directory: Path) -> Mapping[str, bytes]:
-    """Every file of a folder (not its sub-folders) by name, done-markers left out, each
-    read when asked for (:class:`FolderFiles`)."""
-    return FolderFiles(directory)
-
-
 def load_folder(
     engine: Engine, directory: Path, actor, options: LoadOptions, progress: Progress = _quiet
 ) -> LoadResult:
@@ -134,129 +112,6 @@ def load_folder(
     if not options.source:
         options.source = str(directory)[:200]
     return load_files(engine, folder_files(directory), actor, options, progress)
-
-
-# ---- reading and checking ----------------------------------------------------------------
-
-
-@dataclass
-class _Read:
-    tables: dict[str, object] = field(default_factory=dict)  # stem -> Table
-    areas: dict[str, object] = field(default_factory=dict)  # stem -> GeoDataFrame
-    problems: list[Problem] = field(default_factory=list)
-    notes: list[Problem] = field(default_factory=list)
-    row_problems: dict[str, list[Problem]] = field(default_factory=dict)
-    held: pd.DataFrame | None = None  # the customers the database holds (:func:`_held`)
-
-
-def _read(files: dict[str, bytes], options: LoadOptions) -> _Read:
-    out = _Read()
-    for name, data in files.items():
-        name = safe_name(name)
-        kind = kind_of(name)
-        if kind is None:
-            out.notes.append(Problem("load.ignored_file", file=name))
-            continue
-        if kind.stem in out.tables or kind.stem in out.areas:
-            out.problems.append(Problem("load.twice", {"kind": kind.title}, file=name))
-            continue
-        try:
-            if kind.polygons:
-                out.areas[kind.stem] = read_areas(data, name, options.crs)
-            else:
-                table, broken = read_table(data, name, mapping=options.mapping.get(kind.stem))
-                out.tables[kind.stem] = table
-                out.row_problems[kind.stem] = broken
-        except ProblemError as err:
-            out.problems += err.problems
-    return out
-
-
-def _context(conn: Connection, read: _Read, options: LoadOptions) -> Context:
-    villages = pd.read_sql(text("SELECT code, name, town_code, town_name FROM village"), conn)
-    bank = conn.execute(text("SELECT code FROM bank ORDER BY id")).scalar()
-    given = [read.areas[s] for s in ("territory", "township_areas") if s in read.areas]
-    # the service area as this load leaves it: the bank's polygon, else its townships'
-    area = union_area(given[0].geometry) if given else service_area(conn)
-    return Context(
-        as_of=options.as_of,
-        crs=options.crs,
-        bank_code=bank,
-        villages=villages,
-        branches=frozenset(_codes(conn, "branch")),
-        staff=frozenset(_codes(conn, "app_user", "username")),
-        customers=frozenset(),  # filled only when a file refers to customers
-        id_owner=None,
-        area=None if area.is_empty else area,
-    )
-
-
-def _codes(conn: Connection, table: str, column: str = "code") -> list[str]:
-    return [str(r[0]) for r in fetch_rows(conn, f'SELECT "{column}" FROM "{table}"')]
-
-
-def _kept(checked: Checked) -> pd.DataFrame:
-    return checked.frame[~checked.bad] if checked.bad.any() else checked.frame
-
-
-def _check_all(conn: Connection, read: _Read, options: LoadOptions) -> dict[str, Checked]:
-    """Check the tables in load order, each against the database and what the files before
-    it bring (a customer's village may come in the same load)."""
-    context = _context(conn, read, options)
-    checked: dict[str, Checked] = {}
-    for stem in LOAD_ORDER:
-        table = read.tables.get(stem)
-        if table is None:
-            continue
-        if stem in ("holdings", "other_bank", "balances", "visits") and not context.customers:
-            context.customers = frozenset(_held(conn, read)["cust_no"])
-        hashes, same = None, None
-        if stem == "customers":
-            held = _held(conn, read)
-            individual = (held["kind"] == "individual") & (held["id_number"].fillna("") != "")
-            owners = held[individual]
-            context.id_owner = pd.Series(owners["cust_no"].to_numpy(), index=owners["id_number"])
-            salt = unchanged.salt(context.crs, context.villages, context.area)
-            table, hashes, same = unchanged.split(table, held, salt)
-        result = check_table(table, context)
-        if hashes is not None:
-            result.frame["source_hash"] = hashes
-            result.same = same
-        broken = read.row_problems.get(stem, [])
-        result.problems = broken + result.problems
-        if broken:  # a row with a cell refused (a formula) is quarantined whole, not written
-            result.bad = result.bad | np.isin(result.frame["row"], [p.row for p in broken])
-        checked[stem] = result
-        read.tables[stem] = table = None  # its text is not needed any more (memory)
-        kept = _kept(result)
-        if stem == "bank" and len(kept):
-            context.bank_code = str(kept["code"].iloc[0])
-        elif stem == "villages":
-            context.villages = pd.concat(
-                [context.villages, kept[["code", "name", "town_code", "town_name"]]]
-            ).drop_duplicates("code", keep="last")
-        elif stem == "branches":
-            context.branches = context.branches | frozenset(kept["code"].astype(str))
-        elif stem == "staff":
-            context.staff = context.staff | frozenset(kept["code"].astype(str))
-        elif stem == "customers":
-            known = _held(conn, read)["cust_no"]
-            context.customers = frozenset(known) | frozenset(kept["cust_no"].astype(str))
-    return checked
-
-
-def _held(conn: Connection, read: _Read) -> pd.DataFrame:
-    """The customers the database holds (id, cust_no, status, kind, id_number, and
-    source_hash: 0 where none), read once per load (the load lock keeps them as read)."""
-    if read.held is None:
-        read.held = fetch_frame(
-            conn,
-            "SELECT id, cust_no, status, kind, id_number, COALESCE(source_hash, 0) AS source_hash "
-            "FROM customer",
-        )
-        for column in ("id", "source_hash"):
-            read.held[column] = read.held[column].astype(np.int64)
-    return read.held
 
 
 # ---- the load ----------------------------------------------------------------------------
@@ -306,31 +161,31 @@ def _load_files(engine, files, actor, options, progress) -> LoadResult:
     started, t0 = datetime.now(), time.perf_counter()
     timings: dict[str, float] = {}
     progress("读取文件 / reading", 0.02)
-    read = _read(files, options)
+    intake = read_files(files, options.crs, options.mapping)
     timings["read"] = time.perf_counter() - t0
-    if not read.tables and not read.areas and not read.problems:
-        read.problems.append(Problem("load.nothing", file=options.source or None))
+    if not intake.tables and not intake.areas and not intake.problems:
+        intake.problems.append(Problem("load.nothing", file=options.source or None))
     checked: dict[str, Checked] = {}
-    if not read.problems:
+    if not intake.problems:
         progress("检查数据 / checking", 0.15)
         with engine.connect() as conn:
-            checked = _check_all(conn, read, options)
+            checked = check_files(conn, intake, options.as_of, options.crs)
         release_memory()  # what the files' text and the checks held (pyarrow keeps it)
         timings["check"] = time.perf_counter() - t0 - timings["read"]
-    problems = read.problems + _said_once(checked) + _other_bank(engine, checked)
-    notes = read.notes + [p for c in checked.values() for p in c.notes]
+    problems = intake.problems + said_once(checked) + _other_bank(engine, checked)
+    notes = intake.notes + [p for c in checked.values() for p in c.notes]
     counts = {
         stem: {"file": c.file, "read": len(c.frame) + len(c.same), "bad": int(c.bad.sum())}
         for stem, c in checked.items()
     }
-    for stem, gdf in read.areas.items():
+    for stem, gdf in intake.areas.items():
         counts[stem] = {"file": stem, "read": len(gdf), "bad": 0}
     rows = sum(v["read"] for v in counts.values())
     bad = sum(v["bad"] for v in counts.values()) + sum(
-        len(_left_out(read, stem, checked)) for stem in read.row_problems
+        len(left_out(intake, stem, checked)) for stem in intake.row_problems
     )
     allowed = rows * options.max_bad_pct / 100.0
-    failed = bool(read.problems) or (bad > 0 and (options.max_bad_pct <= 0 or bad > allowed))
+    failed = bool(intake.problems) or (bad > 0 and (options.max_bad_pct <= 0 or bad > allowed))
     quarantined = 0 if failed else bad
     result = LoadResult(
         "failed" if failed else ("dry_run" if options.dry_run else "done"),
@@ -346,7 +201,7 @@ def _load_files(engine, files, actor, options, progress) -> LoadResult:
         return result
     progress("写入数据库 / writing", 0.35)
     try:
-        _write(engine, actor, checked, read, options, result, progress, started, t0)
+        _write(engine, actor, checked, intake, options, result, progress, started, t0)
     except Exception as exc:
         if is_busy(exc) or isinstance(exc, DatabaseBusy):
             result.problems.append(Problem("load.busy"))
@@ -359,7 +214,7 @@ def _load_files(engine, files, actor, options, progress) -> LoadResult:
             return result
         raise
     checked.clear()  # the rows are written: let their memory go before the grids and tags
-    read.tables.clear()
+    intake.tables.clear()
     if first_grids_due(engine):
         progress("生成首版网格 / first grids", 0.8)
         t = time.perf_counter()
@@ -405,23 +260,6 @@ def _profile(engine: Engine, actor, options: LoadOptions, result: LoadResult) ->
     return {"segments_fitted": False}
 
 
-def _said_once(checked: dict[str, Checked]) -> list[Problem]:
-    """Every file's problems; a holding, balance or visit of a customer whose own row is bad
-    says so (the customer is set aside), not that the customer does not exist."""
-    customers = checked.get("customers")
-    set_aside: set[str] = set()
-    if customers is not None and customers.bad.any():
-        numbers = customers.frame.loc[customers.bad, "cust_no"].dropna()
-        set_aside = set(numbers.astype(str))
-    out = []
-    for c in checked.values():
-        for p in c.problems:
-            if p.key == "load.check.unknown_customer" and str(p.params.get("value")) in set_aside:
-                p = replace(p, key="load.customer_set_aside")
-            out.append(p)
-    return out
-
-
 def _other_bank(engine: Engine, checked: dict) -> list[Problem]:
     """A database holds one bank: files of another bank's code are refused whole."""
     bank = checked.get("bank")
@@ -443,12 +281,12 @@ def _touched_customers(result: LoadResult) -> bool:
     )
 
 
-def _write(engine, actor, checked, read, options, result, progress, started, t0) -> None:
+def _write(engine, actor, checked, intake, options, result, progress, started, t0) -> None:
     t = time.perf_counter()
     timings, counts = result.timings, result.counts
     now = datetime.now()
     with engine.begin() as conn:
-        kept = {stem: _kept(c) for stem, c in checked.items()}
+        kept = {stem: kept_rows(c) for stem, c in checked.items()}
         bank = kept.get("bank")
         villages = kept.get("villages")
         county = _county_code(villages)
@@ -459,18 +297,18 @@ def _write(engine, actor, checked, read, options, result, progress, started, t0)
             county,
         )
         territory = False
-        if "territory" in read.areas:
+        if "territory" in intake.areas:
             import shapely
 
-            write_area(conn, shapely.union_all(list(read.areas["territory"].geometry)))
+            write_area(conn, shapely.union_all(list(intake.areas["territory"].geometry)))
             territory = True
-        towns = write_townships(conn, villages, read.areas.get("township_areas"))
+        towns = write_townships(conn, villages, intake.areas.get("township_areas"))
         if villages is not None and len(villages):
             w = write.upsert_counts(write_villages(conn, villages))
             counts["villages"].update(w)
             territory = territory or w["inserted"] + w["updated"] > 0
-        if "village_areas" in read.areas:
-            write_village_areas(conn, read.areas["village_areas"])
+        if "village_areas" in intake.areas:
+            write_village_areas(conn, intake.areas["village_areas"])
             territory = True
         if territory or towns.inserted or towns.updated:
             drawn = illustrate_villages(conn)
@@ -499,13 +337,13 @@ def _write(engine, actor, checked, read, options, result, progress, started, t0)
                 text("SELECT id, code, name, short_name FROM village"), conn
             )
             rows = write.customer_rows(kept["customers"], village_table, area, options.as_of)
-            spared, full = _quarantined_customers(read, checked, options.full)
+            spared, full = quarantined_customers(intake, checked, options.full)
             _release(checked, kept, "customers")  # the rows to write hold what is needed
             if fresh:  # the customers' balances from this load's files, in the same insert
                 rows = records.with_totals(rows, kept.get("holdings"), kept.get("other_bank"))
             present = checked["customers"].same  # in the file, as last written
             written, closed = write.write_customers(
-                conn, rows, full, options.as_of, spared, present, read.held
+                conn, rows, full, options.as_of, spared, present, intake.held
             )
             counts["customers"].update(write.upsert_counts(written))
             counts["customers"]["unchanged"] += len(present)
@@ -557,25 +395,6 @@ def _release(checked: dict[str, Checked], kept: dict[str, pd.DataFrame], stem: s
     del kept[stem]
     done = checked[stem]
     done.frame, done.bad = done.frame.iloc[:0].copy(), done.bad[:0].copy()  # no views
-
-
-def _left_out(read: _Read, stem: str, checked: dict[str, Checked]) -> set[int]:
-    """The lines of a file the reader left out whole (wrong number of fields, cut off): its
-    row problems about rows that are in no checked frame."""
-    said = [p.row for p in read.row_problems.get(stem, [])]
-    if not said:
-        return set()
-    rows = checked[stem].frame["row"].to_numpy() if stem in checked else []
-    return {row for row, kept in zip(said, np.isin(said, rows), strict=True) if not kept}
-
-
-def _quarantined_customers(read: _Read, checked: dict, full: bool) -> tuple[set, bool]:
-    """The customer numbers of the customers file's quarantined rows (as written), never
-    closed by a full file's load; and whether the file still counts as full: not when a line
-    was left out whole (its customer number is unknown, so no one is closed this time)."""
-    customers = checked["customers"]  # the text frames are freed once checked
-    numbers = customers.frame["cust_no"].to_numpy()[customers.bad]
-    return {str(n) for n in numbers if n}, full and not _left_out(read, "customers", checked)
 
 
 def _county_code(villages: pd.DataFrame | None) -> str | None:
