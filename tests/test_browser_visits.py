@@ -33,12 +33,14 @@ IN_GRID = (
 
 
 def focus_first_tick(page) -> None:
-    """Select the first row's tick-box cell. A click that lands while a rerun redraws the
-    grid selects nothing (the grid takes no focus): then the grid is found again and
-    clicked again, until it holds the focus (a page under load can take a few redraws)."""
+    """Select the first row's tick-box cell. The click lands near the cell's left edge, off
+    the box itself (a click on the box ticks it, and the space bar would untick it). A
+    click that lands while a rerun redraws the grid selects nothing (the grid takes no
+    focus): then the grid is found again and clicked again, until it holds the focus (a
+    page under load can take a few redraws)."""
     for _ in range(20):
         box = grid_box(page)
-        page.mouse.click(box["x"] + 25, box["y"] + 35 + 17)
+        page.mouse.click(box["x"] + 6, box["y"] + 35 + 17)
         try:
             page.wait_for_function(IN_GRID, timeout=2_000)
             return

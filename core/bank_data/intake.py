@@ -20,7 +20,8 @@ from core.bank_data import unchanged
 from core.bank_data.checks import Checked, Context, check_table
 from core.bank_data.read import read_areas, read_table
 from core.bank_data.spec import DONE_MARKERS, LOAD_ORDER, kind_of
-from core.bank_data.upsert import fetch_frame, fetch_rows
+from core.bank_data.upsert import fetch_rows
+from core.db import read_columns
 from core.files.guard import safe_name
 from core.problems import Problem, ProblemError
 from core.territory import service_area, union_area
@@ -171,10 +172,12 @@ def check_files(conn: Connection, intake: Intake, as_of: date, crs: str) -> dict
 
 def held_customers(conn: Connection, intake: Intake) -> pd.DataFrame:
     """The customers the database holds (id, cust_no, status, kind, id_number, and
-    source_hash: 0 where none), read once per load (the load lock keeps them as read)."""
+    source_hash: 0 where none), read once per load (the load lock keeps them as read)
+    through the fast path for every customer (``core.db.read_columns``: Arrow on
+    PostgreSQL)."""
     if intake.held is None:
-        intake.held = fetch_frame(
-            conn,
+        intake.held = read_columns(
+            conn.engine,
             "SELECT id, cust_no, status, kind, id_number, COALESCE(source_hash, 0) AS source_hash "
             "FROM customer",
         )
