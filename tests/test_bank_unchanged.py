@@ -83,3 +83,10 @@ def test_a_row_is_changed_when_its_columns_or_its_place_may_be():
         {},
     )
     assert unchanged.split(wider, held, salt)[2].size == 0
+
+
+def test_cells_holding_the_separator_do_not_make_two_rows_one():
+    salt = unchanged.salt("WGS84", VILLAGES, AREA)
+    one = _table([("C1", "张三\x1f", "13800000001")])
+    other = _table([("C1", "张三", "\x1f13800000001")])
+    assert unchanged.row_hashes(one, salt)[0] != unchanged.row_hashes(other, salt)[0]

@@ -10,9 +10,8 @@ A row's hash covers its cells as the file gives them (under our column keys, so 
 profile's headers do not matter), which columns the file has, the coordinate system the
 load assumes and what a customer's place is found from (the villages and the service area,
 as they are with the load's own files): when any of those change, every row counts as
-changed. A customer number given twice is
-never taken as unchanged (the duplicate must be reported), and a closed customer has no
-hash (back in the file, it is written again).
+changed. A customer number given twice is never taken as unchanged (the duplicate must be
+reported), and a closed customer has no hash (back in the file, it is written again).
 
 The hash is 64 bits: two different rows of one customer share it by chance about once in
 2**64 loads. The hash is not a secret and not a defence: whoever writes the bank's files
@@ -34,7 +33,8 @@ from core.bank_data.arrays import arrow_text
 from core.bank_data.spec import Table
 
 VERSION = b"customers-rows-1"  # change to make every stored hash stale
-SEPARATOR = "\x1f"  # between a row's cells (the reader never keeps control characters)
+SEPARATOR = "\x1f"  # between a row's cells
+ESCAPE = "\x1e"  # before a separator or an escape inside a cell (:func:`_unambiguous`)
 
 
 def salt(crs: str, villages: pd.DataFrame | None, area) -> bytes:
@@ -71,7 +71,7 @@ def row_hashes(table: Table, salt_: bytes) -> np.ndarray:
     (True, False, 'int64')
     """
     keys = sorted(table.frame.columns)
-    cells = [arrow_text(table.frame[k]) for k in keys]
+    cells = [_unambiguous(arrow_text(table.frame[k])) for k in keys]
     joined = pc.binary_join_element_wise(
         *cells, SEPARATOR, null_handling="replace", null_replacement=""
     )
@@ -79,6 +79,21 @@ def row_hashes(table: Table, salt_: bytes) -> np.ndarray:
     # as UTF-8 bytes: the same hash as of the text, without decoding a million rows
     data = joined.cast(pa.binary()).to_numpy(zero_copy_only=False)
     return pd.util.hash_array(data, hash_key=key, categorize=False).view(np.int64)
+
+
+def _unambiguous(cells: pa.Array) -> pa.Array:
+    r"""A column's cells with the separator and the escape character escaped, so that no two
+    different rows join into the same text (done only where a cell holds either).
+
+    Examples
+    --------
+    >>> _unambiguous(pa.array(["a\x1f", "b"])).to_pylist()
+    ['a\x1es', 'b']
+    """
+    if not pc.any(pc.match_substring_regex(cells, "[\x1e\x1f]")).as_py():
+        return cells
+    cells = pc.replace_substring(cells, ESCAPE, ESCAPE + ESCAPE)
+    return pc.replace_substring(cells, SEPARATOR, ESCAPE + "s")
 
 
 def split(table: Table, held: pd.DataFrame, salt_: bytes) -> tuple[Table, np.ndarray, np.ndarray]:
