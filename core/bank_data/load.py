@@ -343,7 +343,7 @@ def _write(engine, actor, checked, intake, options, result, progress, started, t
                 rows = records.with_totals(rows, kept.get("holdings"), kept.get("other_bank"))
             present = checked["customers"].same  # in the file, as last written
             written, closed = write.write_customers(
-                conn, rows, full, options.as_of, spared, present, intake.held
+                conn, rows, intake.held, full, options.as_of, spared, present
             )
             counts["customers"].update(write.upsert_counts(written))
             counts["customers"]["unchanged"] += len(present)
@@ -353,7 +353,7 @@ def _write(engine, actor, checked, intake, options, result, progress, started, t
             ids = written.ids  # every customer's id: the file's and those held before
             del rows, written
         if ids is None and set(kept) & {"holdings", "other_bank", "balances", "visits"}:
-            ids = _customer_ids(conn)
+            ids = write.customer_ids(intake.held)  # read by the checks already
         for stem, writer in (
             ("holdings", records.write_holdings),
             ("other_bank", records.write_other_bank),
@@ -408,8 +408,3 @@ def _town_polygons(conn: Connection) -> dict:
 
     rows = conn.execute(text("SELECT code, geometry FROM township")).all()
     return {code: from_geojson(g) for code, g in rows if g}
-
-
-def _customer_ids(conn: Connection) -> pd.Series:
-    df = pd.read_sql(text("SELECT id, cust_no FROM customer"), conn)
-    return pd.Series(df["id"].to_numpy(), index=df["cust_no"].astype(str))

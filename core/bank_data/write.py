@@ -234,25 +234,27 @@ def customer_rows(
     return rows
 
 
+def customer_ids(held: pd.DataFrame) -> pd.Series:
+    """Database id by customer number, from the customers a load holds (id, cust_no)."""
+    return pd.Series(held["id"].to_numpy(dtype=np.int64), index=held["cust_no"].astype(str))
+
+
 def write_customers(
     conn: Connection,
     rows: pd.DataFrame,
+    held: pd.DataFrame,
     full: bool,
     as_of: date,
     spared=(),
     present=(),
-    held: pd.DataFrame | None = None,
 ) -> tuple[Written, int]:
     """Upsert customers by number; with a full file, those missing from it are closed
     (销户: kept, never deleted) unless ``spared`` (the numbers of the file's quarantined
     rows) or ``present`` (the numbers of its rows left out as unchanged). ``held``: the
-    database's customers (id, cust_no, status) when the caller has read them. Only the rows
-    of the customers written are read whole. Returns what was written (``ids``: every
-    customer's id) and how many were closed."""
-    if held is None:
-        held = fetch_frame(conn, "SELECT id, cust_no, status FROM customer")
-        held["id"] = held["id"].astype(np.int64)
-    ids = pd.Series(held["id"].to_numpy(), index=held["cust_no"].astype(str))
+    database's customers (id, cust_no, status) as the load read them. Only the rows of the
+    customers written are read whole. Returns what was written (``ids``: every customer's
+    id) and how many were closed."""
+    ids = customer_ids(held)
     mine = ids.reindex(rows["cust_no"].astype(str)).dropna().to_numpy(dtype=np.int64)
     existing = rows_for(conn, "customer", ["id", *rows.columns], "id", mine)
     written = upsert(
